@@ -1,0 +1,71 @@
+package bot
+
+import "context"
+
+// Visibility says who sees a message.
+type Visibility int
+
+const (
+	Ephemeral Visibility = iota // only the person who acted
+	Channel                     // the workspace's channel, for everyone
+	Direct                      // a private message to one member
+)
+
+func (v Visibility) String() string {
+	switch v {
+	case Channel:
+		return "channel"
+	case Direct:
+		return "direct"
+	}
+	return "ephemeral"
+}
+
+// Style colours a button.
+type Style int
+
+const (
+	Default Style = iota
+	Primary
+	Danger
+)
+
+// Button is a clickable action. Action is a path such as
+// "/refer/claim/R-1042" that HandleAction routes back to an operation.
+type Button struct {
+	Label  string
+	Action string
+	Style  Style
+}
+
+// Field is a labelled value shown in a card.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Message is what the bot says, before any platform shapes it. Text uses a
+// small common markup: *bold* and `code`; adapters translate it.
+type Message struct {
+	Visibility Visibility
+	To         string // channel id or name (Channel), platform user id (Direct)
+	ToName     string // for display: the member's name
+	Title      string
+	Text       string
+	Fields     []Field
+	Buttons    []Button
+	Footer     string
+	// Kind names what the message is (a notice kind, or "reply", "error",
+	// "help"), so adapters can pick a layout or colour.
+	Kind string
+	// Referral is the referral code the message is about, if any; adapters
+	// use it to find and update earlier posts about the same referral.
+	Referral string
+}
+
+// Messenger delivers messages to a platform. Adapters implement it.
+type Messenger interface {
+	// Send posts m and returns the platform's reference for the posted
+	// message (a Slack ts, a Discord message id) so it can be updated later.
+	Send(ctx context.Context, m Message) (ref string, err error)
+}

@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+// PermanentError marks a delivery that can never succeed (channel gone,
+// user deactivated): it is recorded for admins and not retried.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// RetryAfterError asks the sender to wait before the next attempt, as a
+// platform's 429 with Retry-After does.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.After, e.Err)
+}
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// Sender delivers the outbox of one platform through its Messenger. Several
+// senders (replicas) may run at once: each notice is leased to one of them.
+type Sender struct {
+	Outbox      core.Outbox
+	Platform    core.Platform
+	Messenger   Messenger
+	Now         func() time.Time
+	Log         *slog.Logger
+	Batch       int           // notices per pass; default 50
+	Lease       time.Duration // how long a claimed notice is ours; default 1 minute
+	MaxAttempts int           // then the failure is permanent; default 12
+}
+
+func (s *Sender) defaults() {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	if s.Batch == 0 {
+		s.Batch = 50
+	}
+	if s.Lease == 0 {
+		s.Lease = time.Minute
+	}
+	if s.MaxAttempts == 0 {
+		s.MaxAttempts = 12
+	}
+}
+
+// Backoff is the wait before attempt n+1: 2s, 4s, 8s ... capped at 30 minutes.
+func Backoff(attempts int) time.Duration {
+	d := 2 * time.Second
+	for i := 1; i < attempts && d < 30*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 30*time.Minute)
+}
+
+// DeliverDue makes one pass over the due notices and returns how many were
+// delivered. A failed notice stays in the outbox for a later pass.
+func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
+	s.defaults()
+	ns, err := s.Outbox.ClaimNotices(ctx, s.Platform, s.Batch, s.Now(), s.Lease)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range ns {
+		if ctx.Err() != nil {
+			return sent, ctx.Err()
+		}
+		ref, err := s.Messenger.Send(ctx, RenderNotice(n))
+		if err == nil {
+			if err := s.Outbox.MarkDelivered(ctx, n.ID, ref, s.Now()); err != nil {
+				return sent, err
+			}
+			sent++
+			continue
+		}
+		var retryAt time.Time
+		var perm *PermanentError
+		var ra *RetryAfterError
+		switch {
+		case errors.As(err, &perm) || n.Attempts >= s.MaxAttempts:
+			// zero retryAt: permanent
+		case errors.As(err, &ra):
+			retryAt = s.Now().Add(ra.After)
+		default:
+			retryAt = s.Now().Add(Backoff(n.Attempts))
+		}
+		s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
+		if err := s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt); err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// Run delivers due notices every interval until ctx ends.
+func (s *Sender) Run(ctx context.Context, interval time.Duration) {
+	s.defaults()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("outbox pass failed", "platform", s.Platform, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,296 @@
+package bot
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+func reply(title, text string) Message {
+	return Message{Kind: "reply", Title: title, Text: text}
+}
+
+// ErrorMessage renders an error for the person who caused it: the
+// specific problem and what to type instead, never internals.
+func ErrorMessage(err error) Message {
+	return Message{Kind: "error", Text: core.ErrorMessage(err)}
+}
+
+func pct(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0") + "%"
+}
+
+func cents(cur string, c int64) string { return cur + " " + core.FormatCents(c) }
+
+// StatsMessage renders the figures of a member or the network.
+func StatsMessage(st *core.Stats) Message {
+	who := "Network"
+	if st.Member != nil {
+		who = "@" + st.Member.DisplayName
+	}
+	m := reply(fmt.Sprintf("%s — %s", who, st.Period.Label), "")
+	m.Kind = "stats"
+	cur := st.Currency
+	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
+	if st.Member != nil {
+		add("Referrals given", fmt.Sprintf("%d (est. %s)", st.Given, cents(cur, st.GivenEstimate)))
+		add("Referrals received", fmt.Sprintf("%d (est. %s)", st.Received, cents(cur, st.ReceivedEstimate)))
+	} else {
+		add("Referrals", fmt.Sprintf("%d given, %d received by a partner (est. %s)", st.Given, st.Received, cents(cur, st.GivenEstimate)))
+	}
+	add("Outcomes", fmt.Sprintf("%d won, %d lost, %d in progress", st.Won, st.Lost, st.InProgress))
+	if st.HasRCR {
+		add("Conversion rate (RCR)", fmt.Sprintf("%s (won ÷ received × 100)", pct(st.RCR)))
+	} else {
+		add("Conversion rate (RCR)", "— (nothing received yet)")
+	}
+	add("Revenue from referrals", fmt.Sprintf("%s from %d deal(s)", cents(cur, st.Revenue), st.Deals))
+	if st.Deals > 0 {
+		add("Average deal", cents(cur, st.AvgDeal))
+	}
+	if st.HasMedianDays {
+		add("Median time to close", fmt.Sprintf("%s days", strconv.FormatFloat(st.MedianDaysToClose, 'f', 1, 64)))
+	}
+	if st.Member != nil {
+		add("Business generated for others", cents(cur, st.RevenueGenerated))
+		sign := "+"
+		if st.Reciprocity < 0 {
+			sign = "-"
+		}
+		add("Reciprocity balance", fmt.Sprintf("%s%s (given − received won value)", sign, cents(cur, abs(st.Reciprocity))))
+		add("Active partners (12 months)", strconv.Itoa(st.ActivePartners))
+	} else {
+		add("Active members (12 months)", strconv.Itoa(st.ActivePartners))
+	}
+	thanks := strconv.Itoa(st.Thanks)
+	if st.HasThanksLatency {
+		thanks += fmt.Sprintf(", median %s h after acceptance", strconv.FormatFloat(st.MedianThanksLatencyHours, 'f', 1, 64))
+	}
+	add("Thank-yous", thanks)
+	if st.SatisfactionN > 0 {
+		add("Client satisfaction", fmt.Sprintf("%s / 5 (%d rating(s))", strconv.FormatFloat(st.Satisfaction, 'f', 1, 64), st.SatisfactionN))
+	}
+	var rows []string
+	for i, p := range st.ByPartner {
+		if i == 10 {
+			rows = append(rows, fmt.Sprintf("… and %d more", len(st.ByPartner)-10))
+			break
+		}
+		line := fmt.Sprintf("@%s: gave %d, received %d", p.Name, p.Given, p.Received)
+		if p.GivenWonValue != 0 || p.ReceivedWonValue != 0 {
+			line += fmt.Sprintf(" · won value given %s, received %s", core.FormatCents(p.GivenWonValue), core.FormatCents(p.ReceivedWonValue))
+		}
+		if p.Types != "" {
+			line += " · " + p.Types
+		}
+		rows = append(rows, line)
+	}
+	if len(rows) > 0 {
+		name := "By partner"
+		if st.Member == nil {
+			name = "By member (reciprocity)"
+		}
+		add(name, strings.Join(rows, "\n"))
+	}
+	return m
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// ProfileMessage renders a member's profile.
+func ProfileMessage(mp *core.MemberProfile, own bool) Message {
+	p := mp.Profile
+	m := reply("Profile of @"+mp.Member.DisplayName, "")
+	m.Kind = "profile"
+	add := func(name, value string) {
+		if strings.TrimSpace(value) != "" {
+			m.Fields = append(m.Fields, Field{name, value})
+		}
+	}
+	add("Services", p.Services)
+	if len(p.Tags) > 0 {
+		add("Tags", "#"+strings.Join(p.Tags, " #"))
+	}
+	add("Niche", p.Niche)
+	ideal := strings.Join(nonEmpties(p.Industry, p.ClientSize, p.BudgetRange), " · ")
+	add("Ideal client", ideal)
+	if len(p.Triggers) > 0 {
+		add("Send them to me when a client says", "“"+strings.Join(p.Triggers, "”, “")+"”")
+	}
+	billing := p.Billing
+	if !p.MinBudget.IsZero() {
+		billing = strings.TrimSpace(billing + ", minimum " + p.MinBudget.String())
+	}
+	add("Billing", billing)
+	add("Outcomes", p.Outcomes)
+	add("Links", strings.Join(p.Links, " "))
+	add("Preferred contact", p.ContactPref)
+	add("Time zone", p.TimeZone)
+	avail := string(p.Availability)
+	if avail == "" {
+		avail = string(core.Open)
+	}
+	add("Availability", avail)
+	if mp.Buddy != nil {
+		add("Mentoring buddy", "@"+mp.Buddy.DisplayName)
+	}
+	if len(m.Fields) <= 1 {
+		if own {
+			m.Text = "Your profile is empty. Partners refer clients to people whose work they understand:\n" +
+				"/refer profile set services brand identity and packaging design\n" +
+				"/refer profile set tags branding packaging\n" +
+				"/refer profile set triggers our logo looks dated; we're launching a product"
+		} else {
+			m.Text = "@" + mp.Member.DisplayName + " hasn't filled in a profile yet."
+		}
+	} else if own {
+		m.Footer = "Change a field with /refer profile set <field> <value>"
+	}
+	return m
+}
+
+func nonEmpties(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ListMessage renders a list of referrals, one line each.
+func ListMessage(kind core.ListKind, rs []core.Referral, viewerID int64) Message {
+	m := reply(fmt.Sprintf("Referrals — %s (%d)", nonEmpty(string(kind), "mine"), len(rs)), "")
+	m.Kind = "list"
+	if len(rs) == 0 {
+		m.Text = "Nothing here yet. Refer a client with /refer @partner <client> — <need>, or post one with /refer lead <need>."
+		return m
+	}
+	var lines []string
+	for _, r := range rs {
+		dir := fmt.Sprintf("@%s → %s", r.ReferrerName, mention(r.ReceiverName))
+		line := fmt.Sprintf("`%s` %s · %s · %s", r.Code, clientOr(&r), firstWords(r.Need, 8), r.Status)
+		if v := money(r.Estimate); v != "" && r.Status != core.StatusWon {
+			line += " · est. " + v
+		}
+		if r.Status == core.StatusWon {
+			line += " · " + money(r.WonValue)
+		}
+		lines = append(lines, line+" · "+dir)
+	}
+	m.Text = strings.Join(lines, "\n")
+	m.Footer = "Details: /refer show R-<n>"
+	return m
+}
+
+// DetailMessage renders a referral with its timeline.
+func DetailMessage(d *core.Detail, viewerID int64, loc *time.Location) Message {
+	r := &d.Referral
+	m := Card(r, viewerID, fmt.Sprintf("Referral %s", r.Code))
+	var tl []string
+	for _, e := range d.Events {
+		tl = append(tl, fmt.Sprintf("%s — %s", when(e.At, loc), describeEvent(e)))
+	}
+	if len(d.Interested) > 0 {
+		names := make([]string, len(d.Interested))
+		for i, h := range d.Interested {
+			names[i] = h.Mention()
+		}
+		m.Fields = append(m.Fields, Field{"Hands raised", strings.Join(names, ", ")})
+	}
+	m.Fields = append(m.Fields, Field{"Timeline", strings.Join(tl, "\n")})
+	return m
+}
+
+func describeEvent(e core.Event) string {
+	who := nonEmpty(e.ActorName, "referbot")
+	switch e.Kind {
+	case core.EvCreated:
+		if e.To == core.StatusOpen {
+			return "@" + who + " posted the lead"
+		}
+		return "@" + who + " made the referral"
+	case core.EvClaimed:
+		return "@" + who + " claimed it"
+	case core.EvPicked:
+		return "@" + who + " handed it to @" + e.Note
+	case core.EvHandRaised:
+		return "@" + who + " raised a hand"
+	case core.EvAccepted:
+		return "@" + who + " accepted"
+	case core.EvDeclined:
+		return "@" + who + " declined: " + e.Note
+	case core.EvExpired:
+		return "expired unclaimed"
+	case core.EvThanked:
+		s := "@" + who + " said thank you"
+		if e.Note != "" {
+			s += ": “" + e.Note + "”"
+		}
+		return s
+	case core.EvFeedback:
+		return "@" + who + " rated it " + e.Note
+	case core.EvStage:
+		s := fmt.Sprintf("@%s moved it %s → %s", who, e.From, e.To)
+		if e.Note != "" {
+			s += ": " + e.Note
+		}
+		return s
+	}
+	return "@" + who + " " + string(e.Kind)
+}
+
+// WhoMessage renders partner suggestions for a need.
+func WhoMessage(need string, ss []core.Suggestion) Message {
+	m := reply("Who could help: "+firstWords(need, 10), "")
+	m.Kind = "who"
+	if len(ss) == 0 {
+		m.Text = "Nobody's profile matches yet. Post it for everyone with /refer lead " + firstWords(need, 10) +
+			" — and ask partners to fill in their tags with /refer profile set tags ..."
+		return m
+	}
+	var lines []string
+	for i, s := range ss {
+		lines = append(lines, fmt.Sprintf("%d. @%s — %s", i+1, s.Member.DisplayName, strings.Join(s.Reasons, ", ")))
+	}
+	m.Text = strings.Join(lines, "\n")
+	m.Footer = "Refer with /refer @name <client> — <need>. Ranking favours who has received least lately."
+	return m
+}
+
+// SettingsMessage renders the workspace configuration.
+func SettingsMessage(st *core.Settings, def string) Message {
+	m := reply("Network settings", "")
+	m.Kind = "config"
+	quiet := "off"
+	if st.QuietStart != st.QuietEnd {
+		quiet = fmt.Sprintf("%02d:00–%02d:00", st.QuietStart, st.QuietEnd)
+	}
+	m.Fields = []Field{
+		{"Channel", nonEmpty(st.Channel, "not set — /refer config channel #referrals")},
+		{"Time zone", nonEmpty(st.TimeZone, def+" (default)")},
+		{"Quiet hours", quiet},
+		{"Touchpoint cadence", fmt.Sprintf("every %d days", st.CadenceDays)},
+		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
+		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
+		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
+		{"Fee policy", st.Fee.String()},
+	}
+	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
+		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
+	}
+	m.Footer = "Admins change them with /refer config <setting> <value>"
+	return m
+}

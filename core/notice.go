@@ -1,0 +1,59 @@
+package core
+
+import "time"
+
+// NoticeKind names a message the exchange must deliver. The bot renders
+// each kind into text and buttons; core only records what must be said.
+type NoticeKind string
+
+const (
+	NoticeOffered     NoticeKind = "referral.offered"  // DM the receiver: Accept / Decline
+	NoticeAccepted    NoticeKind = "referral.accepted" // DM the referrer
+	NoticeDeclined    NoticeKind = "referral.declined" // DM the referrer, with the reason
+	NoticeStage       NoticeKind = "referral.stage"    // DM the referrer: close the loop
+	NoticeWon         NoticeKind = "referral.won"      // DM the referrer
+	NoticeLost        NoticeKind = "referral.lost"     // DM the referrer, with the reason
+	NoticeThankPrompt NoticeKind = "referral.thank_prompt"
+	NoticeLeadPosted  NoticeKind = "lead.posted"      // channel: Claim / I'm interested
+	NoticeLeadClaimed NoticeKind = "lead.claimed"     // channel: who owns it now
+	NoticeClaimedDM   NoticeKind = "lead.claimed_dm"  // DM the referrer
+	NoticeHandRaised  NoticeKind = "lead.hand_raised" // DM the referrer: Pick buttons
+	NoticeHandoff     NoticeKind = "lead.handoff"     // DM the new owner: client details
+	NoticeThanks      NoticeKind = "thanks.posted"    // channel: public thank-you
+	NoticeThanksDM    NoticeKind = "thanks.dm"        // DM the referrer
+	NoticeCoOwner     NoticeKind = "referral.co_owner"
+	NoticeBuddy       NoticeKind = "buddy.assigned" // DM the mentor
+	NoticeBuddyIntro  NoticeKind = "buddy.newcomer" // DM the newcomer
+	NoticeTouch       NoticeKind = "touch.logged"   // DM the partner
+	NoticeFeePaid     NoticeKind = "referral.fee_paid"
+)
+
+// Recipient is where a notice goes: a member's DMs or the workspace channel.
+type Recipient struct {
+	MemberID int64  `json:"member_id,omitempty"`
+	UserID   string `json:"user_id,omitempty"` // the member's platform id, filled by the store
+	Name     string `json:"name,omitempty"`
+	Channel  string `json:"channel,omitempty"`
+}
+
+// IsChannel reports whether the notice is a public post.
+func (r Recipient) IsChannel() bool { return r.MemberID == 0 }
+
+// Notice is one message in the outbox. It is written in the same
+// transaction as the change that causes it and delivered afterwards, so
+// nothing acknowledged is ever lost.
+type Notice struct {
+	ID          int64       `json:"-"`
+	WorkspaceID int64       `json:"-"`
+	Platform    Platform    `json:"-"` // filled by the store on claim
+	TeamID      string      `json:"-"` // the workspace's external id, filled on claim
+	Kind        NoticeKind  `json:"kind"`
+	To          Recipient   `json:"to"`
+	Referral    *Referral   `json:"referral,omitempty"` // snapshot, already redacted for To
+	Actor       string      `json:"actor,omitempty"`    // display name of who caused it
+	Text        string      `json:"text,omitempty"`     // reason, message or note
+	Choices     []Recipient `json:"choices,omitempty"`  // members to pick from
+	DedupeKey   string      `json:"-"`
+	Attempts    int         `json:"-"`
+	CreatedAt   time.Time   `json:"-"`
+}

@@ -1,0 +1,96 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence core needs. core/postgres implements it; every
+// operation runs in one transaction through InTx.
+type Store interface {
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	Outbox
+}
+
+// Tx is what an operation may do inside its transaction. Every method is
+// scoped to one workspace: ids from another workspace are ENOTFOUND.
+type Tx interface {
+	// EnsureWorkspace finds or creates the workspace for a platform team.
+	EnsureWorkspace(ctx context.Context, p Platform, externalID, name string, defaults Settings) (*Workspace, error)
+	Workspace(ctx context.Context, id int64) (*Workspace, error)
+	SaveSettings(ctx context.Context, workspaceID int64, s Settings) error
+
+	// EnsureMember finds or creates a member by platform user id; created
+	// reports a new member. A non-empty displayName refreshes the stored one.
+	EnsureMember(ctx context.Context, workspaceID int64, userID, displayName string) (m *Member, created bool, err error)
+	Member(ctx context.Context, workspaceID, id int64) (*Member, error)
+	// MemberByName finds an active member by display name, case-insensitively.
+	MemberByName(ctx context.Context, workspaceID int64, name string) (*Member, error)
+	Members(ctx context.Context, workspaceID int64) ([]Member, error)
+	SaveMember(ctx context.Context, m *Member) error
+	CountMembers(ctx context.Context, workspaceID int64) (int, error)
+
+	// Profile returns the member's profile, or an empty one.
+	Profile(ctx context.Context, workspaceID, memberID int64) (*Profile, error)
+	SaveProfile(ctx context.Context, workspaceID int64, p *Profile) error
+	// Candidates returns active members with their profiles and how many
+	// referrals each received since the given time (for fair rotation).
+	Candidates(ctx context.Context, workspaceID int64, since time.Time) ([]Candidate, error)
+
+	// InsertReferral assigns ID and the next Code of the workspace.
+	InsertReferral(ctx context.Context, r *Referral) error
+	// Referral reads one referral by code, locking it when forUpdate.
+	Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error)
+	UpdateReferral(ctx context.Context, r *Referral) error
+	ListReferrals(ctx context.Context, workspaceID int64, f ListFilter) ([]Referral, error)
+	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
+	Events(ctx context.Context, workspaceID, referralID int64) ([]Event, error)
+	// AddInterest records a raised hand; ECONFLICT if already raised.
+	AddInterest(ctx context.Context, workspaceID, referralID, memberID int64) error
+	Interested(ctx context.Context, workspaceID, referralID int64) ([]Member, error)
+	// AddThanks stores a thank-you; ECONFLICT if this sender already thanked for it.
+	AddThanks(ctx context.Context, workspaceID int64, t *Thanks) error
+	// SaveFeedback stores or replaces a party's feedback.
+	SaveFeedback(ctx context.Context, workspaceID int64, f *Feedback) error
+
+	// Partnership returns the pair's partnership, locked, or ENOTFOUND.
+	Partnership(ctx context.Context, workspaceID, a, b int64) (*Partnership, error)
+	SavePartnership(ctx context.Context, p *Partnership) error
+	AddTouchpoint(ctx context.Context, workspaceID int64, t *Touchpoint) error
+
+	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
+	Enqueue(ctx context.Context, ns ...Notice) error
+
+	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
+}
+
+// Outbox is the delivery side of the notices: the bot's sender claims due
+// notices, delivers them and marks the outcome.
+type Outbox interface {
+	// ClaimNotices leases up to limit due notices for the platform: they are
+	// not handed out again until lease passes, so a crashed sender's work is
+	// retried and never lost.
+	ClaimNotices(ctx context.Context, p Platform, limit int, now time.Time, lease time.Duration) ([]Notice, error)
+	MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error
+	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
+	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
+}
+
+// Candidate is a member considered by Who.
+type Candidate struct {
+	Member      Member
+	Profile     Profile
+	RecentlyGot int // referrals received since the fairness window began
+	Given       int // referrals given, all time
+	Received    int // referrals received, all time
+}
+
+// ListFilter selects referrals for List.
+type ListFilter struct {
+	MemberID  int64
+	Given     bool     // referrals the member gave
+	Received  bool     // referrals the member received or co-owns
+	OpenLeads bool     // unclaimed open leads
+	Statuses  []Status // empty = any
+	Limit     int
+}
