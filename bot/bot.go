@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/core"
+)
+
+// Bot turns requests from any platform into core operations and replies.
+type Bot struct {
+	svc *core.Service
+	log *slog.Logger
+}
+
+// New returns a Bot over the service.
+func New(svc *core.Service, log *slog.Logger) *Bot {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Bot{svc: svc, log: log}
+}
+
+// Service returns the core service the bot drives.
+func (b *Bot) Service() *core.Service { return b.svc }
+
+// Request is a `/refer` command as typed by someone.
+type Request struct {
+	Identity core.Identity
+	Text     string // what followed "/refer"
+}
+
+// Handle runs a text command and returns the replies for the caller
+// (ephemeral unless said otherwise). It always returns at least one
+// message: bad input gets its error and usage, never silence.
+func (b *Bot) Handle(ctx context.Context, req Request) []Message {
+	cmd, err := grammar.Parse(req.Text)
+	if err != nil {
+		return []Message{ErrorMessage(err)}
+	}
+	return b.Run(ctx, req.Identity, cmd)
+}
+
+// Run executes a parsed command for the identity.
+func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []Message {
+	if h, ok := cmd.(grammar.Help); ok {
+		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}
+	}
+	c, err := b.svc.Join(ctx, id)
+	if err != nil {
+		return []Message{b.fail(err, cmd)}
+	}
+	ms, err := b.dispatch(ctx, c, cmd)
+	if err != nil {
+		return []Message{b.fail(err, cmd)}
+	}
+	return ms
+}
+
+func helpTitle(topic string) string {
+	if topic == "" {
+		return "referbot — the referral exchange"
+	}
+	return "/refer " + topic
+}
+
+// fail logs unexpected errors and renders every error for the user.
+func (b *Bot) fail(err error, cmd grammar.Command) Message {
+	if core.ErrorCode(err) == core.EINTERNAL {
+		b.log.Error("command failed", "command", cmd.Name(), "err", err)
+	}
+	return ErrorMessage(err)
+}
+
+func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) ([]Message, error) {
+	s := b.svc
+	me := c.Member.ID
+	one := func(m Message, err error) ([]Message, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []Message{m}, nil
+	}
+	card := func(title string) func(r *core.Referral, err error) ([]Message, error) {
+		return func(r *core.Referral, err error) ([]Message, error) {
+			if err != nil {
+				return nil, err
+			}
+			return []Message{Card(r, me, fmt.Sprintf(title, r.Code))}, nil
+		}
+	}
+	switch x := cmd.(type) {
+	case grammar.Refer:
+		r, err := s.Refer(ctx, c, core.ReferInput(x))
+		if err != nil {
+			return nil, err
+		}
+		m := Card(r, me, fmt.Sprintf("Referral %s sent to @%s", r.Code, r.ReceiverName))
+		m.Text = fmt.Sprintf("@%s has been asked to accept or decline; you'll hear as soon as they do.", r.ReceiverName)
+		return []Message{m}, nil
+	case grammar.Lead:
+		r, err := s.PostLead(ctx, c, core.LeadInput(x))
+		if err != nil {
+			return nil, err
+		}
+		m := Card(r, me, fmt.Sprintf("Lead %s posted to %s", r.Code, nonEmpty(c.Workspace.Settings.Channel, "the channel")))
+		m.Text = "The first member to claim it gets the client's details; you'll be told who."
+		return []Message{m}, nil
+	case grammar.Claim:
+		r, err := s.Claim(ctx, c, x.Code)
+		if err != nil {
+			return nil, err
+		}
+		m := Card(r, me, fmt.Sprintf("You claimed %s — the client is yours", r.Code))
+		m.Text = fmt.Sprintf("Only you see the details below. @%s has been told.", r.ReferrerName)
+		return []Message{m}, nil
+	case grammar.Interested:
+		return card("You raised your hand for %s")(s.RaiseHand(ctx, c, x.Code))
+	case grammar.Pick:
+		return card("You handed %s over")(s.PickClaimer(ctx, c, x.Code, x.Member))
+	case grammar.Accept:
+		return card("You accepted %s")(s.Accept(ctx, c, x.Code))
+	case grammar.Decline:
+		return card("You declined %s")(s.Decline(ctx, c, x.Code, x.Reason))
+	case grammar.Status:
+		return card("%s moved to " + string(x.Stage))(s.Advance(ctx, c, x.Code, x.Stage, core.AdvanceInput{Note: x.Note}))
+	case grammar.Won:
+		r, err := s.Advance(ctx, c, x.Code, core.StatusWon, core.AdvanceInput{Value: x.Value, Note: x.Note})
+		if err != nil {
+			return nil, err
+		}
+		m := Card(r, me, fmt.Sprintf("%s won 🎉", r.Code))
+		m.Text = fmt.Sprintf("@%s has been told. Thank them publicly with /refer thanks %s <message>.", r.ReferrerName, r.Code)
+		return []Message{m}, nil
+	case grammar.Lost:
+		return card("%s marked lost")(s.Advance(ctx, c, x.Code, core.StatusLost, core.AdvanceInput{Reason: x.Reason}))
+	case grammar.Thanks:
+		if _, err := s.Thank(ctx, c, x.Code, x.Message); err != nil {
+			return nil, err
+		}
+		return []Message{reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s is posted in %s.", x.Code,
+			nonEmpty(c.Workspace.Settings.Channel, "the channel")))}, nil
+	case grammar.Feedback:
+		if err := s.RecordFeedback(ctx, c, x.Code, x.Score, x.Comment); err != nil {
+			return nil, err
+		}
+		return []Message{reply("Feedback recorded", fmt.Sprintf("%s: %d/5. Thank you — it shapes the network's satisfaction figures.", x.Code, x.Score))}, nil
+	case grammar.Show:
+		d, err := s.Show(ctx, c, x.Code)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{DetailMessage(d, me, s.Location(c.Workspace))}, nil
+	case grammar.List:
+		rs, err := s.List(ctx, c, x.Kind, x.Statuses...)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{ListMessage(x.Kind, rs, me)}, nil
+	case grammar.Profile:
+		mp, err := s.Profile(ctx, c, x.Who)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{ProfileMessage(mp, mp.Member.ID == me)}, nil
+	case grammar.ProfileSet:
+		return one(b.setProfile(ctx, c, x))
+	case grammar.Who:
+		ss, err := s.Who(ctx, c, x.Need, x.Tags)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{WhoMessage(x.Need, ss)}, nil
+	case grammar.Touch:
+		p, err := s.Touch(ctx, c, x.Partner, x.Kind, x.Note)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{reply("Touchpoint logged", fmt.Sprintf("%s with %s. Next touchpoint due %s (every %d days).",
+			x.Kind, x.Partner, p.NextDue.In(s.Location(c.Workspace)).Format("Mon 2 Jan 2006"), p.CadenceDays))}, nil
+	case grammar.Buddy:
+		n, err := s.Buddy(ctx, c, x.Newcomer, x.Mentor)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{reply("Buddy assigned", fmt.Sprintf("%s has a mentoring buddy now; both have been told.", n.Mention()))}, nil
+	case grammar.Stats:
+		st, err := s.Stats(ctx, c, core.StatsRequest(x))
+		if err != nil {
+			return nil, err
+		}
+		return []Message{StatsMessage(st)}, nil
+	case grammar.Config:
+		args := x.Args
+		st, err := s.Configure(ctx, c, x.Key, args)
+		if err != nil {
+			return nil, err
+		}
+		m := SettingsMessage(st, s.Location(core.Workspace{}).String())
+		if x.Key != "" {
+			m.Title = "Setting saved: " + x.Key
+		}
+		return []Message{m}, nil
+	case grammar.Export, grammar.Forget:
+		return nil, core.Errorf(core.EINVALID, "`/refer %s` isn't available in this version yet.", cmd.Name()).
+			WithHint("Ask an admin of your network for your data in the meantime.")
+	}
+	return nil, fmt.Errorf("bot: no handler for %T", cmd)
+}
+
+func (b *Bot) setProfile(ctx context.Context, c core.Caller, x grammar.ProfileSet) (Message, error) {
+	s := b.svc
+	vals := x.Values
+	switch {
+	case x.Clear:
+		vals = nil
+	case x.Field == "triggers":
+		// One value per phrase; core splits the phrases on ";".
+		vals = []string{strings.Join(x.Values, "; ")}
+	}
+	p, err := s.SetProfile(ctx, c, x.Field, vals)
+	if err != nil {
+		return Message{}, err
+	}
+	if x.Field == "billing" && x.MinBudget != nil {
+		// Keep the currency as typed: none means the workspace's.
+		min := strings.TrimSpace(core.FormatCents(x.MinBudget.Cents) + " " + x.MinBudget.Currency)
+		if p, err = s.SetProfile(ctx, c, "min-budget", []string{strings.ReplaceAll(min, ",", "")}); err != nil {
+			return Message{}, err
+		}
+	}
+	m := ProfileMessage(&core.MemberProfile{Member: c.Member, Profile: *p}, true)
+	m.Title = "Profile updated: " + x.Field
+	return m, nil
+}
+
+// HandleAction runs a button click. Actions are paths such as
+// "/refer/claim/R-1042" or "/refer/pick/R-1042/U123"; they are read back
+// into the same commands people type, so a click and a typed command
+// always behave alike.
+func (b *Bot) HandleAction(ctx context.Context, id core.Identity, action string) []Message {
+	text, err := ActionText(action)
+	if err != nil {
+		return []Message{ErrorMessage(err)}
+	}
+	return b.Handle(ctx, Request{Identity: id, Text: text})
+}
+
+// ActionText turns a button's action path into the equivalent command text.
+func ActionText(action string) (string, error) {
+	parts := strings.Split(strings.TrimPrefix(action, "/refer/"), "/")
+	if !strings.HasPrefix(action, "/refer/") || len(parts) < 2 || len(action) > 200 {
+		return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
+	}
+	verb, code := parts[0], parts[1]
+	switch verb {
+	case "pick":
+		if len(parts) != 3 || parts[2] == "" {
+			break
+		}
+		return fmt.Sprintf("pick %s <@%s>", code, parts[2]), nil
+	case "status":
+		if len(parts) != 3 {
+			break
+		}
+		return fmt.Sprintf("status %s %s", code, parts[2]), nil
+	case "claim", "interested", "accept", "decline", "won", "lost", "thanks", "show":
+		if len(parts) == 2 {
+			return verb + " " + code, nil
+		}
+	}
+	return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
+}
