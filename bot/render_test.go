@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/core"
+)
+
+func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
+	t.Parallel()
+	for action, want := range map[string]string{
+		"/refer/claim/R-1042":          "claim",
+		"/refer/interested/R-1042":     "interested",
+		"/refer/accept/R-1042":         "accept",
+		"/refer/status/R-1042/meeting": "status",
+		"/refer/pick/R-1042/U123":      "pick",
+		"/refer/thanks/R-1042":         "thanks",
+		"/refer/show/R-1042":           "show",
+	} {
+		text, err := ActionText(action)
+		if err != nil {
+			t.Fatalf("ActionText(%q): %v", action, err)
+		}
+		cmd, err := grammar.Parse(text)
+		if err != nil {
+			t.Fatalf("%q → %q does not parse: %v", action, text, err)
+		}
+		if cmd.Name() != want {
+			t.Errorf("%q → %s, want %s", action, cmd.Name(), want)
+		}
+	}
+	for _, bad := range []string{"", "/refer/", "/refer/claim", "/refer/nuke/R-1", "/other/claim/R-1", "/refer/pick/R-1"} {
+		if _, err := ActionText(bad); core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("ActionText(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+	// Buttons that need more input answer with what to type.
+	for _, a := range []string{"/refer/won/R-1042", "/refer/lost/R-1042", "/refer/decline/R-1042"} {
+		text, _ := ActionText(a)
+		if _, err := grammar.Parse(text); err == nil || !strings.Contains(err.Error(), "R-1042") {
+			t.Errorf("%s: want a hint naming R-1042, got %v", a, err)
+		}
+	}
+}
+
+func TestRenderNotice_EveryKindSaysSomethingAndChannelsNeverShowContact(t *testing.T) {
+	t.Parallel()
+	r := &core.Referral{Code: 1042, ReferrerID: 1, ReceiverID: 2, ReferrerName: "bob", ReceiverName: "alice",
+		ClientName: "Acme", ClientContact: "jane@acme.example", Need: "a website", Status: core.StatusWon,
+		WonValue: core.Money{Cents: 480000, Currency: "USD"}}
+	kinds := []core.NoticeKind{core.NoticeOffered, core.NoticeAccepted, core.NoticeDeclined, core.NoticeStage,
+		core.NoticeWon, core.NoticeLost, core.NoticeThankPrompt, core.NoticeLeadPosted, core.NoticeLeadClaimed,
+		core.NoticeClaimedDM, core.NoticeHandRaised, core.NoticeHandoff, core.NoticeThanks, core.NoticeThanksDM,
+		core.NoticeBuddy, core.NoticeBuddyIntro}
+	for _, k := range kinds {
+		dm := RenderNotice(core.Notice{Kind: k, To: core.Recipient{MemberID: 1, UserID: "U1", Name: "bob"}, Referral: r, Actor: "alice"})
+		if dm.Title == "" || dm.Visibility != Direct || dm.To != "U1" {
+			t.Errorf("%s as DM: %+v", k, dm)
+		}
+		pub := *r
+		pub = pub.Public()
+		ch := RenderNotice(core.Notice{Kind: k, To: core.Recipient{Channel: "#referrals"}, Referral: &pub, Actor: "alice"})
+		if ch.Visibility != Channel || ch.To != "#referrals" {
+			t.Errorf("%s to channel: %+v", k, ch)
+		}
+		if s := strings.Join([]string{ch.Title, ch.Text, fieldsText(ch)}, " "); strings.Contains(s, "jane@") {
+			t.Errorf("%s channel post shows contact: %s", k, s)
+		}
+	}
+}
+
+func fieldsText(m Message) string {
+	var b strings.Builder
+	for _, f := range m.Fields {
+		b.WriteString(f.Name + ": " + f.Value + "\n")
+	}
+	return b.String()
+}
