@@ -161,8 +161,10 @@ func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcome
 func (s *Service) buddyNotices(ctx context.Context, tx Tx, ws *Workspace, newcomer, mentor *Member, how string) error {
 	key := fmt.Sprintf("buddy:%d:%d:%d", newcomer.ID, mentor.ID, s.now().Unix())
 	return tx.Enqueue(ctx,
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how, DedupeKey: key + ":mentor"},
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how, DedupeKey: key + ":newcomer"},
+		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how,
+			DedupeKey: key + ":mentor", CreatedAt: s.now()},
+		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how,
+			DedupeKey: key + ":newcomer", CreatedAt: s.now()},
 	)
 }
 
@@ -182,6 +184,11 @@ func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (
 		m   *Member
 		err error
 	)
+	if ref.UserID == "" && c.Workspace.Platform == Console {
+		// The console has no user ids: a member is their lower-cased name,
+		// and mentioning someone brings them in, as a Slack mention would.
+		ref.UserID = strings.ToLower(ref.Name)
+	}
 	switch {
 	case ref.UserID != "":
 		m, _, err = tx.EnsureMember(ctx, c.Workspace.ID, ref.UserID, ref.Name)
@@ -232,7 +239,7 @@ func notice(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text
 		dest = fmt.Sprint("m", to.MemberID)
 	}
 	return Notice{WorkspaceID: c.Workspace.ID, Kind: kind, To: to, Referral: &snap,
-		Actor: c.Member.DisplayName, Text: text,
+		Actor: c.Member.DisplayName, Text: text, CreatedAt: e.At,
 		DedupeKey: fmt.Sprintf("ev:%d:%s:%s", e.ID, kind, dest)}
 }
 

@@ -35,7 +35,7 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	s = strings.ReplaceAll(s, " ", "-")
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	year := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, loc)
-	end := now.Add(time.Nanosecond)
+	end := now.Add(time.Microsecond) // PostgreSQL keeps microseconds
 	switch s {
 	case "", "all", "all-time", "ever":
 		return Period{To: end, Label: "all time"}, nil

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is everything referbot reads from the environment, in one place.
+type Config struct {
+	DatabaseURL string // empty: start a private PostgreSQL under DataDir
+	DataDir     string // REFERBOT_DATA_DIR, default ./.referbot
+	Addr        string // REFERBOT_ADDR, default :8080
+	TimeZone    *time.Location
+	LogLevel    string
+
+	SlackSigningSecret string
+	SlackBotToken      string
+	SlackAppToken      string
+	SlackAPIURL        string
+
+	DiscordBotToken  string
+	DiscordAppID     string
+	DiscordPublicKey string
+	DiscordGuildID   string
+	DiscordAPIURL    string
+}
+
+// LoadConfig reads and validates the environment; errors name the variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DatabaseURL:        get("DATABASE_URL", ""),
+		DataDir:            get("REFERBOT_DATA_DIR", ".referbot"),
+		Addr:               get("REFERBOT_ADDR", ":8080"),
+		LogLevel:           get("REFERBOT_LOG_LEVEL", "info"),
+		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
+		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:        get("SLACK_API_URL", "https://slack.com/api/"),
+		DiscordBotToken:    get("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:       get("DISCORD_APP_ID", ""),
+		DiscordPublicKey:   get("DISCORD_PUBLIC_KEY", ""),
+		DiscordGuildID:     get("DISCORD_GUILD_ID", ""),
+		DiscordAPIURL:      get("DISCORD_API_URL", "https://discord.com/api/v10/"),
+	}
+	tz := get("REFERBOT_TZ", "UTC")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return c, fmt.Errorf("REFERBOT_TZ: %q is not a time zone (use an IANA name such as Europe/Berlin)", tz)
+	}
+	c.TimeZone = loc
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, fmt.Errorf("REFERBOT_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
+		return c, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is")
+	}
+	if c.DiscordBotToken != "" && c.DiscordAppID == "" {
+		return c, fmt.Errorf("DISCORD_BOT_TOKEN is set but DISCORD_APP_ID is not")
+	}
+	return c, nil
+}
+
+// HasChat reports whether any chat platform is configured.
+func (c Config) HasChat() bool {
+	return c.SlackBotToken != "" || c.DiscordBotToken != ""
+}

@@ -1,0 +1,199 @@
+// Command referbot runs the referral exchange bot.
+//
+//	referbot [serve]        run the bot (the local console when no chat credentials are set)
+//	referbot console        run the terminal chat
+//	referbot migrate        apply database migrations and exit
+//
+// Configuration comes from the environment; see README.md and .env.example.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/referbot/referbot/adapters/console"
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/localpg"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "referbot:", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the wired program: configuration, database, core, bot.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	DB     *postgres.DB
+	Svc    *core.Service
+	Bot    *bot.Bot
+	pg     *localpg.Server
+}
+
+// Open connects to DATABASE_URL, or starts the private PostgreSQL, and
+// applies migrations.
+func (m *Main) Open(ctx context.Context) error {
+	url := m.Config.DatabaseURL
+	if url == "" {
+		srv, err := localpg.Start(ctx, localpg.Options{
+			DataDir: filepath.Join(m.Config.DataDir, "pgdata"), Logger: m.Log})
+		if err != nil {
+			return err
+		}
+		m.pg = srv
+		url = srv.URL("referbot")
+		m.Log.Info("started local PostgreSQL", "data", filepath.Join(m.Config.DataDir, "pgdata"))
+	}
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	m.DB = db
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone})
+	m.Bot = bot.New(m.Svc, m.Log)
+	return nil
+}
+
+// Close releases the database and stops the private PostgreSQL.
+func (m *Main) Close() error {
+	if m.DB != nil {
+		m.DB.Close()
+	}
+	if m.pg != nil {
+		return m.pg.Stop()
+	}
+	return nil
+}
+
+// Run parses the subcommand and runs it until ctx ends.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	sub := "serve"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	interactive := isTerminal(stdin)
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	if sub == "console" || (sub == "serve" && !cfg.HasChat()) {
+		level = max(level, slog.LevelWarn) // keep the chat transcript clean
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	m := &Main{Config: cfg, Log: log}
+
+	switch sub {
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	case "serve", "console", "migrate":
+	default:
+		return fmt.Errorf("unknown subcommand %q\n%s", sub, usage)
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("%s takes no arguments\n%s", sub, usage)
+	}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	defer m.Close()
+	switch {
+	case sub == "migrate":
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case sub == "console" || !cfg.HasChat():
+		if sub == "serve" {
+			log.Warn("no chat credentials set: running the local console")
+		}
+		return m.RunConsole(ctx, stdin, stdout, !interactive)
+	}
+	return m.Serve(ctx)
+}
+
+const usage = `usage: referbot [serve|console|migrate]
+  serve     run the bot (default; the local console when no chat credentials are set)
+  console   run the terminal chat on the same core
+  migrate   apply database migrations and exit`
+
+// RunConsole runs the terminal chat, delivering the outbox after each line.
+func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {
+	c := console.New(m.Bot, out)
+	c.Echo = echo
+	sender := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
+	c.Deliver = func(ctx context.Context) error {
+		for {
+			n, err := sender.DeliverDue(ctx)
+			if err != nil || n == 0 {
+				return err
+			}
+		}
+	}
+	return c.Run(ctx, in)
+}
+
+// Serve runs the HTTP server and the configured chat adapters.
+func (m *Main) Serve(ctx context.Context) error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := m.DB.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.Handler())
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.Log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,21 @@
+// Package postgres implements core.Store on PostgreSQL with pgx/v5. It is
+// the only place in referbot with SQL.
+//
+// Every operation of core runs in one READ COMMITTED transaction (InTx);
+// notices the operation causes are written to the outbox table in that same
+// transaction. Every statement is scoped by workspace_id, and the schema's
+// composite foreign keys (workspace_id, id) keep rows from pointing across
+// workspaces: an id from another workspace is simply not found.
+//
+// Errors leave this package through one translation (translate): no rows
+// becomes core.ENOTFOUND, a unique violation core.ECONFLICT, a foreign key
+// or check violation core.EINVALID, each with a generic message that core
+// rewrites where it matters. Anything else is an internal error whose
+// details belong in the log.
+//
+// Timestamps are the ones core passes (core runs on an injected clock);
+// the database's now() only fills times core does not provide.
+//
+// This package imports core, migrations and pgx; nothing in referbot but
+// cmd imports it.
+package postgres

@@ -1,0 +1,321 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+const workspaceCols = `w.id, w.platform, w.external_id, w.name, w.settings, w.created_at`
+
+func scanWorkspace(row pgx.Row) (*core.Workspace, error) {
+	var (
+		w        core.Workspace
+		settings []byte
+	)
+	if err := row.Scan(&w.ID, &w.Platform, &w.ExternalID, &w.Name, &settings, &w.CreatedAt); err != nil {
+		return nil, err
+	}
+	// Decode over the defaults, so a setting added after the workspace was
+	// created starts at its default rather than at zero.
+	w.Settings = core.DefaultSettings()
+	if err := json.Unmarshal(settings, &w.Settings); err != nil {
+		return nil, fmt.Errorf("settings of workspace %d: %w", w.ID, err)
+	}
+	return &w, nil
+}
+
+func (t *tx) EnsureWorkspace(ctx context.Context, p core.Platform, externalID, name string, defaults core.Settings) (_ *core.Workspace, err error) {
+	defer wrap(&err, "ensure workspace(%s, %s)", p, externalID)
+	// The common case, a known workspace whose name has not changed, reads
+	// without taking a row lock.
+	w, err := scanWorkspace(t.q.QueryRow(ctx,
+		`SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID))
+	if err == nil && (name == "" || name == w.Name) {
+		return w, nil
+	}
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	settings, err := json.Marshal(defaults)
+	if err != nil {
+		return nil, err
+	}
+	// Race-free find-or-create: the settings apply to a new workspace only.
+	return scanWorkspace(t.q.QueryRow(ctx, `
+		INSERT INTO workspaces AS w (platform, external_id, name, settings)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (platform, external_id)
+		DO UPDATE SET name = COALESCE(NULLIF(excluded.name, ''), w.name)
+		RETURNING `+workspaceCols, p, externalID, name, settings))
+}
+
+func (t *tx) Workspace(ctx context.Context, id int64) (_ *core.Workspace, err error) {
+	defer wrap(&err, "workspace(%d)", id)
+	return scanWorkspace(t.q.QueryRow(ctx, `SELECT `+workspaceCols+` FROM workspaces w WHERE w.id = $1`, id))
+}
+
+func (t *tx) SaveSettings(ctx context.Context, workspaceID int64, s core.Settings) (err error) {
+	defer wrap(&err, "save settings(%d)", workspaceID)
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	tag, err := t.q.Exec(ctx, `UPDATE workspaces SET settings = $2 WHERE id = $1`, workspaceID, b)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+const memberCols = `m.id, m.workspace_id, m.user_id, m.display_name, m.role, m.status,
+	COALESCE(m.buddy_id, 0), m.muted, m.cadence_days, m.joined_at`
+
+func scanMember(row pgx.Row, extra ...any) (*core.Member, error) {
+	var m core.Member
+	dst := append([]any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
+		&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt}, extra...)
+	if err := row.Scan(dst...); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func collectMembers(rows pgx.Rows, err error) ([]core.Member, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) EnsureMember(ctx context.Context, workspaceID int64, userID, displayName string) (_ *core.Member, created bool, err error) {
+	defer wrap(&err, "ensure member(%d, %s)", workspaceID, userID)
+	displayName = strings.TrimSpace(displayName)
+	if userID == "" {
+		return nil, false, core.Errorf(core.EINVALID, "I couldn't tell who that is.")
+	}
+	// Read first: most calls find the member unchanged and need no lock.
+	m, err := scanMember(t.q.QueryRow(ctx,
+		`SELECT `+memberCols+` FROM members m WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID))
+	if err == nil && (displayName == "" || displayName == m.DisplayName) {
+		return m, false, nil
+	}
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, err
+	}
+	// Race-free find-or-create. xmax is 0 only on a freshly inserted row.
+	m, err = scanMember(t.q.QueryRow(ctx, `
+		INSERT INTO members AS m (workspace_id, user_id, display_name)
+		VALUES ($1, $2, COALESCE(NULLIF($3, ''), $2))
+		ON CONFLICT (workspace_id, user_id)
+		DO UPDATE SET display_name = COALESCE(NULLIF(excluded.display_name, ''), m.display_name)
+		RETURNING `+memberCols+`, (m.xmax = 0)`, workspaceID, userID, displayName), &created)
+	if err != nil {
+		return nil, false, err
+	}
+	return m, created, nil
+}
+
+func (t *tx) Member(ctx context.Context, workspaceID, id int64) (_ *core.Member, err error) {
+	defer wrap(&err, "member(%d, %d)", workspaceID, id)
+	return scanMember(t.q.QueryRow(ctx,
+		`SELECT `+memberCols+` FROM members m WHERE m.workspace_id = $1 AND m.id = $2`, workspaceID, id))
+}
+
+// MemberByName matches the display name case-insensitively, or the exact
+// platform user id. Active members come first; two active members with
+// the same name are ambiguous (ECONFLICT) rather than a guess, since a
+// referral's client details would go to whichever was picked.
+func (t *tx) MemberByName(ctx context.Context, workspaceID int64, name string) (_ *core.Member, err error) {
+	defer wrap(&err, "member by name(%d, %q)", workspaceID, name)
+	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
+	if name == "" {
+		return nil, notFound()
+	}
+	ms, err := collectMatches(t.q.Query(ctx, `
+		SELECT `+memberCols+`, m.user_id = $2
+		FROM members m
+		WHERE m.workspace_id = $1 AND (lower(m.display_name) = lower($2) OR m.user_id = $2)
+		ORDER BY m.user_id = $2 DESC, m.status = 'active' DESC, m.id
+		LIMIT 3`, workspaceID, name))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(ms) == 0:
+		return nil, notFound()
+	case len(ms) > 1 && !ms[0].byID && ms[0].m.Status == core.MemberActive && ms[1].m.Status == core.MemberActive:
+		return nil, core.Errorf(core.ECONFLICT, "More than one member is called @%s.", ms[0].m.DisplayName).
+			WithHint("Mention them with @ so I can tell who you mean.")
+	}
+	return &ms[0].m, nil
+}
+
+type namedMatch struct {
+	m    core.Member
+	byID bool
+}
+
+func collectMatches(rows pgx.Rows, err error) ([]namedMatch, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []namedMatch
+	for rows.Next() {
+		var byID bool
+		m, err := scanMember(rows, &byID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, namedMatch{*m, byID})
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) Members(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
+	defer wrap(&err, "members(%d)", workspaceID)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM members m WHERE m.workspace_id = $1
+		ORDER BY lower(m.display_name), m.id`, workspaceID))
+}
+
+func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
+	defer wrap(&err, "save member(%d, %d)", m.WorkspaceID, m.ID)
+	tag, err := t.q.Exec(ctx, `
+		UPDATE members SET display_name = COALESCE(NULLIF($3, ''), user_id), role = $4, status = $5,
+			buddy_id = $6, muted = $7, cadence_days = $8
+		WHERE workspace_id = $1 AND id = $2`,
+		m.WorkspaceID, m.ID, m.DisplayName, orDefault(m.Role, core.RoleMember), orDefault(m.Status, core.MemberActive),
+		nullID(m.BuddyID), m.Muted, m.CadenceDays)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+func (t *tx) CountMembers(ctx context.Context, workspaceID int64) (n int, err error) {
+	defer wrap(&err, "count members(%d)", workspaceID)
+	err = t.q.QueryRow(ctx, `SELECT count(*) FROM members WHERE workspace_id = $1`, workspaceID).Scan(&n)
+	return n, err
+}
+
+// profileCols reads a profile LEFT JOINed as p to its member m: a member
+// without a profile row reads as an empty, open profile.
+const profileCols = `m.id, COALESCE(p.services, ''), COALESCE(p.tags, '{}'), COALESCE(p.niche, ''),
+	COALESCE(p.industry, ''), COALESCE(p.client_size, ''), COALESCE(p.budget_range, ''),
+	COALESCE(p.triggers, '{}'), COALESCE(p.billing, ''), COALESCE(p.min_budget_cents, 0),
+	COALESCE(p.min_budget_currency, ''), COALESCE(p.outcomes, ''), COALESCE(p.links, '{}'),
+	COALESCE(p.contact_pref, ''), COALESCE(p.time_zone, ''), COALESCE(p.availability, 'open'), p.updated_at`
+
+func profileDest(p *core.Profile, updated **time.Time) []any {
+	return []any{&p.MemberID, &p.Services, &p.Tags, &p.Niche, &p.Industry, &p.ClientSize, &p.BudgetRange,
+		&p.Triggers, &p.Billing, &p.MinBudget.Cents, &p.MinBudget.Currency, &p.Outcomes, &p.Links,
+		&p.ContactPref, &p.TimeZone, &p.Availability, updated}
+}
+
+func (t *tx) Profile(ctx context.Context, workspaceID, memberID int64) (_ *core.Profile, err error) {
+	defer wrap(&err, "profile(%d, %d)", workspaceID, memberID)
+	var (
+		p       core.Profile
+		updated *time.Time
+	)
+	err = t.q.QueryRow(ctx, `
+		SELECT `+profileCols+`
+		FROM members m LEFT JOIN profiles p ON p.member_id = m.id
+		WHERE m.workspace_id = $1 AND m.id = $2`, workspaceID, memberID).Scan(profileDest(&p, &updated)...)
+	if err != nil {
+		return nil, err
+	}
+	p.UpdatedAt = timeOf(updated)
+	return &p, nil
+}
+
+func (t *tx) SaveProfile(ctx context.Context, workspaceID int64, p *core.Profile) (err error) {
+	defer wrap(&err, "save profile(%d, %d)", workspaceID, p.MemberID)
+	tag, err := t.q.Exec(ctx, `
+		INSERT INTO profiles (member_id, workspace_id, services, tags, niche, industry, client_size,
+			budget_range, triggers, billing, min_budget_cents, min_budget_currency, outcomes, links,
+			contact_pref, time_zone, availability, updated_at)
+		SELECT m.id, m.workspace_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+			COALESCE($18, now())
+		FROM members m WHERE m.workspace_id = $1 AND m.id = $2
+		ON CONFLICT (member_id) DO UPDATE SET
+			services = excluded.services, tags = excluded.tags, niche = excluded.niche,
+			industry = excluded.industry, client_size = excluded.client_size,
+			budget_range = excluded.budget_range, triggers = excluded.triggers, billing = excluded.billing,
+			min_budget_cents = excluded.min_budget_cents, min_budget_currency = excluded.min_budget_currency,
+			outcomes = excluded.outcomes, links = excluded.links, contact_pref = excluded.contact_pref,
+			time_zone = excluded.time_zone, availability = excluded.availability,
+			updated_at = excluded.updated_at`,
+		workspaceID, p.MemberID, p.Services, texts(p.Tags), p.Niche, p.Industry, p.ClientSize,
+		p.BudgetRange, texts(p.Triggers), p.Billing, p.MinBudget.Cents, p.MinBudget.Currency, p.Outcomes,
+		texts(p.Links), p.ContactPref, p.TimeZone, orDefault(p.Availability, core.Open), nullTime(p.UpdatedAt))
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+// Candidates reads every active member with their profile and referral
+// counts in one statement.
+func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time) (_ []core.Candidate, err error) {
+	defer wrap(&err, "candidates(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		WITH got AS (
+			SELECT receiver_id AS member_id, count(*) AS received,
+				count(*) FILTER (WHERE COALESCE(accepted_at, created_at) >= $2) AS recent
+			FROM referrals WHERE workspace_id = $1 AND receiver_id IS NOT NULL
+			GROUP BY receiver_id
+		), gave AS (
+			SELECT referrer_id AS member_id, count(*) AS given
+			FROM referrals WHERE workspace_id = $1
+			GROUP BY referrer_id
+		)
+		SELECT `+memberCols+`, `+profileCols+`,
+			COALESCE(got.recent, 0), COALESCE(gave.given, 0), COALESCE(got.received, 0)
+		FROM members m
+		LEFT JOIN profiles p ON p.member_id = m.id
+		LEFT JOIN got ON got.member_id = m.id
+		LEFT JOIN gave ON gave.member_id = m.id
+		WHERE m.workspace_id = $1 AND m.status = 'active'
+		ORDER BY m.id`, workspaceID, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Candidate
+	for rows.Next() {
+		var (
+			c       core.Candidate
+			updated *time.Time
+		)
+		m := &c.Member
+		dst := []any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
+			&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt}
+		dst = append(dst, profileDest(&c.Profile, &updated)...)
+		dst = append(dst, &c.RecentlyGot, &c.Given, &c.Received)
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		c.Profile.UpdatedAt = timeOf(updated)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,146 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Enqueue writes notices to the outbox. The payload is the notice's JSON;
+// a notice whose dedupe key the workspace already has is skipped.
+func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
+	defer wrap(&err, "enqueue")
+	if len(ns) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for _, n := range ns {
+		if n.WorkspaceID == 0 || n.Kind == "" {
+			return fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
+		}
+		payload, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("notice %q: %w", n.Kind, err)
+		}
+		b.Queue(`
+			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now()))
+			ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
+			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
+			nullTime(n.CreatedAt))
+	}
+	return t.q.SendBatch(ctx, &b).Close()
+}
+
+// DefaultLease is used when ClaimNotices is given none: a lease of zero
+// would hand a notice to the next claimer at once.
+const DefaultLease = time.Minute
+
+// ClaimNotices leases up to limit due notices of the platform's workspaces
+// in one statement, oldest first. Rows another sender has locked are
+// skipped, so concurrent senders never get the same notice; the lease
+// (next_attempt_at) re-offers a notice whose sender died.
+func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
+	defer wrap(&err, "claim notices(%s)", p)
+	if limit <= 0 {
+		return nil, nil
+	}
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	rows, err := db.pool.Query(ctx, `
+		WITH due AS MATERIALIZED (
+			SELECT o.id
+			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+			WHERE o.status = 'pending' AND o.next_attempt_at <= $2 AND w.platform = $1
+			ORDER BY o.id
+			LIMIT $3
+			FOR UPDATE OF o SKIP LOCKED
+		), claimed AS (
+			UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $4
+			FROM due WHERE o.id = due.id
+			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at
+		)
+		SELECT c.id, c.workspace_id, w.platform, w.external_id, c.payload, COALESCE(c.dedupe_key, ''),
+			c.attempts, c.created_at, m.user_id
+		FROM claimed c
+		JOIN workspaces w ON w.id = c.workspace_id
+		LEFT JOIN members m ON m.id = c.recipient_member_id
+		ORDER BY c.id`, p, now, limit, now.Add(lease))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Notice
+	for rows.Next() {
+		var (
+			n       core.Notice
+			payload []byte
+			userID  *string
+		)
+		var id, ws int64
+		var platform core.Platform
+		var team, key string
+		var attempts int
+		var created time.Time
+		if err := rows.Scan(&id, &ws, &platform, &team, &payload, &key, &attempts, &created, &userID); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(payload, &n); err != nil {
+			return nil, fmt.Errorf("payload of notice %d: %w", id, err)
+		}
+		n.ID, n.WorkspaceID, n.Platform, n.TeamID = id, ws, platform, team
+		n.DedupeKey, n.Attempts, n.CreatedAt = key, attempts, created
+		if userID != nil {
+			n.To.UserID = *userID // the member's current platform id
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// MarkDelivered records that a notice reached the platform as message ref.
+func (db *DB) MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) (err error) {
+	defer wrap(&err, "mark delivered(%d)", id)
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE outbox SET status = 'sent', sent_at = $3, ref = $2, last_error = NULL
+		WHERE id = $1`, id, nullText(ref), at)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+// maxErrorLen keeps a platform's error page from filling the outbox.
+const maxErrorLen = 2000
+
+// MarkFailed records a failed attempt: with a retry time the notice stays
+// pending until then; without one it has failed for good. A notice that
+// was delivered meanwhile (by a sender whose lease had not really expired)
+// stays delivered.
+func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) (err error) {
+	defer wrap(&err, "mark failed(%d)", id)
+	if len(reason) > maxErrorLen {
+		reason = reason[:maxErrorLen]
+	}
+	var found, pending bool
+	err = db.pool.QueryRow(ctx, `
+		WITH upd AS (
+			UPDATE outbox SET last_error = $2,
+				status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+				next_attempt_at = COALESCE($3, next_attempt_at)
+			WHERE id = $1 AND status = 'pending'
+			RETURNING id
+		)
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1), EXISTS (SELECT 1 FROM upd)`,
+		id, reason, nullTime(retryAt)).Scan(&found, &pending)
+	if err == nil && !found {
+		err = notFound()
+	}
+	return err
+}

@@ -1,0 +1,284 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// referralFrom reads a referral r with its parties' names.
+const referralFrom = `
+	SELECT r.id, r.workspace_id, r.code, r.referrer_id, r.receiver_id, r.co_owner_id, r.client_name,
+		r.client_contact, r.consent, r.need, r.tags, r.estimate_cents, r.estimate_currency, r.temperature,
+		r.status, r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_status, r.won_value_cents,
+		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
+		r.accepted_at, r.closed_at,
+		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, '')
+	FROM referrals r
+	JOIN members rf ON rf.id = r.referrer_id
+	LEFT JOIN members rc ON rc.id = r.receiver_id
+	LEFT JOIN members co ON co.id = r.co_owner_id`
+
+func scanReferral(row pgx.Row) (*core.Referral, error) {
+	var (
+		r                           core.Referral
+		receiver, coOwner, wonCents *int64
+		contact, wonCurrency        *string
+		expires, accepted, closed   *time.Time
+	)
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.Code, &r.ReferrerID, &receiver, &coOwner, &r.ClientName,
+		&contact, &r.Consent, &r.Need, &r.Tags, &r.Estimate.Cents, &r.Estimate.Currency, &r.Temperature,
+		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
+		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
+		&accepted, &closed,
+		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName)
+	if err != nil {
+		return nil, err
+	}
+	r.ReceiverID, r.CoOwnerID = int64Of(receiver), int64Of(coOwner)
+	r.ClientContact = strOf(contact)
+	r.WonValue = core.Money{Cents: int64Of(wonCents), Currency: strOf(wonCurrency)}
+	r.ExpiresAt, r.AcceptedAt, r.ClosedAt = timeOf(expires), timeOf(accepted), timeOf(closed)
+	if len(r.Tags) == 0 {
+		r.Tags = nil
+	}
+	return &r, nil
+}
+
+// wonValue is NULL until a value is recorded.
+func wonValue(m core.Money) (*int64, *string) {
+	if m.Cents == 0 && m.Currency == "" {
+		return nil, nil
+	}
+	return &m.Cents, nullText(m.Currency)
+}
+
+// InsertReferral takes the workspace's next code and inserts r in one
+// statement; the workspace row lock orders concurrent inserts.
+func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
+	defer wrap(&err, "insert referral(%d)", r.WorkspaceID)
+	wonCents, wonCur := wonValue(r.WonValue)
+	err = t.q.QueryRow(ctx, `
+		WITH next AS (
+			UPDATE workspaces SET next_code = next_code + 1 WHERE id = $1 RETURNING next_code - 1 AS code
+		)
+		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
+			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
+			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
+			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at)
+		SELECT $1, next.code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26
+		FROM next
+		RETURNING id, code, created_at, updated_at`,
+		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
+		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
+		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
+		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
+		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
+		nullTime(r.AcceptedAt), nullTime(r.ClosedAt),
+	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt)
+	return err
+}
+
+// Referral reads one referral by code. With forUpdate it first locks the
+// row, then reads it with a fresh snapshot, so the names joined in are those
+// of whoever changed it last (the winner of a claim, for instance).
+func (t *tx) Referral(ctx context.Context, workspaceID int64, code core.Code, forUpdate bool) (_ *core.Referral, err error) {
+	defer wrap(&err, "referral(%d, %s)", workspaceID, code)
+	if forUpdate {
+		var id int64
+		if err := t.q.QueryRow(ctx, `SELECT id FROM referrals WHERE workspace_id = $1 AND code = $2 FOR UPDATE`,
+			workspaceID, code).Scan(&id); err != nil {
+			return nil, err
+		}
+	}
+	return scanReferral(t.q.QueryRow(ctx, referralFrom+` WHERE r.workspace_id = $1 AND r.code = $2`, workspaceID, code))
+}
+
+func (t *tx) UpdateReferral(ctx context.Context, r *core.Referral) (err error) {
+	defer wrap(&err, "update referral(%d, %s)", r.WorkspaceID, r.Code)
+	wonCents, wonCur := wonValue(r.WonValue)
+	tag, err := t.q.Exec(ctx, `
+		UPDATE referrals SET referrer_id = $3, receiver_id = $4, co_owner_id = $5, client_name = $6,
+			client_contact = $7, consent = $8, need = $9, tags = $10, estimate_cents = $11,
+			estimate_currency = $12, temperature = $13, status = $14, fee_kind = $15, fee_basis_points = $16,
+			fee_fixed_cents = $17, fee_status = $18, won_value_cents = $19, won_currency = $20,
+			lost_reason = $21, decline_reason = $22, expires_at = $23, updated_at = COALESCE($24, now()),
+			accepted_at = $25, closed_at = $26
+		WHERE workspace_id = $1 AND id = $2`,
+		r.WorkspaceID, r.ID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
+		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
+		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
+		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
+		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.UpdatedAt), nullTime(r.AcceptedAt),
+		nullTime(r.ClosedAt))
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+// ListReferrals returns referrals newest first. The WHERE clause is built
+// from the filter so that each shape of query uses its own index.
+func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFilter) (_ []core.Referral, err error) {
+	defer wrap(&err, "list referrals(%d)", workspaceID)
+	args := []any{workspaceID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := []string{"r.workspace_id = $1"}
+	if f.MemberID != 0 {
+		m := arg(f.MemberID)
+		var who []string
+		if f.Given || !f.Received {
+			who = append(who, "r.referrer_id = "+m)
+		}
+		if f.Received || !f.Given {
+			who = append(who, "r.receiver_id = "+m, "r.co_owner_id = "+m)
+		}
+		where = append(where, "("+strings.Join(who, " OR ")+")")
+	}
+	if f.OpenLeads {
+		where = append(where, "r.status = 'open'", "r.receiver_id IS NULL")
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		where = append(where, "r.status = ANY("+arg(ss)+")")
+	}
+	sql := referralFrom + " WHERE " + strings.Join(where, " AND ") + " ORDER BY r.created_at DESC, r.id DESC"
+	if f.Limit > 0 {
+		sql += " LIMIT " + arg(f.Limit)
+	}
+	rows, err := t.q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Referral
+	for rows.Next() {
+		r, err := scanReferral(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AppendEvent(ctx context.Context, workspaceID int64, e *core.Event) (err error) {
+	defer wrap(&err, "append event(%d, %d, %s)", workspaceID, e.ReferralID, e.Kind)
+	return t.q.QueryRow(ctx, `
+		INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
+		RETURNING id, at`,
+		workspaceID, e.ReferralID, e.Kind, nullText(string(e.From)), e.To, nullID(e.ActorID), e.Note,
+		nullTime(e.At)).Scan(&e.ID, &e.At)
+}
+
+// Events returns a referral's history in the order it was written. The
+// referral is read too, so that one from another workspace is ENOTFOUND
+// rather than an empty history.
+func (t *tx) Events(ctx context.Context, workspaceID, referralID int64) (_ []core.Event, err error) {
+	defer wrap(&err, "events(%d, %d)", workspaceID, referralID)
+	rows, err := t.q.Query(ctx, `
+		SELECT e.id, e.kind, COALESCE(e.from_status, ''), e.to_status, COALESCE(e.actor_id, 0),
+			COALESCE(m.display_name, ''), COALESCE(e.note, ''), e.at
+		FROM referrals r
+		LEFT JOIN referral_events e ON e.workspace_id = r.workspace_id AND e.referral_id = r.id
+		LEFT JOIN members m ON m.id = e.actor_id
+		WHERE r.workspace_id = $1 AND r.id = $2
+		ORDER BY e.id`, workspaceID, referralID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := false
+	var out []core.Event
+	for rows.Next() {
+		found = true
+		var (
+			id   *int64
+			kind *string
+			to   *string
+			at   *time.Time
+			e    = core.Event{ReferralID: referralID}
+		)
+		if err := rows.Scan(&id, &kind, &e.From, &to, &e.ActorID, &e.ActorName, &e.Note, &at); err != nil {
+			return nil, err
+		}
+		if id == nil {
+			continue // the referral has no events yet
+		}
+		e.ID, e.Kind, e.To, e.At = *id, core.EventKind(*kind), core.Status(*to), *at
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, notFound()
+	}
+	return out, nil
+}
+
+// AddInterest records a raised hand. The referral and the member must both
+// be in the workspace (ENOTFOUND otherwise); a second hand is ECONFLICT.
+func (t *tx) AddInterest(ctx context.Context, workspaceID, referralID, memberID int64) (err error) {
+	defer wrap(&err, "add interest(%d, %d, %d)", workspaceID, referralID, memberID)
+	tag, err := t.q.Exec(ctx, `
+		INSERT INTO referral_interest (workspace_id, referral_id, member_id)
+		SELECT r.workspace_id, r.id, m.id
+		FROM referrals r JOIN members m ON m.workspace_id = r.workspace_id
+		WHERE r.workspace_id = $1 AND r.id = $2 AND m.id = $3`, workspaceID, referralID, memberID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = notFound()
+	}
+	return err
+}
+
+func (t *tx) Interested(ctx context.Context, workspaceID, referralID int64) (_ []core.Member, err error) {
+	defer wrap(&err, "interested(%d, %d)", workspaceID, referralID)
+	var exists bool
+	if err := t.q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM referrals WHERE workspace_id = $1 AND id = $2)`,
+		workspaceID, referralID).Scan(&exists); err != nil {
+		return nil, err
+	}
+	if !exists {
+		return nil, notFound()
+	}
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+`
+		FROM referral_interest i JOIN members m ON m.id = i.member_id
+		WHERE i.workspace_id = $1 AND i.referral_id = $2
+		ORDER BY i.at, m.id`, workspaceID, referralID))
+}
+
+func (t *tx) AddThanks(ctx context.Context, workspaceID int64, th *core.Thanks) (err error) {
+	defer wrap(&err, "add thanks(%d, %d)", workspaceID, th.ReferralID)
+	return t.q.QueryRow(ctx, `
+		INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, message, at)
+		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
+		RETURNING id, at`,
+		workspaceID, th.ReferralID, th.FromID, th.ToID, th.Message, nullTime(th.At)).Scan(&th.ID, &th.At)
+}
+
+func (t *tx) SaveFeedback(ctx context.Context, workspaceID int64, f *core.Feedback) (err error) {
+	defer wrap(&err, "save feedback(%d, %d)", workspaceID, f.ReferralID)
+	return t.q.QueryRow(ctx, `
+		INSERT INTO feedback (workspace_id, referral_id, member_id, score, comment, at)
+		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
+		ON CONFLICT (referral_id, member_id) DO UPDATE
+			SET score = excluded.score, comment = excluded.comment, at = excluded.at
+			WHERE feedback.workspace_id = excluded.workspace_id
+		RETURNING at`,
+		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At)
+}

@@ -1,0 +1,332 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+func day(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
+
+// statsWorld is a small network with known history; the figures the test
+// expects are worked out by hand in the comments.
+type statsWorld struct {
+	*bundle
+	ann, ben, cat, dan, eve *core.Member
+	q1                      core.Period
+	now                     time.Time
+}
+
+func newStatsWorld(t *testing.T) *statsWorld {
+	b := setup(t)
+	ctx := context.Background()
+	w := &statsWorld{bundle: b,
+		q1:  core.Period{From: day(2026, 1, 1, 0), To: day(2026, 4, 1, 0), Label: "Q1 2026"},
+		now: day(2026, 4, 10, 12)}
+	w.ann, w.ben, w.cat = b.member(t, b.ws, "ann"), b.member(t, b.ws, "ben"), b.member(t, b.ws, "cat")
+	w.dan, w.eve = b.member(t, b.ws, "dan"), b.member(t, b.ws, "eve")
+	usd := func(c int64) core.Money { return core.Money{Cents: c, Currency: "USD"} }
+	eur := func(c int64) core.Money { return core.Money{Cents: c, Currency: "EUR"} }
+	ref := func(from, to *core.Member, created time.Time, edit func(r *core.Referral)) *core.Referral {
+		return b.referral(t, from, to, func(r *core.Referral) {
+			r.CreatedAt, r.UpdatedAt = created, created
+			if to != nil {
+				r.Status, r.AcceptedAt = core.StatusAccepted, created.Add(24*time.Hour)
+			}
+			if edit != nil {
+				edit(r)
+			}
+		})
+	}
+	won := func(at time.Time, v core.Money) func(*core.Referral) {
+		return func(r *core.Referral) { r.Status, r.ClosedAt, r.WonValue = core.StatusWon, at, v }
+	}
+	// Before the 12-month window: ben → eve.
+	ref(w.ben, w.eve, day(2025, 3, 1, 9), nil)
+	// r0: created before Q1, won in Q1 after 31 days (2,000 USD).
+	ref(w.ann, w.ben, day(2025, 12, 10, 9), func(r *core.Referral) {
+		r.Estimate = usd(100000)
+		won(day(2026, 1, 10, 9), usd(200000))(r)
+	})
+	// r1: ann → ben, est. 5,000, won 4,000 after 10 days; thanked 6 h after acceptance.
+	r1 := ref(w.ann, w.ben, day(2026, 1, 5, 9), func(r *core.Referral) {
+		r.Estimate = usd(500000)
+		won(day(2026, 1, 15, 9), usd(400000))(r)
+	})
+	// r2: ben → ann, est. 2,000, lost.
+	ref(w.ben, w.ann, day(2026, 1, 10, 9), func(r *core.Referral) {
+		r.Estimate, r.Status, r.ClosedAt, r.LostReason = usd(200000), core.StatusLost, day(2026, 2, 1, 9), "budget"
+	})
+	// r3: cat → ann with dan co-owning, in EUR: est. 1,000, won 3,000 after 20 days; thanked after 30 h.
+	r3 := ref(w.cat, w.ann, day(2026, 2, 1, 9), func(r *core.Referral) {
+		r.CoOwnerID, r.Estimate = w.dan.ID, eur(100000)
+		won(day(2026, 2, 21, 9), eur(300000))(r)
+	})
+	// r4: ann → cat, offered, no estimate.
+	ref(w.ann, w.cat, day(2026, 2, 10, 9), func(r *core.Referral) { r.Status, r.AcceptedAt = core.StatusOffered, time.Time{} })
+	// r5: dan's open lead, est. 500.
+	ref(w.dan, nil, day(2026, 3, 1, 9), func(r *core.Referral) { r.Estimate = usd(50000) })
+	// r6: cat → ben, declined.
+	ref(w.cat, w.ben, day(2026, 3, 5, 9), func(r *core.Referral) {
+		r.Status, r.AcceptedAt, r.ClosedAt, r.DeclineReason = core.StatusDeclined, time.Time{}, day(2026, 3, 6, 9), "booked"
+	})
+	// r7: after Q1, inside the 12-month window.
+	ref(w.ann, w.ben, day(2026, 4, 2, 9), nil)
+
+	b.tx(t, func(tx core.Tx) error {
+		for _, th := range []*core.Thanks{
+			{ReferralID: r1.ID, FromID: w.ben.ID, ToID: w.ann.ID, At: r1.AcceptedAt.Add(6 * time.Hour)},
+			{ReferralID: r3.ID, FromID: w.ann.ID, ToID: w.cat.ID, At: r3.AcceptedAt.Add(30 * time.Hour)},
+		} {
+			if err := tx.AddThanks(ctx, b.ws.ID, th); err != nil {
+				return err
+			}
+		}
+		for _, f := range []*core.Feedback{
+			{ReferralID: r1.ID, MemberID: w.ben.ID, Score: 5, At: day(2026, 1, 16, 9)},
+			{ReferralID: r1.ID, MemberID: w.ann.ID, Score: 4, At: day(2026, 1, 16, 9)},
+			{ReferralID: r3.ID, MemberID: w.ann.ID, Score: 3, At: day(2026, 2, 22, 9)},
+			{ReferralID: r3.ID, MemberID: w.cat.ID, Score: 5, At: day(2026, 2, 22, 9)},
+		} {
+			if err := tx.SaveFeedback(ctx, b.ws.ID, f); err != nil {
+				return err
+			}
+		}
+		return tx.SavePartnership(ctx, &core.Partnership{WorkspaceID: b.ws.ID, MemberA: w.ann.ID, MemberB: w.ben.ID,
+			Type: core.Strategic, Trust: 3, CadenceDays: 30, CreatedAt: day(2025, 12, 1, 9)})
+	})
+
+	// Another workspace's busy quarter, which must not show anywhere.
+	other := b.workspace(t, core.Slack, "T2")
+	xa, xb := b.member(t, other, "ann"), b.member(t, other, "xb")
+	x := ref(xa, xb, day(2026, 1, 20, 9), won(day(2026, 2, 1, 9), usd(999900)))
+	b.tx(t, func(tx core.Tx) error {
+		if err := tx.AddThanks(ctx, other.ID, &core.Thanks{ReferralID: x.ID, FromID: xb.ID, ToID: xa.ID, At: day(2026, 2, 2, 9)}); err != nil {
+			return err
+		}
+		return tx.SaveFeedback(ctx, other.ID, &core.Feedback{ReferralID: x.ID, MemberID: xb.ID, Score: 1, At: day(2026, 2, 2, 9)})
+	})
+	return w
+}
+
+func (w *statsWorld) stats(t *testing.T, m *core.Member, p core.Period, currency string) *core.Stats {
+	t.Helper()
+	q := core.StatsQuery{Period: p, Now: w.now, Currency: currency}
+	if m != nil {
+		q.MemberID = m.ID
+	}
+	var st *core.Stats
+	w.tx(t, func(tx core.Tx) (err error) {
+		st, err = tx.Stats(context.Background(), w.ws.ID, q)
+		return err
+	})
+	return st
+}
+
+// figures flattens the scalar figures for comparison.
+func figures(st *core.Stats) map[string]float64 {
+	b := func(v bool) float64 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	return map[string]float64{
+		"Given":                    float64(st.Given),
+		"GivenEstimate":            float64(st.GivenEstimate),
+		"Received":                 float64(st.Received),
+		"ReceivedEstimate":         float64(st.ReceivedEstimate),
+		"Won":                      float64(st.Won),
+		"Lost":                     float64(st.Lost),
+		"InProgress":               float64(st.InProgress),
+		"RCR":                      st.RCR,
+		"HasRCR":                   b(st.HasRCR),
+		"Revenue":                  float64(st.Revenue),
+		"RevenueGenerated":         float64(st.RevenueGenerated),
+		"Deals":                    float64(st.Deals),
+		"AvgDeal":                  float64(st.AvgDeal),
+		"MedianDaysToClose":        st.MedianDaysToClose,
+		"HasMedianDays":            b(st.HasMedianDays),
+		"Reciprocity":              float64(st.Reciprocity),
+		"ActivePartners":           float64(st.ActivePartners),
+		"Thanks":                   float64(st.Thanks),
+		"MedianThanksLatencyHours": st.MedianThanksLatencyHours,
+		"HasThanksLatency":         b(st.HasThanksLatency),
+		"Satisfaction":             st.Satisfaction,
+		"SatisfactionN":            float64(st.SatisfactionN),
+	}
+}
+
+func checkFigures(t *testing.T, who string, st *core.Stats, want map[string]float64) {
+	t.Helper()
+	got := figures(st)
+	for k, g := range got {
+		w, ok := want[k]
+		if !ok {
+			w = 0 // unlisted figures are zero
+		}
+		if math.Abs(g-w) > 1e-9 {
+			t.Errorf("%s: %s = %v, want %v", who, k, g, w)
+		}
+	}
+}
+
+func checkRows(t *testing.T, who string, st *core.Stats, want ...string) {
+	t.Helper()
+	var got []string
+	for _, p := range st.ByPartner {
+		got = append(got, fmt.Sprintf("%s gave %d got %d gaveWon %d gotWon %d %q",
+			p.Name, p.Given, p.Received, p.GivenWonValue, p.ReceivedWonValue, p.Types))
+	}
+	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Errorf("%s by partner:\n got  %q\n want %q", who, got, want)
+	}
+}
+
+func TestStats_Network_HandComputed(t *testing.T) {
+	t.Parallel()
+	w := newStatsWorld(t)
+	st := w.stats(t, nil, w.q1, "USD")
+	checkFigures(t, "network Q1", st, map[string]float64{
+		// Created in Q1: r1..r6. Estimates in USD: 5,000 + 2,000 + 500 (r3 is EUR).
+		"Given": 6, "GivenEstimate": 750000,
+		// With a receiver: r1, r2, r3, r4, r6; of those won r1, r3, lost r2, open r4.
+		"Received": 5, "ReceivedEstimate": 700000, "Won": 2, "Lost": 1, "InProgress": 1,
+		"RCR": 40, "HasRCR": 1,
+		// Won in Q1: r0 (31 days), r1 (10), r3 (20, EUR: counted, not summed).
+		"Deals": 3, "Revenue": 600000, "AvgDeal": 300000, "MedianDaysToClose": 20, "HasMedianDays": 1,
+		// Active in the 12 months to April 10: ann, ben, cat, dan (eve's only referral is older).
+		"ActivePartners": 4,
+		// Thank-yous 6 h and 30 h after acceptance.
+		"Thanks": 2, "MedianThanksLatencyHours": 18, "HasThanksLatency": 1,
+		"Satisfaction": 4.25, "SatisfactionN": 4,
+	})
+	checkRows(t, "network Q1", st,
+		`ann gave 2 got 2 gaveWon 600000 gotWon 0 ""`,
+		`ben gave 1 got 2 gaveWon 0 gotWon 600000 ""`,
+		`cat gave 2 got 1 gaveWon 0 gotWon 0 ""`,
+		`dan gave 1 got 1 gaveWon 0 gotWon 0 ""`,
+	)
+
+	// Every currency: the EUR amounts count too.
+	all := w.stats(t, nil, w.q1, "")
+	if all.Revenue != 900000 || all.AvgDeal != 300000 || all.GivenEstimate != 850000 {
+		t.Errorf("any currency: revenue %d, avg %d, given est. %d; want 900000, 300000, 850000",
+			all.Revenue, all.AvgDeal, all.GivenEstimate)
+	}
+	// All time (no lower bound): every referral.
+	if ever := w.stats(t, nil, core.Period{To: w.now}, "USD"); ever.Given != 9 || ever.Deals != 3 {
+		t.Errorf("all time: given %d, deals %d; want 9, 3", ever.Given, ever.Deals)
+	}
+	// A period before anything happened.
+	empty := w.stats(t, nil, core.Period{From: day(2025, 1, 1, 0), To: day(2025, 3, 1, 0)}, "USD")
+	checkFigures(t, "network early 2025", empty, map[string]float64{"ActivePartners": 4})
+	checkRows(t, "network early 2025", empty)
+}
+
+func TestStats_Member_HandComputed(t *testing.T) {
+	t.Parallel()
+	w := newStatsWorld(t)
+	ann := w.stats(t, w.ann, w.q1, "USD")
+	checkFigures(t, "ann Q1", ann, map[string]float64{
+		// Gave r1 (5,000) and r4; received r2 (2,000, lost) and r3 (EUR, won).
+		"Given": 2, "GivenEstimate": 500000, "Received": 2, "ReceivedEstimate": 200000,
+		"Won": 1, "Lost": 1, "RCR": 50, "HasRCR": 1,
+		// Won in Q1 as receiver: r3, in EUR. Generated for ben: r0 + r1 = 6,000.
+		"Deals": 1, "Revenue": 0, "MedianDaysToClose": 20, "HasMedianDays": 1,
+		"RevenueGenerated": 600000, "Reciprocity": 600000,
+		// Partners: ben and cat; dan co-owns r3 with her but is not her partner.
+		"ActivePartners": 2, "Thanks": 1, "MedianThanksLatencyHours": 6, "HasThanksLatency": 1,
+		// Feedback on r3, which she received: 3 and 5.
+		"Satisfaction": 4, "SatisfactionN": 2,
+	})
+	checkRows(t, "ann Q1", ann,
+		`ben gave 1 got 1 gaveWon 0 gotWon 600000 "strategic"`,
+		`cat gave 1 got 1 gaveWon 0 gotWon 0 ""`,
+	)
+	if any := w.stats(t, w.ann, w.q1, ""); any.Revenue != 300000 || any.Reciprocity != 300000 || any.AvgDeal != 300000 {
+		t.Errorf("ann, any currency: revenue %d, reciprocity %d, avg %d", any.Revenue, any.Reciprocity, any.AvgDeal)
+	}
+
+	dan := w.stats(t, w.dan, w.q1, "USD")
+	checkFigures(t, "dan Q1", dan, map[string]float64{
+		// Gave the open lead r5; co-owns r3, which was won.
+		"Given": 1, "GivenEstimate": 50000, "Received": 1, "Won": 1, "RCR": 100, "HasRCR": 1,
+		"Deals": 1, "MedianDaysToClose": 20, "HasMedianDays": 1,
+		"ActivePartners": 1, "Satisfaction": 4, "SatisfactionN": 2,
+	})
+	checkRows(t, "dan Q1", dan, `cat gave 1 got 0 gaveWon 0 gotWon 0 ""`)
+
+	eve := w.stats(t, w.eve, w.q1, "USD")
+	checkFigures(t, "eve Q1", eve, nil)
+	checkRows(t, "eve Q1", eve)
+}
+
+// BenchmarkStats measures the figures of a network with 60 members and
+// 6,000 referrals over two years, seeded set-based.
+func BenchmarkStats(b *testing.B) {
+	bb := setup(b)
+	ctx := context.Background()
+	ws := bb.ws.ID
+	for _, sql := range []string{
+		`INSERT INTO members (workspace_id, user_id, display_name)
+		 SELECT $1, 'U' || i, 'member ' || i FROM generate_series(1, 60) i`,
+		`WITH m AS (SELECT array_agg(id ORDER BY id) AS ids FROM members WHERE workspace_id = $1)
+		 INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, need, estimate_cents,
+			estimate_currency, status, won_value_cents, won_currency, created_at, updated_at, accepted_at, closed_at)
+		 SELECT $1, 1000 + i, m.ids[1 + i % 60], m.ids[1 + (i * 7 + 1) % 60], 'work', (i % 50) * 10000, 'USD',
+			s.status, CASE WHEN s.status = 'won' THEN (i % 40 + 1) * 25000 END, 'USD',
+			c.at, c.at, c.at + interval '1 day',
+			CASE WHEN s.status IN ('won', 'lost') THEN c.at + (i % 60 + 2) * interval '1 day' END
+		 FROM generate_series(1, 6000) i, m,
+			LATERAL (SELECT timestamptz '2024-07-01' + (i * interval '3 hours') AS at) c,
+			LATERAL (SELECT (ARRAY['won', 'lost', 'accepted', 'meeting', 'proposal'])[1 + i % 5] AS status) s`,
+		`UPDATE workspaces SET next_code = 7001 WHERE id = $1`,
+		`INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, at)
+		 SELECT workspace_id, id, receiver_id, referrer_id, accepted_at + interval '5 hours'
+		 FROM referrals WHERE workspace_id = $1 AND status = 'won'`,
+		`INSERT INTO feedback (workspace_id, referral_id, member_id, score, at)
+		 SELECT workspace_id, id, receiver_id, 1 + id % 5, closed_at FROM referrals WHERE workspace_id = $1 AND status = 'won'`,
+		`ANALYZE`,
+	} {
+		if err := bb.exec(b, sql, ws); err != nil && sql != `ANALYZE` {
+			b.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	now := day(2026, 6, 30, 12)
+	var member int64
+	bb.tx(b, func(tx core.Tx) error {
+		m, err := tx.MemberByName(ctx, ws, "member 7")
+		member = m.ID
+		return err
+	})
+	for _, c := range []struct {
+		name   string
+		member int64
+		period core.Period
+	}{
+		{"network/quarter", 0, core.QuarterOf(day(2025, 5, 1, 0))},
+		{"network/all", 0, core.Period{To: now}},
+		{"member/quarter", member, core.QuarterOf(day(2025, 5, 1, 0))},
+		{"member/all", member, core.Period{To: now}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			q := core.StatsQuery{MemberID: c.member, Period: c.period, Now: now, Currency: "USD"}
+			for b.Loop() {
+				if err := bb.db.InTx(ctx, func(tx core.Tx) error {
+					st, err := tx.Stats(ctx, ws, q)
+					if err == nil && st.Given == 0 {
+						err = fmt.Errorf("no referrals in %+v", q)
+					}
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
