@@ -1,12 +1,23 @@
-.PHONY: run test bench lint build
-run:
+# referbot — common tasks. `make test` is the test command CI runs.
+WITHPG := go run ./internal/tools/withpg --
+
+.PHONY: run test bench fuzz lint build
+
+run: ## run the bot (the console when no chat credentials are set)
 	go run ./cmd/referbot
-test:
-	go test -race -count=1 ./...
-bench:
-	go test -run='^$$' -bench=. -benchmem ./...
-lint:
-	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
+
+test: ## the whole test suite, race detector on, one throwaway PostgreSQL
+	$(WITHPG) go test -race -count=1 ./...
+
+bench: ## benchmarks on the real database
+	$(WITHPG) go test -run='^$$' -bench=. -benchmem ./...
+
+fuzz: ## fuzz the /refer grammar
+	go test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./bot/grammar
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
+
 build:
-	go build ./cmd/referbot
+	CGO_ENABLED=0 go build -o referbot ./cmd/referbot
