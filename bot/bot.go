@@ -204,9 +204,6 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			m.Title = "Setting saved: " + x.Key
 		}
 		return []Message{m}, nil
-	case grammar.Export, grammar.Forget:
-		return nil, core.Errorf(core.EINVALID, "`/refer %s` isn't available in this version yet.", cmd.Name()).
-			WithHint("Ask an admin of your network for your data in the meantime.")
 	}
 	return nil, fmt.Errorf("bot: no handler for %T", cmd)
 }

@@ -153,12 +153,6 @@ type Stats struct {
 	Period  string
 }
 
-// Export asks for the caller's data as a file.
-type Export struct{}
-
-// Forget asks to erase the caller's personal data.
-type Forget struct{}
-
 // Config shows the settings (Key "") or changes one. Key is one of
 // core.ConfigKeys ("tz" is read as "timezone"); Args are the raw words
 // after it for core to validate. For Key "admin", Member is the member
@@ -190,6 +184,4 @@ func (Who) Name() string        { return "who" }
 func (Touch) Name() string      { return "touch" }
 func (Buddy) Name() string      { return "buddy" }
 func (Stats) Name() string      { return "stats" }
-func (Export) Name() string     { return "export" }
-func (Forget) Name() string     { return "forget" }
 func (Config) Name() string     { return "config" }

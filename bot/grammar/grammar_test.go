@@ -167,10 +167,8 @@ func TestParse_ParsesEverySubcommand(t *testing.T) {
 		{"stats <@U7> 30d", Stats{Who: refp("U7", ""), Period: "30d"}},
 		{"stats last-quarter", Stats{Period: "last-quarter"}},
 		{"stat", Stats{}},
-		{"export", Export{}},
 
 		// admin
-		{"forget", Forget{}},
 		{"config", Config{}},
 		{"config channel #referrals", Config{Key: "channel", Args: []string{"#referrals"}}},
 		{"config tz Europe/Berlin", Config{Key: "timezone", Args: []string{"Europe/Berlin"}}},
@@ -338,7 +336,6 @@ func TestParse_RejectsBadInputWithTheLineToType(t *testing.T) {
 		{"config fee", "What should fee be?", "/refer config fee 10%"},
 		{"config admin bob", "Name one member", "/refer config admin @alice"},
 		{"config schedule weekly-digest", "job and its schedule", "/refer config schedule"},
-		{"export now", "takes nothing", "/refer export"},
 		{"help xyzzy", "There's no `/refer xyzzy`", "/refer help"},
 		{"help clam", "There's no", "/refer help claim"},
 
@@ -467,7 +464,7 @@ func TestParse_EveryCommandNameHasUsage(t *testing.T) {
 	for _, in := range []string{"", "@a X — y", "lead y", "claim 1", "hand 1", "pick 1 @a", "accept 1",
 		"decline 1 x", "status 1 meeting", "won 1 5", "lost 1 x", "thanks 1", "feedback 1 5", "show 1",
 		"list", "profile", "profile set niche x", "who x", "touch @a call", "buddy @a @b", "stats",
-		"export", "forget", "config"} {
+		"config"} {
 		cmd := mustParse(t, in)
 		if Usage(cmd.Name()) == "" {
 			t.Errorf("%T: Usage(%q) is empty", cmd, cmd.Name())

@@ -98,10 +98,6 @@ func (p *parser) run() (Command, error) {
 		return p.buddy()
 	case "stats":
 		return p.stats()
-	case "export":
-		return Export{}, p.noArgs()
-	case "forget":
-		return Forget{}, p.noArgs()
 	case "config":
 		return p.config()
 	}
@@ -163,13 +159,6 @@ func (p *parser) failHint(hintText, format string, args ...any) error {
 }
 
 func (p *parser) rest(i int) string { return restFrom(p.s, p.ts, i) }
-
-func (p *parser) noArgs() error {
-	if len(p.ts) > 0 {
-		return p.fail("`/refer %s` takes nothing after it.", p.name)
-	}
-	return nil
-}
 
 // code reads the referral code that every pipeline command starts with.
 func (p *parser) takeCode() error {

@@ -176,19 +176,7 @@ var specs = []spec{
 		name: "stats", aliases: []string{"stat", "numbers"}, group: groupNumbers,
 		brief:  "referrals, conversion and revenue",
 		forms:  []form{{"stats [me|@member|network] [period]", "stats network last-quarter"}},
-		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: quarter (the default), last-quarter, month, last-month, year, 2026-Q3, 2025, 30d, 12m, all.",
-	},
-	{
-		name: "export", group: groupNumbers,
-		brief:  "your data as a file",
-		forms:  []form{{"export", "export"}},
-		detail: "Send you your referrals and profile as a file.",
-	},
-	{
-		name: "forget", group: groupAdmin,
-		brief:  "erase your personal data",
-		forms:  []form{{"forget", "forget"}},
-		detail: "Erase your personal data from this network. Anonymised counts stay, so the network's figures still add up; you'll be asked to confirm.",
+		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: all (the default), quarter, last-quarter, month, last-month, year, 2026-Q3, 2025, 30d, 12m, all.",
 	},
 	{
 		name: "config", aliases: []string{"settings", "configure"}, group: groupAdmin,
