@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,6 +184,8 @@ func (c *Console) printf(format string, args ...any) {
 	fmt.Fprintf(c.Out, format, args...)
 }
 
+var bold = regexp.MustCompile(`\*([^*\n]+)\*`)
+
 // print renders a message as terminal text; callers hold c.mu.
 func (c *Console) print(m bot.Message) {
 	var head string
@@ -199,6 +202,7 @@ func (c *Console) print(m bot.Message) {
 	var b strings.Builder
 	b.WriteString("  " + head + "\n")
 	line := func(s string) {
+		s = bold.ReplaceAllString(s, "$1") // a terminal has no bold: drop the markup
 		for _, l := range strings.Split(s, "\n") {
 			b.WriteString("  │ " + l + "\n")
 		}

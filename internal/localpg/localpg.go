@@ -1,7 +1,3 @@
-// Package localpg starts a private PostgreSQL server: the bot's local
-// database when DATABASE_URL is unset, and the tests' throwaway server. As
-// root it runs the server as the postgres user, since PostgreSQL refuses
-// to run as root.
 package localpg
 
 import (

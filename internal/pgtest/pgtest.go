@@ -1,7 +1,3 @@
-// Package pgtest gives tests a fresh PostgreSQL database each, cloned from
-// a migrated template in about ten milliseconds. One server serves a whole
-// test run: the one named by REFERBOT_TEST_DATABASE_URL (make test starts
-// it), or else a throwaway server this test binary starts itself.
 package pgtest
 
 import (

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// TestRun_ConsoleScriptEndToEnd starts the whole program the way the
+// README does, on a database of its own, and pipes a script through it.
+func TestRun_ConsoleScriptEndToEnd(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	script := strings.Join([]string{
+		"/as bob",
+		"/refer @alice Acme Bakery jane@acme.example consent — new website ~5k hot",
+		"/as alice",
+		"/refer accept R-1001",
+		"/refer won R-1001 4800",
+		"/refer thanks R-1001 Thanks Bob!",
+		"/refer stats network",
+	}, "\n")
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"console"}, strings.NewReader(script), &out, &errOut,
+		env(map[string]string{"DATABASE_URL": url}))
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"Referral R-1001 sent to @alice", "── DM to @alice ──", "@alice accepted your referral R-1001",
+		"── post in #referrals ──", "Revenue from referrals: USD 4,800 from 1 deal(s)", "Conversion rate (RCR): 100%"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRun_BadConfigNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	for name, vars := range map[string]map[string]string{
+		"REFERBOT_TZ":        {"REFERBOT_TZ": "Mars/Olympus"},
+		"REFERBOT_LOG_LEVEL": {"REFERBOT_LOG_LEVEL": "loud"},
+		"SLACK_BOT_TOKEN":    {"SLACK_BOT_TOKEN": "xoxb-1"},
+		"DISCORD_APP_ID":     {"DISCORD_BOT_TOKEN": "abc"},
+	} {
+		err := Run(context.Background(), nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v does not name the variable", name, err)
+		}
+	}
+	err := Run(context.Background(), []string{"frobnicate"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "usage: referbot") {
+		t.Errorf("unknown subcommand: %v", err)
+	}
+}
