@@ -105,6 +105,7 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 		if err != nil {
 			return err
 		}
+		before := *m
 		switch m.Status {
 		case MemberRemoved:
 			return Errorf(EFORBIDDEN, "An admin of this network removed you, so referbot can't act for you here.").
@@ -126,8 +127,10 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 		if id.PlatformAdmin {
 			m.Role = RoleAdmin
 		}
-		if err := tx.SaveMember(ctx, m); err != nil {
-			return err
+		if *m != before { // most commands change nothing: no write
+			if err := tx.SaveMember(ctx, m); err != nil {
+				return err
+			}
 		}
 		c = Caller{Workspace: *ws, Member: *m}
 		return nil
