@@ -66,21 +66,61 @@ func (s *Service) money(ws Workspace, m Money) Money {
 	return m
 }
 
-// Refer introduces a client directly to a partner, who is asked privately
-// to accept or decline.
-func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral, error) {
-	if err := s.checkClient(in.ClientName, in.Contact, in.Consent, true); err != nil {
+// draftInput is what direct referrals and open leads share.
+type draftInput struct {
+	ClientName, Contact string
+	Consent             bool
+	Need                string
+	Tags                []string
+	Estimate            Money
+	Temperature         Temperature
+}
+
+// draft validates the shared fields and builds the referral the caller is
+// about to give; the contact is kept only with the client's consent.
+func (s *Service) draft(c Caller, in draftInput, nameRequired bool, needHint string) (*Referral, error) {
+	if err := s.checkClient(in.ClientName, in.Contact, in.Consent, nameRequired); err != nil {
 		return nil, err
 	}
-	if err := checkText("need", in.Need, maxText, true,
-		"Say what the client needs after the dash, e.g. /refer @alice Acme Corp — needs a new website"); err != nil {
+	if err := checkText("need", in.Need, maxText, true, needHint); err != nil {
 		return nil, err
 	}
 	temp, err := normTemperature(in.Temperature)
 	if err != nil {
 		return nil, err
 	}
-	var r *Referral
+	now := s.now()
+	r := &Referral{
+		WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID, ReferrerName: c.Member.DisplayName,
+		ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
+		Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
+		Fee: c.Workspace.Settings.Fee, FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.Consent {
+		r.ClientContact = strings.TrimSpace(in.Contact)
+	}
+	if r.Fee.Kind == "" {
+		r.Fee.Kind = FeeNone
+	}
+	return r, nil
+}
+
+// create inserts a drafted referral and its first event.
+func (s *Service) create(ctx context.Context, tx Tx, c Caller, r *Referral) (*Event, error) {
+	if err := tx.InsertReferral(ctx, r); err != nil {
+		return nil, err
+	}
+	return s.event(ctx, tx, c, r, EvCreated, "", "")
+}
+
+// Refer introduces a client directly to a partner, who is asked privately
+// to accept or decline.
+func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral, error) {
+	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, true,
+		"Say what the client needs after the dash, e.g. /refer @alice Acme Corp — needs a new website")
+	if err != nil {
+		return nil, err
+	}
 	err = s.tx(ctx, func(tx Tx) error {
 		to, err := s.resolve(ctx, tx, c, in.To)
 		if err != nil {
@@ -98,25 +138,8 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 			return Errorf(ECONFLICT, "%s has paused new referrals for now.", to.Mention()).
 				WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", firstWords(in.Need, 6))
 		}
-		now := s.now()
-		r = &Referral{
-			WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID, ReceiverID: to.ID,
-			ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
-			Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
-			Status: StatusOffered, Fee: c.Workspace.Settings.Fee, FeeStatus: FeeNotDue,
-			CreatedAt: now, UpdatedAt: now,
-			ReferrerName: c.Member.DisplayName, ReceiverName: to.DisplayName,
-		}
-		if in.Consent {
-			r.ClientContact = strings.TrimSpace(in.Contact)
-		}
-		if r.Fee.Kind == "" {
-			r.Fee.Kind = FeeNone
-		}
-		if err := tx.InsertReferral(ctx, r); err != nil {
-			return err
-		}
-		e, err := s.event(ctx, tx, c, r, EvCreated, "", "")
+		r.ReceiverID, r.ReceiverName, r.Status = to.ID, to.DisplayName, StatusOffered
+		e, err := s.create(ctx, tx, c, r)
 		if err != nil {
 			return err
 		}
@@ -134,14 +157,8 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 // PostLead posts an open lead to the network channel; the first member to
 // claim it becomes its receiver. Unclaimed leads expire.
 func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referral, error) {
-	if err := s.checkClient(in.ClientName, in.Contact, in.Consent, false); err != nil {
-		return nil, err
-	}
-	if err := checkText("need", in.Need, maxText, true,
-		"Describe the work, e.g. /refer lead logo and brand guide for a bakery #branding ~3k"); err != nil {
-		return nil, err
-	}
-	temp, err := normTemperature(in.Temperature)
+	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, false,
+		"Describe the work, e.g. /refer lead logo and brand guide for a bakery #branding ~3k")
 	if err != nil {
 		return nil, err
 	}
@@ -153,31 +170,13 @@ func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referr
 		return nil, Errorf(EINVALID, "A lead can stay open for 1 to 365 days, not %d.", days).
 			WithHint("Write e.g. expires 7d.")
 	}
-	var r *Referral
+	r.Status, r.ExpiresAt = StatusOpen, r.CreatedAt.AddDate(0, 0, days)
 	err = s.tx(ctx, func(tx Tx) error {
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		r = &Referral{
-			WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID,
-			ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
-			Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
-			Status: StatusOpen, Fee: c.Workspace.Settings.Fee, FeeStatus: FeeNotDue,
-			ExpiresAt: now.AddDate(0, 0, days), CreatedAt: now, UpdatedAt: now,
-			ReferrerName: c.Member.DisplayName,
-		}
-		if in.Consent {
-			r.ClientContact = strings.TrimSpace(in.Contact)
-		}
-		if r.Fee.Kind == "" {
-			r.Fee.Kind = FeeNone
-		}
-		if err := tx.InsertReferral(ctx, r); err != nil {
-			return err
-		}
-		e, err := s.event(ctx, tx, c, r, EvCreated, "", "")
+		e, err := s.create(ctx, tx, c, r)
 		if err != nil {
 			return err
 		}
