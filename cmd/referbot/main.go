@@ -3,6 +3,7 @@
 //	referbot [serve]        run the bot (the local console when no chat credentials are set)
 //	referbot console        run the terminal chat
 //	referbot migrate        apply database migrations and exit
+//	referbot seed demo      fill the console network with demo data
 //
 // Configuration comes from the environment; see README.md and .env.example.
 package main
@@ -100,7 +101,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	interactive := isTerminal(stdin)
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
-	if sub == "console" || (sub == "serve" && !cfg.HasChat()) {
+	if sub == "console" || sub == "seed" || (sub == "serve" && !cfg.HasChat()) {
 		level = max(level, slog.LevelWarn) // keep the chat transcript clean
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -111,6 +112,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, usage)
 		return nil
 	case "serve", "console", "migrate":
+	case "seed":
+		if len(args) != 1 || args[0] != "demo" {
+			return fmt.Errorf("seed takes one argument, demo: referbot seed demo\n%s", usage)
+		}
+		args = nil
 	default:
 		return fmt.Errorf("unknown subcommand %q\n%s", sub, usage)
 	}
@@ -126,6 +132,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case sub == "migrate":
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
+	case sub == "seed":
+		return m.seedDemo(ctx, stdout)
 	case sub == "console" || !cfg.HasChat():
 		if sub == "serve" {
 			log.Warn("no chat credentials set: running the local console")
@@ -135,10 +143,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return m.Serve(ctx)
 }
 
-const usage = `usage: referbot [serve|console|migrate]
-  serve     run the bot (default; the local console when no chat credentials are set)
-  console   run the terminal chat on the same core
-  migrate   apply database migrations and exit`
+const usage = `usage: referbot [serve|console|migrate|seed demo]
+  serve      run the bot (default; the local console when no chat credentials are set)
+  console    run the terminal chat on the same core
+  migrate    apply database migrations and exit
+  seed demo  fill the console network with demo members and referrals`
 
 // RunConsole runs the terminal chat, delivering the outbox after each line.
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {

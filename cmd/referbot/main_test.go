@@ -62,3 +62,42 @@ func TestRun_BadConfigNamesTheVariable(t *testing.T) {
 		t.Errorf("unknown subcommand: %v", err)
 	}
 }
+
+func TestRun_SeedDemoThenStats(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	vars := env(map[string]string{"DATABASE_URL": url})
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"seed", "demo"}, strings.NewReader(""), &out, &bytes.Buffer{}, vars); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	script := "/as alice\n/refer stats network\n/refer list open\n/refer who bookkeeping for a cafe\n"
+	if err := Run(context.Background(), []string{"console"}, strings.NewReader(script), &out, &bytes.Buffer{}, vars); err != nil {
+		t.Fatal(err)
+	}
+	// 8 direct referrals and an open lead; won: Acme 4,800 + Globex 2,500 + Umbrella 900 = 8,200 over 3 deals.
+	if strings.Contains(out.String(), "── DM to") {
+		t.Errorf("the seed's old notices were replayed into the console:\n%s", out.String())
+	}
+	for _, want := range []string{"Referrals: 9 given, 8 received", "3 won, 1 lost", "Conversion rate (RCR): 37.5%",
+		"Revenue from referrals: USD 8,200 from 3 deal(s)", "brand and website for a new yoga studio", "1. @dan"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRun_SeedDemoRefusesANetworkWithData(t *testing.T) {
+	t.Parallel()
+	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL)})
+	run := func() error {
+		return Run(context.Background(), []string{"seed", "demo"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars)
+	}
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(); err == nil || !strings.Contains(err.Error(), "already has referrals") {
+		t.Fatalf("second seed: %v", err)
+	}
+}
