@@ -202,15 +202,17 @@ func claimedError(r *Referral) error {
 }
 
 // openLead loads a lead for a claim-like act and checks it is still open.
-func openLead(ctx context.Context, tx Tx, c Caller, code Code) (*Referral, error) {
+// A lead past its expiry is closed even before the expiry job marks it.
+func (s *Service) openLead(ctx context.Context, tx Tx, c Caller, code Code) (*Referral, error) {
 	r, err := referral(ctx, tx, c, code)
 	if err != nil {
 		return nil, err
 	}
+	expired := r.Status == StatusOpen && !r.ExpiresAt.IsZero() && !s.now().Before(r.ExpiresAt)
 	switch {
-	case r.Status == StatusOpen:
+	case r.Status == StatusOpen && !expired:
 		return r, nil
-	case r.Status == StatusExpired && r.ReceiverID == 0:
+	case expired || r.Status == StatusExpired && r.ReceiverID == 0:
 		return nil, Errorf(ECONFLICT, "%s expired unclaimed.", code).
 			WithHint("Ask @%s whether the client still needs help.", r.ReferrerName)
 	case r.ReceiverID != 0 && r.CreatedAsLead():
@@ -232,7 +234,7 @@ func (s *Service) Claim(ctx context.Context, c Caller, code Code) (*Referral, er
 	var r *Referral
 	err := s.tx(ctx, func(tx Tx) error {
 		var err error
-		if r, err = openLead(ctx, tx, c, code); err != nil {
+		if r, err = s.openLead(ctx, tx, c, code); err != nil {
 			return err
 		}
 		if r.ReferrerID == c.Member.ID {
@@ -285,7 +287,7 @@ func (s *Service) RaiseHand(ctx context.Context, c Caller, code Code) (*Referral
 	var r *Referral
 	err := s.tx(ctx, func(tx Tx) error {
 		var err error
-		if r, err = openLead(ctx, tx, c, code); err != nil {
+		if r, err = s.openLead(ctx, tx, c, code); err != nil {
 			return err
 		}
 		if r.ReferrerID == c.Member.ID {
@@ -329,7 +331,7 @@ func (s *Service) PickClaimer(ctx context.Context, c Caller, code Code, who Memb
 	var r *Referral
 	err := s.tx(ctx, func(tx Tx) error {
 		var err error
-		if r, err = openLead(ctx, tx, c, code); err != nil {
+		if r, err = s.openLead(ctx, tx, c, code); err != nil {
 			return err
 		}
 		if r.ReferrerID != c.Member.ID && !c.Member.IsAdmin() {

@@ -497,3 +497,20 @@ func wantFloat(t *testing.T, name string, got, want float64) {
 		t.Errorf("%s = %v, want %v", name, got, want)
 	}
 }
+
+func TestClaim_ExpiredLeadIsRefusedEvenBeforeTheExpiryJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	poster, late := b.join(t, "T1", "poster"), b.join(t, "T1", "late")
+	lead, err := b.svc.PostLead(ctx, poster, core.LeadInput{Need: "tax help", ExpiryDays: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Add(49 * time.Hour)
+	_, err = b.svc.Claim(ctx, late, lead.Code)
+	wantCode(t, err, core.ECONFLICT)
+	if !contains(err.Error(), "expired") {
+		t.Errorf("error %q does not say the lead expired", err)
+	}
+}
