@@ -193,6 +193,24 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return nil, err
 		}
 		return []Message{StatsMessage(st)}, nil
+	case grammar.Export:
+		data, err := s.Export(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return []Message{ExportMessage(data)}, nil
+	case grammar.Forget:
+		if !x.Confirm {
+			return []Message{{Kind: "forget", Title: "Erase your personal data?",
+				Text: "This erases your name, profile and the notes and thank-you messages you wrote, and stops all messages to you. " +
+					"Referrals you gave or received stay as anonymous counts, so your partners' histories and the network's figures still add up. " +
+					"It can't be undone: `/refer export` first if you want a copy.\nTo go ahead: /refer forget confirm",
+				Buttons: []Button{{"Yes, erase my data", "/refer/forget/confirm", Danger}}}}, nil
+		}
+		if err := s.Forget(ctx, c); err != nil {
+			return nil, err
+		}
+		return []Message{reply("Your personal data is erased", "Thank you for being part of the network. If you use /refer again, you start afresh.")}, nil
 	case grammar.Config:
 		args := x.Args
 		st, err := s.Configure(ctx, c, x.Key, args)
@@ -253,6 +271,9 @@ func ActionText(action string) (string, error) {
 		return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
 	}
 	verb, code := parts[0], parts[1]
+	if action == "/refer/forget/confirm" {
+		return "forget confirm", nil
+	}
 	switch verb {
 	case "pick":
 		if len(parts) != 3 || parts[2] == "" {

@@ -18,6 +18,7 @@ func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
 		"/refer/pick/R-1042/U123":      "pick",
 		"/refer/thanks/R-1042":         "thanks",
 		"/refer/show/R-1042":           "show",
+		"/refer/forget/confirm":        "forget",
 	} {
 		text, err := ActionText(action)
 		if err != nil {

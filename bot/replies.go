@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -293,4 +294,14 @@ func SettingsMessage(st *core.Settings, def string) Message {
 	}
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
+}
+
+// ExportMessage renders a member's data export as indented JSON.
+func ExportMessage(x *core.Export) Message {
+	b, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return ErrorMessage(err)
+	}
+	return Message{Kind: "export", Title: fmt.Sprintf("Your data (%d referrals)", len(x.Referrals)),
+		Text: "```\n" + string(b) + "\n```", Footer: "Only you see this. Keep it somewhere safe: it includes client contacts you're entitled to."}
 }

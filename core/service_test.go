@@ -514,3 +514,83 @@ func TestClaim_ExpiredLeadIsRefusedEvenBeforeTheExpiryJob(t *testing.T) {
 		t.Errorf("error %q does not say the lead expired", err)
 	}
 }
+
+func TestExportAndForget(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.join(t, "T1", "organiser")
+	bob, alice := b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
+	if _, err := b.svc.SetProfile(ctx, bob, "services", []string{"websites"}); err != nil {
+		t.Fatal(err)
+	}
+	r := b.refer(t, bob, alice, "Acme", 500000)
+	if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Thank(ctx, alice, r.Code, "thanks bob"); err != nil {
+		t.Fatal(err)
+	}
+	lead, err := b.svc.PostLead(ctx, bob, core.LeadInput{ClientName: "Initech", Contact: "pm@initech.example", Consent: true, Need: "tax"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	x, err := b.svc.Export(ctx, bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Profile.Services != "websites" || len(x.Referrals) != 2 || len(x.Partnerships) != 1 || len(x.Thanks) != 1 {
+		t.Fatalf("export: profile %q, %d referrals, %d partnerships, %d thanks", x.Profile.Services, len(x.Referrals), len(x.Partnerships), len(x.Thanks))
+	}
+	if x.Referrals[1].ClientContact == "" {
+		t.Error("bob's own referral should carry the contact he gave")
+	}
+
+	before, err := b.svc.Stats(ctx, alice, core.StatsRequest{Network: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.Forget(ctx, bob); err != nil {
+		t.Fatal(err)
+	}
+	after, err := b.svc.Stats(ctx, alice, core.StatsRequest{Network: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Given != before.Given || after.Received != before.Received {
+		t.Errorf("forgetting changed the network's counts: %+v → %+v", before, after)
+	}
+	d, err := b.svc.Show(ctx, alice, r.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Referral.ReferrerName != "former member" {
+		t.Errorf("referrer still named %q", d.Referral.ReferrerName)
+	}
+	for _, tb := range []string{"profiles"} {
+		if n := b.count(t, tb); n != 0 {
+			t.Errorf("%d rows left in %s", n, tb)
+		}
+	}
+	conn, err := pgx.Connect(ctx, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var leftovers int
+	if err := conn.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM members WHERE display_name = 'bob' OR user_id = 'u-bob') +
+		(SELECT count(*) FROM thanks WHERE message <> '' AND from_id = $1) +
+		(SELECT count(*) FROM referrals WHERE code = $2 AND client_contact IS NOT NULL)`, bob.Member.ID, lead.Code).Scan(&leftovers); err != nil {
+		t.Fatal(err)
+	}
+	if leftovers != 0 {
+		t.Errorf("%d pieces of bob's personal data left", leftovers)
+	}
+	// Using the bot again starts afresh.
+	again := b.join(t, "T1", "bob")
+	if again.Member.ID == bob.Member.ID {
+		t.Error("a forgotten member was recognised on return")
+	}
+}

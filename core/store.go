@@ -58,6 +58,13 @@ type Tx interface {
 	SavePartnership(ctx context.Context, p *Partnership) error
 	AddTouchpoint(ctx context.Context, workspaceID int64, t *Touchpoint) error
 
+	// Partnerships lists a member's partnerships; ThanksOf the thank-yous
+	// they gave or received. Both serve the member's data export.
+	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
+	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
+	// ForgetMember erases a member's personal data, keeping anonymised rows.
+	ForgetMember(ctx context.Context, workspaceID, memberID int64) error
+
 	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
 	Enqueue(ctx context.Context, ns ...Notice) error
 

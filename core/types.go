@@ -110,16 +110,16 @@ const (
 
 // Member is a person in one workspace. Joining is implicit on first use.
 type Member struct {
-	ID          int64
-	WorkspaceID int64
-	UserID      string // platform user id (console: the lower-cased name)
-	DisplayName string
-	Role        Role
-	Status      MemberStatus
-	BuddyID     int64 // mentoring buddy, 0 if none
-	Muted       bool  // no reminders
-	CadenceDays int   // own touchpoint cadence; 0 = the workspace's
-	JoinedAt    time.Time
+	ID          int64        `json:"id"`
+	WorkspaceID int64        `json:"workspace_id"`
+	UserID      string       `json:"user_id"` // platform user id (console: the lower-cased name)
+	DisplayName string       `json:"display_name"`
+	Role        Role         `json:"role"`
+	Status      MemberStatus `json:"status"`
+	BuddyID     int64        `json:"buddy_id"`     // mentoring buddy, 0 if none
+	Muted       bool         `json:"muted"`        // no reminders
+	CadenceDays int          `json:"cadence_days"` // own touchpoint cadence; 0 = the workspace's
+	JoinedAt    time.Time    `json:"joined_at"`
 }
 
 // IsAdmin reports whether m may configure the workspace and see everything.
@@ -140,22 +140,22 @@ const (
 // Profile says, in the network's shared language, what a member does and
 // whom they want to meet.
 type Profile struct {
-	MemberID     int64
-	Services     string
-	Tags         []string // normalised: lower case, no '#'
-	Niche        string
-	Industry     string
-	ClientSize   string
-	BudgetRange  string
-	Triggers     []string // "when you hear a client say ..."
-	Billing      string   // hourly | fixed | retainer
-	MinBudget    Money
-	Outcomes     string
-	Links        []string // portfolio, testimonials
-	ContactPref  string
-	TimeZone     string
-	Availability Availability
-	UpdatedAt    time.Time
+	MemberID     int64        `json:"member_id"`
+	Services     string       `json:"services"`
+	Tags         []string     `json:"tags"` // normalised: lower case, no '#'
+	Niche        string       `json:"niche"`
+	Industry     string       `json:"industry"`
+	ClientSize   string       `json:"client_size"`
+	BudgetRange  string       `json:"budget_range"`
+	Triggers     []string     `json:"triggers"` // "when you hear a client say ..."
+	Billing      string       `json:"billing"`  // hourly | fixed | retainer
+	MinBudget    Money        `json:"min_budget"`
+	Outcomes     string       `json:"outcomes"`
+	Links        []string     `json:"links"` // portfolio, testimonials
+	ContactPref  string       `json:"contact_pref"`
+	TimeZone     string       `json:"time_zone"`
+	Availability Availability `json:"availability"`
+	UpdatedAt    time.Time    `json:"updated_at"`
 }
 
 // Status is a referral's stage.
@@ -228,35 +228,35 @@ const FirstCode Code = 1001
 // Referral introduces a client from a referrer to a receiver. An open lead
 // has no receiver until it is claimed.
 type Referral struct {
-	ID            int64
-	WorkspaceID   int64
-	Code          Code
-	ReferrerID    int64
-	ReceiverID    int64 // 0 for an unclaimed open lead
-	CoOwnerID     int64 // optional co-presenter added by the receiver
-	ClientName    string
-	ClientContact string // stored only with consent; see VisibleTo
-	Consent       bool
-	Need          string
-	Tags          []string
-	Estimate      Money
-	Temperature   Temperature
-	Status        Status
-	Fee           FeeTerms
-	FeeStatus     FeeStatus
-	WonValue      Money
-	LostReason    string
-	DeclineReason string
-	ExpiresAt     time.Time // open leads only
-	CreatedAt     time.Time
-	UpdatedAt     time.Time // last stage change or note
-	AcceptedAt    time.Time
-	ClosedAt      time.Time // won, lost, declined or expired
+	ID            int64       `json:"id"`
+	WorkspaceID   int64       `json:"workspace_id"`
+	Code          Code        `json:"code"`
+	ReferrerID    int64       `json:"referrer_id"`
+	ReceiverID    int64       `json:"receiver_id"` // 0 for an unclaimed open lead
+	CoOwnerID     int64       `json:"co_owner_id"` // optional co-presenter added by the receiver
+	ClientName    string      `json:"client_name"`
+	ClientContact string      `json:"client_contact"` // stored only with consent; see VisibleTo
+	Consent       bool        `json:"consent"`
+	Need          string      `json:"need"`
+	Tags          []string    `json:"tags"`
+	Estimate      Money       `json:"estimate"`
+	Temperature   Temperature `json:"temperature"`
+	Status        Status      `json:"status"`
+	Fee           FeeTerms    `json:"fee"`
+	FeeStatus     FeeStatus   `json:"fee_status"`
+	WonValue      Money       `json:"won_value"`
+	LostReason    string      `json:"lost_reason"`
+	DeclineReason string      `json:"decline_reason"`
+	ExpiresAt     time.Time   `json:"expires_at"` // open leads only
+	CreatedAt     time.Time   `json:"created_at"`
+	UpdatedAt     time.Time   `json:"updated_at"` // last stage change or note
+	AcceptedAt    time.Time   `json:"accepted_at"`
+	ClosedAt      time.Time   `json:"closed_at"` // won, lost, declined or expired
 
 	// Names filled in by the store on read, for rendering.
-	ReferrerName string
-	ReceiverName string
-	CoOwnerName  string
+	ReferrerName string `json:"referrer_name"`
+	ReceiverName string `json:"receiver_name"`
+	CoOwnerName  string `json:"co_owner_name"`
 }
 
 // FeeStatus tracks a finder's fee once it is owed.
@@ -313,14 +313,15 @@ const (
 
 // Event is one entry in a referral's append-only history.
 type Event struct {
-	ID         int64
-	ReferralID int64
-	Kind       EventKind
-	From, To   Status
-	ActorID    int64 // 0 for the system (expiry)
-	ActorName  string
-	Note       string
-	At         time.Time
+	ID         int64     `json:"id"`
+	ReferralID int64     `json:"referral_id"`
+	Kind       EventKind `json:"kind"`
+	From       Status    `json:"from"`
+	To         Status    `json:"to"`
+	ActorID    int64     `json:"actor_id"` // 0 for the system (expiry)
+	ActorName  string    `json:"actor_name"`
+	Note       string    `json:"note"`
+	At         time.Time `json:"at"`
 }
 
 // PartnershipType says what kind of relationship two members have.
@@ -336,16 +337,16 @@ const (
 // Partnership is the relationship between two members, stored once per pair
 // with MemberA < MemberB.
 type Partnership struct {
-	ID          int64
-	WorkspaceID int64
-	MemberA     int64
-	MemberB     int64
-	Type        PartnershipType
-	Trust       int // 1..5
-	CadenceDays int
-	LastTouch   time.Time
-	NextDue     time.Time
-	CreatedAt   time.Time
+	ID          int64           `json:"id"`
+	WorkspaceID int64           `json:"workspace_id"`
+	MemberA     int64           `json:"member_a"`
+	MemberB     int64           `json:"member_b"`
+	Type        PartnershipType `json:"type"`
+	Trust       int             `json:"trust"` // 1..5
+	CadenceDays int             `json:"cadence_days"`
+	LastTouch   time.Time       `json:"last_touch"`
+	NextDue     time.Time       `json:"next_due"`
+	CreatedAt   time.Time       `json:"created_at"`
 }
 
 // TouchKind is what a touchpoint was.
@@ -366,30 +367,30 @@ var TouchKinds = []TouchKind{TouchCoffee, TouchCall, TouchContent, TouchIntro, T
 
 // Touchpoint is one contact between two partners.
 type Touchpoint struct {
-	ID            int64
-	PartnershipID int64
-	ActorID       int64
-	Kind          TouchKind
-	Note          string
-	At            time.Time
+	ID            int64     `json:"id"`
+	PartnershipID int64     `json:"partnership_id"`
+	ActorID       int64     `json:"actor_id"`
+	Kind          TouchKind `json:"kind"`
+	Note          string    `json:"note"`
+	At            time.Time `json:"at"`
 }
 
 // Thanks is a public thank-you from a receiver to a referrer.
 type Thanks struct {
-	ID         int64
-	ReferralID int64
-	FromID     int64
-	ToID       int64
-	Message    string
-	At         time.Time
+	ID         int64     `json:"id"`
+	ReferralID int64     `json:"referral_id"`
+	FromID     int64     `json:"from_id"`
+	ToID       int64     `json:"to_id"`
+	Message    string    `json:"message"`
+	At         time.Time `json:"at"`
 }
 
 // Feedback is a party's view after close: the client's satisfaction (1–5)
 // and a note on the partner.
 type Feedback struct {
-	ReferralID int64
-	MemberID   int64
-	Score      int
-	Comment    string
-	At         time.Time
+	ReferralID int64     `json:"referral_id"`
+	MemberID   int64     `json:"member_id"`
+	Score      int       `json:"score"`
+	Comment    string    `json:"comment"`
+	At         time.Time `json:"at"`
 }

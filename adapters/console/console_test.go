@@ -135,3 +135,21 @@ hello
 		"Type /as NAME",
 	)
 }
+
+func TestConsole_ExportThenForgetWithConfirmation(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as bob
+/refer profile set services websites and shops
+/refer export
+/refer forget
+1
+/refer profile
+`)
+	wantInOrder(t, out,
+		"Your data (0 referrals)", `"services": "websites and shops"`,
+		"Erase your personal data?", "[1] Yes, erase my data",
+		"Your personal data is erased",
+		"Your profile is empty",
+	)
+}

@@ -153,6 +153,13 @@ type Stats struct {
 	Period  string
 }
 
+// Export asks for the caller's own data.
+type Export struct{}
+
+// Forget erases the caller's personal data; without Confirm it only
+// explains what would go and asks to confirm.
+type Forget struct{ Confirm bool }
+
 // Config shows the settings (Key "") or changes one. Key is one of
 // core.ConfigKeys ("tz" is read as "timezone"); Args are the raw words
 // after it for core to validate. For Key "admin", Member is the member
@@ -184,4 +191,6 @@ func (Who) Name() string        { return "who" }
 func (Touch) Name() string      { return "touch" }
 func (Buddy) Name() string      { return "buddy" }
 func (Stats) Name() string      { return "stats" }
+func (Export) Name() string     { return "export" }
+func (Forget) Name() string     { return "forget" }
 func (Config) Name() string     { return "config" }

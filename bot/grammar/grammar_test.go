@@ -169,6 +169,9 @@ func TestParse_ParsesEverySubcommand(t *testing.T) {
 		{"stat", Stats{}},
 
 		// admin
+		{"export", Export{}},
+		{"forget", Forget{}},
+		{"forget confirm", Forget{Confirm: true}},
 		{"config", Config{}},
 		{"config channel #referrals", Config{Key: "channel", Args: []string{"#referrals"}}},
 		{"config tz Europe/Berlin", Config{Key: "timezone", Args: []string{"Europe/Berlin"}}},
@@ -336,6 +339,8 @@ func TestParse_RejectsBadInputWithTheLineToType(t *testing.T) {
 		{"config fee", "What should fee be?", "/refer config fee 10%"},
 		{"config admin bob", "Name one member", "/refer config admin @alice"},
 		{"config schedule weekly-digest", "job and its schedule", "/refer config schedule"},
+		{"export now", "takes nothing", "/refer export"},
+		{"forget everything", "only the word confirm", "/refer forget [confirm]"},
 		{"help xyzzy", "There's no `/refer xyzzy`", "/refer help"},
 		{"help clam", "There's no", "/refer help claim"},
 
@@ -464,7 +469,7 @@ func TestParse_EveryCommandNameHasUsage(t *testing.T) {
 	for _, in := range []string{"", "@a X — y", "lead y", "claim 1", "hand 1", "pick 1 @a", "accept 1",
 		"decline 1 x", "status 1 meeting", "won 1 5", "lost 1 x", "thanks 1", "feedback 1 5", "show 1",
 		"list", "profile", "profile set niche x", "who x", "touch @a call", "buddy @a @b", "stats",
-		"config"} {
+		"export", "forget", "config"} {
 		cmd := mustParse(t, in)
 		if Usage(cmd.Name()) == "" {
 			t.Errorf("%T: Usage(%q) is empty", cmd, cmd.Name())

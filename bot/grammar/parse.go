@@ -100,6 +100,19 @@ func (p *parser) run() (Command, error) {
 		return p.stats()
 	case "config":
 		return p.config()
+	case "export":
+		if len(p.ts) > 0 {
+			return nil, p.fail("`/refer export` takes nothing after it.")
+		}
+		return Export{}, nil
+	case "forget":
+		switch {
+		case len(p.ts) == 0:
+			return Forget{}, nil
+		case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "confirm"):
+			return Forget{Confirm: true}, nil
+		}
+		return nil, p.fail("`/refer forget` takes only the word confirm after it.")
 	}
 	return nil, p.fail("I don't know `/refer %s` yet.", p.name)
 }

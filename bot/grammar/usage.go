@@ -179,6 +179,18 @@ var specs = []spec{
 		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: all (the default), quarter, last-quarter, month, last-month, year, 2026-Q3, 2025, 30d, 12m, all.",
 	},
 	{
+		name: "export", group: groupAdmin,
+		brief:  "your own data, to keep or move",
+		forms:  []form{{"export", "export"}},
+		detail: "Shows everything referbot stores about you — profile, referrals you gave or received, partnerships, thank-yous — as JSON.",
+	},
+	{
+		name: "forget", group: groupAdmin,
+		brief:  "erase your personal data",
+		forms:  []form{{"forget [confirm]", "forget confirm"}},
+		detail: "Erases your name, profile and the notes you wrote; referrals stay as anonymous counts so the network's figures still add up. `/refer forget` explains and asks; `/refer forget confirm` does it.",
+	},
+	{
 		name: "config", aliases: []string{"settings", "configure"}, group: groupAdmin,
 		brief: "network settings (admins change them)",
 		forms: []form{

@@ -1,0 +1,89 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Partnerships lists the member's partnerships, most recently touched first.
+func (t *tx) Partnerships(ctx context.Context, workspaceID, memberID int64) (_ []core.Partnership, err error) {
+	defer wrap(&err, "partnerships(%d, %d)", workspaceID, memberID)
+	rows, err := t.q.Query(ctx, `
+		SELECT id, workspace_id, member_a, member_b, type, trust, cadence_days, last_touch, next_due, created_at
+		FROM partnerships WHERE workspace_id = $1 AND (member_a = $2 OR member_b = $2)
+		ORDER BY last_touch DESC NULLS LAST, id`, workspaceID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Partnership
+	for rows.Next() {
+		var p core.Partnership
+		var last, next *time.Time
+		if err := rows.Scan(&p.ID, &p.WorkspaceID, &p.MemberA, &p.MemberB, &p.Type, &p.Trust, &p.CadenceDays,
+			&last, &next, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		p.LastTouch, p.NextDue = timeOf(last), timeOf(next)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ThanksOf lists the thank-yous a member gave or received, oldest first.
+func (t *tx) ThanksOf(ctx context.Context, workspaceID, memberID int64) (_ []core.Thanks, err error) {
+	defer wrap(&err, "thanks of(%d, %d)", workspaceID, memberID)
+	rows, err := t.q.Query(ctx, `
+		SELECT id, referral_id, from_id, to_id, message, at FROM thanks
+		WHERE workspace_id = $1 AND (from_id = $2 OR to_id = $2) ORDER BY at, id`, workspaceID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Thanks
+	for rows.Next() {
+		var th core.Thanks
+		if err := rows.Scan(&th.ID, &th.ReferralID, &th.FromID, &th.ToID, &th.Message, &th.At); err != nil {
+			return nil, err
+		}
+		out = append(out, th)
+	}
+	return out, rows.Err()
+}
+
+// ForgetMember erases a member's personal data and keeps the anonymised
+// rows, so the network's counts and the other parties' histories stand:
+// the name and platform id go, as do the profile, the free text they
+// wrote and the client contacts of leads nobody took, and nothing more is
+// sent to them.
+func (t *tx) ForgetMember(ctx context.Context, workspaceID, memberID int64) (err error) {
+	defer wrap(&err, "forget member(%d, %d)", workspaceID, memberID)
+	tag, err := t.q.Exec(ctx, `
+		UPDATE members SET display_name = 'former member', user_id = 'forgotten-' || id, status = 'forgotten',
+			buddy_id = NULL, muted = true, role = 'member'
+		WHERE workspace_id = $1 AND id = $2`, workspaceID, memberID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound()
+	}
+	for _, q := range []string{
+		`UPDATE members SET buddy_id = NULL WHERE workspace_id = $1 AND buddy_id = $2`,
+		`DELETE FROM profiles WHERE workspace_id = $1 AND member_id = $2`,
+		`UPDATE thanks SET message = '' WHERE workspace_id = $1 AND from_id = $2`,
+		`UPDATE feedback SET comment = '' WHERE workspace_id = $1 AND member_id = $2`,
+		`UPDATE touchpoints SET note = '' WHERE workspace_id = $1 AND actor_id = $2`,
+		`UPDATE referrals SET client_contact = NULL, consent = false
+			WHERE workspace_id = $1 AND referrer_id = $2 AND receiver_id IS NULL`,
+		`UPDATE outbox SET status = 'failed', last_error = 'the recipient erased their data'
+			WHERE workspace_id = $1 AND recipient_member_id = $2 AND status = 'pending'`,
+	} {
+		if _, err := t.q.Exec(ctx, q, workspaceID, memberID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Export is everything the exchange stores about one member, as they may
+// see it: their profile, the referrals they gave or received (with the
+// client details they are entitled to), partnerships and thank-yous.
+type Export struct {
+	ExportedAt   time.Time     `json:"exported_at"`
+	Workspace    string        `json:"workspace"`
+	Member       Member        `json:"member"`
+	Profile      Profile       `json:"profile"`
+	Referrals    []Referral    `json:"referrals"`
+	Partnerships []Partnership `json:"partnerships"`
+	Thanks       []Thanks      `json:"thanks"`
+}
+
+// maxExport bounds the referrals in one export; a member with more gets
+// the most recent ones (the network's CSV export covers the rest).
+const maxExport = 10000
+
+// Export gathers the caller's own data.
+func (s *Service) Export(ctx context.Context, c Caller) (*Export, error) {
+	x := &Export{ExportedAt: s.now(), Workspace: c.Workspace.Name, Member: c.Member}
+	err := s.tx(ctx, func(tx Tx) error {
+		p, err := tx.Profile(ctx, c.Workspace.ID, c.Member.ID)
+		if err != nil {
+			return err
+		}
+		x.Profile = *p
+		rs, err := tx.ListReferrals(ctx, c.Workspace.ID, ListFilter{MemberID: c.Member.ID, Given: true, Received: true, Limit: maxExport})
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			x.Referrals = append(x.Referrals, r.VisibleTo(c.Member))
+		}
+		if x.Partnerships, err = tx.Partnerships(ctx, c.Workspace.ID, c.Member.ID); err != nil {
+			return err
+		}
+		x.Thanks, err = tx.ThanksOf(ctx, c.Workspace.ID, c.Member.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// Forget erases the caller's personal data: name, platform id, profile and
+// the free text they wrote. Referrals, stages and amounts stay, anonymised,
+// so the network's figures and the other parties' histories still add up.
+// Using referbot again later starts a new, empty membership.
+func (s *Service) Forget(ctx context.Context, c Caller) error {
+	return s.tx(ctx, func(tx Tx) error {
+		return tx.ForgetMember(ctx, c.Workspace.ID, c.Member.ID)
+	})
+}
