@@ -373,7 +373,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 
 // ConfigKeys are the settings `/refer config` changes.
 var ConfigKeys = []string{"channel", "timezone", "quiet", "cadence", "lead-expiry", "stale-days",
-	"currency", "fee", "admin", "schedule"}
+	"currency", "fee", "admin", "remove", "schedule"}
 
 // Configure changes one workspace setting; admins only. An empty key just
 // returns the settings, which everyone may read.
@@ -396,15 +396,25 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			return Errorf(EFORBIDDEN, "Only admins can change the network's settings.").
 				WithHint("/refer config shows them.")
 		}
-		if key == "admin" {
+		if key == "admin" || key == "remove" {
 			if len(args) != 1 {
-				return Errorf(EINVALID, "Name one member to make admin.").WithHint("Type /refer config admin @member")
+				return Errorf(EINVALID, "Name one member.").WithHint("Type /refer config %s @member", key)
 			}
 			m, err := s.resolve(ctx, tx, c, parseRef(args[0]))
 			if err != nil {
 				return err
 			}
-			m.Role = RoleAdmin
+			if key == "admin" {
+				m.Role = RoleAdmin
+				return tx.SaveMember(ctx, m)
+			}
+			if m.ID == c.Member.ID {
+				return Errorf(EINVALID, "You can't remove yourself.").
+					WithHint("To leave and erase your data, type /refer forget")
+			}
+			// A removed member keeps their history but can no longer act,
+			// be referred to, or be mentioned.
+			m.Status, m.Role = MemberRemoved, RoleMember
 			return tx.SaveMember(ctx, m)
 		}
 		if err := applySetting(&out, key, args); err != nil {

@@ -165,3 +165,26 @@ func TestConfigure_AdminsOnlyAndValidated(t *testing.T) {
 		t.Fatalf("bob is admin now: %v", err)
 	}
 }
+
+func TestConfigure_RemoveMember(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org, bob, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
+	r := b.refer(t, bob, alice, "Acme", 0)
+	_, err := b.svc.Configure(ctx, alice, "remove", []string{"@bob"})
+	wantCode(t, err, core.EFORBIDDEN)
+	if _, err := b.svc.Configure(ctx, org, "remove", []string{"@bob"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "u-bob", UserName: "bob"})
+	wantCode(t, err, core.EFORBIDDEN)
+	_, err = b.svc.Refer(ctx, alice, core.ReferInput{To: ref(bob), ClientName: "X", Need: "y"})
+	wantCode(t, err, core.ENOTFOUND)
+	// History stays.
+	if d, err := b.svc.Show(ctx, alice, r.Code); err != nil || d.Referral.ReferrerName != "bob" {
+		t.Fatalf("history after removal: %+v, %v", d, err)
+	}
+	_, err = b.svc.Configure(ctx, org, "remove", []string{"@organiser"})
+	wantCode(t, err, core.EINVALID)
+}

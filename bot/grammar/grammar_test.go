@@ -338,6 +338,7 @@ func TestParse_RejectsBadInputWithTheLineToType(t *testing.T) {
 		{"config chanel #x", "did you mean `channel`", "/refer config"},
 		{"config fee", "What should fee be?", "/refer config fee 10%"},
 		{"config admin bob", "Name one member", "/refer config admin @alice"},
+		{"config remove", "Name one member", "/refer config remove @mallory"},
 		{"config schedule weekly-digest", "job and its schedule", "/refer config schedule"},
 		{"export now", "takes nothing", "/refer export"},
 		{"forget everything", "only the word confirm", "/refer forget [confirm]"},

@@ -1160,13 +1160,16 @@ func (p *parser) config() (Command, error) {
 	c := Config{Key: key, Args: texts(p.ts[1:])}
 	h := typeLine("config "+key+" <value>", "config "+key+" "+configExamples[key])
 	if len(c.Args) == 0 {
+		if key == "admin" || key == "remove" {
+			return nil, p.failHint(h, "Name one member, with @.")
+		}
 		return nil, p.failHint(h, "What should %s be?", key)
 	}
 	switch key {
-	case "admin":
+	case "admin", "remove":
 		ref, kind := parseMention(c.Args[0])
 		if kind != isMember || len(c.Args) != 1 {
-			return nil, p.failHint(h, "Name one member to make admin, with @.")
+			return nil, p.failHint(h, "Name one member, with @.")
 		}
 		c.Member = &ref
 	case "schedule":
@@ -1179,6 +1182,6 @@ func (p *parser) config() (Command, error) {
 
 var configExamples = map[string]string{
 	"channel": "#referrals", "timezone": "Europe/Berlin", "quiet": "20-8", "cadence": "30",
-	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice",
+	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice", "remove": "@mallory",
 	"schedule": `weekly-digest "0 9 * * MON"`,
 }
