@@ -188,6 +188,16 @@ func RenderNotice(n core.Notice) Message {
 		m.Title = fmt.Sprintf("%s thanked you for %s", actor, code)
 		m.Text = nonEmpty(n.Text, "Thank you for the introduction!")
 		return m
+	case core.NoticeLeadExpired:
+		return withCard(fmt.Sprintf("Your lead %s expired unclaimed", code),
+			fmt.Sprintf("Nobody claimed it in time. If %s still needs help, refer them directly — /refer who %s suggests partners — or post it again with /refer lead.",
+				clientOr(r), firstWords(r.Need, 6)))
+	case core.NoticeThankNudge:
+		m.Title = fmt.Sprintf("A thank-you for @%s? (%s)", r.ReferrerName, code)
+		m.Text = fmt.Sprintf("@%s introduced you to %s. A public thank-you credits them and keeps introductions coming: /refer thanks %s <message>",
+			r.ReferrerName, clientOr(r), code)
+		m.Buttons = []Button{{"Thank @" + r.ReferrerName, action("thanks", r.Code), Primary}}
+		return m
 	case core.NoticeBuddy:
 		m.Title = fmt.Sprintf("You're @%s's mentoring buddy", n.Actor)
 		m.Text = fmt.Sprintf("@%s is new to the network. Say hello, show them how referrals work here, and introduce them to a partner or two.", n.Actor)

@@ -26,6 +26,8 @@ const (
 	NoticeBuddyIntro  NoticeKind = "buddy.newcomer" // DM the newcomer
 	NoticeTouch       NoticeKind = "touch.logged"   // DM the partner
 	NoticeFeePaid     NoticeKind = "referral.fee_paid"
+	NoticeLeadExpired NoticeKind = "lead.expired" // DM the referrer
+	NoticeThankNudge  NoticeKind = "nudge.thanks" // DM the receiver
 )
 
 // Recipient is where a notice goes: a member's DMs or the workspace channel.
@@ -54,6 +56,7 @@ type Notice struct {
 	Text        string      `json:"text,omitempty"`     // reason, message or note
 	Choices     []Recipient `json:"choices,omitempty"`  // members to pick from
 	DedupeKey   string      `json:"-"`
+	NotBefore   time.Time   `json:"-"` // held until then (quiet hours); zero = at once
 	Attempts    int         `json:"-"`
 	CreatedAt   time.Time   `json:"-"`
 }

@@ -65,6 +65,19 @@ type Tx interface {
 	// ForgetMember erases a member's personal data, keeping anonymised rows.
 	ForgetMember(ctx context.Context, workspaceID, memberID int64) error
 
+	// Workspaces lists every workspace, for the scheduler.
+	Workspaces(ctx context.Context) ([]Workspace, error)
+	// ClaimJobRun records that a job runs for a workspace and period; false
+	// means that run already happened (or is happening elsewhere).
+	ClaimJobRun(ctx context.Context, job string, workspaceID int64, period string, at time.Time) (bool, error)
+	// ExpireLeads marks open leads whose expiry is at or before at as
+	// expired, in one statement, and returns them.
+	ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) ([]Referral, error)
+	// DueThankNudges returns referrals accepted (or won) at or before
+	// cutoff, still working or won, whose owner hasn't thanked, whose owner
+	// is active and not muted, and which were never nudged.
+	DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+
 	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
 	Enqueue(ctx context.Context, ns ...Notice) error
 

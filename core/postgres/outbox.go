@@ -28,11 +28,12 @@ func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
 			return fmt.Errorf("notice %q: %w", n.Kind, err)
 		}
 		b.Queue(`
-			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now()))
+			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
+				next_attempt_at)
+			VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now()), COALESCE($8::timestamptz, '-infinity'))
 			ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
 			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
-			nullTime(n.CreatedAt))
+			nullTime(n.CreatedAt), nullTime(n.NotBefore))
 	}
 	return t.q.SendBatch(ctx, &b).Close()
 }

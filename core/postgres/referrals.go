@@ -162,16 +162,7 @@ func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []core.Referral
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return collectReferrals(rows)
 }
 
 func (t *tx) AppendEvent(ctx context.Context, workspaceID int64, e *core.Event) (err error) {

@@ -1,0 +1,144 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Job names. Each job turns a schedule into outbox notices; the bot's
+// scheduler decides when, core decides what.
+const (
+	JobLeadExpiry = "lead-expiry"
+	JobThankNudge = "thank-you-nudge"
+)
+
+// JobInfo describes a scheduled job and its default cron schedule (in the
+// workspace's time zone); admins override it with /refer config schedule.
+type JobInfo struct {
+	Name     string
+	Schedule string
+	About    string
+}
+
+// Jobs lists the scheduled jobs.
+var Jobs = []JobInfo{
+	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
+	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
+}
+
+// JobByName finds a job.
+func JobByName(name string) (JobInfo, error) {
+	for _, j := range Jobs {
+		if j.Name == name {
+			return j, nil
+		}
+	}
+	names := make([]string, len(Jobs))
+	for i, j := range Jobs {
+		names[i] = j.Name
+	}
+	return JobInfo{}, Errorf(EINVALID, "There is no job %q.", name).WithHint("Jobs: %v.", names)
+}
+
+// JobResult says what one run did.
+type JobResult struct {
+	Ran     bool // false: this period already ran (here or on another replica)
+	Notices int
+}
+
+// thankNudgeAfter is how long a receiver has to thank before the nudge.
+const thankNudgeAfter = 24 * time.Hour
+
+// RunJob runs a job for one workspace and period, as if at the given
+// instant. The run is claimed in the same transaction as its notices, so
+// however many schedulers or reruns try the same period, one set of
+// notices is written; every notice also has a dedupe key, so a later run
+// never repeats one.
+func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, period string, at time.Time) (JobResult, error) {
+	var res JobResult
+	if _, err := JobByName(job); err != nil {
+		return res, err
+	}
+	err := s.tx(ctx, func(tx Tx) error {
+		claimed, err := tx.ClaimJobRun(ctx, job, ws.ID, period, at)
+		if err != nil || !claimed {
+			return err
+		}
+		res.Ran = true
+		var ns []Notice
+		switch job {
+		case JobLeadExpiry:
+			ns, err = s.expireLeads(ctx, tx, ws, at)
+		case JobThankNudge:
+			ns, err = s.thankNudges(ctx, tx, ws, at)
+		}
+		if err != nil {
+			return err
+		}
+		res.Notices = len(ns)
+		return tx.Enqueue(ctx, ns...)
+	})
+	return res, err
+}
+
+// expireLeads closes every open lead past its expiry and tells each referrer.
+func (s *Service) expireLeads(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	expired, err := tx.ExpireLeads(ctx, ws.ID, at)
+	if err != nil {
+		return nil, err
+	}
+	var ns []Notice
+	for i := range expired {
+		r := &expired[i]
+		e := &Event{ReferralID: r.ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at}
+		if err := tx.AppendEvent(ctx, ws.ID, e); err != nil {
+			return nil, err
+		}
+		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeLeadExpired, CreatedAt: at, Referral: r,
+			To:        Recipient{MemberID: r.ReferrerID, Name: r.ReferrerName},
+			DedupeKey: fmt.Sprintf("expired:%d", r.ID)})
+	}
+	return ns, nil
+}
+
+// thankNudges reminds receivers who took a referral on (or won it) a day
+// ago and haven't thanked the referrer. Each referral is nudged once.
+func (s *Service) thankNudges(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	due, err := tx.DueThankNudges(ctx, ws.ID, at.Add(-thankNudgeAfter))
+	if err != nil {
+		return nil, err
+	}
+	notBefore := s.quietEnd(ws, at)
+	var ns []Notice
+	for i := range due {
+		r := &due[i]
+		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeThankNudge, CreatedAt: at, NotBefore: notBefore,
+			Referral: r, To: Recipient{MemberID: r.ReceiverID, Name: r.ReceiverName},
+			DedupeKey: fmt.Sprintf("nudge-thanks:%d", r.ID)})
+	}
+	return ns, nil
+}
+
+// quietEnd returns when a non-urgent DM may go out: at once, or when the
+// workspace's quiet hours end.
+func (s *Service) quietEnd(ws Workspace, at time.Time) time.Time {
+	st := ws.Settings
+	if st.QuietStart == st.QuietEnd {
+		return time.Time{}
+	}
+	local := at.In(s.Location(ws))
+	h := local.Hour()
+	quiet := h >= st.QuietStart || h < st.QuietEnd
+	if st.QuietStart < st.QuietEnd {
+		quiet = h >= st.QuietStart && h < st.QuietEnd
+	}
+	if !quiet {
+		return time.Time{}
+	}
+	end := time.Date(local.Year(), local.Month(), local.Day(), st.QuietEnd, 0, 0, 0, local.Location())
+	if !end.After(local) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end
+}

@@ -1,0 +1,173 @@
+package core_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+func (b *bundle) workspace(t testing.TB, c core.Caller) core.Workspace {
+	t.Helper()
+	var ws core.Workspace
+	err := b.db.InTx(context.Background(), func(tx core.Tx) error {
+		w, err := tx.Workspace(context.Background(), c.Workspace.ID)
+		if err == nil {
+			ws = *w
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+func TestLeadExpiry_ExpiresOnceAndTellsTheReferrer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	poster, other := b.join(t, "T1", "poster"), b.join(t, "T1", "other")
+	old, err := b.svc.PostLead(ctx, poster, core.LeadInput{Need: "tax help", ExpiryDays: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := b.svc.PostLead(ctx, poster, core.LeadInput{Need: "logo", ExpiryDays: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := b.svc.PostLead(ctx, poster, core.LeadInput{Need: "copy", ExpiryDays: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Claim(ctx, other, claimed.Code); err != nil {
+		t.Fatal(err)
+	}
+	at := b.clock.Now().Add(25 * time.Hour)
+	ws := b.workspace(t, poster)
+	before := b.count(t, "outbox")
+	res, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p1", at)
+	if err != nil || !res.Ran || res.Notices != 1 {
+		t.Fatalf("first run: %+v, %v; want 1 notice", res, err)
+	}
+	if got := b.count(t, "outbox") - before; got != 1 {
+		t.Fatalf("%d notices written, want 1", got)
+	}
+	for code, want := range map[core.Code]core.Status{old.Code: core.StatusExpired, fresh.Code: core.StatusOpen, claimed.Code: core.StatusAccepted} {
+		d, err := b.svc.Show(ctx, poster, code)
+		if err != nil || d.Referral.Status != want {
+			t.Errorf("%s: %v, %v; want %s", code, d.Referral.Status, err, want)
+		}
+	}
+	// The same period again, and a later period: nothing new.
+	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p1", at)
+	if err != nil || res.Ran {
+		t.Fatalf("rerun of the same period ran: %+v, %v", res, err)
+	}
+	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p2", at.Add(time.Hour))
+	if err != nil || !res.Ran || res.Notices != 0 {
+		t.Fatalf("next period: %+v, %v", res, err)
+	}
+}
+
+func TestThankNudge_OnlyThoseWhoHaventThankedAfterADay(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.join(t, "T1", "organiser")
+	bob, alice, carol, muted := b.join(t, "T1", "bob"), b.join(t, "T1", "alice"), b.join(t, "T1", "carol"), b.join(t, "T1", "muted")
+	accept := func(r *core.Referral, c core.Caller) {
+		t.Helper()
+		if _, err := b.svc.Accept(ctx, c, r.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due := b.refer(t, bob, alice, "Due", 0)
+	accept(due, alice)
+	thanked := b.refer(t, bob, carol, "Thanked", 0)
+	accept(thanked, carol)
+	if _, err := b.svc.Thank(ctx, carol, thanked.Code, ""); err != nil {
+		t.Fatal(err)
+	}
+	mutedRef := b.refer(t, bob, muted, "Muted", 0)
+	accept(mutedRef, muted)
+	err := b.db.InTx(ctx, func(tx core.Tx) error {
+		m, err := tx.Member(ctx, muted.Workspace.ID, muted.Member.ID)
+		if err != nil {
+			return err
+		}
+		m.Muted = true
+		return tx.SaveMember(ctx, m)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Add(2 * time.Hour)
+	recent := b.refer(t, bob, alice, "Recent", 0)
+	accept(recent, alice)
+	offered := b.refer(t, bob, alice, "Offered", 0)
+	_ = offered
+
+	ws := b.workspace(t, bob)
+	// 25 h after the first acceptance: only "Due" is a day old and unthanked.
+	at := b.clock.Now().Add(23 * time.Hour)
+	res, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, "day1", at)
+	if err != nil || res.Notices != 1 {
+		t.Fatalf("day 1: %+v, %v; want 1 nudge", res, err)
+	}
+	// The next day "Recent" is due too; "Due" is never nudged twice.
+	res, err = b.svc.RunJob(ctx, core.JobThankNudge, ws, "day2", at.Add(24*time.Hour))
+	if err != nil || res.Notices != 1 {
+		t.Fatalf("day 2: %+v, %v; want 1 nudge (Recent)", res, err)
+	}
+}
+
+func TestRunJob_TwoSchedulersAtOnceWriteOneSetOfNotices(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	poster := b.join(t, "T1", "poster")
+	for range 5 {
+		if _, err := b.svc.PostLead(ctx, poster, core.LeadInput{Need: "tax", ExpiryDays: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := b.workspace(t, poster)
+	at := b.clock.Now().Add(48 * time.Hour)
+	before := b.count(t, "outbox")
+	var wg sync.WaitGroup
+	results := make([]core.JobResult, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			results[i], err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "same-period", at)
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	ran := 0
+	for _, r := range results {
+		if r.Ran {
+			ran++
+		}
+	}
+	if ran != 1 {
+		t.Fatalf("%d schedulers ran the period, want 1", ran)
+	}
+	if got := b.count(t, "outbox") - before; got != 5 {
+		t.Fatalf("%d notices, want 5", got)
+	}
+}
+
+func TestRunJob_UnknownJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.svc.RunJob(context.Background(), "frobnicate", core.Workspace{ID: 1}, "p", time.Now())
+	wantCode(t, err, core.EINVALID)
+}

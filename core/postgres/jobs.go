@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Workspaces lists every workspace, oldest first.
+func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
+	defer wrap(&err, "workspaces")
+	rows, err := t.q.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Workspace
+	for rows.Next() {
+		w, err := scanWorkspace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *w)
+	}
+	return out, rows.Err()
+}
+
+// ClaimJobRun inserts the run's row; a conflict means the period already
+// ran (or runs now on another replica, whose transaction holds the row).
+func (t *tx) ClaimJobRun(ctx context.Context, job string, workspaceID int64, period string, at time.Time) (_ bool, err error) {
+	defer wrap(&err, "claim job run(%s, %d, %s)", job, workspaceID, period)
+	tag, err := t.q.Exec(ctx, `
+		INSERT INTO job_runs (job, workspace_id, period, started_at, finished_at) VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT DO NOTHING`, job, workspaceID, period, at)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ExpireLeads expires every open lead of the workspace due by at in one
+// statement and returns them with their referrer's name.
+func (t *tx) ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) (_ []core.Referral, err error) {
+	defer wrap(&err, "expire leads(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		WITH expired AS (
+			UPDATE referrals SET status = 'expired', closed_at = $2, updated_at = $2
+			WHERE workspace_id = $1 AND status = 'open' AND expires_at <= $2
+			RETURNING id
+		)
+		`+referralFrom+` JOIN expired x ON x.id = r.id ORDER BY r.id`, workspaceID, at)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := collectReferrals(rows)
+	// The statement's read saw the rows as they were before its update.
+	for i := range rs {
+		rs[i].Status, rs[i].ClosedAt, rs[i].UpdatedAt = core.StatusExpired, at, at
+	}
+	return rs, err
+}
+
+// DueThankNudges finds, in one query, the referrals whose owner should be
+// nudged to thank the referrer.
+func (t *tx) DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []core.Referral, err error) {
+	defer wrap(&err, "due thank nudges(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, referralFrom+`
+		JOIN members owner ON owner.id = r.receiver_id
+		WHERE r.workspace_id = $1
+			AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won')
+			AND r.accepted_at <= $2
+			AND owner.status = 'active' AND NOT owner.muted
+			AND NOT EXISTS (SELECT 1 FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id)
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = r.workspace_id
+				AND o.dedupe_key = 'nudge-thanks:' || r.id)
+		ORDER BY r.id`, workspaceID, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	return collectReferrals(rows)
+}
+
+func collectReferrals(rows pgx.Rows) ([]core.Referral, error) {
+	defer rows.Close()
+	var out []core.Referral
+	for rows.Next() {
+		r, err := scanReferral(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
