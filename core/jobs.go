@@ -142,3 +142,23 @@ func (s *Service) quietEnd(ws Workspace, at time.Time) time.Time {
 	}
 	return end
 }
+
+// Workspaces lists every workspace, for the scheduler.
+func (s *Service) Workspaces(ctx context.Context) ([]Workspace, error) {
+	var out []Workspace
+	err := s.tx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Workspaces(ctx)
+		return err
+	})
+	return out, err
+}
+
+// JobSchedule returns the cron spec a workspace runs a job on: its admins'
+// override, or the default.
+func JobSchedule(ws Workspace, job JobInfo) string {
+	if spec := ws.Settings.Schedules[job.Name]; spec != "" {
+		return spec
+	}
+	return job.Schedule
+}

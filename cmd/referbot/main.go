@@ -3,6 +3,8 @@
 //	referbot [serve]        run the bot (the local console when no chat credentials are set)
 //	referbot console        run the terminal chat
 //	referbot migrate        apply database migrations and exit
+//	referbot jobs list      the scheduled jobs and their schedules
+//	referbot jobs run NAME [--at RFC3339]
 //	referbot seed demo      fill the console network with demo data
 //
 // Configuration comes from the environment; see README.md and .env.example.
@@ -101,7 +103,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	interactive := isTerminal(stdin)
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
-	if sub == "console" || sub == "seed" || (sub == "serve" && !cfg.HasChat()) {
+	if sub == "console" || sub == "seed" || sub == "jobs" || (sub == "serve" && !cfg.HasChat()) {
 		level = max(level, slog.LevelWarn) // keep the chat transcript clean
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -112,6 +114,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, usage)
 		return nil
 	case "serve", "console", "migrate":
+	case "jobs":
+		if err := checkJobArgs(args); err != nil {
+			return err
+		}
 	case "seed":
 		if len(args) != 1 || args[0] != "demo" {
 			return fmt.Errorf("seed takes one argument, demo: referbot seed demo\n%s", usage)
@@ -120,7 +126,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		return fmt.Errorf("unknown subcommand %q\n%s", sub, usage)
 	}
-	if len(args) > 0 {
+	if len(args) > 0 && sub != "jobs" {
 		return fmt.Errorf("%s takes no arguments\n%s", sub, usage)
 	}
 	if err := m.Open(ctx); err != nil {
@@ -134,6 +140,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case sub == "seed":
 		return m.seedDemo(ctx, stdout)
+	case sub == "jobs":
+		return m.jobsCommand(ctx, args, stdout)
 	case sub == "console" || !cfg.HasChat():
 		if sub == "serve" {
 			log.Warn("no chat credentials set: running the local console")
@@ -143,10 +151,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return m.Serve(ctx)
 }
 
-const usage = `usage: referbot [serve|console|migrate|seed demo]
+const usage = `usage: referbot [serve|console|migrate|jobs|seed demo]
   serve      run the bot (default; the local console when no chat credentials are set)
   console    run the terminal chat on the same core
   migrate    apply database migrations and exit
+  jobs list  the scheduled jobs, their schedules, last and next runs
+  jobs run NAME [--at RFC3339]
+             run one job now (or as if at that instant); a period runs once
   seed demo  fill the console network with demo members and referrals`
 
 // RunConsole runs the terminal chat, delivering the outbox after each line.
@@ -181,6 +192,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
 	}
+	// Scheduled jobs: every replica runs the scheduler; each period is
+	// claimed in PostgreSQL, so only one of them posts.
+	go (&bot.Scheduler{Svc: m.Svc, Log: m.Log}).Run(ctx, time.Minute)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	m.Log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
@@ -99,5 +100,37 @@ func TestRun_SeedDemoRefusesANetworkWithData(t *testing.T) {
 	}
 	if err := run(); err == nil || !strings.Contains(err.Error(), "already has referrals") {
 		t.Fatalf("second seed: %v", err)
+	}
+}
+
+func TestRun_JobsRunTwiceForOnePeriodPostsOnce(t *testing.T) {
+	t.Parallel()
+	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL)})
+	run := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := Run(context.Background(), args, strings.NewReader(""), &out, &bytes.Buffer{}, vars); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	script := "/as bob\n/refer lead bookkeeping for a bakery expires 1d\n"
+	if err := Run(context.Background(), []string{"console"}, strings.NewReader(script), &bytes.Buffer{}, &bytes.Buffer{}, vars); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(49 * time.Hour).UTC().Format(time.RFC3339)
+	if out := run("jobs", "run", "lead-expiry", "--at", at); !strings.Contains(out, "1 message(s) queued") {
+		t.Fatalf("first run: %s", out)
+	}
+	if out := run("jobs", "run", "lead-expiry", "--at", at); !strings.Contains(out, "already ran: nothing new") {
+		t.Fatalf("second run: %s", out)
+	}
+	if out := run("jobs", "list"); !strings.Contains(out, "lead-expiry") || !strings.Contains(out, "thank-you-nudge") {
+		t.Fatalf("jobs list: %s", out)
+	}
+	for _, bad := range [][]string{{"jobs"}, {"jobs", "run", "nope"}, {"jobs", "run", "lead-expiry", "--at", "tomorrow"}} {
+		if err := Run(context.Background(), bad, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
 	}
 }

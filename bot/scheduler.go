@@ -1,0 +1,132 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Scheduler runs core's jobs on their cron schedules, in each workspace's
+// time zone. Every tick it works out each job's most recent scheduled
+// instant and runs that period if it hasn't run: core claims each period
+// in PostgreSQL, so replicas, restarts and retries never post twice, and
+// after downtime only the latest missed period runs (no flood of old
+// reminders).
+type Scheduler struct {
+	Svc *core.Service
+	Log *slog.Logger
+
+	done map[string]string // job/workspace → last period handled here
+}
+
+// LastFire returns the latest instant at or before at that spec fires, in
+// loc; zero if it never fired in the last 400 days.
+func LastFire(spec string, loc *time.Location, at time.Time) (time.Time, error) {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return time.Time{}, core.Errorf(core.EINVALID, "%q is not a cron schedule: %v.", spec, err).
+			WithHint(`Use five fields: minute hour day-of-month month day-of-week, e.g. "0 9 * * MON".`)
+	}
+	at = at.In(loc)
+	for back := time.Hour; back <= 400*24*time.Hour; back *= 2 {
+		t := sched.Next(at.Add(-back))
+		if t.IsZero() || t.After(at) {
+			continue
+		}
+		for {
+			n := sched.Next(t)
+			if n.IsZero() || n.After(at) {
+				return t, nil
+			}
+			t = n
+		}
+	}
+	return time.Time{}, nil
+}
+
+// Period names a scheduled instant for job_runs.
+func Period(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
+
+// RunDue runs every job whose latest scheduled instant hasn't run yet, for
+// every workspace, as at now. It returns how many runs happened here.
+func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
+	if s.done == nil {
+		s.done = map[string]string{}
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	wss, err := s.Svc.Workspaces(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ran := 0
+	for _, ws := range wss {
+		for _, job := range core.Jobs {
+			fire, err := LastFire(core.JobSchedule(ws, job), s.Svc.Location(ws), now)
+			if err != nil || fire.IsZero() {
+				if err != nil {
+					s.Log.Warn("bad schedule", "workspace", ws.ID, "job", job.Name, "err", err)
+				}
+				continue
+			}
+			key := fmt.Sprint(job.Name, "/", ws.ID)
+			if s.done[key] == Period(fire) {
+				continue
+			}
+			res, err := s.runOne(ctx, job.Name, ws, Period(fire), now)
+			if err != nil {
+				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", Period(fire), "err", err)
+				continue // retried next tick: the failed run's claim rolled back
+			}
+			s.done[key] = Period(fire)
+			if res.Ran {
+				ran++
+				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", Period(fire), "notices", res.Notices)
+			}
+		}
+	}
+	return ran, nil
+}
+
+// runOne runs a job, turning a panic into an error so one bad job never
+// stops the scheduler.
+func (s *Scheduler) runOne(ctx context.Context, job string, ws core.Workspace, period string, now time.Time) (res core.JobResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %s panicked: %v", job, p)
+		}
+	}()
+	return s.Svc.RunJob(ctx, job, ws, period, now)
+}
+
+// Run checks the schedules every interval until ctx ends. Runs never
+// overlap: one goroutine does them in turn.
+func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.RunDue(ctx, s.Svc.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduler pass failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// NextFire returns the next instant after at that spec fires, in loc.
+func NextFire(spec string, loc *time.Location, at time.Time) (time.Time, error) {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return sched.Next(at.In(loc)), nil
+}

@@ -1,0 +1,67 @@
+package bot_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	start := time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)
+	svc := core.NewService(db, core.Options{Now: func() time.Time { return start }})
+	if _, err := svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Two replicas tick at the same instant: each period runs once in all.
+	var wg sync.WaitGroup
+	ran := make([]int, 2)
+	for i := range ran {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			ran[i], err = (&bot.Scheduler{Svc: svc}).RunDue(ctx, start)
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if total := ran[0] + ran[1]; total != len(core.Jobs) {
+		t.Fatalf("replicas ran %d job periods, want %d (one per job)", total, len(core.Jobs))
+	}
+
+	// After five hours of downtime a restarted scheduler runs the latest
+	// missed hourly period once — not five — and nothing twice.
+	s := &bot.Scheduler{Svc: svc}
+	later := start.Add(5 * time.Hour)
+	n, err := s.RunDue(ctx, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// lead-expiry (hourly) catches up once; the daily thank-you nudge
+	// (10:00) catches up once too.
+	if n != 2 {
+		t.Fatalf("catch-up ran %d periods, want 2", n)
+	}
+	if n, _ := s.RunDue(ctx, later.Add(time.Minute)); n != 0 {
+		t.Fatalf("a tick a minute later ran %d periods", n)
+	}
+}
