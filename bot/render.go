@@ -188,6 +188,16 @@ func RenderNotice(n core.Notice) Message {
 		m.Title = fmt.Sprintf("%s thanked you for %s", actor, code)
 		m.Text = nonEmpty(n.Text, "Thank you for the introduction!")
 		return m
+	case core.NoticeQuarterly, core.NoticeWeeklyDigest:
+		if n.Report == nil {
+			break
+		}
+		out := WeeklyMessage(n.Report)
+		if n.Kind == core.NoticeQuarterly {
+			out = QuarterlyMessage(n.Report)
+		}
+		out.To = m.To
+		return out
 	case core.NoticeLeadExpired:
 		return withCard(fmt.Sprintf("Your lead %s expired unclaimed", code),
 			fmt.Sprintf("Nobody claimed it in time. If %s still needs help, refer them directly — /refer who %s suggests partners — or post it again with /refer lead.",

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
@@ -78,4 +79,29 @@ func fieldsText(m Message) string {
 		b.WriteString(f.Name + ": " + f.Value + "\n")
 	}
 	return b.String()
+}
+
+func TestQuarterlyMessage_CelebratesTheQuarter(t *testing.T) {
+	t.Parallel()
+	q := core.QuarterOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	prev := core.QuarterOf(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
+	rep := &core.Report{Period: q,
+		Current: &core.Stats{Period: q, Currency: "USD", Deals: 3, Revenue: 820000, Given: 9, Received: 8, HasRCR: true, RCR: 37.5,
+			AvgDeal: 273333, Thanks: 3, ByPartner: []core.PartnerStats{
+				{Name: "alice", Given: 2, GivenWonValue: 480000, Thanks: 1},
+				{Name: "bob", Given: 2, GivenWonValue: 250000, Thanks: 1}}},
+		Previous:  &core.Stats{Period: prev, Revenue: 410000},
+		Newcomers: []string{"dana"},
+	}
+	m := QuarterlyMessage(rep)
+	text := m.Title + "\n" + m.Text + "\n" + fieldsText(m)
+	for _, want := range []string{"Q4 2026", "1 Oct to 31 Dec 2026", "3 deal(s) won, USD 8,200 from referrals (+100% against Q3 2026)",
+		"conversion rate 37.5%", "@alice — 2 referral(s) given, USD 4,800 of business for partners, thanked 1 time(s)", "@dana"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("quarterly message lacks %q:\n%s", want, text)
+		}
+	}
+	if m.Visibility != Channel {
+		t.Error("the celebration belongs in the channel")
+	}
 }

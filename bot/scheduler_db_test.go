@@ -56,10 +56,11 @@ func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// lead-expiry (hourly) catches up once; the daily thank-you nudge
-	// (10:00) catches up once too.
-	if n != 2 {
-		t.Fatalf("catch-up ran %d periods, want 2", n)
+	// Monday 07:30 → 12:30 UTC: lead-expiry (hourly) catches up once, the
+	// daily thank-you nudge (10:00) once, the weekly digest (Monday 09:00)
+	// once; the quarterly report has nothing new.
+	if n != 3 {
+		t.Fatalf("catch-up ran %d periods, want 3", n)
 	}
 	if n, _ := s.RunDue(ctx, later.Add(time.Minute)); n != 0 {
 		t.Fatalf("a tick a minute later ran %d periods", n)

@@ -9,8 +9,10 @@ import (
 // Job names. Each job turns a schedule into outbox notices; the bot's
 // scheduler decides when, core decides what.
 const (
-	JobLeadExpiry = "lead-expiry"
-	JobThankNudge = "thank-you-nudge"
+	JobLeadExpiry   = "lead-expiry"
+	JobThankNudge   = "thank-you-nudge"
+	JobWeeklyDigest = "weekly-digest"
+	JobQuarterly    = "quarterly-celebration"
 )
 
 // JobInfo describes a scheduled job and its default cron schedule (in the
@@ -25,6 +27,8 @@ type JobInfo struct {
 var Jobs = []JobInfo{
 	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
 	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
+	{JobWeeklyDigest, "0 9 * * MON", "the channel hears of the week's new referrals, wins and leads awaiting a claim"},
+	{JobQuarterly, "0 9 1 1,4,7,10 *", "the quarter that just ended, celebrated in the channel: wins, revenue, top givers, conversion, newcomers"},
 }
 
 // JobByName finds a job.
@@ -72,6 +76,10 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, period s
 			ns, err = s.expireLeads(ctx, tx, ws, at)
 		case JobThankNudge:
 			ns, err = s.thankNudges(ctx, tx, ws, at)
+		case JobWeeklyDigest:
+			ns, err = s.weeklyDigest(ctx, tx, ws, period, at)
+		case JobQuarterly:
+			ns, err = s.quarterly(ctx, tx, ws, at)
 		}
 		if err != nil {
 			return err
@@ -161,4 +169,65 @@ func JobSchedule(ws Workspace, job JobInfo) string {
 		return spec
 	}
 	return job.Schedule
+}
+
+// periodStats computes the network's figures for a period.
+func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time) (*Stats, error) {
+	cur := nonEmpty(ws.Settings.Currency, DefaultCurrency)
+	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now, Currency: cur})
+	if err != nil {
+		return nil, err
+	}
+	st.Period, st.Currency = p, cur
+	return st, nil
+}
+
+// weeklyDigest posts the last seven days to the channel. A quiet week with
+// no leads waiting gets no post.
+func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, period string, at time.Time) ([]Notice, error) {
+	p := Period{From: at.AddDate(0, 0, -7), To: at, Label: "the week to " + at.In(s.Location(ws)).Format("Mon 2 Jan")}
+	st, err := s.periodStats(ctx, tx, ws, p, at)
+	if err != nil {
+		return nil, err
+	}
+	open, err := tx.ListReferrals(ctx, ws.ID, ListFilter{OpenLeads: true, Limit: 10})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Period: p, Current: st}
+	for _, r := range open {
+		rep.OpenLeads = append(rep.OpenLeads, r.Public())
+	}
+	if st.Given == 0 && st.Deals == 0 && len(open) == 0 {
+		return nil, nil
+	}
+	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeWeeklyDigest, To: Recipient{Channel: ws.Settings.Channel},
+		Report: rep, CreatedAt: at, DedupeKey: "weekly:" + period}}, nil
+}
+
+// quarterly celebrates the quarter that ended before at, in the
+// workspace's time zone, against the quarter before it.
+func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	q := QuarterOf(QuarterOf(at.In(s.Location(ws))).From.Add(-time.Hour))
+	prev := QuarterOf(q.From.Add(-time.Hour))
+	cur, err := s.periodStats(ctx, tx, ws, q, at)
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.periodStats(ctx, tx, ws, prev, at)
+	if err != nil {
+		return nil, err
+	}
+	members, err := tx.Members(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Period: q, Current: cur, Previous: before}
+	for _, m := range members {
+		if m.Status == MemberActive && q.Contains(m.JoinedAt) {
+			rep.Newcomers = append(rep.Newcomers, m.DisplayName)
+		}
+	}
+	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
+		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
 }

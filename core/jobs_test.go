@@ -171,3 +171,76 @@ func TestRunJob_UnknownJob(t *testing.T) {
 	_, err := b.svc.RunJob(context.Background(), "frobnicate", core.Workspace{ID: 1}, "p", time.Now())
 	wantCode(t, err, core.EINVALID)
 }
+
+func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata")
+	}
+	b.clock.t = time.Date(2026, 9, 1, 12, 0, 0, 0, ny)
+	org, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice")
+	if _, err := b.svc.Configure(ctx, org, "timezone", []string{"America/New_York"}); err != nil {
+		t.Fatal(err)
+	}
+	wonAt := func(client string, at time.Time, cents int64) {
+		t.Helper()
+		r := b.refer(t, org, alice, client, 0)
+		if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+			t.Fatal(err)
+		}
+		b.clock.t = at
+		if _, err := b.svc.Advance(ctx, alice, r.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: cents}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wonAt("Before", time.Date(2026, 9, 30, 23, 30, 0, 0, ny), 100)   // Q3
+	wonAt("First", time.Date(2026, 10, 1, 0, 30, 0, 0, ny), 200000)  // Q4, first hour
+	wonAt("Last", time.Date(2026, 12, 31, 23, 30, 0, 0, ny), 300000) // Q4, 04:30 UTC on 1 January
+	wonAt("After", time.Date(2027, 1, 1, 0, 30, 0, 0, ny), 1000)     // Q1 2027
+	b.clock.t = time.Date(2026, 11, 15, 12, 0, 0, 0, ny)
+	dana := b.join(t, "T1", "dana") // a Q4 newcomer
+
+	at := time.Date(2027, 1, 1, 9, 0, 0, 0, ny)
+	ws := b.workspace(t, org)
+	res, err := b.svc.RunJob(ctx, core.JobQuarterly, ws, "2027-01-01T14:00:00Z", at)
+	if err != nil || res.Notices != 1 {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep *core.Report
+	for _, n := range ns {
+		if n.Kind == core.NoticeQuarterly {
+			rep = n.Report
+		}
+	}
+	if rep == nil {
+		t.Fatal("no quarterly notice in the outbox")
+	}
+	if rep.Period.Label != "Q4 2026" || !rep.Period.From.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, ny)) ||
+		!rep.Period.To.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, ny)) {
+		t.Fatalf("period = %+v, want Q4 2026 in New York time", rep.Period)
+	}
+	if rep.Current.Deals != 2 || rep.Current.Revenue != 500000 {
+		t.Errorf("Q4 deals = %d, revenue = %d; want 2 and 500000 (First and Last only)", rep.Current.Deals, rep.Current.Revenue)
+	}
+	if rep.Previous.Deals != 1 || rep.Previous.Revenue != 100 {
+		t.Errorf("Q3 deals = %d, revenue = %d; want 1 and 100", rep.Previous.Deals, rep.Previous.Revenue)
+	}
+	if len(rep.Newcomers) != 1 || rep.Newcomers[0] != dana.Member.DisplayName {
+		t.Errorf("newcomers = %v, want [dana]", rep.Newcomers)
+	}
+	if len(rep.Current.ByPartner) == 0 || rep.Current.ByPartner[0].Name != "organiser" || rep.Current.ByPartner[0].GivenWonValue != 500000 {
+		t.Errorf("top giver = %+v", rep.Current.ByPartner)
+	}
+	// Running the period again posts nothing new.
+	res, err = b.svc.RunJob(ctx, core.JobQuarterly, ws, "2027-01-01T14:00:00Z", at)
+	if err != nil || res.Ran {
+		t.Fatalf("rerun: %+v, %v", res, err)
+	}
+}

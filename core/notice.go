@@ -7,27 +7,29 @@ import "time"
 type NoticeKind string
 
 const (
-	NoticeOffered     NoticeKind = "referral.offered"  // DM the receiver: Accept / Decline
-	NoticeAccepted    NoticeKind = "referral.accepted" // DM the referrer
-	NoticeDeclined    NoticeKind = "referral.declined" // DM the referrer, with the reason
-	NoticeStage       NoticeKind = "referral.stage"    // DM the referrer: close the loop
-	NoticeWon         NoticeKind = "referral.won"      // DM the referrer
-	NoticeLost        NoticeKind = "referral.lost"     // DM the referrer, with the reason
-	NoticeThankPrompt NoticeKind = "referral.thank_prompt"
-	NoticeLeadPosted  NoticeKind = "lead.posted"      // channel: Claim / I'm interested
-	NoticeLeadClaimed NoticeKind = "lead.claimed"     // channel: who owns it now
-	NoticeClaimedDM   NoticeKind = "lead.claimed_dm"  // DM the referrer
-	NoticeHandRaised  NoticeKind = "lead.hand_raised" // DM the referrer: Pick buttons
-	NoticeHandoff     NoticeKind = "lead.handoff"     // DM the new owner: client details
-	NoticeThanks      NoticeKind = "thanks.posted"    // channel: public thank-you
-	NoticeThanksDM    NoticeKind = "thanks.dm"        // DM the referrer
-	NoticeCoOwner     NoticeKind = "referral.co_owner"
-	NoticeBuddy       NoticeKind = "buddy.assigned" // DM the mentor
-	NoticeBuddyIntro  NoticeKind = "buddy.newcomer" // DM the newcomer
-	NoticeTouch       NoticeKind = "touch.logged"   // DM the partner
-	NoticeFeePaid     NoticeKind = "referral.fee_paid"
-	NoticeLeadExpired NoticeKind = "lead.expired" // DM the referrer
-	NoticeThankNudge  NoticeKind = "nudge.thanks" // DM the receiver
+	NoticeOffered      NoticeKind = "referral.offered"  // DM the receiver: Accept / Decline
+	NoticeAccepted     NoticeKind = "referral.accepted" // DM the referrer
+	NoticeDeclined     NoticeKind = "referral.declined" // DM the referrer, with the reason
+	NoticeStage        NoticeKind = "referral.stage"    // DM the referrer: close the loop
+	NoticeWon          NoticeKind = "referral.won"      // DM the referrer
+	NoticeLost         NoticeKind = "referral.lost"     // DM the referrer, with the reason
+	NoticeThankPrompt  NoticeKind = "referral.thank_prompt"
+	NoticeLeadPosted   NoticeKind = "lead.posted"      // channel: Claim / I'm interested
+	NoticeLeadClaimed  NoticeKind = "lead.claimed"     // channel: who owns it now
+	NoticeClaimedDM    NoticeKind = "lead.claimed_dm"  // DM the referrer
+	NoticeHandRaised   NoticeKind = "lead.hand_raised" // DM the referrer: Pick buttons
+	NoticeHandoff      NoticeKind = "lead.handoff"     // DM the new owner: client details
+	NoticeThanks       NoticeKind = "thanks.posted"    // channel: public thank-you
+	NoticeThanksDM     NoticeKind = "thanks.dm"        // DM the referrer
+	NoticeCoOwner      NoticeKind = "referral.co_owner"
+	NoticeBuddy        NoticeKind = "buddy.assigned" // DM the mentor
+	NoticeBuddyIntro   NoticeKind = "buddy.newcomer" // DM the newcomer
+	NoticeTouch        NoticeKind = "touch.logged"   // DM the partner
+	NoticeFeePaid      NoticeKind = "referral.fee_paid"
+	NoticeLeadExpired  NoticeKind = "lead.expired"     // DM the referrer
+	NoticeThankNudge   NoticeKind = "nudge.thanks"     // DM the receiver
+	NoticeWeeklyDigest NoticeKind = "digest.weekly"    // channel
+	NoticeQuarterly    NoticeKind = "report.quarterly" // channel: the win celebration
 )
 
 // Recipient is where a notice goes: a member's DMs or the workspace channel.
@@ -55,8 +57,20 @@ type Notice struct {
 	Actor       string      `json:"actor,omitempty"`    // display name of who caused it
 	Text        string      `json:"text,omitempty"`     // reason, message or note
 	Choices     []Recipient `json:"choices,omitempty"`  // members to pick from
+	Report      *Report     `json:"report,omitempty"`   // digests and reports
 	DedupeKey   string      `json:"-"`
 	NotBefore   time.Time   `json:"-"` // held until then (quiet hours); zero = at once
 	Attempts    int         `json:"-"`
 	CreatedAt   time.Time   `json:"-"`
+}
+
+// Report is the content of a digest or periodic report: the period's
+// figures, the period before for comparison, newcomers and the open leads
+// awaiting a claim. It never carries client contact details.
+type Report struct {
+	Period    Period     `json:"period"`
+	Current   *Stats     `json:"current"`
+	Previous  *Stats     `json:"previous,omitempty"`
+	Newcomers []string   `json:"newcomers,omitempty"`
+	OpenLeads []Referral `json:"open_leads,omitempty"`
 }

@@ -114,6 +114,7 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 			m.Status = MemberActive
 		}
 		if created {
+			m.JoinedAt = s.now() // the service's clock, not the database's
 			n, err := tx.CountMembers(ctx, ws.ID)
 			if err != nil {
 				return err

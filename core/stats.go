@@ -150,4 +150,5 @@ type PartnerStats struct {
 	GivenWonValue    int64 // value of won deals this row's member gave (to the member, for member stats)
 	ReceivedWonValue int64
 	Types            string // partnership type with the member, if any
+	Thanks           int    // thank-yous this row's member received in the period (from the member, for member stats)
 }

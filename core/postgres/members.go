@@ -200,10 +200,10 @@ func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
 	defer wrap(&err, "save member(%d, %d)", m.WorkspaceID, m.ID)
 	tag, err := t.q.Exec(ctx, `
 		UPDATE members SET display_name = COALESCE(NULLIF($3, ''), user_id), role = $4, status = $5,
-			buddy_id = $6, muted = $7, cadence_days = $8
+			buddy_id = $6, muted = $7, cadence_days = $8, joined_at = COALESCE($9, joined_at)
 		WHERE workspace_id = $1 AND id = $2`,
 		m.WorkspaceID, m.ID, m.DisplayName, orDefault(m.Role, core.RoleMember), orDefault(m.Status, core.MemberActive),
-		nullID(m.BuddyID), m.Muted, m.CadenceDays)
+		nullID(m.BuddyID), m.Muted, m.CadenceDays, nullTime(m.JoinedAt))
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}

@@ -115,7 +115,9 @@ WITH r AS (
 	WHERE s.id <> $2
 	GROUP BY s.id
 )
-SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, '')
+SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
+	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id
+		AND th.at >= $3 AND th.at < $4 AND ($2::bigint = 0 OR th.from_id = $2)) AS thanks
 FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id
 LEFT JOIN partnerships pt ON $2::bigint <> 0 AND pt.workspace_id = $1
@@ -183,7 +185,7 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	for rows.Next() {
 		var p core.PartnerStats
 		if err := rows.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,
-			&p.ReceivedWonValue, &p.Types); err != nil {
+			&p.ReceivedWonValue, &p.Types, &p.Thanks); err != nil {
 			return nil, err
 		}
 		st.ByPartner = append(st.ByPartner, p)

@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/referbot/referbot/core"
+)
+
+// change describes a figure against the period before: "+25%", "new".
+func change(now, before int64) string {
+	switch {
+	case before == 0 && now == 0:
+		return "same as before"
+	case before == 0:
+		return "up from nothing"
+	}
+	pct := float64(now-before) / float64(before) * 100
+	sign := "+"
+	if pct < 0 {
+		sign = ""
+	}
+	return sign + strconv.FormatFloat(pct, 'f', 0, 64) + "%"
+}
+
+// QuarterlyMessage renders the win celebration: the value the network
+// exchanged in the quarter, its top givers and newcomers.
+func QuarterlyMessage(rep *core.Report) Message {
+	cur, prev := rep.Current, rep.Previous
+	if prev == nil {
+		prev = &core.Stats{}
+	}
+	c := cur.Currency
+	m := Message{Kind: string(core.NoticeQuarterly), Visibility: Channel,
+		Title: fmt.Sprintf("🎉 %s — what we gave each other", rep.Period.Label),
+		Text: fmt.Sprintf("%s to %s. Thank you, everyone: every introduction below started with someone thinking of a partner.",
+			rep.Period.From.Format("2 Jan"), rep.Period.To.AddDate(0, 0, -1).Format("2 Jan 2006"))}
+	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
+	add("Wins", fmt.Sprintf("%d deal(s) won, %s from referrals (%s against %s)", cur.Deals, cents(c, cur.Revenue),
+		change(cur.Revenue, prev.Revenue), prev.Period.Label))
+	rcr := "—"
+	if cur.HasRCR {
+		rcr = pct(cur.RCR)
+	}
+	add("Referrals", fmt.Sprintf("%d given, %d taken on by a partner; conversion rate %s", cur.Given, cur.Received, rcr))
+	if cur.Deals > 0 {
+		deal := "average deal " + cents(c, cur.AvgDeal)
+		if cur.HasMedianDays {
+			deal += fmt.Sprintf(", median %s days to close", strconv.FormatFloat(cur.MedianDaysToClose, 'f', 0, 64))
+		}
+		add("Deals", deal)
+	}
+	var top []string
+	for _, p := range cur.ByPartner {
+		if len(top) == 3 || p.GivenWonValue == 0 && p.Given == 0 {
+			break
+		}
+		line := fmt.Sprintf("@%s — %d referral(s) given", p.Name, p.Given)
+		if p.GivenWonValue > 0 {
+			line += ", " + cents(c, p.GivenWonValue) + " of business for partners"
+		}
+		if p.Thanks > 0 {
+			line += fmt.Sprintf(", thanked %d time(s)", p.Thanks)
+		}
+		top = append(top, line)
+	}
+	if len(top) > 0 {
+		add("Top givers", strings.Join(top, "\n"))
+	}
+	add("Thank-yous", strconv.Itoa(cur.Thanks))
+	if len(rep.Newcomers) > 0 {
+		add("Welcome to our newcomers", "@"+strings.Join(rep.Newcomers, ", @"))
+	}
+	m.Footer = "Your own figures: /refer stats me last-quarter"
+	return m
+}
+
+// WeeklyMessage renders the weekly digest, with Claim buttons for the
+// leads still waiting.
+func WeeklyMessage(rep *core.Report) Message {
+	cur := rep.Current
+	m := Message{Kind: string(core.NoticeWeeklyDigest), Visibility: Channel,
+		Title: "This week in the network — " + rep.Period.Label}
+	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
+	add("New referrals", strconv.Itoa(cur.Given))
+	add("Wins", fmt.Sprintf("%d (%s)", cur.Deals, cents(cur.Currency, cur.Revenue)))
+	if len(rep.OpenLeads) > 0 {
+		var lines []string
+		for i, r := range rep.OpenLeads {
+			line := fmt.Sprintf("`%s` %s", r.Code, firstWords(r.Need, 10))
+			if v := money(r.Estimate); v != "" {
+				line += " · est. " + v
+			}
+			lines = append(lines, line)
+			if i < 5 {
+				m.Buttons = append(m.Buttons, Button{"Claim " + r.Code.String(), action("claim", r.Code), Default})
+			}
+		}
+		add("Leads awaiting a claim", strings.Join(lines, "\n"))
+	}
+	m.Footer = "Refer a client: /refer @partner <client> — <need>"
+	return m
+}
