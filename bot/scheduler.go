@@ -49,9 +49,6 @@ func LastFire(spec string, loc *time.Location, at time.Time) (time.Time, error) 
 	return time.Time{}, nil
 }
 
-// Period names a scheduled instant for job_runs.
-func Period(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
-
 // RunDue runs every job whose latest scheduled instant hasn't run yet, for
 // every workspace, as at now. It returns how many runs happened here.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
@@ -76,18 +73,19 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 				continue
 			}
 			key := fmt.Sprint(job.Name, "/", ws.ID)
-			if s.done[key] == Period(fire) {
+			period := core.JobPeriod(fire)
+			if s.done[key] == period {
 				continue
 			}
-			res, err := s.runOne(ctx, job.Name, ws, Period(fire), now)
+			res, err := s.runOne(ctx, job.Name, ws, fire, now)
 			if err != nil {
-				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", Period(fire), "err", err)
+				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", period, "err", err)
 				continue // retried next tick: the failed run's claim rolled back
 			}
-			s.done[key] = Period(fire)
+			s.done[key] = period
 			if res.Ran {
 				ran++
-				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", Period(fire), "notices", res.Notices)
+				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", period, "notices", res.Notices)
 			}
 		}
 	}
@@ -96,13 +94,13 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 
 // runOne runs a job, turning a panic into an error so one bad job never
 // stops the scheduler.
-func (s *Scheduler) runOne(ctx context.Context, job string, ws core.Workspace, period string, now time.Time) (res core.JobResult, err error) {
+func (s *Scheduler) runOne(ctx context.Context, job string, ws core.Workspace, fire, now time.Time) (res core.JobResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("job %s panicked: %v", job, p)
 		}
 	}()
-	return s.Svc.RunJob(ctx, job, ws, period, now)
+	return s.Svc.RunJob(ctx, job, ws, fire, now)
 }
 
 // Run checks the schedules every interval until ctx ends. Runs never

@@ -54,13 +54,18 @@ type JobResult struct {
 // thankNudgeAfter is how long a receiver has to thank before the nudge.
 const thankNudgeAfter = 24 * time.Hour
 
-// RunJob runs a job for one workspace and period, as if at the given
-// instant. The run is claimed in the same transaction as its notices, so
-// however many schedulers or reruns try the same period, one set of
-// notices is written; every notice also has a dedupe key, so a later run
-// never repeats one.
-func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, period string, at time.Time) (JobResult, error) {
+// JobPeriod names the run of a job scheduled at fire, for job_runs.
+func JobPeriod(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
+
+// RunJob runs a job for one workspace: the run scheduled at fire, carried
+// out as if at the instant at (fire, or later after downtime). The run is
+// claimed in the same transaction as its notices, so however many
+// schedulers or reruns try the same scheduled run, one set of notices is
+// written; every notice also has a dedupe key, so a later run never
+// repeats one.
+func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at time.Time) (JobResult, error) {
 	var res JobResult
+	period := JobPeriod(fire)
 	if _, err := JobByName(job); err != nil {
 		return res, err
 	}
@@ -77,9 +82,9 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, period s
 		case JobThankNudge:
 			ns, err = s.thankNudges(ctx, tx, ws, at)
 		case JobWeeklyDigest:
-			ns, err = s.weeklyDigest(ctx, tx, ws, period, at)
+			ns, err = s.weeklyDigest(ctx, tx, ws, fire, at)
 		case JobQuarterly:
-			ns, err = s.quarterly(ctx, tx, ws, at)
+			ns, err = s.quarterly(ctx, tx, ws, fire, at)
 		}
 		if err != nil {
 			return err
@@ -184,8 +189,8 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 
 // weeklyDigest posts the last seven days to the channel. A quiet week with
 // no leads waiting gets no post.
-func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, period string, at time.Time) ([]Notice, error) {
-	p := Period{From: at.AddDate(0, 0, -7), To: at, Label: "the week to " + at.In(s.Location(ws)).Format("Mon 2 Jan")}
+func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
+	p := Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
 	st, err := s.periodStats(ctx, tx, ws, p, at)
 	if err != nil {
 		return nil, err
@@ -202,13 +207,13 @@ func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, period 
 		return nil, nil
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeWeeklyDigest, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: "weekly:" + period}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: "weekly:" + JobPeriod(fire)}}, nil
 }
 
-// quarterly celebrates the quarter that ended before at, in the
-// workspace's time zone, against the quarter before it.
-func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	q := QuarterOf(QuarterOf(at.In(s.Location(ws))).From.Add(-time.Hour))
+// quarterly celebrates the quarter that ended before the scheduled run,
+// in the workspace's time zone, against the quarter before it.
+func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
+	q := QuarterOf(QuarterOf(fire.In(s.Location(ws))).From.Add(-time.Hour))
 	prev := QuarterOf(q.From.Add(-time.Hour))
 	cur, err := s.periodStats(ctx, tx, ws, q, at)
 	if err != nil {

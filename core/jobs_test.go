@@ -48,7 +48,7 @@ func TestLeadExpiry_ExpiresOnceAndTellsTheReferrer(t *testing.T) {
 	at := b.clock.Now().Add(25 * time.Hour)
 	ws := b.workspace(t, poster)
 	before := b.count(t, "outbox")
-	res, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p1", at)
+	res, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at)
 	if err != nil || !res.Ran || res.Notices != 1 {
 		t.Fatalf("first run: %+v, %v; want 1 notice", res, err)
 	}
@@ -62,11 +62,11 @@ func TestLeadExpiry_ExpiresOnceAndTellsTheReferrer(t *testing.T) {
 		}
 	}
 	// The same period again, and a later period: nothing new.
-	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p1", at)
+	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at)
 	if err != nil || res.Ran {
 		t.Fatalf("rerun of the same period ran: %+v, %v", res, err)
 	}
-	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "p2", at.Add(time.Hour))
+	res, err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at.Add(time.Hour), at.Add(time.Hour))
 	if err != nil || !res.Ran || res.Notices != 0 {
 		t.Fatalf("next period: %+v, %v", res, err)
 	}
@@ -113,12 +113,12 @@ func TestThankNudge_OnlyThoseWhoHaventThankedAfterADay(t *testing.T) {
 	ws := b.workspace(t, bob)
 	// 25 h after the first acceptance: only "Due" is a day old and unthanked.
 	at := b.clock.Now().Add(23 * time.Hour)
-	res, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, "day1", at)
+	res, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, at, at)
 	if err != nil || res.Notices != 1 {
 		t.Fatalf("day 1: %+v, %v; want 1 nudge", res, err)
 	}
 	// The next day "Recent" is due too; "Due" is never nudged twice.
-	res, err = b.svc.RunJob(ctx, core.JobThankNudge, ws, "day2", at.Add(24*time.Hour))
+	res, err = b.svc.RunJob(ctx, core.JobThankNudge, ws, at.Add(24*time.Hour), at.Add(24*time.Hour))
 	if err != nil || res.Notices != 1 {
 		t.Fatalf("day 2: %+v, %v; want 1 nudge (Recent)", res, err)
 	}
@@ -144,7 +144,7 @@ func TestRunJob_TwoSchedulersAtOnceWriteOneSetOfNotices(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var err error
-			results[i], err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, "same-period", at)
+			results[i], err = b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at)
 			if err != nil {
 				t.Error(err)
 			}
@@ -168,7 +168,7 @@ func TestRunJob_TwoSchedulersAtOnceWriteOneSetOfNotices(t *testing.T) {
 func TestRunJob_UnknownJob(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	_, err := b.svc.RunJob(context.Background(), "frobnicate", core.Workspace{ID: 1}, "p", time.Now())
+	_, err := b.svc.RunJob(context.Background(), "frobnicate", core.Workspace{ID: 1}, time.Now(), time.Now())
 	wantCode(t, err, core.EINVALID)
 }
 
@@ -205,7 +205,7 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 
 	at := time.Date(2027, 1, 1, 9, 0, 0, 0, ny)
 	ws := b.workspace(t, org)
-	res, err := b.svc.RunJob(ctx, core.JobQuarterly, ws, "2027-01-01T14:00:00Z", at)
+	res, err := b.svc.RunJob(ctx, core.JobQuarterly, ws, at, at)
 	if err != nil || res.Notices != 1 {
 		t.Fatalf("run: %+v, %v", res, err)
 	}
@@ -239,7 +239,7 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 		t.Errorf("top giver = %+v", rep.Current.ByPartner)
 	}
 	// Running the period again posts nothing new.
-	res, err = b.svc.RunJob(ctx, core.JobQuarterly, ws, "2027-01-01T14:00:00Z", at)
+	res, err = b.svc.RunJob(ctx, core.JobQuarterly, ws, at, at)
 	if err != nil || res.Ran {
 		t.Fatalf("rerun: %+v, %v", res, err)
 	}

@@ -111,14 +111,14 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 		if fire.IsZero() {
 			fire = at
 		}
-		res, err := m.Svc.RunJob(ctx, job.Name, ws, bot.Period(fire), at)
+		res, err := m.Svc.RunJob(ctx, job.Name, ws, fire, at)
 		if err != nil {
 			return fmt.Errorf("%s in %s: %w", job.Name, ws.ExternalID, err)
 		}
 		if res.Ran {
-			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, bot.Period(fire), res.Notices)
+			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire), res.Notices)
 		} else {
-			fmt.Fprintf(out, "%s: %s/%s period %s already ran: nothing new\n", job.Name, ws.Platform, ws.ExternalID, bot.Period(fire))
+			fmt.Fprintf(out, "%s: %s/%s period %s already ran: nothing new\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire))
 		}
 	}
 	if len(wss) == 0 {
