@@ -198,6 +198,23 @@ func RenderNotice(n core.Notice) Message {
 		}
 		out.To = m.To
 		return out
+	case core.NoticeStaleNudge:
+		return withCard(fmt.Sprintf("How is %s going? (%s)", clientOr(r), code),
+			fmt.Sprintf("There's been no update for a while, and @%s is waiting to hear. A one-line status keeps the loop closed — or say if it's stalled.", r.ReferrerName),
+			nextButtons(r, r.ReceiverID)...)
+	case core.NoticeStaleDigest:
+		m.Title = "Where your referrals stand"
+		var lines []string
+		for _, it := range n.Items {
+			lines = append(lines, fmt.Sprintf("`%s` %s — %s with @%s since %s", it.Code, firstWords(it.Need, 8), it.Status,
+				it.ReceiverName, it.UpdatedAt.Format("2 Jan")))
+		}
+		m.Text = "These haven't moved lately; their owners have been nudged.\n" + strings.Join(lines, "\n")
+		return m
+	case core.NoticeTouchReminder:
+		m.Title = fmt.Sprintf("Time to reconnect with @%s", n.Actor)
+		m.Text = fmt.Sprintf("It's been a while since you two were in touch. Idea: %s.\nLog it afterwards with /refer touch @%s coffee|call|shared-content|intro|meeting", n.Text, n.Actor)
+		return m
 	case core.NoticeLeadExpired:
 		return withCard(fmt.Sprintf("Your lead %s expired unclaimed", code),
 			fmt.Sprintf("Nobody claimed it in time. If %s still needs help, refer them directly — /refer who %s suggests partners — or post it again with /refer lead.",

@@ -13,6 +13,8 @@ const (
 	JobThankNudge   = "thank-you-nudge"
 	JobWeeklyDigest = "weekly-digest"
 	JobQuarterly    = "quarterly-celebration"
+	JobStale        = "stale-follow-up"
+	JobTouch        = "touchpoint-reminders"
 )
 
 // JobInfo describes a scheduled job and its default cron schedule (in the
@@ -27,6 +29,8 @@ type JobInfo struct {
 var Jobs = []JobInfo{
 	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
 	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
+	{JobStale, "0 9 * * *", "owners of referrals with no update for the stale-days setting are nudged; referrers get a status digest"},
+	{JobTouch, "0 11 * * *", "members whose partnerships are past their cadence get a suggested touchpoint"},
 	{JobWeeklyDigest, "0 9 * * MON", "the channel hears of the week's new referrals, wins and leads awaiting a claim"},
 	{JobQuarterly, "0 9 1 1,4,7,10 *", "the quarter that just ended, celebrated in the channel: wins, revenue, top givers, conversion, newcomers"},
 }
@@ -81,6 +85,10 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 			ns, err = s.expireLeads(ctx, tx, ws, at)
 		case JobThankNudge:
 			ns, err = s.thankNudges(ctx, tx, ws, at)
+		case JobStale:
+			ns, err = s.staleFollowUps(ctx, tx, ws, at)
+		case JobTouch:
+			ns, err = s.touchReminders(ctx, tx, ws, at)
 		case JobWeeklyDigest:
 			ns, err = s.weeklyDigest(ctx, tx, ws, fire, at)
 		case JobQuarterly:
@@ -89,8 +97,8 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 		if err != nil {
 			return err
 		}
-		res.Notices = len(ns)
-		return tx.Enqueue(ctx, ns...)
+		res.Notices, err = tx.EnqueueNew(ctx, ns...)
+		return err
 	})
 	return res, err
 }
@@ -227,6 +235,9 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 	if err != nil {
 		return nil, err
 	}
+	if cur.Given == 0 && cur.Deals == 0 {
+		return nil, nil // nothing happened: no celebration to post
+	}
 	rep := &Report{Period: q, Current: cur, Previous: before}
 	for _, m := range members {
 		if m.Status == MemberActive && q.Contains(m.JoinedAt) {
@@ -235,4 +246,105 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
 		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
+}
+
+// reachable returns the workspace's members who may get reminders: active,
+// not muted, not paused.
+func reachable(ctx context.Context, tx Tx, ws Workspace) (map[int64]Member, error) {
+	cands, err := tx.Candidates(ctx, ws.ID, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]Member{}
+	for _, c := range cands {
+		if c.Member.Status == MemberActive && !c.Member.Muted && c.Profile.Availability != Paused {
+			out[c.Member.ID] = c.Member
+		}
+	}
+	return out, nil
+}
+
+// staleFollowUps nudges the owner of every working referral with no update
+// for the workspace's stale-days ("avoid ghosting"), once per quiet spell,
+// and sends each referrer one digest of where their quiet referrals stand.
+func (s *Service) staleFollowUps(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	days := ws.Settings.StaleDays
+	if days <= 0 {
+		days = DefaultSettings().StaleDays
+	}
+	stale, err := tx.StaleReferrals(ctx, ws.ID, at.AddDate(0, 0, -days))
+	if err != nil || len(stale) == 0 {
+		return nil, err
+	}
+	ok, err := reachable(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	notBefore := s.quietEnd(ws, at)
+	var ns []Notice
+	byReferrer := map[int64][]Referral{}
+	var order []int64
+	for i := range stale {
+		r := &stale[i]
+		if m, yes := ok[r.ReceiverID]; yes {
+			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeStaleNudge, To: dm(&m), Referral: r,
+				CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("stale:%d:%d", r.ID, r.UpdatedAt.Unix())})
+		}
+		if _, yes := ok[r.ReferrerID]; yes {
+			if byReferrer[r.ReferrerID] == nil {
+				order = append(order, r.ReferrerID)
+			}
+			byReferrer[r.ReferrerID] = append(byReferrer[r.ReferrerID], r.Public())
+		}
+	}
+	for _, id := range order {
+		m := ok[id]
+		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeStaleDigest, To: dm(&m), Items: byReferrer[id],
+			CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("stale-digest:%d:%s", id, at.UTC().Format("2006-01-02"))})
+	}
+	return ns, nil
+}
+
+// touchSuggestions rotate so a pair isn't told the same thing each time.
+var touchSuggestions = []string{
+	"share something useful with them — an article, a tool, a client story",
+	"book a 20-minute catch-up call",
+	"think of a client of yours who needs what they do, and send a referral",
+	"invite them for a coffee",
+}
+
+// touchReminders reminds both members of every partnership past its
+// cadence, once per due date, with a suggested action.
+func (s *Service) touchReminders(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	due, err := tx.DuePartnerships(ctx, ws.ID, at)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	ok, err := reachable(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	notBefore := s.quietEnd(ws, at)
+	var ns []Notice
+	for _, p := range due {
+		suggestion := touchSuggestions[int((p.ID+p.NextDue.Unix()/86400)%int64(len(touchSuggestions)))]
+		for _, pair := range [][2]int64{{p.MemberA, p.MemberB}, {p.MemberB, p.MemberA}} {
+			me, yes := ok[pair[0]]
+			if !yes {
+				continue
+			}
+			partner := ok[pair[1]] // a muted partner still deserves a touch; fall back to a lookup
+			if partner.ID == 0 {
+				pm, err := tx.Member(ctx, ws.ID, pair[1])
+				if err != nil || pm.Status != MemberActive {
+					continue
+				}
+				partner = *pm
+			}
+			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeTouchReminder, To: dm(&me), Actor: partner.DisplayName,
+				Text: suggestion, CreatedAt: at, NotBefore: notBefore,
+				DedupeKey: fmt.Sprintf("touch:%d:%d:%d", p.ID, me.ID, p.NextDue.Unix())})
+		}
+	}
+	return ns, nil
 }

@@ -244,3 +244,88 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 		t.Fatalf("rerun: %+v, %v", res, err)
 	}
 }
+
+func TestStaleFollowUp_NudgesOwnersOncePerQuietSpellAndDigestsReferrers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.join(t, "T1", "organiser")
+	bob, alice, carol := b.join(t, "T1", "bob"), b.join(t, "T1", "alice"), b.join(t, "T1", "carol")
+	quiet1 := b.refer(t, bob, alice, "Quiet one", 0)
+	quiet2 := b.refer(t, bob, carol, "Quiet two", 0)
+	busy := b.refer(t, bob, alice, "Busy", 0)
+	for _, x := range []struct {
+		r *core.Referral
+		c core.Caller
+	}{{quiet1, alice}, {quiet2, carol}, {busy, alice}} {
+		if _, err := b.svc.Accept(ctx, x.c, x.r.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.clock.Add(9 * 24 * time.Hour)
+	if _, err := b.svc.Advance(ctx, alice, busy.Code, core.StatusMeeting, core.AdvanceInput{}); err != nil {
+		t.Fatal(err)
+	}
+	ws := b.workspace(t, bob)
+	at := b.clock.Now().Add(2 * 24 * time.Hour) // quiet ones: 11 days; busy: 2 days
+	res, err := b.svc.RunJob(ctx, core.JobStale, ws, at, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two owner nudges and one digest for bob listing both.
+	if res.Notices != 3 {
+		t.Fatalf("%d notices, want 3", res.Notices)
+	}
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(48*time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.Kind == core.NoticeStaleDigest && (n.To.MemberID != bob.Member.ID || len(n.Items) != 2 || n.Items[0].ClientContact != "") {
+			t.Errorf("digest: to %d, %d items, contact %q", n.To.MemberID, len(n.Items), n.Items[0].ClientContact)
+		}
+	}
+	// The next day: the same quiet spell is not nudged again; the digest is
+	// daily only while something new is stale (the dedupe is per day).
+	res, err = b.svc.RunJob(ctx, core.JobStale, ws, at.Add(24*time.Hour), at.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Notices != 1 {
+		t.Fatalf("next day: %d notices, want only the referrer's digest", res.Notices)
+	}
+}
+
+func TestTouchReminders_BothPartnersOncePerDueDateSkippingMuted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	bob, alice, muted := b.join(t, "T1", "bob"), b.join(t, "T1", "alice"), b.join(t, "T1", "muted")
+	if _, err := b.svc.Touch(ctx, bob, ref(alice), core.TouchCoffee, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Touch(ctx, bob, ref(muted), core.TouchCall, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.SetProfile(ctx, muted, "availability", []string{"paused"}); err != nil {
+		t.Fatal(err)
+	}
+	ws := b.workspace(t, bob)
+	early := b.clock.Now().AddDate(0, 0, 29)
+	if res, err := b.svc.RunJob(ctx, core.JobTouch, ws, early, early); err != nil || res.Notices != 0 {
+		t.Fatalf("before the cadence: %+v, %v", res, err)
+	}
+	at := b.clock.Now().AddDate(0, 0, 31)
+	res, err := b.svc.RunJob(ctx, core.JobTouch, ws, at, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bob–alice: both; bob–muted: bob only (the paused member gets nothing).
+	if res.Notices != 3 {
+		t.Fatalf("%d reminders, want 3", res.Notices)
+	}
+	res, err = b.svc.RunJob(ctx, core.JobTouch, ws, at.Add(24*time.Hour), at.Add(24*time.Hour))
+	if err != nil || res.Notices != 0 {
+		t.Fatalf("the next day, same due date: %+v, %v", res, err)
+	}
+}

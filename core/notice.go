@@ -7,29 +7,32 @@ import "time"
 type NoticeKind string
 
 const (
-	NoticeOffered      NoticeKind = "referral.offered"  // DM the receiver: Accept / Decline
-	NoticeAccepted     NoticeKind = "referral.accepted" // DM the referrer
-	NoticeDeclined     NoticeKind = "referral.declined" // DM the referrer, with the reason
-	NoticeStage        NoticeKind = "referral.stage"    // DM the referrer: close the loop
-	NoticeWon          NoticeKind = "referral.won"      // DM the referrer
-	NoticeLost         NoticeKind = "referral.lost"     // DM the referrer, with the reason
-	NoticeThankPrompt  NoticeKind = "referral.thank_prompt"
-	NoticeLeadPosted   NoticeKind = "lead.posted"      // channel: Claim / I'm interested
-	NoticeLeadClaimed  NoticeKind = "lead.claimed"     // channel: who owns it now
-	NoticeClaimedDM    NoticeKind = "lead.claimed_dm"  // DM the referrer
-	NoticeHandRaised   NoticeKind = "lead.hand_raised" // DM the referrer: Pick buttons
-	NoticeHandoff      NoticeKind = "lead.handoff"     // DM the new owner: client details
-	NoticeThanks       NoticeKind = "thanks.posted"    // channel: public thank-you
-	NoticeThanksDM     NoticeKind = "thanks.dm"        // DM the referrer
-	NoticeCoOwner      NoticeKind = "referral.co_owner"
-	NoticeBuddy        NoticeKind = "buddy.assigned" // DM the mentor
-	NoticeBuddyIntro   NoticeKind = "buddy.newcomer" // DM the newcomer
-	NoticeTouch        NoticeKind = "touch.logged"   // DM the partner
-	NoticeFeePaid      NoticeKind = "referral.fee_paid"
-	NoticeLeadExpired  NoticeKind = "lead.expired"     // DM the referrer
-	NoticeThankNudge   NoticeKind = "nudge.thanks"     // DM the receiver
-	NoticeWeeklyDigest NoticeKind = "digest.weekly"    // channel
-	NoticeQuarterly    NoticeKind = "report.quarterly" // channel: the win celebration
+	NoticeOffered       NoticeKind = "referral.offered"  // DM the receiver: Accept / Decline
+	NoticeAccepted      NoticeKind = "referral.accepted" // DM the referrer
+	NoticeDeclined      NoticeKind = "referral.declined" // DM the referrer, with the reason
+	NoticeStage         NoticeKind = "referral.stage"    // DM the referrer: close the loop
+	NoticeWon           NoticeKind = "referral.won"      // DM the referrer
+	NoticeLost          NoticeKind = "referral.lost"     // DM the referrer, with the reason
+	NoticeThankPrompt   NoticeKind = "referral.thank_prompt"
+	NoticeLeadPosted    NoticeKind = "lead.posted"      // channel: Claim / I'm interested
+	NoticeLeadClaimed   NoticeKind = "lead.claimed"     // channel: who owns it now
+	NoticeClaimedDM     NoticeKind = "lead.claimed_dm"  // DM the referrer
+	NoticeHandRaised    NoticeKind = "lead.hand_raised" // DM the referrer: Pick buttons
+	NoticeHandoff       NoticeKind = "lead.handoff"     // DM the new owner: client details
+	NoticeThanks        NoticeKind = "thanks.posted"    // channel: public thank-you
+	NoticeThanksDM      NoticeKind = "thanks.dm"        // DM the referrer
+	NoticeCoOwner       NoticeKind = "referral.co_owner"
+	NoticeBuddy         NoticeKind = "buddy.assigned" // DM the mentor
+	NoticeBuddyIntro    NoticeKind = "buddy.newcomer" // DM the newcomer
+	NoticeTouch         NoticeKind = "touch.logged"   // DM the partner
+	NoticeFeePaid       NoticeKind = "referral.fee_paid"
+	NoticeLeadExpired   NoticeKind = "lead.expired"     // DM the referrer
+	NoticeThankNudge    NoticeKind = "nudge.thanks"     // DM the receiver
+	NoticeStaleNudge    NoticeKind = "nudge.stale"      // DM the owner of a referral gone quiet
+	NoticeStaleDigest   NoticeKind = "digest.stale"     // DM the referrer: where their quiet referrals stand
+	NoticeTouchReminder NoticeKind = "reminder.touch"   // DM a member whose partnership is past its cadence
+	NoticeWeeklyDigest  NoticeKind = "digest.weekly"    // channel
+	NoticeQuarterly     NoticeKind = "report.quarterly" // channel: the win celebration
 )
 
 // Recipient is where a notice goes: a member's DMs or the workspace channel.
@@ -58,6 +61,7 @@ type Notice struct {
 	Text        string      `json:"text,omitempty"`     // reason, message or note
 	Choices     []Recipient `json:"choices,omitempty"`  // members to pick from
 	Report      *Report     `json:"report,omitempty"`   // digests and reports
+	Items       []Referral  `json:"items,omitempty"`    // referrals a digest lists
 	DedupeKey   string      `json:"-"`
 	NotBefore   time.Time   `json:"-"` // held until then (quiet hours); zero = at once
 	Attempts    int         `json:"-"`

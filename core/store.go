@@ -77,9 +77,16 @@ type Tx interface {
 	// cutoff, still working or won, whose owner hasn't thanked, whose owner
 	// is active and not muted, and which were never nudged.
 	DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+	// StaleReferrals returns working referrals (accepted to proposal) whose
+	// last update is at or before cutoff.
+	StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+	// DuePartnerships returns partnerships whose next touchpoint is due by at.
+	DuePartnerships(ctx context.Context, workspaceID int64, at time.Time) ([]Partnership, error)
 
 	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
 	Enqueue(ctx context.Context, ns ...Notice) error
+	// EnqueueNew is Enqueue that also returns how many notices were new.
+	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
 }

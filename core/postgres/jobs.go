@@ -95,3 +95,28 @@ func collectReferrals(rows pgx.Rows) ([]core.Referral, error) {
 	}
 	return out, rows.Err()
 }
+
+// StaleReferrals finds working referrals untouched since cutoff, in one query.
+func (t *tx) StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []core.Referral, err error) {
+	defer wrap(&err, "stale referrals(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, referralFrom+`
+		WHERE r.workspace_id = $1 AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal')
+			AND r.updated_at <= $2
+		ORDER BY r.referrer_id, r.id`, workspaceID, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	return collectReferrals(rows)
+}
+
+// DuePartnerships finds partnerships past their cadence, in one query.
+func (t *tx) DuePartnerships(ctx context.Context, workspaceID int64, at time.Time) (_ []core.Partnership, err error) {
+	defer wrap(&err, "due partnerships(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT id, workspace_id, member_a, member_b, type, trust, cadence_days, last_touch, next_due, created_at
+		FROM partnerships WHERE workspace_id = $1 AND next_due <= $2 ORDER BY next_due, id`, workspaceID, at)
+	if err != nil {
+		return nil, err
+	}
+	return collectPartnerships(rows)
+}

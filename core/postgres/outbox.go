@@ -13,19 +13,26 @@ import (
 
 // Enqueue writes notices to the outbox. The payload is the notice's JSON;
 // a notice whose dedupe key the workspace already has is skipped.
-func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
+func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) error {
+	_, err := t.EnqueueNew(ctx, ns...)
+	return err
+}
+
+// EnqueueNew is Enqueue that also says how many notices were new (not
+// skipped for a dedupe key already in the outbox), in one round trip.
+func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err error) {
 	defer wrap(&err, "enqueue")
 	if len(ns) == 0 {
-		return nil
+		return 0, nil
 	}
 	var b pgx.Batch
 	for _, n := range ns {
 		if n.WorkspaceID == 0 || n.Kind == "" {
-			return fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
+			return 0, fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
 		}
 		payload, err := json.Marshal(n)
 		if err != nil {
-			return fmt.Errorf("notice %q: %w", n.Kind, err)
+			return 0, fmt.Errorf("notice %q: %w", n.Kind, err)
 		}
 		b.Queue(`
 			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
@@ -35,7 +42,20 @@ func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
 			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
 			nullTime(n.CreatedAt), nullTime(n.NotBefore))
 	}
-	return t.q.SendBatch(ctx, &b).Close()
+	br := t.q.SendBatch(ctx, &b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for range ns {
+		tag, err := br.Exec()
+		if err != nil {
+			return added, err
+		}
+		added += int(tag.RowsAffected())
+	}
+	return added, nil
 }
 
 // DefaultLease is used when ClaimNotices is given none: a lease of zero

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/referbot/referbot/core"
 )
 
@@ -17,6 +19,10 @@ func (t *tx) Partnerships(ctx context.Context, workspaceID, memberID int64) (_ [
 	if err != nil {
 		return nil, err
 	}
+	return collectPartnerships(rows)
+}
+
+func collectPartnerships(rows pgx.Rows) ([]core.Partnership, error) {
 	defer rows.Close()
 	var out []core.Partnership
 	for rows.Next() {
