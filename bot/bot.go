@@ -193,6 +193,20 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return nil, err
 		}
 		return []Message{StatsMessage(st)}, nil
+	case grammar.Reminders:
+		m, err := s.SetReminders(ctx, c, x.Mute, x.Cadence)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case x.Mute != nil && *x.Mute:
+			return []Message{reply("Reminders off", "You'll get no reminders or nudges. Turn them back on with /refer reminders on.")}, nil
+		case x.Mute != nil:
+			return []Message{reply("Reminders on", "Welcome back: reminders and nudges will reach you again.")}, nil
+		case m.CadenceDays == 0:
+			return []Message{reply("Cadence: the network's", "Your partnerships follow the network's touchpoint cadence again.")}, nil
+		}
+		return []Message{reply("Cadence set", fmt.Sprintf("You'll be reminded to touch base with each partner every %d days.", m.CadenceDays))}, nil
 	case grammar.Export:
 		data, err := s.Export(ctx, c)
 		if err != nil {

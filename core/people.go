@@ -535,3 +535,40 @@ func ParseFee(s string) (FeeTerms, error) {
 	return FeeTerms{}, Errorf(EINVALID, "%q is not a fee policy.", s).
 		WithHint("Use none, reciprocal, a share like 10%%, or a fixed amount like 250.")
 }
+
+// SetReminders mutes or unmutes the caller's reminders (mute non-nil), or
+// sets their own touchpoint cadence in days (cadence > 0), or returns to
+// the network's (cadence < 0). It returns the member as saved.
+func (s *Service) SetReminders(ctx context.Context, c Caller, mute *bool, cadence int) (*Member, error) {
+	if cadence > 365 {
+		return nil, Errorf(EINVALID, "A cadence is at most 365 days, not %d.", cadence).WithHint("E.g. /refer reminders 30")
+	}
+	m := c.Member
+	err := s.tx(ctx, func(tx Tx) error {
+		if mute != nil {
+			m.Muted = *mute
+			return tx.SaveMember(ctx, &m)
+		}
+		days := cadence
+		if cadence < 0 {
+			m.CadenceDays, days = 0, nonZero(c.Workspace.Settings.CadenceDays, 30)
+		} else {
+			m.CadenceDays = cadence
+		}
+		if err := tx.SaveMember(ctx, &m); err != nil {
+			return err
+		}
+		return tx.SetCadence(ctx, c.Workspace.ID, m.ID, days)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func nonZero(v, alt int) int {
+	if v == 0 {
+		return alt
+	}
+	return v
+}

@@ -188,3 +188,34 @@ func TestConfigure_RemoveMember(t *testing.T) {
 	_, err = b.svc.Configure(ctx, org, "remove", []string{"@organiser"})
 	wantCode(t, err, core.EINVALID)
 }
+
+func TestReminders_MuteAndOwnCadence(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	bob, alice := b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
+	if _, err := b.svc.Touch(ctx, bob, ref(alice), core.TouchCoffee, ""); err != nil {
+		t.Fatal(err)
+	}
+	m, err := b.svc.SetReminders(ctx, bob, nil, 14)
+	if err != nil || m.CadenceDays != 14 {
+		t.Fatalf("cadence: %+v, %v", m, err)
+	}
+	bob = b.join(t, "T1", "bob")
+	p, err := b.svc.Touch(ctx, alice, ref(bob), core.TouchCall, "")
+	if err != nil || p.CadenceDays != 14 || !p.NextDue.Equal(b.clock.Now().AddDate(0, 0, 14)) {
+		t.Fatalf("partnership after bob's cadence: %+v, %v", p, err)
+	}
+	yes := true
+	if m, err := b.svc.SetReminders(ctx, bob, &yes, 0); err != nil || !m.Muted {
+		t.Fatalf("mute: %+v, %v", m, err)
+	}
+	ws := b.workspace(t, bob)
+	at := b.clock.Now().AddDate(0, 0, 15)
+	res, err := b.svc.RunJob(ctx, core.JobTouch, ws, at, at)
+	if err != nil || res.Notices != 1 {
+		t.Fatalf("reminders with bob muted: %+v, %v; want alice's only", res, err)
+	}
+	_, err = b.svc.SetReminders(ctx, bob, nil, 400)
+	wantCode(t, err, core.EINVALID)
+}

@@ -268,8 +268,18 @@ func (s *Service) touch(ctx context.Context, tx Tx, c Caller, a, b int64, kind T
 	switch ErrorCode(err) {
 	case "":
 	case ENOTFOUND:
-		p = &Partnership{WorkspaceID: c.Workspace.ID, MemberA: lo, MemberB: hi, Type: Advocate, Trust: 1,
-			CadenceDays: c.Workspace.Settings.CadenceDays, CreatedAt: now}
+		p = &Partnership{WorkspaceID: c.Workspace.ID, MemberA: lo, MemberB: hi, Type: Advocate, Trust: 1, CreatedAt: now}
+		// A new pair's cadence is the shorter of the two members' wishes:
+		// their own cadence if they set one, else the network's.
+		for _, id := range []int64{lo, hi} {
+			m, err := tx.Member(ctx, c.Workspace.ID, id)
+			if err != nil {
+				return nil, err
+			}
+			if want := nonZero(m.CadenceDays, c.Workspace.Settings.CadenceDays); p.CadenceDays == 0 || want < p.CadenceDays {
+				p.CadenceDays = want
+			}
+		}
 	default:
 		return nil, err
 	}

@@ -57,6 +57,9 @@ type Tx interface {
 	Partnership(ctx context.Context, workspaceID, a, b int64) (*Partnership, error)
 	SavePartnership(ctx context.Context, p *Partnership) error
 	AddTouchpoint(ctx context.Context, workspaceID int64, t *Touchpoint) error
+	// SetCadence sets the cadence of all a member's partnerships and moves
+	// their next touchpoint accordingly.
+	SetCadence(ctx context.Context, workspaceID, memberID int64, days int) error
 
 	// Partnerships lists a member's partnerships; ThanksOf the thank-yous
 	// they gave or received. Both serve the member's data export.

@@ -153,6 +153,13 @@ type Stats struct {
 	Period  string
 }
 
+// Reminders mutes or unmutes the caller's reminders (Mute set), or sets
+// their own touchpoint cadence in days (Cadence > 0; -1 = the network's).
+type Reminders struct {
+	Mute    *bool
+	Cadence int
+}
+
 // Export asks for the caller's own data.
 type Export struct{}
 
@@ -191,6 +198,7 @@ func (Who) Name() string        { return "who" }
 func (Touch) Name() string      { return "touch" }
 func (Buddy) Name() string      { return "buddy" }
 func (Stats) Name() string      { return "stats" }
+func (Reminders) Name() string  { return "reminders" }
 func (Export) Name() string     { return "export" }
 func (Forget) Name() string     { return "forget" }
 func (Config) Name() string     { return "config" }

@@ -169,6 +169,13 @@ func TestParse_ParsesEverySubcommand(t *testing.T) {
 		{"stat", Stats{}},
 
 		// admin
+		{"mute", Reminders{Mute: ptr(true)}},
+		{"unmute", Reminders{Mute: ptr(false)}},
+		{"reminders off", Reminders{Mute: ptr(true)}},
+		{"reminders ON", Reminders{Mute: ptr(false)}},
+		{"reminders 14", Reminders{Cadence: 14}},
+		{"cadence 30d", Reminders{Cadence: 30}},
+		{"reminders default", Reminders{Cadence: -1}},
 		{"export", Export{}},
 		{"forget", Forget{}},
 		{"forget confirm", Forget{Confirm: true}},
@@ -340,6 +347,9 @@ func TestParse_RejectsBadInputWithTheLineToType(t *testing.T) {
 		{"config admin bob", "Name one member", "/refer config admin @alice"},
 		{"config remove", "Name one member", "/refer config remove @mallory"},
 		{"config schedule weekly-digest", "job and its schedule", "/refer config schedule"},
+		{"reminders", "Say off, on", "/refer reminders off|on|<days>|default"},
+		{"reminders 0", "from 1 to 365", "/refer reminders"},
+		{"cadence often", "isn't off, on", "/refer reminders"},
 		{"export now", "takes nothing", "/refer export"},
 		{"forget everything", "only the word confirm", "/refer forget [confirm]"},
 		{"help xyzzy", "There's no `/refer xyzzy`", "/refer help"},
@@ -470,7 +480,7 @@ func TestParse_EveryCommandNameHasUsage(t *testing.T) {
 	for _, in := range []string{"", "@a X — y", "lead y", "claim 1", "hand 1", "pick 1 @a", "accept 1",
 		"decline 1 x", "status 1 meeting", "won 1 5", "lost 1 x", "thanks 1", "feedback 1 5", "show 1",
 		"list", "profile", "profile set niche x", "who x", "touch @a call", "buddy @a @b", "stats",
-		"export", "forget", "config"} {
+		"reminders off", "export", "forget", "config"} {
 		cmd := mustParse(t, in)
 		if Usage(cmd.Name()) == "" {
 			t.Errorf("%T: Usage(%q) is empty", cmd, cmd.Name())
@@ -491,3 +501,5 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("suggest(xylophone) = %v", got)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

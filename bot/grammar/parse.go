@@ -40,7 +40,7 @@ func parse(text string) (Command, error) {
 	if sp == nil {
 		return nil, unknown(s, ts)
 	}
-	p := &parser{name: sp.name, s: s, ts: ts[1:]}
+	p := &parser{name: sp.name, alias: strings.ToLower(first), s: s, ts: ts[1:]}
 	cmd, err := p.run()
 	if err != nil {
 		return nil, err // never a half-filled command
@@ -100,6 +100,8 @@ func (p *parser) run() (Command, error) {
 		return p.stats()
 	case "config":
 		return p.config()
+	case "reminders":
+		return p.reminders()
 	case "export":
 		if len(p.ts) > 0 {
 			return nil, p.fail("`/refer export` takes nothing after it.")
@@ -155,10 +157,11 @@ func unknown(s string, ts []token) error {
 
 // parser reads the arguments of one subcommand.
 type parser struct {
-	name string // canonical subcommand
-	code core.Code
-	s    string  // the whole cleaned text
-	ts   []token // the arguments (after the subcommand word)
+	name  string // canonical subcommand
+	alias string // the word typed, lower-cased (an alias or the name)
+	code  core.Code
+	s     string  // the whole cleaned text
+	ts    []token // the arguments (after the subcommand word)
 }
 
 // fail returns an EINVALID error whose hint is the subcommand's usage.
@@ -1184,4 +1187,35 @@ var configExamples = map[string]string{
 	"channel": "#referrals", "timezone": "Europe/Berlin", "quiet": "20-8", "cadence": "30",
 	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice", "remove": "@mallory",
 	"schedule": `weekly-digest "0 9 * * MON"`,
+}
+
+// reminders reads `reminders off|on|<days>|default` and its aliases
+// (`mute`, `unmute`, `cadence N`), remembered in p.alias.
+func (p *parser) reminders() (Command, error) {
+	h := typeLine("reminders off|on|<days>|default", "reminders 14")
+	var word string
+	switch {
+	case p.alias == "mute" && len(p.ts) == 0:
+		word = "off"
+	case p.alias == "unmute" && len(p.ts) == 0:
+		word = "on"
+	case len(p.ts) == 1:
+		word = strings.ToLower(trimPunct(p.ts[0].text))
+	default:
+		return nil, p.failHint(h, "Say off, on, a number of days, or default.")
+	}
+	yes, no := true, false
+	switch word {
+	case "off", "mute", "stop":
+		return Reminders{Mute: &yes}, nil
+	case "on", "unmute", "start":
+		return Reminders{Mute: &no}, nil
+	case "default":
+		return Reminders{Cadence: -1}, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(word, "d"))
+	if err != nil || n < 1 || n > 365 {
+		return nil, p.failHint(h, "%q isn't off, on, default or a number of days from 1 to 365.", word)
+	}
+	return Reminders{Cadence: n}, nil
 }

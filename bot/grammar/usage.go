@@ -167,6 +167,12 @@ var specs = []spec{
 		detail: "Log a touchpoint with a partner; it resets your reminder cadence for the two of you. Kinds: coffee, call, shared-content (or content), intro, meeting.",
 	},
 	{
+		name: "reminders", aliases: []string{"mute", "unmute", "cadence"}, group: groupPeople,
+		brief:  "mute or unmute reminders, or set your own touchpoint cadence",
+		forms:  []form{{"reminders off|on|<days>|default", "reminders 14"}},
+		detail: "`/refer reminders off` stops every reminder and nudge to you (`on` starts them again); a number of days sets how often you want to be reminded to touch base with each partner; `default` goes back to the network's cadence. Aliases: `/refer mute`, `/refer unmute`, `/refer cadence 14`.",
+	},
+	{
 		name: "buddy", aliases: []string{"mentor"}, group: groupPeople,
 		brief:  "pair a newcomer with a mentor",
 		forms:  []form{{"buddy @newcomer @mentor", "buddy @dana @alice"}},

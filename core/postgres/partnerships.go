@@ -68,3 +68,14 @@ func (t *tx) AddTouchpoint(ctx context.Context, workspaceID int64, tp *core.Touc
 		RETURNING id, at`,
 		workspaceID, tp.PartnershipID, tp.ActorID, tp.Kind, tp.Note, nullTime(tp.At)).Scan(&tp.ID, &tp.At)
 }
+
+// SetCadence sets the cadence of all a member's partnerships in one
+// statement and moves their next touchpoint from the last one.
+func (t *tx) SetCadence(ctx context.Context, workspaceID, memberID int64, days int) (err error) {
+	defer wrap(&err, "set cadence(%d, %d)", workspaceID, memberID)
+	_, err = t.q.Exec(ctx, `
+		UPDATE partnerships SET cadence_days = $3,
+			next_due = COALESCE(last_touch, created_at) + make_interval(days => $3)
+		WHERE workspace_id = $1 AND (member_a = $2 OR member_b = $2)`, workspaceID, memberID, days)
+	return err
+}
