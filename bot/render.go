@@ -215,6 +215,15 @@ func RenderNotice(n core.Notice) Message {
 		m.Title = fmt.Sprintf("Time to reconnect with @%s", n.Actor)
 		m.Text = fmt.Sprintf("It's been a while since you two were in touch. Idea: %s.\nLog it afterwards with /refer touch @%s coffee|call|shared-content|intro|meeting", n.Text, n.Actor)
 		return m
+	case core.NoticeBuddyReminder:
+		m.Title = fmt.Sprintf("Have you welcomed @%s yet?", n.Actor)
+		m.Text = fmt.Sprintf("You're @%s's mentoring buddy. A short hello, a look at their profile (/refer profile @%s) and one introduction to a partner make a newcomer stay.", n.Actor, n.Actor)
+		return m
+	case core.NoticeHealth:
+		if n.Health == nil {
+			break
+		}
+		return HealthMessage(n.Health, m)
 	case core.NoticeLeadExpired:
 		return withCard(fmt.Sprintf("Your lead %s expired unclaimed", code),
 			fmt.Sprintf("Nobody claimed it in time. If %s still needs help, refer them directly — /refer who %s suggests partners — or post it again with /refer lead.",

@@ -102,3 +102,21 @@ func WeeklyMessage(rep *core.Report) Message {
 	m.Footer = "Refer a client: /refer @partner <client> — <need>"
 	return m
 }
+
+// HealthMessage renders the network's warning signs for an admin.
+func HealthMessage(h *core.Health, m Message) Message {
+	m.Title = "Network health: what needs attention"
+	m.Text = "Only admins get this. A word from you usually helps more than any reminder."
+	add := func(name string, names []string, advice string) {
+		if len(names) > 0 {
+			m.Fields = append(m.Fields, Field{name, "@" + strings.Join(names, ", @") + "\n" + advice})
+		}
+	}
+	if h.Previous30 > 0 {
+		m.Fields = append(m.Fields, Field{"Falling volume", fmt.Sprintf("%d referrals in the last 30 days, down from %d in the 30 before.", h.Last30, h.Previous30)})
+	}
+	add("Only taking", h.OnlyTake, "Received referrals this year but gave none: ask what kind of client they could send.")
+	add("Gone quiet", h.GoneQuiet, "No referral given or received in 90 days: a check-in, or pair them with a buddy.")
+	add("Not answering", h.NoAnswer, "Referrals waiting over a week for accept or decline: the referrers are left hanging.")
+	return m
+}

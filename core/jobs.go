@@ -15,6 +15,8 @@ const (
 	JobQuarterly    = "quarterly-celebration"
 	JobStale        = "stale-follow-up"
 	JobTouch        = "touchpoint-reminders"
+	JobBuddy        = "buddy-welcome"
+	JobHealth       = "network-health"
 )
 
 // JobInfo describes a scheduled job and its default cron schedule (in the
@@ -31,6 +33,8 @@ var Jobs = []JobInfo{
 	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
 	{JobStale, "0 9 * * *", "owners of referrals with no update for the stale-days setting are nudged; referrers get a status digest"},
 	{JobTouch, "0 11 * * *", "members whose partnerships are past their cadence get a suggested touchpoint"},
+	{JobBuddy, "0 10 * * *", "mentoring buddies are reminded to welcome the newcomer they were paired with, once"},
+	{JobHealth, "0 8 * * MON", "admins hear of falling volume, members who only take, members gone quiet and receivers who never answer"},
 	{JobWeeklyDigest, "0 9 * * MON", "the channel hears of the week's new referrals, wins and leads awaiting a claim"},
 	{JobQuarterly, "0 9 1 1,4,7,10 *", "the quarter that just ended, celebrated in the channel: wins, revenue, top givers, conversion, newcomers"},
 }
@@ -89,6 +93,10 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 			ns, err = s.staleFollowUps(ctx, tx, ws, at)
 		case JobTouch:
 			ns, err = s.touchReminders(ctx, tx, ws, at)
+		case JobBuddy:
+			ns, err = s.buddyReminders(ctx, tx, ws, at)
+		case JobHealth:
+			ns, err = s.networkHealth(ctx, tx, ws, at)
 		case JobWeeklyDigest:
 			ns, err = s.weeklyDigest(ctx, tx, ws, fire, at)
 		case JobQuarterly:
@@ -345,6 +353,112 @@ func (s *Service) touchReminders(ctx context.Context, tx Tx, ws Workspace, at ti
 				Text: suggestion, CreatedAt: at, NotBefore: notBefore,
 				DedupeKey: fmt.Sprintf("touch:%d:%d:%d", p.ID, me.ID, p.NextDue.Unix())})
 		}
+	}
+	return ns, nil
+}
+
+// buddyReminders asks each mentor, once, whether they have welcomed the
+// newcomer they were paired with in the last fortnight.
+func (s *Service) buddyReminders(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	ok, err := reachable(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	notBefore := s.quietEnd(ws, at)
+	var ns []Notice
+	for _, m := range ok {
+		if m.BuddyID == 0 || at.Sub(m.JoinedAt) < 24*time.Hour || at.Sub(m.JoinedAt) > 14*24*time.Hour {
+			continue
+		}
+		mentor, yes := ok[m.BuddyID]
+		if !yes {
+			continue
+		}
+		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyReminder, To: dm(&mentor), Actor: m.DisplayName,
+			CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("buddy-welcome:%d:%d", m.ID, mentor.ID)})
+	}
+	return ns, nil
+}
+
+// Health is what the network-health report tells admins.
+type Health struct {
+	Last30, Previous30 int      // referrals given in the last 30 days and the 30 before
+	OnlyTake           []string // received in 12 months, gave nothing
+	GoneQuiet          []string // no referral given or received in 90 days
+	NoAnswer           []string // receivers with referrals unanswered for over 7 days
+}
+
+// networkHealth sends each admin the network's warning signs; a healthy
+// network gets no message.
+func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	cur := nonEmpty(ws.Settings.Currency, DefaultCurrency)
+	stats := func(from, to time.Time) (*Stats, error) {
+		return tx.Stats(ctx, ws.ID, StatsQuery{Period: Period{From: from, To: to}, Now: at, Currency: cur})
+	}
+	last, err := stats(at.AddDate(0, 0, -30), at)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := stats(at.AddDate(0, 0, -60), at.AddDate(0, 0, -30))
+	if err != nil {
+		return nil, err
+	}
+	year, err := stats(at.AddDate(-1, 0, 0), at)
+	if err != nil {
+		return nil, err
+	}
+	recent, err := stats(at.AddDate(0, 0, -90), at)
+	if err != nil {
+		return nil, err
+	}
+	members, err := tx.Members(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	h := Health{Last30: last.Given, Previous30: prev.Given}
+	active := map[int64]bool{}
+	for _, p := range recent.ByPartner {
+		active[p.MemberID] = true
+	}
+	for _, p := range year.ByPartner {
+		if p.Received > 0 && p.Given == 0 {
+			h.OnlyTake = append(h.OnlyTake, p.Name)
+		}
+	}
+	var admins []Member
+	for _, m := range members {
+		if m.Status != MemberActive {
+			continue
+		}
+		if m.IsAdmin() && !m.Muted {
+			admins = append(admins, m)
+		}
+		if !active[m.ID] && at.Sub(m.JoinedAt) > 90*24*time.Hour {
+			h.GoneQuiet = append(h.GoneQuiet, m.DisplayName)
+		}
+	}
+	offered, err := tx.ListReferrals(ctx, ws.ID, ListFilter{Statuses: []Status{StatusOffered}})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, r := range offered {
+		if at.Sub(r.CreatedAt) > 7*24*time.Hour && !seen[r.ReceiverName] {
+			seen[r.ReceiverName] = true
+			h.NoAnswer = append(h.NoAnswer, r.ReceiverName)
+		}
+	}
+	falling := h.Previous30 >= 3 && h.Last30*4 < h.Previous30*3 // down by more than a quarter
+	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer) == 0 {
+		return nil, nil
+	}
+	if !falling {
+		h.Last30, h.Previous30 = 0, 0
+	}
+	var ns []Notice
+	for i := range admins {
+		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(&admins[i]), Health: &h, CreatedAt: at,
+			DedupeKey: fmt.Sprintf("health:%d:%s", admins[i].ID, at.UTC().Format("2006-01-02"))})
 	}
 	return ns, nil
 }

@@ -329,3 +329,79 @@ func TestTouchReminders_BothPartnersOncePerDueDateSkippingMuted(t *testing.T) {
 		t.Fatalf("the next day, same due date: %+v, %v", res, err)
 	}
 }
+
+func TestBuddyWelcome_RemindsTheMentorOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice")
+	b.refer(t, org, alice, "Acme", 0) // the organiser becomes experienced
+	dana := b.join(t, "T1", "dana")   // auto-paired with the organiser
+	if dana.Member.BuddyID != org.Member.ID {
+		t.Fatalf("dana's buddy = %d", dana.Member.BuddyID)
+	}
+	ws := b.workspace(t, org)
+	at := b.clock.Now().Add(2 * 24 * time.Hour)
+	if res, err := b.svc.RunJob(ctx, core.JobBuddy, ws, at, at); err != nil || res.Notices != 1 {
+		t.Fatalf("first: %+v, %v", res, err)
+	}
+	at = at.Add(24 * time.Hour)
+	if res, err := b.svc.RunJob(ctx, core.JobBuddy, ws, at, at); err != nil || res.Notices != 0 {
+		t.Fatalf("second: %+v, %v", res, err)
+	}
+}
+
+func TestNetworkHealth_TellsAdminsOfTakersQuietMembersAndSilentReceivers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	taker, giver, silent, quiet := b.join(t, "T1", "taker"), b.join(t, "T1", "giver"), b.join(t, "T1", "silent"), b.join(t, "T1", "quiet")
+	_ = quiet
+	r := b.refer(t, giver, taker, "Acme", 0)
+	if _, err := b.svc.Accept(ctx, taker, r.Code); err != nil {
+		t.Fatal(err)
+	}
+	b.refer(t, giver, silent, "Globex", 0) // never answered
+	b.clock.Add(100 * 24 * time.Hour)
+	b.refer(t, giver, taker, "Initech", 0) // keeps giver and taker active
+	ws := b.workspace(t, org)
+	at := b.clock.Now().Add(time.Hour)
+	res, err := b.svc.RunJob(ctx, core.JobHealth, ws, at, at)
+	if err != nil || res.Notices != 1 {
+		t.Fatalf("health: %+v, %v; want one DM to the one admin", res, err)
+	}
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h *core.Health
+	for _, n := range ns {
+		if n.Kind == core.NoticeHealth {
+			h = n.Health
+			if n.To.MemberID != org.Member.ID {
+				t.Errorf("health went to member %d, not the admin", n.To.MemberID)
+			}
+		}
+	}
+	if h == nil {
+		t.Fatal("no health notice")
+	}
+	has := func(list []string, name string) bool {
+		for _, n := range list {
+			if n == name {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(h.OnlyTake, "taker") || has(h.OnlyTake, "giver") {
+		t.Errorf("only take = %v", h.OnlyTake)
+	}
+	if !has(h.GoneQuiet, "quiet") || has(h.GoneQuiet, "giver") {
+		t.Errorf("gone quiet = %v", h.GoneQuiet)
+	}
+	if !has(h.NoAnswer, "silent") || has(h.NoAnswer, "taker") {
+		t.Errorf("not answering = %v", h.NoAnswer)
+	}
+}

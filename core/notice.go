@@ -33,6 +33,8 @@ const (
 	NoticeTouchReminder NoticeKind = "reminder.touch"   // DM a member whose partnership is past its cadence
 	NoticeWeeklyDigest  NoticeKind = "digest.weekly"    // channel
 	NoticeQuarterly     NoticeKind = "report.quarterly" // channel: the win celebration
+	NoticeBuddyReminder NoticeKind = "reminder.buddy"   // DM the mentor: have you welcomed them?
+	NoticeHealth        NoticeKind = "report.health"    // DM each admin
 )
 
 // Recipient is where a notice goes: a member's DMs or the workspace channel.
@@ -62,6 +64,7 @@ type Notice struct {
 	Choices     []Recipient `json:"choices,omitempty"`  // members to pick from
 	Report      *Report     `json:"report,omitempty"`   // digests and reports
 	Items       []Referral  `json:"items,omitempty"`    // referrals a digest lists
+	Health      *Health     `json:"health,omitempty"`   // network health, for admins
 	DedupeKey   string      `json:"-"`
 	NotBefore   time.Time   `json:"-"` // held until then (quiet hours); zero = at once
 	Attempts    int         `json:"-"`
