@@ -118,12 +118,15 @@ func (s *Service) expireLeads(ctx context.Context, tx Tx, ws Workspace, at time.
 		return nil, err
 	}
 	var ns []Notice
+	es := make([]*Event, len(expired))
+	for i := range expired {
+		es[i] = &Event{ReferralID: expired[i].ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at}
+	}
+	if err := tx.AppendEvents(ctx, ws.ID, es); err != nil {
+		return nil, err
+	}
 	for i := range expired {
 		r := &expired[i]
-		e := &Event{ReferralID: r.ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at}
-		if err := tx.AppendEvent(ctx, ws.ID, e); err != nil {
-			return nil, err
-		}
 		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeLeadExpired, CreatedAt: at, Referral: r,
 			To:        Recipient{MemberID: r.ReferrerID, Name: r.ReferrerName},
 			DedupeKey: fmt.Sprintf("expired:%d", r.ID)})
@@ -259,15 +262,13 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 // reachable returns the workspace's members who may get reminders: active,
 // not muted, not paused.
 func reachable(ctx context.Context, tx Tx, ws Workspace) (map[int64]Member, error) {
-	cands, err := tx.Candidates(ctx, ws.ID, time.Time{})
+	ms, err := tx.Reachable(ctx, ws.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64]Member{}
-	for _, c := range cands {
-		if c.Member.Status == MemberActive && !c.Member.Muted && c.Profile.Availability != Paused {
-			out[c.Member.ID] = c.Member
-		}
+	out := make(map[int64]Member, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m
 	}
 	return out, nil
 }

@@ -285,14 +285,21 @@ func TestStaleFollowUp_NudgesOwnersOncePerQuietSpellAndDigestsReferrers(t *testi
 			t.Errorf("digest: to %d, %d items, contact %q", n.To.MemberID, len(n.Items), n.Items[0].ClientContact)
 		}
 	}
-	// The next day: the same quiet spell is not nudged again; the digest is
-	// daily only while something new is stale (the dedupe is per day).
+	// The next day the same quiet spell is neither nudged nor digested again.
 	res, err = b.svc.RunJob(ctx, core.JobStale, ws, at.Add(24*time.Hour), at.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Notices != 1 {
-		t.Fatalf("next day: %d notices, want only the referrer's digest", res.Notices)
+	if res.Notices != 0 {
+		t.Fatalf("next day: %d notices, want none", res.Notices)
+	}
+	// An update ends the spell; ten quiet days later it is nudged anew.
+	if _, err := b.svc.Advance(ctx, alice, quiet1.Code, core.StatusMeeting, core.AdvanceInput{}); err != nil {
+		t.Fatal(err)
+	}
+	later := b.clock.Now().AddDate(0, 0, 11)
+	if res, err = b.svc.RunJob(ctx, core.JobStale, ws, later, later); err != nil || res.Notices < 2 {
+		t.Fatalf("a new quiet spell: %+v, %v", res, err)
 	}
 }
 

@@ -44,6 +44,8 @@ type Tx interface {
 	UpdateReferral(ctx context.Context, r *Referral) error
 	ListReferrals(ctx context.Context, workspaceID int64, f ListFilter) ([]Referral, error)
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
+	// AppendEvents appends many events in one round trip.
+	AppendEvents(ctx context.Context, workspaceID int64, es []*Event) error
 	Events(ctx context.Context, workspaceID, referralID int64) ([]Event, error)
 	// AddInterest records a raised hand; ECONFLICT if already raised.
 	AddInterest(ctx context.Context, workspaceID, referralID, memberID int64) error
@@ -68,6 +70,9 @@ type Tx interface {
 	// ForgetMember erases a member's personal data, keeping anonymised rows.
 	ForgetMember(ctx context.Context, workspaceID, memberID int64) error
 
+	// Reachable lists members who may get reminders: active, not muted,
+	// not paused.
+	Reachable(ctx context.Context, workspaceID int64) ([]Member, error)
 	// Workspaces lists every workspace, for the scheduler.
 	Workspaces(ctx context.Context) ([]Workspace, error)
 	// ClaimJobRun records that a job runs for a workspace and period; false

@@ -96,12 +96,15 @@ func collectReferrals(rows pgx.Rows) ([]core.Referral, error) {
 	return out, rows.Err()
 }
 
-// StaleReferrals finds working referrals untouched since cutoff, in one query.
+// StaleReferrals finds working referrals untouched since cutoff whose
+// owner hasn't been nudged for this quiet spell yet, in one query.
 func (t *tx) StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []core.Referral, err error) {
 	defer wrap(&err, "stale referrals(%d)", workspaceID)
 	rows, err := t.q.Query(ctx, referralFrom+`
 		WHERE r.workspace_id = $1 AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal')
 			AND r.updated_at <= $2
+			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = r.workspace_id
+				AND o.dedupe_key = 'stale:' || r.id || ':' || floor(extract(epoch FROM r.updated_at))::bigint)
 		ORDER BY r.referrer_id, r.id`, workspaceID, cutoff)
 	if err != nil {
 		return nil, err
@@ -109,14 +112,33 @@ func (t *tx) StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.
 	return collectReferrals(rows)
 }
 
-// DuePartnerships finds partnerships past their cadence, in one query.
+// DuePartnerships finds partnerships past their cadence whose members
+// haven't both been reminded for this due date, in one query.
 func (t *tx) DuePartnerships(ctx context.Context, workspaceID int64, at time.Time) (_ []core.Partnership, err error) {
 	defer wrap(&err, "due partnerships(%d)", workspaceID)
 	rows, err := t.q.Query(ctx, `
 		SELECT id, workspace_id, member_a, member_b, type, trust, cadence_days, last_touch, next_due, created_at
-		FROM partnerships WHERE workspace_id = $1 AND next_due <= $2 ORDER BY next_due, id`, workspaceID, at)
+		FROM partnerships p WHERE workspace_id = $1 AND next_due <= $2
+			AND NOT (
+				EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = p.workspace_id
+					AND o.dedupe_key = 'touch:' || p.id || ':' || p.member_a || ':' || floor(extract(epoch FROM p.next_due))::bigint)
+				AND EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = p.workspace_id
+					AND o.dedupe_key = 'touch:' || p.id || ':' || p.member_b || ':' || floor(extract(epoch FROM p.next_due))::bigint))
+		ORDER BY next_due, id`, workspaceID, at)
 	if err != nil {
 		return nil, err
 	}
 	return collectPartnerships(rows)
+}
+
+// Reachable lists the members who may get reminders: active, not muted,
+// not paused.
+func (t *tx) Reachable(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
+	defer wrap(&err, "reachable(%d)", workspaceID)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM members m
+		LEFT JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
+		WHERE m.workspace_id = $1 AND m.status = 'active' AND NOT m.muted
+			AND COALESCE(p.availability, 'open') <> 'paused'
+		ORDER BY m.id`, workspaceID))
 }

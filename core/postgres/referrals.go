@@ -175,6 +175,35 @@ func (t *tx) AppendEvent(ctx context.Context, workspaceID int64, e *core.Event) 
 		nullTime(e.At)).Scan(&e.ID, &e.At)
 }
 
+// AppendEvents appends many events in one round trip (a batch).
+func (t *tx) AppendEvents(ctx context.Context, workspaceID int64, es []*core.Event) (err error) {
+	defer wrap(&err, "append %d events(%d)", len(es), workspaceID)
+	if len(es) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for _, e := range es {
+		b.Queue(`
+			INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
+			RETURNING id, at`,
+			workspaceID, e.ReferralID, e.Kind, nullText(string(e.From)), e.To, nullID(e.ActorID), e.Note,
+			nullTime(e.At))
+	}
+	br := t.q.SendBatch(ctx, &b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for _, e := range es {
+		if err := br.QueryRow().Scan(&e.ID, &e.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Events returns a referral's history in the order it was written. The
 // referral is read too, so that one from another workspace is ENOTFOUND
 // rather than an empty history.
