@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
@@ -227,6 +228,11 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return []Message{reply("Your personal data is erased", "Thank you for being part of the network. If you use /refer again, you start afresh.")}, nil
 	case grammar.Config:
 		args := x.Args
+		if x.Key == "schedule" {
+			if err := checkSchedule(args); err != nil {
+				return nil, err
+			}
+		}
 		st, err := s.Configure(ctx, c, x.Key, args)
 		if err != nil {
 			return nil, err
@@ -305,4 +311,18 @@ func ActionText(action string) (string, error) {
 		}
 	}
 	return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
+}
+
+// checkSchedule validates `/refer config schedule <job> "<cron spec>"`
+// before core stores it, so a typo never silently stops a job.
+func checkSchedule(args []string) error {
+	if len(args) < 2 {
+		return core.Errorf(core.EINVALID, "Name the job and its schedule.").
+			WithHint(`Type /refer config schedule weekly-digest "0 9 * * MON"`)
+	}
+	if _, err := core.JobByName(args[0]); err != nil {
+		return err
+	}
+	_, err := LastFire(strings.Trim(strings.Join(args[1:], " "), `"“”`), time.UTC, time.Now())
+	return err
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -50,7 +51,7 @@ func JobByName(name string) (JobInfo, error) {
 	for i, j := range Jobs {
 		names[i] = j.Name
 	}
-	return JobInfo{}, Errorf(EINVALID, "There is no job %q.", name).WithHint("Jobs: %v.", names)
+	return JobInfo{}, Errorf(EINVALID, "There is no job %q.", name).WithHint("Jobs: %s.", strings.Join(names, ", "))
 }
 
 // JobResult says what one run did.

@@ -184,7 +184,7 @@ func (c *Console) printf(format string, args ...any) {
 	fmt.Fprintf(c.Out, format, args...)
 }
 
-var bold = regexp.MustCompile(`\*([^*\n]+)\*`)
+var bold = regexp.MustCompile(`\*([^*\s](?:[^*\n]*[^*\s])?)\*`)
 
 // print renders a message as terminal text; callers hold c.mu.
 func (c *Console) print(m bot.Message) {

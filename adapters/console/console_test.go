@@ -153,3 +153,14 @@ func TestConsole_ExportThenForgetWithConfirmation(t *testing.T) {
 		"Your profile is empty",
 	)
 }
+
+func TestConsole_ScheduleIsValidatedBeforeItIsStored(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as organiser
+/refer config schedule weekly-digest "every monday"
+/refer config schedule nope "0 9 * * MON"
+/refer config schedule weekly-digest "0 8 * * MON"
+`)
+	wantInOrder(t, out, "is not a cron schedule", "There is no job", "Setting saved: schedule", "Schedule weekly-digest: 0 8 * * MON")
+}
