@@ -40,6 +40,14 @@ type Sender struct {
 	Batch       int           // notices per pass; default 50
 	Lease       time.Duration // how long a claimed notice is ours; default 1 minute
 	MaxAttempts int           // then the failure is permanent; default 12
+	// PerDestination spaces messages to one channel or user, as platforms
+	// ask (Slack: about one message per second per channel). Zero: none.
+	PerDestination time.Duration
+	// Sleep waits between messages; tests replace it. Default: a timer
+	// that ends early if ctx does.
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	last map[string]time.Time // destination → when we last sent there
 }
 
 func (s *Sender) defaults() {
@@ -58,6 +66,38 @@ func (s *Sender) defaults() {
 	if s.MaxAttempts == 0 {
 		s.MaxAttempts = 12
 	}
+	if s.Sleep == nil {
+		s.Sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	}
+	if s.last == nil {
+		s.last = map[string]time.Time{}
+	}
+}
+
+// pace waits until a message may go to dest without breaking the
+// platform's per-destination rate limit.
+func (s *Sender) pace(ctx context.Context, dest string) error {
+	if s.PerDestination <= 0 {
+		return nil
+	}
+	if last, ok := s.last[dest]; ok {
+		if wait := s.PerDestination - s.Now().Sub(last); wait > 0 {
+			if err := s.Sleep(ctx, wait); err != nil {
+				return err
+			}
+		}
+	}
+	s.last[dest] = s.Now()
+	return nil
 }
 
 // Backoff is the wait before attempt n+1: 2s, 4s, 8s ... capped at 30 minutes.
@@ -82,7 +122,11 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return sent, ctx.Err()
 		}
-		ref, err := s.Messenger.Send(ctx, RenderNotice(n))
+		msg := RenderNotice(n)
+		if err := s.pace(ctx, msg.To); err != nil {
+			return sent, err
+		}
+		ref, err := s.Messenger.Send(ctx, msg)
 		if err == nil {
 			if err := s.Outbox.MarkDelivered(ctx, n.ID, ref, s.Now()); err != nil {
 				return sent, err
