@@ -47,6 +47,8 @@ type Sender struct {
 	// that ends early if ctx does.
 	Sleep func(ctx context.Context, d time.Duration) error
 
+	Metrics *Metrics // optional
+
 	last map[string]time.Time // destination → when we last sent there
 }
 
@@ -132,6 +134,7 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 				return sent, err
 			}
 			sent++
+			s.Metrics.delivered(string(s.Platform))
 			continue
 		}
 		var retryAt time.Time
@@ -145,6 +148,11 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 		default:
 			retryAt = s.Now().Add(Backoff(n.Attempts))
 		}
+		kind := "retry"
+		if retryAt.IsZero() {
+			kind = "permanent"
+		}
+		s.Metrics.failed(string(s.Platform), kind)
 		s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
 		if err := s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt); err != nil {
 			return sent, err

@@ -18,8 +18,9 @@ import (
 // after downtime only the latest missed period runs (no flood of old
 // reminders).
 type Scheduler struct {
-	Svc *core.Service
-	Log *slog.Logger
+	Svc     *core.Service
+	Log     *slog.Logger
+	Metrics *Metrics // optional
 
 	done map[string]string // job/workspace → last period handled here
 }
@@ -79,11 +80,16 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 			}
 			res, err := s.runOne(ctx, job.Name, ws, fire, now)
 			if err != nil {
+				s.Metrics.jobRun(job.Name, "failed")
 				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", period, "err", err)
 				continue // retried next tick: the failed run's claim rolled back
 			}
 			s.done[key] = period
+			if !res.Ran {
+				s.Metrics.jobRun(job.Name, "skipped")
+			}
 			if res.Ran {
+				s.Metrics.jobRun(job.Name, "ran")
 				ran++
 				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", period, "notices", res.Notices)
 			}

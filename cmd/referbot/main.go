@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/referbot/referbot/adapters/console"
@@ -45,12 +47,44 @@ func main() {
 
 // Main is the wired program: configuration, database, core, bot.
 type Main struct {
-	Config Config
-	Log    *slog.Logger
-	DB     *postgres.DB
-	Svc    *core.Service
-	Bot    *bot.Bot
-	pg     *localpg.Server
+	Config  Config
+	Log     *slog.Logger
+	DB      *postgres.DB
+	Svc     *core.Service
+	Bot     *bot.Bot
+	Metrics *bot.Metrics
+	reg     *prometheus.Registry
+	pg      *localpg.Server
+}
+
+// metricsRegistry builds the registry /metrics serves: Go and process
+// collectors, the bot's counters and the outbox depth.
+func (m *Main) metricsRegistry() *prometheus.Registry {
+	if m.reg != nil {
+		return m.reg
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Metrics = bot.NewMetrics(reg)
+	depth := func(pick func(pending, failed int64) int64) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			p, f, err := m.DB.OutboxDepth(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(pick(p, f))
+		}
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "referbot_outbox_pending", Help: "Messages waiting to be delivered."},
+			depth(func(p, _ int64) int64 { return p })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "referbot_outbox_failed", Help: "Messages that failed for good (shown to admins)."},
+			depth(func(_, f int64) int64 { return f })),
+	)
+	m.reg = reg
+	return reg
 }
 
 // Open connects to DATABASE_URL, or starts the private PostgreSQL, and
@@ -97,13 +131,18 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	sub := "serve"
-	if len(args) > 0 {
+	sub, explicit := "serve", len(args) > 0
+	if explicit {
 		sub, args = args[0], args[1:]
+	}
+	// With no subcommand and no chat credentials, try the console: the
+	// one-command demo. `referbot serve` always serves HTTP.
+	if sub == "serve" && !explicit && !cfg.HasChat() {
+		sub = "console"
 	}
 	interactive := isTerminal(stdin)
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
-	if sub == "console" || sub == "seed" || sub == "jobs" || (sub == "serve" && !cfg.HasChat()) {
+	if sub == "console" || sub == "seed" || sub == "jobs" {
 		level = max(level, slog.LevelWarn) // keep the chat transcript clean
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -142,17 +181,18 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return m.seedDemo(ctx, stdout)
 	case sub == "jobs":
 		return m.jobsCommand(ctx, args, stdout)
-	case sub == "console" || !cfg.HasChat():
-		if sub == "serve" {
-			log.Warn("no chat credentials set: running the local console")
-		}
+	case sub == "console":
 		return m.RunConsole(ctx, stdin, stdout, !interactive)
+	}
+	if !cfg.HasChat() {
+		log.Warn("no chat credentials set: serving only /healthz, /readyz and /metrics (and running the scheduler)")
 	}
 	return m.Serve(ctx)
 }
 
 const usage = `usage: referbot [serve|console|migrate|jobs|seed demo]
-  serve      run the bot (default; the local console when no chat credentials are set)
+  serve      run the bot: HTTP endpoints, chat adapters, scheduler (with no subcommand and
+             no chat credentials, referbot runs the console instead)
   console    run the terminal chat on the same core
   migrate    apply database migrations and exit
   jobs list  the scheduled jobs, their schedules, last and next runs
@@ -187,14 +227,14 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		io.WriteString(w, "ready\n")
 	})
-	mux.Handle("GET /metrics", promhttp.Handler())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
 	}
 	// Scheduled jobs: every replica runs the scheduler; each period is
 	// claimed in PostgreSQL, so only one of them posts.
-	go (&bot.Scheduler{Svc: m.Svc, Log: m.Log}).Run(ctx, time.Minute)
+	go (&bot.Scheduler{Svc: m.Svc, Log: m.Log, Metrics: m.Metrics}).Run(ctx, time.Minute)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	m.Log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

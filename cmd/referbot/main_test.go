@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -132,5 +135,51 @@ func TestRun_JobsRunTwiceForOnePeriodPostsOnce(t *testing.T) {
 		if err := Run(context.Background(), bad, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
+	}
+}
+
+func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL), "REFERBOT_ADDR": addr})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars)
+	}()
+	get := func(path string) (int, string) {
+		t.Helper()
+		var lastErr error
+		for range 100 {
+			resp, err := http.Get("http://" + addr + path)
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				return resp.StatusCode, string(b)
+			}
+			lastErr = err
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("GET %s: %v", path, lastErr)
+		return 0, ""
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, _ := get("/readyz"); code != 200 {
+		t.Errorf("/readyz = %d", code)
+	}
+	code, body := get("/metrics")
+	if code != 200 || !strings.Contains(body, "referbot_outbox_pending") || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("/metrics = %d:\n%.500s", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
 	}
 }

@@ -165,3 +165,13 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, retryAt t
 	}
 	return err
 }
+
+// OutboxDepth counts the messages waiting to be delivered and those that
+// failed for good, for the /metrics gauges.
+func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error) {
+	defer wrap(&err, "outbox depth")
+	err = db.pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox`).
+		Scan(&pending, &failed)
+	return pending, failed, err
+}
