@@ -208,6 +208,15 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return []Message{reply("Cadence: the network's", "Your partnerships follow the network's touchpoint cadence again.")}, nil
 		}
 		return []Message{reply("Cadence set", fmt.Sprintf("You'll be reminded to touch base with each partner every %d days.", m.CadenceDays))}, nil
+	case grammar.Undelivered:
+		ns, retried, err := s.FailedDeliveries(ctx, c, x.Retry)
+		if err != nil {
+			return nil, err
+		}
+		if x.Retry {
+			return []Message{reply("Queued again", fmt.Sprintf("%d undelivered message(s) will be sent again now.", retried))}, nil
+		}
+		return []Message{UndeliveredMessage(ns)}, nil
 	case grammar.Export:
 		data, err := s.Export(ctx, c)
 		if err != nil {

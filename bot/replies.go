@@ -305,3 +305,25 @@ func ExportMessage(x *core.Export) Message {
 	return Message{Kind: "export", Title: fmt.Sprintf("Your data (%d referrals)", len(x.Referrals)),
 		Text: "```\n" + string(b) + "\n```", Footer: "Only you see this. Keep it somewhere safe: it includes client contacts you're entitled to."}
 }
+
+// UndeliveredMessage lists, for admins, the messages that failed for good.
+func UndeliveredMessage(ns []core.Notice) Message {
+	m := reply(fmt.Sprintf("Undelivered messages (%d)", len(ns)), "")
+	m.Kind = "undelivered"
+	if len(ns) == 0 {
+		m.Text = "Everything was delivered."
+		return m
+	}
+	var lines []string
+	for _, n := range ns {
+		to := "the channel " + n.To.Channel
+		if !n.To.IsChannel() {
+			to = "@" + n.To.Name
+		}
+		what := RenderNotice(n).Title
+		lines = append(lines, fmt.Sprintf("%s — to %s: “%s” — %s", n.CreatedAt.UTC().Format("2 Jan 15:04"), to, what, n.LastError))
+	}
+	m.Text = strings.Join(lines, "\n")
+	m.Footer = "Fix the cause, then /refer undelivered retry"
+	return m
+}

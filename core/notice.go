@@ -68,6 +68,7 @@ type Notice struct {
 	DedupeKey   string      `json:"-"`
 	NotBefore   time.Time   `json:"-"` // held until then (quiet hours); zero = at once
 	Attempts    int         `json:"-"`
+	LastError   string      `json:"-"` // why the last delivery failed
 	CreatedAt   time.Time   `json:"-"`
 }
 

@@ -219,3 +219,31 @@ func TestReminders_MuteAndOwnCadence(t *testing.T) {
 	_, err = b.svc.SetReminders(ctx, bob, nil, 400)
 	wantCode(t, err, core.EINVALID)
 }
+
+func TestFailedDeliveries_AdminsSeeAndRetryThem(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org, bob := b.join(t, "T1", "organiser"), b.join(t, "T1", "bob")
+	b.refer(t, org, bob, "Acme", 0)
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 10, b.clock.Now(), time.Minute)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("claim: %d, %v", len(ns), err)
+	}
+	if err := b.db.MarkFailed(ctx, ns[0].ID, "user_not_found", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = b.svc.FailedDeliveries(ctx, bob, false)
+	wantCode(t, err, core.EFORBIDDEN)
+	failed, _, err := b.svc.FailedDeliveries(ctx, org, false)
+	if err != nil || len(failed) != 1 || failed[0].LastError != "user_not_found" || failed[0].To.Name != "bob" {
+		t.Fatalf("failed = %+v, %v", failed, err)
+	}
+	if _, n, err := b.svc.FailedDeliveries(ctx, org, true); err != nil || n != 1 {
+		t.Fatalf("retry: %d, %v", n, err)
+	}
+	again, err := b.db.ClaimNotices(ctx, core.Slack, 10, b.clock.Now(), time.Minute)
+	if err != nil || len(again) != 1 || again[0].ID != ns[0].ID {
+		t.Fatalf("after retry: %+v, %v", again, err)
+	}
+}

@@ -59,3 +59,27 @@ func (s *Service) Forget(ctx context.Context, c Caller) error {
 		return tx.ForgetMember(ctx, c.Workspace.ID, c.Member.ID)
 	})
 }
+
+// FailedDeliveries lists, for admins, the messages that could not be
+// delivered (channel gone, member deactivated...), newest first; with
+// retry, it queues them again instead (after fixing the cause).
+func (s *Service) FailedDeliveries(ctx context.Context, c Caller, retry bool) ([]Notice, int, error) {
+	if !c.Member.IsAdmin() {
+		return nil, 0, Errorf(EFORBIDDEN, "Only admins can see undelivered messages.").
+			WithHint("Ask an admin of your network.")
+	}
+	var (
+		ns      []Notice
+		retried int
+	)
+	err := s.tx(ctx, func(tx Tx) error {
+		var err error
+		if retry {
+			retried, err = tx.RetryFailed(ctx, c.Workspace.ID, s.now())
+			return err
+		}
+		ns, err = tx.FailedNotices(ctx, c.Workspace.ID, 20)
+		return err
+	})
+	return ns, retried, err
+}

@@ -73,6 +73,10 @@ type Tx interface {
 	// Reachable lists members who may get reminders: active, not muted,
 	// not paused.
 	Reachable(ctx context.Context, workspaceID int64) ([]Member, error)
+	// FailedNotices lists the workspace's notices that failed for good,
+	// newest first; RetryFailed puts them back in the queue.
+	FailedNotices(ctx context.Context, workspaceID int64, limit int) ([]Notice, error)
+	RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (int, error)
 	// Workspaces lists every workspace, for the scheduler.
 	Workspaces(ctx context.Context) ([]Workspace, error)
 	// ClaimJobRun records that a job runs for a workspace and period; false

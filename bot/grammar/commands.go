@@ -160,6 +160,10 @@ type Reminders struct {
 	Cadence int
 }
 
+// Undelivered lists (admins) the messages that could not be delivered, or
+// with Retry queues them again.
+type Undelivered struct{ Retry bool }
+
 // Export asks for the caller's own data.
 type Export struct{}
 
@@ -177,28 +181,29 @@ type Config struct {
 	Member *core.MemberRef
 }
 
-func (Help) Name() string       { return "help" }
-func (Refer) Name() string      { return "refer" }
-func (Lead) Name() string       { return "lead" }
-func (Claim) Name() string      { return "claim" }
-func (Interested) Name() string { return "interested" }
-func (Pick) Name() string       { return "pick" }
-func (Accept) Name() string     { return "accept" }
-func (Decline) Name() string    { return "decline" }
-func (Status) Name() string     { return "status" }
-func (Won) Name() string        { return "won" }
-func (Lost) Name() string       { return "lost" }
-func (Thanks) Name() string     { return "thanks" }
-func (Feedback) Name() string   { return "feedback" }
-func (Show) Name() string       { return "show" }
-func (List) Name() string       { return "list" }
-func (Profile) Name() string    { return "profile" }
-func (ProfileSet) Name() string { return "profile" }
-func (Who) Name() string        { return "who" }
-func (Touch) Name() string      { return "touch" }
-func (Buddy) Name() string      { return "buddy" }
-func (Stats) Name() string      { return "stats" }
-func (Reminders) Name() string  { return "reminders" }
-func (Export) Name() string     { return "export" }
-func (Forget) Name() string     { return "forget" }
-func (Config) Name() string     { return "config" }
+func (Help) Name() string        { return "help" }
+func (Refer) Name() string       { return "refer" }
+func (Lead) Name() string        { return "lead" }
+func (Claim) Name() string       { return "claim" }
+func (Interested) Name() string  { return "interested" }
+func (Pick) Name() string        { return "pick" }
+func (Accept) Name() string      { return "accept" }
+func (Decline) Name() string     { return "decline" }
+func (Status) Name() string      { return "status" }
+func (Won) Name() string         { return "won" }
+func (Lost) Name() string        { return "lost" }
+func (Thanks) Name() string      { return "thanks" }
+func (Feedback) Name() string    { return "feedback" }
+func (Show) Name() string        { return "show" }
+func (List) Name() string        { return "list" }
+func (Profile) Name() string     { return "profile" }
+func (ProfileSet) Name() string  { return "profile" }
+func (Who) Name() string         { return "who" }
+func (Touch) Name() string       { return "touch" }
+func (Buddy) Name() string       { return "buddy" }
+func (Stats) Name() string       { return "stats" }
+func (Reminders) Name() string   { return "reminders" }
+func (Undelivered) Name() string { return "undelivered" }
+func (Export) Name() string      { return "export" }
+func (Forget) Name() string      { return "forget" }
+func (Config) Name() string      { return "config" }

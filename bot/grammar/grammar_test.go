@@ -176,6 +176,8 @@ func TestParse_ParsesEverySubcommand(t *testing.T) {
 		{"reminders 14", Reminders{Cadence: 14}},
 		{"cadence 30d", Reminders{Cadence: 30}},
 		{"reminders default", Reminders{Cadence: -1}},
+		{"undelivered", Undelivered{}},
+		{"failures retry", Undelivered{Retry: true}},
 		{"export", Export{}},
 		{"forget", Forget{}},
 		{"forget confirm", Forget{Confirm: true}},
@@ -350,6 +352,7 @@ func TestParse_RejectsBadInputWithTheLineToType(t *testing.T) {
 		{"reminders", "Say off, on", "/refer reminders off|on|<days>|default"},
 		{"reminders 0", "from 1 to 365", "/refer reminders"},
 		{"cadence often", "isn't off, on", "/refer reminders"},
+		{"undelivered all", "only the word retry", "/refer undelivered [retry]"},
 		{"export now", "takes nothing", "/refer export"},
 		{"forget everything", "only the word confirm", "/refer forget [confirm]"},
 		{"help xyzzy", "There's no `/refer xyzzy`", "/refer help"},
@@ -480,7 +483,7 @@ func TestParse_EveryCommandNameHasUsage(t *testing.T) {
 	for _, in := range []string{"", "@a X — y", "lead y", "claim 1", "hand 1", "pick 1 @a", "accept 1",
 		"decline 1 x", "status 1 meeting", "won 1 5", "lost 1 x", "thanks 1", "feedback 1 5", "show 1",
 		"list", "profile", "profile set niche x", "who x", "touch @a call", "buddy @a @b", "stats",
-		"reminders off", "export", "forget", "config"} {
+		"reminders off", "undelivered", "export", "forget", "config"} {
 		cmd := mustParse(t, in)
 		if Usage(cmd.Name()) == "" {
 			t.Errorf("%T: Usage(%q) is empty", cmd, cmd.Name())

@@ -102,6 +102,14 @@ func (p *parser) run() (Command, error) {
 		return p.config()
 	case "reminders":
 		return p.reminders()
+	case "undelivered":
+		switch {
+		case len(p.ts) == 0:
+			return Undelivered{}, nil
+		case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "retry"):
+			return Undelivered{Retry: true}, nil
+		}
+		return nil, p.fail("`/refer undelivered` takes only the word retry after it.")
 	case "export":
 		if len(p.ts) > 0 {
 			return nil, p.fail("`/refer export` takes nothing after it.")

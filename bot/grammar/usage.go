@@ -185,6 +185,12 @@ var specs = []spec{
 		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: all (the default), quarter, last-quarter, month, last-month, year, 2026-Q3, 2025, 30d, 12m, all.",
 	},
 	{
+		name: "undelivered", aliases: []string{"failures", "outbox"}, group: groupAdmin,
+		brief:  "messages that could not be delivered (admins)",
+		forms:  []form{{"undelivered [retry]", "undelivered retry"}},
+		detail: "Lists the DMs and posts that failed for good — a channel that no longer exists, a member who left the workspace — with the reason. Fix the cause (e.g. `/refer config channel #new-channel`), then `/refer undelivered retry` sends them again.",
+	},
+	{
 		name: "export", group: groupAdmin,
 		brief:  "your own data, to keep or move",
 		forms:  []form{{"export", "export"}},

@@ -175,3 +175,53 @@ func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error
 		Scan(&pending, &failed)
 	return pending, failed, err
 }
+
+// FailedNotices lists notices that failed for good, newest first.
+func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_ []core.Notice, err error) {
+	defer wrap(&err, "failed notices(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT o.id, o.payload, o.attempts, o.created_at, o.last_error, COALESCE(m.user_id, ''), COALESCE(m.display_name, '')
+		FROM outbox o LEFT JOIN members m ON m.id = o.recipient_member_id
+		WHERE o.workspace_id = $1 AND o.status = 'failed'
+		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Notice
+	for rows.Next() {
+		var (
+			n            core.Notice
+			payload      []byte
+			id           int64
+			attempts     int
+			created      time.Time
+			lastErr, uid string
+			name         string
+		)
+		if err := rows.Scan(&id, &payload, &attempts, &created, &lastErr, &uid, &name); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(payload, &n); err != nil {
+			return nil, err
+		}
+		n.ID, n.WorkspaceID, n.Attempts, n.CreatedAt, n.LastError = id, workspaceID, attempts, created, lastErr
+		if uid != "" {
+			n.To.UserID, n.To.Name = uid, name
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// RetryFailed queues the workspace's failed notices again, from at.
+func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
+	defer wrap(&err, "retry failed(%d)", workspaceID)
+	tag, err := t.q.Exec(ctx, `
+		UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
+		WHERE workspace_id = $1 AND status = 'failed'`, workspaceID, at)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
