@@ -300,8 +300,11 @@ func ActionText(action string) (string, error) {
 		return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
 	}
 	verb, code := parts[0], parts[1]
-	if action == "/refer/forget/confirm" {
+	switch action {
+	case "/refer/forget/confirm":
 		return "forget confirm", nil
+	case "/refer/reminders/on", "/refer/reminders/off":
+		return "reminders " + code, nil
 	}
 	switch verb {
 	case "pick":

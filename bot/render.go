@@ -219,6 +219,11 @@ func RenderNotice(n core.Notice) Message {
 		m.Title = fmt.Sprintf("Have you welcomed @%s yet?", n.Actor)
 		m.Text = fmt.Sprintf("You're @%s's mentoring buddy. A short hello, a look at their profile (/refer profile @%s) and one introduction to a partner make a newcomer stay.", n.Actor, n.Actor)
 		return m
+	case core.NoticeAskReminders:
+		m.Title = "Still want these reminders?"
+		m.Text = fmt.Sprintf("You haven't used referbot since the last %s reminders, so I've stopped sending them. Keep them coming, or pause them — you can change your mind any time with /refer reminders on|off.", n.Text)
+		m.Buttons = []Button{{"Keep them coming", "/refer/reminders/on", Primary}, {"Pause reminders", "/refer/reminders/off", Default}}
+		return m
 	case core.NoticeHealth:
 		if n.Health == nil {
 			break

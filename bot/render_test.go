@@ -20,6 +20,7 @@ func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
 		"/refer/thanks/R-1042":         "thanks",
 		"/refer/show/R-1042":           "show",
 		"/refer/forget/confirm":        "forget",
+		"/refer/reminders/off":         "reminders",
 	} {
 		text, err := ActionText(action)
 		if err != nil {
@@ -56,7 +57,7 @@ func TestRenderNotice_EveryKindSaysSomethingAndChannelsNeverShowContact(t *testi
 		core.NoticeWon, core.NoticeLost, core.NoticeThankPrompt, core.NoticeLeadPosted, core.NoticeLeadClaimed,
 		core.NoticeClaimedDM, core.NoticeHandRaised, core.NoticeHandoff, core.NoticeThanks, core.NoticeThanksDM,
 		core.NoticeBuddy, core.NoticeBuddyIntro, core.NoticeLeadExpired, core.NoticeThankNudge,
-		core.NoticeStaleNudge, core.NoticeStaleDigest, core.NoticeTouchReminder, core.NoticeBuddyReminder}
+		core.NoticeStaleNudge, core.NoticeStaleDigest, core.NoticeTouchReminder, core.NoticeBuddyReminder, core.NoticeAskReminders}
 	for _, k := range kinds {
 		dm := RenderNotice(core.Notice{Kind: k, To: core.Recipient{MemberID: 1, UserID: "U1", Name: "bob"}, Referral: r, Actor: "alice"})
 		if dm.Title == "" || dm.Visibility != Direct || dm.To != "U1" {

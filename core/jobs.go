@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -104,6 +105,9 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 			ns, err = s.quarterly(ctx, tx, ws, fire, at)
 		}
 		if err != nil {
+			return err
+		}
+		if ns, err = s.askBeforeMore(ctx, tx, ws, ns, at); err != nil {
 			return err
 		}
 		res.Notices, err = tx.EnqueueNew(ctx, ns...)
@@ -463,4 +467,47 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 			DedupeKey: fmt.Sprintf("health:%d:%s", admins[i].ID, at.UTC().Format("2006-01-02"))})
 	}
 	return ns, nil
+}
+
+// reminderKinds are the private nudges a member can tire of.
+var reminderKinds = []NoticeKind{NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder, NoticeBuddyReminder}
+
+// ignoredLimit is how many reminders in a row a member may leave
+// unanswered before the bot asks instead of sending more.
+const ignoredLimit = 3
+
+// askBeforeMore replaces the reminders of members who ignored the last
+// few (used referbot not once since) by one question: keep them coming,
+// or pause? Reminders resume as soon as they use referbot again.
+func (s *Service) askBeforeMore(ctx context.Context, tx Tx, ws Workspace, ns []Notice, at time.Time) ([]Notice, error) {
+	hasReminder := false
+	for _, n := range ns {
+		hasReminder = hasReminder || slices.Contains(reminderKinds, n.Kind)
+	}
+	if !hasReminder {
+		return ns, nil
+	}
+	tired, err := tx.IgnoredReminders(ctx, ws.ID, reminderKinds, ignoredLimit)
+	if err != nil || len(tired) == 0 {
+		return ns, err
+	}
+	out := ns[:0]
+	asked := map[int64]bool{}
+	for _, n := range ns {
+		ig, isTired := tired[n.To.MemberID]
+		if !slices.Contains(reminderKinds, n.Kind) || !isTired {
+			out = append(out, n)
+			continue
+		}
+		if asked[n.To.MemberID] {
+			continue
+		}
+		asked[n.To.MemberID] = true
+		out = append(out, Notice{WorkspaceID: ws.ID, Kind: NoticeAskReminders, To: n.To, CreatedAt: at, NotBefore: n.NotBefore,
+			Text: fmt.Sprint(ig.Count),
+			// One question per stretch of silence, which their next
+			// command ends.
+			DedupeKey: fmt.Sprintf("ask-reminders:%d:%d", n.To.MemberID, ig.Since.Unix())})
+	}
+	return out, nil
 }

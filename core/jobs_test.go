@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -411,4 +412,70 @@ func TestNetworkHealth_TellsAdminsOfTakersQuietMembersAndSilentReceivers(t *test
 	if !has(h.NoAnswer, "silent") || has(h.NoAnswer, "taker") {
 		t.Errorf("not answering = %v", h.NoAnswer)
 	}
+}
+
+func TestReminders_AfterThreeIgnoredTheBotAsksInstead(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice")
+	var refs []*core.Referral
+	for i := range 5 {
+		r := b.refer(t, org, alice, fmt.Sprint("Client ", i), 0)
+		if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, r)
+		b.clock.Add(2 * time.Hour)
+	}
+	ws := b.workspace(t, org)
+	kinds := func(at time.Time) map[core.NoticeKind]int {
+		ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, at, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[core.NoticeKind]int{}
+		for _, n := range ns {
+			if n.To.MemberID == alice.Member.ID {
+				out[n.Kind]++
+			}
+			if err := b.db.MarkDelivered(ctx, n.ID, "", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	kinds(b.clock.Now()) // clear the referral notices
+	// Day one: three nudges (referrals 1-3 are a day old); alice ignores them.
+	at := b.clock.Now().Add(24*time.Hour - 5*time.Hour)
+	if _, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, at, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(at.Add(12 * time.Hour)); got[core.NoticeThankNudge] != 3 {
+		t.Fatalf("day one: %v", got)
+	}
+	// Day two: the other two are due, but she ignored three: one question.
+	at = at.Add(24 * time.Hour)
+	if _, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, at, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(at.Add(12 * time.Hour)); got[core.NoticeAskReminders] != 1 || got[core.NoticeThankNudge] != 0 {
+		t.Fatalf("day two: %v; want one question, no nudges", got)
+	}
+	// She comes back: reminders flow again.
+	b.clock.t = at.Add(13 * time.Hour)
+	b.join(t, "T1", "alice")
+	at = at.Add(14 * time.Hour)
+	r := b.refer(t, org, alice, "Fresh", 0)
+	if _, err := b.svc.Accept(ctx, b.join(t, "T1", "alice"), r.Code); err != nil {
+		t.Fatal(err)
+	}
+	at = at.Add(25 * time.Hour)
+	if _, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, at, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(at.Add(12 * time.Hour)); got[core.NoticeThankNudge] == 0 {
+		t.Fatalf("after she came back: %v; want nudges again", got)
+	}
+	_ = refs
 }

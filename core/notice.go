@@ -34,6 +34,7 @@ const (
 	NoticeWeeklyDigest  NoticeKind = "digest.weekly"    // channel
 	NoticeQuarterly     NoticeKind = "report.quarterly" // channel: the win celebration
 	NoticeBuddyReminder NoticeKind = "reminder.buddy"   // DM the mentor: have you welcomed them?
+	NoticeAskReminders  NoticeKind = "reminder.ask"     // DM: still want reminders? (after several ignored)
 	NoticeHealth        NoticeKind = "report.health"    // DM each admin
 )
 

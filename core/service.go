@@ -114,7 +114,7 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 			m.Status = MemberActive
 		}
 		if created {
-			m.JoinedAt = s.now() // the service's clock, not the database's
+			m.JoinedAt, m.LastActive = s.now(), s.now() // the service's clock, not the database's
 			n, err := tx.CountMembers(ctx, ws.ID)
 			if err != nil {
 				return err
@@ -127,6 +127,11 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 		}
 		if id.PlatformAdmin {
 			m.Role = RoleAdmin
+		}
+		// Remember activity (at most hourly, to spare a write per command):
+		// reminders sent since count as ignored.
+		if now := s.now(); now.Sub(m.LastActive) > time.Hour {
+			m.LastActive = now
 		}
 		if *m != before { // most commands change nothing: no write
 			if err := tx.SaveMember(ctx, m); err != nil {

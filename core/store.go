@@ -77,6 +77,9 @@ type Tx interface {
 	// newest first; RetryFailed puts them back in the queue.
 	FailedNotices(ctx context.Context, workspaceID int64, limit int) ([]Notice, error)
 	RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (int, error)
+	// IgnoredReminders counts, per member, the notices of the given kinds
+	// sent to them since they last used referbot; only counts >= min.
+	IgnoredReminders(ctx context.Context, workspaceID int64, kinds []NoticeKind, min int) (map[int64]Ignored, error)
 	// Workspaces lists every workspace, for the scheduler.
 	Workspaces(ctx context.Context) ([]Workspace, error)
 	// ClaimJobRun records that a job runs for a workspace and period; false
@@ -132,4 +135,10 @@ type ListFilter struct {
 	OpenLeads bool     // unclaimed open leads
 	Statuses  []Status // empty = any
 	Limit     int
+}
+
+// Ignored is how many reminders a member left unanswered since when.
+type Ignored struct {
+	Count int
+	Since time.Time // their last activity
 }

@@ -120,6 +120,7 @@ type Member struct {
 	Muted       bool         `json:"muted"`        // no reminders
 	CadenceDays int          `json:"cadence_days"` // own touchpoint cadence; 0 = the workspace's
 	JoinedAt    time.Time    `json:"joined_at"`
+	LastActive  time.Time    `json:"last_active"` // last command; reminders since then count as ignored
 }
 
 // IsAdmin reports whether m may configure the workspace and see everything.

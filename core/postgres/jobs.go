@@ -142,3 +142,34 @@ func (t *tx) Reachable(ctx context.Context, workspaceID int64) (_ []core.Member,
 			AND COALESCE(p.availability, 'open') <> 'paused'
 		ORDER BY m.id`, workspaceID))
 }
+
+// IgnoredReminders counts reminders sent since each member's last
+// activity, in one grouped query.
+func (t *tx) IgnoredReminders(ctx context.Context, workspaceID int64, kinds []core.NoticeKind, min int) (_ map[int64]core.Ignored, err error) {
+	defer wrap(&err, "ignored reminders(%d)", workspaceID)
+	ks := make([]string, len(kinds))
+	for i, k := range kinds {
+		ks[i] = string(k)
+	}
+	rows, err := t.q.Query(ctx, `
+		SELECT o.recipient_member_id, count(*), COALESCE(m.last_active_at, m.joined_at)
+		FROM members m JOIN outbox o ON o.recipient_member_id = m.id
+			AND o.created_at > COALESCE(m.last_active_at, m.joined_at)
+		WHERE m.workspace_id = $1 AND o.workspace_id = $1 AND o.kind = ANY($2)
+		GROUP BY o.recipient_member_id, m.last_active_at, m.joined_at
+		HAVING count(*) >= $3`, workspaceID, ks, min)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]core.Ignored{}
+	for rows.Next() {
+		var id int64
+		var ig core.Ignored
+		if err := rows.Scan(&id, &ig.Count, &ig.Since); err != nil {
+			return nil, err
+		}
+		out[id] = ig
+	}
+	return out, rows.Err()
+}

@@ -76,12 +76,12 @@ func (t *tx) SaveSettings(ctx context.Context, workspaceID int64, s core.Setting
 }
 
 const memberCols = `m.id, m.workspace_id, m.user_id, m.display_name, m.role, m.status,
-	COALESCE(m.buddy_id, 0), m.muted, m.cadence_days, m.joined_at`
+	COALESCE(m.buddy_id, 0), m.muted, m.cadence_days, m.joined_at, COALESCE(m.last_active_at, m.joined_at)`
 
 func scanMember(row pgx.Row, extra ...any) (*core.Member, error) {
 	var m core.Member
 	dst := append([]any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
-		&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt}, extra...)
+		&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt, &m.LastActive}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return nil, err
 	}
@@ -200,10 +200,11 @@ func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
 	defer wrap(&err, "save member(%d, %d)", m.WorkspaceID, m.ID)
 	tag, err := t.q.Exec(ctx, `
 		UPDATE members SET display_name = COALESCE(NULLIF($3, ''), user_id), role = $4, status = $5,
-			buddy_id = $6, muted = $7, cadence_days = $8, joined_at = COALESCE($9, joined_at)
+			buddy_id = $6, muted = $7, cadence_days = $8, joined_at = COALESCE($9, joined_at),
+			last_active_at = COALESCE($10, last_active_at)
 		WHERE workspace_id = $1 AND id = $2`,
 		m.WorkspaceID, m.ID, m.DisplayName, orDefault(m.Role, core.RoleMember), orDefault(m.Status, core.MemberActive),
-		nullID(m.BuddyID), m.Muted, m.CadenceDays, nullTime(m.JoinedAt))
+		nullID(m.BuddyID), m.Muted, m.CadenceDays, nullTime(m.JoinedAt), nullTime(m.LastActive))
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}
@@ -308,7 +309,7 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 		)
 		m := &c.Member
 		dst := []any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
-			&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt}
+			&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt, &m.LastActive}
 		dst = append(dst, profileDest(&c.Profile, &updated)...)
 		dst = append(dst, &c.RecentlyGot, &c.Given, &c.Received)
 		if err := rows.Scan(dst...); err != nil {
