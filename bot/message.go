@@ -61,6 +61,10 @@ type Message struct {
 	// Referral is the referral code the message is about, if any; adapters
 	// use it to find and update earlier posts about the same referral.
 	Referral string
+	// Replaces names the notice kind of an earlier post about the same
+	// referral that this message supersedes (the lead post a claim
+	// updates). Messengers that can edit (Updater) edit it in place.
+	Replaces string
 }
 
 // Messenger delivers messages to a platform. Adapters implement it.
@@ -68,4 +72,11 @@ type Messenger interface {
 	// Send posts m and returns the platform's reference for the posted
 	// message (a Slack ts, a Discord message id) so it can be updated later.
 	Send(ctx context.Context, m Message) (ref string, err error)
+}
+
+// Updater is the optional capability of editing a posted message, so a
+// lead post shows its owner once claimed instead of a second post.
+type Updater interface {
+	// Update replaces the message ref (as returned by Send) with m.
+	Update(ctx context.Context, ref string, m Message) error
 }

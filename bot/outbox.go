@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/referbot/referbot/core"
@@ -49,7 +50,9 @@ type Sender struct {
 
 	Metrics *Metrics // optional
 
-	last map[string]time.Time // destination → when we last sent there
+	last     map[string]time.Time // destination → when we last sent there
+	wakeOnce sync.Once
+	wake     chan struct{}
 }
 
 func (s *Sender) defaults() {
@@ -128,7 +131,7 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 		if err := s.pace(ctx, msg.To); err != nil {
 			return sent, err
 		}
-		ref, err := s.Messenger.Send(ctx, msg)
+		ref, err := s.send(ctx, n, msg)
 		if err == nil {
 			if err := s.Outbox.MarkDelivered(ctx, n.ID, ref, s.Now()); err != nil {
 				return sent, err
@@ -161,19 +164,54 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-// Run delivers due notices every interval until ctx ends.
+// send posts msg, or edits the earlier post it replaces when the platform
+// can edit and that post was delivered; the edited post's ref is kept.
+func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, error) {
+	u, canEdit := s.Messenger.(Updater)
+	if msg.Replaces == "" || !canEdit || n.Referral == nil || n.Referral.ID == 0 {
+		return s.Messenger.Send(ctx, msg)
+	}
+	ref, err := s.Outbox.SentRef(ctx, n.WorkspaceID, n.Referral.ID, core.NoticeKind(msg.Replaces))
+	if err != nil {
+		return "", err
+	}
+	if ref == "" {
+		return s.Messenger.Send(ctx, msg)
+	}
+	return ref, u.Update(ctx, ref, msg)
+}
+
+// Wake asks a running sender for a pass now, so what a click caused is
+// delivered at once rather than at the next tick. It never blocks.
+func (s *Sender) Wake() {
+	s.wakeOnce.Do(s.makeWake)
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Sender) makeWake() { s.wake = make(chan struct{}, 1) }
+
+// Run delivers due notices every interval (and when woken) until ctx ends.
 func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	s.defaults()
+	s.wakeOnce.Do(s.makeWake)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+		n, err := s.DeliverDue(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.Log.Error("outbox pass failed", "platform", s.Platform, "err", err)
+		}
+		if n == s.Batch && err == nil {
+			continue // more are waiting
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.wake:
 		}
 	}
 }

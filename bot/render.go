@@ -160,6 +160,7 @@ func RenderNotice(n core.Notice) Message {
 			"First to claim it gets the client's details. Raise your hand if you'd rather the referrer picks.",
 			Button{"Claim", action("claim", r.Code), Primary}, Button{"I'm interested", action("interested", r.Code), Default})
 	case core.NoticeLeadClaimed:
+		m.Replaces = string(core.NoticeLeadPosted)
 		return withCard(fmt.Sprintf("Lead %s was claimed by @%s", code, r.ReceiverName),
 			fmt.Sprintf("@%s owns it now. Thanks, @%s, for sharing it!", r.ReceiverName, r.ReferrerName))
 	case core.NoticeClaimedDM:

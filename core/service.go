@@ -34,6 +34,18 @@ func NewService(store Store, opts Options) *Service {
 	return s
 }
 
+// FirstDelivery reports whether a platform request (keyed by its trigger,
+// event or interaction id) is seen for the first time; adapters skip
+// retries and replays, so nothing is applied twice.
+func (s *Service) FirstDelivery(ctx context.Context, p Platform, key string) (bool, error) {
+	return s.store.FirstDelivery(ctx, p, key, s.now())
+}
+
+// ForgetDelivery lets a request that failed inside referbot be retried.
+func (s *Service) ForgetDelivery(ctx context.Context, p Platform, key string) error {
+	return s.store.ForgetDelivery(ctx, p, key)
+}
+
 // Now is the service's clock, exposed so callers share one notion of time.
 func (s *Service) Now() time.Time { return s.now() }
 

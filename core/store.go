@@ -10,6 +10,7 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	Outbox
+	Deliveries
 }
 
 // Tx is what an operation may do inside its transaction. Every method is
@@ -116,6 +117,16 @@ type Outbox interface {
 	MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error
 	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
 	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
+	// SentRef is the platform reference of the latest delivered notice of
+	// kind about a referral ("" if none), so a later message can update it.
+	SentRef(ctx context.Context, workspaceID, referralID int64, kind NoticeKind) (string, error)
+}
+
+// Deliveries remembers which platform requests were handled, so a retried
+// or replayed request is applied once.
+type Deliveries interface {
+	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+	ForgetDelivery(ctx context.Context, p Platform, key string) error
 }
 
 // Candidate is a member considered by Who.

@@ -228,9 +228,30 @@ func (m *Main) Serve(ctx context.Context) error {
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
+	chats, err := m.chats()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, c := range chats {
+		c.Sender = &bot.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
+			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
+		if c.Routes != nil {
+			c.Routes(mux)
+		}
+		go c.Sender.Run(ctx, 2*time.Second)
+		if c.Run != nil {
+			go func() {
+				if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+					m.Log.Error("chat connection ended", "platform", c.Platform, "err", err)
+				}
+			}()
+		}
 	}
 	// Scheduled jobs: every replica runs the scheduler; each period is
 	// claimed in PostgreSQL, so only one of them posts.

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -224,4 +226,47 @@ func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (
 		return 0, err
 	}
 	return int(tag.RowsAffected()), nil
+}
+
+// SentRef returns the platform reference of the delivered notice of kind
+// about a referral (the channel post of a lead, say), or "" if none was
+// delivered.
+func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind core.NoticeKind) (ref string, err error) {
+	defer wrap(&err, "sent ref(%d, %s)", referralID, kind)
+	err = db.pool.QueryRow(ctx, `
+		SELECT COALESCE(ref, '') FROM outbox
+		WHERE workspace_id = $1 AND kind = $2 AND status = 'sent'
+			AND (payload->'referral'->>'id')::bigint = $3
+		ORDER BY id DESC LIMIT 1`, workspaceID, string(kind), referralID).Scan(&ref)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return ref, err
+}
+
+// FirstDelivery records a platform request's key and reports whether it is
+// new; the same key again (a retry or a replay) reports false. Keys older
+// than a day are forgotten now and then: platforms retry for minutes.
+func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at time.Time) (first bool, err error) {
+	defer wrap(&err, "first delivery(%s)", p)
+	tag, err := db.pool.Exec(ctx, `
+		INSERT INTO inbound_requests (platform, key, received_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, string(p), key, at)
+	if err != nil {
+		return false, err
+	}
+	if rand.IntN(200) == 0 {
+		if _, err := db.pool.Exec(ctx, `DELETE FROM inbound_requests WHERE received_at < $1`, at.Add(-24*time.Hour)); err != nil {
+			return false, err
+		}
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ForgetDelivery removes a key, so a request that failed inside referbot
+// can be retried by the platform.
+func (db *DB) ForgetDelivery(ctx context.Context, p core.Platform, key string) (err error) {
+	defer wrap(&err, "forget delivery(%s)", p)
+	_, err = db.pool.Exec(ctx, `DELETE FROM inbound_requests WHERE platform = $1 AND key = $2`, string(p), key)
+	return err
 }
