@@ -30,6 +30,13 @@ type chat struct {
 // chats builds the adapters whose credentials are set.
 func (m *Main) chats() ([]*chat, error) {
 	var cs []*chat
+	if m.Config.SlackBotToken != "" {
+		c, err := m.slackChat()
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
 	return cs, nil
 }
 

@@ -1,0 +1,220 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+)
+
+// Options configure an Adapter.
+type Options struct {
+	Bot           *bot.Bot
+	Client        *slack.Client // the Web API, with the bot token and base URL
+	SigningSecret string        // verifies HTTP requests; Socket Mode needs none
+	Log           *slog.Logger
+	// Now is the clock signatures are checked against; default time.Now.
+	Now func() time.Time
+	// WakeFunc is called after a request so the outbox sender delivers
+	// what it caused at once; may be nil.
+	WakeFunc func()
+	// ReplyWithin is how long a request may run before Slack is answered
+	// and the reply goes through response_url instead (Slack allows 3 s);
+	// default 2.5 s.
+	ReplyWithin time.Duration
+	// UserTTL is how long users.info answers are cached; default 1 hour.
+	UserTTL time.Duration
+	// HTTPClient posts to response_url; default a client with a 10 s timeout.
+	HTTPClient *http.Client
+}
+
+// Adapter serves Slack: it turns Slack requests into bot requests and bot
+// messages into Block Kit.
+type Adapter struct {
+	bot    *bot.Bot
+	api    *slack.Client
+	secret string
+	log    *slog.Logger
+	now    func() time.Time
+	wake   func()
+	within time.Duration
+	users  *userCache
+	http   *http.Client
+
+	work sync.WaitGroup // replies still being sent after Slack was answered
+}
+
+// New returns an adapter.
+func New(o Options) *Adapter {
+	a := &Adapter{bot: o.Bot, api: o.Client, secret: o.SigningSecret, log: o.Log, now: o.Now, wake: o.WakeFunc,
+		within: o.ReplyWithin}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.wake == nil {
+		a.wake = func() {}
+	}
+	if a.within == 0 {
+		a.within = 2500 * time.Millisecond
+	}
+	a.http = o.HTTPClient
+	if a.http == nil {
+		a.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	ttl := o.UserTTL
+	if ttl == 0 {
+		ttl = time.Hour
+	}
+	a.users = &userCache{api: a.api, ttl: ttl, now: a.now, m: map[string]userEntry{}}
+	return a
+}
+
+// Wait blocks until replies still in flight have been sent; tests and a
+// graceful shutdown use it.
+func (a *Adapter) Wait() { a.work.Wait() }
+
+// background runs fn after Slack has been answered, on a context that
+// outlives the request.
+func (a *Adapter) background(ctx context.Context, fn func(ctx context.Context)) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// within runs fn and waits for it up to the reply deadline: done reports
+// whether it finished in time. If not, it goes on in the background and
+// late is called with its result.
+func runWithin[T any](a *Adapter, ctx context.Context, fn func(ctx context.Context) T, late func(ctx context.Context, v T)) (v T, done bool) {
+	ch := make(chan T, 1)
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		ch <- fn(wctx)
+	}()
+	t := time.NewTimer(a.within)
+	defer t.Stop()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-t.C:
+		a.background(ctx, func(ctx context.Context) { late(ctx, <-ch) })
+		var zero T
+		return zero, false
+	}
+}
+
+// team is who is asking, as a Slack payload says.
+type team struct {
+	TeamID, TeamName, UserID, UserName, Channel string
+}
+
+// identity builds the caller's core identity, with their display name and
+// whether they are a Slack workspace admin (users.info, cached).
+func (a *Adapter) identity(ctx context.Context, t team) core.Identity {
+	id := core.Identity{Platform: core.Slack, TeamID: t.TeamID, TeamName: t.TeamName, UserID: t.UserID,
+		UserName: t.UserName, Channel: publicChannel(t.Channel)}
+	if u, err := a.users.get(ctx, t.UserID); err == nil {
+		id.UserName, id.PlatformAdmin = u.name, u.admin
+	} else {
+		a.log.Warn("users.info failed; using the payload's name", "user", t.UserID, "err", err)
+	}
+	return id
+}
+
+// publicChannel keeps only channels that can be the network's channel: a
+// command typed in a DM (D…) must not make the DM the channel.
+func publicChannel(id string) string {
+	if id == "" || strings.HasPrefix(id, "D") {
+		return ""
+	}
+	return id
+}
+
+var mentionRe = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// withNames rewrites mentions as <@U123|Display Name>, so members the bot
+// has not met yet join with their real name.
+func (a *Adapter) withNames(ctx context.Context, text string) string {
+	return mentionRe.ReplaceAllStringFunc(text, func(m string) string {
+		id := mentionRe.FindStringSubmatch(m)[1]
+		u, err := a.users.get(ctx, id)
+		if err != nil || u.name == "" {
+			return m
+		}
+		return "<@" + id + "|" + strings.NewReplacer("|", " ", ">", " ").Replace(u.name) + ">"
+	})
+}
+
+// userCache remembers users.info answers: display names and admin flags
+// change rarely, and every command needs them.
+type userCache struct {
+	api *slack.Client
+	ttl time.Duration
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[string]userEntry
+}
+
+type userEntry struct {
+	name    string
+	admin   bool
+	fetched time.Time
+}
+
+func (c *userCache) get(ctx context.Context, id string) (userEntry, error) {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && c.now().Sub(e.fetched) < c.ttl {
+		return e, nil
+	}
+	u, err := c.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return userEntry{}, err
+	}
+	e = userEntry{name: displayName(u), admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, fetched: c.now()}
+	c.mu.Lock()
+	c.m[id] = e
+	c.mu.Unlock()
+	return e, nil
+}
+
+func displayName(u *slack.User) string {
+	for _, s := range []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name} {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return u.ID
+}
+
+// errUnauthorized is any failure to verify a request.
+var errUnauthorized = errors.New("slack: request not verified")
+
+// statusError carries an HTTP status for a bad request.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
+
+func badRequest(msg string) error { return &statusError{http.StatusBadRequest, msg} }

@@ -1,0 +1,167 @@
+package slack
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/referbot/referbot/bot"
+)
+
+// Slack's limits on Block Kit (docs: reference/block-kit/blocks).
+const (
+	maxHeader      = 150
+	maxSectionText = 3000
+	maxFieldText   = 2000
+	maxFields      = 10
+	maxButtonText  = 75
+	maxActionID    = 255
+	maxBlocks      = 50
+	maxFallback    = 3000
+)
+
+// entity matches Slack's own markup, which must reach Slack unescaped:
+// <@U123|name>, <#C123|name>, <!here>, <https://...|label>, <mailto:...>.
+var entity = regexp.MustCompile(`<(?:[@#!][A-Za-z0-9^|._-]*(?:\|[^<>]*)?|(?:https?|mailto):[^<>\s]+(?:\|[^<>]*)?)>`)
+
+// escape makes text safe for mrkdwn: &, < and > are control characters
+// there, except inside Slack's own entities.
+func escape(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range entity.FindAllStringIndex(s, -1) {
+		b.WriteString(escapeAll(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(escapeAll(s[last:]))
+	return b.String()
+}
+
+var replacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeAll(s string) string { return replacer.Replace(s) }
+
+// clip shortens s to n characters, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, clip(escape(s), maxSectionText), false, false)
+}
+
+func plain(s string, n int) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, n), true, false)
+}
+
+// icon prefixes a message's title by what it is.
+func icon(kind string) string {
+	switch kind {
+	case "error":
+		return ":warning: "
+	case "lead.posted":
+		return ":mega: "
+	case "thanks":
+		return ":pray: "
+	}
+	return ""
+}
+
+// Blocks renders a neutral message as Block Kit: a header, the text, the
+// fields two by two, the buttons, and a footer.
+func Blocks(m bot.Message) []slack.Block {
+	var bs []slack.Block
+	if m.Title != "" {
+		title := icon(m.Kind) + m.Title
+		if utf8.RuneCountInString(title) <= maxHeader && !strings.ContainsAny(title, "*`") {
+			bs = append(bs, slack.NewHeaderBlock(plain(title, maxHeader)))
+		} else {
+			bs = append(bs, slack.NewSectionBlock(mrkdwn("*"+strings.ReplaceAll(title, "*", "")+"*"), nil, nil))
+		}
+	}
+	if m.Text != "" {
+		text := m.Text
+		if m.Title == "" {
+			text = icon(m.Kind) + text
+		}
+		for _, chunk := range chunks(text, maxSectionText) {
+			bs = append(bs, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
+		}
+	}
+	var fields []*slack.TextBlockObject
+	flush := func() {
+		if len(fields) > 0 {
+			bs = append(bs, slack.NewSectionBlock(nil, fields, nil))
+			fields = nil
+		}
+	}
+	for _, f := range m.Fields {
+		if len(fields) == maxFields {
+			flush()
+		}
+		v := clip(escape(f.Value), maxFieldText-len(f.Name)-4)
+		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, "*"+escape(f.Name)+"*\n"+v, false, false))
+	}
+	flush()
+	if len(m.Buttons) > 0 {
+		var els []slack.BlockElement
+		for _, b := range m.Buttons {
+			if len(b.Action) > maxActionID {
+				continue // never produced by the bot; a button Slack refuses would lose the whole message
+			}
+			btn := slack.NewButtonBlockElement(b.Action, b.Action, plain(b.Label, maxButtonText))
+			switch b.Style {
+			case bot.Primary:
+				btn.Style = slack.StylePrimary
+			case bot.Danger:
+				btn.Style = slack.StyleDanger
+			}
+			els = append(els, btn)
+		}
+		bs = append(bs, slack.NewActionBlock("actions", els...))
+	}
+	if m.Footer != "" {
+		bs = append(bs, slack.NewContextBlock("", mrkdwn(m.Footer)))
+	}
+	if len(bs) > maxBlocks {
+		bs = append(bs[:maxBlocks-1], slack.NewContextBlock("", mrkdwn("…and more: see /refer list")))
+	}
+	return bs
+}
+
+// Fallback is the plain text Slack shows in notifications and where
+// blocks can't be shown.
+func Fallback(m bot.Message) string {
+	parts := []string{}
+	for _, s := range []string{m.Title, m.Text} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 && len(m.Fields) > 0 {
+		parts = append(parts, m.Fields[0].Name+": "+m.Fields[0].Value)
+	}
+	return clip(escape(strings.Join(parts, " — ")), maxFallback)
+}
+
+// chunks splits long text at line ends into pieces Slack accepts.
+func chunks(s string, n int) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		cut := strings.LastIndex(string(r[:n]), "\n")
+		if cut <= 0 {
+			cut = len(string(r[:n]))
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(s[cut:], "\n")
+	}
+	return append(out, s)
+}

@@ -1,0 +1,147 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+)
+
+func (a *Adapter) interactionForm(ctx context.Context, body []byte) (any, error) {
+	f, err := url.ParseQuery(string(body))
+	if err != nil || f.Get("payload") == "" {
+		return nil, badRequest("missing payload")
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(f.Get("payload")), &cb); err != nil {
+		return nil, badRequest("malformed payload")
+	}
+	return a.interaction(ctx, cb)
+}
+
+// interaction handles a button click or a modal submission.
+func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback) (any, error) {
+	key := cb.TriggerID
+	if key == "" && cb.View.ID != "" {
+		key = cb.View.ID + ":" + cb.View.Hash
+	}
+	if first, err := a.first(ctx, "interaction", key); err != nil || !first {
+		return nil, err
+	}
+	t := team{TeamID: cb.Team.ID, TeamName: cb.Team.Domain, UserID: cb.User.ID, UserName: cb.User.Name,
+		Channel: cb.Channel.ID}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return nil, nil
+		}
+		return nil, a.click(ctx, cb, t, cb.ActionCallback.BlockActions[0].ActionID)
+	case slack.InteractionTypeViewSubmission:
+		return a.submit(ctx, cb, t)
+	}
+	return nil, nil // view_closed, shortcuts: nothing to do
+}
+
+// click runs a button. Buttons that need more input (a won value, a
+// reason) open a modal; the rest run as the command they stand for.
+func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t team, action string) error {
+	if action == actionNew {
+		return a.openOrSay(ctx, cb, t, newReferralModal())
+	}
+	if v, ok := closeModal(action); ok {
+		return a.openOrSay(ctx, cb, t, v)
+	}
+	ms, done := runWithin(a, ctx, func(ctx context.Context) []bot.Message {
+		return a.bot.HandleAction(ctx, a.identity(ctx, t), action)
+	}, func(ctx context.Context, ms []bot.Message) { a.afterClick(ctx, cb, t, ms) })
+	if done {
+		a.background(ctx, func(ctx context.Context) { a.afterClick(ctx, cb, t, ms) })
+	}
+	return nil
+}
+
+// openOrSay opens a modal, or says why it could not.
+func (a *Adapter) openOrSay(ctx context.Context, cb slack.InteractionCallback, t team, v slack.ModalViewRequest) error {
+	if err := a.openView(ctx, cb.TriggerID, v); err != nil {
+		a.log.Error("views.open failed", "err", err)
+		a.background(ctx, func(ctx context.Context) {
+			a.afterClick(ctx, cb, t, []bot.Message{{Kind: "error", Text: "I couldn't open the form; please click again, or type the command (/refer help)."}})
+		})
+	}
+	return nil
+}
+
+// afterClick shows the result where the click happened: a card in the
+// clicker's DM is updated in place; elsewhere the clicker gets an
+// ephemeral reply (channel posts are updated through the outbox, for
+// everyone); on the App Home the reply comes as a DM and Home refreshes.
+func (a *Adapter) afterClick(ctx context.Context, cb slack.InteractionCallback, t team, ms []bot.Message) {
+	a.wake()
+	c := cb.Container
+	switch {
+	case c.Type == "view":
+		for _, m := range ms {
+			m.Visibility, m.To = bot.Direct, t.UserID
+			if _, err := a.Messenger().Send(ctx, m); err != nil {
+				a.log.Error("reply by DM failed", "err", err)
+			}
+		}
+		a.publishHome(ctx, t)
+		return
+	case strings.HasPrefix(c.ChannelID, "D") && !c.IsEphemeral && len(ms) > 0 && ms[0].Kind != "error" && c.MessageTs != "":
+		err := a.Messenger().Update(ctx, c.ChannelID+"/"+c.MessageTs, ms[0])
+		if err == nil {
+			ms = ms[1:]
+		} else {
+			a.log.Error("chat.update of the clicked DM failed", "err", err)
+		}
+	}
+	a.respond(ctx, cb.ResponseURL, ms, c.IsEphemeral)
+}
+
+// submit handles a modal: invalid fields come back inline and nothing is
+// written; a valid one runs, closes, and the result arrives as a DM.
+func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, t team) (any, error) {
+	form := formValues(cb.View.State)
+	var (
+		cmd      commandFunc
+		errs     map[string]string
+		errBlock string
+	)
+	switch cb.View.CallbackID {
+	case callbackNew:
+		cmd, errs, errBlock = a.parseNewReferral(ctx, form)
+	case callbackWon, callbackDecline, callbackLost:
+		cmd, errs, errBlock = parseClose(cb.View.CallbackID, cb.View.PrivateMetadata, form)
+	default:
+		return nil, nil
+	}
+	if len(errs) > 0 {
+		return slack.NewErrorsViewSubmissionResponse(errs), nil
+	}
+	ms := cmd(ctx, a.bot, a.identity(ctx, t))
+	if len(ms) > 0 && ms[0].Kind == "error" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clip(ms[0].Text, 500)}), nil
+	}
+	a.background(ctx, func(ctx context.Context) {
+		a.wake()
+		for _, m := range ms {
+			m.Visibility, m.To = bot.Direct, t.UserID
+			if _, err := a.Messenger().Send(ctx, m); err != nil {
+				a.log.Error("confirmation DM failed", "err", err)
+			}
+		}
+		if cb.View.PrivateMetadata == fromHome {
+			a.publishHome(ctx, t)
+		}
+	})
+	return nil, nil
+}
+
+// commandFunc runs a command built from a form.
+type commandFunc func(ctx context.Context, b *bot.Bot, id core.Identity) []bot.Message
