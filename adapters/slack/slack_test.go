@@ -95,7 +95,7 @@ func (e *env) commandBody(user, channel, text string) string {
 	return url.Values{"token": {"x"}, "team_id": {"T1"}, "team_domain": {"acme"}, "channel_id": {channel},
 		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/refer"}, "text": {text},
 		"response_url": {fmt.Sprintf("%s/response/cmd-%d", e.slack.URL, n)},
-		"trigger_id": {fmt.Sprintf("trig.%d", n)}}.Encode()
+		"trigger_id":   {fmt.Sprintf("trig.%d", n)}}.Encode()
 }
 
 // command runs /refer as a user in a channel and returns the reply JSON.
