@@ -18,7 +18,9 @@ func submission(user, callback, meta string, values map[string]map[string]any) m
 			"state": map[string]any{"values": state}}}
 }
 
-func textValue(s string) map[string]any { return map[string]any{"type": "plain_text_input", "value": s} }
+func textValue(s string) map[string]any {
+	return map[string]any{"type": "plain_text_input", "value": s}
+}
 
 func TestModal_InvalidFieldsComeBackInlineAndWriteNothing(t *testing.T) {
 	t.Parallel()
@@ -74,8 +76,8 @@ func TestModal_ValidSubmissionCreatesTheReferralAndConfirmsByDM(t *testing.T) {
 	code, body := e.interaction(submission("UALICE", "new_referral", "", map[string]map[string]any{
 		"partner": {"type": "users_select", "selected_user": "UBOB"},
 		"client":  textValue("Acme Corp"), "contact": textValue("jane@acme.com"),
-		"consent":     {"type": "checkboxes", "selected_options": []map[string]any{{"value": "yes"}}},
-		"need":        textValue("a new website"), "tags": textValue("web-dev, branding"), "value": textValue("12k"),
+		"consent": {"type": "checkboxes", "selected_options": []map[string]any{{"value": "yes"}}},
+		"need":    textValue("a new website"), "tags": textValue("web-dev, branding"), "value": textValue("12k"),
 		"temperature": {"type": "static_select", "selected_option": map[string]any{"value": "hot"}}}))
 	must(t, code == http.StatusOK && body == "", "a valid form should close: %d %s", code, body)
 	e.adapter.Wait()
