@@ -139,13 +139,14 @@ func (a *Adapter) identity(ctx context.Context, t team) core.Identity {
 	return id
 }
 
-// publicChannel keeps only channels that can be the network's channel: a
-// command typed in a DM (D…) must not make the DM the channel.
+// publicChannel keeps only channels that can be the network's channel (a
+// command typed in a DM, D…, must not make the DM the channel), written as
+// Slack's channel link so replies naming it render as a link.
 func publicChannel(id string) string {
 	if id == "" || strings.HasPrefix(id, "D") {
 		return ""
 	}
-	return id
+	return "<#" + id + ">"
 }
 
 var mentionRe = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)

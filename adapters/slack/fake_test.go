@@ -111,3 +111,4 @@ func (c call) text() string {
 	b, _ := json.Marshal(c.JSON)
 	return string(b)
 }
+

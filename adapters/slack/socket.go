@@ -31,8 +31,13 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 }
 
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+	default:
+		return // connection lifecycle (hello, connecting, disconnect) needs no ack
+	}
 	if evt.Request == nil {
-		return // connection lifecycle: hello, connecting, disconnect
+		return
 	}
 	var (
 		resp any
