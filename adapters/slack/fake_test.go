@@ -111,4 +111,3 @@ func (c call) text() string {
 	b, _ := json.Marshal(c.JSON)
 	return string(b)
 }
-
