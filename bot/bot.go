@@ -214,7 +214,7 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return nil, err
 		}
 		if x.Retry {
-			return []Message{reply("Queued again", fmt.Sprintf("%d undelivered message(s) will be sent again now.", retried))}, nil
+			return []Message{reply("Queued again", fmt.Sprintf("%s will be sent again now.", plural(retried, "undelivered message")))}, nil
 		}
 		return []Message{UndeliveredMessage(ns)}, nil
 	case grammar.Export:

@@ -51,7 +51,7 @@ func StatsMessage(st *core.Stats) Message {
 	} else {
 		add("Conversion rate (RCR)", "— (nothing received yet)")
 	}
-	add("Revenue from referrals", fmt.Sprintf("%s from %d deal(s)", cents(cur, st.Revenue), st.Deals))
+	add("Revenue from referrals", fmt.Sprintf("%s from %s", cents(cur, st.Revenue), plural(st.Deals, "deal")))
 	if st.Deals > 0 {
 		add("Average deal", cents(cur, st.AvgDeal))
 	}
@@ -75,7 +75,7 @@ func StatsMessage(st *core.Stats) Message {
 	}
 	add("Thank-yous", thanks)
 	if st.SatisfactionN > 0 {
-		add("Client satisfaction", fmt.Sprintf("%s / 5 (%d rating(s))", strconv.FormatFloat(st.Satisfaction, 'f', 1, 64), st.SatisfactionN))
+		add("Client satisfaction", fmt.Sprintf("%s / 5 (%s)", strconv.FormatFloat(st.Satisfaction, 'f', 1, 64), plural(st.SatisfactionN, "rating")))
 	}
 	var rows []string
 	for i, p := range st.ByPartner {
@@ -326,4 +326,23 @@ func UndeliveredMessage(ns []core.Notice) Message {
 	m.Text = strings.Join(lines, "\n")
 	m.Footer = "Fix the cause, then /refer undelivered retry"
 	return m
+}
+
+// plural writes a count with its noun: "1 deal", "3 deals".
+func plural[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// times writes "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }

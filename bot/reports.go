@@ -37,7 +37,7 @@ func QuarterlyMessage(rep *core.Report) Message {
 		Text: fmt.Sprintf("%s to %s. Thank you, everyone: every introduction below started with someone thinking of a partner.",
 			rep.Period.From.Format("2 Jan"), rep.Period.To.AddDate(0, 0, -1).Format("2 Jan 2006"))}
 	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
-	add("Wins", fmt.Sprintf("%d deal(s) won, %s from referrals (%s against %s)", cur.Deals, cents(c, cur.Revenue),
+	add("Wins", fmt.Sprintf("%s won, %s from referrals (%s against %s)", plural(cur.Deals, "deal"), cents(c, cur.Revenue),
 		change(cur.Revenue, prev.Revenue), prev.Period.Label))
 	rcr := "—"
 	if cur.HasRCR {
@@ -56,12 +56,12 @@ func QuarterlyMessage(rep *core.Report) Message {
 		if len(top) == 3 || p.GivenWonValue == 0 && p.Given == 0 {
 			break
 		}
-		line := fmt.Sprintf("@%s — %d referral(s) given", p.Name, p.Given)
+		line := fmt.Sprintf("@%s — %s given", p.Name, plural(p.Given, "referral"))
 		if p.GivenWonValue > 0 {
 			line += ", " + cents(c, p.GivenWonValue) + " of business for partners"
 		}
 		if p.Thanks > 0 {
-			line += fmt.Sprintf(", thanked %d time(s)", p.Thanks)
+			line += ", thanked " + times(p.Thanks)
 		}
 		top = append(top, line)
 	}

@@ -85,7 +85,7 @@ func TestConsole_ReferAcceptWinThankStats(t *testing.T) {
 		"── DM to @bob ──", "@alice thanked you for R-1001",
 		"Network — all time",
 		"Conversion rate (RCR): 100%",
-		"Revenue from referrals: USD 4,800 from 1 deal(s)",
+		"Revenue from referrals: USD 4,800 from 1 deal",
 		"Thank-yous: 1",
 	)
 	if strings.Count(out, "jane@acme.example") == 0 || strings.Contains(sectionOf(out, "── post in #referrals ──"), "jane@acme.example") {

@@ -106,6 +106,12 @@ func Blocks(m bot.Message) []slack.Block {
 		if len(fields) == maxFields {
 			flush()
 		}
+		if wide(f) {
+			// A list or a sentence is unreadable in a half-width column.
+			flush()
+			bs = append(bs, slack.NewSectionBlock(mrkdwn("*"+f.Name+"*\n"+f.Value), nil, nil))
+			continue
+		}
 		v := clip(escape(f.Value), maxFieldText-len(f.Name)-4)
 		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, "*"+escape(f.Name)+"*\n"+v, false, false))
 	}
@@ -134,6 +140,12 @@ func Blocks(m bot.Message) []slack.Block {
 		bs = append(bs[:maxBlocks-1], slack.NewContextBlock("", mrkdwn("…and more: see /refer list")))
 	}
 	return bs
+}
+
+// wide reports whether a field needs the whole width: several lines, or
+// more than a short phrase.
+func wide(f bot.Field) bool {
+	return strings.Contains(f.Value, "\n") || utf8.RuneCountInString(f.Value) > 60
 }
 
 // Fallback is the plain text Slack shows in notifications and where

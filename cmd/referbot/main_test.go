@@ -41,7 +41,7 @@ func TestRun_ConsoleScriptEndToEnd(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{"Referral R-1001 sent to @alice", "── DM to @alice ──", "@alice accepted your referral R-1001",
-		"── post in #referrals ──", "Revenue from referrals: USD 4,800 from 1 deal(s)", "Conversion rate (RCR): 100%"} {
+		"── post in #referrals ──", "Revenue from referrals: USD 4,800 from 1 deal", "Conversion rate (RCR): 100%"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -85,7 +85,7 @@ func TestRun_SeedDemoThenStats(t *testing.T) {
 		t.Errorf("the seed's old notices were replayed into the console:\n%s", out.String())
 	}
 	for _, want := range []string{"Referrals: 9 given, 8 received", "3 won, 1 lost", "Conversion rate (RCR): 37.5%",
-		"Revenue from referrals: USD 8,200 from 3 deal(s)", "brand and website for a new yoga studio", "1. @dan"} {
+		"Revenue from referrals: USD 8,200 from 3 deals", "brand and website for a new yoga studio", "1. @dan"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
