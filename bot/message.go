@@ -65,6 +65,17 @@ type Message struct {
 	// referral that this message supersedes (the lead post a claim
 	// updates). Messengers that can edit (Updater) edit it in place.
 	Replaces string
+	// Attachment is a file that goes with the message (a data export),
+	// too long or too precious to be cut to a platform's message size.
+	// Adapters upload it; the console prints it.
+	Attachment *Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string // file name, e.g. referbot-export.json
+	ContentType string
+	Data        []byte
 }
 
 // Messenger delivers messages to a platform. Adapters implement it.

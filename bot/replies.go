@@ -302,9 +302,15 @@ func ExportMessage(x *core.Export) Message {
 	if err != nil {
 		return ErrorMessage(err)
 	}
-	return Message{Kind: "export", Title: fmt.Sprintf("Your data (%d referrals)", len(x.Referrals)),
-		Text: "```\n" + string(b) + "\n```", Footer: "Only you see this. Keep it somewhere safe: it includes client contacts you're entitled to."}
+	return Message{Kind: "export", Title: fmt.Sprintf("Your data (%s)", plural(len(x.Referrals), "referral")),
+		Text: fmt.Sprintf("Your profile, %s, %s and %s, as JSON in %s.", plural(len(x.Referrals), "referral"),
+			plural(len(x.Partnerships), "partnership"), plural(len(x.Thanks), "thank-you"), exportFile),
+		Footer:     "Only you see this. Keep it somewhere safe: it includes client contacts you're entitled to.",
+		Attachment: &Attachment{Name: exportFile, ContentType: "application/json", Data: append(b, '\n')}}
 }
+
+// exportFile names a member's data export.
+const exportFile = "referbot-export.json"
 
 // UndeliveredMessage lists, for admins, the messages that failed for good.
 func UndeliveredMessage(ns []core.Notice) Message {

@@ -234,5 +234,12 @@ func (c *Console) print(m bot.Message) {
 	if m.Footer != "" {
 		line(m.Footer)
 	}
+	if a := m.Attachment; a != nil {
+		// A terminal can't receive a file: print it, whole.
+		line("── " + a.Name + " ──")
+		for _, l := range strings.Split(strings.TrimRight(string(a.Data), "\n"), "\n") {
+			b.WriteString("  │ " + l + "\n") // as is: no markup to strip in a file
+		}
+	}
 	fmt.Fprint(c.Out, b.String())
 }

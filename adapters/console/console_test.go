@@ -147,7 +147,7 @@ func TestConsole_ExportThenForgetWithConfirmation(t *testing.T) {
 /refer profile
 `)
 	wantInOrder(t, out,
-		"Your data (0 referrals)", `"services": "websites and shops"`,
+		"Your data (0 referrals)", "referbot-export.json", `"services": "websites and shops"`,
 		"Erase your personal data?", "[1] Yes, erase my data",
 		"Your personal data is erased",
 		"Your profile is empty",

@@ -43,7 +43,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 	}
 	ms, done := runWithin(a, ctx, func(ctx context.Context) []bot.Message {
 		id := a.identity(ctx, t)
-		return a.bot.Handle(ctx, bot.Request{Identity: id, Text: a.withNames(ctx, text)})
+		return a.withFiles(ctx, t.UserID, a.bot.Handle(ctx, bot.Request{Identity: id, Text: a.withNames(ctx, text)}))
 	}, func(ctx context.Context, ms []bot.Message) {
 		a.wake()
 		a.respond(ctx, sc.ResponseURL, ms, false)

@@ -141,3 +141,24 @@ func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
 	n, _ = e.sender.DeliverDue(ctx)
 	must(t, n == 0 && len(dmTo(e, "UBOB")) == 1, "delivered %d times", len(dmTo(e, "UBOB")))
 }
+
+func TestExport_ArrivesWholeAsAFileInTheDM(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.command("UALICE", "C0CHAN", "profile set services websites and shops")
+	for i := range 40 { // more than one Slack message could hold
+		e.command("UALICE", "C0CHAN", fmt.Sprintf("<@UBOB> Client %d — %s", i, strings.Repeat("a long description of the need ", 8)))
+	}
+	reply := e.command("UALICE", "C0CHAN", "export")
+	must(t, strings.Contains(reply, "Your data (40 referrals)") && strings.Contains(reply, "as a file in your DM"), "reply: %s", reply)
+	e.adapter.Wait()
+	opens := e.slack.Calls("conversations.open")
+	must(t, len(opens) == 1 && opens[0].Form.Get("users") == "UALICE", "conversations.open: %v", opens)
+	done := e.slack.Calls("files.completeUploadExternal")
+	must(t, len(done) == 1 && strings.Contains(done[0].Form.Get("channel_id"), "DALICE"), "completeUploadExternal: %v", done)
+	up := e.slack.Calls("upload")
+	must(t, len(up) == 1, "uploads: %d", len(up))
+	body := up[0].Form.Get("body")
+	must(t, strings.Contains(body, `"services": "websites and shops"`) && strings.Contains(body, `"Client 39"`) && len(body) > 12000,
+		"the file is not the whole export (%d bytes)", len(body))
+}

@@ -45,6 +45,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/response/") {
 		c.Method = "response"
 	}
+	if strings.HasPrefix(r.URL.Path, "/upload/") {
+		c.Method, c.Form = "upload", url.Values{"body": {string(body)}}
+		f.mu.Lock()
+		f.calls = append(f.calls, c)
+		f.mu.Unlock()
+		return
+	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		json.Unmarshal(body, &c.JSON)
 	} else {
@@ -81,6 +88,12 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			ts = fmt.Sprintf("1700000000.%06d", f.ts)
 		}
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(c.Form.Get("users"), "U"))
+	case "files.getUploadURLExternal":
+		fmt.Fprintf(w, `{"ok":true,"upload_url":"%s/upload/F1","file_id":"F1"}`, f.URL)
+	case "files.completeUploadExternal":
+		io.WriteString(w, `{"ok":true,"files":[{"id":"F1","title":"export"}]}`)
 	case "views.open", "views.publish":
 		io.WriteString(w, `{"ok":true,"view":{"id":"V123"}}`)
 	case "response":
