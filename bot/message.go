@@ -49,6 +49,9 @@ type Field struct {
 type Message struct {
 	Visibility Visibility
 	To         string // channel id or name (Channel), platform user id (Direct)
+	// Team is the workspace's platform id (Slack team, Discord guild) when
+	// known: a button in a Discord DM must say which guild it acts in.
+	Team string
 	ToName     string // for display: the member's name
 	Title      string
 	Text       string

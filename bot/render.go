@@ -106,7 +106,7 @@ func Card(r *core.Referral, viewerID int64, title string) Message {
 
 // RenderNotice turns an outbox notice into the message to deliver.
 func RenderNotice(n core.Notice) Message {
-	m := Message{Kind: string(n.Kind), Visibility: Direct, To: n.To.UserID, ToName: n.To.Name}
+	m := Message{Kind: string(n.Kind), Visibility: Direct, To: n.To.UserID, ToName: n.To.Name, Team: n.TeamID}
 	if n.To.IsChannel() {
 		m.Visibility, m.To, m.ToName = Channel, n.To.Channel, ""
 	}
@@ -197,7 +197,7 @@ func RenderNotice(n core.Notice) Message {
 		if n.Kind == core.NoticeQuarterly {
 			out = QuarterlyMessage(n.Report)
 		}
-		out.To = m.To
+		out.To, out.Team = m.To, m.Team
 		return out
 	case core.NoticeStaleNudge:
 		return withCard(fmt.Sprintf("How is %s going? (%s)", clientOr(r), code),

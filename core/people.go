@@ -572,3 +572,20 @@ func nonZero(v, alt int) int {
 	}
 	return v
 }
+
+// Tags suggests the network's tags starting with prefix, most used first,
+// so members reuse the shared language instead of inventing synonyms.
+func (s *Service) Tags(ctx context.Context, c Caller, prefix string, limit int) ([]string, error) {
+	norm := NormalizeTags([]string{prefix})
+	p := ""
+	if len(norm) > 0 {
+		p = norm[0]
+	}
+	var tags []string
+	err := s.tx(ctx, func(tx Tx) error {
+		var err error
+		tags, err = tx.Tags(ctx, c.Workspace.ID, p, limit)
+		return err
+	})
+	return tags, err
+}

@@ -81,6 +81,9 @@ type Tx interface {
 	// IgnoredReminders counts, per member, the notices of the given kinds
 	// sent to them since they last used referbot; only counts >= min.
 	IgnoredReminders(ctx context.Context, workspaceID int64, kinds []NoticeKind, min int) (map[int64]Ignored, error)
+	// Tags lists the network's tags (profiles and referrals) starting with
+	// prefix, most used first.
+	Tags(ctx context.Context, workspaceID int64, prefix string, limit int) ([]string, error)
 	// Workspaces lists every workspace, for the scheduler.
 	Workspaces(ctx context.Context) ([]Workspace, error)
 	// ClaimJobRun records that a job runs for a workspace and period; false

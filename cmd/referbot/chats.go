@@ -37,6 +37,13 @@ func (m *Main) chats() ([]*chat, error) {
 		}
 		cs = append(cs, c)
 	}
+	if m.Config.DiscordBotToken != "" {
+		c, err := m.discordChat()
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
 	return cs, nil
 }
 

@@ -17,6 +17,7 @@ func TestDependencyDirection(t *testing.T) {
 		"bot":              {"core/postgres", "adapters", "cmd", "internal", "migrations"},
 		"bot/grammar":      {"core/postgres", "adapters", "cmd", "internal", "migrations"},
 		"adapters/console": {"core/postgres", "cmd", "internal", "migrations", "adapters/slack", "adapters/discord", "adapters/web"},
+		"adapters/discord": {"core/postgres", "cmd", "internal", "migrations", "adapters/console", "adapters/slack", "adapters/web"},
 		"adapters/slack":   {"core/postgres", "cmd", "internal", "migrations", "adapters/console", "adapters/discord", "adapters/web"},
 	}
 	for pkg, bad := range forbidden {

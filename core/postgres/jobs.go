@@ -173,3 +173,20 @@ func (t *tx) IgnoredReminders(ctx context.Context, workspaceID int64, kinds []co
 	}
 	return out, rows.Err()
 }
+
+// Tags counts the tags of profiles and referrals in one pass.
+func (t *tx) Tags(ctx context.Context, workspaceID int64, prefix string, limit int) (_ []string, err error) {
+	defer wrap(&err, "tags(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT tag FROM (
+			SELECT unnest(tags) AS tag FROM profiles WHERE workspace_id = $1
+			UNION ALL
+			SELECT unnest(tags) FROM referrals WHERE workspace_id = $1
+		) t
+		WHERE starts_with(tag, $2)
+		GROUP BY tag ORDER BY count(*) DESC, tag LIMIT $3`, workspaceID, prefix, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}

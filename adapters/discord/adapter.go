@@ -1,0 +1,194 @@
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+)
+
+// Options configure an Adapter.
+type Options struct {
+	Bot       *bot.Bot
+	Token     string // the bot token (without "Bot ")
+	AppID     string
+	GuildID   string            // register commands on this guild only (instant updates while testing)
+	PublicKey ed25519.PublicKey // verifies the HTTP interactions endpoint
+	// APIURL is the REST API's base URL, default https://discord.com/api/v10/.
+	APIURL string
+	// HTTPClient carries REST calls; tests give one that reaches a fake.
+	HTTPClient *http.Client
+	Log        *slog.Logger
+	Now        func() time.Time
+	// WakeFunc is called after an interaction so the outbox sender delivers
+	// what it caused at once; may be nil.
+	WakeFunc func()
+	// ReplyWithin is how long an interaction may run before it is deferred
+	// and finished with a follow-up (Discord allows 3 s); default 2.5 s.
+	ReplyWithin time.Duration
+}
+
+// Adapter serves Discord.
+type Adapter struct {
+	bot     *bot.Bot
+	session *discordgo.Session
+	appID   string
+	guildID string
+	key     ed25519.PublicKey
+	log     *slog.Logger
+	now     func() time.Time
+	wake    func()
+	within  time.Duration
+
+	work sync.WaitGroup // follow-ups still being sent
+}
+
+// DefaultAPIURL is Discord's REST API.
+const DefaultAPIURL = "https://discord.com/api/v10/"
+
+// New returns an adapter. Its REST calls go to APIURL: discordgo builds
+// URLs from package-level endpoints, so a transport rebases them rather
+// than the adapter rewriting those globals.
+func New(o Options) (*Adapter, error) {
+	s, err := discordgo.New("Bot " + o.Token)
+	if err != nil {
+		return nil, err
+	}
+	base := o.APIURL
+	if base == "" {
+		base = DefaultAPIURL
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, &url.Error{Op: "parse", URL: base, Err: err}
+	}
+	client := o.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 20 * time.Second}
+	}
+	next := client.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c := *client
+	c.Transport = rebase{base: u, next: next}
+	s.Client = &c
+	s.Identify.Intents = discordgo.IntentsGuilds
+	a := &Adapter{bot: o.Bot, session: s, appID: o.AppID, guildID: o.GuildID, key: o.PublicKey, log: o.Log,
+		now: o.Now, wake: o.WakeFunc, within: o.ReplyWithin}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.wake == nil {
+		a.wake = func() {}
+	}
+	if a.within == 0 {
+		a.within = 2500 * time.Millisecond
+	}
+	return a, nil
+}
+
+// Session is the discordgo session (for the Gateway and tests).
+func (a *Adapter) Session() *discordgo.Session { return a.session }
+
+// Wait blocks until follow-ups in flight are sent.
+func (a *Adapter) Wait() { a.work.Wait() }
+
+// rebase sends requests meant for discordgo's built-in API base to the
+// configured one.
+type rebase struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rebase) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rest, ok := strings.CutPrefix(r.URL.String(), discordgo.EndpointAPI); ok {
+		u, err := t.base.Parse(rest)
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.URL, r.Host = u, u.Host
+	}
+	return t.next.RoundTrip(r)
+}
+
+// Register overwrites the application's commands with Commands(): on the
+// configured guild, or globally.
+func (a *Adapter) Register(ctx context.Context) error {
+	_, err := a.session.ApplicationCommandBulkOverwrite(a.appID, a.guildID, Commands(), discordgo.WithContext(ctx))
+	return err
+}
+
+// permAdmin are the permissions that make a member a referbot admin.
+const permAdmin = discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
+
+// identity is who acts: the guild (from the interaction, or for a DM from
+// the button that was clicked), the user, their display name, and whether
+// they manage the server.
+func identity(i *discordgo.Interaction, guild string) core.Identity {
+	id := core.Identity{Platform: core.Discord, TeamID: guild}
+	if i.GuildID != "" {
+		id.TeamID = i.GuildID
+		id.Channel = "<#" + i.ChannelID + ">"
+	}
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		id.UserID, id.UserName = i.Member.User.ID, userName(i.Member.User)
+		if i.Member.Nick != "" {
+			id.UserName = i.Member.Nick
+		}
+		id.PlatformAdmin = i.Member.Permissions&permAdmin != 0
+	case i.User != nil:
+		id.UserID, id.UserName = i.User.ID, userName(i.User)
+	}
+	return id
+}
+
+// runWithin runs fn, waiting up to the reply deadline; if it takes longer
+// it goes on in the background and late gets its result.
+func runWithin[T any](a *Adapter, ctx context.Context, fn func(ctx context.Context) T, late func(ctx context.Context, v T)) (T, bool) {
+	ch := make(chan T, 1)
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		ch <- fn(wctx)
+	}()
+	t := time.NewTimer(a.within)
+	defer t.Stop()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-t.C:
+		a.background(ctx, func(ctx context.Context) { late(ctx, <-ch) })
+		var zero T
+		return zero, false
+	}
+}
+
+func (a *Adapter) background(ctx context.Context, fn func(ctx context.Context)) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		fn(ctx)
+	}()
+}

@@ -1,0 +1,139 @@
+package discord
+
+import (
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Option constructors keep the command table below readable.
+func str(name, desc string, required bool) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc, Required: required}
+}
+
+func long(name, desc string, required bool, max int) *discordgo.ApplicationCommandOption {
+	o := str(name, desc, required)
+	o.MaxLength = max
+	return o
+}
+
+func user(name, desc string, required bool) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionUser, Name: name, Description: desc, Required: required}
+}
+
+func integer(name, desc string, required bool, min, max float64) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: name, Description: desc,
+		Required: required, MinValue: &min, MaxValue: max}
+}
+
+func boolean(name, desc string) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: name, Description: desc}
+}
+
+func choice(name, desc string, required bool, values ...string) *discordgo.ApplicationCommandOption {
+	o := str(name, desc, required)
+	for _, v := range values {
+		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
+	}
+	return o
+}
+
+// code is a referral code with autocomplete from the caller's own.
+func code() *discordgo.ApplicationCommandOption {
+	o := str("code", "Referral code, e.g. R-1042", true)
+	o.Autocomplete = true
+	return o
+}
+
+func tags() *discordgo.ApplicationCommandOption {
+	o := str("tags", "Tags, e.g. branding web-dev", false)
+	o.Autocomplete = true
+	return o
+}
+
+func sub(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name, Description: desc, Options: opts}
+}
+
+func group(name, desc string, subs ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: name, Description: desc, Options: subs}
+}
+
+func temperature() *discordgo.ApplicationCommandOption {
+	return choice("temperature", "How ready the client is", false, string(core.Hot), string(core.Warm), string(core.Cold))
+}
+
+// Commands is the /refer application command registered at start: one
+// subcommand (or group) per operation of the core, at most 25.
+func Commands() []*discordgo.ApplicationCommand {
+	// Typed in a server only: a DM carries no guild, so no network.
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	touchKinds := make([]string, len(core.TouchKinds))
+	for i, k := range core.TouchKinds {
+		touchKinds[i] = string(k)
+	}
+	return []*discordgo.ApplicationCommand{{
+		Name:        "refer",
+		Description: "Referral exchange: refer clients, claim leads, track and thank",
+		Contexts:    &contexts,
+		Options: []*discordgo.ApplicationCommandOption{
+			sub("give", "Refer a client to a partner",
+				user("partner", "Who should take the client on", true),
+				long("client", "The client: a person or company", true, 200),
+				long("need", "What the client needs", true, 1000),
+				long("contact", "Client's email or phone (only with their consent)", false, 200),
+				boolean("consent", "The client agreed to be introduced (needed to store the contact)"),
+				str("value", "Estimated value, e.g. 5000, 5k or 1,200 EUR", false),
+				tags(), temperature()),
+			sub("lead", "Post an open lead for the network to claim",
+				long("need", "What the client needs", true, 1000),
+				long("client", "The client (optional)", false, 200),
+				long("contact", "Client's contact, given only to who claims it (with consent)", false, 200),
+				boolean("consent", "The client agreed to be introduced"),
+				str("value", "Estimated value, e.g. 5000 or 5k", false),
+				tags(), temperature(),
+				integer("expires", "Days until it expires unclaimed", false, 1, 90)),
+			sub("new", "Open the referral form",
+				user("partner", "Who should take the client on (leave empty for an open lead)", false),
+				boolean("consent", "The client agreed to be introduced (to store a contact)"),
+				temperature()),
+			sub("claim", "Take an open lead", code()),
+			sub("interested", "Raise your hand for a lead; the referrer picks", code()),
+			sub("pick", "Give your lead to a member who raised a hand", code(), user("member", "Who gets it", true)),
+			sub("accept", "Accept a referral made to you", code()),
+			sub("decline", "Decline a referral; the referrer hears why", code(), long("reason", "Why", true, 500)),
+			sub("status", "Move a referral forward", code(),
+				choice("stage", "The new stage", true, string(core.StatusContacted), string(core.StatusMeeting), string(core.StatusProposal)),
+				long("note", "A note for the referrer", false, 500)),
+			sub("won", "Close a referral as won", code(), str("value", "Deal value, e.g. 12000 or 12k", true), long("note", "A note", false, 500)),
+			sub("lost", "Close a referral as lost", code(), long("reason", "Why it didn't close", true, 500)),
+			sub("thanks", "Thank the referrer publicly", code(), long("message", "Your thank-you", false, 500)),
+			sub("feedback", "Record client satisfaction after close", code(),
+				integer("score", "1 (unhappy) to 5 (delighted)", true, 1, 5), long("comment", "A comment", false, 500)),
+			sub("show", "A referral and its timeline", code()),
+			sub("list", "Your referrals", choice("which", "Which ones", false, "mine", "given", "received", "open", "all")),
+			group("profile", "Profiles: what partners offer",
+				sub("show", "Show your profile or a member's", user("member", "Whose (default: yours)", false)),
+				sub("set", "Change a field of your profile",
+					choice("field", "Which field", true, core.ProfileFields...),
+					long("value", "The new value (empty or - clears it)", false, 1000))),
+			sub("who", "Partners who fit a need", long("need", "What the client needs", true, 500), tags()),
+			sub("touch", "Log a touchpoint with a partner", user("partner", "With whom", true),
+				choice("kind", "What you did", true, touchKinds...), long("note", "A note", false, 500)),
+			sub("buddy", "Give a newcomer a mentoring buddy", user("newcomer", "The new member", true), user("mentor", "Their buddy", true)),
+			sub("stats", "Referral figures", user("member", "Whose (default: yours)", false),
+				boolean("network", "The whole network's"), str("period", "all, quarter, last-quarter, 2026-Q3, month, 90d ...", false)),
+			sub("reminders", "Your reminders and touchpoint cadence",
+				choice("mode", "Turn reminders on or off, or use the network's cadence", false, "on", "off", "default"),
+				integer("days", "Your own touchpoint cadence in days", false, 7, 365)),
+			sub("export", "Your data, as a file"),
+			sub("forget", "Erase your personal data", boolean("confirm", "Yes, erase it (can't be undone)")),
+			group("admin", "Network settings (admins)",
+				sub("config", "Show or change a setting",
+					choice("setting", "Which setting", false, core.ConfigKeys...), long("value", "The new value", false, 200),
+					user("member", "For admin / remove: the member", false)),
+				sub("undelivered", "Messages that could not be delivered", boolean("retry", "Send them again"))),
+			sub("help", "How to use referbot", str("topic", "A command, e.g. lead", false)),
+		},
+	}}
+}

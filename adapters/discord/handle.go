@@ -1,0 +1,228 @@
+package discord
+
+import (
+	"context"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+)
+
+// Handle answers one interaction, within Discord's 3 seconds: at once when
+// the work is done in time, else deferred and finished by editing the
+// deferred reply. HTTP writes the response as its body; the Gateway posts
+// it to the interaction callback. Replayed interactions are dropped.
+func (a *Adapter) Handle(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionPing {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+	}
+	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		first, err := a.bot.Service().FirstDelivery(ctx, core.Discord, i.ID)
+		if err != nil {
+			a.log.Error("dedupe failed", "err", err)
+			return errorResponse(core.Errorf(core.EINTERNAL, "Something went wrong on our side; please try again."))
+		}
+		if !first {
+			return nil // answered already
+		}
+	}
+	defer a.wake()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return a.command(ctx, i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return a.autocomplete(ctx, i)
+	case discordgo.InteractionMessageComponent:
+		return a.component(ctx, i)
+	case discordgo.InteractionModalSubmit:
+		return a.modalSubmit(ctx, i)
+	}
+	return errorResponse(core.Errorf(core.EINVALID, "I can't handle that kind of interaction."))
+}
+
+func errorResponse(err error) *discordgo.InteractionResponse {
+	return reply([]bot.Message{bot.ErrorMessage(err)}, "", true)
+}
+
+func reply(ms []bot.Message, guild string, ephemeral bool) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: responseData(ms, guild, ephemeral)}
+}
+
+func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.GuildID == "" {
+		return errorResponse(core.Errorf(core.EINVALID, "referbot works inside your network's server.").
+			WithHint("Type /refer in a channel of the server."))
+	}
+	path, args := subcommand(i.ApplicationCommandData())
+	if path == "new" {
+		return newReferralModal(args)
+	}
+	cmd, err := command(path, args)
+	if err != nil {
+		return errorResponse(err)
+	}
+	id := identity(i, "")
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.Run(ctx, id, cmd) }, false)
+}
+
+// run executes work and replies ephemerally: in the response when it is
+// quick, else deferred and then edited in. Attachments follow as files.
+func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, work func(context.Context) []bot.Message, update bool) *discordgo.InteractionResponse {
+	ms, done := runWithin(a, ctx, work, func(ctx context.Context, ms []bot.Message) { a.finish(ctx, i, ms, update) })
+	if !done {
+		t := discordgo.InteractionResponseDeferredChannelMessageWithSource
+		if update {
+			t = discordgo.InteractionResponseDeferredMessageUpdate
+		}
+		return &discordgo.InteractionResponse{Type: t, Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+	}
+	if files := attachments(ms); len(files) > 0 {
+		// Files can't ride in an HTTP response body: defer, then edit.
+		a.background(ctx, func(ctx context.Context) { a.finish(ctx, i, ms, false) })
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+	}
+	if update && len(ms) > 0 && ms[0].Kind != "error" {
+		// The clicked card (a DM) becomes the new card, with its buttons.
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: responseData(ms[:1], guildOf(i), false)}
+	}
+	return reply(ms, guildOf(i), true)
+}
+
+// finish edits a deferred reply with the result.
+func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, ms []bot.Message, update bool) {
+	d := responseData(ms, guildOf(i), !update)
+	edit := &discordgo.WebhookEdit{Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: noMentions, Files: attachments(ms)}
+	if _, err := a.session.InteractionResponseEdit(i, edit, discordgo.WithContext(ctx)); err != nil {
+		a.log.Error("editing the deferred reply failed", "interaction", i.ID, "err", err)
+	}
+}
+
+// guildOf is the guild a reply's buttons act in when shown in a DM.
+func guildOf(i *discordgo.Interaction) string {
+	if i.GuildID != "" {
+		return ""
+	}
+	if i.Type == discordgo.InteractionMessageComponent {
+		_, g := SplitCustomID(i.MessageComponentData().CustomID)
+		return g
+	}
+	return ""
+}
+
+func attachments(ms []bot.Message) []*discordgo.File {
+	var fs []*discordgo.File
+	for _, m := range ms {
+		if m.Attachment != nil {
+			fs = append(fs, &discordgo.File{Name: m.Attachment.Name, ContentType: m.Attachment.ContentType,
+				Reader: strings.NewReader(string(m.Attachment.Data))})
+		}
+	}
+	return fs
+}
+
+// component runs a button. Won, Decline and Lost open a modal for the
+// value or the reason; the rest run as the command they stand for.
+func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	action, guild := SplitCustomID(i.MessageComponentData().CustomID)
+	if m, ok := closeModal(action, guild); ok {
+		return m
+	}
+	id := identity(i, guild)
+	if id.TeamID == "" {
+		return errorResponse(core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer list in the server."))
+	}
+	inDM := i.GuildID == ""
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.HandleAction(ctx, id, action) }, inDM)
+}
+
+// autocomplete suggests the caller's referral codes (and open leads for a
+// claim) or the network's tags.
+func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	data := i.ApplicationCommandData()
+	path, args := subcommand(data)
+	var focused *discordgo.ApplicationCommandInteractionDataOption
+	for _, o := range args.opts {
+		if o.Focused {
+			focused = o
+		}
+	}
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	if focused == nil || i.GuildID == "" {
+		return resp
+	}
+	svc := a.bot.Service()
+	c, err := svc.Join(ctx, identity(i, ""))
+	if err != nil {
+		return resp
+	}
+	typed, _ := focused.Value.(string)
+	typed = strings.ToUpper(strings.TrimSpace(typed))
+	add := func(name, value string) {
+		if len(resp.Data.Choices) < 25 {
+			resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, 100), Value: value})
+		}
+	}
+	switch focused.Name {
+	case "code":
+		kinds := []core.ListKind{core.ListMine}
+		if path == "claim" || path == "interested" {
+			kinds = []core.ListKind{core.ListOpen}
+		}
+		for _, k := range kinds {
+			rs, err := svc.List(ctx, c, k)
+			if err != nil {
+				return resp
+			}
+			for _, r := range rs {
+				code := r.Code.String()
+				if typed != "" && !strings.Contains(code, strings.TrimPrefix(typed, "R-")) {
+					continue
+				}
+				label := code + " · " + r.Need
+				if r.ClientName != "" {
+					label = code + " · " + r.ClientName + " — " + r.Need
+				}
+				add(label+" ("+string(r.Status)+")", code)
+			}
+		}
+	case "tags":
+		words := strings.Fields(strings.ToLower(typed))
+		last, before := "", ""
+		if len(words) > 0 && !strings.HasSuffix(typed, " ") {
+			last, before = words[len(words)-1], strings.Join(words[:len(words)-1], " ")
+		} else {
+			before = strings.Join(words, " ")
+		}
+		ts, err := svc.Tags(ctx, c, strings.TrimPrefix(last, "#"), 25)
+		if err != nil {
+			return resp
+		}
+		for _, t := range ts {
+			v := strings.TrimSpace(before + " " + t)
+			add(v, v)
+		}
+	}
+	return resp
+}
+
+// modalSubmit validates a form; invalid input gets an ephemeral error
+// saying what to change, and writes nothing.
+func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	data := i.ModalSubmitData()
+	form := modalValues(data)
+	cmd, guild, err := parseModal(data.CustomID, form)
+	if err != nil {
+		return errorResponse(err)
+	}
+	id := identity(i, guild)
+	if id.TeamID == "" {
+		return errorResponse(core.Errorf(core.EINVALID, "This form is out of date.").WithHint("Type /refer new in the server."))
+	}
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.Run(ctx, id, cmd) }, false)
+}

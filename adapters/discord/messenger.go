@@ -1,0 +1,112 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/referbot/referbot/bot"
+)
+
+// Messenger delivers bot messages through the REST API. Its refs are
+// "<channel id>/<message id>".
+type Messenger struct{ a *Adapter }
+
+// Messenger returns the adapter's bot.Messenger (and bot.Updater).
+func (a *Adapter) Messenger() *Messenger { return &Messenger{a} }
+
+var channelRef = regexp.MustCompile(`^<#(\d+)>$`)
+
+// channel is where m goes: the channel's id, or for a DM the DM channel
+// Discord opens (or returns) for the user.
+func (s *Messenger) channel(ctx context.Context, m bot.Message) (string, error) {
+	to := strings.TrimSpace(m.To)
+	if c := channelRef.FindStringSubmatch(to); c != nil {
+		to = c[1]
+	}
+	if to == "" {
+		return "", &bot.PermanentError{Err: errors.New("no channel is set: an admin can type /refer admin config setting:channel value:#referrals")}
+	}
+	if m.Visibility != bot.Direct {
+		return to, nil
+	}
+	ch, err := s.a.session.UserChannelCreate(to, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		return "", classify(err)
+	}
+	return ch.ID, nil
+}
+
+// buttonsGuild: buttons in a DM carry the guild they act in.
+func buttonsGuild(m bot.Message) string {
+	if m.Visibility == bot.Direct {
+		return m.Team
+	}
+	return ""
+}
+
+// Send posts m and returns its ref.
+func (s *Messenger) Send(ctx context.Context, m bot.Message) (string, error) {
+	ch, err := s.channel(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	send := &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{Embed(m)}, Components: Components(m, buttonsGuild(m)),
+		AllowedMentions: noMentions}
+	if m.Attachment != nil {
+		send.Files = attachments([]bot.Message{m})
+	}
+	msg, err := s.a.session.ChannelMessageSendComplex(ch, send, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		return "", classify(err)
+	}
+	return ch + "/" + msg.ID, nil
+}
+
+// Update replaces the message ref with m.
+func (s *Messenger) Update(ctx context.Context, ref string, m bot.Message) error {
+	ch, id, ok := strings.Cut(ref, "/")
+	if !ok || ch == "" || id == "" {
+		return &bot.PermanentError{Err: fmt.Errorf("not a Discord message ref: %q", ref)}
+	}
+	embeds := []*discordgo.MessageEmbed{Embed(m)}
+	comps := Components(m, buttonsGuild(m))
+	if comps == nil {
+		comps = []discordgo.MessageComponent{} // remove the old buttons
+	}
+	_, err := s.a.session.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: id, Channel: ch, Embeds: &embeds,
+		Components: &comps, AllowedMentions: noMentions}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	return classify(err)
+}
+
+// permanent are Discord's JSON error codes no retry can fix: unknown
+// channel, message or user; missing access; can't DM the user; missing
+// permissions.
+var permanent = map[int]bool{10003: true, 10008: true, 10013: true, 50001: true, 50007: true, 50013: true, 50035: true}
+
+// classify maps REST errors for the outbox sender: 429 waits for its
+// retry_after; errors no retry can fix are permanent; the rest retry.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+		return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) {
+		if re.Message != nil && permanent[re.Message.Code] {
+			return &bot.PermanentError{Err: err}
+		}
+		if re.Response != nil && (re.Response.StatusCode == http.StatusNotFound || re.Response.StatusCode == http.StatusForbidden) {
+			return &bot.PermanentError{Err: err}
+		}
+	}
+	return err
+}

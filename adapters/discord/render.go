@@ -1,0 +1,167 @@
+package discord
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/referbot/referbot/bot"
+)
+
+// Discord's limits on embeds and components (docs: resources/message).
+const (
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFields      = 25
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+	maxEmbedTotal  = 6000
+	maxCustomID    = 100
+	maxLabel       = 80
+	buttonsPerRow  = 5
+	maxRows        = 5
+	maxContent     = 2000
+)
+
+// Colours by what a message is.
+var colours = map[string]int{
+	"error": 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
+	"referral.won": 0x2E7D32, "quarterly": 0xF2A900, "thanks": 0x8E44AD, "stats": 0x1F4E79,
+	"health": 0xD35400, "help": 0x607D8B,
+}
+
+func colour(kind string) int {
+	if c, ok := colours[kind]; ok {
+		return c
+	}
+	return 0x5865F2
+}
+
+var boldRe = regexp.MustCompile(`\*([^*\s](?:[^*\n]*[^*\s])?)\*`)
+
+// markdown turns the bot's *bold* into Discord's **bold** (a single star
+// is italics there).
+func markdown(s string) string { return boldRe.ReplaceAllString(s, "**$1**") }
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// Embed renders a message as an embed: title, description, fields (short
+// ones side by side), footer, coloured by kind.
+func Embed(m bot.Message) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: clip(m.Title, maxTitle), Description: clip(markdown(m.Text), maxDescription),
+		Color: colour(m.Kind)}
+	if m.Kind == "error" && e.Title == "" {
+		e.Title = "That didn't work"
+	}
+	total := len([]rune(e.Title)) + len([]rune(e.Description))
+	for i, f := range m.Fields {
+		name, value := clip(f.Name, maxFieldName), clip(markdown(f.Value), maxFieldValue)
+		if value == "" {
+			value = "—"
+		}
+		if i == maxFields || total+len([]rune(name))+len([]rune(value)) > maxEmbedTotal-maxFooter {
+			e.Footer = &discordgo.MessageEmbedFooter{Text: "…more in /refer show or /refer list"}
+			return e
+		}
+		total += len([]rune(name)) + len([]rune(value))
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: value,
+			Inline: !strings.Contains(value, "\n") && utf8.RuneCountInString(value) <= 40})
+	}
+	if m.Footer != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(m.Footer, maxFooter)}
+	}
+	return e
+}
+
+// CustomID is a button's id: the bot's action path, and for buttons in a
+// DM the guild they act in (a DM interaction carries no guild).
+func CustomID(action, guild string) string {
+	if guild == "" {
+		return action
+	}
+	return action + "|" + guild
+}
+
+// SplitCustomID reads a CustomID back.
+func SplitCustomID(id string) (action, guild string) {
+	if i := strings.LastIndexByte(id, '|'); i >= 0 {
+		return id[:i], id[i+1:]
+	}
+	return id, ""
+}
+
+// Components renders buttons, five to a row.
+func Components(m bot.Message, guild string) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	var row discordgo.ActionsRow
+	for _, b := range m.Buttons {
+		id := CustomID(b.Action, guild)
+		if len(id) > maxCustomID {
+			continue // never produced by the bot; Discord would refuse the whole message
+		}
+		style := discordgo.SecondaryButton
+		switch b.Style {
+		case bot.Primary:
+			style = discordgo.PrimaryButton
+		case bot.Danger:
+			style = discordgo.DangerButton
+		}
+		row.Components = append(row.Components, discordgo.Button{Label: clip(b.Label, maxLabel), Style: style, CustomID: id})
+		if len(row.Components) == buttonsPerRow {
+			rows = append(rows, row)
+			row = discordgo.ActionsRow{}
+		}
+	}
+	if len(row.Components) > 0 {
+		rows = append(rows, row)
+	}
+	if len(rows) > maxRows {
+		rows = rows[:maxRows]
+	}
+	return rows
+}
+
+// noMentions keeps names in posts from pinging anyone.
+var noMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+
+// responseData renders replies as one ephemeral (or not) response: up to
+// ten embeds, the buttons of the first that has any.
+func responseData(ms []bot.Message, guild string, ephemeral bool) *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{AllowedMentions: noMentions}
+	if ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	total := 0
+	for _, m := range ms {
+		e := Embed(m)
+		if len(d.Embeds) == 10 || total+embedLen(e) > maxEmbedTotal {
+			break // a message's embeds share one 6,000-character budget
+		}
+		total += embedLen(e)
+		d.Embeds = append(d.Embeds, e)
+		if d.Components == nil && len(m.Buttons) > 0 {
+			d.Components = Components(m, guild)
+		}
+	}
+	return d
+}
+
+// embedLen counts the characters Discord counts against an embed's limit.
+func embedLen(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	return n
+}
