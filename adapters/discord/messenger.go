@@ -20,7 +20,7 @@ type Messenger struct{ a *Adapter }
 // Messenger returns the adapter's bot.Messenger (and bot.Updater).
 func (a *Adapter) Messenger() *Messenger { return &Messenger{a} }
 
-var channelRef = regexp.MustCompile(`^<#(\d+)>$`)
+var channelRef = regexp.MustCompile(`^<#([^<>]+)>$`)
 
 // channel is where m goes: the channel's id, or for a DM the DM channel
 // Discord opens (or returns) for the user.

@@ -92,7 +92,9 @@ func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
 	return out
 }
 
-func invalid(format string, args ...any) *core.Error { return core.Errorf(core.EINVALID, format, args...) }
+func invalid(format string, args ...any) *core.Error {
+	return core.Errorf(core.EINVALID, format, args...)
+}
 
 // parseModal checks a form and builds its command; the error says which
 // field to fix. guild is set for forms opened from a DM.
