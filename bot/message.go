@@ -51,13 +51,13 @@ type Message struct {
 	To         string // channel id or name (Channel), platform user id (Direct)
 	// Team is the workspace's platform id (Slack team, Discord guild) when
 	// known: a button in a Discord DM must say which guild it acts in.
-	Team string
-	ToName     string // for display: the member's name
-	Title      string
-	Text       string
-	Fields     []Field
-	Buttons    []Button
-	Footer     string
+	Team    string
+	ToName  string // for display: the member's name
+	Title   string
+	Text    string
+	Fields  []Field
+	Buttons []Button
+	Footer  string
 	// Kind names what the message is (a notice kind, or "reply", "error",
 	// "help"), so adapters can pick a layout or colour.
 	Kind string
