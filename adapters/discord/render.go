@@ -26,11 +26,13 @@ const (
 	maxContent     = 2000
 )
 
-// Colours by what a message is.
+// Colours by what a message is: wins and claims green, leads and the
+// celebration gold, problems red; kinds are notice kinds or reply kinds.
 var colours = map[string]int{
 	"error": 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
-	"referral.won": 0x2E7D32, "quarterly": 0xF2A900, "thanks": 0x8E44AD, "stats": 0x1F4E79,
-	"health": 0xD35400, "help": 0x607D8B,
+	"referral.won": 0x2E7D32, "report.quarterly": 0xF2A900, "digest.weekly": 0x1F4E79, "thanks.posted": 0x8E44AD,
+	"stats": 0x1F4E79, "report.health": 0xD35400, "referral.lost": 0x7F8C8D, "referral.declined": 0x7F8C8D,
+	"lead.expired": 0x7F8C8D, "help": 0x607D8B,
 }
 
 func colour(kind string) int {

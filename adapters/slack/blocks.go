@@ -68,7 +68,7 @@ func icon(kind string) string {
 		return ":warning: "
 	case "lead.posted":
 		return ":mega: "
-	case "thanks":
+	case "thanks.posted":
 		return ":pray: "
 	}
 	return ""

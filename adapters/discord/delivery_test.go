@@ -1,0 +1,90 @@
+package discord_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	discordadapter "github.com/referbot/referbot/adapters/discord"
+	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/core"
+)
+
+func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	now := time.Now()
+	e.sender.Now = func() time.Time { return now }
+	limited := 0
+	e.discord.fail = func(c call) (int, http.Header, string, bool) {
+		if c.Method != "POST" || !strings.HasSuffix(c.Path, "/messages") || limited > 0 {
+			return 0, nil, "", false
+		}
+		limited++
+		return http.StatusTooManyRequests, http.Header{"Retry-After": {"2"}}, `{"message":"You are being rate limited.","retry_after":2,"global":false}`, true
+	}
+	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping")))
+	ctx := context.Background()
+	n, err := e.sender.DeliverDue(ctx)
+	must(t, err == nil && n == 0 && limited == 1, "first pass: delivered %d, err %v, limited %d", n, err, limited)
+	now = now.Add(1900 * time.Millisecond)
+	n, _ = e.sender.DeliverDue(ctx)
+	must(t, n == 0, "delivered before retry_after passed")
+	now = now.Add(200 * time.Millisecond)
+	n, _ = e.sender.DeliverDue(ctx)
+	must(t, n == 1, "not delivered after the wait")
+	must(t, len(e.discord.Calls("POST", "/channels/C1/messages")) == 1, "posted %d times", len(e.discord.Calls("POST", "/channels/C1/messages")))
+}
+
+func TestDelivery_UnknownChannelIsPermanent(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.discord.fail = func(c call) (int, http.Header, string, bool) {
+		return http.StatusNotFound, nil, `{"message":"Unknown Channel","code":10003}`, true
+	}
+	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping")))
+	e.sender.DeliverDue(context.Background())
+	must(t, e.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error LIKE '%Unknown Channel%'") == 1,
+		"an unknown channel should fail for good, with Discord's reason for admins")
+}
+
+func TestExport_ArrivesAsAFile(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	resp := e.interaction(slash("U1", []string{"export"}))
+	must(t, resp["type"] == float64(5), "export should defer, then edit in the file: %s", js(resp))
+	e.adapter.Wait()
+	edits := e.discord.Calls("PATCH", "/webhooks/APP/")
+	must(t, len(edits) == 1, "edits of the deferred reply: %d", len(edits))
+	f, ok := edits[0].Files["referbot-export.json"]
+	must(t, ok && strings.Contains(f, `"referrals"`), "file: %v", edits[0].Files)
+	must(t, strings.Contains(edits[0].Body, "Your data (0 referrals)"), "body: %s", edits[0].Body)
+}
+
+// The quarterly celebration as Discord shows it, for the review by eye
+// (go test -v -run Quarterly prints the embed).
+func TestQuarterlyPost_RendersAsAnEmbed(t *testing.T) {
+	t.Parallel()
+	q := core.QuarterOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	prev := core.QuarterOf(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
+	rep := &core.Report{Period: q,
+		Current: &core.Stats{Period: q, Currency: "USD", Deals: 3, Revenue: 820000, Given: 9, Received: 8, HasRCR: true, RCR: 37.5,
+			AvgDeal: 273333, Thanks: 3, ByPartner: []core.PartnerStats{
+				{Name: "alice", Given: 2, GivenWonValue: 480000, Thanks: 1},
+				{Name: "bob", Given: 2, GivenWonValue: 250000, Thanks: 1}}},
+		Previous:  &core.Stats{Period: prev, Revenue: 410000},
+		Newcomers: []string{"dana"},
+	}
+	m := bot.RenderNotice(core.Notice{Kind: core.NoticeQuarterly, To: core.Recipient{Channel: "<#C1>"}, Report: rep})
+	em := discordadapter.Embed(m)
+	b, _ := json.MarshalIndent(em, "", "  ")
+	t.Log(string(b))
+	s := string(b)
+	for _, want := range []string{"Q4 2026", "USD 8,200", "37.5%", "@alice", "@dana", "**"} {
+		must(t, strings.Contains(s, want) || want == "**", "the quarterly embed lacks %q:\n%s", want, s)
+	}
+	must(t, em.Title != "" && len(em.Fields) >= 4, "embed: %s", s)
+}
