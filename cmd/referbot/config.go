@@ -63,6 +63,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
 		return c, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is")
 	}
+	if k := c.DiscordPublicKey; k != "" && (len(k) != 64 || strings.Trim(strings.ToLower(k), "0123456789abcdef") != "") {
+		return c, fmt.Errorf("DISCORD_PUBLIC_KEY: want the application's 64-character hex public key (Developer Portal → General Information)")
+	}
 	if c.DiscordBotToken != "" && c.DiscordAppID == "" {
 		return c, fmt.Errorf("DISCORD_BOT_TOKEN is set but DISCORD_APP_ID is not")
 	}

@@ -55,6 +55,7 @@ func TestRun_BadConfigNamesTheVariable(t *testing.T) {
 		"REFERBOT_LOG_LEVEL": {"REFERBOT_LOG_LEVEL": "loud"},
 		"SLACK_BOT_TOKEN":    {"SLACK_BOT_TOKEN": "xoxb-1"},
 		"DISCORD_APP_ID":     {"DISCORD_BOT_TOKEN": "abc"},
+		"DISCORD_PUBLIC_KEY": {"DISCORD_BOT_TOKEN": "abc", "DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "not-hex"},
 	} {
 		err := Run(context.Background(), nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
 		if err == nil || !strings.Contains(err.Error(), name) {
