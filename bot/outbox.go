@@ -164,6 +164,19 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
+// DeliverAll makes passes until nothing is due, as the console does after
+// each command and tests do to see what a request caused.
+func (s *Sender) DeliverAll(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.DeliverDue(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
 // send posts msg, or edits the earlier post it replaces when the platform
 // can edit and that post was delivered; the edited post's ref is kept.
 func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, error) {

@@ -34,12 +34,8 @@ func run(t *testing.T, script string) string {
 	c.Echo = true
 	sender := &bot.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now}
 	c.Deliver = func(ctx context.Context) error {
-		for {
-			n, err := sender.DeliverDue(ctx)
-			if err != nil || n == 0 {
-				return err
-			}
-		}
+		_, err := sender.DeliverAll(ctx)
+		return err
 	}
 	if err := c.Run(ctx, strings.NewReader(script)); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -47,9 +46,8 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	wake    func()
-	within  time.Duration
 
-	work sync.WaitGroup // follow-ups still being sent
+	deadline bot.Deadline // follow-ups still being sent
 }
 
 // DefaultAPIURL is Discord's REST API.
@@ -87,7 +85,7 @@ func New(o Options) (*Adapter, error) {
 	s.Client = &c
 	s.Identify.Intents = discordgo.IntentsGuilds
 	a := &Adapter{bot: o.Bot, session: s, appID: o.AppID, guildID: o.GuildID, key: o.PublicKey, log: o.Log,
-		now: o.Now, wake: o.WakeFunc, within: o.ReplyWithin}
+		now: o.Now, wake: o.WakeFunc}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -97,9 +95,7 @@ func New(o Options) (*Adapter, error) {
 	if a.wake == nil {
 		a.wake = func() {}
 	}
-	if a.within == 0 {
-		a.within = 2500 * time.Millisecond
-	}
+	a.deadline.Within = o.ReplyWithin
 	return a, nil
 }
 
@@ -107,7 +103,7 @@ func New(o Options) (*Adapter, error) {
 func (a *Adapter) Session() *discordgo.Session { return a.session }
 
 // Wait blocks until follow-ups in flight are sent.
-func (a *Adapter) Wait() { a.work.Wait() }
+func (a *Adapter) Wait() { a.deadline.Wait() }
 
 // rebase sends requests meant for discordgo's built-in API base to the
 // configured one.
@@ -158,37 +154,4 @@ func identity(i *discordgo.Interaction, guild string) core.Identity {
 		id.UserID, id.UserName = i.User.ID, userName(i.User)
 	}
 	return id
-}
-
-// runWithin runs fn, waiting up to the reply deadline; if it takes longer
-// it goes on in the background and late gets its result.
-func runWithin[T any](a *Adapter, ctx context.Context, fn func(ctx context.Context) T, late func(ctx context.Context, v T)) (T, bool) {
-	ch := make(chan T, 1)
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		ch <- fn(wctx)
-	}()
-	t := time.NewTimer(a.within)
-	defer t.Stop()
-	select {
-	case v := <-ch:
-		return v, true
-	case <-t.C:
-		a.background(ctx, func(ctx context.Context) { late(ctx, <-ch) })
-		var zero T
-		return zero, false
-	}
-}
-
-func (a *Adapter) background(ctx context.Context, fn func(ctx context.Context)) {
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		fn(ctx)
-	}()
 }

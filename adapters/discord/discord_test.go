@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	discordadapter "github.com/referbot/referbot/adapters/discord"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
@@ -152,30 +150,14 @@ func click(user, customID, channel, messageID string, dm bool) map[string]any {
 
 func (e *env) deliver() {
 	e.t.Helper()
-	for {
-		n, err := e.sender.DeliverDue(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
+	if _, err := e.sender.DeliverAll(context.Background()); err != nil {
+		e.t.Fatal(err)
 	}
 }
 
 func (e *env) count(query string) int {
 	e.t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, e.url)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return pgtest.Count(e.t, e.url, query)
 }
 
 func must(t testing.TB, ok bool, format string, args ...any) {

@@ -71,7 +71,7 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) *discor
 // run executes work and replies ephemerally: in the response when it is
 // quick, else deferred and then edited in. Attachments follow as files.
 func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, work func(context.Context) []bot.Message, update bool) *discordgo.InteractionResponse {
-	ms, done := runWithin(a, ctx, work, func(ctx context.Context, ms []bot.Message) { a.finish(ctx, i, ms, update) })
+	ms, done := bot.RunWithin(&a.deadline, ctx, work, func(ctx context.Context, ms []bot.Message) { a.finish(ctx, i, ms, update) })
 	if !done {
 		t := discordgo.InteractionResponseDeferredChannelMessageWithSource
 		if update {
@@ -81,7 +81,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, work func(c
 	}
 	if files := attachments(ms); len(files) > 0 {
 		// Files can't ride in an HTTP response body: defer, then edit.
-		a.background(ctx, func(ctx context.Context) { a.finish(ctx, i, ms, false) })
+		a.deadline.Go(ctx, func(ctx context.Context) { a.finish(ctx, i, ms, false) })
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
 	}

@@ -46,17 +46,15 @@ type Adapter struct {
 	log    *slog.Logger
 	now    func() time.Time
 	wake   func()
-	within time.Duration
 	users  *userCache
 	http   *http.Client
 
-	work sync.WaitGroup // replies still being sent after Slack was answered
+	deadline bot.Deadline // replies still being sent after Slack was answered
 }
 
 // New returns an adapter.
 func New(o Options) *Adapter {
-	a := &Adapter{bot: o.Bot, api: o.Client, secret: o.SigningSecret, log: o.Log, now: o.Now, wake: o.WakeFunc,
-		within: o.ReplyWithin}
+	a := &Adapter{bot: o.Bot, api: o.Client, secret: o.SigningSecret, log: o.Log, now: o.Now, wake: o.WakeFunc}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -66,9 +64,7 @@ func New(o Options) *Adapter {
 	if a.wake == nil {
 		a.wake = func() {}
 	}
-	if a.within == 0 {
-		a.within = 2500 * time.Millisecond
-	}
+	a.deadline.Within = o.ReplyWithin
 	a.http = o.HTTPClient
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}
@@ -83,43 +79,7 @@ func New(o Options) *Adapter {
 
 // Wait blocks until replies still in flight have been sent; tests and a
 // graceful shutdown use it.
-func (a *Adapter) Wait() { a.work.Wait() }
-
-// background runs fn after Slack has been answered, on a context that
-// outlives the request.
-func (a *Adapter) background(ctx context.Context, fn func(ctx context.Context)) {
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		fn(ctx)
-	}()
-}
-
-// within runs fn and waits for it up to the reply deadline: done reports
-// whether it finished in time. If not, it goes on in the background and
-// late is called with its result.
-func runWithin[T any](a *Adapter, ctx context.Context, fn func(ctx context.Context) T, late func(ctx context.Context, v T)) (v T, done bool) {
-	ch := make(chan T, 1)
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		ch <- fn(wctx)
-	}()
-	t := time.NewTimer(a.within)
-	defer t.Stop()
-	select {
-	case v := <-ch:
-		return v, true
-	case <-t.C:
-		a.background(ctx, func(ctx context.Context) { late(ctx, <-ch) })
-		var zero T
-		return zero, false
-	}
-}
+func (a *Adapter) Wait() { a.deadline.Wait() }
 
 // team is who is asking, as a Slack payload says.
 type team struct {

@@ -41,7 +41,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 		}
 		return nil, nil
 	}
-	ms, done := runWithin(a, ctx, func(ctx context.Context) []bot.Message {
+	ms, done := bot.RunWithin(&a.deadline, ctx, func(ctx context.Context) []bot.Message {
 		id := a.identity(ctx, t)
 		return a.withFiles(ctx, t.UserID, a.bot.Handle(ctx, bot.Request{Identity: id, Text: a.withNames(ctx, text)}))
 	}, func(ctx context.Context, ms []bot.Message) {
@@ -53,7 +53,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 	}
 	a.wake()
 	if len(ms) > 1 {
-		a.background(ctx, func(ctx context.Context) { a.respond(ctx, sc.ResponseURL, ms[1:], false) })
+		a.deadline.Go(ctx, func(ctx context.Context) { a.respond(ctx, sc.ResponseURL, ms[1:], false) })
 	}
 	return ephemeral(ms[0]), nil
 }

@@ -43,7 +43,7 @@ func (a *Adapter) event(ctx context.Context, env eventEnvelope) (any, error) {
 	}
 	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {
 		t := team{TeamID: env.TeamID, UserID: env.Event.User}
-		a.background(ctx, func(ctx context.Context) { a.publishHome(ctx, t) })
+		a.deadline.Go(ctx, func(ctx context.Context) { a.publishHome(ctx, t) })
 	}
 	return nil, nil
 }

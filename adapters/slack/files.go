@@ -22,7 +22,7 @@ func (a *Adapter) withFiles(ctx context.Context, user string, ms []bot.Message) 
 		ms[i].Attachment = nil
 		ms[i].Text += "\nI've sent it to you as a file in your DM with referbot."
 		title := m.Title
-		a.background(ctx, func(ctx context.Context) {
+		a.deadline.Go(ctx, func(ctx context.Context) {
 			if err := a.upload(ctx, user, title, att); err != nil {
 				a.log.Error("file upload failed", "user", user, "file", att.Name, "err", err)
 				a.Messenger().Send(ctx, bot.Message{Visibility: bot.Direct, To: user, Kind: "error",

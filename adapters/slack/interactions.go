@@ -56,11 +56,11 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t tea
 	if v, ok := closeModal(action); ok {
 		return a.openOrSay(ctx, cb, t, v)
 	}
-	ms, done := runWithin(a, ctx, func(ctx context.Context) []bot.Message {
+	ms, done := bot.RunWithin(&a.deadline, ctx, func(ctx context.Context) []bot.Message {
 		return a.bot.HandleAction(ctx, a.identity(ctx, t), action)
 	}, func(ctx context.Context, ms []bot.Message) { a.afterClick(ctx, cb, t, ms) })
 	if done {
-		a.background(ctx, func(ctx context.Context) { a.afterClick(ctx, cb, t, ms) })
+		a.deadline.Go(ctx, func(ctx context.Context) { a.afterClick(ctx, cb, t, ms) })
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t tea
 func (a *Adapter) openOrSay(ctx context.Context, cb slack.InteractionCallback, t team, v slack.ModalViewRequest) error {
 	if err := a.openView(ctx, cb.TriggerID, v); err != nil {
 		a.log.Error("views.open failed", "err", err)
-		a.background(ctx, func(ctx context.Context) {
+		a.deadline.Go(ctx, func(ctx context.Context) {
 			a.afterClick(ctx, cb, t, []bot.Message{{Kind: "error", Text: "I couldn't open the form; please click again, or type the command (/refer help)."}})
 		})
 	}
@@ -128,7 +128,7 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, t te
 	if len(ms) > 0 && ms[0].Kind == "error" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clip(ms[0].Text, 500)}), nil
 	}
-	a.background(ctx, func(ctx context.Context) {
+	a.deadline.Go(ctx, func(ctx context.Context) {
 		a.wake()
 		for _, m := range ms {
 			m.Visibility, m.To = bot.Direct, t.UserID

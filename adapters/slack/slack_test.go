@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/slack-go/slack"
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
@@ -135,31 +134,15 @@ func click(user, action, channel, ts string) map[string]any {
 // deliver runs the outbox sender until nothing is due.
 func (e *env) deliver() {
 	e.t.Helper()
-	for {
-		n, err := e.sender.DeliverDue(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
+	if _, err := e.sender.DeliverAll(context.Background()); err != nil {
+		e.t.Fatal(err)
 	}
 }
 
 // count runs a COUNT query on the database.
 func (e *env) count(query string) int {
 	e.t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, e.url)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return pgtest.Count(e.t, e.url, query)
 }
 
 func must(t testing.TB, ok bool, format string, args ...any) {

@@ -206,12 +206,8 @@ func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo
 	c.Echo = echo
 	sender := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
 	c.Deliver = func(ctx context.Context) error {
-		for {
-			n, err := sender.DeliverDue(ctx)
-			if err != nil || n == 0 {
-				return err
-			}
-		}
+		_, err := sender.DeliverAll(ctx)
+		return err
 	}
 	return c.Run(ctx, in)
 }

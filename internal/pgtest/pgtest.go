@@ -103,6 +103,23 @@ func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url stri
 	return withDB(admin, db)
 }
 
+// Count runs a query returning one number (a COUNT) on the database at
+// url, so tests can check what was, or was not, written.
+func Count(t testing.TB, url, query string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
 func exec(ctx context.Context, u string, stmts ...string) error {
 	conn, err := pgx.Connect(ctx, u)
 	if err != nil {
