@@ -3,10 +3,10 @@ package bot
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/internal/fixture"
 )
 
 func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
@@ -85,16 +85,7 @@ func fieldsText(m Message) string {
 
 func TestQuarterlyMessage_CelebratesTheQuarter(t *testing.T) {
 	t.Parallel()
-	q := core.QuarterOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	prev := core.QuarterOf(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
-	rep := &core.Report{Period: q,
-		Current: &core.Stats{Period: q, Currency: "USD", Deals: 3, Revenue: 820000, Given: 9, Received: 8, HasRCR: true, RCR: 37.5,
-			AvgDeal: 273333, Thanks: 3, ByPartner: []core.PartnerStats{
-				{Name: "alice", Given: 2, GivenWonValue: 480000, Thanks: 1},
-				{Name: "bob", Given: 2, GivenWonValue: 250000, Thanks: 1}}},
-		Previous:  &core.Stats{Period: prev, Revenue: 410000},
-		Newcomers: []string{"dana"},
-	}
+	rep := fixture.QuarterlyReport()
 	m := QuarterlyMessage(rep)
 	text := m.Title + "\n" + m.Text + "\n" + fieldsText(m)
 	for _, want := range []string{"Q4 2026", "1 Oct to 31 Dec 2026", "3 deals won, USD 8,200 from referrals (+100% against Q3 2026)",

@@ -11,6 +11,7 @@ import (
 	discordadapter "github.com/referbot/referbot/adapters/discord"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/internal/fixture"
 )
 
 func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
@@ -68,16 +69,7 @@ func TestExport_ArrivesAsAFile(t *testing.T) {
 // (go test -v -run Quarterly prints the embed).
 func TestQuarterlyPost_RendersAsAnEmbed(t *testing.T) {
 	t.Parallel()
-	q := core.QuarterOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	prev := core.QuarterOf(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
-	rep := &core.Report{Period: q,
-		Current: &core.Stats{Period: q, Currency: "USD", Deals: 3, Revenue: 820000, Given: 9, Received: 8, HasRCR: true, RCR: 37.5,
-			AvgDeal: 273333, Thanks: 3, ByPartner: []core.PartnerStats{
-				{Name: "alice", Given: 2, GivenWonValue: 480000, Thanks: 1},
-				{Name: "bob", Given: 2, GivenWonValue: 250000, Thanks: 1}}},
-		Previous:  &core.Stats{Period: prev, Revenue: 410000},
-		Newcomers: []string{"dana"},
-	}
+	rep := fixture.QuarterlyReport()
 	m := bot.RenderNotice(core.Notice{Kind: core.NoticeQuarterly, To: core.Recipient{Channel: "<#C1>"}, Report: rep})
 	em := discordadapter.Embed(m)
 	b, _ := json.MarshalIndent(em, "", "  ")

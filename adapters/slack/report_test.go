@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/internal/fixture"
 )
 
 // The quarterly celebration as Slack shows it: a header, the headline
@@ -17,16 +17,7 @@ import (
 // Builder; this keeps that shape.)
 func TestQuarterlyPost_RendersAsBlockKit(t *testing.T) {
 	t.Parallel()
-	q := core.QuarterOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	prev := core.QuarterOf(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
-	rep := &core.Report{Period: q,
-		Current: &core.Stats{Period: q, Currency: "USD", Deals: 3, Revenue: 820000, Given: 9, Received: 8, HasRCR: true, RCR: 37.5,
-			AvgDeal: 273333, Thanks: 3, ByPartner: []core.PartnerStats{
-				{Name: "alice", Given: 2, GivenWonValue: 480000, Thanks: 1},
-				{Name: "bob", Given: 2, GivenWonValue: 250000, Thanks: 1}}},
-		Previous:  &core.Stats{Period: prev, Revenue: 410000},
-		Newcomers: []string{"dana"},
-	}
+	rep := fixture.QuarterlyReport()
 	msg := bot.RenderNotice(core.Notice{Kind: core.NoticeQuarterly, To: core.Recipient{Channel: "<#C0CHAN>"}, Report: rep})
 	bs := slackadapter.Blocks(msg)
 	b, _ := json.MarshalIndent(bs, "", "  ")

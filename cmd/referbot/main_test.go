@@ -139,35 +139,76 @@ func TestRun_JobsRunTwiceForOnePeriodPostsOnce(t *testing.T) {
 	}
 }
 
-func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
-	t.Parallel()
+// startServe runs `referbot serve` on a free port, configured by vars,
+// and returns its address once it answers; at cleanup it stops it and
+// checks it shut down cleanly.
+func startServe(t *testing.T, vars map[string]string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL), "REFERBOT_ADDR": addr})
+	vars["REFERBOT_ADDR"] = addr
+	if vars["DATABASE_URL"] == "" {
+		vars["DATABASE_URL"] = pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars)
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
 	}()
-	get := func(path string) (int, string) {
-		t.Helper()
-		var lastErr error
-		for range 100 {
-			resp, err := http.Get("http://" + addr + path)
-			if err == nil {
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				return resp.StatusCode, string(b)
-			}
-			lastErr = err
-			time.Sleep(50 * time.Millisecond)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
 		}
-		t.Fatalf("GET %s: %v", path, lastErr)
-		return 0, ""
+	})
+	for range 200 {
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended early: %v", err)
+		default:
+		}
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return addr
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("serve never listened")
+	return ""
+}
+
+// request sends a request and returns the status and body.
+func request(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// eventually waits up to 10 s for cond.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never happened: %s", what)
+		}
+	}
+}
+
+func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
+	t.Parallel()
+	addr := startServe(t, map[string]string{})
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		return request(t, req)
 	}
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("/healthz = %d", code)
@@ -178,9 +219,5 @@ func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
 	code, body := get("/metrics")
 	if code != 200 || !strings.Contains(body, "referbot_outbox_pending") || !strings.Contains(body, "go_goroutines") {
 		t.Errorf("/metrics = %d:\n%.500s", code, body)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v", err)
 	}
 }

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,8 +13,6 @@ import (
 	"time"
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
 )
 
 // TestRun_ServeWithSlackCredentials starts `referbot serve` as configured
@@ -45,42 +40,21 @@ func TestRun_ServeWithSlackCredentials(t *testing.T) {
 		}
 	}))
 	defer fake.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	const secret = "test-signing-secret"
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL), "REFERBOT_ADDR": addr,
-		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.URL + "/api"})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars) }()
+	addr := startServe(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": secret,
+		"SLACK_API_URL": fake.URL + "/api"})
 
 	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"UALICE"}, "command": {"/refer"},
 		"text": {"<@UBOB> Acme Corp — a new website"}, "trigger_id": {"t1"}, "response_url": {fake.URL + "/response"}}.Encode()
 	post := func(signed bool) (int, string) {
-		t.Helper()
-		for range 100 {
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
-			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Slack-Request-Timestamp", ts)
-			if signed {
-				req.Header.Set("X-Slack-Signature", slackadapter.Sign(secret, ts, []byte(body)))
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				time.Sleep(50 * time.Millisecond)
-				continue
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			return resp.StatusCode, string(b)
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		if signed {
+			req.Header.Set("X-Slack-Signature", slackadapter.Sign(secret, ts, []byte(body)))
 		}
-		t.Fatal("serve never listened")
-		return 0, ""
+		return request(t, req)
 	}
 	if code, _ := post(false); code != http.StatusUnauthorized {
 		t.Errorf("unsigned command: %d, want 401", code)
@@ -89,26 +63,14 @@ func TestRun_ServeWithSlackCredentials(t *testing.T) {
 	if code != 200 || !strings.Contains(reply, "R-1001") {
 		t.Fatalf("signed command: %d %s", code, reply)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	eventually(t, "the receiver's DM is delivered", func() bool {
 		mu.Lock()
-		n := len(posts)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the receiver's DM was never delivered")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		defer mu.Unlock()
+		return len(posts) > 0
+	})
 	mu.Lock()
 	if posts[0].Get("channel") != "UBOB" || !strings.Contains(posts[0].Get("blocks"), "/refer/accept/R-1001") {
 		t.Errorf("delivered %v", posts[0])
 	}
 	mu.Unlock()
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v", err)
-	}
 }
