@@ -177,3 +177,16 @@ func TestCommand_BadInputGetsAClearError(t *testing.T) {
 	}
 	must(t, e.count("SELECT count(*) FROM referrals") == 0, "bad input wrote a referral")
 }
+
+func TestCommand_MembersWhoManageTheServerAreAdmins(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.interaction(slash("U1", []string{"list"})) // the first member founds the network
+	cfg := func(user string, perms int64) string {
+		i := slash(user, []string{"admin", "config"}, opt("setting", 3, "lead-expiry"), opt("value", 3, "10"))
+		i["member"] = member(user, perms)
+		return js(e.interaction(i))
+	}
+	must(t, strings.Contains(cfg("U2", 0), "Only admins"), "a plain member changed settings")
+	must(t, strings.Contains(cfg("U3", 0x20), "Setting saved: lead-expiry"), "a member with Manage Server was refused")
+}
