@@ -52,10 +52,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 		return nil, nil
 	}
 	a.wake()
-	if len(ms) > 1 {
-		a.deadline.Go(ctx, func(ctx context.Context) { a.respond(ctx, sc.ResponseURL, ms[1:], false) })
-	}
-	return ephemeral(ms[0]), nil
+	return ephemeral(ms...), nil
 }
 
 func (a *Adapter) openView(ctx context.Context, trigger string, v slack.ModalViewRequest) error {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -81,19 +82,36 @@ type reply struct {
 	Blocks          slack.Blocks `json:"blocks"`
 }
 
-func ephemeral(m bot.Message) reply {
-	return reply{ResponseType: slack.ResponseTypeEphemeral, Text: Fallback(m), Blocks: slack.Blocks{BlockSet: Blocks(m)}}
+// ephemeral renders replies as one ephemeral message: a response_url
+// takes only 5 posts, so several replies share one, divided.
+func ephemeral(ms ...bot.Message) reply {
+	r := reply{ResponseType: slack.ResponseTypeEphemeral}
+	var texts []string
+	for i, m := range ms {
+		bs := Blocks(m)
+		if i > 0 {
+			bs = append([]slack.Block{slack.NewDividerBlock()}, bs...)
+		}
+		if len(r.Blocks.BlockSet)+len(bs) > maxBlocks {
+			break
+		}
+		r.Blocks.BlockSet = append(r.Blocks.BlockSet, bs...)
+		texts = append(texts, Fallback(m))
+	}
+	r.Text = clip(strings.Join(texts, " · "), maxFallback)
+	return r
 }
 
-// respond posts messages to a response_url (5 uses in 30 minutes), as
-// ephemeral replies; the first replaces the original when asked.
-func (a *Adapter) respond(ctx context.Context, responseURL string, ms []bot.Message, replaceFirst bool) {
-	for i, m := range ms {
-		r := ephemeral(m)
-		r.ReplaceOriginal = replaceFirst && i == 0
-		if err := a.postJSON(ctx, responseURL, r); err != nil {
-			a.log.Error("response_url failed", "err", err)
-		}
+// respond posts replies to a response_url (5 uses in 30 minutes) as one
+// ephemeral message, replacing the original when asked.
+func (a *Adapter) respond(ctx context.Context, responseURL string, ms []bot.Message, replace bool) {
+	if len(ms) == 0 {
+		return
+	}
+	r := ephemeral(ms...)
+	r.ReplaceOriginal = replace
+	if err := a.postJSON(ctx, responseURL, r); err != nil {
+		a.log.Error("response_url failed", "err", err)
 	}
 }
 

@@ -51,7 +51,11 @@ func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback)
 // reason) open a modal; the rest run as the command they stand for.
 func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t team, action string) error {
 	if action == actionNew {
-		return a.openOrSay(ctx, cb, t, newReferralModal())
+		v := newReferralModal()
+		if cb.Container.Type == "view" {
+			v.PrivateMetadata = fromHome // refresh Home after the submission
+		}
+		return a.openOrSay(ctx, cb, t, v)
 	}
 	if v, ok := closeModal(action); ok {
 		return a.openOrSay(ctx, cb, t, v)

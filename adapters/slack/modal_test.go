@@ -109,3 +109,22 @@ func TestCommand_BareReferOpensTheNewReferralModal(t *testing.T) {
 		must(t, strings.Contains(v, want), "modal lacks %q: %s", want, v)
 	}
 }
+
+func TestAppHome_NewReferralButtonOpensTheFormAndHomeRefreshesAfter(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	home := click("UALICE", "/refer/new", "", "")
+	home["container"] = map[string]any{"type": "view", "view_id": "VHOME"}
+	e.interaction(home)
+	opens := e.slack.Calls("views.open")
+	must(t, len(opens) == 1 && strings.Contains(opens[0].text(), `"private_metadata":"home"`), "views.open: %v", opens)
+	sub := submission("UALICE", "new_referral", "home", map[string]map[string]any{
+		"lead": {"type": "checkboxes", "selected_options": []map[string]any{{"value": "yes"}}},
+		"need": textValue("bookkeeping for a bakery")})
+	_, body := e.interaction(sub)
+	must(t, body == "", "the form should close: %s", body)
+	e.adapter.Wait()
+	must(t, e.count("SELECT count(*) FROM referrals WHERE status = 'open'") == 1, "the lead was not posted")
+	pubs := e.slack.Calls("views.publish")
+	must(t, len(pubs) == 1 && strings.Contains(pubs[0].text(), "bookkeeping for a bakery"), "Home was not refreshed: %v", pubs)
+}
