@@ -68,6 +68,9 @@ type Message struct {
 	// referral that this message supersedes (the lead post a claim
 	// updates). Messengers that can edit (Updater) edit it in place.
 	Replaces string
+	// UpdateOnly messages exist to refresh the post they replace: where
+	// there is none, or the platform can't edit, they are dropped.
+	UpdateOnly bool
 	// Attachment is a file that goes with the message (a data export),
 	// too long or too precious to be cut to a platform's message size.
 	// Adapters upload it; the console prints it.

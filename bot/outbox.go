@@ -182,6 +182,9 @@ func (s *Sender) DeliverAll(ctx context.Context) (int, error) {
 func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, error) {
 	u, canEdit := s.Messenger.(Updater)
 	if msg.Replaces == "" || !canEdit || n.Referral == nil || n.Referral.ID == 0 {
+		if msg.UpdateOnly {
+			return "", nil
+		}
 		return s.Messenger.Send(ctx, msg)
 	}
 	ref, err := s.Outbox.SentRef(ctx, n.WorkspaceID, n.Referral.ID, core.NoticeKind(msg.Replaces))
@@ -189,6 +192,9 @@ func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, 
 		return "", err
 	}
 	if ref == "" {
+		if msg.UpdateOnly {
+			return "", nil
+		}
 		return s.Messenger.Send(ctx, msg)
 	}
 	return ref, u.Update(ctx, ref, msg)

@@ -159,6 +159,10 @@ func RenderNotice(n core.Notice) Message {
 		return withCard(fmt.Sprintf("New lead %s from %s", code, actor),
 			"First to claim it gets the client's details. Raise your hand if you'd rather the referrer picks.",
 			Button{"Claim", action("claim", r.Code), Primary}, Button{"I'm interested", action("interested", r.Code), Default})
+	case core.NoticeCard:
+		m.Replaces, m.UpdateOnly = string(core.NoticeOffered), true
+		return withCard(fmt.Sprintf("Referral %s from @%s: %s", code, r.ReferrerName, r.Status), "",
+			nextButtons(r, r.ReceiverID)...)
 	case core.NoticeLeadClaimed:
 		m.Replaces = string(core.NoticeLeadPosted)
 		return withCard(fmt.Sprintf("Lead %s was claimed by @%s", code, r.ReceiverName),

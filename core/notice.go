@@ -36,6 +36,9 @@ const (
 	NoticeBuddyReminder NoticeKind = "reminder.buddy"   // DM the mentor: have you welcomed them?
 	NoticeAskReminders  NoticeKind = "reminder.ask"     // DM: still want reminders? (after several ignored)
 	NoticeHealth        NoticeKind = "report.health"    // DM each admin
+	// NoticeCard refreshes the receiver's offer DM after any change, so its
+	// buttons always fit the stage; platforms that can't edit skip it.
+	NoticeCard NoticeKind = "referral.card"
 )
 
 // Recipient is where a notice goes: a member's DMs or the workspace channel.

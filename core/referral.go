@@ -441,7 +441,15 @@ func (s *Service) changed(ctx context.Context, tx Tx, c Caller, r *Referral, kin
 	if err != nil {
 		return nil, err
 	}
-	return e, tx.Enqueue(ctx, notice(c, e, nk, referrer, r, note))
+	ns := []Notice{notice(c, e, nk, referrer, r, note)}
+	if !r.CreatedAsLead() && r.ReceiverID != 0 {
+		receiver, err := memberRecipient(ctx, tx, c, r.ReceiverID)
+		if err != nil {
+			return nil, err
+		}
+		ns = append(ns, notice(c, e, NoticeCard, receiver, r, ""))
+	}
+	return e, tx.Enqueue(ctx, ns...)
 }
 
 // AdvanceInput carries what a stage change needs: a value for won, a

@@ -190,3 +190,15 @@ func TestCommand_MembersWhoManageTheServerAreAdmins(t *testing.T) {
 	must(t, strings.Contains(cfg("U2", 0), "Only admins"), "a plain member changed settings")
 	must(t, strings.Contains(cfg("U3", 0x20), "Setting saved: lead-expiry"), "a member with Manage Server was refused")
 }
+
+func TestTypedAccept_RefreshesTheOfferCardInTheDM(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.interaction(slash("U1", []string{"give"}, opt("partner", 6, "U2"), opt("client", 3, "Acme"), opt("need", 3, "site")))
+	e.deliver()
+	e.interaction(slash("U2", []string{"accept"}, opt("code", 3, "R-1001")))
+	e.deliver()
+	edits := e.discord.Calls("PATCH", "/channels/dm-U2/messages/")
+	must(t, len(edits) == 1 && strings.Contains(edits[0].Body, "/refer/status/R-1001/contacted|G1") &&
+		!strings.Contains(edits[0].Body, "/refer/accept/"), "offer card refresh: %v", edits)
+}

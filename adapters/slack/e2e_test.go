@@ -52,17 +52,41 @@ func TestEndToEnd_ReferAcceptNotifiesTheReferrerAndUpdatesTheCard(t *testing.T) 
 	must(t, strings.Contains(ups[0].text(), "You accepted R-1001") && strings.Contains(ups[0].text(), "/refer/status/R-1001/contacted") &&
 		!strings.Contains(ups[0].text(), "/refer/accept/"), "updated card: %s", ups[0].text())
 
-	// Alice hears of it.
+	// Alice hears of it, and the outbox refreshes the offer card too (it
+	// would also after a typed /refer accept): same message, same stage.
 	e.deliver()
 	toAlice := dmTo(e, "UALICE")
 	must(t, len(toAlice) == 1 && strings.Contains(toAlice[0].text(), "Bob accepted your referral R-1001"), "Alice got: %v", toAlice)
+	ups = e.slack.Calls("chat.update")
+	must(t, len(ups) == 2 && ups[1].Form.Get("channel") == "DBOB" && ups[1].Form.Get("ts") == "1700000000.000001" &&
+		strings.Contains(ups[1].text(), "/refer/status/R-1001/contacted") && !strings.Contains(ups[1].text(), "/refer/accept/"),
+		"the offer card refresh: %v", ups)
 
 	// Clicking Accept again (a stale card) is refused with a reason, ephemerally.
 	e.interaction(click("UBOB", "/refer/accept/R-1001", "DBOB", "1700000000.000001"))
 	e.adapter.Wait()
 	rs := e.slack.Calls("response")
 	must(t, len(rs) == 1 && rs[0].JSON["response_type"] == "ephemeral", "second click replies: %v", rs)
-	must(t, len(e.slack.Calls("chat.update")) == 1, "an error replaced the card")
+	must(t, len(e.slack.Calls("chat.update")) == 2, "an error replaced the card")
+}
+
+func TestTypedStageChange_RefreshesTheOfferCard(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.command("UALICE", "C0CHAN", "<@UBOB> Acme Corp — a new website")
+	e.deliver()
+	offer := dmTo(e, "UBOB")[0]
+	must(t, strings.Contains(offer.text(), "/refer/accept/R-1001"), "offer: %s", offer.text())
+	e.command("UBOB", "C0CHAN", "accept R-1001")
+	e.command("UBOB", "C0CHAN", "status R-1001 meeting")
+	e.deliver()
+	ups := e.slack.Calls("chat.update")
+	must(t, len(ups) == 2, "chat.update calls: %d", len(ups))
+	last := ups[1]
+	must(t, last.Form.Get("channel") == "DBOB" && strings.Contains(last.text(), "Referral R-1001 from @Alice: meeting") &&
+		strings.Contains(last.text(), "/refer/status/R-1001/proposal") && !strings.Contains(last.text(), "/refer/accept/"),
+		"the offer card after typed commands: %s", last.text())
+	must(t, len(dmTo(e, "UBOB")) == 1, "a refresh must edit, not post")
 }
 
 func TestClaim_FiftyConcurrentClicksOneWinnerOneUpdate(t *testing.T) {
