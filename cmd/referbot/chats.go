@@ -20,6 +20,9 @@ type chat struct {
 	// Run keeps the platform's connection (Socket Mode, the Gateway,
 	// command registration) until ctx ends; may be nil.
 	Run func(ctx context.Context) error
+	// Wait blocks until replies still in flight are sent; Serve calls it
+	// on shutdown, after the HTTP server stopped taking requests.
+	Wait func()
 	// PerDestination spaces messages to one channel or user.
 	PerDestination time.Duration
 	// Sender is set by Serve before any request is served; adapters call

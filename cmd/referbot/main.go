@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -234,6 +235,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var running sync.WaitGroup // chat connections
 	for _, c := range chats {
 		c.Sender = &bot.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
 			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
@@ -242,7 +244,9 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		go c.Sender.Run(ctx, 2*time.Second)
 		if c.Run != nil {
+			running.Add(1)
 			go func() {
+				defer running.Done()
 				if err := c.Run(ctx); err != nil && ctx.Err() == nil {
 					m.Log.Error("chat connection ended", "platform", c.Platform, "err", err)
 				}
@@ -265,6 +269,22 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// Replies already promised to Slack or Discord still go out.
+	finished := make(chan struct{})
+	go func() {
+		running.Wait()
+		for _, c := range chats {
+			if c.Wait != nil {
+				c.Wait()
+			}
+		}
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-shut.Done():
+		m.Log.Warn("shutdown: gave up waiting for chat replies in flight")
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (m *Main) slackChat() (*chat, error) {
 		PerDestination: time.Second}
 	a := slackadapter.New(slackadapter.Options{Bot: m.Bot, Client: slack.New(cfg.SlackBotToken, opts...),
 		SigningSecret: cfg.SlackSigningSecret, Log: m.Log.With("platform", "slack"), WakeFunc: c.wake()})
-	c.Messenger = a.Messenger()
+	c.Messenger, c.Wait = a.Messenger(), a.Wait
 	if cfg.SlackSigningSecret != "" {
 		c.Routes = a.Routes
 	} else {
@@ -42,7 +42,6 @@ func (m *Main) slackChat() (*chat, error) {
 		}
 	}
 	c.Run = func(ctx context.Context) error {
-		defer a.Wait()
 		if cfg.SlackAppToken == "" {
 			<-ctx.Done()
 			return nil
