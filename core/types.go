@@ -288,9 +288,14 @@ func (r Referral) VisibleTo(viewer Member) Referral {
 	return r
 }
 
-// Public returns a copy fit for a channel post: no contact details.
+// Public returns a copy fit for a channel post: no contact details, and
+// for a lead not even the client's name — the need is public, the client
+// goes privately to whoever takes it.
 func (r Referral) Public() Referral {
 	r.ClientContact = ""
+	if r.CreatedAsLead() {
+		r.ClientName = ""
+	}
 	return r
 }
 

@@ -151,7 +151,8 @@ func identity(i *discordgo.Interaction, guild string) core.Identity {
 		}
 		id.PlatformAdmin = i.Member.Permissions&permAdmin != 0
 	case i.User != nil:
-		id.UserID, id.UserName = i.User.ID, userName(i.User)
+		// A DM knows no server nickname: leave the name as the server had it.
+		id.UserID = i.User.ID
 	}
 	return id
 }

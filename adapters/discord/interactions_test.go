@@ -60,17 +60,18 @@ func TestLead_PostedWithClaimClaimedAndTheMessageEdited(t *testing.T) {
 	must(t, len(posts) == 1, "channel posts: %d (calls %v)", len(posts), e.discord.calls)
 	p := posts[0].Body
 	must(t, strings.Contains(p, `"custom_id":"/refer/claim/R-1001"`) && strings.Contains(p, `"embeds":[{`) &&
-		strings.Contains(p, "New lead R-1001") && !strings.Contains(p, "jane@acme.com"), "lead post: %s", p)
+		strings.Contains(p, "New lead R-1001") && !strings.Contains(p, "jane@acme.com") &&
+		!strings.Contains(p, "Acme Bakery"), "lead post (no contact, no client name): %s", p)
 
 	resp := e.interaction(click("U2", "/refer/claim/R-1001", "C1", "M1", false))
 	d := js(resp)
 	must(t, resp["type"] == float64(4) && strings.Contains(d, `"flags":64`) && strings.Contains(d, "jane@acme.com") &&
-		strings.Contains(d, "You claimed R-1001"), "the winner's reply: %s", d)
+		strings.Contains(d, "You claimed R-1001") && strings.Contains(d, "Acme Bakery"), "the winner's reply: %s", d)
 	e.deliver()
 	edits := e.discord.Calls("PATCH", "/channels/C1/messages/M1")
 	must(t, len(edits) == 1, "edits of the lead post: %d", len(edits))
 	must(t, strings.Contains(edits[0].Body, "was claimed by @NameU2") && strings.Contains(edits[0].Body, `"components":[]`) &&
-		!strings.Contains(edits[0].Body, "jane@acme.com"), "edited post: %s", edits[0].Body)
+		!strings.Contains(edits[0].Body, "jane@acme.com") && !strings.Contains(edits[0].Body, "Acme Bakery"), "edited post: %s", edits[0].Body)
 }
 
 func TestClaim_FiftyConcurrentInteractionsOneWinnerOneEdit(t *testing.T) {
@@ -201,4 +202,14 @@ func TestTypedAccept_RefreshesTheOfferCardInTheDM(t *testing.T) {
 	edits := e.discord.Calls("PATCH", "/channels/dm-U2/messages/")
 	must(t, len(edits) == 1 && strings.Contains(edits[0].Body, "/refer/status/R-1001/contacted|G1") &&
 		!strings.Contains(edits[0].Body, "/refer/accept/"), "offer card refresh: %v", edits)
+}
+
+func TestCommand_BotsAreNotPartners(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	i := slash("U1", []string{"give"}, opt("partner", 6, "B1"), opt("client", 3, "Acme"), opt("need", 3, "site"))
+	i["data"].(map[string]any)["resolved"] = map[string]any{"users": map[string]any{"B1": map[string]any{"id": "B1", "username": "helperbot", "bot": true}}}
+	s := js(e.interaction(i))
+	must(t, strings.Contains(s, "helperbot is a bot") && strings.Contains(s, `"flags":64`), "reply: %s", s)
+	must(t, e.count("SELECT count(*) FROM referrals") == 0, "a referral to a bot was written")
 }

@@ -138,6 +138,14 @@ func command(path string, a args) (grammar.Command, error) {
 		}
 		return build(c), nil
 	}
+	for _, name := range []string{"partner", "member", "newcomer", "mentor"} {
+		if id := a.str(name); id != "" && a.resolved != nil {
+			if u, ok := a.resolved.Users[id]; ok && u != nil && u.Bot {
+				return nil, core.Errorf(core.EINVALID, "%s is a bot, not a member of the network.", userName(u)).
+					WithHint("Choose a person for %s:.", name)
+			}
+		}
+	}
 	switch path {
 	case "give":
 		to := a.member("partner")

@@ -97,8 +97,8 @@ func TestClaim_FiftyConcurrentClicksOneWinnerOneUpdate(t *testing.T) {
 	posts := e.slack.Calls("chat.postMessage")
 	must(t, len(posts) == 1 && posts[0].Form.Get("channel") == "C0CHAN", "lead post: %v", posts)
 	lead := posts[0].text()
-	must(t, strings.Contains(lead, "/refer/claim/R-1001") && !strings.Contains(lead, "jane@acme.com"),
-		"the channel post must have Claim and no contact: %s", lead)
+	must(t, strings.Contains(lead, "/refer/claim/R-1001") && !strings.Contains(lead, "jane@acme.com") && !strings.Contains(lead, "Acme Bakery"),
+		"the channel post must have Claim, and neither the contact nor the client's name: %s", lead)
 
 	const clickers = 50
 	var wg sync.WaitGroup
