@@ -264,18 +264,18 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
 }
 
-// reachable returns the workspace's members who may get reminders: active,
-// not muted, not paused.
-func reachable(ctx context.Context, tx Tx, ws Workspace) (map[int64]Member, error) {
+// reminded returns who may get reminders (active, not muted, not paused)
+// and when their DMs may arrive (after the workspace's quiet hours).
+func (s *Service) reminded(ctx context.Context, tx Tx, ws Workspace, at time.Time) (map[int64]Member, time.Time, error) {
 	ms, err := tx.Reachable(ctx, ws.ID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	out := make(map[int64]Member, len(ms))
 	for _, m := range ms {
 		out[m.ID] = m
 	}
-	return out, nil
+	return out, s.quietEnd(ws, at), nil
 }
 
 // staleFollowUps nudges the owner of every working referral with no update
@@ -290,11 +290,10 @@ func (s *Service) staleFollowUps(ctx context.Context, tx Tx, ws Workspace, at ti
 	if err != nil || len(stale) == 0 {
 		return nil, err
 	}
-	ok, err := reachable(ctx, tx, ws)
+	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
 	if err != nil {
 		return nil, err
 	}
-	notBefore := s.quietEnd(ws, at)
 	var ns []Notice
 	byReferrer := map[int64][]Referral{}
 	var order []int64
@@ -334,11 +333,10 @@ func (s *Service) touchReminders(ctx context.Context, tx Tx, ws Workspace, at ti
 	if err != nil || len(due) == 0 {
 		return nil, err
 	}
-	ok, err := reachable(ctx, tx, ws)
+	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
 	if err != nil {
 		return nil, err
 	}
-	notBefore := s.quietEnd(ws, at)
 	var ns []Notice
 	for _, p := range due {
 		suggestion := touchSuggestions[int((p.ID+p.NextDue.Unix()/86400)%int64(len(touchSuggestions)))]
@@ -366,11 +364,10 @@ func (s *Service) touchReminders(ctx context.Context, tx Tx, ws Workspace, at ti
 // buddyReminders asks each mentor, once, whether they have welcomed the
 // newcomer they were paired with in the last fortnight.
 func (s *Service) buddyReminders(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	ok, err := reachable(ctx, tx, ws)
+	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
 	if err != nil {
 		return nil, err
 	}
-	notBefore := s.quietEnd(ws, at)
 	var ns []Notice
 	for _, m := range ok {
 		if m.BuddyID == 0 || at.Sub(m.JoinedAt) < 24*time.Hour || at.Sub(m.JoinedAt) > 14*24*time.Hour {

@@ -99,9 +99,6 @@ func New(o Options) (*Adapter, error) {
 	return a, nil
 }
 
-// Session is the discordgo session (for the Gateway and tests).
-func (a *Adapter) Session() *discordgo.Session { return a.session }
-
 // Wait blocks until follow-ups in flight are sent.
 func (a *Adapter) Wait() { a.deadline.Wait() }
 

@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -116,7 +115,7 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 			return nil, "", invalid("I can't store the client's contact without their consent.").
 				WithHint("Run /refer new again with consent:True, or leave the contact empty.")
 		}
-		est, err := modalMoney(f["value"], false)
+		est, err := amount(f["value"], false)
 		if err != nil {
 			return nil, "", err
 		}
@@ -138,7 +137,7 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 		guild := parts[2]
 		switch parts[0] {
 		case "won":
-			v, err := modalMoney(f["value"], true)
+			v, err := amount(f["value"], true)
 			if err != nil {
 				return nil, "", err
 			}
@@ -156,22 +155,4 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 		}
 	}
 	return nil, "", invalid("This form is out of date.").WithHint("Close it and start again with /refer new or the button.")
-}
-
-func modalMoney(s string, required bool) (core.Money, error) {
-	if s == "" {
-		if required {
-			return core.Money{}, invalid("Type the deal value.").WithHint("E.g. 12000, 12k or 4,500 EUR.")
-		}
-		return core.Money{}, nil
-	}
-	m, err := core.ParseMoney(s)
-	if err != nil {
-		return core.Money{}, err
-	}
-	if m.Cents <= 0 {
-		return core.Money{}, invalid("The value must be more than zero, not %s.", fmt.Sprintf("%q", s)).
-			WithHint("Type an amount such as 5000, 5k or 1,200 EUR.")
-	}
-	return m, nil
 }

@@ -93,12 +93,17 @@ func (a args) code() (core.Code, error) {
 	return c, nil
 }
 
-// money reads an amount; required amounts must be given, and all positive.
+// money reads an amount option.
 func (a args) money(name string, required bool) (core.Money, error) {
-	s := a.str(name)
+	return amount(a.str(name), required)
+}
+
+// amount reads an amount as typed in an option or a form: required ones
+// must be given, and all must be more than zero.
+func amount(s string, required bool) (core.Money, error) {
 	if s == "" {
 		if required {
-			return core.Money{}, core.Errorf(core.EINVALID, "Give the %s.", name).WithHint("E.g. value:12000 or value:12k")
+			return core.Money{}, core.Errorf(core.EINVALID, "Give the value.").WithHint("E.g. 12000, 12k or 4,500 EUR.")
 		}
 		return core.Money{}, nil
 	}
@@ -107,7 +112,7 @@ func (a args) money(name string, required bool) (core.Money, error) {
 		return core.Money{}, err
 	}
 	if m.Cents <= 0 {
-		return core.Money{}, core.Errorf(core.EINVALID, "The %s must be more than zero, not %q.", name, s).
+		return core.Money{}, core.Errorf(core.EINVALID, "The value must be more than zero, not %q.", s).
 			WithHint("Type an amount such as 5000, 5k or 1,200 EUR.")
 	}
 	return m, nil
@@ -124,10 +129,6 @@ func mention(m *core.MemberRef) string {
 	}
 	return fmt.Sprintf("<@%s|%s>", m.UserID, strings.NewReplacer("|", " ", ">", " ").Replace(m.Name))
 }
-
-// parse runs free-text options through the same grammar as typed commands
-// (profile fields and settings have their own small languages).
-func parse(text string) (grammar.Command, error) { return grammar.Parse(text) }
 
 // command turns a subcommand and its options into the bot's command.
 func command(path string, a args) (grammar.Command, error) {
@@ -201,7 +202,7 @@ func command(path string, a args) (grammar.Command, error) {
 			return grammar.Feedback{Code: c, Score: a.integer("score"), Comment: a.str("comment")}
 		})
 	case "list":
-		return parse(strings.TrimSpace("list " + a.str("which")))
+		return grammar.Parse(strings.TrimSpace("list " + a.str("which")))
 	case "profile show":
 		return grammar.Profile{Who: a.member("member")}, nil
 	case "profile set":
@@ -209,7 +210,7 @@ func command(path string, a args) (grammar.Command, error) {
 		if v == "" {
 			v = "-"
 		}
-		return parse("profile set " + a.str("field") + " " + v)
+		return grammar.Parse("profile set " + a.str("field") + " " + v)
 	case "who":
 		return grammar.Who{Need: a.str("need"), Tags: a.tags()}, nil
 	case "touch":
@@ -244,11 +245,11 @@ func command(path string, a args) (grammar.Command, error) {
 		return grammar.Forget{Confirm: a.boolean("confirm")}, nil
 	case "admin config":
 		text := strings.TrimSpace("config " + a.str("setting") + " " + a.str("value") + " " + mention(a.member("member")))
-		return parse(text)
+		return grammar.Parse(text)
 	case "admin undelivered":
 		return grammar.Undelivered{Retry: a.boolean("retry")}, nil
 	case "help":
-		return parse(strings.TrimSpace("help " + a.str("topic")))
+		return grammar.Parse(strings.TrimSpace("help " + a.str("topic")))
 	}
 	return nil, core.Errorf(core.EINVALID, "I don't know /refer %s.", path).WithHint("Type /refer help to see every command.")
 }

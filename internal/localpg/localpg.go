@@ -64,7 +64,6 @@ type Server struct {
 	cmd     *exec.Cmd
 	port    int
 	dataDir string
-	done    chan error
 	logPath string
 }
 
