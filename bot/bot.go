@@ -122,6 +122,14 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return card("You raised your hand for %s")(s.RaiseHand(ctx, c, x.Code))
 	case grammar.Pick:
 		return card("You handed %s over")(s.PickClaimer(ctx, c, x.Code, x.Member))
+	case grammar.Reassign:
+		r, err := s.Reassign(ctx, c, x.Code, x.Member)
+		if err != nil {
+			return nil, err
+		}
+		m := Card(r, me, fmt.Sprintf("Referral %s sent to @%s", r.Code, r.ReceiverName))
+		m.Text = fmt.Sprintf("@%s has been asked to accept or decline; you'll hear as soon as they do.", r.ReceiverName)
+		return []Message{m}, nil
 	case grammar.Accept:
 		return card("You accepted %s")(s.Accept(ctx, c, x.Code))
 	case grammar.Decline:

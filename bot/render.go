@@ -156,8 +156,13 @@ func RenderNotice(n core.Notice) Message {
 		m.Buttons = []Button{{"Thank @" + r.ReferrerName, action("thanks", r.Code), Primary}}
 		return m
 	case core.NoticeLeadPosted:
-		return withCard(fmt.Sprintf("New lead %s from %s", code, actor),
-			"First to claim it gets the client's details. Raise your hand if you'd rather the referrer picks.",
+		title, text := fmt.Sprintf("New lead %s from %s", code, actor),
+			"First to claim it gets the client's details. Raise your hand if you'd rather the referrer picks."
+		if n.Text != "" { // posted again: its owner left
+			title = fmt.Sprintf("Lead %s from @%s is open again", code, r.ReferrerName)
+			text = capitalize(n.Text) + ". " + text
+		}
+		return withCard(title, text,
 			Button{"Claim", action("claim", r.Code), Primary}, Button{"I'm interested", action("interested", r.Code), Default})
 	case core.NoticeCard:
 		m.Replaces, m.UpdateOnly = string(core.NoticeOffered), true
@@ -171,8 +176,18 @@ func RenderNotice(n core.Notice) Message {
 		return withCard(fmt.Sprintf("%s claimed your lead %s", actor, code),
 			"They own the client relationship now; you'll hear of every step.")
 	case core.NoticeHandoff:
-		return withCard(fmt.Sprintf("@%s picked you for lead %s", r.ReferrerName, code),
+		return withCard(fmt.Sprintf("%s picked you for lead %s", actor, code),
 			"The client is yours: the details are below, only for you.")
+	case core.NoticePickedDM:
+		return withCard(fmt.Sprintf("%s handed your lead %s to @%s", actor, code, r.ReceiverName),
+			"They own the client relationship now; you'll hear of every step.")
+	case core.NoticeReleased:
+		return withCard(fmt.Sprintf("Your lead %s is open to claims again", code),
+			fmt.Sprintf("%s, so it is back in the channel for someone else to claim. You'll be told who takes it.", capitalize(n.Text)))
+	case core.NoticeReturned:
+		return withCard(fmt.Sprintf("Your referral %s came back to you", code),
+			fmt.Sprintf("%s before finishing it. Send %s to someone else with /refer reassign %s @member — /refer who %s suggests partners.",
+				capitalize(n.Text), clientOr(r), code, firstWords(r.Need, 6)))
 	case core.NoticeHandRaised:
 		m.Title = fmt.Sprintf("%s is interested in your lead %s", actor, code)
 		names := make([]string, len(n.Choices))
@@ -256,6 +271,13 @@ func RenderNotice(n core.Notice) Message {
 	m.Title = string(n.Kind)
 	m.Text = n.Text
 	return m
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func clientOr(r *core.Referral) string {

@@ -235,6 +235,14 @@ func describeEvent(e core.Event) string {
 		return "@" + who + " declined: " + e.Note
 	case core.EvExpired:
 		return "expired unclaimed"
+	case core.EvReturned:
+		return "came back to @" + who + "'s referrer: " + nonEmpty(e.Note, "its receiver left")
+	case core.EvReleased:
+		return "open to claims again: " + nonEmpty(e.Note, "its owner left")
+	case core.EvReassigned:
+		return "@" + who + " sent it to @" + e.Note
+	case core.EvCoOwner:
+		return "co-owner changed" + prefixed(": ", e.Note)
 	case core.EvThanked:
 		s := "@" + who + " said thank you"
 		if e.Note != "" {
@@ -251,6 +259,13 @@ func describeEvent(e core.Event) string {
 		return s
 	}
 	return "@" + who + " " + string(e.Kind)
+}
+
+func prefixed(sep, s string) string {
+	if s == "" {
+		return ""
+	}
+	return sep + s
 }
 
 // WhoMessage renders partner suggestions for a need.

@@ -415,7 +415,10 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			// A removed member keeps their history but can no longer act,
 			// be referred to, or be mentioned.
 			m.Status, m.Role = MemberRemoved, RoleMember
-			return tx.SaveMember(ctx, m)
+			if err := tx.SaveMember(ctx, m); err != nil {
+				return err
+			}
+			return s.depart(ctx, tx, c, m, m.Mention()+" is no longer in the network")
 		}
 		if err := applySetting(&out, key, args); err != nil {
 			return err

@@ -56,6 +56,10 @@ func (s *Service) Export(ctx context.Context, c Caller) (*Export, error) {
 // Using referbot again later starts a new, empty membership.
 func (s *Service) Forget(ctx context.Context, c Caller) error {
 	return s.tx(ctx, func(tx Tx) error {
+		// Their name is personal data too: the reason says "a member".
+		if err := s.depart(ctx, tx, c, &c.Member, "the member left the network"); err != nil {
+			return err
+		}
 		return tx.ForgetMember(ctx, c.Workspace.ID, c.Member.ID)
 	})
 }

@@ -151,7 +151,7 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // PostLead posts an open lead to the network channel; the first member to
@@ -185,7 +185,7 @@ func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referr
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // ClaimedError is returned to everyone who lost a claim race; it names the
@@ -246,7 +246,7 @@ func (s *Service) Claim(ctx context.Context, c Caller, code Code) (*Referral, er
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // handOver gives an open lead to its new owner and tells everyone.
@@ -274,10 +274,14 @@ func (s *Service) handOver(ctx context.Context, tx Tx, c Caller, r *Referral, ow
 		return err
 	}
 	ns := []Notice{notice(c, e, NoticeLeadClaimed, channel(ws), r, "")}
-	if kind == EvClaimed {
+	switch {
+	case kind == EvClaimed:
 		ns = append(ns, notice(c, e, NoticeClaimedDM, referrer, r, ""))
-	} else {
+	default:
 		ns = append(ns, notice(c, e, NoticeHandoff, dm(owner), r, ""))
+		if c.Member.ID != r.ReferrerID { // an admin picked on the referrer's behalf
+			ns = append(ns, notice(c, e, NoticePickedDM, referrer, r, ""))
+		}
 	}
 	return tx.Enqueue(ctx, ns...)
 }
@@ -322,7 +326,7 @@ func (s *Service) RaiseHand(ctx context.Context, c Caller, code Code) (*Referral
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // PickClaimer lets the referrer (or an admin) hand an open lead to one of
@@ -363,7 +367,7 @@ func (s *Service) PickClaimer(ctx context.Context, c Caller, code Code, who Memb
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // forReceiver loads an offered referral and checks the caller is its receiver.
@@ -402,7 +406,7 @@ func (s *Service) Accept(ctx context.Context, c Caller, code Code) (*Referral, e
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // Decline turns a direct referral down with a reason the referrer sees.
@@ -425,7 +429,7 @@ func (s *Service) Decline(ctx context.Context, c Caller, code Code, reason strin
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // changed saves r, appends its event and tells the referrer.
@@ -545,7 +549,7 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return visibleTo(c, r), nil
 }
 
 // Thank posts a public thank-you from the referral's owner to its referrer
@@ -639,8 +643,8 @@ type Detail struct {
 	Interested []Member
 }
 
-// Show returns a referral and its timeline; contact details only for the
-// parties and admins.
+// Show returns a referral and its timeline as the caller may see them
+// (see VisibleTo).
 func (s *Service) Show(ctx context.Context, c Caller, code Code) (*Detail, error) {
 	var d Detail
 	err := s.tx(ctx, func(tx Tx) error {
@@ -655,6 +659,9 @@ func (s *Service) Show(ctx context.Context, c Caller, code Code) (*Detail, error
 		d.Referral = r.VisibleTo(c.Member)
 		if d.Events, err = tx.Events(ctx, c.Workspace.ID, r.ID); err != nil {
 			return err
+		}
+		for i := range d.Events {
+			d.Events[i] = d.Events[i].VisibleTo(r, c.Member)
 		}
 		if r.Status == StatusOpen {
 			d.Interested, err = tx.Interested(ctx, c.Workspace.ID, r.ID)

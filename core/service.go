@@ -250,10 +250,15 @@ func (s *Service) event(ctx context.Context, tx Tx, c Caller, r *Referral, kind 
 
 // notify queues one notice about r to a recipient, keyed by the event so a
 // retried operation never queues it twice.
+// The snapshot follows the visibility rule for the recipient: a party
+// gets the whole referral, anyone else (the channel included) its public
+// view, and the text (a reason or note) only when it is meant for all.
 func notice(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text string) Notice {
 	snap := r.Public()
 	if !to.IsChannel() && r.IsParty(to.MemberID) {
 		snap = *r
+	} else if !publicText[kind] {
+		text = ""
 	}
 	dest := to.Channel
 	if !to.IsChannel() {
@@ -263,6 +268,10 @@ func notice(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text
 		Actor: c.Member.DisplayName, Text: text, CreatedAt: e.At,
 		DedupeKey: fmt.Sprintf("ev:%d:%s:%s", e.ID, kind, dest)}
 }
+
+// publicText are the notice kinds whose text anyone may read: a public
+// thank-you, and why a lead is posted again (its owner left).
+var publicText = map[NoticeKind]bool{NoticeThanks: true, NoticeLeadPosted: true}
 
 // memberRecipient builds a DM recipient for a member id named on a referral.
 func memberRecipient(ctx context.Context, tx Tx, c Caller, id int64) (Recipient, error) {

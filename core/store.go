@@ -68,6 +68,9 @@ type Tx interface {
 	// they gave or received. Both serve the member's data export.
 	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
 	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
+	// DropPendingNotices fails, with the reason, every notice still waiting
+	// to be sent to a member.
+	DropPendingNotices(ctx context.Context, workspaceID, memberID int64, reason string) error
 	// ForgetMember erases a member's personal data, keeping anonymised rows.
 	ForgetMember(ctx context.Context, workspaceID, memberID int64) error
 

@@ -279,26 +279,6 @@ func (r *Referral) Owns(memberID int64) bool {
 	return memberID != 0 && (memberID == r.ReceiverID || memberID == r.CoOwnerID)
 }
 
-// VisibleTo returns a copy of r as viewer may see it: the client's contact
-// details only reach the parties and admins.
-func (r Referral) VisibleTo(viewer Member) Referral {
-	if !r.IsParty(viewer.ID) && !viewer.IsAdmin() {
-		r.ClientContact = ""
-	}
-	return r
-}
-
-// Public returns a copy fit for a channel post: no contact details, and
-// for a lead not even the client's name — the need is public, the client
-// goes privately to whoever takes it.
-func (r Referral) Public() Referral {
-	r.ClientContact = ""
-	if r.CreatedAsLead() {
-		r.ClientName = ""
-	}
-	return r
-}
-
 // EventKind names what happened to a referral.
 type EventKind string
 
@@ -315,6 +295,13 @@ const (
 	EvFeedback   EventKind = "feedback"
 	EvCoOwner    EventKind = "co_owner"
 	EvFeePaid    EventKind = "fee_paid"
+	// EvReturned: the receiver left the network, so the referral came
+	// back to its referrer; EvReleased: a lead its owner can no longer
+	// work is open to claims again; EvReassigned: the referrer sent a
+	// returned or declined referral to someone else.
+	EvReturned   EventKind = "returned"
+	EvReleased   EventKind = "released"
+	EvReassigned EventKind = "reassigned"
 )
 
 // Event is one entry in a referral's append-only history.

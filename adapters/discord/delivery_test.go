@@ -55,7 +55,7 @@ func TestDelivery_UnknownChannelIsPermanent(t *testing.T) {
 func TestExport_ArrivesAsAFile(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	resp := e.interaction(slash("U1", []string{"export"}))
+	resp := e.interaction(slash("U1", []string{"data", "export"}))
 	must(t, resp["type"] == float64(5), "export should defer, then edit in the file: %s", js(resp))
 	e.adapter.Wait()
 	edits := e.discord.Calls("PATCH", "/webhooks/APP/")

@@ -181,6 +181,12 @@ func command(path string, a args) (grammar.Command, error) {
 			return nil, core.Errorf(core.EINVALID, "Choose the member.").WithHint("/refer pick code:R-1042 member:@name")
 		}
 		return needCode(func(c core.Code) grammar.Command { return grammar.Pick{Code: c, Member: *m} })
+	case "reassign":
+		m := a.member("partner")
+		if m == nil {
+			return nil, core.Errorf(core.EINVALID, "Choose the partner.").WithHint("/refer reassign code:R-1042 partner:@name")
+		}
+		return needCode(func(c core.Code) grammar.Command { return grammar.Reassign{Code: c, Member: *m} })
 	case "decline":
 		return needCode(func(c core.Code) grammar.Command { return grammar.Decline{Code: c, Reason: a.str("reason")} })
 	case "status":
@@ -239,9 +245,9 @@ func command(path string, a args) (grammar.Command, error) {
 		}
 		return nil, core.Errorf(core.EINVALID, "Say what to change.").
 			WithHint("/refer reminders mode:off (or on, default), or /refer reminders days:30 for your own cadence")
-	case "export":
+	case "data export":
 		return grammar.Export{}, nil
-	case "forget":
+	case "data forget":
 		return grammar.Forget{Confirm: a.boolean("confirm")}, nil
 	case "admin config":
 		text := strings.TrimSpace("config " + a.str("setting") + " " + a.str("value") + " " + mention(a.member("member")))

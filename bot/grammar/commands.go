@@ -50,6 +50,12 @@ type Pick struct {
 	Member core.MemberRef
 }
 
+// Reassign sends a declined or returned direct referral to another partner.
+type Reassign struct {
+	Code   core.Code
+	Member core.MemberRef
+}
+
 // Accept takes on a direct referral.
 type Accept struct{ Code core.Code }
 
@@ -187,6 +193,7 @@ func (Lead) Name() string        { return "lead" }
 func (Claim) Name() string       { return "claim" }
 func (Interested) Name() string  { return "interested" }
 func (Pick) Name() string        { return "pick" }
+func (Reassign) Name() string    { return "reassign" }
 func (Accept) Name() string      { return "accept" }
 func (Decline) Name() string     { return "decline" }
 func (Status) Name() string      { return "status" }

@@ -73,7 +73,11 @@ func (p *parser) run() (Command, error) {
 		c, err := p.codeOnly()
 		return Show{Code: c}, err
 	case "pick":
-		return p.pick()
+		code, m, err := p.codeAndMember("member to give the lead to")
+		return Pick{Code: code, Member: m}, err
+	case "reassign":
+		code, m, err := p.codeAndMember("partner to send it to")
+		return Reassign{Code: code, Member: m}, err
 	case "decline":
 		return p.decline()
 	case "status":
@@ -641,24 +645,24 @@ func (p *parser) privateInNeed(need string, lead bool) error {
 	return nil
 }
 
-func (p *parser) pick() (Command, error) {
-	// Accept "pick R-1042 @bob" and "pick @bob R-1042".
+// codeAndMember reads "R-1042 @bob" or "@bob R-1042" (pick, reassign).
+func (p *parser) codeAndMember(what string) (core.Code, core.MemberRef, error) {
 	if len(p.ts) == 2 {
 		if _, kind := parseMention(p.ts[0].text); kind == isMember {
 			p.ts[0], p.ts[1] = p.ts[1], p.ts[0]
 		}
 	}
 	if err := p.takeCode(); err != nil {
-		return nil, err
+		return 0, core.MemberRef{}, err
 	}
-	m, err := p.member(0, "member to give the lead to")
+	m, err := p.member(0, what)
 	if err != nil {
-		return nil, err
+		return 0, core.MemberRef{}, err
 	}
 	if len(p.ts) > 1 {
-		return nil, p.fail("Pick one member, then nothing else.")
+		return 0, core.MemberRef{}, p.fail("Name one member, then nothing else.")
 	}
-	return Pick{Code: p.code, Member: m}, nil
+	return p.code, m, nil
 }
 
 func (p *parser) decline() (Command, error) {

@@ -83,6 +83,12 @@ var specs = []spec{
 		detail: "Give your open lead to one of the members who raised a hand; they receive the client's details privately.",
 	},
 	{
+		name: "reassign", group: groupRefer,
+		brief:  "send a declined or returned referral to someone else",
+		forms:  []form{{"reassign R-1042 @member", "reassign R-1042 @carol"}},
+		detail: "When a partner declines your referral, or leaves the network before finishing it, send it to another partner: they are asked to accept or decline, and the history keeps every step.",
+	},
+	{
 		name: "accept", group: groupPipeline,
 		brief:  "take on a referral sent to you",
 		forms:  []form{{"accept R-1042", "accept R-1042"}},

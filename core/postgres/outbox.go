@@ -36,10 +36,14 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 		if err != nil {
 			return 0, fmt.Errorf("notice %q: %w", n.Kind, err)
 		}
+		// A member who was removed or erased their data is sent nothing more.
 		b.Queue(`
 			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
 				next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now()), COALESCE($8::timestamptz, '-infinity'))
+			SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::jsonb, $6::text,
+				COALESCE($7::timestamptz, now()), COALESCE($8::timestamptz, '-infinity')
+			WHERE NOT EXISTS (
+				SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = $2 AND m.status <> 'active')
 			ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
 			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
 			nullTime(n.CreatedAt), nullTime(n.NotBefore))

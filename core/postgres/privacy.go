@@ -84,12 +84,19 @@ func (t *tx) ForgetMember(ctx context.Context, workspaceID, memberID int64) (err
 		`UPDATE touchpoints SET note = '' WHERE workspace_id = $1 AND actor_id = $2`,
 		`UPDATE referrals SET client_contact = NULL, consent = false
 			WHERE workspace_id = $1 AND referrer_id = $2 AND receiver_id IS NULL`,
-		`UPDATE outbox SET status = 'failed', last_error = 'the recipient erased their data'
-			WHERE workspace_id = $1 AND recipient_member_id = $2 AND status = 'pending'`,
 	} {
 		if _, err := t.q.Exec(ctx, q, workspaceID, memberID); err != nil {
 			return err
 		}
 	}
-	return nil
+	return t.DropPendingNotices(ctx, workspaceID, memberID, "the recipient erased their data")
+}
+
+// DropPendingNotices fails every notice still waiting for the member.
+func (t *tx) DropPendingNotices(ctx context.Context, workspaceID, memberID int64, reason string) (err error) {
+	defer wrap(&err, "drop pending notices(%d, %d)", workspaceID, memberID)
+	_, err = t.q.Exec(ctx, `
+		UPDATE outbox SET status = 'failed', last_error = $3
+		WHERE workspace_id = $1 AND recipient_member_id = $2 AND status = 'pending'`, workspaceID, memberID, reason)
+	return err
 }

@@ -277,8 +277,8 @@ func (t *tx) Interested(ctx context.Context, workspaceID, referralID int64) (_ [
 	}
 	return collectMembers(t.q.Query(ctx, `
 		SELECT `+memberCols+`
-		FROM referral_interest i JOIN members m ON m.id = i.member_id
-		WHERE i.workspace_id = $1 AND i.referral_id = $2
+		FROM referral_interest i JOIN members m ON m.workspace_id = i.workspace_id AND m.id = i.member_id
+		WHERE i.workspace_id = $1 AND i.referral_id = $2 AND m.status = 'active'
 		ORDER BY i.at, m.id`, workspaceID, referralID))
 }
 
