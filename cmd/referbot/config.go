@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -13,6 +14,13 @@ type Config struct {
 	Addr        string // REFERBOT_ADDR, default :8080
 	TimeZone    *time.Location
 	LogLevel    string
+	LogFormat   string // REFERBOT_LOG_FORMAT: text or json
+	// PublicURL is where people reach the bot (REFERBOT_PUBLIC_URL, default
+	// http://localhost:8080): every link the bot hands out starts with it.
+	PublicURL string
+	// Secret signs dashboard links (REFERBOT_SECRET); empty: one is
+	// generated and kept in the database.
+	Secret string
 
 	SlackSigningSecret string
 	SlackBotToken      string
@@ -39,6 +47,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DataDir:            get("REFERBOT_DATA_DIR", ".referbot"),
 		Addr:               get("REFERBOT_ADDR", ":8080"),
 		LogLevel:           get("REFERBOT_LOG_LEVEL", "info"),
+		LogFormat:          get("REFERBOT_LOG_FORMAT", "text"),
+		PublicURL:          strings.TrimRight(get("REFERBOT_PUBLIC_URL", "http://localhost:8080"), "/"),
+		Secret:             get("REFERBOT_SECRET", ""),
 		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
 		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
 		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
@@ -59,6 +70,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		return c, fmt.Errorf("REFERBOT_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("REFERBOT_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("REFERBOT_PUBLIC_URL: %q is not an http(s) address such as https://referbot.example.com", c.PublicURL)
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return c, fmt.Errorf("REFERBOT_SECRET: use at least 32 characters (e.g. the output of openssl rand -hex 32), or leave it empty to have one generated")
 	}
 	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
 		return c, fmt.Errorf("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode) is")

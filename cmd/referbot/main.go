@@ -81,7 +81,7 @@ func (m *Main) metricsRegistry() *prometheus.Registry {
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "referbot_outbox_pending", Help: "Messages waiting to be delivered."},
 			depth(func(p, _ int64) int64 { return p })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "referbot_outbox_failed", Help: "Messages that failed for good (shown to admins)."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "referbot_outbox_undeliverable", Help: "Messages that failed for good (shown to admins)."},
 			depth(func(_, f int64) int64 { return f })),
 	)
 	m.reg = reg
@@ -146,13 +146,22 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if sub == "console" || sub == "seed" || sub == "jobs" {
 		level = max(level, slog.LevelWarn) // keep the chat transcript clean
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	if cfg.LogFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
+	}
+	log := slog.New(handler)
 	m := &Main{Config: cfg, Log: log}
 
 	switch sub {
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
+	case "healthcheck":
+		if len(args) > 0 {
+			return fmt.Errorf("healthcheck takes no arguments\n%s", usage)
+		}
+		return healthcheck(ctx, cfg.Addr)
 	case "serve", "console", "migrate":
 	case "jobs":
 		if err := checkJobArgs(args); err != nil {
@@ -191,11 +200,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return m.Serve(ctx)
 }
 
-const usage = `usage: referbot [serve|console|migrate|jobs|seed demo]
+const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo]
   serve      run the bot: HTTP endpoints, chat adapters, scheduler (with no subcommand and
              no chat credentials, referbot runs the console instead)
   console    run the terminal chat on the same core
   migrate    apply database migrations and exit
+  healthcheck
+             exit 0 when /readyz on REFERBOT_ADDR answers 200 (for HEALTHCHECK)
   jobs list  the scheduled jobs, their schedules, last and next runs
   jobs run NAME [--at RFC3339]
              run one job now (or as if at that instant); a period runs once
@@ -256,7 +267,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	// Scheduled jobs: every replica runs the scheduler; each period is
 	// claimed in PostgreSQL, so only one of them posts.
 	go (&bot.Scheduler{Svc: m.Svc, Log: m.Log, Metrics: m.Metrics}).Run(ctx, time.Minute)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Timeouts so slow or idle connections can't pile up: chat platforms
+	// send small bodies and want answers within 3 s.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 64 << 10}
 	m.Log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,11 +52,14 @@ func TestRun_ConsoleScriptEndToEnd(t *testing.T) {
 func TestRun_BadConfigNamesTheVariable(t *testing.T) {
 	t.Parallel()
 	for name, vars := range map[string]map[string]string{
-		"REFERBOT_TZ":        {"REFERBOT_TZ": "Mars/Olympus"},
-		"REFERBOT_LOG_LEVEL": {"REFERBOT_LOG_LEVEL": "loud"},
-		"SLACK_BOT_TOKEN":    {"SLACK_BOT_TOKEN": "xoxb-1"},
-		"DISCORD_APP_ID":     {"DISCORD_BOT_TOKEN": "abc"},
-		"DISCORD_PUBLIC_KEY": {"DISCORD_BOT_TOKEN": "abc", "DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "not-hex"},
+		"REFERBOT_TZ":         {"REFERBOT_TZ": "Mars/Olympus"},
+		"REFERBOT_LOG_LEVEL":  {"REFERBOT_LOG_LEVEL": "loud"},
+		"SLACK_BOT_TOKEN":     {"SLACK_BOT_TOKEN": "xoxb-1"},
+		"DISCORD_APP_ID":      {"DISCORD_BOT_TOKEN": "abc"},
+		"DISCORD_PUBLIC_KEY":  {"DISCORD_BOT_TOKEN": "abc", "DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "not-hex"},
+		"REFERBOT_LOG_FORMAT": {"REFERBOT_LOG_FORMAT": "xml"},
+		"REFERBOT_PUBLIC_URL": {"REFERBOT_PUBLIC_URL": "referbot.example.com"},
+		"REFERBOT_SECRET":     {"REFERBOT_SECRET": "short"},
 	} {
 		err := Run(context.Background(), nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
 		if err == nil || !strings.Contains(err.Error(), name) {
@@ -144,6 +148,12 @@ func TestRun_JobsRunTwiceForOnePeriodPostsOnce(t *testing.T) {
 // checks it shut down cleanly.
 func startServe(t *testing.T, vars map[string]string) string {
 	t.Helper()
+	return startServeLogging(t, vars, io.Discard)
+}
+
+// startServeLogging is startServe with the program's log written to logs.
+func startServeLogging(t *testing.T, vars map[string]string, logs io.Writer) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +167,7 @@ func startServe(t *testing.T, vars map[string]string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), &bytes.Buffer{}, logs, env(vars))
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -220,4 +230,58 @@ func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "referbot_outbox_pending") || !strings.Contains(body, "go_goroutines") {
 		t.Errorf("/metrics = %d:\n%.500s", code, body)
 	}
+	// `referbot healthcheck` (the container's HEALTHCHECK) asks /readyz.
+	_, port, _ := net.SplitHostPort(addr)
+	if err := Run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{},
+		env(map[string]string{"REFERBOT_ADDR": ":" + port})); err != nil {
+		t.Errorf("healthcheck against a ready bot: %v", err)
+	}
+}
+
+func TestRun_HealthcheckFailsWhenNothingAnswers(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	err = Run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{},
+		env(map[string]string{"REFERBOT_ADDR": addr}))
+	if err == nil || !strings.Contains(err.Error(), "healthcheck") {
+		t.Fatalf("healthcheck with nothing listening: %v", err)
+	}
+}
+
+func TestRun_JSONLogs(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	startServeLogging(t, map[string]string{"REFERBOT_LOG_FORMAT": "json"}, &logs)
+	out := strings.TrimSpace(logs.String())
+	if out == "" {
+		t.Fatal("serve logged nothing")
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			t.Errorf("not a JSON log line: %q", line)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to write from the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
