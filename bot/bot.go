@@ -25,9 +25,6 @@ func New(svc *core.Service, log *slog.Logger) *Bot {
 	return &Bot{svc: svc, log: log}
 }
 
-// Service returns the core service the bot drives.
-func (b *Bot) Service() *core.Service { return b.svc }
-
 // Request is a `/refer` command as typed by someone.
 type Request struct {
 	Identity core.Identity

@@ -19,7 +19,7 @@ func (a *Adapter) Handle(ctx context.Context, i *discordgo.Interaction) *discord
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
 	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-		first, err := a.bot.Service().FirstDelivery(ctx, core.Discord, i.ID)
+		first, err := a.bot.FirstDelivery(ctx, core.Discord, i.ID)
 		if err != nil {
 			a.log.Error("dedupe failed", "err", err)
 			return errorResponse(core.Errorf(core.EINTERNAL, "Something went wrong on our side; please try again."))
@@ -156,57 +156,9 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *d
 	if focused == nil || i.GuildID == "" {
 		return resp
 	}
-	svc := a.bot.Service()
-	c, err := svc.Join(ctx, identity(i, ""))
-	if err != nil {
-		return resp
-	}
 	typed, _ := focused.Value.(string)
-	typed = strings.ToUpper(strings.TrimSpace(typed))
-	add := func(name, value string) {
-		if len(resp.Data.Choices) < 25 {
-			resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, 100), Value: value})
-		}
-	}
-	switch focused.Name {
-	case "code":
-		kinds := []core.ListKind{core.ListMine}
-		if path == "claim" || path == "interested" {
-			kinds = []core.ListKind{core.ListOpen}
-		}
-		for _, k := range kinds {
-			rs, err := svc.List(ctx, c, k)
-			if err != nil {
-				return resp
-			}
-			for _, r := range rs {
-				code := r.Code.String()
-				if typed != "" && !strings.Contains(code, strings.TrimPrefix(typed, "R-")) {
-					continue
-				}
-				label := code + " · " + r.Need
-				if r.ClientName != "" {
-					label = code + " · " + r.ClientName + " — " + r.Need
-				}
-				add(label+" ("+string(r.Status)+")", code)
-			}
-		}
-	case "tags":
-		words := strings.Fields(strings.ToLower(typed))
-		last, before := "", ""
-		if len(words) > 0 && !strings.HasSuffix(typed, " ") {
-			last, before = words[len(words)-1], strings.Join(words[:len(words)-1], " ")
-		} else {
-			before = strings.Join(words, " ")
-		}
-		ts, err := svc.Tags(ctx, c, strings.TrimPrefix(last, "#"), 25)
-		if err != nil {
-			return resp
-		}
-		for _, t := range ts {
-			v := strings.TrimSpace(before + " " + t)
-			add(v, v)
-		}
+	for _, ch := range a.bot.Autocomplete(ctx, identity(i, ""), path, focused.Name, typed) {
+		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(ch.Name, 100), Value: ch.Value})
 	}
 	return resp
 }

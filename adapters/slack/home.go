@@ -6,7 +6,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -32,8 +31,7 @@ func homeTab(blocks ...slack.Block) slack.HomeTabViewRequest {
 }
 
 func (a *Adapter) homeView(ctx context.Context, t team) (slack.HomeTabViewRequest, error) {
-	svc := a.bot.Service()
-	c, err := svc.Join(ctx, a.identity(ctx, t))
+	h, err := a.bot.Home(ctx, a.identity(ctx, t))
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
@@ -45,16 +43,14 @@ func (a *Adapter) homeView(ctx context.Context, t team) (slack.HomeTabViewReques
 		kind  core.ListKind
 		title string
 		empty string
+		rs    []core.Referral
 	}{
-		{core.ListReceived, "Received", "Nothing yet. A complete profile (/refer profile set services ...) helps partners think of you."},
-		{core.ListGiven, "Given", "You haven't referred anyone yet. /refer who <need> suggests who fits a client."},
-		{core.ListOpen, "Open leads to claim", "No open leads right now."},
+		{core.ListReceived, "Received", "Nothing yet. A complete profile (/refer profile set services ...) helps partners think of you.", h.Received},
+		{core.ListGiven, "Given", "You haven't referred anyone yet. /refer who <need> suggests who fits a client.", h.Given},
+		{core.ListOpen, "Open leads to claim", "No open leads right now.", h.Open},
 	}
 	for _, l := range lists {
-		rs, err := svc.List(ctx, c, l.kind)
-		if err != nil {
-			return slack.HomeTabViewRequest{}, err
-		}
+		rs := l.rs
 		bs = append(bs, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%s* (%d)", l.title, len(rs))), nil, nil))
 		if len(rs) == 0 {
 			bs = append(bs, slack.NewContextBlock("", mrkdwn(l.empty)))
@@ -64,16 +60,11 @@ func (a *Adapter) homeView(ctx context.Context, t team) (slack.HomeTabViewReques
 				bs = append(bs, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more: /refer list %s", len(rs)-i, l.kind))))
 				break
 			}
-			bs = append(bs, homeRow(r, c.Member.ID))
+			bs = append(bs, homeRow(r, h.Member.ID))
 		}
 	}
-	st, err := svc.Stats(ctx, c, core.StatsRequest{Period: "quarter"})
-	if err != nil {
-		return slack.HomeTabViewRequest{}, err
-	}
-	sm := bot.StatsMessage(st)
 	bs = append(bs, slack.NewDividerBlock())
-	bs = append(bs, Blocks(sm)...)
+	bs = append(bs, Blocks(h.Stats)...)
 	return homeTab(bs...), nil
 }
 

@@ -71,7 +71,7 @@ func (a *Adapter) first(ctx context.Context, kind, key string) (bool, error) {
 	if key == "" {
 		return true, nil
 	}
-	return a.bot.Service().FirstDelivery(ctx, core.Slack, kind+":"+key)
+	return a.bot.FirstDelivery(ctx, core.Slack, kind+":"+key)
 }
 
 // reply is the JSON of a message answering a command or click.
