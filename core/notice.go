@@ -24,21 +24,18 @@ const (
 	NoticeReturned      NoticeKind = "referral.returned" // DM the referrer: the receiver left
 	NoticeThanks        NoticeKind = "thanks.posted"     // channel: public thank-you
 	NoticeThanksDM      NoticeKind = "thanks.dm"         // DM the referrer
-	NoticeCoOwner       NoticeKind = "referral.co_owner"
-	NoticeBuddy         NoticeKind = "buddy.assigned" // DM the mentor
-	NoticeBuddyIntro    NoticeKind = "buddy.newcomer" // DM the newcomer
-	NoticeTouch         NoticeKind = "touch.logged"   // DM the partner
-	NoticeFeePaid       NoticeKind = "referral.fee_paid"
-	NoticeLeadExpired   NoticeKind = "lead.expired"     // DM the referrer
-	NoticeThankNudge    NoticeKind = "nudge.thanks"     // DM the receiver
-	NoticeStaleNudge    NoticeKind = "nudge.stale"      // DM the owner of a referral gone quiet
-	NoticeStaleDigest   NoticeKind = "digest.stale"     // DM the referrer: where their quiet referrals stand
-	NoticeTouchReminder NoticeKind = "reminder.touch"   // DM a member whose partnership is past its cadence
-	NoticeWeeklyDigest  NoticeKind = "digest.weekly"    // channel
-	NoticeQuarterly     NoticeKind = "report.quarterly" // channel: the win celebration
-	NoticeBuddyReminder NoticeKind = "reminder.buddy"   // DM the mentor: have you welcomed them?
-	NoticeAskReminders  NoticeKind = "reminder.ask"     // DM: still want reminders? (after several ignored)
-	NoticeHealth        NoticeKind = "report.health"    // DM each admin
+	NoticeBuddy         NoticeKind = "buddy.assigned"    // DM the mentor
+	NoticeBuddyIntro    NoticeKind = "buddy.newcomer"    // DM the newcomer
+	NoticeLeadExpired   NoticeKind = "lead.expired"      // DM the referrer
+	NoticeThankNudge    NoticeKind = "nudge.thanks"      // DM the receiver
+	NoticeStaleNudge    NoticeKind = "nudge.stale"       // DM the owner of a referral gone quiet
+	NoticeStaleDigest   NoticeKind = "digest.stale"      // DM the referrer: where their quiet referrals stand
+	NoticeTouchReminder NoticeKind = "reminder.touch"    // DM a member whose partnership is past its cadence
+	NoticeWeeklyDigest  NoticeKind = "digest.weekly"     // channel
+	NoticeQuarterly     NoticeKind = "report.quarterly"  // channel: the win celebration
+	NoticeBuddyReminder NoticeKind = "reminder.buddy"    // DM the mentor: have you welcomed them?
+	NoticeAskReminders  NoticeKind = "reminder.ask"      // DM: still want reminders? (after several ignored)
+	NoticeHealth        NoticeKind = "report.health"     // DM each admin
 	// NoticeCard refreshes the receiver's offer DM after any change, so its
 	// buttons always fit the stage; platforms that can't edit skip it.
 	NoticeCard NoticeKind = "referral.card"

@@ -41,11 +41,6 @@ func (s *Service) FirstDelivery(ctx context.Context, p Platform, key string) (bo
 	return s.store.FirstDelivery(ctx, p, key, s.now())
 }
 
-// ForgetDelivery lets a request that failed inside referbot be retried.
-func (s *Service) ForgetDelivery(ctx context.Context, p Platform, key string) error {
-	return s.store.ForgetDelivery(ctx, p, key)
-}
-
 // Now is the service's clock, exposed so callers share one notion of time.
 func (s *Service) Now() time.Time { return s.now() }
 

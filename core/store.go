@@ -132,7 +132,6 @@ type Outbox interface {
 // or replayed request is applied once.
 type Deliveries interface {
 	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
-	ForgetDelivery(ctx context.Context, p Platform, key string) error
 }
 
 // Candidate is a member considered by Who.

@@ -266,11 +266,3 @@ func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at
 	}
 	return tag.RowsAffected() == 1, nil
 }
-
-// ForgetDelivery removes a key, so a request that failed inside referbot
-// can be retried by the platform.
-func (db *DB) ForgetDelivery(ctx context.Context, p core.Platform, key string) (err error) {
-	defer wrap(&err, "forget delivery(%s)", p)
-	_, err = db.pool.Exec(ctx, `DELETE FROM inbound_requests WHERE platform = $1 AND key = $2`, string(p), key)
-	return err
-}
