@@ -34,6 +34,9 @@ type Options struct {
 	// ReplyWithin is how long an interaction may run before it is deferred
 	// and finished with a follow-up (Discord allows 3 s); default 2.5 s.
 	ReplyWithin time.Duration
+	// RetryBase is the first wait before retrying the Gateway or command
+	// registration after a failure, doubling up to a minute; default 1 s.
+	RetryBase time.Duration
 }
 
 // Adapter serves Discord.
@@ -48,6 +51,9 @@ type Adapter struct {
 	wake    func()
 
 	deadline bot.Deadline // follow-ups still being sent
+
+	gateway   bot.Connection // the Gateway's state, for /readyz
+	retryBase time.Duration  // first wait before retrying the Gateway or registration
 }
 
 // DefaultAPIURL is Discord's REST API.
@@ -96,6 +102,10 @@ func New(o Options) (*Adapter, error) {
 		a.wake = func() {}
 	}
 	a.deadline.Within = o.ReplyWithin
+	a.retryBase = o.RetryBase
+	if o.PublicKey != nil {
+		a.gateway.Up() // interactions over HTTP: no Gateway to be down
+	}
 	return a, nil
 }
 

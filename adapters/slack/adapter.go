@@ -35,6 +35,12 @@ type Options struct {
 	UserTTL time.Duration
 	// HTTPClient posts to response_url; default a client with a 10 s timeout.
 	HTTPClient *http.Client
+	// RetryBase is the first wait before reconnecting Socket Mode after a
+	// failure, doubling up to a minute; default 1 s.
+	RetryBase time.Duration
+	// SocketMode says requests will arrive over Socket Mode: until it
+	// connects, Ready reports the bot not ready.
+	SocketMode bool
 }
 
 // Adapter serves Slack: it turns Slack requests into bot requests and bot
@@ -50,6 +56,10 @@ type Adapter struct {
 	http   *http.Client
 
 	deadline bot.Deadline // replies still being sent after Slack was answered
+
+	socket    bot.Connection // Socket Mode's state, for /readyz
+	requests  sync.WaitGroup // Socket Mode requests being handled
+	retryBase time.Duration  // first wait before reconnecting Socket Mode
 }
 
 // New returns an adapter.
@@ -65,6 +75,10 @@ func New(o Options) *Adapter {
 		a.wake = func() {}
 	}
 	a.deadline.Within = o.ReplyWithin
+	a.retryBase = o.RetryBase
+	if !o.SocketMode {
+		a.socket.Up() // HTTP only: no connection to be down
+	}
 	a.http = o.HTTPClient
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}

@@ -23,6 +23,9 @@ type chat struct {
 	// Wait blocks until replies still in flight are sent; Serve calls it
 	// on shutdown, after the HTTP server stopped taking requests.
 	Wait func()
+	// Ready reports whether the platform's connection is up, for /readyz;
+	// may be nil.
+	Ready func() error
 	// PerDestination spaces messages to one channel or user.
 	PerDestination time.Duration
 	// Sender is set by Serve before any request is served; adapters call

@@ -30,7 +30,7 @@ func (m *Main) discordChat() (*chat, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DISCORD_API_URL: %w", err)
 	}
-	c.Messenger, c.Wait = a.Messenger(), a.Wait
+	c.Messenger, c.Wait, c.Ready = a.Messenger(), a.Wait, a.Ready
 	if key != nil {
 		c.Routes = a.Routes
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestRun_ServeWithDiscordCredentials starts `referbot serve` configured
@@ -79,4 +81,69 @@ func TestRun_ServeWithDiscordCredentials(t *testing.T) {
 	if c := seen("POST /api/v10/channels/C1/messages"); !strings.Contains(c, "/refer/claim/R-1001") {
 		t.Errorf("lead post: %s", c)
 	}
+}
+
+// TestRun_ReadyzFollowsTheDiscordGateway: a Gateway that is down when
+// serve starts makes /readyz answer 503 (naming it) while /healthz stays
+// 200; once the Gateway is back the bot connects by itself and /readyz
+// answers 200.
+func TestRun_ReadyzFollowsTheDiscordGateway(t *testing.T) {
+	t.Parallel()
+	var (
+		mu   sync.Mutex
+		down = true
+		srv  *httptest.Server
+	)
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		isDown := down
+		mu.Unlock()
+		switch {
+		case r.URL.Path == "/api/v10/gateway" && isDown:
+			http.Error(w, `{"message":"502: Bad Gateway","code":0}`, http.StatusBadGateway)
+		case r.URL.Path == "/api/v10/gateway":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"url":"ws`+strings.TrimPrefix(srv.URL, "http")+`/ws"}`)
+		case strings.HasPrefix(r.URL.Path, "/ws"):
+			c, err := up.Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+			var id map[string]any
+			if c.ReadJSON(&id) != nil {
+				return
+			}
+			c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{"v": 9, "session_id": "S1",
+				"user": map[string]any{"id": "BOT", "username": "referbot"}, "guilds": []any{}}})
+			for {
+				if _, _, err := c.ReadMessage(); err != nil {
+					return
+				}
+			}
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, "[]")
+		}
+	}))
+	defer srv.Close()
+	addr := startServe(t, map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "APP",
+		"DISCORD_API_URL": srv.URL + "/api/v10"})
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		return request(t, req)
+	}
+	code, body := get("/readyz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "discord:") || !strings.Contains(body, "database: ok") {
+		t.Fatalf("/readyz with the Gateway down = %d %q, want 503 naming discord", code, body)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d while the Gateway is down, want 200", code)
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	eventually(t, "/readyz 200 once the Gateway is back", func() bool { code, _ := get("/readyz"); return code == 200 })
 }

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -228,18 +229,12 @@ func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo
 func (m *Main) Serve(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := m.DB.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ready\n")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
 	chats, err := m.chats()
 	if err != nil {
 		return err
 	}
+	mux.HandleFunc("GET /readyz", m.readyz(chats))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
@@ -301,6 +296,41 @@ func (m *Main) Serve(ctx context.Context) error {
 		m.Log.Warn("shutdown: gave up waiting for chat replies in flight")
 	}
 	return nil
+}
+
+// readyz answers 200 when the database and every configured chat
+// connection are up, else 503; the body lists each, so an operator sees
+// which one is down. /healthz stays the process check.
+func (m *Main) readyz(chats []*chat) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var lines []string
+		ok := true
+		check := func(name string, err error) {
+			if err != nil {
+				ok = false
+				lines = append(lines, name+": "+err.Error())
+				return
+			}
+			lines = append(lines, name+": ok")
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.DB.Ping(ctx); err != nil {
+			check("database", errors.New("unavailable"))
+		} else {
+			check("database", nil)
+		}
+		for _, c := range chats {
+			if c.Ready != nil {
+				check(string(c.Platform), c.Ready())
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		io.WriteString(w, strings.Join(lines, "\n")+"\n")
+	}
 }
 
 func isTerminal(r io.Reader) bool {

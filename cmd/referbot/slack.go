@@ -28,8 +28,9 @@ func (m *Main) slackChat() (*chat, error) {
 		// chat.postMessage allows about one message per second per channel.
 		PerDestination: time.Second}
 	a := slackadapter.New(slackadapter.Options{Bot: m.Bot, Client: slack.New(cfg.SlackBotToken, opts...),
-		SigningSecret: cfg.SlackSigningSecret, Log: m.Log.With("platform", "slack"), WakeFunc: c.wake()})
-	c.Messenger, c.Wait = a.Messenger(), a.Wait
+		SigningSecret: cfg.SlackSigningSecret, Log: m.Log.With("platform", "slack"), WakeFunc: c.wake(),
+		SocketMode: cfg.SlackAppToken != ""})
+	c.Messenger, c.Wait, c.Ready = a.Messenger(), a.Wait, a.Ready
 	if cfg.SlackSigningSecret != "" {
 		c.Routes = a.Routes
 	} else {
