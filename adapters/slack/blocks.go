@@ -80,7 +80,9 @@ func Blocks(m bot.Message) []slack.Block {
 	var bs []slack.Block
 	if m.Title != "" {
 		title := icon(m.Kind) + m.Title
-		if utf8.RuneCountInString(title) <= maxHeader && !strings.ContainsAny(title, "*`") {
+		// plain_text shows <#C123> and <@U123> raw: titles naming a channel
+		// or a person go in mrkdwn.
+		if utf8.RuneCountInString(title) <= maxHeader && !strings.ContainsAny(title, "*`") && !entity.MatchString(title) {
 			bs = append(bs, slack.NewHeaderBlock(plain(title, maxHeader)))
 		} else {
 			bs = append(bs, slack.NewSectionBlock(mrkdwn("*"+strings.ReplaceAll(title, "*", "")+"*"), nil, nil))
@@ -131,7 +133,9 @@ func Blocks(m bot.Message) []slack.Block {
 			}
 			els = append(els, btn)
 		}
-		bs = append(bs, slack.NewActionBlock("actions", els...))
+		// No block_id: Slack makes a unique one, so several messages
+		// merged into one reply never repeat it.
+		bs = append(bs, slack.NewActionBlock("", els...))
 	}
 	if m.Footer != "" {
 		bs = append(bs, slack.NewContextBlock("", mrkdwn(m.Footer)))

@@ -7,6 +7,7 @@ import (
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
+	"github.com/slack-go/slack"
 )
 
 func TestBlocks_EscapeUserTextButKeepSlackEntities(t *testing.T) {
@@ -60,4 +61,18 @@ func TestCommand_SlackWorkspaceAdminsAreReferbotAdmins(t *testing.T) {
 	must(t, strings.Contains(bob, "Only admins"), "a plain member changed settings: %s", bob)
 	reply := e.command("UADMIN", "C0CHAN", "config lead-expiry 10")
 	must(t, strings.Contains(reply, "Setting saved: lead-expiry"), "a Slack workspace admin was refused: %s", reply)
+}
+
+// TestBlocks_TitlesWithMentionsAndUniqueButtonRows: a title naming a
+// channel or a person is mrkdwn (plain_text would show <#C123> raw), and
+// no actions block carries a fixed block_id that two merged messages
+// would repeat.
+func TestBlocks_TitlesWithMentionsAndUniqueButtonRows(t *testing.T) {
+	t.Parallel()
+	bs := slackadapter.Blocks(bot.Message{Title: "Lead R-1001 posted to <#C123|referrals>",
+		Buttons: []bot.Button{{Label: "Claim", Action: "/refer/claim/R-1001"}}})
+	b, _ := json.Marshal(bs)
+	must(t, !strings.Contains(string(b), `"type":"header"`), "a title with a channel link went into a plain_text header: %s", b)
+	must(t, strings.Contains(bs[0].(*slack.SectionBlock).Text.Text, "<#C123|referrals>"), "the channel link was lost: %s", b)
+	must(t, !strings.Contains(string(b), `"block_id"`), "an actions block has a fixed block_id: %s", b)
 }

@@ -15,6 +15,9 @@ func (a *Adapter) commandForm(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, badRequest("malformed form")
 	}
+	if f.Get("ssl_check") == "1" {
+		return nil, nil // Slack checking the certificate: 200, nothing to do
+	}
 	return a.command(ctx, slack.SlashCommand{TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
 		ChannelID: f.Get("channel_id"), UserID: f.Get("user_id"), UserName: f.Get("user_name"),
 		Command: f.Get("command"), Text: f.Get("text"), ResponseURL: f.Get("response_url"),

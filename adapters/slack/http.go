@@ -3,6 +3,8 @@ package slack
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +45,10 @@ func (a *Adapter) verified(h func(ctx context.Context, body []byte) (any, error)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		resp, err := h(r.Context(), body)
+		// A request without a key of its own (a command with no trigger_id)
+		// is deduplicated on its signed content.
+		sum := sha256.Sum256(append([]byte(r.Header.Get("X-Slack-Request-Timestamp")+":"), body...))
+		resp, err := h(withDigest(r.Context(), "sha256:"+hex.EncodeToString(sum[:])), body)
 		var se *statusError
 		switch {
 		case errors.As(err, &se):
@@ -65,11 +70,24 @@ func (a *Adapter) verified(h func(ctx context.Context, body []byte) (any, error)
 
 func isText(v any) bool { _, ok := v.(string); return ok }
 
+// digestKey carries, in a request's context, a key for it when it has no
+// id of its own: a digest of the signed body (HTTP) or the envelope id
+// (Socket Mode).
+type digestKey struct{}
+
+func withDigest(ctx context.Context, d string) context.Context {
+	return context.WithValue(ctx, digestKey{}, d)
+}
+
 // first claims a delivery key; false means Slack (or an attacker
 // replaying a captured request) sent it before, and it must be ignored.
 func (a *Adapter) first(ctx context.Context, kind, key string) (bool, error) {
 	if key == "" {
-		return true, nil
+		d, _ := ctx.Value(digestKey{}).(string)
+		if d == "" {
+			return true, nil
+		}
+		key = d
 	}
 	return a.bot.FirstDelivery(ctx, core.Slack, kind+":"+key)
 }

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,4 +98,36 @@ func TestEvents_URLVerificationAndAppHome(t *testing.T) {
 	for _, want := range []string{`"user_id":"UBOB"`, "Your referrals", "New referral", "*Received* (1)", "Acme Corp", "*Open leads to claim* (1)", "/refer/claim/R-1002", "Referrals received"} {
 		must(t, strings.Contains(home, want), "App Home lacks %q: %s", want, home)
 	}
+}
+
+// TestCommand_WithoutTriggerIDAppliesOnce: a signed command that carries
+// no trigger_id is deduplicated on its signed content, so a retry of it
+// changes nothing; the same text sent again later is a new command.
+func TestCommand_WithoutTriggerIDAppliesOnce(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	body := url.Values{"team_id": {"T1"}, "team_domain": {"acme"}, "channel_id": {"C0CHAN"}, "user_id": {"UALICE"},
+		"user_name": {"alice"}, "command": {"/refer"}, "text": {"lead bookkeeping for a bakery"},
+		"response_url": {e.slack.URL + "/response/no-trigger"}}.Encode()
+	at := time.Now()
+	for range 2 {
+		code, _ := e.post("/slack/commands", form, body, at)
+		must(t, code == http.StatusOK, "command: %d", code)
+	}
+	e.adapter.Wait()
+	must(t, e.count("SELECT count(*) FROM referrals") == 1, "a retried command without trigger_id was applied %d times",
+		e.count("SELECT count(*) FROM referrals"))
+	code, _ := e.post("/slack/commands", form, body, at.Add(time.Second))
+	must(t, code == http.StatusOK, "command: %d", code)
+	e.adapter.Wait()
+	must(t, e.count("SELECT count(*) FROM referrals") == 2, "the same text a second later is a new command")
+}
+
+// TestCommand_SSLCheckIsAnswered200: Slack's certificate check posts
+// ssl_check=1 to the command URL and wants a 200.
+func TestCommand_SSLCheckIsAnswered200(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	code, body := e.post("/slack/commands", form, "ssl_check=1&token=x", time.Now())
+	must(t, code == http.StatusOK && body == "", "ssl_check: %d %q", code, body)
 }

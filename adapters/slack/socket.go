@@ -99,6 +99,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		err  error
 	)
 	raw := evt.Request.Payload
+	ctx = withDigest(ctx, "envelope:"+evt.Request.EnvelopeID)
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		var sc slack.SlashCommand

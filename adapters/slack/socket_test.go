@@ -1,11 +1,13 @@
 package slack_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -165,9 +167,11 @@ func TestSocketMode_RequestsAreHandledConcurrently(t *testing.T) {
 	)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/users.info" {
-			r.ParseForm()
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			form, _ := url.ParseQuery(string(body))
 			mu.Lock()
-			asked[r.Form.Get("user")] = true
+			asked[form.Get("user")] = true
 			if len(asked) == 3 && ackedBefore < 0 {
 				f.mu.Lock()
 				ackedBefore = f.acked
