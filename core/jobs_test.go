@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -227,16 +228,16 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 		!rep.Period.To.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, ny)) {
 		t.Fatalf("period = %+v, want Q4 2026 in New York time", rep.Period)
 	}
-	if rep.Current.Deals != 2 || rep.Current.Revenue != 500000 {
-		t.Errorf("Q4 deals = %d, revenue = %d; want 2 and 500000 (First and Last only)", rep.Current.Deals, rep.Current.Revenue)
+	if want := (core.Amounts{{Currency: "USD", Cents: 500000, Count: 2}}); rep.Current.Deals != 2 || !slices.Equal(rep.Current.Revenue, want) {
+		t.Errorf("Q4 deals = %d, revenue = %v; want 2 and %v (First and Last only)", rep.Current.Deals, rep.Current.Revenue, want)
 	}
-	if rep.Previous.Deals != 1 || rep.Previous.Revenue != 100 {
-		t.Errorf("Q3 deals = %d, revenue = %d; want 1 and 100", rep.Previous.Deals, rep.Previous.Revenue)
+	if want := (core.Amounts{{Currency: "USD", Cents: 100, Count: 1}}); rep.Previous.Deals != 1 || !slices.Equal(rep.Previous.Revenue, want) {
+		t.Errorf("Q3 deals = %d, revenue = %v; want 1 and %v", rep.Previous.Deals, rep.Previous.Revenue, want)
 	}
 	if len(rep.Newcomers) != 1 || rep.Newcomers[0] != dana.Member.DisplayName {
 		t.Errorf("newcomers = %v, want [dana]", rep.Newcomers)
 	}
-	if len(rep.Current.ByPartner) == 0 || rep.Current.ByPartner[0].Name != "organiser" || rep.Current.ByPartner[0].GivenWonValue != 500000 {
+	if len(rep.Current.ByPartner) == 0 || rep.Current.ByPartner[0].Name != "organiser" || rep.Current.ByPartner[0].GivenWonValue.Get("USD").Cents != 500000 {
 		t.Errorf("top giver = %+v", rep.Current.ByPartner)
 	}
 	// Running the period again posts nothing new.

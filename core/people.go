@@ -351,7 +351,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 	}
 	var st *Stats
 	err = s.tx(ctx, func(tx Tx) error {
-		q := StatsQuery{Period: p, Now: now, Currency: nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)}
+		q := StatsQuery{Period: p, Now: now}
 		var m *Member
 		if !req.Network {
 			m = &c.Member
@@ -365,7 +365,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 		if st, err = tx.Stats(ctx, c.Workspace.ID, q); err != nil {
 			return err
 		}
-		st.Period, st.Member, st.Currency = p, m, q.Currency
+		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
 		return nil
 	})
 	return st, err

@@ -520,7 +520,10 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 		case StatusWon:
 			r.WonValue = s.money(c.Workspace, in.Value)
 			if r.WonValue.Currency == "" {
-				r.WonValue.Currency = r.Estimate.Currency
+				// Even a deal won for nothing is in a currency, so that
+				// the stats count it where it belongs, whatever the
+				// network's currency becomes later.
+				r.WonValue.Currency = nonEmpty(r.Estimate.Currency, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency))
 			}
 			r.ClosedAt = now
 			if r.Fee.Fee(r.WonValue.Cents) > 0 {
