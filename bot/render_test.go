@@ -89,7 +89,7 @@ func TestQuarterlyMessage_CelebratesTheQuarter(t *testing.T) {
 	m := QuarterlyMessage(rep)
 	text := m.Title + "\n" + m.Text + "\n" + fieldsText(m)
 	for _, want := range []string{"Q4 2026", "1 Oct to 31 Dec 2026", "3 deals won, USD 8,200 from referrals (+100% against Q3 2026)",
-		"conversion rate 37.5%", "@alice — 2 referrals given, USD 4,800 of business for partners, thanked once", "@dana"} {
+		"9 given, 6 taken on by a partner; conversion rate 37.5%", "@alice — 2 referrals given, USD 4,800 of business for partners, thanked once", "@dana"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("quarterly message lacks %q:\n%s", want, text)
 		}

@@ -42,7 +42,8 @@ func QuarterlyMessage(rep *core.Report) Message {
 	if cur.HasRCR {
 		rcr = pct(cur.RCR)
 	}
-	add("Referrals", fmt.Sprintf("%d given, %d taken on by a partner; conversion rate %s", cur.Given, cur.Received, rcr))
+	// Taken on: accepted by a partner, not merely offered to one.
+	add("Referrals", fmt.Sprintf("%d given, %d taken on by a partner; conversion rate %s", cur.Given, cur.TakenOn, rcr))
 	if cur.Deals > 0 {
 		deal := "average deal " + sums(cur.AvgDeal, c)
 		if cur.HasMedianDays {
