@@ -98,3 +98,23 @@ func TestQuarterlyMessage_CelebratesTheQuarter(t *testing.T) {
 		t.Error("the celebration belongs in the channel")
 	}
 }
+
+func TestStatsMessage_SaysWhichThankYousItCounts(t *testing.T) {
+	t.Parallel()
+	member := StatsMessage(&core.Stats{Member: &core.Member{DisplayName: "alice"}, Thanks: 2})
+	network := StatsMessage(&core.Stats{Thanks: 5})
+	quarter := QuarterlyMessage(fixture.QuarterlyReport())
+	for _, c := range []struct {
+		name string
+		m    Message
+		want string
+	}{
+		{"member", member, "Thank-yous received: 2"},
+		{"network", network, "Thank-yous given: 5"},
+		{"quarterly", quarter, "Thank-yous given: 3"},
+	} {
+		if text := fieldsText(c.m); !strings.Contains(text, c.want) {
+			t.Errorf("%s stats lack %q:\n%s", c.name, c.want, text)
+		}
+	}
+}

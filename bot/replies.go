@@ -103,7 +103,13 @@ func StatsMessage(st *core.Stats) Message {
 	if st.HasThanksLatency {
 		thanks += fmt.Sprintf(", median %s h after acceptance", strconv.FormatFloat(st.MedianThanksLatencyHours, 'f', 1, 64))
 	}
-	add("Thank-yous", thanks)
+	// A member's figure counts the thank-yous they received (what they
+	// are credited with); the network's, every one given.
+	if st.Member != nil {
+		add("Thank-yous received", thanks)
+	} else {
+		add("Thank-yous given", thanks)
+	}
 	if st.SatisfactionN > 0 {
 		add("Client satisfaction", fmt.Sprintf("%s / 5 (%s)", strconv.FormatFloat(st.Satisfaction, 'f', 1, 64), plural(st.SatisfactionN, "rating")))
 	}

@@ -68,7 +68,7 @@ func QuarterlyMessage(rep *core.Report) Message {
 	if len(top) > 0 {
 		add("Top givers", strings.Join(top, "\n"))
 	}
-	add("Thank-yous", strconv.Itoa(cur.Thanks))
+	add("Thank-yous given", strconv.Itoa(cur.Thanks))
 	if len(rep.Newcomers) > 0 {
 		add("Welcome to our newcomers", "@"+strings.Join(rep.Newcomers, ", @"))
 	}
