@@ -118,3 +118,30 @@ func TestStatsMessage_SaysWhichThankYousItCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderNotice_FeeOwedSaysItsCurrency(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name      string
+		fee       core.FeeTerms
+		won, owed core.Money
+	}{
+		{"a share of a EUR deal", core.FeeTerms{Kind: core.FeePercent, BasisPts: 1000},
+			core.Money{Cents: 480000, Currency: "EUR"}, core.Money{Cents: 48000, Currency: "EUR"}},
+		{"a USD fixed fee on a JPY deal", core.FeeTerms{Kind: core.FeeFixed, FixedCents: 25000, Currency: "USD"},
+			core.Money{Cents: 500000, Currency: "JPY"}, core.Money{Cents: 25000, Currency: "USD"}},
+	} {
+		r := &core.Referral{Code: 1042, ReferrerID: 1, ReceiverID: 2, ReferrerName: "bob", ReceiverName: "alice",
+			Need: "a website", Status: core.StatusWon, WonValue: c.won, Fee: c.fee, FeeStatus: core.FeeOwed}
+		m := RenderNotice(core.Notice{Kind: core.NoticeWon, To: core.Recipient{MemberID: 1, UserID: "U1", Name: "bob"}, Referral: r, Actor: "alice"})
+		if want := "A finder's fee of " + c.owed.String() + " is owed to you."; !strings.Contains(m.Text, want) {
+			t.Errorf("%s: %q lacks %q", c.name, m.Text, want)
+		}
+		if want := "Fee: " + c.fee.String() + " — " + c.owed.String() + " owed"; !strings.Contains(fieldsText(m), want) {
+			t.Errorf("%s: card lacks %q:\n%s", c.name, want, fieldsText(m))
+		}
+		if want := c.owed.Currency + " "; !strings.Contains(c.owed.String(), want) {
+			t.Errorf("%s: %q has no currency", c.name, c.owed)
+		}
+	}
+}

@@ -316,7 +316,7 @@ func SettingsMessage(st *core.Settings, def string) Message {
 		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
-		{"Fee policy", st.Fee.String()},
+		{"Fee policy", st.Fee.In(st.Currency).String()},
 	}
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})

@@ -94,7 +94,7 @@ func (s *Service) draft(c Caller, in draftInput, nameRequired bool, needHint str
 		WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID, ReferrerName: c.Member.DisplayName,
 		ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
 		Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
-		Fee: c.Workspace.Settings.Fee, FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
+		Fee: c.Workspace.Settings.Fee.In(c.Workspace.Settings.Currency), FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Consent {
 		r.ClientContact = strings.TrimSpace(in.Contact)
