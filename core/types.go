@@ -55,7 +55,7 @@ func (f FeeTerms) String() string {
 		if f.Currency == "" {
 			return "finder's fee " + FormatCents(f.FixedCents)
 		}
-		return "finder's fee " + Money{Cents: f.FixedCents, Currency: f.Currency}.String()
+		return "finder's fee " + f.Money().String()
 	case FeeReciprocal:
 		return "reciprocal"
 	default:
@@ -67,9 +67,18 @@ func (f FeeTerms) String() string {
 // currency: the network's, at the time the terms are applied.
 func (f FeeTerms) In(currency string) FeeTerms {
 	if f.Kind == FeeFixed && f.Currency == "" {
-		f.Currency = nonEmpty(currency, DefaultCurrency)
+		m := feeIn(f.FixedCents, currency)
+		f.FixedCents, f.Currency = m.Cents, m.Currency
 	}
 	return f
+}
+
+// feeIn puts a fixed fee written without a currency, in hundredths like
+// any amount typed without one, into currency. Here every currency's
+// minor unit is a hundredth (see Money.String); this is the one place a
+// currency with other decimals would be converted.
+func feeIn(hundredths int64, currency string) Money {
+	return Money{Cents: hundredths, Currency: nonEmpty(currency, DefaultCurrency)}
 }
 
 // Fee returns what is owed on a won value under these terms, in minor
@@ -90,11 +99,18 @@ func (f FeeTerms) Fee(won int64) int64 {
 // of the time, which is also what a value won without one was recorded
 // in: it is taken to be in the won value's currency.
 func (f FeeTerms) Owed(won Money) Money {
-	cur := nonEmpty(won.Currency, DefaultCurrency)
-	if f.Kind == FeeFixed && f.Currency != "" {
-		cur = f.Currency
+	if f.Kind == FeeFixed {
+		return f.In(won.Currency).Money()
 	}
-	return Money{Cents: f.Fee(won.Cents), Currency: cur}
+	return Money{Cents: f.Fee(won.Cents), Currency: nonEmpty(won.Currency, DefaultCurrency)}
+}
+
+// Money is a fixed fee as money (zero for other terms).
+func (f FeeTerms) Money() Money {
+	if f.Kind != FeeFixed {
+		return Money{}
+	}
+	return Money{Cents: f.FixedCents, Currency: f.Currency}
 }
 
 // Settings are a workspace's configuration, edited with `/refer config`.
