@@ -65,7 +65,7 @@ func cardFields(r *core.Referral) []Field {
 	if r.Fee.Kind != "" && r.Fee.Kind != core.FeeNone {
 		fee := r.Fee.String()
 		if r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid {
-			fee += fmt.Sprintf(" — %s %s", core.FormatCents(r.Fee.Fee(r.WonValue.Cents)), r.FeeStatus)
+			fee += fmt.Sprintf(" — %s %s", r.Fee.Owed(r.WonValue), r.FeeStatus)
 		}
 		fs = append(fs, Field{"Fee", fee})
 	}
@@ -144,7 +144,7 @@ func RenderNotice(n core.Notice) Message {
 	case core.NoticeWon:
 		text := fmt.Sprintf("%s won the deal with %s for %s. Thank you for the introduction!", actor, clientOr(r), money(r.WonValue))
 		if r.FeeStatus == core.FeeOwed {
-			text += fmt.Sprintf("\nA finder's fee of %s is owed to you.", core.FormatCents(r.Fee.Fee(r.WonValue.Cents)))
+			text += fmt.Sprintf("\nA finder's fee of %s is owed to you.", r.Fee.Owed(r.WonValue))
 		}
 		return withCard(fmt.Sprintf("Your referral %s was won 🎉", code), text)
 	case core.NoticeLost:

@@ -89,12 +89,59 @@ func TestQuarterlyMessage_CelebratesTheQuarter(t *testing.T) {
 	m := QuarterlyMessage(rep)
 	text := m.Title + "\n" + m.Text + "\n" + fieldsText(m)
 	for _, want := range []string{"Q4 2026", "1 Oct to 31 Dec 2026", "3 deals won, USD 8,200 from referrals (+100% against Q3 2026)",
-		"conversion rate 37.5%", "@alice — 2 referrals given, USD 4,800 of business for partners, thanked once", "@dana"} {
+		"9 given, 6 taken on by a partner; conversion rate 37.5%", "@alice — 2 referrals given, USD 4,800 of business for partners, thanked once", "@dana"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("quarterly message lacks %q:\n%s", want, text)
 		}
 	}
 	if m.Visibility != Channel {
 		t.Error("the celebration belongs in the channel")
+	}
+}
+
+func TestStatsMessage_SaysWhichThankYousItCounts(t *testing.T) {
+	t.Parallel()
+	member := StatsMessage(&core.Stats{Member: &core.Member{DisplayName: "alice"}, Thanks: 2})
+	network := StatsMessage(&core.Stats{Thanks: 5})
+	quarter := QuarterlyMessage(fixture.QuarterlyReport())
+	for _, c := range []struct {
+		name string
+		m    Message
+		want string
+	}{
+		{"member", member, "Thank-yous received: 2"},
+		{"network", network, "Thank-yous given: 5"},
+		{"quarterly", quarter, "Thank-yous given: 3"},
+	} {
+		if text := fieldsText(c.m); !strings.Contains(text, c.want) {
+			t.Errorf("%s stats lack %q:\n%s", c.name, c.want, text)
+		}
+	}
+}
+
+func TestRenderNotice_FeeOwedSaysItsCurrency(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name      string
+		fee       core.FeeTerms
+		won, owed core.Money
+	}{
+		{"a share of a EUR deal", core.FeeTerms{Kind: core.FeePercent, BasisPts: 1000},
+			core.Money{Cents: 480000, Currency: "EUR"}, core.Money{Cents: 48000, Currency: "EUR"}},
+		{"a USD fixed fee on a JPY deal", core.FeeTerms{Kind: core.FeeFixed, FixedCents: 25000, Currency: "USD"},
+			core.Money{Cents: 500000, Currency: "JPY"}, core.Money{Cents: 25000, Currency: "USD"}},
+	} {
+		r := &core.Referral{Code: 1042, ReferrerID: 1, ReceiverID: 2, ReferrerName: "bob", ReceiverName: "alice",
+			Need: "a website", Status: core.StatusWon, WonValue: c.won, Fee: c.fee, FeeStatus: core.FeeOwed}
+		m := RenderNotice(core.Notice{Kind: core.NoticeWon, To: core.Recipient{MemberID: 1, UserID: "U1", Name: "bob"}, Referral: r, Actor: "alice"})
+		if want := "A finder's fee of " + c.owed.String() + " is owed to you."; !strings.Contains(m.Text, want) {
+			t.Errorf("%s: %q lacks %q", c.name, m.Text, want)
+		}
+		if want := "Fee: " + c.fee.String() + " — " + c.owed.String() + " owed"; !strings.Contains(fieldsText(m), want) {
+			t.Errorf("%s: card lacks %q:\n%s", c.name, want, fieldsText(m))
+		}
+		if want := c.owed.Currency + " "; !strings.Contains(c.owed.String(), want) {
+			t.Errorf("%s: %q has no currency", c.name, c.owed)
+		}
 	}
 }

@@ -27,7 +27,41 @@ func pct(v float64) string {
 	return strings.TrimSuffix(s, ".0") + "%"
 }
 
-func cents(cur string, c int64) string { return cur + " " + core.FormatCents(c) }
+// sums renders amounts kept per currency, "USD 18,900 · EUR 4,000"; with
+// none, a zero in the network's currency def.
+func sums(as core.Amounts, def string) string {
+	return joinAmounts(as, def, func(a core.Amount) string { return a.Money().String() })
+}
+
+// sumsOf also says how many deals (noun) each covers:
+// "USD 18,900 from 5 deals · EUR 4,000 from 1 deal".
+func sumsOf(as core.Amounts, def, noun string) string {
+	return joinAmounts(as, def, func(a core.Amount) string {
+		return a.Money().String() + " from " + plural(a.Count, noun)
+	})
+}
+
+// signedSums renders differences with their sign: "+USD 6,000 · -EUR 3,000".
+func signedSums(as core.Amounts, def string) string {
+	return joinAmounts(as, def, func(a core.Amount) string {
+		if a.Cents < 0 {
+			a.Cents = -a.Cents
+			return "-" + a.Money().String()
+		}
+		return "+" + a.Money().String()
+	})
+}
+
+func joinAmounts(as core.Amounts, def string, one func(core.Amount) string) string {
+	if len(as) == 0 {
+		as = core.Amounts{{Currency: nonEmpty(def, core.DefaultCurrency)}}
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = one(a)
+	}
+	return strings.Join(parts, " · ")
+}
 
 // StatsMessage renders the figures of a member or the network.
 func StatsMessage(st *core.Stats) Message {
@@ -40,10 +74,10 @@ func StatsMessage(st *core.Stats) Message {
 	cur := st.Currency
 	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
 	if st.Member != nil {
-		add("Referrals given", fmt.Sprintf("%d (est. %s)", st.Given, cents(cur, st.GivenEstimate)))
-		add("Referrals received", fmt.Sprintf("%d (est. %s)", st.Received, cents(cur, st.ReceivedEstimate)))
+		add("Referrals given", fmt.Sprintf("%d (est. %s)", st.Given, sums(st.GivenEstimate, cur)))
+		add("Referrals received", fmt.Sprintf("%d (est. %s)", st.Received, sums(st.ReceivedEstimate, cur)))
 	} else {
-		add("Referrals", fmt.Sprintf("%d given, %d received by a partner (est. %s)", st.Given, st.Received, cents(cur, st.GivenEstimate)))
+		add("Referrals", fmt.Sprintf("%d given, %d received by a partner (est. %s)", st.Given, st.Received, sums(st.GivenEstimate, cur)))
 	}
 	add("Outcomes", fmt.Sprintf("%d won, %d lost, %d in progress", st.Won, st.Lost, st.InProgress))
 	if st.HasRCR {
@@ -51,20 +85,16 @@ func StatsMessage(st *core.Stats) Message {
 	} else {
 		add("Conversion rate (RCR)", "— (nothing received yet)")
 	}
-	add("Revenue from referrals", fmt.Sprintf("%s from %s", cents(cur, st.Revenue), plural(st.Deals, "deal")))
+	add("Revenue from referrals", sumsOf(st.Revenue, cur, "deal"))
 	if st.Deals > 0 {
-		add("Average deal", cents(cur, st.AvgDeal))
+		add("Average deal", sums(st.AvgDeal, cur))
 	}
 	if st.HasMedianDays {
 		add("Median time to close", fmt.Sprintf("%s days", strconv.FormatFloat(st.MedianDaysToClose, 'f', 1, 64)))
 	}
 	if st.Member != nil {
-		add("Business generated for others", cents(cur, st.RevenueGenerated))
-		sign := "+"
-		if st.Reciprocity < 0 {
-			sign = "-"
-		}
-		add("Reciprocity balance", fmt.Sprintf("%s%s (given − received won value)", sign, cents(cur, abs(st.Reciprocity))))
+		add("Business generated for others", sumsOf(st.RevenueGenerated, cur, "deal"))
+		add("Reciprocity balance", fmt.Sprintf("%s (given − received won value)", signedSums(st.Reciprocity, cur)))
 		add("Active partners (12 months)", strconv.Itoa(st.ActivePartners))
 	} else {
 		add("Active members (12 months)", strconv.Itoa(st.ActivePartners))
@@ -73,7 +103,13 @@ func StatsMessage(st *core.Stats) Message {
 	if st.HasThanksLatency {
 		thanks += fmt.Sprintf(", median %s h after acceptance", strconv.FormatFloat(st.MedianThanksLatencyHours, 'f', 1, 64))
 	}
-	add("Thank-yous", thanks)
+	// A member's figure counts the thank-yous they received (what they
+	// are credited with); the network's, every one given.
+	if st.Member != nil {
+		add("Thank-yous received", thanks)
+	} else {
+		add("Thank-yous given", thanks)
+	}
 	if st.SatisfactionN > 0 {
 		add("Client satisfaction", fmt.Sprintf("%s / 5 (%s)", strconv.FormatFloat(st.Satisfaction, 'f', 1, 64), plural(st.SatisfactionN, "rating")))
 	}
@@ -84,8 +120,8 @@ func StatsMessage(st *core.Stats) Message {
 			break
 		}
 		line := fmt.Sprintf("@%s: gave %d, received %d", p.Name, p.Given, p.Received)
-		if p.GivenWonValue != 0 || p.ReceivedWonValue != 0 {
-			line += fmt.Sprintf(" · won value given %s, received %s", core.FormatCents(p.GivenWonValue), core.FormatCents(p.ReceivedWonValue))
+		if len(p.GivenWonValue) > 0 || len(p.ReceivedWonValue) > 0 {
+			line += fmt.Sprintf(" · won value given %s, received %s", sums(p.GivenWonValue, cur), sums(p.ReceivedWonValue, cur))
 		}
 		if p.Types != "" {
 			line += " · " + p.Types
@@ -100,13 +136,6 @@ func StatsMessage(st *core.Stats) Message {
 		add(name, strings.Join(rows, "\n"))
 	}
 	return m
-}
-
-func abs(v int64) int64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
 
 // ProfileMessage renders a member's profile.
@@ -302,7 +331,7 @@ func SettingsMessage(st *core.Settings, def string) Message {
 		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
-		{"Fee policy", st.Fee.String()},
+		{"Fee policy", st.Fee.In(st.Currency).String()},
 	}
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})

@@ -37,15 +37,15 @@ func QuarterlyMessage(rep *core.Report) Message {
 		Text: fmt.Sprintf("%s to %s. Thank you, everyone: every introduction below started with someone thinking of a partner.",
 			rep.Period.From.Format("2 Jan"), rep.Period.To.AddDate(0, 0, -1).Format("2 Jan 2006"))}
 	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
-	add("Wins", fmt.Sprintf("%s won, %s from referrals (%s against %s)", plural(cur.Deals, "deal"), cents(c, cur.Revenue),
-		change(cur.Revenue, prev.Revenue), prev.Period.Label))
+	add("Wins", wins(cur, prev))
 	rcr := "—"
 	if cur.HasRCR {
 		rcr = pct(cur.RCR)
 	}
-	add("Referrals", fmt.Sprintf("%d given, %d taken on by a partner; conversion rate %s", cur.Given, cur.Received, rcr))
+	// Taken on: accepted by a partner, not merely offered to one.
+	add("Referrals", fmt.Sprintf("%d given, %d taken on by a partner; conversion rate %s", cur.Given, cur.TakenOn, rcr))
 	if cur.Deals > 0 {
-		deal := "average deal " + cents(c, cur.AvgDeal)
+		deal := "average deal " + sums(cur.AvgDeal, c)
 		if cur.HasMedianDays {
 			deal += fmt.Sprintf(", median %s days to close", strconv.FormatFloat(cur.MedianDaysToClose, 'f', 0, 64))
 		}
@@ -53,12 +53,12 @@ func QuarterlyMessage(rep *core.Report) Message {
 	}
 	var top []string
 	for _, p := range cur.ByPartner {
-		if len(top) == 3 || p.GivenWonValue == 0 && p.Given == 0 {
+		if len(top) == 3 || len(p.GivenWonValue) == 0 && p.Given == 0 {
 			break
 		}
 		line := fmt.Sprintf("@%s — %s given", p.Name, plural(p.Given, "referral"))
-		if p.GivenWonValue > 0 {
-			line += ", " + cents(c, p.GivenWonValue) + " of business for partners"
+		if len(p.GivenWonValue) > 0 {
+			line += ", " + sums(p.GivenWonValue, c) + " of business for partners"
 		}
 		if p.Thanks > 0 {
 			line += ", thanked " + times(p.Thanks)
@@ -68,12 +68,32 @@ func QuarterlyMessage(rep *core.Report) Message {
 	if len(top) > 0 {
 		add("Top givers", strings.Join(top, "\n"))
 	}
-	add("Thank-yous", strconv.Itoa(cur.Thanks))
+	add("Thank-yous given", strconv.Itoa(cur.Thanks))
 	if len(rep.Newcomers) > 0 {
 		add("Welcome to our newcomers", "@"+strings.Join(rep.Newcomers, ", @"))
 	}
 	m.Footer = "Your own figures: /refer stats me last-quarter"
 	return m
+}
+
+// wins sums up the deals won in a quarter per currency, each against the
+// quarter before: a currency either quarter used is never left out.
+func wins(cur, prev *core.Stats) string {
+	curs := core.Currencies(cur.Revenue, prev.Revenue)
+	if len(curs) <= 1 {
+		c := cur.Currency
+		if len(curs) == 1 {
+			c = curs[0]
+		}
+		return fmt.Sprintf("%s won, %s from referrals (%s against %s)", plural(cur.Deals, "deal"),
+			cur.Revenue.Get(c).Money(), change(cur.Revenue.Get(c).Cents, prev.Revenue.Get(c).Cents), prev.Period.Label)
+	}
+	parts := make([]string, len(curs))
+	for i, c := range curs {
+		now, before := cur.Revenue.Get(c), prev.Revenue.Get(c)
+		parts[i] = fmt.Sprintf("%s from %s, %s", now.Money(), plural(now.Count, "deal"), change(now.Cents, before.Cents))
+	}
+	return fmt.Sprintf("%s won: %s (against %s)", plural(cur.Deals, "deal"), strings.Join(parts, " · "), prev.Period.Label)
 }
 
 // WeeklyMessage renders the weekly digest, with Claim buttons for the
@@ -84,7 +104,11 @@ func WeeklyMessage(rep *core.Report) Message {
 		Title: "This week in the network — " + rep.Period.Label}
 	add := func(name, value string) { m.Fields = append(m.Fields, Field{name, value}) }
 	add("New referrals", strconv.Itoa(cur.Given))
-	add("Wins", fmt.Sprintf("%d (%s)", cur.Deals, cents(cur.Currency, cur.Revenue)))
+	if len(cur.Revenue) > 1 {
+		add("Wins", fmt.Sprintf("%d (%s)", cur.Deals, sumsOf(cur.Revenue, cur.Currency, "deal")))
+	} else {
+		add("Wins", fmt.Sprintf("%d (%s)", cur.Deals, sums(cur.Revenue, cur.Currency)))
+	}
 	if len(rep.OpenLeads) > 0 {
 		var lines []string
 		for i, r := range rep.OpenLeads {

@@ -203,7 +203,7 @@ func JobSchedule(ws Workspace, job JobInfo) string {
 // periodStats computes the network's figures for a period.
 func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time) (*Stats, error) {
 	cur := nonEmpty(ws.Settings.Currency, DefaultCurrency)
-	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now, Currency: cur})
+	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -394,9 +394,8 @@ type Health struct {
 // networkHealth sends each admin the network's warning signs; a healthy
 // network gets no message.
 func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	cur := nonEmpty(ws.Settings.Currency, DefaultCurrency)
 	stats := func(from, to time.Time) (*Stats, error) {
-		return tx.Stats(ctx, ws.ID, StatsQuery{Period: Period{From: from, To: to}, Now: at, Currency: cur})
+		return tx.Stats(ctx, ws.ID, StatsQuery{Period: Period{From: from, To: to}, Now: at})
 	}
 	last, err := stats(at.AddDate(0, 0, -30), at)
 	if err != nil {

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -227,16 +228,16 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 		!rep.Period.To.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, ny)) {
 		t.Fatalf("period = %+v, want Q4 2026 in New York time", rep.Period)
 	}
-	if rep.Current.Deals != 2 || rep.Current.Revenue != 500000 {
-		t.Errorf("Q4 deals = %d, revenue = %d; want 2 and 500000 (First and Last only)", rep.Current.Deals, rep.Current.Revenue)
+	if want := (core.Amounts{{Currency: "USD", Cents: 500000, Count: 2}}); rep.Current.Deals != 2 || !slices.Equal(rep.Current.Revenue, want) {
+		t.Errorf("Q4 deals = %d, revenue = %v; want 2 and %v (First and Last only)", rep.Current.Deals, rep.Current.Revenue, want)
 	}
-	if rep.Previous.Deals != 1 || rep.Previous.Revenue != 100 {
-		t.Errorf("Q3 deals = %d, revenue = %d; want 1 and 100", rep.Previous.Deals, rep.Previous.Revenue)
+	if want := (core.Amounts{{Currency: "USD", Cents: 100, Count: 1}}); rep.Previous.Deals != 1 || !slices.Equal(rep.Previous.Revenue, want) {
+		t.Errorf("Q3 deals = %d, revenue = %v; want 1 and %v", rep.Previous.Deals, rep.Previous.Revenue, want)
 	}
 	if len(rep.Newcomers) != 1 || rep.Newcomers[0] != dana.Member.DisplayName {
 		t.Errorf("newcomers = %v, want [dana]", rep.Newcomers)
 	}
-	if len(rep.Current.ByPartner) == 0 || rep.Current.ByPartner[0].Name != "organiser" || rep.Current.ByPartner[0].GivenWonValue != 500000 {
+	if len(rep.Current.ByPartner) == 0 || rep.Current.ByPartner[0].Name != "organiser" || rep.Current.ByPartner[0].GivenWonValue.Get("USD").Cents != 500000 {
 		t.Errorf("top giver = %+v", rep.Current.ByPartner)
 	}
 	// Running the period again posts nothing new.
@@ -244,6 +245,62 @@ func TestQuarterly_Q4PostedOnFirstOfJanuaryCoversOctoberToDecemberLocalTime(t *t
 	if err != nil || res.Ran {
 		t.Fatalf("rerun: %+v, %v", res, err)
 	}
+}
+
+func TestQuarterly_TakenOnCountsOnlyReferralsAPartnerAccepted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.clock.t = time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)
+	org, alice, bob := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice"), b.join(t, "T1", "bob")
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	accepted := b.refer(t, org, alice, "Accepted", 0)
+	must(b.svc.Accept(ctx, alice, accepted.Code))
+	won := b.refer(t, org, alice, "Won", 0)
+	must(b.svc.Accept(ctx, alice, won.Code))
+	must(b.svc.Advance(ctx, alice, won.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: 100000}}))
+	lost := b.refer(t, org, bob, "Lost", 0)
+	must(b.svc.Accept(ctx, bob, lost.Code))
+	must(b.svc.Advance(ctx, bob, lost.Code, core.StatusLost, core.AdvanceInput{Reason: "budget"}))
+	b.refer(t, org, bob, "Offered", 0) // never answered
+	declined := b.refer(t, org, alice, "Declined", 0)
+	must(b.svc.Decline(ctx, alice, declined.Code, "fully booked"))
+	claimed, err := b.svc.PostLead(ctx, org, core.LeadInput{Need: "copy", ExpiryDays: 5})
+	must(claimed, err)
+	must(b.svc.Claim(ctx, bob, claimed.Code))
+	must(b.svc.PostLead(ctx, org, core.LeadInput{Need: "tax help", ExpiryDays: 1})) // expires
+	must(b.svc.PostLead(ctx, org, core.LeadInput{Need: "a logo", ExpiryDays: 365})) // still open
+	at := b.clock.Now().Add(25 * time.Hour)
+	if res, err := b.svc.RunJob(ctx, core.JobLeadExpiry, b.workspace(t, org), at, at); err != nil || res.Notices != 1 {
+		t.Fatalf("lead expiry: %+v, %v", res, err)
+	}
+
+	at = time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	if res, err := b.svc.RunJob(ctx, core.JobQuarterly, b.workspace(t, org), at, at); err != nil || res.Notices != 1 {
+		t.Fatalf("quarterly: %+v, %v", res, err)
+	}
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.Kind != core.NoticeQuarterly {
+			continue
+		}
+		// Given: all eight. Received (a partner was named or claimed): six.
+		// Taken on: accepted, won, lost and the claimed lead — not the
+		// offered, declined, expired or open ones.
+		if st := n.Report.Current; st.Given != 8 || st.Received != 6 || st.TakenOn != 4 {
+			t.Errorf("given %d, received %d, taken on %d; want 8, 6, 4", st.Given, st.Received, st.TakenOn)
+		}
+		return
+	}
+	t.Fatal("no quarterly notice in the outbox")
 }
 
 func TestStaleFollowUp_NudgesOwnersOncePerQuietSpellAndDigestsReferrers(t *testing.T) {

@@ -351,7 +351,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 	}
 	var st *Stats
 	err = s.tx(ctx, func(tx Tx) error {
-		q := StatsQuery{Period: p, Now: now, Currency: nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)}
+		q := StatsQuery{Period: p, Now: now}
 		var m *Member
 		if !req.Network {
 			m = &c.Member
@@ -365,7 +365,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 		if st, err = tx.Stats(ctx, c.Workspace.ID, q); err != nil {
 			return err
 		}
-		st.Period, st.Member, st.Currency = p, m, q.Currency
+		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
 		return nil
 	})
 	return st, err
@@ -495,13 +495,15 @@ func applySetting(st *Settings, key string, args []string) error {
 		if !isCurrencyCode(val) {
 			return Errorf(EINVALID, "%q is not a currency code.", val).WithHint("Use a code like USD, EUR or GBP.")
 		}
+		// A fixed fee set without a currency stays in the one it was set in.
+		st.Fee = st.Fee.In(st.Currency)
 		st.Currency = strings.ToUpper(val)
 	case "fee":
 		f, ferr := ParseFee(val)
 		if ferr != nil {
 			return ferr
 		}
-		st.Fee = f
+		st.Fee = f.In(st.Currency)
 	case "schedule":
 		if len(args) < 2 {
 			return Errorf(EINVALID, "Name the job and its schedule.").
@@ -518,7 +520,8 @@ func applySetting(st *Settings, key string, args []string) error {
 	return err
 }
 
-// ParseFee reads a fee policy: "none", "reciprocal", "10%" or a fixed amount.
+// ParseFee reads a fee policy: "none", "reciprocal", "10%" or a fixed
+// amount, with its currency if one is written ("250", "EUR 250").
 func ParseFee(s string) (FeeTerms, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch s {
@@ -533,10 +536,10 @@ func ParseFee(s string) (FeeTerms, error) {
 			return FeeTerms{Kind: FeePercent, BasisPts: int(f*100 + 0.5)}, nil
 		}
 	} else if m, err := ParseMoney(s); err == nil && m.Cents > 0 {
-		return FeeTerms{Kind: FeeFixed, FixedCents: m.Cents}, nil
+		return FeeTerms{Kind: FeeFixed, FixedCents: m.Cents, Currency: strings.ToUpper(m.Currency)}, nil
 	}
 	return FeeTerms{}, Errorf(EINVALID, "%q is not a fee policy.", s).
-		WithHint("Use none, reciprocal, a share like 10%%, or a fixed amount like 250.")
+		WithHint("Use none, reciprocal, a share like 10%%, or a fixed amount like 250 or EUR 250.")
 }
 
 // SetReminders mutes or unmutes the caller's reminders (mute non-nil), or

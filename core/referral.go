@@ -94,7 +94,7 @@ func (s *Service) draft(c Caller, in draftInput, nameRequired bool, needHint str
 		WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID, ReferrerName: c.Member.DisplayName,
 		ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
 		Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
-		Fee: c.Workspace.Settings.Fee, FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
+		Fee: c.Workspace.Settings.Fee.In(c.Workspace.Settings.Currency), FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Consent {
 		r.ClientContact = strings.TrimSpace(in.Contact)
@@ -524,7 +524,10 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 		case StatusWon:
 			r.WonValue = s.money(c.Workspace, in.Value)
 			if r.WonValue.Currency == "" {
-				r.WonValue.Currency = r.Estimate.Currency
+				// Even a deal won for nothing is in a currency, so that
+				// the stats count it where it belongs, whatever the
+				// network's currency becomes later.
+				r.WonValue.Currency = nonEmpty(r.Estimate.Currency, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency))
 			}
 			r.ClosedAt = now
 			if r.Fee.Fee(r.WonValue.Cents) > 0 {

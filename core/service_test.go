@@ -429,9 +429,9 @@ func TestStats_KnownDataSetMatchesHandComputedFigures(t *testing.T) {
 	wantInt(t, "network won", net.Won, 2)
 	wantInt(t, "network lost", net.Lost, 1)
 	wantFloat(t, "network RCR", net.RCR, 40)
-	wantInt64(t, "network revenue", net.Revenue, 580000)
+	wantInt64(t, "network revenue", net.Revenue.Get("USD").Cents, 580000)
 	wantInt(t, "network deals", net.Deals, 2)
-	wantInt64(t, "network avg deal", net.AvgDeal, 290000)
+	wantInt64(t, "network avg deal", net.AvgDeal.Get("USD").Cents, 290000)
 	wantFloat(t, "network median days", net.MedianDaysToClose, 7)
 	wantInt(t, "network thanks", net.Thanks, 1)
 	wantFloat(t, "network thanks latency h", net.MedianThanksLatencyHours, 2)
@@ -446,13 +446,13 @@ func TestStats_KnownDataSetMatchesHandComputedFigures(t *testing.T) {
 	// (won) and r5 (declined) → RCR 50%. Revenue 1,000 (r4); business
 	// generated 4,800 (r1) → reciprocity +3,800. Partners: alice, carol.
 	wantInt(t, "bob given", me.Given, 3)
-	wantInt64(t, "bob given estimate", me.GivenEstimate, 800000)
+	wantInt64(t, "bob given estimate", me.GivenEstimate.Get("USD").Cents, 800000)
 	wantInt(t, "bob received", me.Received, 2)
 	wantInt(t, "bob won", me.Won, 1)
 	wantFloat(t, "bob RCR", me.RCR, 50)
-	wantInt64(t, "bob revenue", me.Revenue, 100000)
-	wantInt64(t, "bob generated", me.RevenueGenerated, 480000)
-	wantInt64(t, "bob reciprocity", me.Reciprocity, 380000)
+	wantInt64(t, "bob revenue", me.Revenue.Get("USD").Cents, 100000)
+	wantInt64(t, "bob generated", me.RevenueGenerated.Get("USD").Cents, 480000)
+	wantInt64(t, "bob reciprocity", me.Reciprocity.Get("USD").Cents, 380000)
 	wantInt(t, "bob partners", me.ActivePartners, 2)
 	wantInt(t, "bob thanks received", me.Thanks, 1)
 
@@ -463,8 +463,8 @@ func TestStats_KnownDataSetMatchesHandComputedFigures(t *testing.T) {
 	// alice received r1, r2, r3: won 1 of 3 → 33.3%; revenue 4,800.
 	wantInt(t, "alice received", al.Received, 3)
 	wantFloat(t, "alice RCR", al.RCR, 100.0/3)
-	wantInt64(t, "alice revenue", al.Revenue, 480000)
-	wantInt64(t, "alice reciprocity", al.Reciprocity, 100000-480000)
+	wantInt64(t, "alice revenue", al.Revenue.Get("USD").Cents, 480000)
+	wantInt64(t, "alice reciprocity", al.Reciprocity.Get("USD").Cents, 100000-480000)
 	wantFloat(t, "alice satisfaction", al.Satisfaction, 4.5)
 
 	// A period before anything happened is empty.
@@ -472,7 +472,7 @@ func TestStats_KnownDataSetMatchesHandComputedFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if old.Given != 0 || old.Revenue != 0 || old.HasRCR {
+	if old.Given != 0 || len(old.Revenue) != 0 || old.HasRCR {
 		t.Errorf("2025 stats not empty: %+v", old)
 	}
 }

@@ -1,7 +1,10 @@
 package core
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +108,6 @@ type StatsQuery struct {
 	MemberID int64 // 0 = the whole network
 	Period   Period
 	Now      time.Time // "active in the last 12 months" is measured from here
-	Currency string    // amounts in other currencies are counted, not summed
 }
 
 // Stats are the exchange's figures for a member or the whole network.
@@ -113,28 +115,33 @@ type StatsQuery struct {
 // Counts and estimated values cover referrals created in the period. The
 // conversion rate follows that cohort: RCR = won / received × 100, where
 // received means a receiver was named or claimed it. Revenue, average deal
-// and time to close cover deals won in the period. Amounts are in cents of
-// Currency.
+// and time to close cover deals won in the period.
+//
+// Every money figure is kept per currency, in the currency stored on its
+// referrals: nothing is converted, dropped or relabelled. An amount stored
+// without a currency (rows from before amounts always carried one) is in
+// DefaultCurrency, never in whatever the network uses now.
 type Stats struct {
 	Period   Period
 	Member   *Member // nil for the network
-	Currency string
+	Currency string  // the network's currency now: only the label of a figure with no amounts ("USD 0")
 
 	Given, Received          int
-	GivenEstimate            int64
-	ReceivedEstimate         int64
+	TakenOn                  int     // received ones a receiver accepted (accepted or any later stage)
+	GivenEstimate            Amounts // estimates of referrals given; Count = referrals with an estimate
+	ReceivedEstimate         Amounts
 	Won, Lost, InProgress    int // outcome of the received cohort so far
 	RCR                      float64
-	HasRCR                   bool  // false when nothing was received
-	Revenue                  int64 // won value of deals closed in the period (received, for a member)
-	RevenueGenerated         int64 // won value of deals the member gave (member only)
-	Deals                    int   // deals won in the period
-	AvgDeal                  int64
+	HasRCR                   bool    // false when nothing was received
+	Revenue                  Amounts // won value of deals closed in the period (received, for a member); Count = deals
+	RevenueGenerated         Amounts // won value of deals the member gave (member only); Count = deals
+	Deals                    int     // deals won in the period, every currency
+	AvgDeal                  Amounts // Revenue per deal, per currency; Count = deals
 	MedianDaysToClose        float64
 	HasMedianDays            bool
-	Reciprocity              int64 // RevenueGenerated - Revenue (member only)
-	ActivePartners           int   // member: distinct partners; network: active members (12 months)
-	Thanks                   int
+	Reciprocity              Amounts // RevenueGenerated - Revenue per currency (member only); Count = 0
+	ActivePartners           int     // member: distinct partners; network: active members (12 months)
+	Thanks                   int     // member: thank-yous received; network: all given
 	MedianThanksLatencyHours float64
 	HasThanksLatency         bool
 	Satisfaction             float64
@@ -147,8 +154,145 @@ type PartnerStats struct {
 	MemberID         int64
 	Name             string
 	Given, Received  int
-	GivenWonValue    int64 // value of won deals this row's member gave (to the member, for member stats)
-	ReceivedWonValue int64
+	GivenWonValue    Amounts // won deals this row's member gave (to the member, for member stats); Count = deals
+	ReceivedWonValue Amounts
 	Types            string // partnership type with the member, if any
 	Thanks           int    // thank-yous this row's member received in the period (from the member, for member stats)
+}
+
+// UnmarshalJSON reads stats as the outbox keeps them in a report. A report
+// written before amounts were kept per currency has plain numbers in the
+// network's currency of the time, which it also recorded: those are read
+// as one amount in that currency, so a notice queued across an upgrade is
+// still delivered, and says what it said.
+func (st *Stats) UnmarshalJSON(b []byte) error {
+	type plain Stats
+	if err := json.Unmarshal(b, (*plain)(st)); err != nil {
+		return err
+	}
+	cur := nonEmpty(st.Currency, DefaultCurrency)
+	fill := func(as Amounts, count int) {
+		for i := range as {
+			if as[i].Currency == "" {
+				as[i].Currency, as[i].Count = cur, count
+			}
+		}
+	}
+	fill(st.GivenEstimate, 0)
+	fill(st.ReceivedEstimate, 0)
+	fill(st.Revenue, st.Deals)
+	fill(st.RevenueGenerated, 0)
+	fill(st.AvgDeal, st.Deals)
+	fill(st.Reciprocity, 0)
+	for _, p := range st.ByPartner {
+		fill(p.GivenWonValue, 0)
+		fill(p.ReceivedWonValue, 0)
+	}
+	return nil
+}
+
+// Amount is a sum of money in one currency, and how many deals or
+// referrals it covers.
+type Amount struct {
+	Currency string `json:"currency"` // ISO 4217 code
+	Cents    int64  `json:"cents"`    // minor units of Currency
+	Count    int    `json:"count"`    // deals (or referrals) summed; 0 where a count means nothing
+}
+
+// Money is the amount as money, for formatting.
+func (a Amount) Money() Money { return Money{Cents: a.Cents, Currency: a.Currency} }
+
+// Amounts are sums kept apart per currency, one entry per currency: the
+// one covering most deals first, then by currency code. Sums in different
+// currencies are never added together.
+type Amounts []Amount
+
+// Get returns the sum in one currency (zero if there is none).
+func (as Amounts) Get(currency string) Amount {
+	for _, a := range as {
+		if a.Currency == currency {
+			return a
+		}
+	}
+	return Amount{Currency: currency}
+}
+
+// Count is how many deals or referrals the sums cover, in every currency.
+func (as Amounts) Count() int {
+	n := 0
+	for _, a := range as {
+		n += a.Count
+	}
+	return n
+}
+
+// Sort puts the amounts in their order: most deals first, then by code.
+func (as Amounts) Sort() Amounts {
+	slices.SortFunc(as, func(a, b Amount) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return strings.Compare(a.Currency, b.Currency)
+	})
+	return as
+}
+
+// Average is the sum per deal in each currency, rounded to the nearest
+// minor unit; currencies with nothing counted have no average.
+func (as Amounts) Average() Amounts {
+	var out Amounts
+	for _, a := range as {
+		if a.Count > 0 {
+			out = append(out, Amount{Currency: a.Currency, Cents: (a.Cents + int64(a.Count)/2) / int64(a.Count), Count: a.Count})
+		}
+	}
+	return out.Sort()
+}
+
+// Minus is as - bs per currency, over the currencies of both; the result
+// counts nothing. Currencies where the difference is zero are left out.
+func (as Amounts) Minus(bs Amounts) Amounts {
+	var out Amounts
+	for _, cur := range Currencies(as, bs) {
+		if d := as.Get(cur).Cents - bs.Get(cur).Cents; d != 0 {
+			out = append(out, Amount{Currency: cur, Cents: d})
+		}
+	}
+	return out.Sort()
+}
+
+// Currencies lists the currencies that appear in any of the amounts, in
+// the order of the first, then the others' own order.
+func Currencies(lists ...Amounts) []string {
+	var out []string
+	for _, as := range lists {
+		for _, a := range as {
+			if !slices.Contains(out, a.Currency) {
+				out = append(out, a.Currency)
+			}
+		}
+	}
+	return out
+}
+
+// UnmarshalJSON also reads a plain number, as stats kept it before amounts
+// were per currency; Stats.UnmarshalJSON fills in its currency.
+func (as *Amounts) UnmarshalJSON(b []byte) error {
+	var n int64
+	if err := json.Unmarshal(b, &n); err == nil {
+		*as = nil
+		if n != 0 {
+			*as = Amounts{{Cents: n}}
+		}
+		return nil
+	}
+	var list []Amount
+	if err := json.Unmarshal(b, &list); err != nil {
+		return err
+	}
+	*as = nil
+	if len(list) > 0 {
+		*as = list
+	}
+	return nil
 }

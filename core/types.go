@@ -41,7 +41,10 @@ const (
 type FeeTerms struct {
 	Kind       FeeKind `json:"kind"`
 	BasisPts   int     `json:"basis_points,omitempty"` // for FeePercent: 1000 = 10%
-	FixedCents int64   `json:"fixed_cents,omitempty"`  // for FeeFixed
+	FixedCents int64   `json:"fixed_cents,omitempty"`  // for FeeFixed, in minor units of Currency
+	// Currency of a fixed fee (a share of the won value is in the won
+	// value's). Terms written before fees carried one have none; see In.
+	Currency string `json:"currency,omitempty"`
 }
 
 func (f FeeTerms) String() string {
@@ -49,7 +52,10 @@ func (f FeeTerms) String() string {
 	case FeePercent:
 		return fmt.Sprintf("finder's fee %s%% of won value", strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.2f", float64(f.BasisPts)/100), "0"), ".0"))
 	case FeeFixed:
-		return "finder's fee " + FormatCents(f.FixedCents)
+		if f.Currency == "" {
+			return "finder's fee " + FormatCents(f.FixedCents)
+		}
+		return "finder's fee " + f.Money().String()
 	case FeeReciprocal:
 		return "reciprocal"
 	default:
@@ -57,7 +63,26 @@ func (f FeeTerms) String() string {
 	}
 }
 
-// Fee returns what is owed on a won value under these terms.
+// In returns the terms with a fixed fee that names no currency put in
+// currency: the network's, at the time the terms are applied.
+func (f FeeTerms) In(currency string) FeeTerms {
+	if f.Kind == FeeFixed && f.Currency == "" {
+		m := feeIn(f.FixedCents, currency)
+		f.FixedCents, f.Currency = m.Cents, m.Currency
+	}
+	return f
+}
+
+// feeIn puts a fixed fee written without a currency, in hundredths like
+// any amount typed without one, into currency. Here every currency's
+// minor unit is a hundredth (see Money.String); this is the one place a
+// currency with other decimals would be converted.
+func feeIn(hundredths int64, currency string) Money {
+	return Money{Cents: hundredths, Currency: nonEmpty(currency, DefaultCurrency)}
+}
+
+// Fee returns what is owed on a won value under these terms, in minor
+// units; Owed says in which currency.
 func (f FeeTerms) Fee(won int64) int64 {
 	switch f.Kind {
 	case FeePercent:
@@ -66,6 +91,26 @@ func (f FeeTerms) Fee(won int64) int64 {
 		return f.FixedCents
 	}
 	return 0
+}
+
+// Owed returns what is owed on a won value under these terms: a share of
+// it in its currency, or the fixed fee in the fee's own. A fixed fee
+// stored before fees carried a currency was set in the network's currency
+// of the time, which is also what a value won without one was recorded
+// in: it is taken to be in the won value's currency.
+func (f FeeTerms) Owed(won Money) Money {
+	if f.Kind == FeeFixed {
+		return f.In(won.Currency).Money()
+	}
+	return Money{Cents: f.Fee(won.Cents), Currency: nonEmpty(won.Currency, DefaultCurrency)}
+}
+
+// Money is a fixed fee as money (zero for other terms).
+func (f FeeTerms) Money() Money {
+	if f.Kind != FeeFixed {
+		return Money{}
+	}
+	return Money{Cents: f.FixedCents, Currency: f.Currency}
 }
 
 // Settings are a workspace's configuration, edited with `/refer config`.

@@ -82,7 +82,7 @@ func TestConsole_ReferAcceptWinThankStats(t *testing.T) {
 		"Network — all time",
 		"Conversion rate (RCR): 100%",
 		"Revenue from referrals: USD 4,800 from 1 deal",
-		"Thank-yous: 1",
+		"Thank-yous given: 1",
 	)
 	if strings.Count(out, "jane@acme.example") == 0 || strings.Contains(sectionOf(out, "── post in #referrals ──"), "jane@acme.example") {
 		t.Errorf("contact details leaked into a channel post:\n%s", out)

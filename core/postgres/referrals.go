@@ -17,7 +17,7 @@ const referralFrom = `
 		r.client_contact, r.consent, r.need, r.tags, r.estimate_cents, r.estimate_currency, r.temperature,
 		r.status, r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_status, r.won_value_cents,
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
-		r.accepted_at, r.closed_at,
+		r.accepted_at, r.closed_at, r.fee_currency,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, '')
 	FROM referrals r
 	JOIN members rf ON rf.id = r.referrer_id
@@ -35,7 +35,7 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 		&contact, &r.Consent, &r.Need, &r.Tags, &r.Estimate.Cents, &r.Estimate.Currency, &r.Temperature,
 		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
 		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
-		&accepted, &closed,
+		&accepted, &closed, &r.Fee.Currency,
 		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName)
 	if err != nil {
 		return nil, err
@@ -70,9 +70,9 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
 			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
 			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
-			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at)
+			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency)
 		SELECT $1, next.code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26
+			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27
 		FROM next
 		RETURNING id, code, created_at, updated_at`,
 		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
@@ -80,7 +80,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
-		nullTime(r.AcceptedAt), nullTime(r.ClosedAt),
+		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
 	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt)
 	return err
 }
@@ -109,14 +109,14 @@ func (t *tx) UpdateReferral(ctx context.Context, r *core.Referral) (err error) {
 			estimate_currency = $12, temperature = $13, status = $14, fee_kind = $15, fee_basis_points = $16,
 			fee_fixed_cents = $17, fee_status = $18, won_value_cents = $19, won_currency = $20,
 			lost_reason = $21, decline_reason = $22, expires_at = $23, updated_at = COALESCE($24, now()),
-			accepted_at = $25, closed_at = $26
+			accepted_at = $25, closed_at = $26, fee_currency = $27
 		WHERE workspace_id = $1 AND id = $2`,
 		r.WorkspaceID, r.ID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
 		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
 		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.UpdatedAt), nullTime(r.AcceptedAt),
-		nullTime(r.ClosedAt))
+		nullTime(r.ClosedAt), r.Fee.Currency)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}

@@ -12,21 +12,27 @@ import (
 // The stats queries share their parameters:
 //
 //	$1 workspace, $2 member (0 = the network), $3 period from, $4 period to,
-//	$5 currency ('' = every currency), $6 and $7 the 12-month activity window.
+//	$5 the currency of amounts stored without one, $6 and $7 the 12-month
+//	activity window.
 //
 // A referral is the member's "received" one when they are its receiver or
-// co-owner; for the network, when it has a receiver. Amounts in another
-// currency are counted but not summed; an amount without a currency is in
-// the workspace's own.
+// co-owner; for the network, when it has a receiver. Amounts are summed per
+// currency (GROUP BY currency), each in the currency stored on its referral.
 
-// statsSummarySQL computes every scalar figure in one round trip.
+// amountsJSON aggregates rows (cur, cents) of a query into the JSON of
+// core.Amounts, one entry per currency; FROM and WHERE follow it.
+const amountsJSON = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n)), '[]')
+		FROM (SELECT cur, sum(cents)::bigint AS cents, count(*) AS n `
+
+// statsSummarySQL computes every figure of core.Stats but the breakdown in
+// one round trip.
 const statsSummarySQL = `
 WITH cohort AS (
 	-- referrals created in the period
 	SELECT ($2::bigint = 0 OR referrer_id = $2) AS gave,
 		CASE WHEN $2::bigint = 0 THEN receiver_id IS NOT NULL
 			ELSE COALESCE(receiver_id = $2 OR co_owner_id = $2, false) END AS got,
-		CASE WHEN $5::text = '' OR estimate_currency IN ('', $5) THEN estimate_cents ELSE 0 END AS estimate,
+		COALESCE(NULLIF(estimate_currency, ''), $5) AS cur, estimate_cents AS cents,
 		status
 	FROM referrals
 	WHERE workspace_id = $1 AND created_at >= $3 AND created_at < $4
@@ -35,30 +41,30 @@ WITH cohort AS (
 	-- deals won in the period
 	SELECT $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false) AS got,
 		referrer_id = $2 AS gave,
-		CASE WHEN $5::text = '' OR COALESCE(won_currency, '') IN ('', $5) THEN won_value_cents END AS value,
+		COALESCE(NULLIF(won_currency, ''), $5) AS cur, won_value_cents AS cents,
 		(extract(epoch FROM closed_at - created_at) / 86400)::float8 AS days
 	FROM referrals
 	WHERE workspace_id = $1 AND status = 'won' AND closed_at >= $3 AND closed_at < $4
 		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
 )
-SELECT c.given, c.given_estimate, c.received, c.received_estimate, c.won, c.lost, c.in_progress,
-	w.deals, w.revenue, w.priced_deals, w.median_days, w.generated,
+SELECT c.given, c.received, c.taken_on, c.won, c.lost, c.in_progress,
+	` + amountsJSON + `FROM cohort WHERE gave AND cents > 0 GROUP BY cur) x) AS given_estimate,
+	` + amountsJSON + `FROM cohort WHERE got AND cents > 0 GROUP BY cur) x) AS received_estimate,
+	w.deals, w.median_days,
+	` + amountsJSON + `FROM won WHERE got GROUP BY cur) x) AS revenue,
+	` + amountsJSON + `FROM won WHERE gave GROUP BY cur) x) AS generated,
 	a.partners, t.thanks, t.median_latency, s.satisfaction, s.ratings
 FROM (
 	SELECT count(*) FILTER (WHERE gave) AS given,
-		COALESCE(sum(estimate) FILTER (WHERE gave), 0)::bigint AS given_estimate,
 		count(*) FILTER (WHERE got) AS received,
-		COALESCE(sum(estimate) FILTER (WHERE got), 0)::bigint AS received_estimate,
+		count(*) FILTER (WHERE got AND status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won', 'lost')) AS taken_on,
 		count(*) FILTER (WHERE got AND status = 'won') AS won,
 		count(*) FILTER (WHERE got AND status = 'lost') AS lost,
 		count(*) FILTER (WHERE got AND status NOT IN ('won', 'lost', 'declined', 'expired')) AS in_progress
 	FROM cohort
 ) c, (
 	SELECT count(*) FILTER (WHERE got) AS deals,
-		COALESCE(sum(value) FILTER (WHERE got), 0)::bigint AS revenue,
-		count(value) FILTER (WHERE got) AS priced_deals,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE got) AS median_days,
-		COALESCE(sum(value) FILTER (WHERE gave), 0)::bigint AS generated
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE got) AS median_days
 	FROM won
 ) w, (
 	-- distinct partners (member) or members (network) active in the window
@@ -88,32 +94,44 @@ FROM (
 // statsByPartnerSQL breaks the figures down per partner of the member, or
 // per member of the network. Each row is from its own member's side: Given
 // counts the referrals that member gave (to the member, for member stats),
-// GivenWonValue the value of those won in the period.
+// GivenWonValue the value of those won in the period, per currency. Rows
+// are ranked by deals won from what they gave (amounts in different
+// currencies can't be compared), then by referrals.
 const statsByPartnerSQL = `
 WITH r AS (
 	SELECT referrer_id, receiver_id, co_owner_id,
 		created_at >= $3 AND created_at < $4 AS in_cohort,
-		CASE WHEN status = 'won' AND closed_at >= $3 AND closed_at < $4
-			AND ($5::text = '' OR COALESCE(won_currency, '') IN ('', $5)) THEN won_value_cents ELSE 0 END AS won
+		status = 'won' AND closed_at >= $3 AND closed_at < $4 AS won,
+		COALESCE(NULLIF(won_currency, ''), $5) AS cur, COALESCE(won_value_cents, 0) AS cents
 	FROM referrals
 	WHERE workspace_id = $1
 		AND ((created_at >= $3 AND created_at < $4) OR (status = 'won' AND closed_at >= $3 AND closed_at < $4))
 		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
 ), sides AS (
-	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, 0::bigint AS got_won
+	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, false AS got_won, cur, cents
 	FROM r WHERE $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false)
 	UNION ALL
-	SELECT receiver_id, false, in_cohort, 0, won
+	SELECT receiver_id, false, in_cohort, false, won, cur, cents
 	FROM r WHERE receiver_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
 	UNION ALL
-	SELECT co_owner_id, false, in_cohort, 0, won
+	SELECT co_owner_id, false, in_cohort, false, won, cur, cents
 	FROM r WHERE co_owner_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
+), per_currency AS (
+	SELECT id, cur, count(*) FILTER (WHERE gave) AS given, count(*) FILTER (WHERE got) AS received,
+		count(*) FILTER (WHERE gave_won) AS given_deals, COALESCE(sum(cents) FILTER (WHERE gave_won), 0)::bigint AS given_won,
+		count(*) FILTER (WHERE got_won) AS received_deals, COALESCE(sum(cents) FILTER (WHERE got_won), 0)::bigint AS received_won
+	FROM sides
+	WHERE id <> $2
+	GROUP BY id, cur
 ), rows AS (
-	SELECT s.id, count(*) FILTER (WHERE s.gave) AS given, count(*) FILTER (WHERE s.got) AS received,
-		sum(s.gave_won)::bigint AS given_won, sum(s.got_won)::bigint AS received_won
-	FROM sides s
-	WHERE s.id <> $2
-	GROUP BY s.id
+	SELECT id, sum(given)::int AS given, sum(received)::int AS received,
+		sum(given_deals)::int AS given_deals, sum(received_deals)::int AS received_deals,
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', given_won, 'count', given_deals))
+			FILTER (WHERE given_deals > 0), '[]') AS given_won,
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', received_won, 'count', received_deals))
+			FILTER (WHERE received_deals > 0), '[]') AS received_won
+	FROM per_currency
+	GROUP BY id
 )
 SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
 	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id
@@ -122,8 +140,8 @@ FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id
 LEFT JOIN partnerships pt ON $2::bigint <> 0 AND pt.workspace_id = $1
 	AND pt.member_a = LEAST(x.id, $2) AND pt.member_b = GREATEST(x.id, $2)
-WHERE x.given + x.received > 0 OR x.given_won + x.received_won > 0
-ORDER BY x.given_won DESC, x.given + x.received DESC, x.received_won DESC, lower(m.display_name), m.id`
+WHERE x.given + x.received + x.given_deals + x.received_deals > 0
+ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
 // Stats computes the figures core.Stats documents with two set-based
 // statements, whatever the number of members.
@@ -141,17 +159,13 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	if now.IsZero() {
 		now = time.Now()
 	}
-	args := []any{workspaceID, q.MemberID, from, to, q.Currency, now.AddDate(-1, 0, 0), now}
+	args := []any{workspaceID, q.MemberID, from, to, core.DefaultCurrency, now.AddDate(-1, 0, 0), now}
 
-	st := &core.Stats{Period: q.Period, Currency: q.Currency}
-	var (
-		priced              int64
-		medianDays, latency *float64
-		satisfaction        *float64
-	)
+	st := &core.Stats{Period: q.Period}
+	var medianDays, latency, satisfaction *float64
 	if err := t.q.QueryRow(ctx, statsSummarySQL, args...).Scan(
-		&st.Given, &st.GivenEstimate, &st.Received, &st.ReceivedEstimate, &st.Won, &st.Lost, &st.InProgress,
-		&st.Deals, &st.Revenue, &priced, &medianDays, &st.RevenueGenerated,
+		&st.Given, &st.Received, &st.TakenOn, &st.Won, &st.Lost, &st.InProgress,
+		&st.GivenEstimate, &st.ReceivedEstimate, &st.Deals, &medianDays, &st.Revenue, &st.RevenueGenerated,
 		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN,
 	); err != nil {
 		return nil, err
@@ -159,9 +173,7 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	if st.Received > 0 {
 		st.RCR, st.HasRCR = float64(st.Won)/float64(st.Received)*100, true
 	}
-	if priced > 0 {
-		st.AvgDeal = (st.Revenue + priced/2) / priced
-	}
+	st.AvgDeal = st.Revenue.Average()
 	if medianDays != nil {
 		st.MedianDaysToClose, st.HasMedianDays = *medianDays, true
 	}
@@ -172,9 +184,12 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 		st.Satisfaction = *satisfaction
 	}
 	if q.MemberID != 0 {
-		st.Reciprocity = st.RevenueGenerated - st.Revenue
+		st.Reciprocity = st.RevenueGenerated.Minus(st.Revenue)
 	} else {
-		st.RevenueGenerated = 0 // member only
+		st.RevenueGenerated = nil // member only
+	}
+	for _, as := range []core.Amounts{st.GivenEstimate, st.ReceivedEstimate, st.Revenue, st.RevenueGenerated} {
+		as.Sort()
 	}
 
 	rows, err := t.q.Query(ctx, statsByPartnerSQL, args[:5]...)
@@ -188,6 +203,8 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 			&p.ReceivedWonValue, &p.Types, &p.Thanks); err != nil {
 			return nil, err
 		}
+		p.GivenWonValue.Sort()
+		p.ReceivedWonValue.Sort()
 		st.ByPartner = append(st.ByPartner, p)
 	}
 	return st, rows.Err()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,9 +114,9 @@ func newStatsWorld(t *testing.T) *statsWorld {
 	return w
 }
 
-func (w *statsWorld) stats(t *testing.T, m *core.Member, p core.Period, currency string) *core.Stats {
+func (w *statsWorld) stats(t *testing.T, m *core.Member, p core.Period) *core.Stats {
 	t.Helper()
-	q := core.StatsQuery{Period: p, Now: w.now, Currency: currency}
+	q := core.StatsQuery{Period: p, Now: w.now}
 	if m != nil {
 		q.MemberID = m.ID
 	}
@@ -127,31 +128,33 @@ func (w *statsWorld) stats(t *testing.T, m *core.Member, p core.Period, currency
 	return st
 }
 
-// figures flattens the scalar figures for comparison.
-func figures(st *core.Stats) map[string]float64 {
+// figures flattens the scalar figures for comparison, and the money
+// figures as "USD 600000/2 EUR 300000/1" (cents/count per currency).
+func figures(st *core.Stats) map[string]any {
 	b := func(v bool) float64 {
 		if v {
 			return 1
 		}
 		return 0
 	}
-	return map[string]float64{
+	return map[string]any{
 		"Given":                    float64(st.Given),
-		"GivenEstimate":            float64(st.GivenEstimate),
+		"GivenEstimate":            amounts(st.GivenEstimate),
 		"Received":                 float64(st.Received),
-		"ReceivedEstimate":         float64(st.ReceivedEstimate),
+		"ReceivedEstimate":         amounts(st.ReceivedEstimate),
+		"TakenOn":                  float64(st.TakenOn),
 		"Won":                      float64(st.Won),
 		"Lost":                     float64(st.Lost),
 		"InProgress":               float64(st.InProgress),
 		"RCR":                      st.RCR,
 		"HasRCR":                   b(st.HasRCR),
-		"Revenue":                  float64(st.Revenue),
-		"RevenueGenerated":         float64(st.RevenueGenerated),
+		"Revenue":                  amounts(st.Revenue),
+		"RevenueGenerated":         amounts(st.RevenueGenerated),
 		"Deals":                    float64(st.Deals),
-		"AvgDeal":                  float64(st.AvgDeal),
+		"AvgDeal":                  amounts(st.AvgDeal),
 		"MedianDaysToClose":        st.MedianDaysToClose,
 		"HasMedianDays":            b(st.HasMedianDays),
-		"Reciprocity":              float64(st.Reciprocity),
+		"Reciprocity":              amounts(st.Reciprocity),
 		"ActivePartners":           float64(st.ActivePartners),
 		"Thanks":                   float64(st.Thanks),
 		"MedianThanksLatencyHours": st.MedianThanksLatencyHours,
@@ -161,16 +164,34 @@ func figures(st *core.Stats) map[string]float64 {
 	}
 }
 
-func checkFigures(t *testing.T, who string, st *core.Stats, want map[string]float64) {
+func amounts(as core.Amounts) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", a.Currency, a.Cents, a.Count))
+	}
+	return strings.Join(parts, " ")
+}
+
+func checkFigures(t *testing.T, who string, st *core.Stats, want map[string]any) {
 	t.Helper()
 	got := figures(st)
 	for k, g := range got {
 		w, ok := want[k]
-		if !ok {
-			w = 0 // unlisted figures are zero
-		}
-		if math.Abs(g-w) > 1e-9 {
-			t.Errorf("%s: %s = %v, want %v", who, k, g, w)
+		switch g := g.(type) {
+		case float64:
+			if !ok {
+				w = 0.0 // unlisted figures are zero
+			}
+			if wf, _ := w.(float64); math.Abs(g-wf) > 1e-9 {
+				t.Errorf("%s: %s = %v, want %v", who, k, g, w)
+			}
+		case string:
+			if !ok {
+				w = "" // unlisted amounts are none
+			}
+			if g != w {
+				t.Errorf("%s: %s = %q, want %q", who, k, g, w)
+			}
 		}
 	}
 }
@@ -179,8 +200,8 @@ func checkRows(t *testing.T, who string, st *core.Stats, want ...string) {
 	t.Helper()
 	var got []string
 	for _, p := range st.ByPartner {
-		got = append(got, fmt.Sprintf("%s gave %d got %d gaveWon %d gotWon %d %q",
-			p.Name, p.Given, p.Received, p.GivenWonValue, p.ReceivedWonValue, p.Types))
+		got = append(got, fmt.Sprintf("%s gave %d got %d gaveWon [%s] gotWon [%s] %q",
+			p.Name, p.Given, p.Received, amounts(p.GivenWonValue), amounts(p.ReceivedWonValue), p.Types))
 	}
 	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
 		t.Errorf("%s by partner:\n got  %q\n want %q", who, got, want)
@@ -190,80 +211,118 @@ func checkRows(t *testing.T, who string, st *core.Stats, want ...string) {
 func TestStats_Network_HandComputed(t *testing.T) {
 	t.Parallel()
 	w := newStatsWorld(t)
-	st := w.stats(t, nil, w.q1, "USD")
-	checkFigures(t, "network Q1", st, map[string]float64{
-		// Created in Q1: r1..r6. Estimates in USD: 5,000 + 2,000 + 500 (r3 is EUR).
-		"Given": 6, "GivenEstimate": 750000,
+	st := w.stats(t, nil, w.q1)
+	checkFigures(t, "network Q1", st, map[string]any{
+		// Created in Q1: r1..r6. Estimates: USD 5,000 + 2,000 + 500, and r3's EUR 1,000.
+		"Given": 6.0, "GivenEstimate": "USD 750000/3 EUR 100000/1",
 		// With a receiver: r1, r2, r3, r4, r6; of those won r1, r3, lost r2, open r4.
-		"Received": 5, "ReceivedEstimate": 700000, "Won": 2, "Lost": 1, "InProgress": 1,
-		"RCR": 40, "HasRCR": 1,
-		// Won in Q1: r0 (31 days), r1 (10), r3 (20, EUR: counted, not summed).
-		"Deals": 3, "Revenue": 600000, "AvgDeal": 300000, "MedianDaysToClose": 20, "HasMedianDays": 1,
+		// Taken on (accepted or beyond): r1, r2, r3 — not r4 (offered) nor r6 (declined).
+		"Received": 5.0, "ReceivedEstimate": "USD 700000/2 EUR 100000/1", "TakenOn": 3.0,
+		"Won": 2.0, "Lost": 1.0, "InProgress": 1.0, "RCR": 40.0, "HasRCR": 1.0,
+		// Won in Q1: r0 (31 days), r1 (10), r3 (20, EUR: summed apart, not dropped).
+		"Deals": 3.0, "Revenue": "USD 600000/2 EUR 300000/1", "AvgDeal": "USD 300000/2 EUR 300000/1",
+		"MedianDaysToClose": 20.0, "HasMedianDays": 1.0,
 		// Active in the 12 months to April 10: ann, ben, cat, dan (eve's only referral is older).
-		"ActivePartners": 4,
+		"ActivePartners": 4.0,
 		// Thank-yous 6 h and 30 h after acceptance.
-		"Thanks": 2, "MedianThanksLatencyHours": 18, "HasThanksLatency": 1,
-		"Satisfaction": 4.25, "SatisfactionN": 4,
+		"Thanks": 2.0, "MedianThanksLatencyHours": 18.0, "HasThanksLatency": 1.0,
+		"Satisfaction": 4.25, "SatisfactionN": 4.0,
 	})
+	// Ranked by deals won from what they gave: ann (r0, r1), cat (r3 in EUR).
 	checkRows(t, "network Q1", st,
-		`ann gave 2 got 2 gaveWon 600000 gotWon 0 ""`,
-		`ben gave 1 got 2 gaveWon 0 gotWon 600000 ""`,
-		`cat gave 2 got 1 gaveWon 0 gotWon 0 ""`,
-		`dan gave 1 got 1 gaveWon 0 gotWon 0 ""`,
+		`ann gave 2 got 2 gaveWon [USD 600000/2] gotWon [EUR 300000/1] ""`,
+		`cat gave 2 got 1 gaveWon [EUR 300000/1] gotWon [] ""`,
+		`ben gave 1 got 2 gaveWon [] gotWon [USD 600000/2] ""`,
+		`dan gave 1 got 1 gaveWon [] gotWon [EUR 300000/1] ""`,
 	)
 
-	// Every currency: the EUR amounts count too.
-	all := w.stats(t, nil, w.q1, "")
-	if all.Revenue != 900000 || all.AvgDeal != 300000 || all.GivenEstimate != 850000 {
-		t.Errorf("any currency: revenue %d, avg %d, given est. %d; want 900000, 300000, 850000",
-			all.Revenue, all.AvgDeal, all.GivenEstimate)
-	}
 	// All time (no lower bound): every referral.
-	if ever := w.stats(t, nil, core.Period{To: w.now}, "USD"); ever.Given != 9 || ever.Deals != 3 {
+	if ever := w.stats(t, nil, core.Period{To: w.now}); ever.Given != 9 || ever.Deals != 3 {
 		t.Errorf("all time: given %d, deals %d; want 9, 3", ever.Given, ever.Deals)
 	}
 	// A period before anything happened.
-	empty := w.stats(t, nil, core.Period{From: day(2025, 1, 1, 0), To: day(2025, 3, 1, 0)}, "USD")
-	checkFigures(t, "network early 2025", empty, map[string]float64{"ActivePartners": 4})
+	empty := w.stats(t, nil, core.Period{From: day(2025, 1, 1, 0), To: day(2025, 3, 1, 0)})
+	checkFigures(t, "network early 2025", empty, map[string]any{"ActivePartners": 4.0})
 	checkRows(t, "network early 2025", empty)
 }
 
 func TestStats_Member_HandComputed(t *testing.T) {
 	t.Parallel()
 	w := newStatsWorld(t)
-	ann := w.stats(t, w.ann, w.q1, "USD")
-	checkFigures(t, "ann Q1", ann, map[string]float64{
-		// Gave r1 (5,000) and r4; received r2 (2,000, lost) and r3 (EUR, won).
-		"Given": 2, "GivenEstimate": 500000, "Received": 2, "ReceivedEstimate": 200000,
-		"Won": 1, "Lost": 1, "RCR": 50, "HasRCR": 1,
-		// Won in Q1 as receiver: r3, in EUR. Generated for ben: r0 + r1 = 6,000.
-		"Deals": 1, "Revenue": 0, "MedianDaysToClose": 20, "HasMedianDays": 1,
-		"RevenueGenerated": 600000, "Reciprocity": 600000,
+	ann := w.stats(t, w.ann, w.q1)
+	checkFigures(t, "ann Q1", ann, map[string]any{
+		// Gave r1 (USD 5,000) and r4; received r2 (USD 2,000, lost) and r3 (EUR 1,000, won).
+		"Given": 2.0, "GivenEstimate": "USD 500000/1", "Received": 2.0, "ReceivedEstimate": "EUR 100000/1 USD 200000/1",
+		"TakenOn": 2.0, "Won": 1.0, "Lost": 1.0, "RCR": 50.0, "HasRCR": 1.0,
+		// Won in Q1 as receiver: r3, in EUR. Generated for ben: r0 + r1 = USD 6,000.
+		"Deals": 1.0, "Revenue": "EUR 300000/1", "AvgDeal": "EUR 300000/1", "MedianDaysToClose": 20.0, "HasMedianDays": 1.0,
+		"RevenueGenerated": "USD 600000/2",
+		// Each currency balances on its own: she gave USD 6,000 and got EUR 3,000.
+		"Reciprocity": "EUR -300000/0 USD 600000/0",
 		// Partners: ben and cat; dan co-owns r3 with her but is not her partner.
-		"ActivePartners": 2, "Thanks": 1, "MedianThanksLatencyHours": 6, "HasThanksLatency": 1,
+		"ActivePartners": 2.0, "Thanks": 1.0, "MedianThanksLatencyHours": 6.0, "HasThanksLatency": 1.0,
 		// Feedback on r3, which she received: 3 and 5.
-		"Satisfaction": 4, "SatisfactionN": 2,
+		"Satisfaction": 4.0, "SatisfactionN": 2.0,
 	})
 	checkRows(t, "ann Q1", ann,
-		`ben gave 1 got 1 gaveWon 0 gotWon 600000 "strategic"`,
-		`cat gave 1 got 1 gaveWon 0 gotWon 0 ""`,
+		`cat gave 1 got 1 gaveWon [EUR 300000/1] gotWon [] ""`,
+		`ben gave 1 got 1 gaveWon [] gotWon [USD 600000/2] "strategic"`,
 	)
-	if any := w.stats(t, w.ann, w.q1, ""); any.Revenue != 300000 || any.Reciprocity != 300000 || any.AvgDeal != 300000 {
-		t.Errorf("ann, any currency: revenue %d, reciprocity %d, avg %d", any.Revenue, any.Reciprocity, any.AvgDeal)
-	}
 
-	dan := w.stats(t, w.dan, w.q1, "USD")
-	checkFigures(t, "dan Q1", dan, map[string]float64{
+	dan := w.stats(t, w.dan, w.q1)
+	checkFigures(t, "dan Q1", dan, map[string]any{
 		// Gave the open lead r5; co-owns r3, which was won.
-		"Given": 1, "GivenEstimate": 50000, "Received": 1, "Won": 1, "RCR": 100, "HasRCR": 1,
-		"Deals": 1, "MedianDaysToClose": 20, "HasMedianDays": 1,
-		"ActivePartners": 1, "Satisfaction": 4, "SatisfactionN": 2,
+		"Given": 1.0, "GivenEstimate": "USD 50000/1", "Received": 1.0, "ReceivedEstimate": "EUR 100000/1",
+		"TakenOn": 1.0, "Won": 1.0, "RCR": 100.0, "HasRCR": 1.0,
+		"Deals": 1.0, "Revenue": "EUR 300000/1", "AvgDeal": "EUR 300000/1", "Reciprocity": "EUR -300000/0",
+		"MedianDaysToClose": 20.0, "HasMedianDays": 1.0,
+		"ActivePartners": 1.0, "Satisfaction": 4.0, "SatisfactionN": 2.0,
 	})
-	checkRows(t, "dan Q1", dan, `cat gave 1 got 0 gaveWon 0 gotWon 0 ""`)
+	checkRows(t, "dan Q1", dan, `cat gave 1 got 0 gaveWon [EUR 300000/1] gotWon [] ""`)
 
-	eve := w.stats(t, w.eve, w.q1, "USD")
+	eve := w.stats(t, w.eve, w.q1)
 	checkFigures(t, "eve Q1", eve, nil)
 	checkRows(t, "eve Q1", eve)
+}
+
+func TestStats_AmountsStoredWithoutCurrencyStayInTheDefaultNotTheNetworksCurrent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	s := core.DefaultSettings()
+	s.Currency = "EUR" // the network moved to EUR after these rows were written
+	b.tx(t, func(tx core.Tx) error { return tx.SaveSettings(ctx, b.ws.ID, s) })
+	ann, ben := b.member(t, b.ws, "ann"), b.member(t, b.ws, "ben")
+	at := day(2026, 2, 1, 9)
+	legacy := func(client string, estimate, won int64) *core.Referral {
+		return b.referral(t, ann, ben, func(r *core.Referral) {
+			r.ClientName, r.CreatedAt, r.UpdatedAt, r.AcceptedAt = client, at, at, at
+			r.Status, r.ClosedAt = core.StatusWon, at.Add(24*time.Hour)
+			r.Estimate, r.WonValue = core.Money{Cents: estimate}, core.Money{Cents: won}
+		})
+	}
+	legacy("Acme", 100000, 200000) // won_currency NULL, estimate_currency ''
+	r := legacy("Globex", 0, 50000)
+	if err := b.exec(t, `UPDATE referrals SET won_currency = '' WHERE id = $1`, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.referral(t, ann, ben, func(r *core.Referral) { // written since the move: in EUR
+		r.ClientName, r.CreatedAt, r.UpdatedAt, r.AcceptedAt = "Initech", at, at, at
+		r.Status, r.ClosedAt = core.StatusWon, at.Add(24*time.Hour)
+		r.Estimate, r.WonValue = core.Money{Cents: 10000, Currency: "EUR"}, core.Money{Cents: 30000, Currency: "EUR"}
+	})
+
+	w := &statsWorld{bundle: b, now: day(2026, 4, 1, 0)}
+	st := w.stats(t, nil, core.Period{To: w.now})
+	checkFigures(t, "network", st, map[string]any{
+		"Given": 3.0, "Received": 3.0, "TakenOn": 3.0, "Won": 3.0, "RCR": 100.0, "HasRCR": 1.0,
+		"GivenEstimate": "EUR 10000/1 USD 100000/1", "ReceivedEstimate": "EUR 10000/1 USD 100000/1",
+		"Deals": 3.0, "Revenue": "USD 250000/2 EUR 30000/1", "AvgDeal": "USD 125000/2 EUR 30000/1",
+		"MedianDaysToClose": 1.0, "HasMedianDays": 1.0, "ActivePartners": 2.0,
+	})
+	checkRows(t, "network", st,
+		`ann gave 3 got 0 gaveWon [USD 250000/2 EUR 30000/1] gotWon [] ""`,
+		`ben gave 0 got 3 gaveWon [] gotWon [USD 250000/2 EUR 30000/1] ""`)
 }
 
 // BenchmarkStats measures the figures of a network with 60 members and
@@ -315,7 +374,7 @@ func BenchmarkStats(b *testing.B) {
 		{"member/all", member, core.Period{To: now}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			q := core.StatsQuery{MemberID: c.member, Period: c.period, Now: now, Currency: "USD"}
+			q := core.StatsQuery{MemberID: c.member, Period: c.period, Now: now}
 			for b.Loop() {
 				if err := bb.db.InTx(ctx, func(tx core.Tx) error {
 					st, err := tx.Stats(ctx, ws, q)
