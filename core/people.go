@@ -114,6 +114,11 @@ func (s *Service) SetProfile(ctx context.Context, c Caller, field string, values
 		if err := setField(p, field, joined, values); err != nil {
 			return err
 		}
+		if field == "min-budget" {
+			if p.MinBudget, err = s.money(c.Workspace, p.MinBudget); err != nil {
+				return err
+			}
+		}
 		p.UpdatedAt = s.now()
 		return tx.SaveProfile(ctx, c.Workspace.ID, p)
 	})
@@ -498,6 +503,12 @@ func applySetting(st *Settings, key string, args []string) error {
 		if ferr != nil {
 			return ferr
 		}
+		// A fixed fee is in the network's currency: one typed in another
+		// would be relabelled, so it is refused.
+		if m, _ := ParseMoney(val); f.Kind == FeeFixed && m.Currency != "" && m.Currency != nonEmpty(st.Currency, DefaultCurrency) {
+			return Errorf(EINVALID, "Fixed fees are in the network's currency, %s, not %s.", nonEmpty(st.Currency, DefaultCurrency), m.Currency).
+				WithHint("Type the fee in %s, e.g. /refer config fee 250", nonEmpty(st.Currency, DefaultCurrency))
+		}
 		st.Fee = f
 	case "schedule":
 		if len(args) < 2 {
@@ -530,7 +541,18 @@ func ParseFee(s string) (FeeTerms, error) {
 			return FeeTerms{Kind: FeePercent, BasisPts: int(f*100 + 0.5)}, nil
 		}
 	} else if m, err := ParseMoney(s); err == nil && m.Cents > 0 {
-		return FeeTerms{Kind: FeeFixed, FixedCents: m.Cents}, nil
+		// FixedCents counts hundredths, like an amount typed without a
+		// currency, whatever decimals the currency has.
+		c := m.Cents
+		switch MinorDigits(m.Currency) {
+		case 0:
+			c *= 100
+		case 3:
+			c /= 10
+		}
+		return FeeTerms{Kind: FeeFixed, FixedCents: c}, nil
+	} else if strings.ContainsAny(s, "0123456789") && ErrorCode(err) == EINVALID {
+		return FeeTerms{}, err // an amount, but not one read for sure: say why
 	}
 	return FeeTerms{}, Errorf(EINVALID, "%q is not a fee policy.", s).
 		WithHint("Use none, reciprocal, a share like 10%%, or a fixed amount like 250.")
