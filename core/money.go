@@ -238,7 +238,7 @@ func ParseMoney(s string) (Money, error) {
 		return bad()
 	}
 	if neg {
-		return Money{}, Errorf(EINVALID, "%q is negative; amounts here are always positive.", orig).
+		return Money{}, Errorf(EINVALID, "Amounts can't be negative (%q).", orig).
 			WithHint("Type a positive amount without the minus sign, e.g. 5000.")
 	}
 	if !ok {
