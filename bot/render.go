@@ -20,6 +20,17 @@ func money(m core.Money) string {
 	return m.String()
 }
 
+// feeAmount is what r's fee terms owe on its won value: a share is in the
+// won currency's minor units (no cents for JPY); a fixed fee is held in
+// hundredths, like an amount typed without a currency.
+func feeAmount(r *core.Referral) string {
+	fee := r.Fee.Fee(r.WonValue.Cents)
+	if r.Fee.Kind == core.FeeFixed {
+		return core.FormatCents(fee)
+	}
+	return core.FormatAmount(fee, r.WonValue.Currency)
+}
+
 func mention(name string) string {
 	if name == "" {
 		return "nobody yet"
@@ -65,7 +76,7 @@ func cardFields(r *core.Referral) []Field {
 	if r.Fee.Kind != "" && r.Fee.Kind != core.FeeNone {
 		fee := r.Fee.String()
 		if r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid {
-			fee += fmt.Sprintf(" — %s %s", core.FormatCents(r.Fee.Fee(r.WonValue.Cents)), r.FeeStatus)
+			fee += fmt.Sprintf(" — %s %s", feeAmount(r), r.FeeStatus)
 		}
 		fs = append(fs, Field{"Fee", fee})
 	}
@@ -144,7 +155,7 @@ func RenderNotice(n core.Notice) Message {
 	case core.NoticeWon:
 		text := fmt.Sprintf("%s won the deal with %s for %s. Thank you for the introduction!", actor, clientOr(r), money(r.WonValue))
 		if r.FeeStatus == core.FeeOwed {
-			text += fmt.Sprintf("\nA finder's fee of %s is owed to you.", core.FormatCents(r.Fee.Fee(r.WonValue.Cents)))
+			text += fmt.Sprintf("\nA finder's fee of %s is owed to you.", feeAmount(r))
 		}
 		return withCard(fmt.Sprintf("Your referral %s was won 🎉", code), text)
 	case core.NoticeLost:

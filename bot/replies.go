@@ -287,13 +287,21 @@ func SettingsMessage(st *core.Settings, def string) Message {
 		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
-		{"Fee policy", st.Fee.String()},
+		{"Fee policy", feePolicy(st)},
 	}
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
 	}
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
+}
+
+// feePolicy says the network's fee terms, a fixed fee in its currency.
+func feePolicy(st *core.Settings) string {
+	if st.Fee.Kind == core.FeeFixed {
+		return "finder's fee " + cents(nonEmpty(st.Currency, core.DefaultCurrency), st.Fee.FixedCents)
+	}
+	return st.Fee.String()
 }
 
 // ExportMessage renders a member's data export as indented JSON.
