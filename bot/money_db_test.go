@@ -160,3 +160,11 @@ func TestActionText_ConfirmsAWonValue(t *testing.T) {
 		}
 	}
 }
+
+func TestStatsMessage_YenWithoutCents(t *testing.T) {
+	t.Parallel()
+	m := bot.StatsMessage(&core.Stats{Currency: "JPY", Revenue: 480000, Deals: 1, AvgDeal: 480000, Period: core.Period{Label: "Q1 2026"}})
+	if s := said(m); !strings.Contains(s, "Revenue from referrals: JPY 480,000 from 1 deal") || !strings.Contains(s, "Average deal: JPY 480,000") {
+		t.Fatalf("stats in yen:\n%s", s)
+	}
+}

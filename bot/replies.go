@@ -27,7 +27,8 @@ func pct(v float64) string {
 	return strings.TrimSuffix(s, ".0") + "%"
 }
 
-func cents(cur string, c int64) string { return cur + " " + core.FormatCents(c) }
+// cents writes minor units of cur with the decimals cur has.
+func cents(cur string, c int64) string { return cur + " " + core.FormatAmount(c, cur) }
 
 // StatsMessage renders the figures of a member or the network.
 func StatsMessage(st *core.Stats) Message {
@@ -299,7 +300,8 @@ func SettingsMessage(st *core.Settings, def string) Message {
 // feePolicy says the network's fee terms, a fixed fee in its currency.
 func feePolicy(st *core.Settings) string {
 	if st.Fee.Kind == core.FeeFixed {
-		return "finder's fee " + cents(nonEmpty(st.Currency, core.DefaultCurrency), st.Fee.FixedCents)
+		// Fixed fees are held in hundredths, whatever the currency.
+		return "finder's fee " + nonEmpty(st.Currency, core.DefaultCurrency) + " " + core.FormatCents(st.Fee.FixedCents)
 	}
 	return st.Fee.String()
 }
