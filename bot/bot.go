@@ -97,7 +97,7 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return nil, err
 		}
 		m := Card(r, me, fmt.Sprintf("Referral %s sent to @%s", r.Code, r.ReceiverName))
-		m.Text = fmt.Sprintf("@%s has been asked to accept or decline; you'll hear as soon as they do.", r.ReceiverName)
+		m.Text = estimated(r) + fmt.Sprintf("@%s has been asked to accept or decline; you'll hear as soon as they do.", r.ReceiverName)
 		return []Message{m}, nil
 	case grammar.Lead:
 		r, err := s.PostLead(ctx, c, core.LeadInput(x))
@@ -105,7 +105,7 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 			return nil, err
 		}
 		m := Card(r, me, fmt.Sprintf("Lead %s posted to %s", r.Code, nonEmpty(c.Workspace.Settings.Channel, "the channel")))
-		m.Text = "The first member to claim it gets the client's details; you'll be told who."
+		m.Text = estimated(r) + "The first member to claim it gets the client's details; you'll be told who."
 		return []Message{m}, nil
 	case grammar.Claim:
 		r, err := s.Claim(ctx, c, x.Code)
@@ -134,12 +134,15 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 	case grammar.Status:
 		return card("%s moved to " + string(x.Stage))(s.Advance(ctx, c, x.Code, x.Stage, core.AdvanceInput{Note: x.Note}))
 	case grammar.Won:
-		r, err := s.Advance(ctx, c, x.Code, core.StatusWon, core.AdvanceInput{Value: x.Value, Note: x.Note})
+		r, err := s.Advance(ctx, c, x.Code, core.StatusWon, core.AdvanceInput{Value: x.Value, Note: x.Note, Confirm: x.Confirm})
+		if core.ErrorCode(err) == core.ECONFIRM {
+			return []Message{confirmWon(x, err)}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
 		m := Card(r, me, fmt.Sprintf("%s won 🎉", r.Code))
-		m.Text = fmt.Sprintf("@%s has been told. Thank them publicly with /refer thanks %s <message>.", r.ReferrerName, r.Code)
+		m.Text = fmt.Sprintf("Won: %s. @%s has been told. Thank them publicly with /refer thanks %s <message>.", r.WonValue, r.ReferrerName, r.Code)
 		return []Message{m}, nil
 	case grammar.Lost:
 		return card("%s marked lost")(s.Advance(ctx, c, x.Code, core.StatusLost, core.AdvanceInput{Reason: x.Reason}))
@@ -255,9 +258,27 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		if x.Key != "" {
 			m.Title = "Setting saved: " + x.Key
 		}
+		if x.Key == "fee" {
+			m.Text = "Fee policy: " + st.Fee.In(st.Currency).String() + "."
+		}
 		return []Message{m}, nil
 	}
 	return nil, fmt.Errorf("bot: no handler for %T", cmd)
+}
+
+// estimated says back the estimate a new referral or lead recorded.
+func estimated(r *core.Referral) string {
+	if r.Estimate.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("Estimated value: %s. ", r.Estimate)
+}
+
+// confirmWon asks to confirm a won value far above the usual deals, with
+// a button that records it as typed (the note, if any, is not carried).
+func confirmWon(x grammar.Won, err error) Message {
+	return Message{Kind: "confirm", Title: fmt.Sprintf("Is that the value of %s?", x.Code), Text: core.ErrorMessage(err),
+		Buttons: []Button{{"Yes, record it", action("won", x.Code, "confirm", x.Value.Plain()), Primary}}}
 }
 
 func (b *Bot) setProfile(ctx context.Context, c core.Caller, x grammar.ProfileSet) (Message, error) {
@@ -276,13 +297,15 @@ func (b *Bot) setProfile(ctx context.Context, c core.Caller, x grammar.ProfileSe
 	}
 	if x.Field == "billing" && x.MinBudget != nil {
 		// Keep the currency as typed: none means the workspace's.
-		min := strings.TrimSpace(core.FormatCents(x.MinBudget.Cents) + " " + x.MinBudget.Currency)
-		if p, err = s.SetProfile(ctx, c, "min-budget", []string{strings.ReplaceAll(min, ",", "")}); err != nil {
+		if p, err = s.SetProfile(ctx, c, "min-budget", []string{x.MinBudget.Plain()}); err != nil {
 			return Message{}, err
 		}
 	}
 	m := ProfileMessage(&core.MemberProfile{Member: c.Member, Profile: *p}, true)
 	m.Title = "Profile updated: " + x.Field
+	if !p.MinBudget.IsZero() && (x.Field == "min-budget" || x.MinBudget != nil) {
+		m.Text = "Minimum budget: " + p.MinBudget.String()
+	}
 	return m, nil
 }
 
@@ -325,6 +348,12 @@ func ActionText(action string) (string, error) {
 	case "claim", "interested", "accept", "decline", "won", "lost", "thanks", "show":
 		if len(parts) == 2 {
 			return verb + " " + code, nil
+		}
+		// "/refer/won/R-1042/confirm/5000000EUR": a confirmed won value.
+		if verb == "won" && len(parts) == 4 && parts[2] == "confirm" && parts[3] != "" && !strings.Contains(parts[3], " ") {
+			if _, err := core.ParseMoney(parts[3]); err == nil {
+				return fmt.Sprintf("won %s %s confirm", code, parts[3]), nil
+			}
 		}
 	}
 	return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")

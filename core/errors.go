@@ -12,6 +12,7 @@ const (
 	ENOTFOUND  = "not_found" // the thing named does not exist (in this workspace)
 	ECONFLICT  = "conflict"  // the thing is in a state that forbids the act
 	EFORBIDDEN = "forbidden" // the caller may not do this
+	ECONFIRM   = "confirm"   // allowed, but so unusual that the caller must confirm it
 	EINTERNAL  = "internal"  // a bug or an outage: never shown in detail
 )
 

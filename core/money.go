@@ -2,48 +2,112 @@ package core
 
 import (
 	"fmt"
+	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Money is an amount in minor units (cents) of a currency. Amounts are
-// integers so sums and fees never drift.
+// Money is an amount in minor units of its currency: cents for USD or
+// EUR, yen for JPY (which has no cents), thousandths for KWD (see
+// MinorDigits). Amounts are integers so sums and fees never drift. An
+// amount typed without a currency ("5000") has none yet and counts
+// hundredths until In gives it the workspace's currency.
 type Money struct {
-	Cents    int64  `json:"cents"`
+	Cents    int64  `json:"cents"`              // minor units of Currency
 	Currency string `json:"currency,omitempty"` // ISO 4217 code, upper case
 }
 
 // IsZero reports whether no amount was given.
 func (m Money) IsZero() bool { return m.Cents == 0 }
 
-// String formats the amount for people: "USD 5,000" or "EUR 1,250.50".
+// String formats the amount for people, with the decimals its currency
+// has: "USD 5,000", "EUR 1,250.50", "JPY 5,000".
 func (m Money) String() string {
 	cur := m.Currency
 	if cur == "" {
 		cur = DefaultCurrency
 	}
-	return cur + " " + FormatCents(m.Cents)
+	return cur + " " + FormatAmount(m.Cents, m.Currency)
 }
 
-// FormatCents renders cents with thousands separators, dropping ".00".
-func FormatCents(c int64) string {
+// Plain writes the amount so that ParseMoney reads it back exactly, with
+// no separators: "5000000EUR", "1250.50USD", "5000JPY", or "4800" for an
+// amount without a currency. Button actions carry amounts this way.
+func (m Money) Plain() string {
+	d := MinorDigits(m.Currency)
+	s := formatMinor(m.Cents, d, false)
+	if d == 3 && strings.Contains(s, ".") {
+		s += "0" // "1.500" would be refused as ambiguous; "1.5000" is not
+	}
+	return s + m.Currency
+}
+
+// In gives an amount typed without a currency the currency cur (the
+// workspace's; DefaultCurrency if empty), turning its hundredths into
+// cur's minor units. Zero amounts and amounts with a currency are returned
+// as they are. A fraction of a currency that has none (half a yen) is
+// refused.
+func (m Money) In(cur string) (Money, error) {
+	if m.Currency != "" || m.Cents == 0 {
+		return m, nil
+	}
+	cur = strings.ToUpper(nonEmpty(cur, DefaultCurrency))
+	switch MinorDigits(cur) {
+	case 0:
+		if m.Cents%100 != 0 {
+			return Money{}, Errorf(EINVALID, "%s has no cents, so I can't record %s %s.", cur, FormatCents(m.Cents), cur).
+				WithHint("Type a whole number of %s, e.g. %d.", cur, m.Cents/100)
+		}
+		m.Cents /= 100
+	case 3:
+		m.Cents *= 10
+	}
+	m.Currency = cur
+	return m, nil
+}
+
+// FormatCents renders hundredths with thousands separators, dropping ".00".
+func FormatCents(c int64) string { return formatMinor(c, 2, true) }
+
+// FormatAmount renders minor units of currency with thousands separators
+// and the currency's decimals, dropping them when they are all zero:
+// FormatAmount(125050, "EUR") is "1,250.50", FormatAmount(5000, "JPY")
+// is "5,000".
+func FormatAmount(minor int64, currency string) string {
+	return formatMinor(minor, MinorDigits(currency), true)
+}
+
+func formatMinor(c int64, digits int, group bool) string {
 	neg := c < 0
 	if neg {
 		c = -c
 	}
-	whole := strconv.FormatInt(c/100, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
+	unit := int64(1)
+	for range digits {
+		unit *= 10
 	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
+	whole := strconv.FormatInt(c/unit, 10)
+	if group {
+		whole = groupThousands(whole)
+	}
+	if neg {
+		whole = "-" + whole
+	}
+	if frac := c % unit; frac != 0 {
+		return fmt.Sprintf("%s.%0*d", whole, digits, frac)
+	}
+	return whole
+}
+
+// groupThousands puts a comma between each group of three digits.
+func groupThousands(digits string) string {
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
 		b.WriteRune(r)
-	}
-	if frac := c % 100; frac != 0 {
-		fmt.Fprintf(&b, ".%02d", frac)
 	}
 	return b.String()
 }
@@ -51,93 +115,324 @@ func FormatCents(c int64) string {
 // DefaultCurrency is used when neither the referral nor the workspace names one.
 const DefaultCurrency = "USD"
 
-// MaxCents caps amounts at one trillion units: anything larger is a typo.
+// MaxCents caps amounts, in minor units, at one trillion dollars or euros
+// (a hundred trillion yen): anything larger is a typo.
 const MaxCents = 100_000_000_000_000
 
-var currencySymbols = map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+// currencySymbols are the signs read as a currency, longest first: "$" is
+// the US dollar and "¥" the yen.
+var currencySymbols = []struct{ sym, code string }{
+	{"US$", "USD"}, {"$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"¥", "JPY"}, {"₹", "INR"}, {"₩", "KRW"},
+}
 
-// ParseMoney reads amounts the way people type them: "5000", "5,000",
-// "$5k", "2.5m", "1200.50 EUR", "EUR1200", "€900". An empty currency means
-// "the workspace's currency".
+const moneyHint = "Write amounts like 4800, 4,800, 4.8k, 1,000.50, €5,000 or 5000 EUR."
+
+// ParseMoney reads an amount the one way every command and form does, or
+// refuses it; it never guesses.
+//
+//   - Digits, optionally grouped by thousands with commas or spaces
+//     ("4,800", "5 000"), with a dot before the decimals ("1,000.50",
+//     "5.5"); a k or m multiplies by a thousand or a million ("4.8k").
+//   - A currency as a sign ($ € £ ¥ ₹ ₩) or an ISO 4217 code, before or
+//     after, with or without a space ("€5,000", "EUR 5000", "5000eur").
+//     Without one the currency is left empty: the workspace's (see In).
+//   - Anything that reads two ways is refused with both readings: a dot
+//     before exactly three digits ("5.000": 5 or 5,000?), a decimal comma
+//     ("4,80", "1 000,50", "1.000,50"), dots between thousands
+//     ("12.345.678") and odd groups ("1,2,3", "1,00,000").
+//   - Negative amounts, more decimals than the currency has (any for JPY),
+//     unknown currency codes and amounts above MaxCents are refused.
+//
+// Errors are *Error with code EINVALID, a message and a hint.
 func ParseMoney(s string) (Money, error) {
-	orig := s
-	s = strings.TrimSpace(s)
+	orig := strings.Join(strings.Fields(s), " ")
 	bad := func() (Money, error) {
-		return Money{}, Errorf(EINVALID, "%q is not an amount I understand.", orig).
-			WithHint("Write amounts like 5000, 5k, 2.5m, $1,200 or 900 EUR.")
+		return Money{}, Errorf(EINVALID, "%q is not an amount I understand.", clipRunes(orig, 30)).WithHint(moneyHint)
 	}
-	if s == "" {
+	if orig == "" {
+		return Money{}, Errorf(EINVALID, "Give an amount.").WithHint(moneyHint)
+	}
+	if len(orig) > 60 {
 		return bad()
 	}
+	rest, neg := orig, false
+	cutSign := func() {
+		for _, minus := range []string{"-", "−", "–"} {
+			if r, ok := strings.CutPrefix(rest, minus); ok {
+				rest, neg = strings.TrimSpace(r), true
+			}
+		}
+	}
+	cutSign()
 	var cur string
-	for sym, code := range currencySymbols {
-		if strings.HasPrefix(s, sym) {
-			cur, s = code, strings.TrimSpace(strings.TrimPrefix(s, sym))
-		} else if strings.HasSuffix(s, sym) {
-			cur, s = code, strings.TrimSpace(strings.TrimSuffix(s, sym))
+	setCur := func(code string) error {
+		code = strings.ToUpper(code)
+		if !IsCurrency(code) {
+			return Errorf(EINVALID, "%q is not a currency code I know.", code).
+				WithHint("Use an ISO 4217 code such as USD, EUR, GBP or JPY, or a sign: $, €, £, ¥.")
+		}
+		if cur != "" && cur != code {
+			return Errorf(EINVALID, "%q names two currencies, %s and %s.", orig, cur, code).
+				WithHint("Give one currency, e.g. 5000 %s.", code)
+		}
+		cur = code
+		return nil
+	}
+	for _, cs := range currencySymbols {
+		if r, ok := strings.CutPrefix(rest, cs.sym); ok {
+			cur, rest = cs.code, strings.TrimSpace(r)
+			break
+		}
+		if r, ok := strings.CutSuffix(rest, cs.sym); ok {
+			cur, rest = cs.code, strings.TrimSpace(r)
+			break
 		}
 	}
-	// A three-letter code before or after the number.
-	if cur == "" {
-		if f := strings.Fields(s); len(f) == 2 {
-			if isCurrencyCode(f[0]) {
-				cur, s = strings.ToUpper(f[0]), f[1]
-			} else if isCurrencyCode(f[1]) {
-				cur, s = strings.ToUpper(f[1]), f[0]
-			}
-		} else if len(s) > 3 && isCurrencyCode(s[:3]) {
-			cur, s = strings.ToUpper(s[:3]), s[3:]
-		} else if len(s) > 3 && isCurrencyCode(s[len(s)-3:]) {
-			cur, s = strings.ToUpper(s[len(s)-3:]), s[:len(s)-3]
+	cutSign()
+	// A code before the number: "EUR 5000", "EUR5000".
+	if n := letters(rest, true); n > 0 {
+		if n != 3 {
+			return bad()
 		}
-	}
-	s = strings.ReplaceAll(s, ",", "")
-	s = strings.ReplaceAll(s, "_", "")
-	mult := int64(1)
-	switch {
-	case strings.HasSuffix(s, "k"), strings.HasSuffix(s, "K"):
-		mult, s = 1_000, s[:len(s)-1]
-	case strings.HasSuffix(s, "m"), strings.HasSuffix(s, "M"):
-		mult, s = 1_000_000, s[:len(s)-1]
-	}
-	if s == "" || strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
-		if strings.HasPrefix(s, "-") {
-			return Money{}, Errorf(EINVALID, "Amounts can't be negative (%q).", orig).
-				WithHint("Write the amount without a minus sign, e.g. 5000.")
+		if err := setCur(rest[:n]); err != nil {
+			return Money{}, err
 		}
-		return bad()
+		rest = strings.TrimSpace(rest[n:])
+		cutSign()
 	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if !allDigits(whole) || (hasFrac && (!allDigits(frac) || frac == "")) || len(whole) > 13 {
-		return bad()
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return bad()
-	}
-	// Scale the fraction to the multiplier, keeping cents exact.
-	cents := w * mult * 100
-	if hasFrac {
-		scale := mult * 100
-		for i := 0; i < len(frac); i++ {
-			scale /= 10
-			if scale == 0 {
-				if frac[i] != '0' {
-					return bad() // more precision than a cent
+	// A code after it, maybe after a k or m: "5000 EUR", "5k EUR", "5keur".
+	var suffix string
+	if n := letters(rest, false); n > 0 {
+		word := rest[len(rest)-n:]
+		rest = strings.TrimSpace(rest[:len(rest)-n])
+		if n >= 3 {
+			if err := setCur(word[n-3:]); err != nil {
+				if n == 3 {
+					return Money{}, err
 				}
-				continue
+				return bad()
 			}
-			cents += int64(frac[i]-'0') * scale
+			if word = word[:n-3]; word == "" {
+				if m := letters(rest, false); m > 0 {
+					word, rest = rest[len(rest)-m:], strings.TrimSpace(rest[:len(rest)-m])
+				}
+			}
 		}
+		suffix = strings.ToLower(word)
 	}
-	if cents > MaxCents {
+	shift := 0
+	switch suffix {
+	case "":
+	case "k":
+		shift = 3
+	case "m":
+		shift = 6
+	default:
+		return bad()
+	}
+	if rest == "" {
+		return bad()
+	}
+	r, alts, ok := readNumber(rest)
+	if !ok && len(alts) == 0 {
+		return bad()
+	}
+	if neg {
+		return Money{}, Errorf(EINVALID, "Amounts can't be negative (%q).", orig).
+			WithHint("Type a positive amount without the minus sign, e.g. 5000.")
+	}
+	if !ok {
+		return Money{}, ambiguous(orig, alts, suffix, cur)
+	}
+	digits := MinorDigits(cur)
+	n := new(big.Int)
+	n.SetString(r.whole+r.frac, 10)
+	if e := digits + shift - len(r.frac); e >= 0 {
+		n.Mul(n, pow10(e))
+	} else if _, rem := n.QuoRem(n, pow10(-e), new(big.Int)); rem.Sign() != 0 {
+		cut := len(r.frac) + e // the decimals the currency can hold
+		if digits == 0 {
+			return Money{}, Errorf(EINVALID, "%s has no cents, so I can't record %q.", cur, orig).
+				WithHint("Type a whole number of %s, e.g. %s.", cur, reading{whole: r.whole + r.frac[:cut]}.typed("", cur))
+		}
+		unit := "cents"
+		if cur != "" {
+			unit = cur + " has"
+		}
+		return Money{}, Errorf(EINVALID, "%q has more decimals than %s.", orig, unit).
+			WithHint("Round it, e.g. %s.", reading{r.whole, r.frac[:cut]}.typed(suffix, cur))
+	}
+	if n.Cmp(big.NewInt(MaxCents)) > 0 {
 		return Money{}, Errorf(EINVALID, "%q is larger than any deal I can record.", orig).
 			WithHint("Check the number of zeros.")
 	}
-	return Money{Cents: cents, Currency: cur}, nil
+	return Money{Cents: n.Int64(), Currency: cur}, nil
+}
+
+func pow10(e int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e)), nil) }
+
+// letters counts the ASCII letters at the start (or the end) of s.
+func letters(s string, start bool) int {
+	n := 0
+	for n < len(s) {
+		c := s[n]
+		if !start {
+			c = s[len(s)-1-n]
+		}
+		if c|0x20 < 'a' || c|0x20 > 'z' {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// reading is one way to read a number: its whole digits and its decimals.
+type reading struct{ whole, frac string }
+
+// decimals are the reading's decimals as shown: none when all zeros, and
+// no trailing zeros beyond cents ("4.80", "1.5k").
+func (r reading) decimals(suffix string) string {
+	f := r.frac
+	for len(f) > 0 && f[len(f)-1] == '0' && (len(f) > 2 || suffix != "" || strings.Trim(f, "0") == "") {
+		f = f[:len(f)-1]
+	}
+	if f == "" {
+		return ""
+	}
+	return "." + f
+}
+
+// show writes the reading for people: "EUR 1,000.50", "5k".
+func (r reading) show(suffix, cur string) string {
+	w := strings.TrimLeft(r.whole, "0")
+	if w == "" {
+		w = "0"
+	}
+	s := groupThousands(w) + r.decimals(suffix) + suffix
+	if cur != "" {
+		s = cur + " " + s
+	}
+	return s
+}
+
+// typed writes the reading as it can be typed back: "1000.50 EUR", "5k".
+func (r reading) typed(suffix, cur string) string {
+	w := strings.TrimLeft(r.whole, "0")
+	if w == "" {
+		w = "0"
+	}
+	w += r.decimals(suffix) + suffix
+	if cur != "" {
+		w += " " + cur
+	}
+	return w
+}
+
+// readNumber reads digits with separators. ok means exactly one reading,
+// r; otherwise alts are the readings it could not choose between (none
+// when s is no number at all).
+func readNumber(s string) (r reading, alts []reading, ok bool) {
+	var groups []string
+	var seps []byte
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+		case c == ',' || c == '.' || c == ' ':
+			groups, seps = append(groups, s[start:i]), append(seps, c)
+			start = i + 1
+		default:
+			return reading{}, nil, false
+		}
+	}
+	groups = append(groups, s[start:])
+	if len(groups) == 2 && seps[0] == '.' && groups[0] == "" {
+		groups[0] = "0" // ".5"
+	}
+	for _, g := range groups {
+		if g == "" {
+			return reading{}, nil, false // "5..0", "5.", ",5"
+		}
+	}
+	if len(seps) == 0 {
+		return reading{whole: s}, nil, true
+	}
+	joined := strings.Join(groups, "")
+	last := len(seps) - 1
+	ints, frac := groups[:last+1], groups[last+1]
+	intJoined := strings.Join(ints, "")
+	switch {
+	case seps[last] == '.' && !slices.Contains(seps[:last], '.'):
+		// A decimal point, after thousands grouped by commas or spaces.
+		if last == 0 {
+			if w := groups[0]; len(frac) == 3 && len(w) <= 3 && w[0] != '0' {
+				return reading{}, []reading{{w, frac}, {w + frac, ""}}, false // "5.000"
+			}
+			return reading{groups[0], frac}, nil, true
+		}
+		if grouped(ints, seps[:last]) {
+			return reading{intJoined, frac}, nil, true
+		}
+		return reading{}, []reading{{intJoined, frac}}, false
+	case seps[last] == ',' && last == 0 && len(frac) == 3 && groups[0][0] != '0':
+		return reading{whole: joined}, nil, true // "4,800"
+	case seps[last] == ',' && (last == 0 && len(frac) <= 3 ||
+		last > 0 && !slices.Contains(seps[:last], ',') && grouped(ints, seps[:last])):
+		// A decimal comma: "4,80", "1 000,50", "1.000,50".
+		return reading{}, []reading{{intJoined, frac}, {joined, ""}}, false
+	case grouped(groups, seps):
+		if seps[0] != '.' {
+			return reading{whole: joined}, nil, true // "1,000,000", "5 000"
+		}
+		return reading{}, []reading{{joined, ""}}, false // "12.345.678"
+	}
+	return reading{}, []reading{{joined, ""}}, false // "1,2,3", "1,00,000"
+}
+
+// grouped reports whether groups are thousands (1 to 3 digits, then 3 at
+// a time) all separated by the same character.
+func grouped(groups []string, seps []byte) bool {
+	if len(groups[0]) > 3 || groups[0][0] == '0' {
+		return false
+	}
+	for i, g := range groups[1:] {
+		if len(g) != 3 || seps[i] != seps[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// ambiguous refuses an amount that reads more than one way, with the
+// readings and what to type instead.
+func ambiguous(orig string, alts []reading, suffix, cur string) *Error {
+	var shown, typed []string
+	for _, a := range alts {
+		shown, typed = append(shown, a.show(suffix, cur)), append(typed, a.typed(suffix, cur))
+	}
+	msg := fmt.Sprintf("I can't tell which amount %q is: %s?", orig, either(shown))
+	if len(alts) == 1 {
+		msg = fmt.Sprintf("I can't tell which amount %q is: %s, or something else?", orig, shown[0])
+	}
+	return Errorf(EINVALID, "%s", msg).WithHint("Type %s. I read a dot only as the decimal point (1,000.50) "+
+		"and a comma or a space only between thousands (5,000 or 5 000).", either(typed))
+}
+
+// either joins choices as "a", "a or b", "a, b or c".
+func either(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// clipRunes shortens s to n characters for quoting in a message.
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func allDigits(s string) bool {
@@ -149,6 +444,8 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// isCurrencyCode reports whether s is three letters (the check `config
+// currency` makes; IsCurrency knows the real codes).
 func isCurrencyCode(s string) bool {
 	if len(s) != 3 {
 		return false
@@ -159,7 +456,5 @@ func isCurrencyCode(s string) bool {
 			return false
 		}
 	}
-	// "k"/"m" suffixed numbers never reach here with three letters; guard
-	// against words that merely look like codes.
 	return true
 }

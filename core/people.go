@@ -114,6 +114,11 @@ func (s *Service) SetProfile(ctx context.Context, c Caller, field string, values
 		if err := setField(p, field, joined, values); err != nil {
 			return err
 		}
+		if field == "min-budget" {
+			if p.MinBudget, err = s.money(c.Workspace, p.MinBudget); err != nil {
+				return err
+			}
+		}
 		p.UpdatedAt = s.now()
 		return tx.SaveProfile(ctx, c.Workspace.ID, p)
 	})
@@ -537,6 +542,8 @@ func ParseFee(s string) (FeeTerms, error) {
 		}
 	} else if m, err := ParseMoney(s); err == nil && m.Cents > 0 {
 		return FeeTerms{Kind: FeeFixed, FixedCents: m.Cents, Currency: strings.ToUpper(m.Currency)}, nil
+	} else if strings.ContainsAny(s, "0123456789") && ErrorCode(err) == EINVALID {
+		return FeeTerms{}, err // an amount, but not one read for sure: say why
 	}
 	return FeeTerms{}, Errorf(EINVALID, "%q is not a fee policy.", s).
 		WithHint("Use none, reciprocal, a share like 10%%, or a fixed amount like 250 or EUR 250.")

@@ -56,14 +56,9 @@ func normTemperature(t Temperature) (Temperature, error) {
 	return "", Errorf(EINVALID, "%q is not a temperature.", string(t)).WithHint("Use hot, warm or cold.")
 }
 
-func (s *Service) money(ws Workspace, m Money) Money {
-	if m.Currency == "" && m.Cents != 0 {
-		m.Currency = ws.Settings.Currency
-		if m.Currency == "" {
-			m.Currency = DefaultCurrency
-		}
-	}
-	return m
+// money gives an amount typed without a currency the workspace's.
+func (s *Service) money(ws Workspace, m Money) (Money, error) {
+	return m.In(ws.Settings.Currency)
 }
 
 // draftInput is what direct referrals and open leads share.
@@ -89,11 +84,19 @@ func (s *Service) draft(c Caller, in draftInput, nameRequired bool, needHint str
 	if err != nil {
 		return nil, err
 	}
+	if in.Estimate.Cents < 0 || in.Estimate.Cents > MaxCents {
+		return nil, Errorf(EINVALID, "An estimated value must be between 0 and %s.", Money{Cents: MaxCents}).
+			WithHint("Leave the estimate out if you don't know it.")
+	}
+	est, err := s.money(c.Workspace, in.Estimate)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	r := &Referral{
 		WorkspaceID: c.Workspace.ID, ReferrerID: c.Member.ID, ReferrerName: c.Member.DisplayName,
 		ClientName: strings.TrimSpace(in.ClientName), Consent: in.Consent, Need: strings.TrimSpace(in.Need),
-		Tags: NormalizeTags(in.Tags), Estimate: s.money(c.Workspace, in.Estimate), Temperature: temp,
+		Tags: NormalizeTags(in.Tags), Estimate: est, Temperature: temp,
 		Fee: c.Workspace.Settings.Fee.In(c.Workspace.Settings.Currency), FeeStatus: FeeNotDue, CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Consent {
@@ -457,12 +460,19 @@ func (s *Service) changed(ctx context.Context, tx Tx, c Caller, r *Referral, kin
 }
 
 // AdvanceInput carries what a stage change needs: a value for won, a
-// reason for lost, an optional note for the others.
+// reason for lost, an optional note for the others. Confirm records a won
+// value far above the network's usual deals (see Advance).
 type AdvanceInput struct {
-	Value  Money
-	Reason string
-	Note   string
+	Value   Money
+	Reason  string
+	Note    string
+	Confirm bool
 }
+
+// UnusualWon is how many times the largest won value so far (in the same
+// currency, in the workspace) a new won value may be before it needs
+// confirming: a slip of three zeros must not enter the ledger for good.
+const UnusualWon = 100
 
 // PipelineStages are the stages a receiver moves a referral through.
 var PipelineStages = []Status{StatusContacted, StatusMeeting, StatusProposal, StatusWon, StatusLost}
@@ -470,6 +480,8 @@ var PipelineStages = []Status{StatusContacted, StatusMeeting, StatusProposal, St
 // Advance moves an accepted referral forward through the pipeline. Only
 // its owner (receiver or co-owner) or an admin may; stages never go back;
 // won needs a value and lost a reason. The referrer hears of every change.
+// A won value more than UnusualWon times the largest so far in its
+// currency is refused with ECONFIRM unless in.Confirm; nothing is stored.
 func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, in AdvanceInput) (*Referral, error) {
 	if !slices.Contains(PipelineStages, to) {
 		return nil, Errorf(EINVALID, "%q is not a stage you can move to.", string(to)).
@@ -480,6 +492,10 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 		if in.Value.Cents <= 0 {
 			return nil, Errorf(EINVALID, "A won deal needs its value.").
 				WithHint("Type /refer won %s <value>, e.g. /refer won %s 4800", code, code)
+		}
+		if in.Value.Cents > MaxCents {
+			return nil, Errorf(EINVALID, "%s is larger than any deal I can record.", in.Value).
+				WithHint("Check the number of zeros: /refer won %s <value>", code)
 		}
 	case StatusLost:
 		if err := checkText("reason", in.Reason, maxText, true,
@@ -522,12 +538,19 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 		nk := NoticeStage
 		switch to {
 		case StatusWon:
-			r.WonValue = s.money(c.Workspace, in.Value)
+			if r.WonValue, err = s.money(c.Workspace, in.Value); err != nil {
+				return err
+			}
 			if r.WonValue.Currency == "" {
 				// Even a deal won for nothing is in a currency, so that
 				// the stats count it where it belongs, whatever the
 				// network's currency becomes later.
 				r.WonValue.Currency = nonEmpty(r.Estimate.Currency, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency))
+			}
+			if !in.Confirm {
+				if err := unusualWon(ctx, tx, c, code, r.WonValue); err != nil {
+					return err
+				}
 			}
 			r.ClosedAt = now
 			if r.Fee.Fee(r.WonValue.Cents) > 0 {
@@ -553,6 +576,19 @@ func (s *Service) Advance(ctx context.Context, c Caller, code Code, to Status, i
 		return nil, err
 	}
 	return visibleTo(c, r), nil
+}
+
+// unusualWon asks to confirm a won value more than UnusualWon times the
+// largest so far in its currency; with none so far there is nothing to
+// compare with.
+func unusualWon(ctx context.Context, tx Tx, c Caller, code Code, v Money) error {
+	most, err := tx.MaxWonValue(ctx, c.Workspace.ID, v.Currency)
+	if err != nil || most <= 0 || v.Cents <= UnusualWon*most {
+		return err
+	}
+	return Errorf(ECONFIRM, "Won: %s? That is more than %d times the largest deal won in %s so far (%s). Please confirm it is right before I record it.",
+		v, UnusualWon, v.Currency, Money{Cents: most, Currency: v.Currency}).
+		WithHint("If it is, type /refer won %s %s confirm — if not, type the right value: /refer won %s <value>", code, v.Plain(), code)
 }
 
 // Thank posts a public thank-you from the referral's owner to its referrer

@@ -43,6 +43,9 @@ type Tx interface {
 	// Referral reads one referral by code, locking it when forUpdate.
 	Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error)
 	UpdateReferral(ctx context.Context, r *Referral) error
+	// MaxWonValue is the largest won value in currency among the
+	// workspace's won referrals, in minor units; 0 when there is none.
+	MaxWonValue(ctx context.Context, workspaceID int64, currency string) (int64, error)
 	ListReferrals(ctx context.Context, workspaceID int64, f ListFilter) ([]Referral, error)
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
 	// AppendEvents appends many events in one round trip.

@@ -74,11 +74,14 @@ func (f FeeTerms) In(currency string) FeeTerms {
 }
 
 // feeIn puts a fixed fee written without a currency, in hundredths like
-// any amount typed without one, into currency. Here every currency's
-// minor unit is a hundredth (see Money.String); this is the one place a
-// currency with other decimals would be converted.
+// any amount typed without one, into currency's minor units (a fee of
+// 250.50 in a yen network is rounded down to whole yen).
 func feeIn(hundredths int64, currency string) Money {
-	return Money{Cents: hundredths, Currency: nonEmpty(currency, DefaultCurrency)}
+	cur := strings.ToUpper(nonEmpty(currency, DefaultCurrency))
+	if m, err := (Money{Cents: hundredths}).In(cur); err == nil {
+		return m
+	}
+	return Money{Cents: hundredths / 100, Currency: cur}
 }
 
 // Fee returns what is owed on a won value under these terms, in minor

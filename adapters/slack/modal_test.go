@@ -66,6 +66,9 @@ func TestModal_InvalidFieldsComeBackInlineAndWriteNothing(t *testing.T) {
 	e.interaction(click("UBOB", "/refer/accept/R-1001", "DBOB", "1.1"))
 	_, body := e.interaction(submission("UBOB", "won", "R-1001", map[string]map[string]any{"value": textValue("-12k")}))
 	must(t, strings.Contains(body, `"response_action":"errors"`) && strings.Contains(body, "positive amount"), "won modal: %s", body)
+	// An ambiguous one is refused with the readings it could not choose between.
+	_, body = e.interaction(submission("UBOB", "won", "R-1001", map[string]map[string]any{"value": textValue("1 000,50")}))
+	must(t, strings.Contains(body, `"response_action":"errors"`) && strings.Contains(body, "1,000.50 or 100,050"), "won modal: %s", body)
 	e.adapter.Wait()
 	must(t, e.count("SELECT count(*) FROM referrals WHERE status = 'won'") == 0, "a negative value closed the deal")
 }
@@ -95,6 +98,8 @@ func TestModal_ValidSubmissionCreatesTheReferralAndConfirmsByDM(t *testing.T) {
 	must(t, body == "", "won modal: %s", body)
 	e.adapter.Wait()
 	must(t, e.count("SELECT count(*) FROM referrals WHERE status = 'won' AND won_value_cents = 1250000") == 1, "not won at 12,500")
+	won := dmTo(e, "UBOB")
+	must(t, len(won) > 0 && strings.Contains(won[len(won)-1].text(), "Won: USD 12,500."), "won confirmation: %v", won)
 }
 
 func TestCommand_BareReferOpensTheNewReferralModal(t *testing.T) {

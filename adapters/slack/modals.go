@@ -112,7 +112,8 @@ func value(f map[string]slack.BlockAction, id string) string { return strings.Tr
 
 func checked(f map[string]slack.BlockAction, id string) bool { return len(f[id].SelectedOptions) > 0 }
 
-// amount reads an optional (or required) positive amount.
+// amount reads an optional (or required) positive amount; a refused one
+// says why (an ambiguous one with its readings) under the field.
 func amount(s string, required bool) (core.Money, string) {
 	if s == "" {
 		if required {
@@ -121,7 +122,10 @@ func amount(s string, required bool) (core.Money, string) {
 		return core.Money{}, ""
 	}
 	m, err := core.ParseMoney(s)
-	if err != nil || m.Cents <= 0 {
+	if err != nil {
+		return core.Money{}, clip(core.ErrorMessage(err), 500)
+	}
+	if m.Cents <= 0 {
 		return core.Money{}, "Type a positive amount such as 5000, 5k or 1,200 EUR" + map[bool]string{true: ".", false: " — or leave it empty."}[required]
 	}
 	return m, ""

@@ -73,11 +73,13 @@ type Status struct {
 	Note  string
 }
 
-// Won closes a referral as won with its deal value (always > 0).
+// Won closes a referral as won with its deal value (always > 0). Confirm
+// (a last word "confirm") records a value far above the usual deals.
 type Won struct {
-	Code  core.Code
-	Value core.Money
-	Note  string
+	Code    core.Code
+	Value   core.Money
+	Note    string
+	Confirm bool
 }
 
 // Lost closes a referral as lost with a reason.

@@ -523,36 +523,110 @@ func isCurrencyWord(s string) bool {
 	if knownCurrencies[strings.ToLower(s)] {
 		return true
 	}
-	for i := 0; i < 3; i++ {
-		if s[i] < 'A' || s[i] > 'Z' {
+	return strings.ToUpper(s) == s && core.IsCurrency(s) // "CEO" is not one
+}
+
+// moneyAt reads an amount at ts[i] with the tokens that belong to it: a
+// currency before or after ("EUR 4800", "4800 EUR", "$ 4800") and groups
+// of three digits after a space ("5 000", "1 000 000", also "1 000,50",
+// which core then refuses rather than it being cut short to 1). It
+// returns how many tokens the amount took.
+func moneyAt(ts []token, i int, strip string) (core.Money, int, error) {
+	words := []string{strings.TrimPrefix(trimPunct(ts[i].text), strip)}
+	j := i + 1
+	if isCurrencySign(words[0]) && j < len(ts) && strings.IndexAny(trimPunct(ts[j].text), "0123456789") == 0 {
+		words = append(words, trimPunct(ts[j].text))
+		j++
+	}
+	if shortGroupEnd(words[len(words)-1]) {
+		for j < len(ts) && isThousands(trimPunct(ts[j].text)) {
+			w := trimPunct(ts[j].text)
+			words = append(words, w)
+			j++
+			if len(w) > 3 {
+				break // "000,50": decimals end the number
+			}
+		}
+	}
+	amount := strings.Join(words, " ")
+	if j < len(ts) {
+		next := trimPunct(ts[j].text)
+		if isCurrencyWord(next) {
+			if m, err := core.ParseMoney(amount + " " + next); err == nil {
+				return m, j + 1 - i, nil
+			}
+		}
+		if len(next) == 3 && strings.ToUpper(next) == next && letterCount(next) == 3 && !core.IsCurrency(next) {
+			// "4800 EUO": a currency mistyped, not a note to keep.
+			if _, err := core.ParseMoney(amount); err == nil {
+				_, err = core.ParseMoney(amount + " " + next)
+				return core.Money{}, j + 1 - i, err
+			}
+		}
+	}
+	m, err := core.ParseMoney(amount)
+	return m, j - i, err
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			n++
+		}
+	}
+	return n
+}
+
+// isCurrencySign reports a currency standing before its amount, apart:
+// "EUR 4800", "$ 4800".
+func isCurrencySign(s string) bool {
+	switch s {
+	case "$", "US$", "€", "£", "¥", "₹", "₩":
+		return true
+	}
+	return isCurrencyWord(s)
+}
+
+// shortGroupEnd reports whether s ends in one to three digits that are
+// not already part of a grouped or decimal number: "5", "€12", "EUR250",
+// not "4,800", "4.5" or "4800".
+func shortGroupEnd(s string) bool {
+	n := 0
+	for n < len(s) && isDigit(s[len(s)-1-n]) {
+		n++
+	}
+	if n == 0 || n > 3 {
+		return false
+	}
+	if n < len(s) {
+		switch s[len(s)-1-n] {
+		case ',', '.', ' ':
 			return false
 		}
 	}
 	return true
 }
 
-// moneyAt reads an amount at ts[i], taking a currency code or number in
-// the next token when it belongs to it ("4800 EUR", "EUR 4800", "$ 4800").
-func moneyAt(ts []token, i int, strip string) (core.Money, int, error) {
-	tok := strings.TrimPrefix(trimPunct(ts[i].text), strip)
-	if i+1 < len(ts) {
-		next := trimPunct(ts[i+1].text)
-		if isCurrencyWord(next) {
-			if m, err := core.ParseMoney(tok + " " + next); err == nil {
-				return m, 2, nil
-			}
+// isThousands reports a token that continues a number written with a
+// space between thousands: three digits, maybe with decimals ("000",
+// "000.50", "000,50").
+func isThousands(s string) bool {
+	if len(s) < 3 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) {
+		return false
+	}
+	if len(s) == 3 {
+		return true
+	}
+	if s[3] != ',' && s[3] != '.' || len(s) == 4 {
+		return false
+	}
+	for i := 4; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
 		}
 	}
-	m, err := core.ParseMoney(tok)
-	if err == nil {
-		return m, 1, nil
-	}
-	if i+1 < len(ts) && (isCurrencyWord(tok) || tok == "$" || tok == "€" || tok == "£" || tok == "¥") {
-		if m2, err2 := core.ParseMoney(tok + " " + trimPunct(ts[i+1].text)); err2 == nil {
-			return m2, 2, nil
-		}
-	}
-	return core.Money{}, 1, err
+	return true
 }
 
 // daysOf reads "7d", "7", "7days", "2w" as a number of days.

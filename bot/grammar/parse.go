@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -194,6 +195,20 @@ func (p *parser) takeCode() error {
 		return p.fail("Which referral? Give its code after `/refer %s`.", p.name)
 	}
 	tok := trimPunct(p.ts[0].text)
+	if !isExplicitCode(tok) {
+		// "won 5000 R-1010": the code must come first.
+		for k := 1; k < len(p.ts); k++ {
+			if code := trimPunct(p.ts[k].text); isExplicitCode(code) {
+				c, _ := core.ParseCode(code)
+				words := []string{"/refer", p.name, c.String()}
+				for _, t := range append(p.ts[:k:k], p.ts[k+1:]...) {
+					words = append(words, strings.ReplaceAll(t.text, "`", "'"))
+				}
+				return p.failHint(fmt.Sprintf("Type: `%s`", strings.Join(words, " ")),
+					"Put the referral's code first, right after `/refer %s`.", p.name)
+			}
+		}
+	}
 	c, err := core.ParseCode(tok)
 	if err != nil {
 		if _, kind := parseMention(tok); kind == isMember {
@@ -204,6 +219,17 @@ func (p *parser) takeCode() error {
 	p.code = c
 	p.ts = p.ts[1:]
 	return nil
+}
+
+// isExplicitCode reports a referral code written as one, "R-1042" or
+// "#R1042", not a bare number that could be an amount.
+func isExplicitCode(s string) bool {
+	t := strings.TrimPrefix(s, "#")
+	if t == "" || t[0] != 'R' && t[0] != 'r' {
+		return false
+	}
+	_, err := core.ParseCode(t)
+	return err == nil
 }
 
 // shorten quotes the member's text in a message: at most 30 characters,
@@ -440,7 +466,7 @@ func (p *parser) estimate(ts []token, i int) (core.Money, int, error) {
 	}
 	m, n, err := moneyAt(ts, i, strip)
 	if err != nil {
-		return m, n, p.fail("`%s` is not an amount I understand; write the estimate like ~5000, ~5k, ~$12,500 or ~900EUR.", shorten(tok))
+		return m, n, p.amountErr(err, tok, "`%s` is not an amount I understand; write the estimate like ~5000, ~5k, ~$12,500 or ~900EUR.", shorten(tok))
 	}
 	if m.Cents <= 0 {
 		return m, n, p.fail("The estimated value must be more than zero; leave it out if you don't know.")
@@ -724,17 +750,34 @@ func (p *parser) won() (Command, error) {
 }
 
 func (p *parser) wonArgs() (Command, error) {
+	// A last word "confirm" records a value far above the usual deals.
+	confirm := false
+	if k := len(p.ts); k > 1 && strings.EqualFold(trimPunct(p.ts[k-1].text), "confirm") {
+		confirm = true
+		p.s, p.ts = strings.TrimRight(p.s[:p.ts[k-1].start], " "), p.ts[:k-1]
+	}
 	if len(p.ts) == 0 {
 		return nil, p.fail("What was the deal worth? Add its value after the code.")
 	}
 	m, n, err := moneyAt(p.ts, 0, "~")
 	if err != nil {
-		return nil, p.fail("`%s` is not an amount I understand; write the value like 4800, 4.8k, $12,500 or 900 EUR.", shorten(p.ts[0].text))
+		return nil, p.amountErr(err, p.ts[0].text, "`%s` is not an amount I understand; write the value like 4800, 4.8k, $12,500 or 900 EUR.", shorten(p.ts[0].text))
 	}
 	if m.Cents <= 0 {
 		return nil, p.fail("A won deal's value must be more than zero.")
 	}
-	return Won{Code: p.code, Value: m, Note: plain(p.rest(n))}, nil
+	return Won{Code: p.code, Value: m, Note: plain(p.rest(n)), Confirm: confirm}, nil
+}
+
+// amountErr explains an amount that was not read: for something that
+// looks like a number, core's own reason (ambiguous, with its readings;
+// negative; too precise); for a word, the general message and usage.
+func (p *parser) amountErr(err error, tok, format string, args ...any) error {
+	var e *core.Error
+	if strings.ContainsAny(tok, "0123456789") && errors.As(err, &e) {
+		return e
+	}
+	return p.fail(format, args...)
 }
 
 func (p *parser) lost() (Command, error) {
@@ -970,15 +1013,21 @@ func (p *parser) profileValue(field string, i int) (Command, error) {
 				return nil, p.failHint(h, "Give the minimum budget after `min`, e.g. `fixed min 2k`.")
 			}
 			m, n, err := moneyAt(p.ts, j, "")
-			if err != nil || j+n != len(p.ts) {
+			if err == nil && j+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[j].text, "0123456789") {
 				return nil, p.failHint(h, "`%s` is not a minimum budget I understand; write e.g. `%s min 2k`.", shorten(p.rest(j)), approach)
+			}
+			if err != nil {
+				return nil, err
 			}
 			set.MinBudget = &m
 		}
 	case "min-budget":
 		m, n, err := moneyAt(p.ts, i, "")
-		if err != nil || i+n != len(p.ts) {
+		if err == nil && i+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[i].text, "0123456789") {
 			return nil, p.failHint(h, "`%s` is not an amount I understand; write e.g. 2000, 2k or €1,500.", shorten(raw))
+		}
+		if err != nil {
+			return nil, err
 		}
 		set.Values = []string{raw}
 		set.MinBudget = &m

@@ -110,7 +110,7 @@ var specs = []spec{
 		name: "won", aliases: []string{"win"}, group: groupPipeline,
 		brief:  "close as won, with the deal value",
 		forms:  []form{{"won R-1042 <value> [note]", "won R-1042 4800 logo and website, signed today"}},
-		detail: "Close a referral you own as won. The value is the deal's worth: 4800, 4.8k, $12,500 or 900 EUR. The referrer is told and you'll be reminded to say thanks.",
+		detail: "Close a referral you own as won. The value is the deal's worth: 4800, 4,800, 5 000, 4.8k, $12,500 or 900 EUR (a dot marks decimals: 1,000.50). A value far above the network's usual deals asks you to confirm it: add the word confirm at the end. The referrer is told and you'll be reminded to say thanks.",
 	},
 	{
 		name: "lost", group: groupPipeline,

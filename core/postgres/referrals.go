@@ -123,6 +123,15 @@ func (t *tx) UpdateReferral(ctx context.Context, r *core.Referral) (err error) {
 	return err
 }
 
+func (t *tx) MaxWonValue(ctx context.Context, workspaceID int64, currency string) (_ int64, err error) {
+	defer wrap(&err, "max won value(%d, %s)", workspaceID, currency)
+	var most int64
+	err = t.q.QueryRow(ctx, `
+		SELECT COALESCE(max(won_value_cents), 0) FROM referrals
+		WHERE workspace_id = $1 AND status = 'won' AND won_currency = $2`, workspaceID, currency).Scan(&most)
+	return most, err
+}
+
 // ListReferrals returns referrals newest first. The WHERE clause is built
 // from the filter so that each shape of query uses its own index.
 func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFilter) (_ []core.Referral, err error) {
