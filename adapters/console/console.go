@@ -21,8 +21,9 @@ const Team = "console"
 // Channel is the console workspace's channel.
 const Channel = "#referrals"
 
-// button is a numbered button on screen, clicked as Owner (the DM's
-// recipient) or, when empty, as whoever is typing.
+// button is a numbered button on screen. Owner is whose message it is on
+// (a DM's recipient, or who saw a private reply); only they may click it.
+// A channel post's buttons have no owner: anyone may click them.
 type button struct {
 	bot.Button
 	Owner string
@@ -120,7 +121,7 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	case line == "/help":
 		c.printf("  /as NAME      act as another member (created on first use)\n")
 		c.printf("  /refer ...    run a command; /refer help lists them\n")
-		c.printf("  NUMBER        click the button with that number\n")
+		c.printf("  NUMBER        click the button with that number (on your own messages or a channel post)\n")
 		c.printf("  /quit         leave (the data stays in ./.referbot)\n")
 		return nil
 	case strings.HasPrefix(line, "/refer"):
@@ -141,12 +142,14 @@ func (c *Console) Line(ctx context.Context, line string) error {
 		}
 		b := c.buttons[n-1]
 		c.mu.Unlock()
-		as := c.user
 		if b.Owner != "" && userID(b.Owner) != userID(c.user) {
-			as = b.Owner
-			c.printf("  (clicking %q as @%s, whose message it is)\n", b.Label, as)
+			// Clicking is acting: never as someone else behind the
+			// typist's back. Say whose button it is and how to be them.
+			c.printf("  Button %d (%s) is on @%s's message, not yours (@%s). To click it as @%s, type /as %s and then %d.\n",
+				n, b.Label, b.Owner, c.user, b.Owner, b.Owner, n)
+			return nil
 		}
-		c.show(c.Bot.HandleAction(ctx, c.identity(as), b.Action))
+		c.show(c.Bot.HandleAction(ctx, c.identity(c.user), b.Action))
 		return c.deliver(ctx)
 	}
 	c.printf("  I only understand /refer commands here. Try /refer help, or /help for the console.\n")
@@ -196,8 +199,12 @@ func (c *Console) print(m bot.Message) {
 	case bot.Direct:
 		head = "── DM to @" + m.ToName + " ──"
 		owner = m.ToName
+		if owner == "" {
+			owner = m.To
+		}
 	default:
 		head = "── only you see this ──"
+		owner = c.user
 	}
 	var b strings.Builder
 	b.WriteString("  " + head + "\n")

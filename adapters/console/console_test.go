@@ -105,10 +105,52 @@ func TestConsole_ButtonsAreClickedByNumber(t *testing.T) {
 	out := run(t, `
 /as bob
 /refer @alice Acme — logo ~2k
+/as alice
 1
 `)
-	wantInOrder(t, out, "[1] Accept", "(clicking \"Accept\" as @alice, whose message it is)", "You accepted R-1001",
+	wantInOrder(t, out, "[1] Accept", "alice> 1", "You accepted R-1001",
 		"@alice accepted your referral R-1001")
+}
+
+// A number clicks only the current member's own buttons (and channel
+// posts'); a button on someone else's message says whose it is and how
+// to become them, and does nothing.
+func TestConsole_ANumberNeverClicksAsSomeoneElse(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as bob
+/refer @alice Acme — logo ~2k
+1
+/refer forget
+/as carol
+2
+/refer show R-1001
+/as alice
+1
+/refer lead bookkeeping for a bakery
+/as carol
+5
+7
+`)
+	wantInOrder(t, out,
+		"── DM to @alice ──", "[1] Accept  [2] Decline",
+		"bob> 1", "Button 1 (Accept) is on @alice's message, not yours (@bob). To click it as @alice, type /as alice and then 1.",
+		"bob> /refer forget", "[3] Yes, erase my data",
+		"carol> 2", "Button 2 (Decline) is on @alice's message, not yours (@carol)",
+		"carol> /refer show R-1001", "Stage: offered",
+		"alice> 1", "You accepted R-1001",
+		"[4] Mark contacted  [5] Won", // alice's own reply
+		"── post in #referrals ──", "[7] Claim",
+		"carol> 5", "Button 5 (Won) is on @alice's message, not yours (@carol)",
+		"carol> 7", "You claimed R-1002",
+	)
+	if strings.Contains(out, "Your personal data is erased") {
+		t.Errorf("a button was clicked for someone else:\n%s", out)
+	}
+	// Bob's private confirmation stays bob's.
+	out = run(t, "/as bob\n/refer forget\n/as carol\n1\n")
+	wantInOrder(t, out, "[1] Yes, erase my data", "carol> 1",
+		"Button 1 (Yes, erase my data) is on @bob's message, not yours (@carol). To click it as @bob, type /as bob and then 1.")
 }
 
 func TestConsole_EveryBadLineGetsAnAnswer(t *testing.T) {
