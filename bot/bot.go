@@ -246,6 +246,14 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		if err != nil {
 			return nil, err
 		}
+		if st.Member != nil {
+			who := st.Member.Mention()
+			if x.Key == "remove" {
+				return []Message{reply(who+" removed", who+" can no longer use referbot in this network. "+
+					"Their past referrals stay in the history and the figures.")}, nil
+			}
+			return []Message{reply(who+" is an admin", who+" can now change the network's settings, see every referral's details and remove members.")}, nil
+		}
 		m := SettingsMessage(st, s.Location(core.Workspace{}).String())
 		if x.Key != "" {
 			m.Title = "Setting saved: " + x.Key

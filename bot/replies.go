@@ -271,8 +271,8 @@ func WhoMessage(need string, ss []core.Suggestion) Message {
 	return m
 }
 
-// SettingsMessage renders the workspace configuration.
-func SettingsMessage(st *core.Settings, def string) Message {
+// SettingsMessage renders the workspace configuration and its admins.
+func SettingsMessage(st *core.Configuration, def string) Message {
 	m := reply("Network settings", "")
 	m.Kind = "config"
 	quiet := "off"
@@ -292,6 +292,11 @@ func SettingsMessage(st *core.Settings, def string) Message {
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
 	}
+	admins := make([]string, len(st.Admins))
+	for i, a := range st.Admins {
+		admins[i] = a.Mention()
+	}
+	m.Fields = append(m.Fields, Field{"Admins", nonEmpty(strings.Join(admins, ", "), "none")})
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
 }

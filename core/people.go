@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -375,14 +376,24 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 var ConfigKeys = []string{"channel", "timezone", "quiet", "cadence", "lead-expiry", "stale-days",
 	"currency", "fee", "admin", "remove", "schedule"}
 
+// Configuration is the network's settings as `/refer config` shows them,
+// with its admins, and the member a change named (made admin or removed).
+type Configuration struct {
+	Settings
+	Admins []Member // active admins, by name
+	Member *Member  // for "admin" and "remove": who it was
+}
+
 // Configure changes one workspace setting; admins only. An empty key just
-// returns the settings, which everyone may read.
-func (s *Service) Configure(ctx context.Context, c Caller, key string, args []string) (*Settings, error) {
+// returns the settings, which everyone may read. A bad value changes
+// nothing.
+func (s *Service) Configure(ctx context.Context, c Caller, key string, args []string) (*Configuration, error) {
 	key = strings.ToLower(strings.TrimSpace(key))
 	if key == "tz" {
 		key = "timezone"
 	}
 	var out Settings
+	var named *Member
 	err := s.tx(ctx, func(tx Tx) error {
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
@@ -404,6 +415,7 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			if err != nil {
 				return err
 			}
+			named = m
 			if key == "admin" {
 				m.Role = RoleAdmin
 				return tx.SaveMember(ctx, m)
@@ -417,7 +429,7 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			m.Status, m.Role = MemberRemoved, RoleMember
 			return tx.SaveMember(ctx, m)
 		}
-		if err := applySetting(&out, key, args); err != nil {
+		if err := applySetting(&out, c.Workspace.Platform, key, args); err != nil {
 			return err
 		}
 		return tx.SaveSettings(ctx, ws.ID, out)
@@ -425,7 +437,26 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	cfg := &Configuration{Settings: out, Member: named}
+	if cfg.Admins, err = s.admins(ctx, c); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// admins lists the workspace's active admins, as saved.
+func (s *Service) admins(ctx context.Context, c Caller) ([]Member, error) {
+	var out []Member
+	err := s.tx(ctx, func(tx Tx) error {
+		ms, err := tx.Members(ctx, c.Workspace.ID)
+		for _, m := range ms {
+			if m.Status == MemberActive && m.IsAdmin() {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	return out, err
 }
 
 // parseRef reads a mention passed as a raw config argument.
@@ -438,7 +469,9 @@ func parseRef(s string) MemberRef {
 	return MemberRef{Name: s}
 }
 
-func applySetting(st *Settings, key string, args []string) error {
+// applySetting changes one setting in st, or returns why not; p is the
+// workspace's platform, which decides how a channel is written.
+func applySetting(st *Settings, p Platform, key string, args []string) error {
 	val := strings.TrimSpace(strings.Join(args, " "))
 	days := func(what string, min, max int) (int, error) {
 		v := strings.TrimSuffix(strings.ToLower(val), "d")
@@ -460,10 +493,11 @@ func applySetting(st *Settings, key string, args []string) error {
 	var err error
 	switch key {
 	case "channel":
-		if val == "" {
-			return Errorf(EINVALID, "Name the channel.").WithHint("Type /refer config channel #referrals")
+		ch, err := channelSetting(p, val)
+		if err != nil {
+			return err
 		}
-		st.Channel = val
+		st.Channel = ch
 	case "timezone":
 		if _, err := time.LoadLocation(val); err != nil || val == "" {
 			return Errorf(EINVALID, "%q is not a time zone I know.", val).
@@ -489,8 +523,9 @@ func applySetting(st *Settings, key string, args []string) error {
 	case "stale-days":
 		st.StaleDays, err = days("The stale-referral threshold", 1, 365)
 	case "currency":
-		if !isCurrencyCode(val) {
-			return Errorf(EINVALID, "%q is not a currency code.", val).WithHint("Use a code like USD, EUR or GBP.")
+		if !isISOCurrency(val) {
+			return Errorf(EINVALID, "%q is not an ISO 4217 currency code.", val).
+				WithHint("Use a three-letter code like USD, EUR, GBP or JPY: /refer config currency EUR")
 		}
 		st.Currency = strings.ToUpper(val)
 	case "fee":
@@ -514,6 +549,59 @@ func applySetting(st *Settings, key string, args []string) error {
 	}
 	return err
 }
+
+var (
+	slackChannel   = regexp.MustCompile(`^<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>$`)
+	discordChannel = regexp.MustCompile(`^<#([0-9]+)>$`)
+	consoleChannel = regexp.MustCompile(`^#[a-z0-9][a-z0-9_.-]{0,79}$`)
+)
+
+// channelSetting checks that val names a real channel as the platform
+// writes one — a channel mention on Slack (<#C123|name>) and Discord
+// (<#123>), #name in the console — and returns it as stored. Anything
+// else would send every post into the void, so it is refused.
+func channelSetting(p Platform, val string) (string, error) {
+	switch p {
+	case Slack:
+		if m := slackChannel.FindStringSubmatch(val); m != nil {
+			return "<#" + m[1] + ">", nil
+		}
+		return "", Errorf(EINVALID, "%s is not a Slack channel I can post in.", quoteOr(val, "That")).
+			WithHint("Type # and pick the channel from Slack's list, so it becomes a link: /refer config channel #referrals")
+	case Discord:
+		if m := discordChannel.FindStringSubmatch(val); m != nil {
+			return "<#" + m[1] + ">", nil
+		}
+		return "", Errorf(EINVALID, "%s is not a Discord channel I can post in.", quoteOr(val, "That")).
+			WithHint("Type # in the value and pick the channel from Discord's list: /refer admin config setting:channel value:#referrals")
+	}
+	if v := strings.ToLower(val); consoleChannel.MatchString(v) {
+		return v, nil
+	}
+	return "", Errorf(EINVALID, "%s is not a channel: a channel is written #name.", quoteOr(val, "That")).
+		WithHint("Type /refer config channel #referrals")
+}
+
+func quoteOr(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return strconv.Quote(s)
+}
+
+// isISOCurrency reports whether code is an active ISO 4217 currency
+// (fund codes, metals and withdrawn codes excluded); any case.
+func isISOCurrency(code string) bool {
+	return len(code) == 3 && strings.Contains(isoCurrencies, " "+strings.ToUpper(code)+" ")
+}
+
+// isoCurrencies are the active ISO 4217 currency codes, space-separated.
+const isoCurrencies = " AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD" +
+	" CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD" +
+	" HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD" +
+	" MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG" +
+	" QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD" +
+	" TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG "
 
 // ParseFee reads a fee policy: "none", "reciprocal", "10%" or a fixed amount.
 func ParseFee(s string) (FeeTerms, error) {

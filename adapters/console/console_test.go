@@ -202,3 +202,27 @@ func TestConsole_ScheduleIsValidatedBeforeItIsStored(t *testing.T) {
 `)
 	wantInOrder(t, out, "is not a cron schedule", "There is no job", "Setting saved: schedule", "Schedule weekly-digest: 0 8 * * MON")
 }
+
+func TestConsole_SettingsAreCheckedAndSayWhatChanged(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as org
+/refer config channel general
+/refer config currency XYZ
+/refer config
+/refer config channel #deals
+/refer @omar Acme — site
+/refer config admin @bob
+/refer config remove @omar
+/refer config
+`)
+	wantInOrder(t, out,
+		"org> /refer config channel general", `"general" is not a channel: a channel is written #name. Type /refer config channel #referrals`,
+		"org> /refer config currency XYZ", `"XYZ" is not an ISO 4217 currency code.`, "/refer config currency EUR",
+		"org> /refer config", "Channel: #referrals", "Currency: USD", "Admins: @org",
+		"Setting saved: channel", "Channel: #deals",
+		"org> /refer config admin @bob", "@bob is an admin",
+		"org> /refer config remove @omar", "@omar removed", "@omar can no longer use referbot in this network.",
+		"org> /refer config", "Channel: #deals", "Admins: @bob, @org",
+	)
+}
