@@ -262,12 +262,23 @@ func WhoMessage(need string, ss []core.Suggestion) Message {
 			" — and ask partners to fill in their tags with /refer profile set tags ..."
 		return m
 	}
-	var lines []string
+	var lines, paused []string
 	for i, s := range ss {
 		lines = append(lines, fmt.Sprintf("%d. @%s — %s", i+1, s.Member.DisplayName, strings.Join(s.Reasons, ", ")))
+		if s.Profile.Availability == core.Paused {
+			paused = append(paused, "@"+s.Member.DisplayName)
+		}
 	}
 	m.Text = strings.Join(lines, "\n")
 	m.Footer = "Refer with /refer @name <client> — <need>. Ranking favours who has received least lately."
+	if len(paused) == len(ss) { // core returns paused members only when nobody else matches
+		verb := "matches, and is"
+		if len(paused) > 1 {
+			verb = "match, and are"
+		}
+		m.Text = fmt.Sprintf("Only %s %s paused — not taking referrals right now.\n%s", strings.Join(paused, ", "), verb, m.Text)
+		m.Footer = "Post it for everyone with /refer lead " + firstWords(need, 10) + ", or ask them when they'll be back."
+	}
 	return m
 }
 

@@ -226,3 +226,21 @@ func TestConsole_SettingsAreCheckedAndSayWhatChanged(t *testing.T) {
 		"org> /refer config", "Channel: #deals", "Admins: @bob, @org",
 	)
 }
+
+func TestConsole_WhoSaysWhenTheOnlyMatchIsPaused(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as tax
+/refer profile set triggers our books are a mess; we got a letter from the tax office
+/refer profile set availability paused
+/as bob
+/refer who the client says our books are a mess
+`)
+	wantInOrder(t, out, "bob> /refer who",
+		"Only @tax matches, and is paused — not taking referrals right now.",
+		`1. @tax — listens for "our books are a mess", paused`,
+		"Post it for everyone with /refer lead the client says our books are a mess")
+	if strings.Contains(out, "Nobody's profile matches") {
+		t.Errorf("said nobody matches:\n%s", out)
+	}
+}
