@@ -183,11 +183,11 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return []Message{reply("Touchpoint logged", fmt.Sprintf("%s with %s. Next touchpoint due %s (every %d days).",
 			x.Kind, x.Partner, p.NextDue.In(s.Location(c.Workspace)).Format("Mon 2 Jan 2006"), p.CadenceDays))}, nil
 	case grammar.Buddy:
-		n, err := s.Buddy(ctx, c, x.Newcomer, x.Mentor)
+		p, err := s.Buddy(ctx, c, x.Newcomer, x.Mentor)
 		if err != nil {
 			return nil, err
 		}
-		return []Message{reply("Buddy assigned", fmt.Sprintf("%s has a mentoring buddy now; both have been told.", n.Mention()))}, nil
+		return []Message{BuddyMessage(p)}, nil
 	case grammar.Stats:
 		st, err := s.Stats(ctx, c, core.StatsRequest(x))
 		if err != nil {

@@ -282,6 +282,25 @@ func WhoMessage(need string, ss []core.Suggestion) Message {
 	return m
 }
 
+// BuddyMessage says what /refer buddy did, and who was told — only those
+// a message was actually sent to.
+func BuddyMessage(p *core.Pairing) Message {
+	n, m := p.Newcomer.Mention(), p.Mentor.Mention()
+	if p.Already {
+		return reply("Nothing changed", fmt.Sprintf("%s already is %s's mentoring buddy, so no message was sent.", m, n))
+	}
+	text := fmt.Sprintf("%s is %s's mentoring buddy now; ", m, n)
+	switch len(p.Told) {
+	case 0:
+		text += "no message was sent to either of them."
+	case 1:
+		text += fmt.Sprintf("%s has been told (no message went to the other).", p.Told[0].Mention())
+	default:
+		text += "both have been told."
+	}
+	return reply("Buddy assigned", text)
+}
+
 // SettingsMessage renders the workspace configuration and its admins.
 func SettingsMessage(st *core.Configuration, def string) Message {
 	m := reply("Network settings", "")

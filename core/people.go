@@ -339,13 +339,21 @@ func overlapping(words map[string]bool, text string) []string {
 	return out
 }
 
+// Pairing is what Buddy did: who was paired, whether it changed
+// anything, and who was told.
+type Pairing struct {
+	Newcomer, Mentor Member
+	Already          bool     // the mentor already was their buddy: nothing changed, nobody told
+	Told             []Member // who was sent a message about it
+}
+
 // Buddy makes mentor the newcomer's mentoring buddy; the mentor is asked to
 // welcome them. Admins may pair anyone; a member may volunteer themselves.
-func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRef) (*Member, error) {
-	var n *Member
+func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRef) (*Pairing, error) {
+	var p Pairing
 	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if n, err = s.resolve(ctx, tx, c, newcomer); err != nil {
+		n, err := s.resolve(ctx, tx, c, newcomer)
+		if err != nil {
 			return err
 		}
 		m, err := s.resolve(ctx, tx, c, mentor)
@@ -360,17 +368,27 @@ func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRe
 			return Errorf(EFORBIDDEN, "Only admins can pair other members.").
 				WithHint("You can volunteer yourself: /refer buddy %s @you", n.Mention())
 		}
+		p.Newcomer, p.Mentor = *n, *m
+		if n.BuddyID == m.ID {
+			p.Already = true
+			return nil
+		}
 		n.BuddyID = m.ID
 		if err := tx.SaveMember(ctx, n); err != nil {
 			return err
 		}
+		p.Newcomer = *n
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
 			return err
 		}
-		return s.buddyNotices(ctx, tx, ws, n, m, "by "+c.Member.DisplayName)
+		p.Told, err = s.buddyNotices(ctx, tx, ws, n, m, "by "+c.Member.DisplayName)
+		return err
 	})
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // StatsRequest says whose figures and for which period.

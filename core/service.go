@@ -176,17 +176,34 @@ func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcome
 		return nil
 	}
 	newcomer.BuddyID = best.Member.ID
-	return s.buddyNotices(ctx, tx, ws, newcomer, &best.Member, "auto")
+	_, err = s.buddyNotices(ctx, tx, ws, newcomer, &best.Member, "auto")
+	return err
 }
 
-func (s *Service) buddyNotices(ctx context.Context, tx Tx, ws *Workspace, newcomer, mentor *Member, how string) error {
+// buddyNotices tells the mentor and the newcomer of their pairing and
+// returns who was told: a notice the outbox already holds is not sent
+// again, so it doesn't count.
+func (s *Service) buddyNotices(ctx context.Context, tx Tx, ws *Workspace, newcomer, mentor *Member, how string) ([]Member, error) {
 	key := fmt.Sprintf("buddy:%d:%d:%d", newcomer.ID, mentor.ID, s.now().Unix())
-	return tx.Enqueue(ctx,
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how,
-			DedupeKey: key + ":mentor", CreatedAt: s.now()},
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how,
-			DedupeKey: key + ":newcomer", CreatedAt: s.now()},
-	)
+	var told []Member
+	for _, n := range []struct {
+		to Notice
+		m  *Member
+	}{
+		{Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how,
+			DedupeKey: key + ":mentor", CreatedAt: s.now()}, mentor},
+		{Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how,
+			DedupeKey: key + ":newcomer", CreatedAt: s.now()}, newcomer},
+	} {
+		added, err := tx.EnqueueNew(ctx, n.to)
+		if err != nil {
+			return nil, err
+		}
+		if added > 0 {
+			told = append(told, *n.m)
+		}
+	}
+	return told, nil
 }
 
 func dm(m *Member) Recipient {

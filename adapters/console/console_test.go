@@ -244,3 +244,21 @@ func TestConsole_WhoSaysWhenTheOnlyMatchIsPaused(t *testing.T) {
 		t.Errorf("said nobody matches:\n%s", out)
 	}
 }
+
+func TestConsole_BuddySaysNothingWasSentWhenNothingWas(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as org
+/refer @maya Acme — site
+/refer buddy @maya @bob
+/refer buddy @maya @bob
+`)
+	wantInOrder(t, out,
+		"org> /refer buddy @maya @bob", "Buddy assigned", "@bob is @maya's mentoring buddy now; both have been told.",
+		"── DM to @bob ──", "You're @maya's mentoring buddy", "── DM to @maya ──",
+		"org> /refer buddy @maya @bob", "Nothing changed", "@bob already is @maya's mentoring buddy, so no message was sent.",
+	)
+	if strings.Count(out, "You're @maya's mentoring buddy") != 1 {
+		t.Errorf("the mentor was told twice:\n%s", out)
+	}
+}
