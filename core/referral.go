@@ -591,9 +591,18 @@ func (s *Service) Thank(ctx context.Context, c Caller, code Code, message string
 		if err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx,
-			notice(c, e, NoticeThanks, channel(ws), r, t.Message),
-			notice(c, e, NoticeThanksDM, referrer, r, t.Message))
+		r.Thanked = true
+		ns := []Notice{notice(c, e, NoticeThanks, channel(ws), r, t.Message),
+			notice(c, e, NoticeThanksDM, referrer, r, t.Message)}
+		if !r.CreatedAsLead() && r.ReceiverID != 0 {
+			// The receiver's offer card loses its Thank button.
+			receiver, err := memberRecipient(ctx, tx, c, r.ReceiverID)
+			if err != nil {
+				return err
+			}
+			ns = append(ns, notice(c, e, NoticeCard, receiver, r, ""))
+		}
+		return tx.Enqueue(ctx, ns...)
 	})
 	if err != nil {
 		return nil, err

@@ -258,6 +258,9 @@ type Referral struct {
 	ReferrerName string `json:"referrer_name"`
 	ReceiverName string `json:"receiver_name"`
 	CoOwnerName  string `json:"co_owner_name"`
+	// Thanked says the referrer has been thanked for it (filled by the
+	// store), so no "Thank" button is offered again.
+	Thanked bool `json:"thanked,omitempty"`
 }
 
 // FeeStatus tracks a finder's fee once it is owed.

@@ -18,7 +18,8 @@ const referralFrom = `
 		r.status, r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_status, r.won_value_cents,
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at,
-		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, '')
+		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
+		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id)
 	FROM referrals r
 	JOIN members rf ON rf.id = r.referrer_id
 	LEFT JOIN members rc ON rc.id = r.receiver_id
@@ -36,7 +37,7 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
 		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
 		&accepted, &closed,
-		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName)
+		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName, &r.Thanked)
 	if err != nil {
 		return nil, err
 	}
