@@ -37,6 +37,23 @@ func (s *Service) Touch(ctx context.Context, c Caller, partner MemberRef, kind T
 	return p, err
 }
 
+// ensureMember finds or creates a member. On Slack and Discord the
+// platform's name refreshes the stored one (people rename themselves
+// there). On the console a name is the member's id, typed in any case:
+// it names the member only when they are created, so "/as MAYA" is maya,
+// not a rename.
+func ensureMember(ctx context.Context, tx Tx, p Platform, workspaceID int64, userID, name string) (*Member, bool, error) {
+	if p != Console {
+		return tx.EnsureMember(ctx, workspaceID, userID, name)
+	}
+	m, created, err := tx.EnsureMember(ctx, workspaceID, userID, "")
+	if err != nil || !created || name == "" || name == m.DisplayName {
+		return m, created, err
+	}
+	m, _, err = tx.EnsureMember(ctx, workspaceID, userID, name)
+	return m, created, err
+}
+
 // MemberProfile is a member with their profile.
 type MemberProfile struct {
 	Member  Member

@@ -113,7 +113,7 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 				return err
 			}
 		}
-		m, created, err := tx.EnsureMember(ctx, ws.ID, id.UserID, id.UserName)
+		m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (
 	}
 	switch {
 	case ref.UserID != "":
-		m, _, err = tx.EnsureMember(ctx, c.Workspace.ID, ref.UserID, ref.Name)
+		m, _, err = ensureMember(ctx, tx, c.Workspace.Platform, c.Workspace.ID, ref.UserID, ref.Name)
 	case ref.Name != "":
 		m, err = tx.MemberByName(ctx, c.Workspace.ID, ref.Name)
 		if ErrorCode(err) == ENOTFOUND {

@@ -262,3 +262,30 @@ func TestConsole_BuddySaysNothingWasSentWhenNothingWas(t *testing.T) {
 		t.Errorf("the mentor was told twice:\n%s", out)
 	}
 }
+
+// On the console a name is the member: typed in another case it is the
+// same member, and their name stays as first written.
+func TestConsole_AsInAnotherCaseDoesNotRename(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as Maya
+/refer profile
+/as MAYA
+/refer profile
+/as bob
+/refer @MAYA Acme — site
+/refer @maya Globex — logo
+/as maya
+/refer list received
+`)
+	wantInOrder(t, out,
+		"Maya> /refer profile", "Profile of @Maya",
+		"MAYA> /refer profile", "Profile of @Maya",
+		"Referral R-1001 sent to @Maya", "Referral R-1002 sent to @Maya",
+		"maya> /refer list received", "Referrals — received (2)")
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "│") && (strings.Contains(l, "@MAYA") || strings.Contains(l, "@maya")) {
+			t.Errorf("maya was renamed: %q in\n%s", l, out)
+		}
+	}
+}
