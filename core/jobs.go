@@ -191,6 +191,18 @@ func (s *Service) Workspaces(ctx context.Context) ([]Workspace, error) {
 	return out, err
 }
 
+// LastJobRuns returns when each job last ran for the workspace, as
+// recorded in job_runs; a job that never ran is absent.
+func (s *Service) LastJobRuns(ctx context.Context, ws Workspace) (map[string]time.Time, error) {
+	var out map[string]time.Time
+	err := s.tx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.LastJobRuns(ctx, ws.ID)
+		return err
+	})
+	return out, err
+}
+
 // JobSchedule returns the cron spec a workspace runs a job on: its admins'
 // override, or the default.
 func JobSchedule(ws Workspace, job JobInfo) string {

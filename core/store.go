@@ -89,6 +89,9 @@ type Tx interface {
 	// ClaimJobRun records that a job runs for a workspace and period; false
 	// means that run already happened (or is happening elsewhere).
 	ClaimJobRun(ctx context.Context, job string, workspaceID int64, period string, at time.Time) (bool, error)
+	// LastJobRuns returns, per job, when it last ran for the workspace (the
+	// instant recorded with its claim); jobs that never ran are absent.
+	LastJobRuns(ctx context.Context, workspaceID int64) (map[string]time.Time, error)
 	// ExpireLeads marks open leads whose expiry is at or before at as
 	// expired, in one statement, and returns them.
 	ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) ([]Referral, error)
