@@ -123,3 +123,33 @@ func TestThanks_NoThankButtonOnceThanked(t *testing.T) {
 		t.Errorf("list offers Thank: %+v", list)
 	}
 }
+
+// The export is for people and spreadsheets: no "0001-01-01" times for
+// what never happened, and empty lists as [], never null.
+func TestExport_NoZeroTimesOrNullLists(t *testing.T) {
+	t.Parallel()
+	h := newBench(t)
+	h.do(t, "bob", "profile set services websites")
+	h.do(t, "bob", "<@UALICE|alice> Acme jane@acme.example consent — new website") // offered: never accepted or closed
+	h.do(t, "carol", "export")                                                     // joins carol, who has nothing yet
+	for who, wants := range map[string][]string{
+		"bob":   {`"client_contact": "jane@acme.example"`, `"services": "websites"`, `"tags": []`, `"partnerships": [`},
+		"carol": {`"referrals": []`, `"partnerships": []`, `"thanks": []`, `"triggers": []`, `"links": []`},
+	} {
+		ms := h.do(t, who, "export")
+		if len(ms) != 1 || ms[0].Attachment == nil {
+			t.Fatalf("%s export: %s", who, text(ms))
+		}
+		js := string(ms[0].Attachment.Data)
+		for _, bad := range []string{"0001-01-01", "null"} {
+			if strings.Contains(js, bad) {
+				t.Errorf("%s's export holds %s:\n%s", who, bad, js)
+			}
+		}
+		for _, want := range wants {
+			if !strings.Contains(js, want) {
+				t.Errorf("%s's export lacks %s:\n%s", who, want, js)
+			}
+		}
+	}
+}
