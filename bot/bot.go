@@ -145,8 +145,13 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return []Message{reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s is posted in %s.", x.Code,
 			nonEmpty(c.Workspace.Settings.Channel, "the channel")))}, nil
 	case grammar.Feedback:
-		if err := s.RecordFeedback(ctx, c, x.Code, x.Score, x.Comment); err != nil {
+		f, err := s.GiveFeedback(ctx, c, x.Code, x.Score, x.Comment)
+		if err != nil {
 			return nil, err
+		}
+		if f.Replaced != 0 {
+			return []Message{reply("Feedback updated", fmt.Sprintf("%s: %d/5 → %d/5. It replaces your earlier score in the figures; "+
+				"the history keeps both (/refer show %s).", x.Code, f.Replaced, f.Score, x.Code))}, nil
 		}
 		return []Message{reply("Feedback recorded", fmt.Sprintf("%s: %d/5. Thank you — it shapes the network's satisfaction figures.", x.Code, x.Score))}, nil
 	case grammar.Show:

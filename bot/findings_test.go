@@ -153,3 +153,30 @@ func TestExport_NoZeroTimesOrNullLists(t *testing.T) {
 		}
 	}
 }
+
+// A second feedback replaces the first in the figures, and says so; the
+// history keeps both, the second naming the score it replaced.
+func TestFeedback_ASecondOneReplacesTheFirstWithANoteInTheHistory(t *testing.T) {
+	t.Parallel()
+	h := newBench(t)
+	h.do(t, "bob", "<@UALICE|alice> Acme — new website")
+	h.do(t, "alice", "accept R-1001")
+	h.do(t, "alice", "won R-1001 4800")
+	first := text(h.do(t, "alice", "feedback R-1001 3 slow start"))
+	if !strings.Contains(first, "Feedback recorded") || !strings.Contains(first, "R-1001: 3/5") {
+		t.Fatalf("first feedback: %s", first)
+	}
+	second := text(h.do(t, "alice", "feedback R-1001 5 great after all"))
+	if !strings.Contains(second, "Feedback updated") || !strings.Contains(second, "R-1001: 3/5 → 5/5") {
+		t.Fatalf("second feedback: %s", second)
+	}
+	show := text(h.do(t, "alice", "show R-1001"))
+	if !strings.Contains(show, "@alice rated it 3/5 slow start") ||
+		!strings.Contains(show, "@alice changed their rating: 3/5 → 5/5 great after all") {
+		t.Fatalf("timeline:\n%s", show)
+	}
+	// Another party's first feedback is a first, not a replacement.
+	if got := text(h.do(t, "bob", "feedback R-1001 4")); !strings.Contains(got, "Feedback recorded") {
+		t.Fatalf("bob's feedback: %s", got)
+	}
+}

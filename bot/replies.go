@@ -242,6 +242,9 @@ func describeEvent(e core.Event) string {
 		}
 		return s
 	case core.EvFeedback:
+		if old, _, ok := strings.Cut(e.Note, " → "); ok && strings.HasSuffix(old, "/5") {
+			return "@" + who + " changed their rating: " + e.Note
+		}
 		return "@" + who + " rated it " + e.Note
 	case core.EvStage:
 		s := fmt.Sprintf("@%s moved it %s → %s", who, e.From, e.To)

@@ -53,7 +53,8 @@ type Tx interface {
 	Interested(ctx context.Context, workspaceID, referralID int64) ([]Member, error)
 	// AddThanks stores a thank-you; ECONFLICT if this sender already thanked for it.
 	AddThanks(ctx context.Context, workspaceID int64, t *Thanks) error
-	// SaveFeedback stores or replaces a party's feedback.
+	// SaveFeedback stores or replaces a party's feedback, setting
+	// f.Replaced to the score it replaced (0 if none).
 	SaveFeedback(ctx context.Context, workspaceID int64, f *Feedback) error
 
 	// Partnership returns the pair's partnership, locked, or ENOTFOUND.

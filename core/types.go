@@ -402,4 +402,7 @@ type Feedback struct {
 	Score      int       `json:"score"`
 	Comment    string    `json:"comment"`
 	At         time.Time `json:"at"`
+	// Replaced is the score this feedback replaced (0: the first one);
+	// filled by the store when saving.
+	Replaced int `json:"replaced,omitempty"`
 }

@@ -294,12 +294,16 @@ func (t *tx) AddThanks(ctx context.Context, workspaceID int64, th *core.Thanks) 
 
 func (t *tx) SaveFeedback(ctx context.Context, workspaceID int64, f *core.Feedback) (err error) {
 	defer wrap(&err, "save feedback(%d, %d)", workspaceID, f.ReferralID)
+	// old sees the row as it was before this statement replaces it.
 	return t.q.QueryRow(ctx, `
+		WITH old AS (
+			SELECT score FROM feedback WHERE workspace_id = $1 AND referral_id = $2 AND member_id = $3
+		)
 		INSERT INTO feedback (workspace_id, referral_id, member_id, score, comment, at)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
 		ON CONFLICT (referral_id, member_id) DO UPDATE
 			SET score = excluded.score, comment = excluded.comment, at = excluded.at
 			WHERE feedback.workspace_id = excluded.workspace_id
-		RETURNING at`,
-		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At)
+		RETURNING at, COALESCE((SELECT score FROM old), 0)`,
+		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At, &f.Replaced)
 }
