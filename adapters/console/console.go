@@ -38,6 +38,10 @@ type Console struct {
 	// Echo prints each input line after the prompt; used when reading a
 	// script from a pipe, so the transcript shows what was typed.
 	Echo bool
+	// Data says where the network's data is kept (the private
+	// PostgreSQL's folder, or the database named by DATABASE_URL); the
+	// banner and /help name it.
+	Data string
 
 	mu      sync.Mutex
 	user    string // current member's name
@@ -63,34 +67,69 @@ func (m messenger) Send(_ context.Context, msg bot.Message) (string, error) {
 	return "console-" + strconv.Itoa(m.c.sent), nil
 }
 
-// Run reads lines until EOF or /quit.
+// Run reads lines until EOF, /quit, or ctx ends (Ctrl-C): each way it
+// leaves cleanly, returning nil. A line already typed is finished first.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.printf("referbot console — you are @%s in workspace %q, channel %s.\n", c.user, Team, Channel)
 	c.printf("Type /as NAME to be someone else, /refer help for commands, a number to click a button, /quit to leave.\n")
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	if c.Data != "" {
+		c.printf("The network's data is kept in %s.\n", c.Data)
+	}
+	// Reading stdin can't be interrupted, so it happens aside: Ctrl-C
+	// then ends the console at once instead of after the next Enter.
+	lines := make(chan string)
+	stop := make(chan struct{})
+	defer close(stop)
+	var readErr error
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-stop:
+				return
+			}
+		}
+		readErr = sc.Err() // read after lines is closed
+	}()
 	for {
 		if !c.Echo {
 			c.printf("%s> ", c.user)
 		}
-		if !sc.Scan() {
-			break
+		var line string
+		select {
+		case <-ctx.Done():
+			c.bye()
+			return nil
+		case l, ok := <-lines:
+			if !ok {
+				return readErr
+			}
+			line = strings.TrimSpace(l)
 		}
-		line := strings.TrimSpace(sc.Text())
 		if c.Echo && line != "" {
 			c.printf("%s> %s\n", c.user, line)
 		}
 		if line == "/quit" || line == "/exit" {
 			return nil
 		}
-		if err := c.Line(ctx, line); err != nil {
+		// The line runs to its end even if Ctrl-C comes meanwhile: its
+		// reply and messages are shown, nothing is left half done.
+		if err := c.Line(context.WithoutCancel(ctx), line); err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 	}
-	return sc.Err()
+}
+
+// bye ends the console's last line and says where the data stays.
+func (c *Console) bye() {
+	c.printf("\n  Bye.")
+	if c.Data != "" {
+		c.printf(" The network's data stays in %s.", c.Data)
+	}
+	c.printf("\n")
 }
 
 func (c *Console) identity(user string) core.Identity {
@@ -122,7 +161,10 @@ func (c *Console) Line(ctx context.Context, line string) error {
 		c.printf("  /as NAME      act as another member (created on first use)\n")
 		c.printf("  /refer ...    run a command; /refer help lists them\n")
 		c.printf("  NUMBER        click the button with that number (on your own messages or a channel post)\n")
-		c.printf("  /quit         leave (the data stays in ./.referbot)\n")
+		c.printf("  /quit         leave (Ctrl-C too)\n")
+		if c.Data != "" {
+			c.printf("  The network's data is kept in %s.\n", c.Data)
+		}
 		return nil
 	case strings.HasPrefix(line, "/refer"):
 		text := strings.TrimPrefix(line, "/refer")

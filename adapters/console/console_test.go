@@ -3,7 +3,9 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,4 +290,60 @@ func TestConsole_AsInAnotherCaseDoesNotRename(t *testing.T) {
 			t.Errorf("maya was renamed: %q in\n%s", l, out)
 		}
 	}
+}
+
+// signalWriter collects output and closes seen once it contains want.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return n, err
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// Ctrl-C (the context ending) while the console waits for a line leaves
+// at once and cleanly: no error, a goodbye naming where the data stays.
+func TestConsole_InterruptLeavesCleanly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	out := &signalWriter{want: "Profile of @bob", seen: make(chan struct{})}
+	seen := out.seen
+	c := console.New(bot.New(core.NewService(db, core.Options{}), nil), out)
+	c.Data = "/srv/referbot/.referbot/"
+	in, typing := io.Pipe() // stays open: the console waits for more
+	t.Cleanup(func() { typing.Close() })
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, in) }()
+	go io.WriteString(typing, "/as bob\n/refer profile\n/help\n")
+	<-seen
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after Ctrl-C = %v, want nil", err)
+	}
+	wantInOrder(t, out.String(),
+		"The network's data is kept in /srv/referbot/.referbot/.",
+		"Profile of @bob",
+		"Bye. The network's data stays in /srv/referbot/.referbot/.")
 }
