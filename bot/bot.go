@@ -153,8 +153,13 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return []Message{reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s is posted in %s.", x.Code,
 			nonEmpty(c.Workspace.Settings.Channel, "the channel")))}, nil
 	case grammar.Feedback:
-		if err := s.RecordFeedback(ctx, c, x.Code, x.Score, x.Comment); err != nil {
+		f, err := s.GiveFeedback(ctx, c, x.Code, x.Score, x.Comment)
+		if err != nil {
 			return nil, err
+		}
+		if f.Replaced != 0 {
+			return []Message{reply("Feedback updated", fmt.Sprintf("%s: %d/5 → %d/5. It replaces your earlier score in the figures; "+
+				"the history keeps both (/refer show %s).", x.Code, f.Replaced, f.Score, x.Code))}, nil
 		}
 		return []Message{reply("Feedback recorded", fmt.Sprintf("%s: %d/5. Thank you — it shapes the network's satisfaction figures.", x.Code, x.Score))}, nil
 	case grammar.Show:
@@ -191,11 +196,11 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return []Message{reply("Touchpoint logged", fmt.Sprintf("%s with %s. Next touchpoint due %s (every %d days).",
 			x.Kind, x.Partner, p.NextDue.In(s.Location(c.Workspace)).Format("Mon 2 Jan 2006"), p.CadenceDays))}, nil
 	case grammar.Buddy:
-		n, err := s.Buddy(ctx, c, x.Newcomer, x.Mentor)
+		p, err := s.Buddy(ctx, c, x.Newcomer, x.Mentor)
 		if err != nil {
 			return nil, err
 		}
-		return []Message{reply("Buddy assigned", fmt.Sprintf("%s has a mentoring buddy now; both have been told.", n.Mention()))}, nil
+		return []Message{BuddyMessage(p)}, nil
 	case grammar.Stats:
 		st, err := s.Stats(ctx, c, core.StatsRequest(x))
 		if err != nil {
@@ -253,6 +258,14 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		st, err := s.Configure(ctx, c, x.Key, args)
 		if err != nil {
 			return nil, err
+		}
+		if st.Member != nil {
+			who := st.Member.Mention()
+			if x.Key == "remove" {
+				return []Message{reply(who+" removed", who+" can no longer use referbot in this network. "+
+					"Their past referrals stay in the history and the figures.")}, nil
+			}
+			return []Message{reply(who+" is an admin", who+" can now change the network's settings, see every referral's details and remove members.")}, nil
 		}
 		m := SettingsMessage(st, s.Location(core.Workspace{}).String())
 		if x.Key != "" {

@@ -92,7 +92,7 @@ func nextButtons(r *core.Referral, viewerID int64) []Button {
 		}
 		bs = append(bs, Button{"Won", action("won", c), Primary}, Button{"Lost", action("lost", c), Danger})
 		return bs
-	case r.Status == core.StatusWon && r.Owns(viewerID):
+	case r.Status == core.StatusWon && r.Owns(viewerID) && !r.Thanked:
 		return []Button{{"Thank @" + r.ReferrerName, action("thanks", c), Primary}}
 	}
 	return nil

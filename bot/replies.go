@@ -279,6 +279,9 @@ func describeEvent(e core.Event) string {
 		}
 		return s
 	case core.EvFeedback:
+		if old, _, ok := strings.Cut(e.Note, " → "); ok && strings.HasSuffix(old, "/5") {
+			return "@" + who + " changed their rating: " + e.Note
+		}
 		return "@" + who + " rated it " + e.Note
 	case core.EvStage:
 		s := fmt.Sprintf("@%s moved it %s → %s", who, e.From, e.To)
@@ -306,17 +309,47 @@ func WhoMessage(need string, ss []core.Suggestion) Message {
 			" — and ask partners to fill in their tags with /refer profile set tags ..."
 		return m
 	}
-	var lines []string
+	var lines, paused []string
 	for i, s := range ss {
 		lines = append(lines, fmt.Sprintf("%d. @%s — %s", i+1, s.Member.DisplayName, strings.Join(s.Reasons, ", ")))
+		if s.Profile.Availability == core.Paused {
+			paused = append(paused, "@"+s.Member.DisplayName)
+		}
 	}
 	m.Text = strings.Join(lines, "\n")
 	m.Footer = "Refer with /refer @name <client> — <need>. Ranking favours who has received least lately."
+	if len(paused) == len(ss) { // core returns paused members only when nobody else matches
+		verb := "matches, and is"
+		if len(paused) > 1 {
+			verb = "match, and are"
+		}
+		m.Text = fmt.Sprintf("Only %s %s paused — not taking referrals right now.\n%s", strings.Join(paused, ", "), verb, m.Text)
+		m.Footer = "Post it for everyone with /refer lead " + firstWords(need, 10) + ", or ask them when they'll be back."
+	}
 	return m
 }
 
-// SettingsMessage renders the workspace configuration.
-func SettingsMessage(st *core.Settings, def string) Message {
+// BuddyMessage says what /refer buddy did, and who was told — only those
+// a message was actually sent to.
+func BuddyMessage(p *core.Pairing) Message {
+	n, m := p.Newcomer.Mention(), p.Mentor.Mention()
+	if p.Already {
+		return reply("Nothing changed", fmt.Sprintf("%s already is %s's mentoring buddy, so no message was sent.", m, n))
+	}
+	text := fmt.Sprintf("%s is %s's mentoring buddy now; ", m, n)
+	switch len(p.Told) {
+	case 0:
+		text += "no message was sent to either of them."
+	case 1:
+		text += fmt.Sprintf("%s has been told (no message went to the other).", p.Told[0].Mention())
+	default:
+		text += "both have been told."
+	}
+	return reply("Buddy assigned", text)
+}
+
+// SettingsMessage renders the workspace configuration and its admins.
+func SettingsMessage(st *core.Configuration, def string) Message {
 	m := reply("Network settings", "")
 	m.Kind = "config"
 	quiet := "off"
@@ -336,6 +369,11 @@ func SettingsMessage(st *core.Settings, def string) Message {
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
 	}
+	admins := make([]string, len(st.Admins))
+	for i, a := range st.Admins {
+		admins[i] = a.Mention()
+	}
+	m.Fields = append(m.Fields, Field{"Admins", nonEmpty(strings.Join(admins, ", "), "none")})
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
 }

@@ -191,6 +191,18 @@ func (s *Service) Workspaces(ctx context.Context) ([]Workspace, error) {
 	return out, err
 }
 
+// LastJobRuns returns when each job last ran for the workspace, as
+// recorded in job_runs; a job that never ran is absent.
+func (s *Service) LastJobRuns(ctx context.Context, ws Workspace) (map[string]time.Time, error) {
+	var out map[string]time.Time
+	err := s.tx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.LastJobRuns(ctx, ws.ID)
+		return err
+	})
+	return out, err
+}
+
 // JobSchedule returns the cron spec a workspace runs a job on: its admins'
 // override, or the default.
 func JobSchedule(ws Workspace, job JobInfo) string {
@@ -472,9 +484,14 @@ var reminderKinds = []NoticeKind{NoticeThankNudge, NoticeStaleNudge, NoticeStale
 // unanswered before the bot asks instead of sending more.
 const ignoredLimit = 3
 
-// askBeforeMore replaces the reminders of members who ignored the last
-// few (used referbot not once since) by one question: keep them coming,
-// or pause? Reminders resume as soon as they use referbot again.
+// askBeforeMore keeps a member from getting more than ignoredLimit
+// reminders in a row that they leave unanswered (don't use referbot in
+// between): a member who already ignored that many gets one question
+// instead — keep them coming, or pause? — and no reminder; a run that
+// would take someone past the limit sends only what fits, so the
+// question comes instead of the next one, never with more reminders.
+// Held-back reminders are still due next time. Reminders resume as soon
+// as the member uses referbot again.
 func (s *Service) askBeforeMore(ctx context.Context, tx Tx, ws Workspace, ns []Notice, at time.Time) ([]Notice, error) {
 	hasReminder := false
 	for _, n := range ns {
@@ -483,27 +500,35 @@ func (s *Service) askBeforeMore(ctx context.Context, tx Tx, ws Workspace, ns []N
 	if !hasReminder {
 		return ns, nil
 	}
-	tired, err := tx.IgnoredReminders(ctx, ws.ID, reminderKinds, ignoredLimit)
-	if err != nil || len(tired) == 0 {
+	ignored, err := tx.IgnoredReminders(ctx, ws.ID, reminderKinds, 1)
+	if err != nil {
 		return ns, err
 	}
 	out := ns[:0]
+	sent := map[int64]int{} // reminders kept in this run, per member
 	asked := map[int64]bool{}
 	for _, n := range ns {
-		ig, isTired := tired[n.To.MemberID]
-		if !slices.Contains(reminderKinds, n.Kind) || !isTired {
+		id := n.To.MemberID
+		if !slices.Contains(reminderKinds, n.Kind) || id == 0 {
 			out = append(out, n)
 			continue
 		}
-		if asked[n.To.MemberID] {
-			continue
+		ig := ignored[id]
+		switch {
+		case ig.Count >= ignoredLimit:
+			if asked[id] {
+				continue
+			}
+			asked[id] = true
+			out = append(out, Notice{WorkspaceID: ws.ID, Kind: NoticeAskReminders, To: n.To, CreatedAt: at, NotBefore: n.NotBefore,
+				Text: fmt.Sprint(ig.Count),
+				// One question per stretch of silence, which their next
+				// command ends.
+				DedupeKey: fmt.Sprintf("ask-reminders:%d:%d", id, ig.Since.Unix())})
+		case ig.Count+sent[id] < ignoredLimit:
+			sent[id]++
+			out = append(out, n)
 		}
-		asked[n.To.MemberID] = true
-		out = append(out, Notice{WorkspaceID: ws.ID, Kind: NoticeAskReminders, To: n.To, CreatedAt: at, NotBefore: n.NotBefore,
-			Text: fmt.Sprint(ig.Count),
-			// One question per stretch of silence, which their next
-			// command ends.
-			DedupeKey: fmt.Sprintf("ask-reminders:%d:%d", n.To.MemberID, ig.Since.Unix())})
 	}
 	return out, nil
 }

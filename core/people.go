@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,6 +35,23 @@ func (s *Service) Touch(ctx context.Context, c Caller, partner MemberRef, kind T
 		return err
 	})
 	return p, err
+}
+
+// ensureMember finds or creates a member. On Slack and Discord the
+// platform's name refreshes the stored one (people rename themselves
+// there). On the console a name is the member's id, typed in any case:
+// it names the member only when they are created, so "/as MAYA" is maya,
+// not a rename.
+func ensureMember(ctx context.Context, tx Tx, p Platform, workspaceID int64, userID, name string) (*Member, bool, error) {
+	if p != Console {
+		return tx.EnsureMember(ctx, workspaceID, userID, name)
+	}
+	m, created, err := tx.EnsureMember(ctx, workspaceID, userID, "")
+	if err != nil || !created || name == "" || name == m.DisplayName {
+		return m, created, err
+	}
+	m, _, err = tx.EnsureMember(ctx, workspaceID, userID, name)
+	return m, created, err
 }
 
 // MemberProfile is a member with their profile.
@@ -231,6 +249,10 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 	return rankCandidates(cands, c.Member.ID, need, NormalizeTags(tags)), nil
 }
 
+// rankCandidates scores each active member against the need, best first
+// (at most five). Paused members are left out — unless nobody else
+// matches: then the paused matches are returned, so the caller can say
+// who would fit once back, instead of "nobody".
 func rankCandidates(cands []Candidate, self int64, need string, tags []string) []Suggestion {
 	needLower := strings.ToLower(need)
 	words := map[string]bool{}
@@ -241,30 +263,34 @@ func rankCandidates(cands []Candidate, self int64, need string, tags []string) [
 			words[w] = true
 		}
 	}
-	var out []Suggestion
+	var out, paused []Suggestion
 	for _, cd := range cands {
-		if cd.Member.ID == self || cd.Profile.Availability == Paused || cd.Member.Status != MemberActive {
+		if cd.Member.ID == self || cd.Member.Status != MemberActive {
 			continue
 		}
 		var score float64
 		var why []string
 		for _, t := range cd.Profile.Tags {
-			if slices.Contains(tags, t) || words[t] || strings.Contains(needLower, strings.ReplaceAll(t, "-", " ")) {
+			if slices.Contains(tags, t) || words[t] || containsWords(needLower, strings.ReplaceAll(t, "-", " ")) {
 				score += 3
 				why = append(why, "#"+t)
 			}
 		}
 		for _, tr := range cd.Profile.Triggers {
-			if tl := strings.ToLower(tr); tl != "" && (strings.Contains(needLower, tl) || overlap(words, tl) >= 2) {
+			if tl := strings.ToLower(tr); tl != "" && (containsWords(needLower, tl) || overlap(words, tl) >= 2) {
 				score += 4
-				why = append(why, fmt.Sprintf("listens for %q", tr))
+				why = append(why, fmt.Sprintf("listens for %q", tr)) // the whole phrase, as they wrote it
 			}
 		}
-		if n := overlap(words, strings.ToLower(cd.Profile.Services+" "+cd.Profile.Niche+" "+cd.Profile.Industry)); n > 0 {
-			score += float64(n)
-			why = append(why, "offers "+firstWords(cd.Profile.Services, 8))
+		if mentioned := overlapping(words, strings.ToLower(cd.Profile.Services+" "+cd.Profile.Niche+" "+cd.Profile.Industry)); len(mentioned) > 0 {
+			score += float64(len(mentioned))
+			why = append(why, "profile mentions “"+strings.Join(mentioned, "”, “")+"”")
 		}
 		if score == 0 {
+			continue
+		}
+		if cd.Profile.Availability == Paused {
+			paused = append(paused, Suggestion{Member: cd.Member, Profile: cd.Profile, Score: score, Reasons: append(why, "paused")})
 			continue
 		}
 		if cd.Profile.Availability == Busy {
@@ -275,6 +301,9 @@ func rankCandidates(cands []Candidate, self int64, need string, tags []string) [
 		score -= 0.5 * float64(cd.RecentlyGot)
 		why = append(why, fmt.Sprintf("received %d in the last 90 days", cd.RecentlyGot))
 		out = append(out, Suggestion{Member: cd.Member, Profile: cd.Profile, Score: score, Reasons: why})
+	}
+	if len(out) == 0 {
+		out = paused
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -288,31 +317,65 @@ func rankCandidates(cands []Candidate, self int64, need string, tags []string) [
 	return out
 }
 
+// containsWords reports whether phrase occurs in text as whole words:
+// "tax" in "a tax return", not in "syntax".
+func containsWords(text, phrase string) bool {
+	for i := 0; phrase != ""; {
+		j := strings.Index(text[i:], phrase)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(phrase)
+		if (j == 0 || !isWordByte(text[j-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b >= 0x80
+}
+
 var stopWords = map[string]bool{"the": true, "and": true, "for": true, "with": true, "needs": true,
 	"need": true, "new": true, "who": true, "our": true, "their": true, "some": true, "help": true,
 	"from": true, "that": true, "this": true, "wants": true, "client": true}
 
-func overlap(words map[string]bool, text string) int {
-	n := 0
+func overlap(words map[string]bool, text string) int { return len(overlapping(words, text)) }
+
+// overlapping returns the words of text that are in words, once each, in
+// the order text has them.
+func overlapping(words map[string]bool, text string) []string {
+	var out []string
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
 	}) {
 		if words[w] && !seen[w] {
-			n++
+			out = append(out, w)
 			seen[w] = true
 		}
 	}
-	return n
+	return out
+}
+
+// Pairing is what Buddy did: who was paired, whether it changed
+// anything, and who was told.
+type Pairing struct {
+	Newcomer, Mentor Member
+	Already          bool     // the mentor already was their buddy: nothing changed, nobody told
+	Told             []Member // who was sent a message about it
 }
 
 // Buddy makes mentor the newcomer's mentoring buddy; the mentor is asked to
 // welcome them. Admins may pair anyone; a member may volunteer themselves.
-func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRef) (*Member, error) {
-	var n *Member
+func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRef) (*Pairing, error) {
+	var p Pairing
 	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if n, err = s.resolve(ctx, tx, c, newcomer); err != nil {
+		n, err := s.resolve(ctx, tx, c, newcomer)
+		if err != nil {
 			return err
 		}
 		m, err := s.resolve(ctx, tx, c, mentor)
@@ -327,17 +390,27 @@ func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRe
 			return Errorf(EFORBIDDEN, "Only admins can pair other members.").
 				WithHint("You can volunteer yourself: /refer buddy %s @you", n.Mention())
 		}
+		p.Newcomer, p.Mentor = *n, *m
+		if n.BuddyID == m.ID {
+			p.Already = true
+			return nil
+		}
 		n.BuddyID = m.ID
 		if err := tx.SaveMember(ctx, n); err != nil {
 			return err
 		}
+		p.Newcomer = *n
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
 			return err
 		}
-		return s.buddyNotices(ctx, tx, ws, n, m, "by "+c.Member.DisplayName)
+		p.Told, err = s.buddyNotices(ctx, tx, ws, n, m, "by "+c.Member.DisplayName)
+		return err
 	})
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // StatsRequest says whose figures and for which period.
@@ -380,14 +453,24 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 var ConfigKeys = []string{"channel", "timezone", "quiet", "cadence", "lead-expiry", "stale-days",
 	"currency", "fee", "admin", "remove", "schedule"}
 
+// Configuration is the network's settings as `/refer config` shows them,
+// with its admins, and the member a change named (made admin or removed).
+type Configuration struct {
+	Settings
+	Admins []Member // active admins, by name
+	Member *Member  // for "admin" and "remove": who it was
+}
+
 // Configure changes one workspace setting; admins only. An empty key just
-// returns the settings, which everyone may read.
-func (s *Service) Configure(ctx context.Context, c Caller, key string, args []string) (*Settings, error) {
+// returns the settings, which everyone may read. A bad value changes
+// nothing.
+func (s *Service) Configure(ctx context.Context, c Caller, key string, args []string) (*Configuration, error) {
 	key = strings.ToLower(strings.TrimSpace(key))
 	if key == "tz" {
 		key = "timezone"
 	}
 	var out Settings
+	var named *Member
 	err := s.tx(ctx, func(tx Tx) error {
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
@@ -409,6 +492,7 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			if err != nil {
 				return err
 			}
+			named = m
 			if key == "admin" {
 				m.Role = RoleAdmin
 				return tx.SaveMember(ctx, m)
@@ -425,7 +509,7 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 			}
 			return s.depart(ctx, tx, c, m, m.Mention()+" is no longer in the network")
 		}
-		if err := applySetting(&out, key, args); err != nil {
+		if err := applySetting(&out, c.Workspace.Platform, key, args); err != nil {
 			return err
 		}
 		return tx.SaveSettings(ctx, ws.ID, out)
@@ -433,7 +517,26 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	cfg := &Configuration{Settings: out, Member: named}
+	if cfg.Admins, err = s.admins(ctx, c); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// admins lists the workspace's active admins, as saved.
+func (s *Service) admins(ctx context.Context, c Caller) ([]Member, error) {
+	var out []Member
+	err := s.tx(ctx, func(tx Tx) error {
+		ms, err := tx.Members(ctx, c.Workspace.ID)
+		for _, m := range ms {
+			if m.Status == MemberActive && m.IsAdmin() {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	return out, err
 }
 
 // parseRef reads a mention passed as a raw config argument.
@@ -446,7 +549,9 @@ func parseRef(s string) MemberRef {
 	return MemberRef{Name: s}
 }
 
-func applySetting(st *Settings, key string, args []string) error {
+// applySetting changes one setting in st, or returns why not; p is the
+// workspace's platform, which decides how a channel is written.
+func applySetting(st *Settings, p Platform, key string, args []string) error {
 	val := strings.TrimSpace(strings.Join(args, " "))
 	days := func(what string, min, max int) (int, error) {
 		v := strings.TrimSuffix(strings.ToLower(val), "d")
@@ -468,10 +573,11 @@ func applySetting(st *Settings, key string, args []string) error {
 	var err error
 	switch key {
 	case "channel":
-		if val == "" {
-			return Errorf(EINVALID, "Name the channel.").WithHint("Type /refer config channel #referrals")
+		ch, err := channelSetting(p, val)
+		if err != nil {
+			return err
 		}
-		st.Channel = val
+		st.Channel = ch
 	case "timezone":
 		if _, err := time.LoadLocation(val); err != nil || val == "" {
 			return Errorf(EINVALID, "%q is not a time zone I know.", val).
@@ -497,8 +603,9 @@ func applySetting(st *Settings, key string, args []string) error {
 	case "stale-days":
 		st.StaleDays, err = days("The stale-referral threshold", 1, 365)
 	case "currency":
-		if !isCurrencyCode(val) {
-			return Errorf(EINVALID, "%q is not a currency code.", val).WithHint("Use a code like USD, EUR or GBP.")
+		if !IsCurrency(val) {
+			return Errorf(EINVALID, "%q is not an ISO 4217 currency code.", val).
+				WithHint("Use a three-letter code like USD, EUR, GBP or JPY: /refer config currency EUR")
 		}
 		// A fixed fee set without a currency stays in the one it was set in.
 		st.Fee = st.Fee.In(st.Currency)
@@ -523,6 +630,45 @@ func applySetting(st *Settings, key string, args []string) error {
 			WithHint("Settings: %s.", strings.Join(ConfigKeys, ", "))
 	}
 	return err
+}
+
+var (
+	slackChannel   = regexp.MustCompile(`^<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>$`)
+	discordChannel = regexp.MustCompile(`^<#([0-9]+)>$`)
+	consoleChannel = regexp.MustCompile(`^#[a-z0-9][a-z0-9_.-]{0,79}$`)
+)
+
+// channelSetting checks that val names a real channel as the platform
+// writes one — a channel mention on Slack (<#C123|name>) and Discord
+// (<#123>), #name in the console — and returns it as stored. Anything
+// else would send every post into the void, so it is refused.
+func channelSetting(p Platform, val string) (string, error) {
+	switch p {
+	case Slack:
+		if m := slackChannel.FindStringSubmatch(val); m != nil {
+			return "<#" + m[1] + ">", nil
+		}
+		return "", Errorf(EINVALID, "%s is not a Slack channel I can post in.", quoteOr(val, "That")).
+			WithHint("Type # and pick the channel from Slack's list, so it becomes a link: /refer config channel #referrals")
+	case Discord:
+		if m := discordChannel.FindStringSubmatch(val); m != nil {
+			return "<#" + m[1] + ">", nil
+		}
+		return "", Errorf(EINVALID, "%s is not a Discord channel I can post in.", quoteOr(val, "That")).
+			WithHint("Type # in the value and pick the channel from Discord's list: /refer admin config setting:channel value:#referrals")
+	}
+	if v := strings.ToLower(val); consoleChannel.MatchString(v) {
+		return v, nil
+	}
+	return "", Errorf(EINVALID, "%s is not a channel: a channel is written #name.", quoteOr(val, "That")).
+		WithHint("Type /refer config channel #referrals")
+}
+
+func quoteOr(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return strconv.Quote(s)
 }
 
 // ParseFee reads a fee policy: "none", "reciprocal", "10%" or a fixed

@@ -47,7 +47,33 @@ func (s *Service) Export(ctx context.Context, c Caller) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
+	x.emptyListsNotNull()
 	return x, nil
+}
+
+// emptyListsNotNull makes every list in the export a list, empty or not:
+// JSON readers get [] for "none", never null. (Times that never happened
+// are left out by their omitzero tags.)
+func (x *Export) emptyListsNotNull() {
+	list := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	if x.Referrals == nil {
+		x.Referrals = []Referral{}
+	}
+	if x.Partnerships == nil {
+		x.Partnerships = []Partnership{}
+	}
+	if x.Thanks == nil {
+		x.Thanks = []Thanks{}
+	}
+	for i := range x.Referrals {
+		x.Referrals[i].Tags = list(x.Referrals[i].Tags)
+	}
+	x.Profile.Tags, x.Profile.Triggers, x.Profile.Links = list(x.Profile.Tags), list(x.Profile.Triggers), list(x.Profile.Links)
 }
 
 // Forget erases the caller's personal data: name, platform id, profile and

@@ -634,9 +634,18 @@ func (s *Service) Thank(ctx context.Context, c Caller, code Code, message string
 		if err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx,
-			notice(c, e, NoticeThanks, channel(ws), r, t.Message),
-			notice(c, e, NoticeThanksDM, referrer, r, t.Message))
+		r.Thanked = true
+		ns := []Notice{notice(c, e, NoticeThanks, channel(ws), r, t.Message),
+			notice(c, e, NoticeThanksDM, referrer, r, t.Message)}
+		if !r.CreatedAsLead() && r.ReceiverID != 0 {
+			// The receiver's offer card loses its Thank button.
+			receiver, err := memberRecipient(ctx, tx, c, r.ReceiverID)
+			if err != nil {
+				return err
+			}
+			ns = append(ns, notice(c, e, NoticeCard, receiver, r, ""))
+		}
+		return tx.Enqueue(ctx, ns...)
 	})
 	if err != nil {
 		return nil, err
@@ -647,14 +656,23 @@ func (s *Service) Thank(ctx context.Context, c Caller, code Code, message string
 // RecordFeedback stores a party's view of a closed referral: the client's
 // satisfaction from 1 to 5 and an optional comment.
 func (s *Service) RecordFeedback(ctx context.Context, c Caller, code Code, score int, comment string) error {
+	_, err := s.GiveFeedback(ctx, c, code, score, comment)
+	return err
+}
+
+// GiveFeedback is RecordFeedback returning the feedback saved. A party's
+// second feedback replaces their first; the history keeps both, the
+// event saying which score it replaced ("3/5 → 5/5").
+func (s *Service) GiveFeedback(ctx context.Context, c Caller, code Code, score int, comment string) (*Feedback, error) {
 	if score < 1 || score > 5 {
-		return Errorf(EINVALID, "Satisfaction is a score from 1 to 5, not %d.", score).
+		return nil, Errorf(EINVALID, "Satisfaction is a score from 1 to 5, not %d.", score).
 			WithHint("Type /refer feedback %s 5 delighted with the result", code)
 	}
 	if err := checkText("comment", comment, maxText, false, ""); err != nil {
-		return err
+		return nil, err
 	}
-	return s.tx(ctx, func(tx Tx) error {
+	var f *Feedback
+	err := s.tx(ctx, func(tx Tx) error {
 		r, err := referral(ctx, tx, c, code)
 		if err != nil {
 			return err
@@ -666,13 +684,21 @@ func (s *Service) RecordFeedback(ctx context.Context, c Caller, code Code, score
 			return Errorf(ECONFLICT, "%s is still %s; feedback comes after it is won or lost.", code, r.Status).
 				WithHint("Close it with /refer won %s <value> or /refer lost %s <reason>", code, code)
 		}
-		f := &Feedback{ReferralID: r.ID, MemberID: c.Member.ID, Score: score, Comment: strings.TrimSpace(comment), At: s.now()}
+		f = &Feedback{ReferralID: r.ID, MemberID: c.Member.ID, Score: score, Comment: strings.TrimSpace(comment), At: s.now()}
 		if err := tx.SaveFeedback(ctx, c.Workspace.ID, f); err != nil {
 			return err
 		}
-		_, err = s.event(ctx, tx, c, r, EvFeedback, r.Status, fmt.Sprintf("%d/5 %s", score, f.Comment))
+		note := fmt.Sprintf("%d/5", score)
+		if f.Replaced != 0 {
+			note = fmt.Sprintf("%d/5 → %s", f.Replaced, note)
+		}
+		_, err = s.event(ctx, tx, c, r, EvFeedback, r.Status, strings.TrimSpace(note+" "+f.Comment))
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // Detail is a referral with its history, as the caller may see it.

@@ -108,7 +108,7 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 				return err
 			}
 		}
-		m, created, err := tx.EnsureMember(ctx, ws.ID, id.UserID, id.UserName)
+		m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
 		if err != nil {
 			return err
 		}
@@ -171,17 +171,34 @@ func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcome
 		return nil
 	}
 	newcomer.BuddyID = best.Member.ID
-	return s.buddyNotices(ctx, tx, ws, newcomer, &best.Member, "auto")
+	_, err = s.buddyNotices(ctx, tx, ws, newcomer, &best.Member, "auto")
+	return err
 }
 
-func (s *Service) buddyNotices(ctx context.Context, tx Tx, ws *Workspace, newcomer, mentor *Member, how string) error {
+// buddyNotices tells the mentor and the newcomer of their pairing and
+// returns who was told: a notice the outbox already holds is not sent
+// again, so it doesn't count.
+func (s *Service) buddyNotices(ctx context.Context, tx Tx, ws *Workspace, newcomer, mentor *Member, how string) ([]Member, error) {
 	key := fmt.Sprintf("buddy:%d:%d:%d", newcomer.ID, mentor.ID, s.now().Unix())
-	return tx.Enqueue(ctx,
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how,
-			DedupeKey: key + ":mentor", CreatedAt: s.now()},
-		Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how,
-			DedupeKey: key + ":newcomer", CreatedAt: s.now()},
-	)
+	var told []Member
+	for _, n := range []struct {
+		to Notice
+		m  *Member
+	}{
+		{Notice{WorkspaceID: ws.ID, Kind: NoticeBuddy, To: dm(mentor), Actor: newcomer.DisplayName, Text: how,
+			DedupeKey: key + ":mentor", CreatedAt: s.now()}, mentor},
+		{Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyIntro, To: dm(newcomer), Actor: mentor.DisplayName, Text: how,
+			DedupeKey: key + ":newcomer", CreatedAt: s.now()}, newcomer},
+	} {
+		added, err := tx.EnqueueNew(ctx, n.to)
+		if err != nil {
+			return nil, err
+		}
+		if added > 0 {
+			told = append(told, *n.m)
+		}
+	}
+	return told, nil
 }
 
 func dm(m *Member) Recipient {
@@ -207,7 +224,7 @@ func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (
 	}
 	switch {
 	case ref.UserID != "":
-		m, _, err = tx.EnsureMember(ctx, c.Workspace.ID, ref.UserID, ref.Name)
+		m, _, err = ensureMember(ctx, tx, c.Workspace.Platform, c.Workspace.ID, ref.UserID, ref.Name)
 	case ref.Name != "":
 		m, err = tx.MemberByName(ctx, c.Workspace.ID, ref.Name)
 		if ErrorCode(err) == ENOTFOUND {

@@ -56,7 +56,8 @@ type Tx interface {
 	Interested(ctx context.Context, workspaceID, referralID int64) ([]Member, error)
 	// AddThanks stores a thank-you; ECONFLICT if this sender already thanked for it.
 	AddThanks(ctx context.Context, workspaceID int64, t *Thanks) error
-	// SaveFeedback stores or replaces a party's feedback.
+	// SaveFeedback stores or replaces a party's feedback, setting
+	// f.Replaced to the score it replaced (0 if none).
 	SaveFeedback(ctx context.Context, workspaceID int64, f *Feedback) error
 
 	// Partnership returns the pair's partnership, locked, or ENOTFOUND.
@@ -95,6 +96,9 @@ type Tx interface {
 	// ClaimJobRun records that a job runs for a workspace and period; false
 	// means that run already happened (or is happening elsewhere).
 	ClaimJobRun(ctx context.Context, job string, workspaceID int64, period string, at time.Time) (bool, error)
+	// LastJobRuns returns, per job, when it last ran for the workspace (the
+	// instant recorded with its claim); jobs that never ran are absent.
+	LastJobRuns(ctx context.Context, workspaceID int64) (map[string]time.Time, error)
 	// ExpireLeads marks open leads whose expiry is at or before at as
 	// expired, in one statement, and returns them.
 	ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) ([]Referral, error)

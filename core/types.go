@@ -167,8 +167,8 @@ type Member struct {
 	BuddyID     int64        `json:"buddy_id"`     // mentoring buddy, 0 if none
 	Muted       bool         `json:"muted"`        // no reminders
 	CadenceDays int          `json:"cadence_days"` // own touchpoint cadence; 0 = the workspace's
-	JoinedAt    time.Time    `json:"joined_at"`
-	LastActive  time.Time    `json:"last_active"` // last command; reminders since then count as ignored
+	JoinedAt    time.Time    `json:"joined_at,omitzero"`
+	LastActive  time.Time    `json:"last_active,omitzero"` // last command; reminders since then count as ignored
 }
 
 // IsAdmin reports whether m may configure the workspace and see everything.
@@ -204,7 +204,7 @@ type Profile struct {
 	ContactPref  string       `json:"contact_pref"`
 	TimeZone     string       `json:"time_zone"`
 	Availability Availability `json:"availability"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	UpdatedAt    time.Time    `json:"updated_at,omitzero"`
 }
 
 // Status is a referral's stage.
@@ -296,16 +296,19 @@ type Referral struct {
 	WonValue      Money       `json:"won_value"`
 	LostReason    string      `json:"lost_reason"`
 	DeclineReason string      `json:"decline_reason"`
-	ExpiresAt     time.Time   `json:"expires_at"` // open leads only
+	ExpiresAt     time.Time   `json:"expires_at,omitzero"` // open leads only
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"` // last stage change or note
-	AcceptedAt    time.Time   `json:"accepted_at"`
-	ClosedAt      time.Time   `json:"closed_at"` // won, lost, declined or expired
+	AcceptedAt    time.Time   `json:"accepted_at,omitzero"`
+	ClosedAt      time.Time   `json:"closed_at,omitzero"` // won, lost, declined or expired
 
 	// Names filled in by the store on read, for rendering.
 	ReferrerName string `json:"referrer_name"`
 	ReceiverName string `json:"receiver_name"`
 	CoOwnerName  string `json:"co_owner_name"`
+	// Thanked says the referrer has been thanked for it (filled by the
+	// store), so no "Thank" button is offered again.
+	Thanked bool `json:"thanked,omitempty"`
 }
 
 // FeeStatus tracks a finder's fee once it is owed.
@@ -385,8 +388,8 @@ type Partnership struct {
 	Type        PartnershipType `json:"type"`
 	Trust       int             `json:"trust"` // 1..5
 	CadenceDays int             `json:"cadence_days"`
-	LastTouch   time.Time       `json:"last_touch"`
-	NextDue     time.Time       `json:"next_due"`
+	LastTouch   time.Time       `json:"last_touch,omitzero"`
+	NextDue     time.Time       `json:"next_due,omitzero"`
 	CreatedAt   time.Time       `json:"created_at"`
 }
 
@@ -434,4 +437,7 @@ type Feedback struct {
 	Score      int       `json:"score"`
 	Comment    string    `json:"comment"`
 	At         time.Time `json:"at"`
+	// Replaced is the score this feedback replaced (0: the first one);
+	// filled by the store when saving.
+	Replaced int `json:"replaced,omitempty"`
 }

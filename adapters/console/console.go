@@ -21,8 +21,9 @@ const Team = "console"
 // Channel is the console workspace's channel.
 const Channel = "#referrals"
 
-// button is a numbered button on screen, clicked as Owner (the DM's
-// recipient) or, when empty, as whoever is typing.
+// button is a numbered button on screen. Owner is whose message it is on
+// (a DM's recipient, or who saw a private reply); only they may click it.
+// A channel post's buttons have no owner: anyone may click them.
 type button struct {
 	bot.Button
 	Owner string
@@ -37,6 +38,10 @@ type Console struct {
 	// Echo prints each input line after the prompt; used when reading a
 	// script from a pipe, so the transcript shows what was typed.
 	Echo bool
+	// Data says where the network's data is kept (the private
+	// PostgreSQL's folder, or the database named by DATABASE_URL); the
+	// banner and /help name it.
+	Data string
 
 	mu      sync.Mutex
 	user    string // current member's name
@@ -62,34 +67,69 @@ func (m messenger) Send(_ context.Context, msg bot.Message) (string, error) {
 	return "console-" + strconv.Itoa(m.c.sent), nil
 }
 
-// Run reads lines until EOF or /quit.
+// Run reads lines until EOF, /quit, or ctx ends (Ctrl-C): each way it
+// leaves cleanly, returning nil. A line already typed is finished first.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.printf("referbot console — you are @%s in workspace %q, channel %s.\n", c.user, Team, Channel)
 	c.printf("Type /as NAME to be someone else, /refer help for commands, a number to click a button, /quit to leave.\n")
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	if c.Data != "" {
+		c.printf("The network's data is kept in %s.\n", c.Data)
+	}
+	// Reading stdin can't be interrupted, so it happens aside: Ctrl-C
+	// then ends the console at once instead of after the next Enter.
+	lines := make(chan string)
+	stop := make(chan struct{})
+	defer close(stop)
+	var readErr error
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-stop:
+				return
+			}
+		}
+		readErr = sc.Err() // read after lines is closed
+	}()
 	for {
 		if !c.Echo {
 			c.printf("%s> ", c.user)
 		}
-		if !sc.Scan() {
-			break
+		var line string
+		select {
+		case <-ctx.Done():
+			c.bye()
+			return nil
+		case l, ok := <-lines:
+			if !ok {
+				return readErr
+			}
+			line = strings.TrimSpace(l)
 		}
-		line := strings.TrimSpace(sc.Text())
 		if c.Echo && line != "" {
 			c.printf("%s> %s\n", c.user, line)
 		}
 		if line == "/quit" || line == "/exit" {
 			return nil
 		}
-		if err := c.Line(ctx, line); err != nil {
+		// The line runs to its end even if Ctrl-C comes meanwhile: its
+		// reply and messages are shown, nothing is left half done.
+		if err := c.Line(context.WithoutCancel(ctx), line); err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 	}
-	return sc.Err()
+}
+
+// bye ends the console's last line and says where the data stays.
+func (c *Console) bye() {
+	c.printf("\n  Bye.")
+	if c.Data != "" {
+		c.printf(" The network's data stays in %s.", c.Data)
+	}
+	c.printf("\n")
 }
 
 func (c *Console) identity(user string) core.Identity {
@@ -120,8 +160,11 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	case line == "/help":
 		c.printf("  /as NAME      act as another member (created on first use)\n")
 		c.printf("  /refer ...    run a command; /refer help lists them\n")
-		c.printf("  NUMBER        click the button with that number\n")
-		c.printf("  /quit         leave (the data stays in ./.referbot)\n")
+		c.printf("  NUMBER        click the button with that number (on your own messages or a channel post)\n")
+		c.printf("  /quit         leave (Ctrl-C too)\n")
+		if c.Data != "" {
+			c.printf("  The network's data is kept in %s.\n", c.Data)
+		}
 		return nil
 	case strings.HasPrefix(line, "/refer"):
 		text := strings.TrimPrefix(line, "/refer")
@@ -141,12 +184,14 @@ func (c *Console) Line(ctx context.Context, line string) error {
 		}
 		b := c.buttons[n-1]
 		c.mu.Unlock()
-		as := c.user
 		if b.Owner != "" && userID(b.Owner) != userID(c.user) {
-			as = b.Owner
-			c.printf("  (clicking %q as @%s, whose message it is)\n", b.Label, as)
+			// Clicking is acting: never as someone else behind the
+			// typist's back. Say whose button it is and how to be them.
+			c.printf("  Button %d (%s) is on @%s's message, not yours (@%s). To click it as @%s, type /as %s and then %d.\n",
+				n, b.Label, b.Owner, c.user, b.Owner, b.Owner, n)
+			return nil
 		}
-		c.show(c.Bot.HandleAction(ctx, c.identity(as), b.Action))
+		c.show(c.Bot.HandleAction(ctx, c.identity(c.user), b.Action))
 		return c.deliver(ctx)
 	}
 	c.printf("  I only understand /refer commands here. Try /refer help, or /help for the console.\n")
@@ -196,8 +241,12 @@ func (c *Console) print(m bot.Message) {
 	case bot.Direct:
 		head = "── DM to @" + m.ToName + " ──"
 		owner = m.ToName
+		if owner == "" {
+			owner = m.To
+		}
 	default:
 		head = "── only you see this ──"
+		owner = c.user
 	}
 	var b strings.Builder
 	b.WriteString("  " + head + "\n")

@@ -3,7 +3,9 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,10 +107,52 @@ func TestConsole_ButtonsAreClickedByNumber(t *testing.T) {
 	out := run(t, `
 /as bob
 /refer @alice Acme — logo ~2k
+/as alice
 1
 `)
-	wantInOrder(t, out, "[1] Accept", "(clicking \"Accept\" as @alice, whose message it is)", "You accepted R-1001",
+	wantInOrder(t, out, "[1] Accept", "alice> 1", "You accepted R-1001",
 		"@alice accepted your referral R-1001")
+}
+
+// A number clicks only the current member's own buttons (and channel
+// posts'); a button on someone else's message says whose it is and how
+// to become them, and does nothing.
+func TestConsole_ANumberNeverClicksAsSomeoneElse(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as bob
+/refer @alice Acme — logo ~2k
+1
+/refer forget
+/as carol
+2
+/refer show R-1001
+/as alice
+1
+/refer lead bookkeeping for a bakery
+/as carol
+5
+7
+`)
+	wantInOrder(t, out,
+		"── DM to @alice ──", "[1] Accept  [2] Decline",
+		"bob> 1", "Button 1 (Accept) is on @alice's message, not yours (@bob). To click it as @alice, type /as alice and then 1.",
+		"bob> /refer forget", "[3] Yes, erase my data",
+		"carol> 2", "Button 2 (Decline) is on @alice's message, not yours (@carol)",
+		"carol> /refer show R-1001", "Stage: offered",
+		"alice> 1", "You accepted R-1001",
+		"[4] Mark contacted  [5] Won", // alice's own reply
+		"── post in #referrals ──", "[7] Claim",
+		"carol> 5", "Button 5 (Won) is on @alice's message, not yours (@carol)",
+		"carol> 7", "You claimed R-1002",
+	)
+	if strings.Contains(out, "Your personal data is erased") {
+		t.Errorf("a button was clicked for someone else:\n%s", out)
+	}
+	// Bob's private confirmation stays bob's.
+	out = run(t, "/as bob\n/refer forget\n/as carol\n1\n")
+	wantInOrder(t, out, "[1] Yes, erase my data", "carol> 1",
+		"Button 1 (Yes, erase my data) is on @bob's message, not yours (@carol). To click it as @bob, type /as bob and then 1.")
 }
 
 func TestConsole_EveryBadLineGetsAnAnswer(t *testing.T) {
@@ -159,4 +203,147 @@ func TestConsole_ScheduleIsValidatedBeforeItIsStored(t *testing.T) {
 /refer config schedule weekly-digest "0 8 * * MON"
 `)
 	wantInOrder(t, out, "is not a cron schedule", "There is no job", "Setting saved: schedule", "Schedule weekly-digest: 0 8 * * MON")
+}
+
+func TestConsole_SettingsAreCheckedAndSayWhatChanged(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as org
+/refer config channel general
+/refer config currency XYZ
+/refer config
+/refer config channel #deals
+/refer @omar Acme — site
+/refer config admin @bob
+/refer config remove @omar
+/refer config
+`)
+	wantInOrder(t, out,
+		"org> /refer config channel general", `"general" is not a channel: a channel is written #name. Type /refer config channel #referrals`,
+		"org> /refer config currency XYZ", `"XYZ" is not an ISO 4217 currency code.`, "/refer config currency EUR",
+		"org> /refer config", "Channel: #referrals", "Currency: USD", "Admins: @org",
+		"Setting saved: channel", "Channel: #deals",
+		"org> /refer config admin @bob", "@bob is an admin",
+		"org> /refer config remove @omar", "@omar removed", "@omar can no longer use referbot in this network.",
+		"org> /refer config", "Channel: #deals", "Admins: @bob, @org",
+	)
+}
+
+func TestConsole_WhoSaysWhenTheOnlyMatchIsPaused(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as tax
+/refer profile set triggers our books are a mess; we got a letter from the tax office
+/refer profile set availability paused
+/as bob
+/refer who the client says our books are a mess
+`)
+	wantInOrder(t, out, "bob> /refer who",
+		"Only @tax matches, and is paused — not taking referrals right now.",
+		`1. @tax — listens for "our books are a mess", paused`,
+		"Post it for everyone with /refer lead the client says our books are a mess")
+	if strings.Contains(out, "Nobody's profile matches") {
+		t.Errorf("said nobody matches:\n%s", out)
+	}
+}
+
+func TestConsole_BuddySaysNothingWasSentWhenNothingWas(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as org
+/refer @maya Acme — site
+/refer buddy @maya @bob
+/refer buddy @maya @bob
+`)
+	wantInOrder(t, out,
+		"org> /refer buddy @maya @bob", "Buddy assigned", "@bob is @maya's mentoring buddy now; both have been told.",
+		"── DM to @bob ──", "You're @maya's mentoring buddy", "── DM to @maya ──",
+		"org> /refer buddy @maya @bob", "Nothing changed", "@bob already is @maya's mentoring buddy, so no message was sent.",
+	)
+	if strings.Count(out, "You're @maya's mentoring buddy") != 1 {
+		t.Errorf("the mentor was told twice:\n%s", out)
+	}
+}
+
+// On the console a name is the member: typed in another case it is the
+// same member, and their name stays as first written.
+func TestConsole_AsInAnotherCaseDoesNotRename(t *testing.T) {
+	t.Parallel()
+	out := run(t, `
+/as Maya
+/refer profile
+/as MAYA
+/refer profile
+/as bob
+/refer @MAYA Acme — site
+/refer @maya Globex — logo
+/as maya
+/refer list received
+`)
+	wantInOrder(t, out,
+		"Maya> /refer profile", "Profile of @Maya",
+		"MAYA> /refer profile", "Profile of @Maya",
+		"Referral R-1001 sent to @Maya", "Referral R-1002 sent to @Maya",
+		"maya> /refer list received", "Referrals — received (2)")
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "│") && (strings.Contains(l, "@MAYA") || strings.Contains(l, "@maya")) {
+			t.Errorf("maya was renamed: %q in\n%s", l, out)
+		}
+	}
+}
+
+// signalWriter collects output and closes seen once it contains want.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return n, err
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// Ctrl-C (the context ending) while the console waits for a line leaves
+// at once and cleanly: no error, a goodbye naming where the data stays.
+func TestConsole_InterruptLeavesCleanly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	out := &signalWriter{want: "Profile of @bob", seen: make(chan struct{})}
+	seen := out.seen
+	c := console.New(bot.New(core.NewService(db, core.Options{}), nil), out)
+	c.Data = "/srv/referbot/.referbot/"
+	in, typing := io.Pipe() // stays open: the console waits for more
+	t.Cleanup(func() { typing.Close() })
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx, in) }()
+	go io.WriteString(typing, "/as bob\n/refer profile\n/help\n")
+	<-seen
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after Ctrl-C = %v, want nil", err)
+	}
+	wantInOrder(t, out.String(),
+		"The network's data is kept in /srv/referbot/.referbot/.",
+		"Profile of @bob",
+		"Bye. The network's data stays in /srv/referbot/.referbot/.")
 }

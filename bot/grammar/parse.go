@@ -491,6 +491,7 @@ const (
 	optValue
 	optTemp
 	optExpiry
+	optBadExpiry // "expires tomorrow": an error at the end, words inside the need
 )
 
 // options reads "<need> [#tags] [~value] [hot|warm|cold] [expires Nd]".
@@ -504,6 +505,7 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 	span := make([]int, len(ts)) // tokens an option covers
 	var values []core.Money
 	var expiries []int
+	var badExpiry error // the first expiry that can't be read as days
 	tags := make([][]string, len(ts))
 	for i := 0; i < len(ts); i++ {
 		tok := ts[i].text
@@ -526,16 +528,42 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 				continue
 			}
 			d, ok := daysOf(ts[j].text)
+			if !ok && isOneWord(ts[j].text) && j+1 < len(ts) && isDaysWord(ts[j+1].text) {
+				d, ok = 1, true // "expires in a week"
+			}
 			n := j - i + 1
 			if ok && j+1 < len(ts) && isDaysWord(ts[j+1].text) && !strings.ContainsAny(strings.ToLower(ts[j].text), "dw") {
 				n++
 				if strings.HasPrefix(strings.ToLower(ts[j+1].text), "w") {
 					d *= 7
 				}
+			} else if ok && j+1 < len(ts) && isOtherUnit(ts[j+1].text) && !strings.ContainsAny(strings.ToLower(ts[j].text), "dw") {
+				return o, p.fail("A lead's expiry is counted in days or weeks, not `%s %s`; write e.g. `expires 30d`.",
+					shorten(ts[j].text), shorten(trimPunct(ts[j+1].text)))
 			}
 			if !ok {
 				if isDigit(ts[j].text[0]) {
 					return o, p.fail("`%s` is not a number of days; write e.g. `expires 7d`.", shorten(ts[j].text))
+				}
+				// "expires tomorrow", "expires on Friday": a date, not a
+				// length. At the end it was meant as the expiry, so it is
+				// refused rather than read into the need; inside the
+				// sentence it stays part of the need.
+				k := j
+				if isDatePreposition(ts[k].text) && k+1 < len(ts) {
+					k++
+				}
+				if isWhenWord(ts[k].text) || k > j && isDigit(ts[k].text[0]) {
+					for k+1 < len(ts) && (isWhenWord(ts[k+1].text) || isDigit(ts[k+1].text[0])) {
+						k++ // the rest of "next week", "end of month", "5 May"
+					}
+					kinds[i], span[i] = optBadExpiry, k-i+1
+					if badExpiry == nil {
+						phrase := trimPunct(tail[ts[i].start:ts[k].end])
+						badExpiry = p.fail("`%s` is a date, and a lead's expiry is a number of days it stays open: write `expires 1d` for tomorrow, or e.g. `expires 7d`.",
+							shorten(phrase))
+					}
+					i = k
 				}
 				continue
 			}
@@ -563,6 +591,11 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 			break
 		}
 		end = k
+	}
+	for i := end; i < len(ts); i++ {
+		if kinds[i] == optBadExpiry {
+			return o, badExpiry
+		}
 	}
 	// span is only meaningful at option starts; mark covered tokens.
 	covered := make([]bool, len(ts))
@@ -632,6 +665,49 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 func isExpiresWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "expires", "expire", "expiry", "expiring":
+		return true
+	}
+	return false
+}
+
+// isOneWord is "a", "an" or "one", as in "expires in a week".
+func isOneWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "a", "an", "one":
+		return true
+	}
+	return false
+}
+
+// isOtherUnit is a unit of time an expiry can't be counted in.
+func isOtherUnit(s string) bool {
+	switch strings.ToLower(trimPunct(s)) {
+	case "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes",
+		"month", "months", "mo", "year", "years", "yr", "yrs":
+		return true
+	}
+	return false
+}
+
+func isDatePreposition(s string) bool {
+	switch strings.ToLower(s) {
+	case "on", "by", "at", "until", "till", "before", "after", "the":
+		return true
+	}
+	return false
+}
+
+// isWhenWord is a word that names a moment rather than a length:
+// "tomorrow", "Friday", "next", "June", "soon".
+func isWhenWord(s string) bool {
+	switch strings.ToLower(trimPunct(s)) {
+	case "tomorrow", "tmrw", "tmr", "today", "tonight", "next", "this", "end", "eod", "eow", "eom", "eoy",
+		"midnight", "noon", "soon", "asap", "later", "week", "weekend", "month", "year", "of",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+		"january", "february", "march", "april", "may", "june", "july", "august", "september",
+		"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+		"oct", "nov", "dec":
 		return true
 	}
 	return false

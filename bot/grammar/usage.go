@@ -216,11 +216,11 @@ var specs = []spec{
 			{"config <key> <value>", "config lead-expiry 10"},
 		},
 		detail: "Show the network's settings; admins change one at a time:\n" +
-			"• `channel #referrals` where leads, thank-yous and digests go\n" +
+			"• `channel #referrals` where leads, thank-yous and digests go (pick the channel as you type #, so it becomes a link)\n" +
 			"• `timezone Europe/Berlin` · `quiet 20-8` (or `off`) hours with no reminders\n" +
 			"• `cadence 30` default days between touchpoints (or weekly, monthly, quarterly)\n" +
 			"• `lead-expiry 7` days a lead stays open · `stale-days 10` before a quiet referral is nudged\n" +
-			"• `currency EUR` · `fee none`, `reciprocal`, `10%` or a fixed `250` (in the network's currency) or `EUR 250`\n" +
+			"• `currency EUR` (an ISO 4217 code) · `fee none`, `reciprocal`, `10%` or a fixed `250` (in the network's currency) or `EUR 250`\n" +
 			"• `admin @member` make someone an admin\n" +
 			"• `remove @member` remove a member (their history stays)\n" +
 			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs",

@@ -55,23 +55,35 @@ func (m *Main) listJobs(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	now := m.Svc.Now()
+	// The last run is the one recorded in job_runs: what really ran, not
+	// what the schedule says should have.
+	lasts := make([]map[string]time.Time, len(wss))
+	for i, ws := range wss {
+		if lasts[i], err = m.Svc.LastJobRuns(ctx, ws); err != nil {
+			return err
+		}
+	}
 	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "JOB\tWORKSPACE\tSCHEDULE\tLAST SCHEDULED\tNEXT\tWHAT")
+	fmt.Fprintln(w, "JOB\tWORKSPACE\tSCHEDULE\tLAST RUN\tNEXT\tWHAT")
 	for _, job := range core.Jobs {
 		if len(wss) == 0 {
-			fmt.Fprintf(w, "%s\t-\t%s\t-\t-\t%s\n", job.Name, job.Schedule, job.About)
+			fmt.Fprintf(w, "%s\t-\t%s\tnever\t-\t%s\n", job.Name, job.Schedule, job.About)
 		}
-		for _, ws := range wss {
+		for i, ws := range wss {
 			spec := core.JobSchedule(ws, job)
 			loc := m.Svc.Location(ws)
-			last, err := bot.LastFire(spec, loc, now)
+			last := "never"
+			if at, ok := lasts[i][job.Name]; ok {
+				last = stamp(at, loc)
+			}
+			next, err := bot.NextFire(spec, loc, now)
 			if err != nil {
-				fmt.Fprintf(w, "%s\t%s\t%s\tinvalid schedule\t-\t%s\n", job.Name, ws.Name, spec, job.About)
+				fmt.Fprintf(w, "%s\t%s/%s\t%s\t%s\tinvalid schedule\t%s\n", job.Name, ws.Platform, nonEmpty(ws.Name, ws.ExternalID),
+					spec, last, job.About)
 				continue
 			}
-			next, _ := bot.NextFire(spec, loc, now)
 			fmt.Fprintf(w, "%s\t%s/%s\t%s (%s)\t%s\t%s\t%s\n", job.Name, ws.Platform, nonEmpty(ws.Name, ws.ExternalID), spec, loc,
-				stamp(last, loc), stamp(next, loc), job.About)
+				last, stamp(next, loc), job.About)
 		}
 	}
 	return w.Flush()
@@ -81,7 +93,7 @@ func stamp(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
 func nonEmpty(s, alt string) string {

@@ -41,6 +41,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = nil // interrupted (Ctrl-C) while starting or stopping: not a failure
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "referbot:", err)
 		os.Exit(1)
@@ -114,6 +117,19 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone})
 	m.Bot = bot.New(m.Svc, m.Log)
 	return nil
+}
+
+// dataPlace says where the network's data is kept, for people: the
+// private PostgreSQL's data folder, or the database DATABASE_URL names.
+func (m *Main) dataPlace() string {
+	if m.Config.DatabaseURL != "" {
+		return "the PostgreSQL database DATABASE_URL names"
+	}
+	dir, err := filepath.Abs(m.Config.DataDir)
+	if err != nil {
+		dir = m.Config.DataDir
+	}
+	return dir + string(filepath.Separator) + " (REFERBOT_DATA_DIR)"
 }
 
 // Close releases the database and stops the private PostgreSQL.
@@ -217,6 +233,7 @@ const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {
 	c := console.New(m.Bot, out)
 	c.Echo = echo
+	c.Data = m.dataPlace()
 	sender := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
 	c.Deliver = func(ctx context.Context) error {
 		_, err := sender.DeliverAll(ctx)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,13 @@ import (
 	"github.com/referbot/referbot/migrations"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) == "1" {
+		main() // this test binary plays referbot itself: see TestMain_CtrlCLeavesTheConsoleCleanly
+		return
+	}
+	pgtest.Main(m)
+}
 
 func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }

@@ -41,6 +41,27 @@ func (t *tx) ClaimJobRun(ctx context.Context, job string, workspaceID int64, per
 	return tag.RowsAffected() == 1, nil
 }
 
+// LastJobRuns reads the latest recorded run of each job of the workspace.
+func (t *tx) LastJobRuns(ctx context.Context, workspaceID int64) (_ map[string]time.Time, err error) {
+	defer wrap(&err, "last job runs(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT job, max(started_at) FROM job_runs WHERE workspace_id = $1 GROUP BY job`, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var job string
+		var at time.Time
+		if err := rows.Scan(&job, &at); err != nil {
+			return nil, err
+		}
+		out[job] = at
+	}
+	return out, rows.Err()
+}
+
 // ExpireLeads expires every open lead of the workspace due by at in one
 // statement and returns them with their referrer's name.
 func (t *tx) ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) (_ []core.Referral, err error) {

@@ -18,7 +18,8 @@ const referralFrom = `
 		r.status, r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_status, r.won_value_cents,
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at, r.fee_currency,
-		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, '')
+		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
+		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id)
 	FROM referrals r
 	JOIN members rf ON rf.id = r.referrer_id
 	LEFT JOIN members rc ON rc.id = r.receiver_id
@@ -36,7 +37,7 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
 		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
 		&accepted, &closed, &r.Fee.Currency,
-		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName)
+		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName, &r.Thanked)
 	if err != nil {
 		return nil, err
 	}
@@ -302,12 +303,16 @@ func (t *tx) AddThanks(ctx context.Context, workspaceID int64, th *core.Thanks) 
 
 func (t *tx) SaveFeedback(ctx context.Context, workspaceID int64, f *core.Feedback) (err error) {
 	defer wrap(&err, "save feedback(%d, %d)", workspaceID, f.ReferralID)
+	// old sees the row as it was before this statement replaces it.
 	return t.q.QueryRow(ctx, `
+		WITH old AS (
+			SELECT score FROM feedback WHERE workspace_id = $1 AND referral_id = $2 AND member_id = $3
+		)
 		INSERT INTO feedback (workspace_id, referral_id, member_id, score, comment, at)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
 		ON CONFLICT (referral_id, member_id) DO UPDATE
 			SET score = excluded.score, comment = excluded.comment, at = excluded.at
 			WHERE feedback.workspace_id = excluded.workspace_id
-		RETURNING at`,
-		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At)
+		RETURNING at, COALESCE((SELECT score FROM old), 0)`,
+		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At, &f.Replaced)
 }
