@@ -220,12 +220,16 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 	return out, rows.Err()
 }
 
-// RetryFailed queues the workspace's failed notices again, from at.
+// RetryFailed queues the workspace's failed notices again, from at —
+// except those to members who were removed or erased their data: they
+// are sent nothing more (their departure failed what was waiting).
 func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
 	defer wrap(&err, "retry failed(%d)", workspaceID)
 	tag, err := t.q.Exec(ctx, `
-		UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
-		WHERE workspace_id = $1 AND status = 'failed'`, workspaceID, at)
+		UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = $2
+		WHERE o.workspace_id = $1 AND o.status = 'failed' AND NOT EXISTS (
+			SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = o.recipient_member_id AND m.status <> 'active')`,
+		workspaceID, at)
 	if err != nil {
 		return 0, err
 	}

@@ -1,0 +1,66 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+func TestUndeliveredRetry_SendsNothingToMembersWhoLeft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	bob, omar, fay := b.join(t, "T1", "bob"), b.join(t, "T1", "omar"), b.join(t, "T1", "fay")
+	// Offers to omar and fay are still in the outbox when they leave: their
+	// departure fails them, for admins to see.
+	b.refer(t, bob, omar, "Acme", 0)
+	b.refer(t, bob, fay, "Globex", 0)
+	// And one of bob's notices failed for another reason (say his DMs were
+	// closed), to be retried once fixed.
+	r := b.refer(t, omar, bob, "Initech", 0)
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, b.clock.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.To.MemberID == bob.Member.ID && n.Referral.Code == r.Code {
+			if err := b.db.MarkFailed(ctx, n.ID, "cannot DM bob", time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := b.db.MarkFailed(ctx, n.ID, "try later", b.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.svc.Configure(ctx, org, "remove", []string{"@omar"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.Forget(ctx, fay); err != nil {
+		t.Fatal(err)
+	}
+	failed, _, err := b.svc.FailedDeliveries(ctx, org, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 3 {
+		t.Fatalf("%d undelivered messages listed, want 3 (omar's, fay's and bob's)", len(failed))
+	}
+
+	_, retried, err := b.svc.FailedDeliveries(ctx, org, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retried != 1 {
+		t.Errorf("retried %d messages, want only bob's", retried)
+	}
+	for who, m := range map[string]core.Member{"omar (removed)": omar.Member, "fay (forgotten)": fay.Member} {
+		if ks := b.pending(t, m); len(ks) != 0 {
+			t.Errorf("a retry queued %v again for %s", ks, who)
+		}
+	}
+	if ks := b.pending(t, bob.Member); len(ks) == 0 {
+		t.Error("bob's failed notice wasn't queued again")
+	}
+}
