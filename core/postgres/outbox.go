@@ -237,15 +237,15 @@ func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (
 }
 
 // SentRef returns the platform reference of the delivered notice of kind
-// about a referral (the channel post of a lead, say), or "" if none was
-// delivered.
-func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind core.NoticeKind) (ref string, err error) {
+// about a referral to the same recipient (the channel post of a lead, or
+// the receiver's own offer), or "" if none was delivered.
+func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind core.NoticeKind, to core.Recipient) (ref string, err error) {
 	defer wrap(&err, "sent ref(%d, %s)", referralID, kind)
 	err = db.pool.QueryRow(ctx, `
 		SELECT COALESCE(ref, '') FROM outbox
 		WHERE workspace_id = $1 AND kind = $2 AND status = 'sent'
-			AND (payload->'referral'->>'id')::bigint = $3
-		ORDER BY id DESC LIMIT 1`, workspaceID, string(kind), referralID).Scan(&ref)
+			AND (payload->'referral'->>'id')::bigint = $3 AND recipient_member_id IS NOT DISTINCT FROM $4
+		ORDER BY id DESC LIMIT 1`, workspaceID, string(kind), referralID, nullID(to.MemberID)).Scan(&ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
