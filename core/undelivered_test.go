@@ -8,12 +8,13 @@ import (
 	"github.com/referbot/referbot/core"
 )
 
-func TestUndeliveredRetry_SendsNothingToMembersWhoLeft(t *testing.T) {
+func TestUndeliveredRetry_SendsNothingToMembersWhoLeftOrAreNoLongerParties(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
 	org := b.join(t, "T1", "organiser")
 	bob, omar, fay := b.join(t, "T1", "bob"), b.join(t, "T1", "omar"), b.join(t, "T1", "fay")
+	carol, dave := b.join(t, "T1", "carol"), b.join(t, "T1", "dave")
 	// Offers to omar and fay are still in the outbox when they leave: their
 	// departure fails them, for admins to see.
 	b.refer(t, bob, omar, "Acme", 0)
@@ -21,18 +22,27 @@ func TestUndeliveredRetry_SendsNothingToMembersWhoLeft(t *testing.T) {
 	// And one of bob's notices failed for another reason (say his DMs were
 	// closed), to be retried once fixed.
 	r := b.refer(t, omar, bob, "Initech", 0)
+	// Carol's offer fails too; she declines it from her list and bob sends
+	// it on to dave: it is no longer hers to see.
+	sentOn := b.refer(t, bob, carol, "Hooli", 0)
 	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, b.clock.Now(), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range ns {
-		if n.To.MemberID == bob.Member.ID && n.Referral.Code == r.Code {
+		if n.To.MemberID == bob.Member.ID && n.Referral.Code == r.Code || n.To.MemberID == carol.Member.ID {
 			if err := b.db.MarkFailed(ctx, n.ID, "cannot DM bob", time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 		} else if err := b.db.MarkFailed(ctx, n.ID, "try later", b.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := b.svc.Decline(ctx, carol, sentOn.Code, "not my field"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Reassign(ctx, bob, sentOn.Code, ref(dave)); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := b.svc.Configure(ctx, org, "remove", []string{"@omar"}); err != nil {
 		t.Fatal(err)
@@ -44,10 +54,16 @@ func TestUndeliveredRetry_SendsNothingToMembersWhoLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(failed) != 3 {
-		t.Fatalf("%d undelivered messages listed, want 3 (omar's, fay's and bob's)", len(failed))
+	if len(failed) != 4 {
+		t.Fatalf("%d undelivered messages listed, want 4 (omar's, fay's, carol's and bob's)", len(failed))
 	}
 
+	left := map[string]core.Member{"omar (removed)": omar.Member, "fay (forgotten)": fay.Member,
+		"carol (no longer the receiver)": carol.Member}
+	before := map[string]int{}
+	for who, m := range left {
+		before[who] = len(b.pending(t, m))
+	}
 	_, retried, err := b.svc.FailedDeliveries(ctx, org, true)
 	if err != nil {
 		t.Fatal(err)
@@ -55,9 +71,9 @@ func TestUndeliveredRetry_SendsNothingToMembersWhoLeft(t *testing.T) {
 	if retried != 1 {
 		t.Errorf("retried %d messages, want only bob's", retried)
 	}
-	for who, m := range map[string]core.Member{"omar (removed)": omar.Member, "fay (forgotten)": fay.Member} {
-		if ks := b.pending(t, m); len(ks) != 0 {
-			t.Errorf("a retry queued %v again for %s", ks, who)
+	for who, m := range left {
+		if ks := b.pending(t, m); len(ks) != before[who] {
+			t.Errorf("a retry queued again for %s: now waiting %v", who, ks)
 		}
 	}
 	if ks := b.pending(t, bob.Member); len(ks) == 0 {

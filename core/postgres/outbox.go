@@ -221,14 +221,22 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 }
 
 // RetryFailed queues the workspace's failed notices again, from at —
-// except those to members who were removed or erased their data: they
-// are sent nothing more (their departure failed what was waiting).
+// except those to members who were removed or erased their data (they
+// are sent nothing more; their departure failed what was waiting) and
+// DMs about a referral whose recipient is no longer one of its parties:
+// the snapshot in them was redacted for a party (a receiver who declined
+// before their offer arrived, and the referral went to someone else).
 func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
 	defer wrap(&err, "retry failed(%d)", workspaceID)
 	tag, err := t.q.Exec(ctx, `
 		UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = $2
-		WHERE o.workspace_id = $1 AND o.status = 'failed' AND NOT EXISTS (
-			SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = o.recipient_member_id AND m.status <> 'active')`,
+		WHERE o.workspace_id = $1 AND o.status = 'failed'
+			AND NOT EXISTS (SELECT 1 FROM members m
+				WHERE m.workspace_id = $1 AND m.id = o.recipient_member_id AND m.status <> 'active')
+			AND (o.recipient_member_id IS NULL OR COALESCE((o.payload->'referral'->>'id')::bigint, 0) = 0
+				OR EXISTS (SELECT 1 FROM referrals r
+					WHERE r.workspace_id = $1 AND r.id = (o.payload->'referral'->>'id')::bigint
+						AND o.recipient_member_id IN (r.referrer_id, r.receiver_id, r.co_owner_id)))`,
 		workspaceID, at)
 	if err != nil {
 		return 0, err
