@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,5 +80,54 @@ func TestUndeliveredRetry_SendsNothingToMembersWhoLeftOrAreNoLongerParties(t *te
 	}
 	if ks := b.pending(t, bob.Member); len(ks) == 0 {
 		t.Error("bob's failed notice wasn't queued again")
+	}
+}
+
+func TestDelivery_NoDMAboutAReferralToSomeoneNoLongerAParty(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	bob, carol, dave := b.join(t, "T1", "bob"), b.join(t, "T1", "carol"), b.join(t, "T1", "dave")
+	// Carol can't be reached for now, so her offer waits for a retry; she
+	// declines it from her list and bob sends it on to dave before it
+	// reaches her.
+	r := b.refer(t, bob, carol, "Acme", 0)
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, b.clock.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if err := b.db.MarkFailed(ctx, n.ID, "carol unreachable", b.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.svc.Decline(ctx, carol, r.Code, "not my field"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Reassign(ctx, bob, r.Code, ref(dave)); err != nil {
+		t.Fatal(err)
+	}
+	ns, err = b.db.ClaimNotices(ctx, core.Slack, 100, b.clock.Now().Add(time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range ns {
+		if n.To.MemberID == carol.Member.ID {
+			t.Errorf("carol, no longer a party of %s, would be sent its %s", r.Code, n.Kind)
+		}
+		got = append(got, string(n.Kind))
+	}
+	if !slices.Contains(got, string(core.NoticeOffered)) || !slices.Contains(got, string(core.NoticeDeclined)) {
+		t.Errorf("claimed %v, want dave's offer and bob's news of the decline", got)
+	}
+	// The admin sees why carol's offer went nowhere.
+	failed, _, err := b.svc.FailedDeliveries(ctx, org, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) == 0 || !strings.Contains(failed[len(failed)-1].LastError, "no longer a party") {
+		t.Errorf("undelivered: %+v, want carol's offer, no longer hers", failed)
 	}
 }
