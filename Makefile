@@ -12,8 +12,14 @@ test: ## the whole test suite, race detector on, one throwaway PostgreSQL
 bench: ## benchmarks on the real database
 	$(WITHPG) go test -run='^$$' -bench=. -benchmem ./...
 
-fuzz: ## fuzz the /refer grammar
+# The visibility property test's long walk: random steps per seed, seeds.
+PRIVACY_STEPS ?= 3000
+PRIVACY_SEEDS ?= 8
+
+fuzz: ## fuzz the /refer grammar; walk the visibility property test longer
 	go test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./bot/grammar
+	REFERBOT_PRIVACY_STEPS=$(PRIVACY_STEPS) REFERBOT_PRIVACY_SEEDS=$(PRIVACY_SEEDS) \
+		$(WITHPG) go test -count=1 -timeout=30m -run='^TestVisibility_' -v ./internal/privacycheck
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -178,7 +178,8 @@ func (s *Sender) DeliverAll(ctx context.Context) (int, error) {
 }
 
 // send posts msg, or edits the earlier post it replaces when the platform
-// can edit and that post was delivered; the edited post's ref is kept.
+// can edit and that post was delivered to the same recipient; the edited
+// post's ref is kept.
 func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, error) {
 	u, canEdit := s.Messenger.(Updater)
 	if msg.Replaces == "" || !canEdit || n.Referral == nil || n.Referral.ID == 0 {
@@ -187,7 +188,7 @@ func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, 
 		}
 		return s.Messenger.Send(ctx, msg)
 	}
-	ref, err := s.Outbox.SentRef(ctx, n.WorkspaceID, n.Referral.ID, core.NoticeKind(msg.Replaces))
+	ref, err := s.Outbox.SentRef(ctx, n.WorkspaceID, n.Referral.ID, core.NoticeKind(msg.Replaces), n.To)
 	if err != nil {
 		return "", err
 	}

@@ -131,8 +131,10 @@ type Outbox interface {
 	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
 	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
 	// SentRef is the platform reference of the latest delivered notice of
-	// kind about a referral ("" if none), so a later message can update it.
-	SentRef(ctx context.Context, workspaceID, referralID int64, kind NoticeKind) (string, error)
+	// kind about a referral to the same recipient ("" if none), so a later
+	// message can update it: the channel's post, or that member's own DM —
+	// never a DM someone else was sent (an earlier receiver's).
+	SentRef(ctx context.Context, workspaceID, referralID int64, kind NoticeKind, to Recipient) (string, error)
 }
 
 // Deliveries remembers which platform requests were handled, so a retried

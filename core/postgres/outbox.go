@@ -68,10 +68,22 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 // would hand a notice to the next claimer at once.
 const DefaultLease = time.Minute
 
+// forAParty holds for an outbox row o unless it is a DM about a referral
+// whose recipient is no longer one of its parties. Such a DM carries a
+// snapshot redacted for a party (an offer to a receiver who declined it
+// from their list before it arrived, and the referral went elsewhere):
+// it is not sent, by a retry or at all.
+const forAParty = `(o.recipient_member_id IS NULL OR COALESCE((o.payload->'referral'->>'id')::bigint, 0) = 0
+	OR EXISTS (SELECT 1 FROM referrals r
+		WHERE r.workspace_id = o.workspace_id AND r.id = (o.payload->'referral'->>'id')::bigint
+			AND o.recipient_member_id IN (r.referrer_id, r.receiver_id, r.co_owner_id)))`
+
 // ClaimNotices leases up to limit due notices of the platform's workspaces
 // in one statement, oldest first. Rows another sender has locked are
 // skipped, so concurrent senders never get the same notice; the lease
-// (next_attempt_at) re-offers a notice whose sender died.
+// (next_attempt_at) re-offers a notice whose sender died. A due DM whose
+// recipient is no longer a party of its referral fails instead (see
+// forAParty).
 func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
 	defer wrap(&err, "claim notices(%s)", p)
 	if limit <= 0 {
@@ -88,9 +100,13 @@ func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now 
 			ORDER BY o.id
 			LIMIT $3
 			FOR UPDATE OF o SKIP LOCKED
+		), stale AS (
+			UPDATE outbox o SET status = 'failed', last_error = 'the recipient is no longer a party of the referral'
+			FROM due WHERE o.id = due.id AND NOT `+forAParty+`
+			RETURNING o.id
 		), claimed AS (
 			UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $4
-			FROM due WHERE o.id = due.id
+			FROM due WHERE o.id = due.id AND o.id NOT IN (SELECT id FROM stale)
 			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at
 		)
 		SELECT c.id, c.workspace_id, w.platform, w.external_id, c.payload, COALESCE(c.dedupe_key, ''),
@@ -220,12 +236,20 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 	return out, rows.Err()
 }
 
-// RetryFailed queues the workspace's failed notices again, from at.
+// RetryFailed queues the workspace's failed notices again, from at —
+// except those to members who were removed or erased their data (they
+// are sent nothing more; their departure failed what was waiting) and
+// DMs about a referral whose recipient is no longer one of its parties
+// (see forAParty).
 func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
 	defer wrap(&err, "retry failed(%d)", workspaceID)
 	tag, err := t.q.Exec(ctx, `
-		UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2
-		WHERE workspace_id = $1 AND status = 'failed'`, workspaceID, at)
+		UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = $2
+		WHERE o.workspace_id = $1 AND o.status = 'failed'
+			AND NOT EXISTS (SELECT 1 FROM members m
+				WHERE m.workspace_id = $1 AND m.id = o.recipient_member_id AND m.status <> 'active')
+			AND `+forAParty,
+		workspaceID, at)
 	if err != nil {
 		return 0, err
 	}
@@ -233,15 +257,15 @@ func (t *tx) RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (
 }
 
 // SentRef returns the platform reference of the delivered notice of kind
-// about a referral (the channel post of a lead, say), or "" if none was
-// delivered.
-func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind core.NoticeKind) (ref string, err error) {
+// about a referral to the same recipient (the channel post of a lead, or
+// the receiver's own offer), or "" if none was delivered.
+func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind core.NoticeKind, to core.Recipient) (ref string, err error) {
 	defer wrap(&err, "sent ref(%d, %s)", referralID, kind)
 	err = db.pool.QueryRow(ctx, `
 		SELECT COALESCE(ref, '') FROM outbox
 		WHERE workspace_id = $1 AND kind = $2 AND status = 'sent'
-			AND (payload->'referral'->>'id')::bigint = $3
-		ORDER BY id DESC LIMIT 1`, workspaceID, string(kind), referralID).Scan(&ref)
+			AND (payload->'referral'->>'id')::bigint = $3 AND recipient_member_id IS NOT DISTINCT FROM $4
+		ORDER BY id DESC LIMIT 1`, workspaceID, string(kind), referralID, nullID(to.MemberID)).Scan(&ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

@@ -1,0 +1,16 @@
+// Package privacycheck holds the property test of the one visibility rule
+// (core/visibility.go): it drives every /refer command and every button
+// through the real bot over a real database, as every role, renders every
+// reply, DM and channel post on all three platforms (console text, Slack
+// Block Kit, Discord embeds) and checks that no client name, contact, note
+// or reason reaches anyone who is not a party or an admin of its referral,
+// and that removed or forgotten members are sent nothing more.
+//
+// It has no code of its own: only its tests, which may import bot, core,
+// core/postgres, the adapters' renderers and internal/pgtest. Nothing
+// imports it.
+//
+// `make test` runs a fixed scenario and a short seeded random walk;
+// `make fuzz` a longer one (REFERBOT_PRIVACY_STEPS, REFERBOT_PRIVACY_SEEDS,
+// REFERBOT_PRIVACY_SEED).
+package privacycheck
