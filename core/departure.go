@@ -135,13 +135,8 @@ func (s *Service) Reassign(ctx context.Context, c Caller, code Code, to MemberRe
 		if m.ID == r.ReceiverID && r.Status == StatusOffered {
 			return Errorf(ECONFLICT, "%s is already waiting for %s's answer.", code, m.Mention())
 		}
-		prof, err := tx.Profile(ctx, c.Workspace.ID, m.ID)
-		if err != nil {
+		if err := takesReferrals(ctx, tx, c, m, r.Need); err != nil {
 			return err
-		}
-		if prof.Availability == Paused {
-			return Errorf(ECONFLICT, "%s has paused new referrals for now.", m.Mention()).
-				WithHint("Try /refer who %s to find someone else.", firstWords(r.Need, 6))
 		}
 		from, now := r.Status, s.now()
 		r.ReceiverID, r.ReceiverName, r.CoOwnerID, r.CoOwnerName = m.ID, m.DisplayName, 0, ""

@@ -133,13 +133,8 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 			return Errorf(EINVALID, "You can't refer a client to yourself.").
 				WithHint("Pick a partner with /refer who <need>, or post it for everyone with /refer lead <need>.")
 		}
-		prof, err := tx.Profile(ctx, c.Workspace.ID, to.ID)
-		if err != nil {
+		if err := takesReferrals(ctx, tx, c, to, in.Need); err != nil {
 			return err
-		}
-		if prof.Availability == Paused {
-			return Errorf(ECONFLICT, "%s has paused new referrals for now.", to.Mention()).
-				WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", firstWords(in.Need, 6))
 		}
 		r.ReceiverID, r.ReceiverName, r.Status = to.ID, to.DisplayName, StatusOffered
 		e, err := s.create(ctx, tx, c, r)
@@ -155,6 +150,19 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		return nil, err
 	}
 	return visibleTo(c, r), nil
+}
+
+// takesReferrals refuses a partner who paused new referrals.
+func takesReferrals(ctx context.Context, tx Tx, c Caller, m *Member, need string) error {
+	prof, err := tx.Profile(ctx, c.Workspace.ID, m.ID)
+	if err != nil {
+		return err
+	}
+	if prof.Availability == Paused {
+		return Errorf(ECONFLICT, "%s has paused new referrals for now.", m.Mention()).
+			WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", firstWords(need, 6))
+	}
+	return nil
 }
 
 // PostLead posts an open lead to the network channel; the first member to
