@@ -33,15 +33,3 @@ func (m *Metrics) jobRun(job, result string) {
 		m.JobRuns.WithLabelValues(job, result).Inc()
 	}
 }
-
-func (m *Metrics) delivered(platform string) {
-	if m != nil {
-		m.Delivered.WithLabelValues(platform).Inc()
-	}
-}
-
-func (m *Metrics) failed(platform, kind string) {
-	if m != nil {
-		m.Failed.WithLabelValues(platform, kind).Inc()
-	}
-}

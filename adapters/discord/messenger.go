@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 )
 
 // Messenger delivers bot messages through the REST API. Its refs are
@@ -30,7 +31,7 @@ func (s *Messenger) channel(ctx context.Context, m bot.Message) (string, error) 
 		to = c[1]
 	}
 	if to == "" {
-		return "", &bot.PermanentError{Err: errors.New("no channel is set: an admin can type /refer admin config setting:channel value:#referrals")}
+		return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer admin config setting:channel value:#referrals")}
 	}
 	if m.Visibility != bot.Direct {
 		return to, nil
@@ -72,7 +73,7 @@ func (s *Messenger) Send(ctx context.Context, m bot.Message) (string, error) {
 func (s *Messenger) Update(ctx context.Context, ref string, m bot.Message) error {
 	ch, id, ok := strings.Cut(ref, "/")
 	if !ok || ch == "" || id == "" {
-		return &bot.PermanentError{Err: fmt.Errorf("not a Discord message ref: %q", ref)}
+		return &sender.PermanentError{Err: fmt.Errorf("not a Discord message ref: %q", ref)}
 	}
 	embeds := []*discordgo.MessageEmbed{Embed(m)}
 	comps := Components(m, buttonsGuild(m))
@@ -97,15 +98,15 @@ func classify(err error) error {
 	}
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-		return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
+		return &sender.RetryAfterError{After: rl.RetryAfter, Err: err}
 	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) {
 		if re.Message != nil && permanent[re.Message.Code] {
-			return &bot.PermanentError{Err: err}
+			return &sender.PermanentError{Err: err}
 		}
 		if re.Response != nil && (re.Response.StatusCode == http.StatusNotFound || re.Response.StatusCode == http.StatusForbidden) {
-			return &bot.PermanentError{Err: err}
+			return &sender.PermanentError{Err: err}
 		}
 	}
 	return err

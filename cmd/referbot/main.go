@@ -31,6 +31,7 @@ import (
 
 	"github.com/referbot/referbot/adapters/console"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/localpg"
@@ -216,9 +217,9 @@ const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {
 	c := console.New(m.Bot, out)
 	c.Echo = echo
-	sender := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
+	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
 	c.Deliver = func(ctx context.Context) error {
-		_, err := sender.DeliverAll(ctx)
+		_, err := s.DeliverAll(ctx)
 		return err
 	}
 	return c.Run(ctx, in)
@@ -248,7 +249,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer cancel()
 	var running sync.WaitGroup // chat connections
 	for _, c := range chats {
-		c.Sender = &bot.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
+		c.Sender = &sender.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
 			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
 		if c.Routes != nil {
 			c.Routes(mux)

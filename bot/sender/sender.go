@@ -1,4 +1,4 @@
-package bot
+package sender
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -35,7 +36,7 @@ func (e *RetryAfterError) Unwrap() error { return e.Err }
 type Sender struct {
 	Outbox      core.Outbox
 	Platform    core.Platform
-	Messenger   Messenger
+	Messenger   bot.Messenger
 	Now         func() time.Time
 	Log         *slog.Logger
 	Batch       int           // notices per pass; default 50
@@ -48,7 +49,7 @@ type Sender struct {
 	// that ends early if ctx does.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	Metrics *Metrics // optional
+	Metrics *bot.Metrics // optional
 
 	last     map[string]time.Time // destination → when we last sent there
 	wakeOnce sync.Once
@@ -127,7 +128,7 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return sent, ctx.Err()
 		}
-		msg := RenderNotice(n)
+		msg := bot.RenderNotice(n)
 		if err := s.pace(ctx, msg.To); err != nil {
 			return sent, err
 		}
@@ -137,7 +138,7 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 				return sent, err
 			}
 			sent++
-			s.Metrics.delivered(string(s.Platform))
+			s.delivered()
 			continue
 		}
 		var retryAt time.Time
@@ -155,7 +156,7 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 		if retryAt.IsZero() {
 			kind = "permanent"
 		}
-		s.Metrics.failed(string(s.Platform), kind)
+		s.failed(kind)
 		s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
 		if err := s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt); err != nil {
 			return sent, err
@@ -179,8 +180,8 @@ func (s *Sender) DeliverAll(ctx context.Context) (int, error) {
 
 // send posts msg, or edits the earlier post it replaces when the platform
 // can edit and that post was delivered; the edited post's ref is kept.
-func (s *Sender) send(ctx context.Context, n core.Notice, msg Message) (string, error) {
-	u, canEdit := s.Messenger.(Updater)
+func (s *Sender) send(ctx context.Context, n core.Notice, msg bot.Message) (string, error) {
+	u, canEdit := s.Messenger.(bot.Updater)
 	if msg.Replaces == "" || !canEdit || n.Referral == nil || n.Referral.ID == 0 {
 		if msg.UpdateOnly {
 			return "", nil
@@ -232,5 +233,18 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		case <-s.wake:
 		}
+	}
+}
+
+// delivered and failed count for /metrics, when the sender has Metrics.
+func (s *Sender) delivered() {
+	if s.Metrics != nil {
+		s.Metrics.Delivered.WithLabelValues(string(s.Platform)).Inc()
+	}
+}
+
+func (s *Sender) failed(kind string) {
+	if s.Metrics != nil {
+		s.Metrics.Failed.WithLabelValues(string(s.Platform), kind).Inc()
 	}
 }
