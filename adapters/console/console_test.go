@@ -33,7 +33,7 @@ func run(t *testing.T, script string) string {
 	var out bytes.Buffer
 	c := console.New(bot.New(svc, nil), &out)
 	c.Echo = true
-	s := &sender.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now}
+	s := &sender.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now, Workers: 1}
 	c.Deliver = func(ctx context.Context) error {
 		_, err := s.DeliverAll(ctx)
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -20,7 +21,7 @@ func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
 // RetryAfterError asks the sender to wait before the next attempt, as a
-// platform's 429 with Retry-After does.
+// platform's 429 with Retry-After does. The wait uses up no attempt.
 type RetryAfterError struct {
 	After time.Duration
 	Err   error
@@ -33,24 +34,44 @@ func (e *RetryAfterError) Unwrap() error { return e.Err }
 
 // Sender delivers the outbox of one platform through its Messenger. Several
 // senders (replicas) may run at once: each notice is leased to one of them.
+//
+// Each destination (a member's DMs, a channel) is a queue of its own: the
+// outbox hands out only a destination's oldest pending notice, so messages
+// to one place keep their order, and a destination that is paced, rate
+// limited or hanging holds back only itself. Up to Workers calls run at
+// once, interactive edits (a click's card update) ahead of bulk messages.
 type Sender struct {
-	Outbox      core.Outbox
-	Platform    core.Platform
-	Messenger   bot.Messenger
-	Now         func() time.Time
-	Log         *slog.Logger
-	Batch       int           // notices per pass; default 50
-	Lease       time.Duration // how long a claimed notice is ours; default 1 minute
-	MaxAttempts int           // then the failure is permanent; default 12
+	Outbox    core.Outbox
+	Platform  core.Platform
+	Messenger bot.Messenger
+	Now       func() time.Time
+	Log       *slog.Logger
+	Metrics   *bot.Metrics // optional
+
+	// Workers is how many chat API calls may be in flight at once;
+	// default 16.
+	Workers int
+	// Batch is how many notices one DeliverDue pass claims; default 50.
+	// Run claims as its workers free up.
+	Batch int
+	// CallTimeout bounds each chat API call (a Messenger's Send or
+	// Update): a call that hangs fails, and is retried later, instead of
+	// holding its worker; default 10 seconds.
+	CallTimeout time.Duration
+	// Lease is how long a claimed notice is ours before another sender may
+	// take it (we must have died); default 1 minute, and never less than a
+	// notice can spend with us: its pace, a wait for a worker and its own
+	// call, each call followed by recording its outcome.
+	Lease       time.Duration
+	MaxAttempts int // real failures before the failure is permanent; default 12
 	// PerDestination spaces messages to one channel or user, as platforms
 	// ask (Slack: about one message per second per channel). Zero: none.
 	PerDestination time.Duration
-	// Sleep waits between messages; tests replace it. Default: a timer
-	// that ends early if ctx does.
+	// Sleep waits for a destination's pace; tests replace it. Default: a
+	// timer that ends early if ctx does.
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	Metrics *bot.Metrics // optional
-
+	mu       sync.Mutex
 	last     map[string]time.Time // destination → when we last sent there
 	wakeOnce sync.Once
 	wake     chan struct{}
@@ -63,12 +84,19 @@ func (s *Sender) defaults() {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
-	if s.Batch == 0 {
+	if s.Workers <= 0 {
+		s.Workers = 16
+	}
+	if s.Batch <= 0 {
 		s.Batch = 50
+	}
+	if s.CallTimeout <= 0 {
+		s.CallTimeout = 10 * time.Second
 	}
 	if s.Lease == 0 {
 		s.Lease = time.Minute
 	}
+	s.Lease = max(s.Lease, s.PerDestination+2*(s.CallTimeout+recordTimeout))
 	if s.MaxAttempts == 0 {
 		s.MaxAttempts = 12
 	}
@@ -84,27 +112,17 @@ func (s *Sender) defaults() {
 			}
 		}
 	}
+	s.mu.Lock()
 	if s.last == nil {
 		s.last = map[string]time.Time{}
 	}
+	s.mu.Unlock()
 }
 
-// pace waits until a message may go to dest without breaking the
-// platform's per-destination rate limit.
-func (s *Sender) pace(ctx context.Context, dest string) error {
-	if s.PerDestination <= 0 {
-		return nil
-	}
-	if last, ok := s.last[dest]; ok {
-		if wait := s.PerDestination - s.Now().Sub(last); wait > 0 {
-			if err := s.Sleep(ctx, wait); err != nil {
-				return err
-			}
-		}
-	}
-	s.last[dest] = s.Now()
-	return nil
-}
+// recordTimeout bounds recording an outcome in the outbox, which goes on
+// after the sender's context ended (a shutdown) so nothing sent is
+// forgotten.
+const recordTimeout = 10 * time.Second
 
 // Backoff is the wait before attempt n+1: 2s, 4s, 8s ... capped at 30 minutes.
 func Backoff(attempts int) time.Duration {
@@ -115,54 +133,23 @@ func Backoff(attempts int) time.Duration {
 	return min(d, 30*time.Minute)
 }
 
-// DeliverDue makes one pass over the due notices and returns how many were
+// DeliverDue makes one pass: it claims up to Batch due notices (one per
+// destination), delivers them Workers at a time and returns how many were
 // delivered. A failed notice stays in the outbox for a later pass.
 func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 	s.defaults()
-	ns, err := s.Outbox.ClaimNotices(ctx, s.Platform, s.Batch, s.Now(), s.Lease)
-	if err != nil {
+	e := s.newEngine()
+	if _, err := e.claim(ctx, s.Batch); err != nil {
 		return 0, err
 	}
-	sent := 0
-	for _, n := range ns {
-		if ctx.Err() != nil {
-			return sent, ctx.Err()
-		}
-		msg := bot.RenderNotice(n)
-		if err := s.pace(ctx, msg.To); err != nil {
-			return sent, err
-		}
-		ref, err := s.send(ctx, n, msg)
-		if err == nil {
-			if err := s.Outbox.MarkDelivered(ctx, n.ID, ref, s.Now()); err != nil {
-				return sent, err
-			}
-			sent++
-			s.delivered()
-			continue
-		}
-		var retryAt time.Time
-		var perm *PermanentError
-		var ra *RetryAfterError
-		switch {
-		case errors.As(err, &perm) || n.Attempts >= s.MaxAttempts:
-			// zero retryAt: permanent
-		case errors.As(err, &ra):
-			retryAt = s.Now().Add(ra.After)
-		default:
-			retryAt = s.Now().Add(Backoff(n.Attempts))
-		}
-		kind := "retry"
-		if retryAt.IsZero() {
-			kind = "permanent"
-		}
-		s.failed(kind)
-		s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
-		if err := s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt); err != nil {
-			return sent, err
-		}
+	for e.working() {
+		e.dispatch(ctx)
+		e.step(ctx)
 	}
-	return sent, nil
+	if e.err == nil {
+		e.err = ctx.Err()
+	}
+	return e.delivered, e.err
 }
 
 // DeliverAll makes passes until nothing is due, as the console does after
@@ -176,6 +163,160 @@ func (s *Sender) DeliverAll(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
+}
+
+// Wake asks a running sender to claim now, so what a click caused is
+// delivered at once rather than at the next tick. It never blocks.
+func (s *Sender) Wake() {
+	s.wakeOnce.Do(s.makeWake)
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Sender) makeWake() { s.wake = make(chan struct{}, 1) }
+
+// Run delivers until ctx ends: it claims whenever workers are free to take
+// more (after each delivery, every interval, and when woken), and on the
+// way out lets calls in flight finish and hands back what it had not sent.
+func (s *Sender) Run(ctx context.Context, interval time.Duration) {
+	s.defaults()
+	s.wakeOnce.Do(s.makeWake)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	e := s.newEngine()
+	more := true // notices may be due that we have not claimed
+	for ctx.Err() == nil {
+		// Claim a worker's worth or more at a time: claims are cheaper in
+		// batches, and a held notice waits at most about one call.
+		if room := 2*s.Workers - len(e.held); more && room >= s.Workers {
+			n, err := e.claim(ctx, room)
+			if err != nil && ctx.Err() == nil {
+				s.Log.Error("outbox claim failed", "platform", s.Platform, "err", err)
+			}
+			more = err == nil && n == room
+		}
+		e.dispatch(ctx)
+		select {
+		case <-ctx.Done():
+		case r := <-e.done:
+			e.finish(r)
+			more = true // the destination's next notice may be due
+		case p := <-e.paced:
+			e.pacedOut(ctx, p)
+		case <-t.C:
+			more = true
+			e.retryMarks(ctx)
+		case <-s.wake:
+			more = true
+		}
+	}
+	e.stop(ctx)
+}
+
+// job is a claimed notice on its way: rendered, with its destination.
+type job struct {
+	n    core.Notice
+	msg  bot.Message
+	dest string // the team and the rendered recipient: what pacing counts
+}
+
+func (s *Sender) job(n core.Notice) job {
+	msg := bot.RenderNotice(n)
+	msg.Nonce = "rb" + strconv.FormatInt(n.ID, 10)
+	return job{n: n, msg: msg, dest: n.TeamID + "/" + msg.To}
+}
+
+// paceWait is how long a message to dest must wait for the platform's
+// per-destination pace.
+func (s *Sender) paceWait(dest string) time.Duration {
+	if s.PerDestination <= 0 {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last, ok := s.last[dest]
+	if !ok {
+		return 0
+	}
+	return max(0, s.PerDestination-s.Now().Sub(last))
+}
+
+// sentTo notes a call to dest, forgetting destinations past their pace now
+// and then so the map stays small.
+func (s *Sender) sentTo(dest string) {
+	if s.PerDestination <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now()
+	s.last[dest] = now
+	if len(s.last) > 4096 {
+		for d, t := range s.last {
+			if now.Sub(t) >= s.PerDestination {
+				delete(s.last, d)
+			}
+		}
+	}
+}
+
+// result is what became of one job.
+type result struct {
+	job
+	sent bool      // the platform took it
+	ref  string    // when sent: the platform's reference
+	at   time.Time // when sent
+	err  error     // recording the outcome failed (a database error)
+}
+
+// deliver sends one job and records the outcome. The call has its own
+// deadline and is not cut short when ctx ends (a shutdown): a post cut off
+// midway may have reached the platform, and recording it at once keeps the
+// window for a second post as small as it can be.
+func (s *Sender) deliver(ctx context.Context, j job) result {
+	call, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.CallTimeout)
+	ref, err := s.send(call, j.n, j.msg)
+	cancel()
+	s.sentTo(j.dest)
+	db, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err != nil {
+		return result{job: j, err: s.recordFailure(db, j.n, err)}
+	}
+	r := result{job: j, sent: true, ref: ref, at: s.Now()}
+	r.err = s.Outbox.MarkDelivered(db, j.n.ID, ref, r.at)
+	if r.err == nil {
+		s.delivered()
+	}
+	return r
+}
+
+// recordFailure decides what a failed call means: a rate limit is a wait
+// (the attempt is given back); a permanent error, or one failure too
+// many, fails the notice for good; anything else is retried after a
+// backoff.
+func (s *Sender) recordFailure(ctx context.Context, n core.Notice, err error) error {
+	var perm *PermanentError
+	var ra *RetryAfterError
+	permanent, limited := errors.As(err, &perm), errors.As(err, &ra)
+	if limited && !permanent {
+		s.failed("rate_limited")
+		s.Log.Info("rate limited", "notice", n.ID, "kind", n.Kind, "retry_after", ra.After)
+		return s.Outbox.Defer(ctx, n.ID, s.Now().Add(max(ra.After, time.Second)), err.Error())
+	}
+	var retryAt time.Time
+	if !permanent && n.Attempts < s.MaxAttempts {
+		retryAt = s.Now().Add(Backoff(n.Attempts))
+	}
+	kind := "retry"
+	if retryAt.IsZero() {
+		kind = "permanent"
+	}
+	s.failed(kind)
+	s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
+	return s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt)
 }
 
 // send posts msg, or edits the earlier post it replaces when the platform
@@ -199,41 +340,6 @@ func (s *Sender) send(ctx context.Context, n core.Notice, msg bot.Message) (stri
 		return s.Messenger.Send(ctx, msg)
 	}
 	return ref, u.Update(ctx, ref, msg)
-}
-
-// Wake asks a running sender for a pass now, so what a click caused is
-// delivered at once rather than at the next tick. It never blocks.
-func (s *Sender) Wake() {
-	s.wakeOnce.Do(s.makeWake)
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *Sender) makeWake() { s.wake = make(chan struct{}, 1) }
-
-// Run delivers due notices every interval (and when woken) until ctx ends.
-func (s *Sender) Run(ctx context.Context, interval time.Duration) {
-	s.defaults()
-	s.wakeOnce.Do(s.makeWake)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		n, err := s.DeliverDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.Log.Error("outbox pass failed", "platform", s.Platform, "err", err)
-		}
-		if n == s.Batch && err == nil {
-			continue // more are waiting
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.wake:
-		}
-	}
 }
 
 // delivered and failed count for /metrics, when the sender has Metrics.

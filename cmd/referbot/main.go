@@ -217,7 +217,8 @@ const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {
 	c := console.New(m.Bot, out)
 	c.Echo = echo
-	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
+	// One message at a time: the terminal shows them in the order they were caused.
+	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1}
 	c.Deliver = func(ctx context.Context) error {
 		_, err := s.DeliverAll(ctx)
 		return err
@@ -247,14 +248,18 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var running sync.WaitGroup // chat connections
+	var running sync.WaitGroup // chat connections and outbox senders
 	for _, c := range chats {
 		c.Sender = &sender.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
 			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
 		if c.Routes != nil {
 			c.Routes(mux)
 		}
-		go c.Sender.Run(ctx, 2*time.Second)
+		running.Add(1)
+		go func() {
+			defer running.Done() // calls in flight finish, unsent notices are handed back
+			c.Sender.Run(ctx, 2*time.Second)
+		}()
 		if c.Run != nil {
 			running.Add(1)
 			go func() {

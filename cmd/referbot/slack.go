@@ -20,7 +20,9 @@ func (m *Main) slackChat() (*chat, error) {
 	if !strings.HasSuffix(api, "/") {
 		api += "/"
 	}
-	opts := []slack.Option{slack.OptionAPIURL(api)}
+	// Every Web API call ends: slack-go's default client never gives up on
+	// a call that hangs (the sender also gives each call its own deadline).
+	opts := []slack.Option{slack.OptionAPIURL(api), slack.OptionHTTPClient(&http.Client{Timeout: 20 * time.Second})}
 	if cfg.SlackAppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.SlackAppToken))
 	}
