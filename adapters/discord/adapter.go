@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -48,6 +49,7 @@ type Adapter struct {
 	wake    func()
 
 	deadline bot.Deadline // follow-ups still being sent
+	dms      sync.Map     // user id → the id of our DM channel with them
 }
 
 // DefaultAPIURL is Discord's REST API.
@@ -81,7 +83,7 @@ func New(o Options) (*Adapter, error) {
 		next = http.DefaultTransport
 	}
 	c := *client
-	c.Transport = rebase{base: u, next: next}
+	c.Transport = &globalLimit{next: rebase{base: u, next: next}, now: time.Now, sleep: sleep}
 	s.Client = &c
 	s.Identify.Intents = discordgo.IntentsGuilds
 	a := &Adapter{bot: o.Bot, session: s, appID: o.AppID, guildID: o.GuildID, key: o.PublicKey, log: o.Log,
