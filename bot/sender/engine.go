@@ -3,6 +3,8 @@ package sender
 import (
 	"container/heap"
 	"context"
+
+	"github.com/referbot/referbot/core"
 )
 
 // engine moves claimed notices through their destination's pace and the
@@ -20,6 +22,8 @@ type engine struct {
 	pacing    int   // waiting out their destination's pace
 	done      chan result
 	paced     chan paced
+	claims    chan claimed // Run's claim in flight answers here
+	claiming  bool
 	unmarked  map[int64]result // sent, but the outbox has not recorded it yet
 	delivered int
 	err       error // the first error recording an outcome
@@ -31,18 +35,45 @@ type paced struct {
 	err error
 }
 
-func (s *Sender) newEngine() *engine {
-	return &engine{s: s, held: map[int64]bool{}, done: make(chan result), paced: make(chan paced),
-		unmarked: map[int64]result{}}
+// claimed is a claim's answer.
+type claimed struct {
+	ns    []core.Notice
+	limit int
+	err   error
 }
 
-// claim takes up to limit notices from the outbox and readies them, or
-// sets them waiting for their destination's pace.
+func (s *Sender) newEngine() *engine {
+	return &engine{s: s, held: map[int64]bool{}, done: make(chan result), paced: make(chan paced),
+		claims: make(chan claimed, 1), unmarked: map[int64]result{}}
+}
+
+// claim takes up to limit notices from the outbox and admits them.
 func (e *engine) claim(ctx context.Context, limit int) (int, error) {
 	ns, err := e.s.Outbox.ClaimHeads(ctx, e.s.Platform, limit, e.s.Now(), e.s.Lease)
 	if err != nil {
 		return 0, err
 	}
+	e.admit(ctx, ns)
+	return len(ns), nil
+}
+
+// claimAsync claims while the workers go on, for Run: a claim looks over
+// every pending notice, and at thousands pending it takes about as long
+// as a chat API call. It runs to its end even when ctx does, so what it
+// leases is handed back rather than left to its lease.
+func (e *engine) claimAsync(ctx context.Context, limit int) {
+	e.claiming = true
+	go func() {
+		db, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		ns, err := e.s.Outbox.ClaimHeads(db, e.s.Platform, limit, e.s.Now(), e.s.Lease)
+		e.claims <- claimed{ns, limit, err}
+	}()
+}
+
+// admit readies claimed notices, or sets them waiting for their
+// destination's pace.
+func (e *engine) admit(ctx context.Context, ns []core.Notice) {
 	for _, n := range ns {
 		if e.held[n.ID] {
 			continue // still in flight here: the claim only renewed its lease
@@ -60,7 +91,6 @@ func (e *engine) claim(ctx context.Context, limit int) (int, error) {
 			e.paced <- paced{j, err}
 		}()
 	}
-	return len(ns), nil
 }
 
 // working reports whether any claimed notice is still on its way.
@@ -147,6 +177,15 @@ func (e *engine) retryMarks(ctx context.Context) {
 // stop lets calls in flight finish, hands back what was not sent and makes
 // a last try at recording what was.
 func (e *engine) stop(ctx context.Context) {
+	if e.claiming {
+		c := <-e.claims
+		e.claiming = false
+		for _, n := range c.ns {
+			if !e.held[n.ID] {
+				e.giveBack(ctx, e.s.job(n))
+			}
+		}
+	}
 	for e.working() {
 		e.dispatch(ctx)
 		e.step(ctx)

@@ -188,18 +188,25 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	e := s.newEngine()
 	more := true // notices may be due that we have not claimed
 	for ctx.Err() == nil {
-		// Claim a worker's worth or more at a time: claims are cheaper in
-		// batches, and a held notice waits at most about one call.
-		if room := 2*s.Workers - len(e.held); more && room >= s.Workers {
-			n, err := e.claim(ctx, room)
-			if err != nil && ctx.Err() == nil {
-				s.Log.Error("outbox claim failed", "platform", s.Platform, "err", err)
-			}
-			more = err == nil && n == room
+		// Claim two workers' worth or more at a time, while up to four are
+		// held: claims cost the same for 1 or 64, and a held notice waits
+		// about one call at most.
+		if room := 4*s.Workers - len(e.held); more && !e.claiming && room >= 2*s.Workers {
+			e.claimAsync(ctx, room)
+			more = false
 		}
 		e.dispatch(ctx)
 		select {
 		case <-ctx.Done():
+		case c := <-e.claims:
+			e.claiming = false
+			if c.err != nil {
+				s.Log.Error("outbox claim failed", "platform", s.Platform, "err", c.err)
+				more = false // until the next tick
+				break
+			}
+			e.admit(ctx, c.ns)
+			more = more || len(c.ns) == c.limit
 		case r := <-e.done:
 			e.finish(r)
 			more = true // the destination's next notice may be due
