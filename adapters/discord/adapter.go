@@ -76,7 +76,11 @@ func New(o Options) (*Adapter, error) {
 	}
 	client := o.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: 20 * time.Second}
+		// Each of the outbox sender's workers keeps its connection (the
+		// default transport keeps two per host).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32
+		client = &http.Client{Timeout: 20 * time.Second, Transport: t}
 	}
 	next := client.Transport
 	if next == nil {
