@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 )
 
@@ -87,7 +88,7 @@ func New(o Options) (*Adapter, error) {
 		next = http.DefaultTransport
 	}
 	c := *client
-	c.Transport = &globalLimit{next: rebase{base: u, next: next}, now: time.Now, sleep: sleep}
+	c.Transport = &globalLimit{next: rebase{base: u, next: next}, now: time.Now, sleep: sender.Sleep}
 	s.Client = &c
 	s.Identify.Intents = discordgo.IntentsGuilds
 	a := &Adapter{bot: o.Bot, session: s, appID: o.AppID, guildID: o.GuildID, key: o.PublicKey, log: o.Log,

@@ -67,8 +67,8 @@ type Sender struct {
 	// PerDestination spaces messages to one channel or user, as platforms
 	// ask (Slack: about one message per second per channel). Zero: none.
 	PerDestination time.Duration
-	// Sleep waits for a destination's pace; tests replace it. Default: a
-	// timer that ends early if ctx does.
+	// Sleep waits for a destination's pace; tests replace it. Default:
+	// the package's Sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	mu       sync.Mutex
@@ -101,22 +101,25 @@ func (s *Sender) defaults() {
 		s.MaxAttempts = 12
 	}
 	if s.Sleep == nil {
-		s.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		s.Sleep = Sleep
 	}
 	s.mu.Lock()
 	if s.last == nil {
 		s.last = map[string]time.Time{}
 	}
 	s.mu.Unlock()
+}
+
+// Sleep waits for d, or until ctx ends.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // recordTimeout bounds recording an outcome in the outbox, which goes on
