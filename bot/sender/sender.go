@@ -191,9 +191,10 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	e := s.newEngine()
 	more := true // notices may be due that we have not claimed
 	for ctx.Err() == nil {
-		// Claim two workers' worth or more at a time, while up to four are
-		// held: claims cost the same for 1 or 64, and a held notice waits
-		// about one call at most.
+		// Claim two workers' worth or more at a time, holding up to four:
+		// a claim costs the same for 1 notice or 64, and a held notice
+		// waits a few calls at most (an interactive one, first in line,
+		// about one).
 		if room := 4*s.Workers - len(e.held); more && !e.claiming && room >= 2*s.Workers {
 			e.claimAsync(ctx, room)
 			more = false
