@@ -10,6 +10,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/fixture"
 	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
@@ -21,7 +22,7 @@ type currencyWorld struct {
 	ctx             context.Context
 	db              *postgres.DB
 	svc             *core.Service
-	clk             *fakeClock
+	clk             *fixture.Clock
 	org, alice, bob core.Caller
 }
 
@@ -32,7 +33,7 @@ func newCurrencyWorld(t *testing.T) *currencyWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	w := &currencyWorld{t: t, ctx: ctx, db: db, clk: &fakeClock{t: time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)}}
+	w := &currencyWorld{t: t, ctx: ctx, db: db, clk: fixture.NewClock(time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC))}
 	w.svc = core.NewService(db, core.Options{Now: w.clk.Now})
 	w.org, w.alice, w.bob = w.join("org"), w.join("alice"), w.join("bob")
 	return w
@@ -51,9 +52,7 @@ func (w *currencyWorld) join(name string) core.Caller {
 }
 
 func (w *currencyWorld) at(t time.Time) {
-	w.clk.mu.Lock()
-	w.clk.t = t
-	w.clk.mu.Unlock()
+	w.clk.Set(t)
 }
 
 // win refers a client from one member to another, who accepts and wins

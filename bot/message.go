@@ -71,6 +71,10 @@ type Message struct {
 	// UpdateOnly messages exist to refresh the post they replace: where
 	// there is none, or the platform can't edit, they are dropped.
 	UpdateOnly bool
+	// Nonce names the outbox notice being delivered, the same on every
+	// retry of it: a platform that can make a post idempotent (Discord's
+	// nonce with enforce_nonce) uses it so a retried post is not doubled.
+	Nonce string
 	// Attachment is a file that goes with the message (a data export),
 	// too long or too precious to be cut to a platform's message size.
 	// Adapters upload it; the console prints it.

@@ -8,7 +8,7 @@ import "github.com/prometheus/client_golang/prometheus"
 type Metrics struct {
 	JobRuns   *prometheus.CounterVec // by job and result: ran, skipped, failed
 	Delivered *prometheus.CounterVec // by platform
-	Failed    *prometheus.CounterVec // by platform and kind: retry, permanent
+	Failed    *prometheus.CounterVec // by platform and kind: retry, permanent, rate_limited
 }
 
 // NewMetrics registers the bot's metrics on reg.
@@ -21,7 +21,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "referbot_outbox_delivered_total", Help: "Outbox messages delivered, by platform.",
 		}, []string{"platform"}),
 		Failed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "referbot_outbox_failed_total", Help: "Failed delivery attempts, by platform and kind (retry, permanent).",
+			Name: "referbot_outbox_failed_total", Help: "Failed delivery attempts, by platform and kind (retry, permanent; rate_limited: a wait that uses up no attempt).",
 		}, []string{"platform", "kind"}),
 	}
 	reg.MustRegister(m.JobRuns, m.Delivered, m.Failed)
@@ -31,17 +31,5 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func (m *Metrics) jobRun(job, result string) {
 	if m != nil {
 		m.JobRuns.WithLabelValues(job, result).Inc()
-	}
-}
-
-func (m *Metrics) delivered(platform string) {
-	if m != nil {
-		m.Delivered.WithLabelValues(platform).Inc()
-	}
-}
-
-func (m *Metrics) failed(platform, kind string) {
-	if m != nil {
-		m.Failed.WithLabelValues(platform, kind).Inc()
 	}
 }

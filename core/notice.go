@@ -41,6 +41,12 @@ const (
 	NoticeCard NoticeKind = "referral.card"
 )
 
+// Interactive reports whether notices of kind k edit, in place, a post
+// someone is looking at because they just acted on it (a claimed lead's
+// channel card, the receiver's referral card): the sender delivers them
+// ahead of bulk messages, so a click shows its effect at once.
+func (k NoticeKind) Interactive() bool { return k == NoticeLeadClaimed || k == NoticeCard }
+
 // Recipient is where a notice goes: a member's DMs or the workspace channel.
 type Recipient struct {
 	MemberID int64  `json:"member_id,omitempty"`

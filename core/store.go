@@ -123,13 +123,20 @@ type Tx interface {
 // Outbox is the delivery side of the notices: the bot's sender claims due
 // notices, delivers them and marks the outcome.
 type Outbox interface {
-	// ClaimNotices leases up to limit due notices for the platform: they are
-	// not handed out again until lease passes, so a crashed sender's work is
-	// retried and never lost.
-	ClaimNotices(ctx context.Context, p Platform, limit int, now time.Time, lease time.Duration) ([]Notice, error)
+	// ClaimHeads leases, for up to limit destinations (a member's DMs, a
+	// channel) of the platform, the oldest pending notice if it is due,
+	// interactive ones first. A leased notice is not handed out again until
+	// lease passes, so a crashed sender's work is retried and never lost;
+	// while it is leased or waiting, later notices to its destination wait
+	// too. A claim counts as an attempt until Defer gives it back.
+	ClaimHeads(ctx context.Context, p Platform, limit int, now time.Time, lease time.Duration) ([]Notice, error)
 	MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error
 	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
 	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
+	// Defer hands a claimed notice back to wait until the given time
+	// without using up an attempt: the platform asked for a wait (a rate
+	// limit), or the sender stopped before sending it.
+	Defer(ctx context.Context, id int64, until time.Time, reason string) error
 	// SentRef is the platform reference of the latest delivered notice of
 	// kind about a referral to the same recipient ("" if none), so a later
 	// message can update it: the channel's post, or that member's own DM —

@@ -11,6 +11,7 @@ import (
 
 	"github.com/referbot/referbot/adapters/console"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
@@ -34,9 +35,9 @@ func run(t *testing.T, script string) string {
 	var out bytes.Buffer
 	c := console.New(bot.New(svc, nil), &out)
 	c.Echo = true
-	sender := &bot.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now}
+	s := &sender.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now, Workers: 1}
 	c.Deliver = func(ctx context.Context) error {
-		_, err := sender.DeliverAll(ctx)
+		_, err := s.DeliverAll(ctx)
 		return err
 	}
 	if err := c.Run(ctx, strings.NewReader(script)); err != nil {

@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 )
 
@@ -51,6 +53,7 @@ type Adapter struct {
 	wake    func()
 
 	deadline bot.Deadline // follow-ups still being sent
+	dms      sync.Map     // user id → the id of our DM channel with them
 
 	gateway   bot.Connection // the Gateway's state, for /readyz
 	retryBase time.Duration  // first wait before retrying the Gateway or registration
@@ -80,14 +83,18 @@ func New(o Options) (*Adapter, error) {
 	}
 	client := o.HTTPClient
 	if client == nil {
-		client = &http.Client{Timeout: 20 * time.Second}
+		// Each of the outbox sender's workers keeps its connection (the
+		// default transport keeps two per host).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32
+		client = &http.Client{Timeout: 20 * time.Second, Transport: t}
 	}
 	next := client.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	c := *client
-	c.Transport = rebase{base: u, next: next}
+	c.Transport = &globalLimit{next: rebase{base: u, next: next}, now: time.Now, sleep: sender.Sleep}
 	s.Client = &c
 	s.Identify.Intents = discordgo.IntentsGuilds
 	a := &Adapter{bot: o.Bot, session: s, appID: o.AppID, guildID: o.GuildID, key: o.PublicKey, log: o.Log,

@@ -40,6 +40,75 @@ func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
 	must(t, len(e.discord.Calls("POST", "/channels/C1/messages")) == 1, "posted %d times", len(e.discord.Calls("POST", "/channels/C1/messages")))
 }
 
+func TestDelivery_TwoMinutesOf429sStillDeliverEveryMessageOnce(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	clk := fixture.NewClock(time.Now())
+	start := clk.Now()
+	e.sender.Now = clk.Now
+	limited := 0
+	// Discord's 429 also carries X-RateLimit-* headers, on which discordgo
+	// sleeps (on the real clock) before the bucket's next request; the
+	// sender retries no earlier than retry_after on its own clock, so the
+	// fake leaves them out to keep the test off the real clock.
+	e.discord.fail = func(c call) (int, http.Header, string, bool) {
+		if c.Method != "POST" || !strings.HasSuffix(c.Path, "/messages") || !clk.Now().Before(start.Add(2*time.Minute)) {
+			return 0, nil, "", false
+		}
+		limited++
+		return http.StatusTooManyRequests, http.Header{"Retry-After": {"2"}}, `{"message":"You are being rate limited.","retry_after":2,"global":false}`, true
+	}
+	for _, need := range []string{"bookkeeping", "a logo", "tax advice"} {
+		e.interaction(slash("U1", []string{"lead"}, opt("need", 3, need)))
+	}
+	e.interaction(slash("U1", []string{"give"}, opt("partner", 6, "U2"), opt("client", 3, "Acme"), opt("need", 3, "a website")))
+	ctx := context.Background()
+	for clk.Now().Before(start.Add(130 * time.Second)) {
+		if _, err := e.sender.DeliverDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.Add(time.Second)
+	}
+	e.deliver()
+	must(t, limited >= 2*60, "only %d 429s: the test did not rate limit for two minutes", limited)
+	posts, dms := e.discord.Calls("POST", "/channels/C1/messages"), e.discord.Calls("POST", "/channels/dm-U2/messages")
+	must(t, len(posts) == 3 && len(dms) == 1, "%d channel posts (want 3), %d DMs (want 1)", len(posts), len(dms))
+	must(t, e.count(`SELECT count(*) FROM outbox WHERE status = 'failed'`) == 0, "a rate limit failed a message")
+	must(t, e.count(`SELECT max(attempts) FROM outbox`) == 1, "429s used up attempts: %d", e.count(`SELECT max(attempts) FROM outbox`))
+}
+
+func TestDelivery_ARetriedPostCarriesTheSameNonce(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	clk := fixture.NewClock(time.Now())
+	e.sender.Now = clk.Now
+	var lost []string
+	e.discord.fail = func(c call) (int, http.Header, string, bool) {
+		if c.Method != "POST" || !strings.HasSuffix(c.Path, "/messages") || len(lost) > 0 {
+			return 0, nil, "", false
+		}
+		lost = append(lost, c.Body) // Discord may have made the message; its answer is lost
+		return http.StatusInternalServerError, nil, `{"message":"500: Internal Server Error","code":0}`, true
+	}
+	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping")))
+	ctx := context.Background()
+	n, err := e.sender.DeliverDue(ctx)
+	must(t, n == 0 && err == nil && len(lost) == 1, "first pass: delivered %d, %v", n, err)
+	clk.Add(2 * time.Second) // the backoff
+	n, err = e.sender.DeliverDue(ctx)
+	must(t, n == 1 && err == nil, "the retry: delivered %d, %v", n, err)
+	posts := e.discord.Calls("POST", "/channels/C1/messages")
+	must(t, len(posts) == 1, "posts: %d", len(posts))
+	var first, retry struct {
+		Nonce        string `json:"nonce"`
+		EnforceNonce bool   `json:"enforce_nonce"`
+	}
+	json.Unmarshal([]byte(lost[0]), &first)
+	json.Unmarshal([]byte(posts[0].Body), &retry)
+	must(t, first.Nonce != "" && first == retry && retry.EnforceNonce,
+		"first try %+v, retry %+v: want the same nonce, enforced, so Discord returns the message it made", first, retry)
+}
+
 func TestDelivery_UnknownChannelIsPermanent(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

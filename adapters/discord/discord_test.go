@@ -18,6 +18,7 @@ import (
 
 	discordadapter "github.com/referbot/referbot/adapters/discord"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
@@ -37,7 +38,7 @@ type env struct {
 	discord *fakeDiscord
 	adapter *discordadapter.Adapter
 	srv     *httptest.Server
-	sender  *bot.Sender
+	sender  *sender.Sender
 	priv    ed25519.PrivateKey
 	n       atomic.Int64
 }
@@ -65,7 +66,7 @@ func setup(t testing.TB) *env {
 	e.adapter.Routes(mux)
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
-	e.sender = &bot.Sender{Outbox: db, Platform: core.Discord, Messenger: e.adapter.Messenger(), Now: e.svc.Now, Log: quiet}
+	e.sender = &sender.Sender{Outbox: db, Platform: core.Discord, Messenger: e.adapter.Messenger(), Now: e.svc.Now, Log: quiet}
 	return e
 }
 

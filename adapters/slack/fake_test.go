@@ -28,6 +28,9 @@ type fakeSlack struct {
 	ts    int
 	// fail, if set, may answer a call instead of the fake (a 429, say).
 	fail func(method string) (status int, header http.Header, body string, ok bool)
+	// hold, if set, sees each call before it is answered and may keep it
+	// waiting (a call that hangs); other calls go on meanwhile.
+	hold func(c call)
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -56,6 +59,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		json.Unmarshal(body, &c.JSON)
 	} else {
 		c.Form, _ = url.ParseQuery(string(body))
+	}
+	if f.hold != nil {
+		f.hold(c)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 )
 
 // Messenger delivers bot messages through the Slack Web API. Its refs are
@@ -30,9 +31,9 @@ func destination(m bot.Message) (string, error) {
 	}
 	if to == "" {
 		if m.Visibility == bot.Channel {
-			return "", &bot.PermanentError{Err: errors.New("no channel is set: an admin can type /refer config channel #referrals")}
+			return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer config channel #referrals")}
 		}
-		return "", &bot.PermanentError{Err: errors.New("no recipient")}
+		return "", &sender.PermanentError{Err: errors.New("no recipient")}
 	}
 	return to, nil
 }
@@ -59,7 +60,7 @@ func (s *Messenger) Send(ctx context.Context, m bot.Message) (string, error) {
 func (s *Messenger) Update(ctx context.Context, ref string, m bot.Message) error {
 	ch, ts, ok := strings.Cut(ref, "/")
 	if !ok || ch == "" || ts == "" {
-		return &bot.PermanentError{Err: fmt.Errorf("not a Slack message ref: %q", ref)}
+		return &sender.PermanentError{Err: fmt.Errorf("not a Slack message ref: %q", ref)}
 	}
 	if _, _, _, err := s.a.api.UpdateMessageContext(ctx, ch, ts, options(m)...); err != nil {
 		return classify(err)
@@ -82,11 +83,11 @@ var permanent = map[string]bool{
 func classify(err error) error {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
-		return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
+		return &sender.RetryAfterError{After: rl.RetryAfter, Err: err}
 	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) && permanent[se.Err] {
-		return &bot.PermanentError{Err: err}
+		return &sender.PermanentError{Err: err}
 	}
 	return err
 }

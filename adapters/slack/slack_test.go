@@ -19,6 +19,7 @@ import (
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
@@ -41,7 +42,7 @@ type env struct {
 	slack   *fakeSlack
 	adapter *slackadapter.Adapter
 	srv     *httptest.Server
-	sender  *bot.Sender
+	sender  *sender.Sender
 	trigger atomic.Int64
 }
 
@@ -62,7 +63,7 @@ func setup(t testing.TB) *env {
 	e.adapter.Routes(mux)
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
-	e.sender = &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: e.adapter.Messenger(), Now: svc.Now}
+	e.sender = &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: e.adapter.Messenger(), Now: svc.Now}
 	return e
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 )
 
@@ -30,7 +31,7 @@ type chat struct {
 	PerDestination time.Duration
 	// Sender is set by Serve before any request is served; adapters call
 	// Sender.Wake after a request so what it caused is delivered at once.
-	Sender *bot.Sender
+	Sender *sender.Sender
 }
 
 // chats builds the adapters whose credentials are set.

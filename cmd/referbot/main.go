@@ -32,6 +32,7 @@ import (
 
 	"github.com/referbot/referbot/adapters/console"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/localpg"
@@ -234,9 +235,10 @@ func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo
 	c := console.New(m.Bot, out)
 	c.Echo = echo
 	c.Data = m.dataPlace()
-	sender := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log}
+	// One message at a time: the terminal shows them in the order they were caused.
+	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1}
 	c.Deliver = func(ctx context.Context) error {
-		_, err := sender.DeliverAll(ctx)
+		_, err := s.DeliverAll(ctx)
 		return err
 	}
 	return c.Run(ctx, in)
@@ -258,14 +260,18 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var running sync.WaitGroup // chat connections
+	var running sync.WaitGroup // chat connections and outbox senders
 	for _, c := range chats {
-		c.Sender = &bot.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
+		c.Sender = &sender.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
 			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
 		if c.Routes != nil {
 			c.Routes(mux)
 		}
-		go c.Sender.Run(ctx, 2*time.Second)
+		running.Add(1)
+		go func() {
+			defer running.Done() // calls in flight finish, unsent notices are handed back
+			c.Sender.Run(ctx, 2*time.Second)
+		}()
 		if c.Run != nil {
 			running.Add(1)
 			go func() {

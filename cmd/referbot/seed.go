@@ -8,6 +8,7 @@ import (
 
 	"github.com/referbot/referbot/adapters/console"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 )
 
@@ -121,7 +122,7 @@ func (m *Main) seedDemo(ctx context.Context, out io.Writer) error {
 	}
 	// The demo's history happened "before": mark its notices delivered so
 	// the console doesn't replay months of DMs at the first command.
-	quiet := &bot.Sender{Outbox: m.DB, Platform: core.Console, Messenger: discard{}, Now: m.Svc.Now, Log: m.Log}
+	quiet := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: discard{}, Now: m.Svc.Now, Log: m.Log}
 	for {
 		n, err := quiet.DeliverDue(ctx)
 		if err != nil {

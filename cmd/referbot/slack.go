@@ -20,7 +20,14 @@ func (m *Main) slackChat() (*chat, error) {
 	if !strings.HasSuffix(api, "/") {
 		api += "/"
 	}
-	opts := []slack.Option{slack.OptionAPIURL(api)}
+	// Every Web API call ends (slack-go's default client never gives up on
+	// one that hangs; the sender also gives each call its own deadline), and
+	// each of the sender's workers keeps its connection (the default
+	// transport keeps two per host).
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	opts := []slack.Option{slack.OptionAPIURL(api),
+		slack.OptionHTTPClient(&http.Client{Timeout: 20 * time.Second, Transport: transport})}
 	if cfg.SlackAppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.SlackAppToken))
 	}

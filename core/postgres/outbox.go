@@ -39,14 +39,14 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 		// A member who was removed or erased their data is sent nothing more.
 		b.Queue(`
 			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
-				next_attempt_at)
+				next_attempt_at, priority)
 			SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::jsonb, $6::text,
-				COALESCE($7::timestamptz, now()), COALESCE($8::timestamptz, '-infinity')
+				COALESCE($7::timestamptz, now()), COALESCE($8::timestamptz, '-infinity'), $9::smallint
 			WHERE NOT EXISTS (
 				SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = $2 AND m.status <> 'active')
 			ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
 			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
-			nullTime(n.CreatedAt), nullTime(n.NotBefore))
+			nullTime(n.CreatedAt), nullTime(n.NotBefore), priority(n.Kind))
 	}
 	br := t.q.SendBatch(ctx, &b)
 	defer func() {
@@ -64,7 +64,16 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 	return added, nil
 }
 
-// DefaultLease is used when ClaimNotices is given none: a lease of zero
+// priority orders the heads of destinations in ClaimHeads: interactive
+// edits first.
+func priority(k core.NoticeKind) int16 {
+	if k.Interactive() {
+		return 1
+	}
+	return 0
+}
+
+// DefaultLease is used when a claim is given none: a lease of zero
 // would hand a notice to the next claimer at once.
 const DefaultLease = time.Minute
 
@@ -79,20 +88,15 @@ const forAParty = `(o.recipient_member_id IS NULL OR COALESCE((o.payload->'refer
 			AND o.recipient_member_id IN (r.referrer_id, r.receiver_id, r.co_owner_id)))`
 
 // ClaimNotices leases up to limit due notices of the platform's workspaces
-// in one statement, oldest first. Rows another sender has locked are
-// skipped, so concurrent senders never get the same notice; the lease
-// (next_attempt_at) re-offers a notice whose sender died. A due DM whose
-// recipient is no longer a party of its referral fails instead (see
-// forAParty).
+// in one statement, oldest first, whatever their destination: tests and
+// tools use it to see the whole queue; the sender uses ClaimHeads. Rows
+// another sender has locked are skipped, so concurrent senders never get
+// the same notice; the lease (next_attempt_at) re-offers a notice whose
+// sender died. A due DM whose recipient is no longer a party of its
+// referral fails instead (see forAParty).
 func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
 	defer wrap(&err, "claim notices(%s)", p)
-	if limit <= 0 {
-		return nil, nil
-	}
-	if lease <= 0 {
-		lease = DefaultLease
-	}
-	rows, err := db.pool.Query(ctx, `
+	return db.claim(ctx, `
 		WITH due AS MATERIALIZED (
 			SELECT o.id
 			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
@@ -100,21 +104,60 @@ func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now 
 			ORDER BY o.id
 			LIMIT $3
 			FOR UPDATE OF o SKIP LOCKED
-		), stale AS (
+		)`, "c.id", p, limit, now, lease)
+}
+
+// ClaimHeads leases, for up to limit destinations of the platform (a
+// member's DMs, a channel), the destination's oldest pending notice if it
+// is due; interactive edits first, then oldest first. A destination whose
+// oldest notice is leased (in flight), deferred (rate limited) or waiting
+// for a retry holds back its later notices, and only those: messages to one
+// place keep their order, and one slow place never holds up another. As in
+// ClaimNotices, the claim counts as an attempt (a sender that dies holding
+// it has tried), until Defer gives it back.
+func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
+	defer wrap(&err, "claim heads(%s)", p)
+	return db.claim(ctx, `
+		WITH heads AS (
+			SELECT DISTINCT ON (o.workspace_id, o.recipient_member_id, o.channel) o.id, o.next_attempt_at, o.priority
+			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
+			WHERE o.status = 'pending' AND w.platform = $1
+			ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id
+		), due AS MATERIALIZED (
+			SELECT o.id
+			FROM heads h JOIN outbox o ON o.id = h.id
+			WHERE h.next_attempt_at <= $2 AND o.status = 'pending' AND o.next_attempt_at <= $2
+			ORDER BY h.priority DESC, h.id
+			LIMIT $3
+			FOR UPDATE OF o SKIP LOCKED
+		)`, "c.priority DESC, c.id", p, limit, now, lease)
+}
+
+// claim leases the notices the query's due CTE picks and returns them in
+// the order given.
+func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, limit int, now time.Time, lease time.Duration) ([]core.Notice, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	rows, err := db.pool.Query(ctx, due+`, stale AS (
 			UPDATE outbox o SET status = 'failed', last_error = 'the recipient is no longer a party of the referral'
 			FROM due WHERE o.id = due.id AND NOT `+forAParty+`
 			RETURNING o.id
 		), claimed AS (
 			UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $4
 			FROM due WHERE o.id = due.id AND o.id NOT IN (SELECT id FROM stale)
-			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at
+			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at,
+				o.priority
 		)
 		SELECT c.id, c.workspace_id, w.platform, w.external_id, c.payload, COALESCE(c.dedupe_key, ''),
 			c.attempts, c.created_at, m.user_id
 		FROM claimed c
 		JOIN workspaces w ON w.id = c.workspace_id
 		LEFT JOIN members m ON m.id = c.recipient_member_id
-		ORDER BY c.id`, p, now, limit, now.Add(lease))
+		ORDER BY `+order, p, now, limit, now.Add(lease))
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +225,30 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, retryAt t
 		)
 		SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1), EXISTS (SELECT 1 FROM upd)`,
 		id, reason, nullTime(retryAt)).Scan(&found, &pending)
+	if err == nil && !found {
+		err = notFound()
+	}
+	return err
+}
+
+// Defer hands a claimed notice back, to be offered again at until, and
+// gives back the attempt its claim counted: the platform asked for a wait
+// (a rate limit is not a failure) or the sender stopped before sending.
+// A notice delivered meanwhile stays delivered.
+func (db *DB) Defer(ctx context.Context, id int64, until time.Time, reason string) (err error) {
+	defer wrap(&err, "defer(%d)", id)
+	if len(reason) > maxErrorLen {
+		reason = reason[:maxErrorLen]
+	}
+	var found bool
+	err = db.pool.QueryRow(ctx, `
+		WITH upd AS (
+			UPDATE outbox SET next_attempt_at = $2, attempts = GREATEST(attempts - 1, 0),
+				last_error = COALESCE($3, last_error)
+			WHERE id = $1 AND status = 'pending'
+			RETURNING id
+		)
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)`, id, until, nullText(reason)).Scan(&found)
 	if err == nil && !found {
 		err = notFound()
 	}

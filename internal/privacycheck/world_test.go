@@ -20,6 +20,7 @@ import (
 	"github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
@@ -153,8 +154,8 @@ type delivery struct {
 	failed bool   // nobody saw it (yet: it may be retried)
 }
 
-func (c *capture) ClaimNotices(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) ([]core.Notice, error) {
-	ns, err := c.Outbox.ClaimNotices(ctx, p, limit, now, lease)
+func (c *capture) ClaimHeads(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) ([]core.Notice, error) {
+	ns, err := c.Outbox.ClaimHeads(ctx, p, limit, now, lease)
 	for _, n := range ns {
 		c.claimed[n.ID] = n
 	}
@@ -182,7 +183,7 @@ type messenger struct{ c *capture }
 func (m messenger) Send(_ context.Context, msg bot.Message) (string, error) {
 	at := dest{msg.Visibility, msg.To}
 	if at.vis == bot.Direct && m.c.closed[at.to] {
-		return "", &bot.PermanentError{Err: fmt.Errorf("%s has closed their DMs", at.to)}
+		return "", &sender.PermanentError{Err: fmt.Errorf("%s has closed their DMs", at.to)}
 	}
 	if at.vis == bot.Direct && m.c.flaky[at.to] {
 		return "", fmt.Errorf("%s can't be reached right now", at.to)
@@ -198,7 +199,7 @@ func (m messenger) Send(_ context.Context, msg bot.Message) (string, error) {
 func (m messenger) Update(_ context.Context, ref string, msg bot.Message) error {
 	at, ok := m.c.posted[ref]
 	if !ok {
-		return &bot.PermanentError{Err: fmt.Errorf("no message %s to update", ref)}
+		return &sender.PermanentError{Err: fmt.Errorf("no message %s to update", ref)}
 	}
 	m.c.pending = append(m.c.pending, sent{msg: msg, at: at, edit: true})
 	return nil
@@ -232,7 +233,7 @@ type world struct {
 	svc    *core.Service
 	conn   *pgx.Conn
 	cap    *capture
-	sender *bot.Sender
+	sender *sender.Sender
 	sched  *bot.Scheduler
 
 	step    int
@@ -279,7 +280,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 	w.cap = &capture{Outbox: db, claimed: map[int64]core.Notice{}, posted: map[string]dest{},
 		closed: map[string]bool{}, flaky: map[string]bool{}}
 	quiet := slog.New(slog.DiscardHandler)
-	w.sender = &bot.Sender{Outbox: w.cap, Platform: core.Console, Messenger: messenger{w.cap}, Now: w.now, Log: quiet}
+	w.sender = &sender.Sender{Outbox: w.cap, Platform: core.Console, Messenger: messenger{w.cap}, Now: w.now, Log: quiet, Workers: 1}
 	w.sched = &bot.Scheduler{Svc: w.svc, Log: quiet}
 	return w
 }

@@ -1,4 +1,4 @@
-package bot_test
+package sender_test
 
 import (
 	"context"
@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // fakeClock is a settable clock shared by the service and the sender.
 type fakeClock struct {
@@ -76,7 +79,7 @@ func TestSender_FailsThreeTimesThenDeliversExactlyOnce(t *testing.T) {
 	db, clk := outboxSetup(t)
 	ctx := context.Background()
 	m := &scripted{errs: []error{errors.New("boom"), errors.New("boom"), errors.New("boom")}}
-	s := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
+	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
 	for i := 0; i < 10; i++ {
 		if _, err := s.DeliverDue(ctx); err != nil {
 			t.Fatal(err)
@@ -95,8 +98,8 @@ func TestSender_WaitsForRetryAfter(t *testing.T) {
 	t.Parallel()
 	db, clk := outboxSetup(t)
 	ctx := context.Background()
-	m := &scripted{errs: []error{&bot.RetryAfterError{After: 2 * time.Second, Err: errors.New("429")}}}
-	s := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
+	m := &scripted{errs: []error{&sender.RetryAfterError{After: 2 * time.Second, Err: errors.New("429")}}}
+	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
 	if n, err := s.DeliverDue(ctx); err != nil || n != 0 {
 		t.Fatalf("first pass: %d, %v", n, err)
 	}
@@ -120,7 +123,7 @@ func TestSender_KilledMidDeliveryLosesNothing(t *testing.T) {
 		t.Fatalf("claim: %d, %v", len(ns), err)
 	}
 	m := &scripted{}
-	restarted := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, Lease: time.Minute}
+	restarted := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, Lease: time.Minute}
 	clk.Add(30 * time.Second)
 	if n, _ := restarted.DeliverDue(ctx); n != 0 {
 		t.Fatal("the dead sender's lease was ignored")
@@ -138,8 +141,8 @@ func TestSender_PermanentFailureIsNotRetried(t *testing.T) {
 	t.Parallel()
 	db, clk := outboxSetup(t)
 	ctx := context.Background()
-	m := &scripted{errs: []error{&bot.PermanentError{Err: errors.New("user_not_found")}}}
-	s := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
+	m := &scripted{errs: []error{&sender.PermanentError{Err: errors.New("user_not_found")}}}
+	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now}
 	for range 3 {
 		if _, err := s.DeliverDue(ctx); err != nil {
 			t.Fatal(err)
@@ -157,7 +160,7 @@ func TestSender_SpacesMessagesToOneDestination(t *testing.T) {
 	ctx := context.Background()
 	var waits []time.Duration
 	m := &scripted{}
-	s := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, PerDestination: time.Second,
+	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, PerDestination: time.Second,
 		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); clk.Add(d); return nil }}
 	if _, err := s.DeliverDue(ctx); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package bot_test
+package sender_test
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/fixture"
 	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
@@ -25,7 +27,7 @@ type editor struct {
 
 func (e *editor) Send(_ context.Context, m bot.Message) (string, error) {
 	if e.closed[m.To] {
-		return "", &bot.PermanentError{Err: errors.New("cannot_dm_user")}
+		return "", &sender.PermanentError{Err: errors.New("cannot_dm_user")}
 	}
 	ref := fmt.Sprint(len(e.posted) + 1)
 	e.posted[ref] = m.To
@@ -45,7 +47,7 @@ func TestSender_UpdatesOnlyTheRecipientsOwnMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	clk := &fakeClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	clk := fixture.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	svc := core.NewService(db, core.Options{Now: clk.Now})
 	join := func(uid, name string) core.Caller {
 		c, err := svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: uid, UserName: name, Channel: "C1"})
@@ -56,7 +58,7 @@ func TestSender_UpdatesOnlyTheRecipientsOwnMessage(t *testing.T) {
 	}
 	bob, alice, carol := join("U1", "bob"), join("U2", "alice"), join("U3", "carol")
 	m := &editor{posted: map[string]string{}, closed: map[string]bool{}}
-	s := &bot.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, Log: slog.New(slog.DiscardHandler)}
+	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, Log: slog.New(slog.DiscardHandler)}
 	deliver := func() {
 		t.Helper()
 		if _, err := s.DeliverAll(ctx); err != nil {
