@@ -1,7 +1,7 @@
 # referbot — common tasks. `make test` is the test command CI runs.
 WITHPG := go run ./internal/tools/withpg --
 
-.PHONY: run test bench fuzz lint build
+.PHONY: run test bench bench-load fuzz lint build
 
 run: ## run the bot (the console when no chat credentials are set)
 	go run ./cmd/referbot
@@ -15,6 +15,9 @@ bench: ## benchmarks on the real database
 # The visibility property test's long walk: random steps per seed, seeds.
 PRIVACY_STEPS ?= 3000
 PRIVACY_SEEDS ?= 8
+
+bench-load: ## signed Slack /refer under load: referbot beside a floor (signature check + one INSERT), same run
+	go run ./internal/tools/loadbench -clients $(or $(CLIENTS),16) -duration $(or $(DURATION),8s) -rounds $(or $(ROUNDS),2)
 
 fuzz: ## fuzz the /refer grammar; walk the visibility property test longer
 	go test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./bot/grammar

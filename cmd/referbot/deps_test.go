@@ -29,11 +29,12 @@ var rooms = map[string]struct{ code, tests []string }{
 		[]string{"core/postgres", "internal/", "migrations"}},
 	"adapters/discord": {[]string{"bot", "bot/grammar", "bot/sender", "core"},
 		[]string{"core/postgres", "internal/", "migrations"}},
-	"cmd/referbot":          {[]string{"adapters/", "bot", "bot/", "core", "core/", "internal/localpg", "migrations"}, []string{"internal/"}},
-	"internal/fixture":      {[]string{"core"}, nil},
-	"internal/localpg":      {nil, nil},
-	"internal/pgtest":       {[]string{"internal/localpg"}, nil},
-	"internal/tools/withpg": {[]string{"internal/localpg", "internal/pgtest"}, nil},
+	"cmd/referbot":             {[]string{"adapters/", "bot", "bot/", "core", "core/", "internal/localpg", "migrations"}, []string{"internal/"}},
+	"internal/fixture":         {[]string{"core"}, nil},
+	"internal/localpg":         {nil, nil},
+	"internal/pgtest":          {[]string{"internal/localpg"}, nil},
+	"internal/tools/withpg":    {[]string{"internal/localpg", "internal/pgtest"}, nil},
+	"internal/tools/loadbench": {[]string{"internal/localpg"}, nil},
 	// Test-only: the visibility property test drives the real bot and
 	// renders on every platform, so its tests see every room but cmd.
 	"internal/privacycheck": {nil, []string{"adapters/", "bot", "bot/", "core", "core/", "internal/", "migrations"}},
