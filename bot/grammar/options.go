@@ -2,7 +2,9 @@ package grammar
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/referbot/referbot/core"
 )
@@ -252,4 +254,77 @@ func isDaysWord(s string) bool {
 		return true
 	}
 	return false
+}
+
+// tagOf reads "#branding" (or "#a,#b") as tags. "#1" and "#R-1042" are not
+// tags, nor are Slack channel links.
+func tagOf(tok string) ([]string, bool) {
+	if !strings.HasPrefix(tok, "#") {
+		return nil, false
+	}
+	var out []string
+	for part := range strings.SplitSeq(tok, ",") {
+		part = trimPunct(part)
+		name, ok := strings.CutPrefix(part, "#")
+		if !ok || !isTag(name) {
+			return nil, false
+		}
+		out = append(out, name)
+	}
+	return out, true
+}
+
+func isTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if i == 0 && !unicode.IsLetter(r) {
+			return false
+		}
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '-' || r == '_' || r == '/' || r == '+' || r == '&') {
+			return false
+		}
+	}
+	if _, err := core.ParseCode(s); err == nil {
+		return false // #R1042 is a referral, not a tag
+	}
+	return true
+}
+
+// temperatureOf reads hot, warm or cold.
+func temperatureOf(tok string) (core.Temperature, bool) {
+	switch t := core.Temperature(strings.ToLower(trimPunct(tok))); t {
+	case core.Hot, core.Warm, core.Cold:
+		return t, true
+	}
+	return "", false
+}
+
+// daysOf reads "7d", "7", "7days", "2w" as a number of days.
+func daysOf(s string) (int, bool) {
+	s = strings.ToLower(trimPunct(s))
+	mult := 1
+	for _, suf := range []struct {
+		s string
+		m int
+	}{{"days", 1}, {"day", 1}, {"d", 1}, {"weeks", 7}, {"week", 7}, {"w", 7}} {
+		if v, ok := strings.CutSuffix(s, suf.s); ok && v != "" {
+			s, mult = v, suf.m
+			break
+		}
+	}
+	if s == "" || len(s) > 4 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, false
+	}
+	return n * mult, true
 }

@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -287,22 +286,4 @@ func (p *parser) help() (Command, error) {
 		return nil, p.failHint(fmt.Sprintf("Did you mean %s?", orList(cmds)), "There's no `/refer %s`.", shorten(topic))
 	}
 	return nil, p.failHint("Type `/refer help` to see every command.", "There's no `/refer %s`.", shorten(topic))
-}
-
-func didYouMean(w string, cands []string) string {
-	if s := suggest(w, cands); len(s) > 0 {
-		return " (did you mean " + orList(s) + "?)"
-	}
-	return ""
-}
-
-// amountErr explains an amount that was not read: for something that
-// looks like a number, core's own reason (ambiguous, with its readings;
-// negative; too precise); for a word, the general message and usage.
-func (p *parser) amountErr(err error, tok, format string, args ...any) error {
-	var e *core.Error
-	if strings.ContainsAny(tok, "0123456789") && errors.As(err, &e) {
-		return e
-	}
-	return p.fail(format, args...)
 }
