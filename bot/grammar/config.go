@@ -60,3 +60,39 @@ var configExamples = map[string]string{
 	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice", "remove": "@mallory",
 	"schedule": `weekly-digest "0 9 * * MON"`,
 }
+
+func (p *parser) undelivered() (Command, error) {
+	retry, err := p.onlyWord("retry")
+	if err != nil {
+		return nil, err
+	}
+	return Undelivered{Retry: retry}, nil
+}
+
+func (p *parser) export() (Command, error) {
+	if len(p.ts) > 0 {
+		return nil, p.fail("`/refer export` takes nothing after it.")
+	}
+	return Export{}, nil
+}
+
+func (p *parser) forget() (Command, error) {
+	confirm, err := p.onlyWord("confirm")
+	if err != nil {
+		return nil, err
+	}
+	return Forget{Confirm: confirm}, nil
+}
+
+// onlyWord reads a subcommand that takes nothing or one given word after
+// it (`undelivered retry`, `forget confirm`) and reports whether the word
+// was there.
+func (p *parser) onlyWord(w string) (bool, error) {
+	switch {
+	case len(p.ts) == 0:
+		return false, nil
+	case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, w):
+		return true, nil
+	}
+	return false, p.fail("`/refer %s` takes only the word %s after it.", p.name, w)
+}

@@ -48,85 +48,44 @@ func parse(text string) (Command, error) {
 
 // run parses the arguments of p's subcommand.
 func (p *parser) run() (Command, error) {
-	switch p.name {
-	case "help":
-		return p.help()
-	case "refer":
-		return p.refer()
-	case "lead":
-		return p.lead()
-	case "claim":
-		c, err := p.codeOnly()
-		return Claim{Code: c}, err
-	case "interested":
-		if len(p.ts) > 1 && strings.EqualFold(p.ts[0].text, "hand") {
-			p.ts = p.ts[1:] // "raise hand R-1042"
-		}
-		c, err := p.codeOnly()
-		return Interested{Code: c}, err
-	case "accept":
-		c, err := p.codeOnly()
-		return Accept{Code: c}, err
-	case "show":
-		c, err := p.codeOnly()
-		return Show{Code: c}, err
-	case "pick":
-		code, m, err := p.codeAndMember("member to give the lead to")
-		return Pick{Code: code, Member: m}, err
-	case "reassign":
-		code, m, err := p.codeAndMember("partner to send it to")
-		return Reassign{Code: code, Member: m}, err
-	case "decline":
-		return p.decline()
-	case "status":
-		return p.status()
-	case "won":
-		return p.won()
-	case "lost":
-		return p.lost()
-	case "thanks":
-		return p.thanks()
-	case "feedback":
-		return p.feedback()
-	case "list":
-		return p.list()
-	case "profile":
-		return p.profile()
-	case "who":
-		return p.who()
-	case "touch":
-		return p.touch()
-	case "buddy":
-		return p.buddy()
-	case "stats":
-		return p.stats()
-	case "config":
-		return p.config()
-	case "reminders":
-		return p.reminders()
-	case "undelivered":
-		switch {
-		case len(p.ts) == 0:
-			return Undelivered{}, nil
-		case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "retry"):
-			return Undelivered{Retry: true}, nil
-		}
-		return nil, p.fail("`/refer undelivered` takes only the word retry after it.")
-	case "export":
-		if len(p.ts) > 0 {
-			return nil, p.fail("`/refer export` takes nothing after it.")
-		}
-		return Export{}, nil
-	case "forget":
-		switch {
-		case len(p.ts) == 0:
-			return Forget{}, nil
-		case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "confirm"):
-			return Forget{Confirm: true}, nil
-		}
-		return nil, p.fail("`/refer forget` takes only the word confirm after it.")
+	if sub, ok := subparsers[p.name]; ok {
+		return sub(p)
 	}
 	return nil, p.fail("I don't know `/refer %s` yet.", p.name)
+}
+
+// subparsers reads the arguments of each subcommand, by canonical name
+// (the names of specs in usage.go). The referral and lead sub-grammar
+// lives in refer.go and options.go; the commands on one referral in
+// pipeline.go; profiles in profile.go; partners, figures and reminders in
+// people.go; settings and the admin commands in config.go.
+var subparsers = map[string]func(*parser) (Command, error){
+	"help":        (*parser).help,
+	"refer":       (*parser).refer,
+	"lead":        (*parser).lead,
+	"claim":       (*parser).claim,
+	"interested":  (*parser).interested,
+	"accept":      (*parser).accept,
+	"show":        (*parser).show,
+	"pick":        (*parser).pick,
+	"reassign":    (*parser).reassign,
+	"decline":     (*parser).decline,
+	"status":      (*parser).status,
+	"won":         (*parser).won,
+	"lost":        (*parser).lost,
+	"thanks":      (*parser).thanks,
+	"feedback":    (*parser).feedback,
+	"list":        (*parser).list,
+	"profile":     (*parser).profile,
+	"who":         (*parser).who,
+	"touch":       (*parser).touch,
+	"buddy":       (*parser).buddy,
+	"stats":       (*parser).stats,
+	"config":      (*parser).config,
+	"reminders":   (*parser).reminders,
+	"undelivered": (*parser).undelivered,
+	"export":      (*parser).export,
+	"forget":      (*parser).forget,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

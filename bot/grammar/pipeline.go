@@ -8,6 +8,39 @@ import (
 	"github.com/referbot/referbot/core"
 )
 
+func (p *parser) claim() (Command, error) {
+	c, err := p.codeOnly()
+	return Claim{Code: c}, err
+}
+
+func (p *parser) interested() (Command, error) {
+	if len(p.ts) > 1 && strings.EqualFold(p.ts[0].text, "hand") {
+		p.ts = p.ts[1:] // "raise hand R-1042"
+	}
+	c, err := p.codeOnly()
+	return Interested{Code: c}, err
+}
+
+func (p *parser) accept() (Command, error) {
+	c, err := p.codeOnly()
+	return Accept{Code: c}, err
+}
+
+func (p *parser) show() (Command, error) {
+	c, err := p.codeOnly()
+	return Show{Code: c}, err
+}
+
+func (p *parser) pick() (Command, error) {
+	code, m, err := p.codeAndMember("member to give the lead to")
+	return Pick{Code: code, Member: m}, err
+}
+
+func (p *parser) reassign() (Command, error) {
+	code, m, err := p.codeAndMember("partner to send it to")
+	return Reassign{Code: code, Member: m}, err
+}
+
 // codeAndMember reads "R-1042 @bob" or "@bob R-1042" (pick, reassign).
 func (p *parser) codeAndMember(what string) (core.Code, core.MemberRef, error) {
 	if len(p.ts) == 2 {
