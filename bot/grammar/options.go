@@ -34,149 +34,28 @@ const (
 // inside the sentence also stays in it as a word; hot/warm/cold only count
 // at the end, so "cold storage" stays part of the need.
 func (p *parser) options(tail string, lead bool) (opts, error) {
-	var o opts
-	ts := tokenize(tail)
-	kinds := make([]optKind, len(ts))
-	span := make([]int, len(ts)) // tokens an option covers
-	var values []core.Money
-	var expiries []int
-	var badExpiry error // the first expiry that can't be read as days
-	tags := make([][]string, len(ts))
-	for i := 0; i < len(ts); i++ {
-		tok := ts[i].text
-		span[i] = 1
-		switch {
-		case isEstimate(tok):
-			m, n, err := p.estimate(ts, i)
-			if err != nil {
-				return o, err
-			}
-			kinds[i], span[i] = optValue, n
-			values = append(values, m)
-			i += n - 1
-		case lead && isExpiresWord(tok):
-			j := i + 1
-			if j < len(ts) && strings.EqualFold(ts[j].text, "in") {
-				j++
-			}
-			if j >= len(ts) {
-				continue
-			}
-			d, ok := daysOf(ts[j].text)
-			if !ok && isOneWord(ts[j].text) && j+1 < len(ts) && isDaysWord(ts[j+1].text) {
-				d, ok = 1, true // "expires in a week"
-			}
-			n := j - i + 1
-			if ok && j+1 < len(ts) && isDaysWord(ts[j+1].text) && !strings.ContainsAny(strings.ToLower(ts[j].text), "dw") {
-				n++
-				if strings.HasPrefix(strings.ToLower(ts[j+1].text), "w") {
-					d *= 7
-				}
-			} else if ok && j+1 < len(ts) && isOtherUnit(ts[j+1].text) && !strings.ContainsAny(strings.ToLower(ts[j].text), "dw") {
-				return o, p.fail("A lead's expiry is counted in days or weeks, not `%s %s`; write e.g. `expires 30d`.",
-					shorten(ts[j].text), shorten(trimPunct(ts[j+1].text)))
-			}
-			if !ok {
-				if isDigit(ts[j].text[0]) {
-					return o, p.fail("`%s` is not a number of days; write e.g. `expires 7d`.", shorten(ts[j].text))
-				}
-				// "expires tomorrow", "expires on Friday": a date, not a
-				// length. At the end it was meant as the expiry, so it is
-				// refused rather than read into the need; inside the
-				// sentence it stays part of the need.
-				k := j
-				if isDatePreposition(ts[k].text) && k+1 < len(ts) {
-					k++
-				}
-				if isWhenWord(ts[k].text) || k > j && isDigit(ts[k].text[0]) {
-					for k+1 < len(ts) && (isWhenWord(ts[k+1].text) || isDigit(ts[k+1].text[0])) {
-						k++ // the rest of "next week", "end of month", "5 May"
-					}
-					kinds[i], span[i] = optBadExpiry, k-i+1
-					if badExpiry == nil {
-						phrase := trimPunct(tail[ts[i].start:ts[k].end])
-						badExpiry = p.fail("`%s` is a date, and a lead's expiry is a number of days it stays open: write `expires 1d` for tomorrow, or e.g. `expires 7d`.",
-							shorten(phrase))
-					}
-					i = k
-				}
-				continue
-			}
-			if d < 1 || d > 365 {
-				return o, p.fail("A lead can stay open for 1 to 365 days, not %d.", d)
-			}
-			kinds[i], span[i] = optExpiry, n
-			expiries = append(expiries, d)
-			i += n - 1
-		default:
-			if t, ok := tagOf(tok); ok {
-				kinds[i], tags[i] = optTag, t
-			} else if _, ok := temperatureOf(tok); ok {
-				kinds[i] = optTemp
-			}
+	sc := newOptScan(p, tail)
+	if err := sc.scan(lead); err != nil {
+		return opts{}, err
+	}
+	end := sc.trailing()
+	for i := end; i < len(sc.ts); i++ {
+		if sc.kinds[i] == optBadExpiry {
+			return opts{}, sc.badExpiry
 		}
 	}
-	// The trailing options: a suffix of option tokens.
-	end := len(ts)
-	for k := len(ts) - 1; k >= 0; k-- {
-		if span[k] == 0 {
-			continue // covered by an earlier multi-token option
-		}
-		if kinds[k] == word {
-			break
-		}
-		end = k
+	o, temps := sc.split(end)
+	if len(sc.values) > 1 {
+		return o, p.fail("Give one estimated value, not %d.", len(sc.values))
 	}
-	for i := end; i < len(ts); i++ {
-		if kinds[i] == optBadExpiry {
-			return o, badExpiry
-		}
+	if len(sc.values) == 1 {
+		o.value = &sc.values[0]
 	}
-	// span is only meaningful at option starts; mark covered tokens.
-	covered := make([]bool, len(ts))
-	for i := 0; i < len(ts); i++ {
-		if kinds[i] == optValue || kinds[i] == optExpiry {
-			for j := 1; j < span[i] && i+j < len(ts); j++ {
-				covered[i+j] = true
-			}
-		}
+	if len(sc.expiries) > 1 {
+		return o, p.fail("Give the lead one expiry, not %d.", len(sc.expiries))
 	}
-	var need []string
-	var temps []core.Temperature
-	for i := 0; i < len(ts); i++ {
-		if covered[i] {
-			continue
-		}
-		tok := ts[i].text
-		switch kinds[i] {
-		case optValue, optExpiry:
-			continue
-		case optTag:
-			o.tags = append(o.tags, tags[i]...)
-			if i < end {
-				need = append(need, strings.TrimPrefix(tok, "#"))
-			}
-			continue
-		case optTemp:
-			if i >= end {
-				t, _ := temperatureOf(tok)
-				temps = append(temps, t)
-				continue
-			}
-		}
-		need = append(need, tok)
-	}
-	if len(values) > 1 {
-		return o, p.fail("Give one estimated value, not %d.", len(values))
-	}
-	if len(values) == 1 {
-		o.value = &values[0]
-	}
-	if len(expiries) > 1 {
-		return o, p.fail("Give the lead one expiry, not %d.", len(expiries))
-	}
-	if len(expiries) == 1 {
-		o.expiry = expiries[0]
+	if len(sc.expiries) == 1 {
+		o.expiry = sc.expiries[0]
 	}
 	if len(temps) > 1 && slices.ContainsFunc(temps[1:], func(t core.Temperature) bool { return t != temps[0] }) {
 		return o, p.fail("Is the client hot, warm or cold? Pick one.")
@@ -184,7 +63,6 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 	if len(temps) > 0 {
 		o.temp = temps[0]
 	}
-	o.need = strings.TrimSpace(plain(strings.Join(need, " ")))
 	for _, t := range o.tags {
 		if len([]rune(t)) > 40 {
 			return o, p.fail("Tags are at most 40 characters; `#%s` is longer.", shorten(t))
@@ -195,6 +73,198 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 		return o, err
 	}
 	return o, nil
+}
+
+// optScan is the first reading of the text after the dash: what each
+// token is, and the values and expiries found.
+type optScan struct {
+	p         *parser
+	tail      string
+	ts        []token
+	kinds     []optKind
+	span      []int      // at an option's first token, the tokens it covers
+	tags      [][]string // at an optTag token, its tags
+	values    []core.Money
+	expiries  []int
+	badExpiry error // the first expiry that can't be read as days
+}
+
+func newOptScan(p *parser, tail string) *optScan {
+	ts := tokenize(tail)
+	return &optScan{
+		p: p, tail: tail, ts: ts,
+		kinds: make([]optKind, len(ts)),
+		span:  make([]int, len(ts)),
+		tags:  make([][]string, len(ts)),
+	}
+}
+
+// scan classifies the tokens; expiries count only for a lead.
+func (sc *optScan) scan(lead bool) error {
+	for i := 0; i < len(sc.ts); i++ {
+		tok := sc.ts[i].text
+		sc.span[i] = 1
+		switch {
+		case isEstimate(tok):
+			m, n, err := sc.p.estimate(sc.ts, i)
+			if err != nil {
+				return err
+			}
+			sc.kinds[i], sc.span[i] = optValue, n
+			sc.values = append(sc.values, m)
+			i += n - 1
+		case lead && isExpiresWord(tok):
+			last, err := sc.expires(i)
+			if err != nil {
+				return err
+			}
+			i = last
+		default:
+			if t, ok := tagOf(tok); ok {
+				sc.kinds[i], sc.tags[i] = optTag, t
+			} else if _, ok := temperatureOf(tok); ok {
+				sc.kinds[i] = optTemp
+			}
+		}
+	}
+	return nil
+}
+
+// expires reads "expires [in] <days>" at ts[i] and returns the index of
+// the last token it took.
+func (sc *optScan) expires(i int) (int, error) {
+	ts := sc.ts
+	j := i + 1
+	if j < len(ts) && strings.EqualFold(ts[j].text, "in") {
+		j++
+	}
+	if j >= len(ts) {
+		return i, nil
+	}
+	d, unit, ok, err := sc.length(j)
+	if err != nil {
+		return i, err
+	}
+	if !ok {
+		if isDigit(ts[j].text[0]) {
+			return i, sc.p.fail("`%s` is not a number of days; write e.g. `expires 7d`.", shorten(ts[j].text))
+		}
+		return sc.date(i, j), nil
+	}
+	if d < 1 || d > 365 {
+		return i, sc.p.fail("A lead can stay open for 1 to 365 days, not %d.", d)
+	}
+	n := j - i + 1 + unit
+	sc.kinds[i], sc.span[i] = optExpiry, n
+	sc.expiries = append(sc.expiries, d)
+	return i + n - 1, nil
+}
+
+// length reads a number of days at ts[j]: "7d", "2w", "7 days", "2 weeks",
+// "a week". unit is 1 when the unit is a word of its own after the number.
+func (sc *optScan) length(j int) (days, unit int, ok bool, err error) {
+	ts := sc.ts
+	d, ok := daysOf(ts[j].text)
+	if !ok && isOneWord(ts[j].text) && j+1 < len(ts) && isDaysWord(ts[j+1].text) {
+		d, ok = 1, true // "expires in a week"
+	}
+	if !ok || j+1 >= len(ts) || strings.ContainsAny(strings.ToLower(ts[j].text), "dw") {
+		return d, 0, ok, nil
+	}
+	switch next := ts[j+1].text; {
+	case isDaysWord(next):
+		if strings.HasPrefix(strings.ToLower(next), "w") {
+			d *= 7
+		}
+		return d, 1, true, nil
+	case isOtherUnit(next):
+		return 0, 0, false, sc.p.fail("A lead's expiry is counted in days or weeks, not `%s %s`; write e.g. `expires 30d`.",
+			shorten(ts[j].text), shorten(trimPunct(next)))
+	}
+	return d, 0, true, nil
+}
+
+// date marks "expires tomorrow", "expires on Friday": a date, not a
+// length. At the end it was meant as the expiry, so it is refused rather
+// than read into the need; inside the sentence it stays part of the need.
+// It returns the index of the last token it took.
+func (sc *optScan) date(i, j int) int {
+	ts := sc.ts
+	k := j
+	if isDatePreposition(ts[k].text) && k+1 < len(ts) {
+		k++
+	}
+	if !isWhenWord(ts[k].text) && !(k > j && isDigit(ts[k].text[0])) {
+		return i
+	}
+	for k+1 < len(ts) && (isWhenWord(ts[k+1].text) || isDigit(ts[k+1].text[0])) {
+		k++ // the rest of "next week", "end of month", "5 May"
+	}
+	sc.kinds[i], sc.span[i] = optBadExpiry, k-i+1
+	if sc.badExpiry == nil {
+		phrase := trimPunct(sc.tail[ts[i].start:ts[k].end])
+		sc.badExpiry = sc.p.fail("`%s` is a date, and a lead's expiry is a number of days it stays open: write `expires 1d` for tomorrow, or e.g. `expires 7d`.",
+			shorten(phrase))
+	}
+	return k
+}
+
+// trailing returns where the trailing options start: the suffix of
+// tokens that are all options.
+func (sc *optScan) trailing() int {
+	end := len(sc.ts)
+	for k := len(sc.ts) - 1; k >= 0; k-- {
+		if sc.span[k] == 0 {
+			continue // covered by an earlier multi-token option
+		}
+		if sc.kinds[k] == word {
+			break
+		}
+		end = k
+	}
+	return end
+}
+
+// split separates the need from the options: tags are taken everywhere
+// (and stay in the need as words before end), temperatures only from end
+// on.
+func (sc *optScan) split(end int) (opts, []core.Temperature) {
+	// span is only meaningful at option starts; mark covered tokens.
+	covered := make([]bool, len(sc.ts))
+	for i := range sc.ts {
+		if sc.kinds[i] == optValue || sc.kinds[i] == optExpiry {
+			for j := 1; j < sc.span[i] && i+j < len(sc.ts); j++ {
+				covered[i+j] = true
+			}
+		}
+	}
+	var o opts
+	var need []string
+	var temps []core.Temperature
+	for i, t := range sc.ts {
+		if covered[i] {
+			continue
+		}
+		switch sc.kinds[i] {
+		case optValue, optExpiry:
+			continue
+		case optTag:
+			o.tags = append(o.tags, sc.tags[i]...)
+			if i < end {
+				need = append(need, strings.TrimPrefix(t.text, "#"))
+			}
+			continue
+		case optTemp:
+			if i >= end {
+				tp, _ := temperatureOf(t.text)
+				temps = append(temps, tp)
+				continue
+			}
+		}
+		need = append(need, t.text)
+	}
+	o.need = strings.TrimSpace(plain(strings.Join(need, " ")))
+	return o, temps
 }
 
 func isExpiresWord(s string) bool {
