@@ -85,7 +85,6 @@ var fieldExamples = map[string]string{
 
 func (p *parser) profileValue(field string, i int) (Command, error) {
 	raw := p.rest(i)
-	vals := texts(p.ts[i:])
 	h := p.fieldHint(field, fieldExamples[field])
 	if raw == "" {
 		return nil, p.failHint(h+"\nWrite `none` to clear it.", "What should your %s be?", field)
@@ -96,114 +95,163 @@ func (p *parser) profileValue(field string, i int) (Command, error) {
 		set.Clear = true
 		return set, nil
 	}
+	vals := texts(p.ts[i:])
+	var err error
 	switch field {
 	case "tags":
-		var tags []string
-		for _, v := range vals {
-			for t := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' || r == ';' }) {
-				t = strings.TrimPrefix(trimPunct(t), "#")
-				if len([]rune(t)) > 40 {
-					return nil, p.failHint(h, "Tags are at most 40 characters; `%s` is longer.", shorten(t))
-				}
-				tags = append(tags, t)
-			}
-		}
-		set.Values = core.NormalizeTags(tags)
-		if len(set.Values) == 0 {
-			return nil, p.failHint(h, "Give at least one tag.")
-		}
+		set.Values, err = p.tagsValue(vals, h)
 	case "triggers":
-		set.Values = phrases(plain(raw))
-		if len(set.Values) == 0 {
-			return nil, p.failHint(h, "Give at least one phrase a client would say.")
-		}
+		set.Values, err = p.triggersValue(raw, h)
 	case "links":
-		for _, v := range vals {
-			for l := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' }) {
-				if target, label, ok := slackLink(l); ok && hasScheme(target) {
-					_ = label
-					l = target
-				}
-				set.Values = append(set.Values, plain(l))
-			}
-		}
+		set.Values = linksValue(vals)
 	case "billing":
-		approach := strings.ToLower(trimPunct(vals[0]))
-		switch approach {
-		case "hour", "per-hour", "hourly-rate":
-			approach = "hourly"
-		case "fixed-price", "project", "per-project", "flat":
-			approach = "fixed"
-		case "monthly", "retained":
-			approach = "retainer"
-		}
-		if approach != "hourly" && approach != "fixed" && approach != "retainer" {
-			return nil, p.failHint(h, "Billing is hourly, fixed or retainer, not `%s`.", shorten(vals[0]))
-		}
-		set.Values = []string{approach}
-		j := i + 1
-		if j < len(p.ts) {
-			if w := strings.ToLower(p.ts[j].text); w == "min" || w == "minimum" || w == "from" {
-				j++
-			}
-			if j < len(p.ts) && strings.EqualFold(p.ts[j].text, "budget") {
-				j++
-			}
-			if j >= len(p.ts) {
-				return nil, p.failHint(h, "Give the minimum budget after `min`, e.g. `fixed min 2k`.")
-			}
-			m, n, err := moneyAt(p.ts, j, "")
-			if err == nil && j+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[j].text, "0123456789") {
-				return nil, p.failHint(h, "`%s` is not a minimum budget I understand; write e.g. `%s min 2k`.", shorten(p.rest(j)), approach)
-			}
-			if err != nil {
-				return nil, err
-			}
-			set.MinBudget = &m
-		}
+		set.Values, set.MinBudget, err = p.billingValue(i, h)
 	case "min-budget":
-		m, n, err := moneyAt(p.ts, i, "")
-		if err == nil && i+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[i].text, "0123456789") {
-			return nil, p.failHint(h, "`%s` is not an amount I understand; write e.g. 2000, 2k or €1,500.", shorten(raw))
-		}
-		if err != nil {
-			return nil, err
-		}
 		set.Values = []string{raw}
-		set.MinBudget = &m
+		set.MinBudget, err = p.minBudgetValue(i, raw, h)
 	case "availability":
-		a := strings.ToLower(trimPunct(raw))
-		switch a {
-		case "available", "free", "yes", "on":
-			a = string(core.Open)
-		case "full", "booked":
-			a = string(core.Busy)
-		case "pause", "away", "off", "vacation", "holiday":
-			a = string(core.Paused)
-		}
-		if a != string(core.Open) && a != string(core.Busy) && a != string(core.Paused) {
-			return nil, p.failHint(h, "Availability is open, busy or paused, not `%s`.", shorten(raw))
-		}
-		set.Values = []string{a}
+		set.Values, err = p.availabilityValue(raw, h)
 	case "contact":
-		var parts []string
-		for _, v := range vals {
-			if c, _, ok := contactOf(v); ok && c != "" {
-				parts = append(parts, c)
-			} else {
-				parts = append(parts, plain(v))
-			}
-		}
-		set.Values = []string{strings.Join(parts, " ")}
+		set.Values = contactValue(vals)
 	case "timezone":
-		if len(vals) != 1 {
-			return nil, p.failHint(h, "A time zone is one name like Europe/Berlin, not `%s`.", shorten(raw))
-		}
-		set.Values = []string{vals[0]}
+		set.Values, err = p.timezoneValue(vals, raw, h)
 	default:
 		set.Values = []string{plain(raw)}
 	}
+	if err != nil {
+		return nil, err
+	}
 	return set, nil
+}
+
+// tagsValue reads tags separated by spaces, commas or semicolons, with or
+// without #.
+func (p *parser) tagsValue(vals []string, h string) ([]string, error) {
+	var tags []string
+	for _, v := range vals {
+		for t := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' || r == ';' }) {
+			t = strings.TrimPrefix(trimPunct(t), "#")
+			if len([]rune(t)) > 40 {
+				return nil, p.failHint(h, "Tags are at most 40 characters; `%s` is longer.", shorten(t))
+			}
+			tags = append(tags, t)
+		}
+	}
+	tags = core.NormalizeTags(tags)
+	if len(tags) == 0 {
+		return nil, p.failHint(h, "Give at least one tag.")
+	}
+	return tags, nil
+}
+
+func (p *parser) triggersValue(raw, h string) ([]string, error) {
+	vals := phrases(plain(raw))
+	if len(vals) == 0 {
+		return nil, p.failHint(h, "Give at least one phrase a client would say.")
+	}
+	return vals, nil
+}
+
+// linksValue reads links separated by spaces or commas; a Slack link
+// <https://x|label> is kept as its address.
+func linksValue(vals []string) []string {
+	var links []string
+	for _, v := range vals {
+		for l := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' }) {
+			if target, _, ok := slackLink(l); ok && hasScheme(target) {
+				l = target
+			}
+			links = append(links, plain(l))
+		}
+	}
+	return links
+}
+
+// billingValue reads "hourly|fixed|retainer [min|minimum|from] [budget]
+// [<amount>]" from p.ts[i].
+func (p *parser) billingValue(i int, h string) ([]string, *core.Money, error) {
+	first := p.ts[i].text
+	approach := strings.ToLower(trimPunct(first))
+	switch approach {
+	case "hour", "per-hour", "hourly-rate":
+		approach = "hourly"
+	case "fixed-price", "project", "per-project", "flat":
+		approach = "fixed"
+	case "monthly", "retained":
+		approach = "retainer"
+	}
+	if approach != "hourly" && approach != "fixed" && approach != "retainer" {
+		return nil, nil, p.failHint(h, "Billing is hourly, fixed or retainer, not `%s`.", shorten(first))
+	}
+	j := i + 1
+	if j >= len(p.ts) {
+		return []string{approach}, nil, nil
+	}
+	if w := strings.ToLower(p.ts[j].text); w == "min" || w == "minimum" || w == "from" {
+		j++
+	}
+	if j < len(p.ts) && strings.EqualFold(p.ts[j].text, "budget") {
+		j++
+	}
+	if j >= len(p.ts) {
+		return nil, nil, p.failHint(h, "Give the minimum budget after `min`, e.g. `fixed min 2k`.")
+	}
+	m, n, err := moneyAt(p.ts, j, "")
+	if err == nil && j+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[j].text, "0123456789") {
+		return nil, nil, p.failHint(h, "`%s` is not a minimum budget I understand; write e.g. `%s min 2k`.", shorten(p.rest(j)), approach)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return []string{approach}, &m, nil
+}
+
+func (p *parser) minBudgetValue(i int, raw, h string) (*core.Money, error) {
+	m, n, err := moneyAt(p.ts, i, "")
+	if err == nil && i+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[i].text, "0123456789") {
+		return nil, p.failHint(h, "`%s` is not an amount I understand; write e.g. 2000, 2k or €1,500.", shorten(raw))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (p *parser) availabilityValue(raw, h string) ([]string, error) {
+	a := strings.ToLower(trimPunct(raw))
+	switch a {
+	case "available", "free", "yes", "on":
+		a = string(core.Open)
+	case "full", "booked":
+		a = string(core.Busy)
+	case "pause", "away", "off", "vacation", "holiday":
+		a = string(core.Paused)
+	}
+	if a != string(core.Open) && a != string(core.Busy) && a != string(core.Paused) {
+		return nil, p.failHint(h, "Availability is open, busy or paused, not `%s`.", shorten(raw))
+	}
+	return []string{a}, nil
+}
+
+// contactValue keeps the words as typed, with Slack's e-mail and web
+// links unwrapped.
+func contactValue(vals []string) []string {
+	var parts []string
+	for _, v := range vals {
+		if c, _, ok := contactOf(v); ok && c != "" {
+			parts = append(parts, c)
+		} else {
+			parts = append(parts, plain(v))
+		}
+	}
+	return []string{strings.Join(parts, " ")}
+}
+
+func (p *parser) timezoneValue(vals []string, raw, h string) ([]string, error) {
+	if len(vals) != 1 {
+		return nil, p.failHint(h, "A time zone is one name like Europe/Berlin, not `%s`.", shorten(raw))
+	}
+	return []string{vals[0]}, nil
 }
 
 // phrases splits trigger phrases on ; or | or quotes: `"a b" "c"`, `a b; c`.
