@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/referbot/referbot/core"
@@ -24,16 +23,13 @@ func (p *parser) config() (Command, error) {
 		p.ts = p.ts[1:]
 		w = strings.ToLower(p.ts[0].text)
 	}
-	key, ok := configAliases[w]
+	key, ok := canonical(w, configAliases, core.ConfigKeys)
 	if !ok {
-		key = w
-	}
-	if !slices.Contains(core.ConfigKeys, key) {
 		return nil, p.fail("There is no setting `%s`%s. Settings: %s.", shorten(p.ts[0].text),
 			didYouMean(w, core.ConfigKeys), strings.Join(core.ConfigKeys, ", "))
 	}
 	c := Config{Key: key, Args: texts(p.ts[1:])}
-	h := typeLine("config "+key+" <value>", "config "+key+" "+configExamples[key])
+	h := valueHint("config "+key, configExamples[key])
 	if len(c.Args) == 0 {
 		if key == "admin" || key == "remove" {
 			return nil, p.failHint(h, "Name one member, with @.")

@@ -19,12 +19,7 @@ const (
 
 // parseMention reads <@U123>, <@U123|alice>, <@123>, <@!123> and @alice.
 func parseMention(tok string) (core.MemberRef, mentionKind) {
-	t := tok
-	if strings.HasPrefix(t, "<") {
-		t = strings.TrimRight(t, ",;:.!?")
-	} else {
-		t = trimPunct(t)
-	}
+	t := trimPunct(tok)
 	if strings.HasPrefix(t, "<!") && strings.HasSuffix(t, ">") {
 		return core.MemberRef{}, isGroup // <!here>, <!channel>, <!subteam^S1|@devs>
 	}

@@ -131,11 +131,26 @@ func isThousands(s string) bool {
 
 // amountErr explains an amount that was not read: for something that
 // looks like a number, core's own reason (ambiguous, with its readings;
-// negative; too precise); for a word, the general message and usage.
-func (p *parser) amountErr(err error, tok, format string, args ...any) error {
+// negative; too precise); for a word, refusal (what the grammar says of
+// that place).
+func amountErr(err error, tok string, refusal error) error {
 	var e *core.Error
 	if strings.ContainsAny(tok, "0123456789") && errors.As(err, &e) {
 		return e
 	}
-	return p.fail(format, args...)
+	return refusal
+}
+
+// amountToEnd reads an amount that takes every argument from p.ts[j] on
+// (a profile's minimum budget). Text that is not one, or is followed by
+// more, is refused with refusal.
+func (p *parser) amountToEnd(j int, refusal error) (*core.Money, error) {
+	m, n, err := moneyAt(p.ts, j, "")
+	if err != nil {
+		return nil, amountErr(err, p.ts[j].text, refusal)
+	}
+	if j+n != len(p.ts) {
+		return nil, refusal
+	}
+	return &m, nil
 }

@@ -2,6 +2,7 @@ package grammar
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/referbot/referbot/core"
@@ -245,4 +246,13 @@ func (p *parser) help() (Command, error) {
 		return nil, p.failHint(fmt.Sprintf("Did you mean %s?", orList(cmds)), "There's no `/refer %s`.", shorten(topic))
 	}
 	return nil, p.failHint("Type `/refer help` to see every command.", "There's no `/refer %s`.", shorten(topic))
+}
+
+// canonical reads w (already lower-cased) as one of names, itself or
+// through an alias: a profile field, a setting.
+func canonical(w string, aliases map[string]string, names []string) (string, bool) {
+	if n, ok := aliases[w]; ok {
+		w = n
+	}
+	return w, slices.Contains(names, w)
 }

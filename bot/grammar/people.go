@@ -48,12 +48,8 @@ func (p *parser) touch() (Command, error) {
 		rest = 3
 	}
 	if !ok {
-		kinds := make([]string, len(core.TouchKinds))
-		for i, k := range core.TouchKinds {
-			kinds[i] = string(k)
-		}
 		return nil, p.fail("`%s` is not a kind of touchpoint%s. Use coffee, call, shared-content, intro or meeting.",
-			shorten(p.ts[1].text), didYouMean(w, kinds))
+			shorten(p.ts[1].text), didYouMean(w, strs(core.TouchKinds)))
 	}
 	return Touch{Partner: m, Kind: k, Note: plain(p.rest(rest))}, nil
 }

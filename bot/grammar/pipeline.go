@@ -124,7 +124,8 @@ func (p *parser) wonArgs() (Command, error) {
 	}
 	m, n, err := moneyAt(p.ts, 0, "~")
 	if err != nil {
-		return nil, p.amountErr(err, p.ts[0].text, "`%s` is not an amount I understand; write the value like 4800, 4.8k, $12,500 or 900 EUR.", shorten(p.ts[0].text))
+		return nil, amountErr(err, p.ts[0].text,
+			p.fail("`%s` is not an amount I understand; write the value like 4800, 4.8k, $12,500 or 900 EUR.", shorten(p.ts[0].text)))
 	}
 	if m.Cents <= 0 {
 		return nil, p.fail("A won deal's value must be more than zero.")
@@ -193,10 +194,6 @@ var listKinds = map[string]core.ListKind{
 
 func (p *parser) list() (Command, error) {
 	l := List{Kind: core.ListMine}
-	stages := make([]string, len(core.AllStatuses))
-	for i, s := range core.AllStatuses {
-		stages[i] = string(s)
-	}
 	kindSet := false
 	for i, t := range p.ts {
 		w := strings.ToLower(trimPunct(t.text))
@@ -213,7 +210,7 @@ func (p *parser) list() (Command, error) {
 		if _, ok := listKinds[w]; ok && kindSet {
 			return nil, p.fail("List one kind at a time: given, received, open, mine or all.")
 		}
-		cands := append([]string{"given", "received", "open", "mine", "all"}, stages...)
+		cands := append([]string{"given", "received", "open", "mine", "all"}, strs(core.AllStatuses)...)
 		return nil, p.fail("I can't list `%s`%s.", shorten(t.text), didYouMean(w, cands))
 	}
 	return l, nil

@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/referbot/referbot/core"
@@ -19,14 +18,7 @@ var profileAliases = map[string]string{
 }
 
 func profileField(w string) (string, bool) {
-	w = strings.ToLower(trimPunct(w))
-	if f, ok := profileAliases[w]; ok {
-		return f, true
-	}
-	if slices.Contains(core.ProfileFields, w) {
-		return w, true
-	}
-	return "", false
+	return canonical(strings.ToLower(trimPunct(w)), profileAliases, core.ProfileFields)
 }
 
 func (p *parser) profile() (Command, error) {
@@ -51,13 +43,13 @@ func (p *parser) profile() (Command, error) {
 	case "set", "edit", "update":
 		p.ts = p.ts[1:]
 		if len(p.ts) == 0 {
-			return nil, p.failHint(formHint("profile", 2, 0), "Which field? %s.", fieldList())
+			return nil, p.failHint(formHint("profile", 2), "Which field? %s.", fieldList())
 		}
 	}
 	w := p.ts[0].text
 	field, ok := profileField(w)
 	if !ok {
-		return nil, p.failHint(formHint("profile", 2, 0), "Profiles have no field `%s`%s. Fields: %s.", shorten(w),
+		return nil, p.failHint(formHint("profile", 2), "Profiles have no field `%s`%s. Fields: %s.", shorten(w),
 			didYouMean(strings.ToLower(w), core.ProfileFields), fieldList())
 	}
 	i := 1
@@ -70,10 +62,6 @@ func (p *parser) profile() (Command, error) {
 
 func fieldList() string { return strings.Join(core.ProfileFields, ", ") }
 
-func (p *parser) fieldHint(field, example string) string {
-	return typeLine("profile set "+field+" <value>", "profile set "+field+" "+example)
-}
-
 var fieldExamples = map[string]string{
 	"services": "brand identity and packaging design", "tags": "branding packaging web-design",
 	"niche": "independent food and drink brands", "industry": "hospitality", "size": "1-20 people",
@@ -85,7 +73,7 @@ var fieldExamples = map[string]string{
 
 func (p *parser) profileValue(field string, i int) (Command, error) {
 	raw := p.rest(i)
-	h := p.fieldHint(field, fieldExamples[field])
+	h := valueHint("profile set "+field, fieldExamples[field])
 	if raw == "" {
 		return nil, p.failHint(h+"\nWrite `none` to clear it.", "What should your %s be?", field)
 	}
@@ -108,7 +96,8 @@ func (p *parser) profileValue(field string, i int) (Command, error) {
 		set.Values, set.MinBudget, err = p.billingValue(i, h)
 	case "min-budget":
 		set.Values = []string{raw}
-		set.MinBudget, err = p.minBudgetValue(i, raw, h)
+		set.MinBudget, err = p.amountToEnd(i,
+			p.failHint(h, "`%s` is not an amount I understand; write e.g. 2000, 2k or €1,500.", shorten(raw)))
 	case "availability":
 		set.Values, err = p.availabilityValue(raw, h)
 	case "contact":
@@ -196,25 +185,12 @@ func (p *parser) billingValue(i int, h string) ([]string, *core.Money, error) {
 	if j >= len(p.ts) {
 		return nil, nil, p.failHint(h, "Give the minimum budget after `min`, e.g. `fixed min 2k`.")
 	}
-	m, n, err := moneyAt(p.ts, j, "")
-	if err == nil && j+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[j].text, "0123456789") {
-		return nil, nil, p.failHint(h, "`%s` is not a minimum budget I understand; write e.g. `%s min 2k`.", shorten(p.rest(j)), approach)
-	}
+	m, err := p.amountToEnd(j,
+		p.failHint(h, "`%s` is not a minimum budget I understand; write e.g. `%s min 2k`.", shorten(p.rest(j)), approach))
 	if err != nil {
 		return nil, nil, err
 	}
-	return []string{approach}, &m, nil
-}
-
-func (p *parser) minBudgetValue(i int, raw, h string) (*core.Money, error) {
-	m, n, err := moneyAt(p.ts, i, "")
-	if err == nil && i+n != len(p.ts) || err != nil && !strings.ContainsAny(p.ts[i].text, "0123456789") {
-		return nil, p.failHint(h, "`%s` is not an amount I understand; write e.g. 2000, 2k or €1,500.", shorten(raw))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return []string{approach}, m, nil
 }
 
 func (p *parser) availabilityValue(raw, h string) ([]string, error) {

@@ -41,24 +41,28 @@ func parseRefer(s string, ts []token) (Command, error) {
 	if o.need == "" {
 		return nil, p.fail("Say what the client needs after the dash.")
 	}
-	if o.value != nil && cl.value != nil {
-		return nil, p.fail("Give one estimated value, not 2.")
+	tags, estimate, err := p.merge(cl, o)
+	if err != nil {
+		return nil, err
 	}
 	return Refer{
 		To: to, ClientName: cl.name, Contact: cl.contact, Consent: cl.consent,
-		Need: o.need, Tags: core.NormalizeTags(append(cl.tags, o.tags...)),
-		Estimate: firstMoney(o.value, cl.value), Temperature: o.temp,
+		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp,
 	}, nil
 }
 
-func firstMoney(a, b *core.Money) core.Money {
+// merge joins what came before the dash and what came after it: the tags
+// of both, and the one estimate either holds.
+func (p *parser) merge(cl client, o opts) (tags []string, estimate core.Money, err error) {
 	switch {
-	case a != nil:
-		return *a
-	case b != nil:
-		return *b
+	case o.value != nil && cl.value != nil:
+		return nil, estimate, p.fail("Give one estimated value, not 2.")
+	case o.value != nil:
+		estimate = *o.value
+	case cl.value != nil:
+		estimate = *cl.value
 	}
-	return core.Money{}
+	return core.NormalizeTags(append(cl.tags, o.tags...)), estimate, nil
 }
 
 func (p *parser) lead() (Command, error) {
@@ -85,13 +89,13 @@ func (p *parser) lead() (Command, error) {
 		}
 		return nil, p.fail("Describe the work the lead is for.")
 	}
-	if o.value != nil && cl.value != nil {
-		return nil, p.fail("Give one estimated value, not 2.")
+	tags, estimate, err := p.merge(cl, o)
+	if err != nil {
+		return nil, err
 	}
 	return Lead{
 		ClientName: cl.name, Contact: cl.contact, Consent: cl.consent,
-		Need: o.need, Tags: core.NormalizeTags(append(cl.tags, o.tags...)),
-		Estimate: firstMoney(o.value, cl.value), Temperature: o.temp, ExpiryDays: o.expiry,
+		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp, ExpiryDays: o.expiry,
 	}, nil
 }
 
@@ -153,14 +157,12 @@ func (p *parser) client(head string, required bool) (client, error) {
 		return cl, p.fail("Name the client before the dash.")
 	}
 	if cl.contact != "" && !cl.consent {
-		ex := "/refer @alice Acme Bakery jane@acmebakery.com consent — new logo"
 		bare := "/refer @alice Acme Bakery — new logo"
 		if p.name == "lead" {
-			ex = "/refer lead Acme Bakery jane@acmebakery.com consent — bookkeeping"
 			bare = "/refer lead bookkeeping for a bakery"
 		}
 		return cl, p.failHint(
-			fmt.Sprintf("If they agreed, add `consent` after the contact: `%s`\nIf not, leave the contact out: `%s`", ex, bare),
+			fmt.Sprintf("If they agreed, add `consent` after the contact: `%s`\nIf not, leave the contact out: `%s`", consentExample(p.name == "lead"), bare),
 			"I only keep a client's contact details (`%s`) once they agreed to the introduction.", shorten(cl.contact))
 	}
 	return cl, nil
@@ -182,7 +184,8 @@ func (p *parser) estimate(ts []token, i int) (core.Money, int, error) {
 	}
 	m, n, err := moneyAt(ts, i, strip)
 	if err != nil {
-		return m, n, p.amountErr(err, tok, "`%s` is not an amount I understand; write the estimate like ~5000, ~5k, ~$12,500 or ~900EUR.", shorten(tok))
+		return m, n, amountErr(err, tok,
+			p.fail("`%s` is not an amount I understand; write the estimate like ~5000, ~5k, ~$12,500 or ~900EUR.", shorten(tok)))
 	}
 	if m.Cents <= 0 {
 		return m, n, p.fail("The estimated value must be more than zero; leave it out if you don't know.")
@@ -206,12 +209,17 @@ func (p *parser) privateInNeed(need string, lead bool) error {
 		if !email && !phone {
 			continue
 		}
-		ex := "`/refer @alice Acme Bakery jane@acmebakery.com consent — new logo`"
-		if lead {
-			ex = "`/refer lead Acme Bakery jane@acmebakery.com consent — bookkeeping`"
-		}
-		return p.failHint("Put contact details before the dash, followed by `consent` once the client agreed: "+ex,
+		return p.failHint("Put contact details before the dash, followed by `consent` once the client agreed: `"+consentExample(lead)+"`",
 			"The need is shown to others, so it can't hold contact details like `%s`.", shorten(plain(tok)))
 	}
 	return nil
+}
+
+// consentExample is the line that shows how to give a client's contact
+// details, in a direct referral or in a lead.
+func consentExample(lead bool) string {
+	if lead {
+		return "/refer lead Acme Bakery jane@acmebakery.com consent — bookkeeping"
+	}
+	return "/refer @alice Acme Bakery jane@acmebakery.com consent — new logo"
 }

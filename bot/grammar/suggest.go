@@ -85,3 +85,12 @@ func didYouMean(w string, cands []string) string {
 	}
 	return ""
 }
+
+// strs lists typed words (stages, kinds) as strings, to suggest from.
+func strs[S ~string](xs []S) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
