@@ -146,49 +146,6 @@ func (p *parser) failHint(hintText, format string, args ...any) error {
 
 func (p *parser) rest(i int) string { return restFrom(p.s, p.ts, i) }
 
-// code reads the referral code that every pipeline command starts with.
-func (p *parser) takeCode() error {
-	if len(p.ts) == 0 {
-		return p.fail("Which referral? Give its code after `/refer %s`.", p.name)
-	}
-	tok := trimPunct(p.ts[0].text)
-	if !isExplicitCode(tok) {
-		// "won 5000 R-1010": the code must come first.
-		for k := 1; k < len(p.ts); k++ {
-			if code := trimPunct(p.ts[k].text); isExplicitCode(code) {
-				c, _ := core.ParseCode(code)
-				words := []string{"/refer", p.name, c.String()}
-				for _, t := range append(p.ts[:k:k], p.ts[k+1:]...) {
-					words = append(words, strings.ReplaceAll(t.text, "`", "'"))
-				}
-				return p.failHint(fmt.Sprintf("Type: `%s`", strings.Join(words, " ")),
-					"Put the referral's code first, right after `/refer %s`.", p.name)
-			}
-		}
-	}
-	c, err := core.ParseCode(tok)
-	if err != nil {
-		if _, kind := parseMention(tok); kind == isMember {
-			return p.fail("Start with the referral's code, then the member.")
-		}
-		return p.fail("`%s` is not a referral code; codes look like R-1042 (`/refer list` shows yours).", shorten(tok))
-	}
-	p.code = c
-	p.ts = p.ts[1:]
-	return nil
-}
-
-// isExplicitCode reports a referral code written as one, "R-1042" or
-// "#R1042", not a bare number that could be an amount.
-func isExplicitCode(s string) bool {
-	t := strings.TrimPrefix(s, "#")
-	if t == "" || t[0] != 'R' && t[0] != 'r' {
-		return false
-	}
-	_, err := core.ParseCode(t)
-	return err == nil
-}
-
 // shorten quotes the member's text in a message: at most 30 characters,
 // and no backticks that would break the message's code markup.
 func shorten(s string) string {
@@ -197,16 +154,6 @@ func shorten(s string) string {
 		return string(r[:30]) + "…"
 	}
 	return s
-}
-
-func (p *parser) codeOnly() (core.Code, error) {
-	if err := p.takeCode(); err != nil {
-		return 0, err
-	}
-	if len(p.ts) > 0 {
-		return 0, p.fail("`/refer %s` takes only the referral code, not `%s`.", p.name, shorten(p.rest(0)))
-	}
-	return p.code, nil
 }
 
 // member reads a mention at ts[i].

@@ -1,12 +1,66 @@
 package grammar
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/referbot/referbot/core"
 )
+
+// takeCode reads the referral code that every pipeline command starts with.
+func (p *parser) takeCode() error {
+	if len(p.ts) == 0 {
+		return p.fail("Which referral? Give its code after `/refer %s`.", p.name)
+	}
+	tok := trimPunct(p.ts[0].text)
+	if !isExplicitCode(tok) {
+		// "won 5000 R-1010": the code must come first.
+		for k := 1; k < len(p.ts); k++ {
+			if code := trimPunct(p.ts[k].text); isExplicitCode(code) {
+				c, _ := core.ParseCode(code)
+				words := []string{"/refer", p.name, c.String()}
+				for _, t := range append(p.ts[:k:k], p.ts[k+1:]...) {
+					words = append(words, strings.ReplaceAll(t.text, "`", "'"))
+				}
+				return p.failHint(fmt.Sprintf("Type: `%s`", strings.Join(words, " ")),
+					"Put the referral's code first, right after `/refer %s`.", p.name)
+			}
+		}
+	}
+	c, err := core.ParseCode(tok)
+	if err != nil {
+		if _, kind := parseMention(tok); kind == isMember {
+			return p.fail("Start with the referral's code, then the member.")
+		}
+		return p.fail("`%s` is not a referral code; codes look like R-1042 (`/refer list` shows yours).", shorten(tok))
+	}
+	p.code = c
+	p.ts = p.ts[1:]
+	return nil
+}
+
+// isExplicitCode reports a referral code written as one, "R-1042" or
+// "#R1042", not a bare number that could be an amount.
+func isExplicitCode(s string) bool {
+	t := strings.TrimPrefix(s, "#")
+	if t == "" || t[0] != 'R' && t[0] != 'r' {
+		return false
+	}
+	_, err := core.ParseCode(t)
+	return err == nil
+}
+
+func (p *parser) codeOnly() (core.Code, error) {
+	if err := p.takeCode(); err != nil {
+		return 0, err
+	}
+	if len(p.ts) > 0 {
+		return 0, p.fail("`/refer %s` takes only the referral code, not `%s`.", p.name, shorten(p.rest(0)))
+	}
+	return p.code, nil
+}
 
 func (p *parser) claim() (Command, error) {
 	c, err := p.codeOnly()
