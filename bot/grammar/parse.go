@@ -56,10 +56,8 @@ func (p *parser) run() (Command, error) {
 }
 
 // subparsers reads the arguments of each subcommand, by canonical name
-// (the names of specs in usage.go). The referral and lead sub-grammar
-// lives in refer.go and options.go; the commands on one referral in
-// pipeline.go; profiles in profile.go; partners, figures and reminders in
-// people.go; settings and the admin commands in config.go.
+// (the names of specs in usage.go; a test keeps the two alike). doc.go
+// says which file holds which.
 var subparsers = map[string]func(*parser) (Command, error){
 	"help":        (*parser).help,
 	"refer":       (*parser).refer,
