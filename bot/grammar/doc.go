@@ -15,5 +15,35 @@
 // @name for the console. Adapters should hand Parse the raw text and not
 // unescape it first.
 //
+// Where each part lives:
+//
+//   - parse.go: Parse, the table that sends each subcommand to its parser,
+//     the parser's shared steps (fail, member, help) and the answer to an
+//     unknown first word.
+//   - refer.go: the referral sub-grammar, `/refer @partner <client> —
+//     <need>` and `lead [<client> —] <need>`: the client part before the
+//     dash (name, contact, consent, ~estimate) and the refusal of contact
+//     details in the need.
+//   - options.go: what follows the dash, the need and its options (#tags,
+//     ~value, hot|warm|cold, expires Nd), and the words those are made of.
+//   - pipeline.go: the commands on one referral, which start with its code
+//     (claim, interested, accept, show, pick, reassign, decline, status,
+//     won, lost, thanks, feedback) and list.
+//   - profile.go: `profile`, and the value of each field of `profile set`.
+//   - people.go: who, touch, buddy, stats and reminders.
+//   - config.go: the settings of `config`, and the other admin commands
+//     (undelivered, export, forget).
+//   - commands.go: the Command types Parse returns.
+//   - usage.go: the table of subcommands (names, aliases, usage lines,
+//     examples), Usage and the "Type: ..." hints errors carry.
+//   - lex.go: input hygiene and tokens (clean, tokenize, splitDash).
+//   - markup.go: mentions and Slack's markup (parseMention, plain).
+//   - contact.go: contact details (e-mail, link, phone, [brackets], consent).
+//   - money.go: amounts as people type them, around core.ParseMoney.
+//   - suggest.go: "did you mean" (edit distance) and lists in prose.
+//
+// The examples in example_test.go run with the tests and show Parse's
+// commands and errors for the common cases.
+//
 // grammar imports core only (and the standard library).
 package grammar

@@ -3,6 +3,7 @@ package grammar
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -516,6 +517,23 @@ func TestParse_EveryCommandNameHasUsage(t *testing.T) {
 		cmd := mustParse(t, in)
 		if Usage(cmd.Name()) == "" {
 			t.Errorf("%T: Usage(%q) is empty", cmd, cmd.Name())
+		}
+	}
+}
+
+// TestParse_EverySubcommandHasAParser keeps the dispatch table and the
+// usage table naming the same subcommands.
+func TestParse_EverySubcommandHasAParser(t *testing.T) {
+	t.Parallel()
+	names := Subcommands()
+	for _, n := range names {
+		if subparsers[n] == nil {
+			t.Errorf("subcommand %q has usage but no parser", n)
+		}
+	}
+	for n := range subparsers {
+		if !slices.Contains(names, n) {
+			t.Errorf("parser %q has no usage", n)
 		}
 	}
 }

@@ -379,13 +379,9 @@ func hint(name string, code core.Code) string {
 }
 
 // formHint is the "Type: ..." line of one form of a subcommand.
-func formHint(name string, i int, code core.Code) string {
+func formHint(name string, i int) string {
 	f := lookup(name).forms[i]
-	out := typeLine(f.line, f.example)
-	if code > 0 {
-		out = strings.ReplaceAll(out, exampleCode, code.String())
-	}
-	return out
+	return typeLine(f.line, f.example)
 }
 
 func typeLine(line, example string) string {
@@ -393,4 +389,10 @@ func typeLine(line, example string) string {
 		return "Type: `/refer " + line + "`"
 	}
 	return "Type: `/refer " + line + "` — e.g. `/refer " + example + "`"
+}
+
+// valueHint is the "Type: ..." line of a command that takes a value:
+// cmd is e.g. "config lead-expiry" or "profile set niche".
+func valueHint(cmd, example string) string {
+	return typeLine(cmd+" <value>", cmd+" "+example)
 }
