@@ -16,45 +16,40 @@ type Pairing struct {
 // Buddy makes mentor the newcomer's mentoring buddy; the mentor is asked to
 // welcome them. Admins may pair anyone; a member may volunteer themselves.
 func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRef) (*Pairing, error) {
-	var p Pairing
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (*Pairing, error) {
 		n, err := s.resolve(ctx, tx, c, newcomer)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m, err := s.resolve(ctx, tx, c, mentor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if n.ID == m.ID {
-			return Errorf(EINVALID, "A member can't be their own buddy.").
+			return nil, Errorf(EINVALID, "A member can't be their own buddy.").
 				WithHint("Type /refer buddy @newcomer @mentor")
 		}
 		if !c.Member.IsAdmin() && m.ID != c.Member.ID {
-			return Errorf(EFORBIDDEN, "Only admins can pair other members.").
+			return nil, Errorf(EFORBIDDEN, "Only admins can pair other members.").
 				WithHint("You can volunteer yourself: /refer buddy %s @you", n.Mention())
 		}
-		p.Newcomer, p.Mentor = *n, *m
+		p := &Pairing{Newcomer: *n, Mentor: *m}
 		if n.BuddyID == m.ID {
 			p.Already = true
-			return nil
+			return p, nil
 		}
 		n.BuddyID = m.ID
 		if err := tx.SaveMember(ctx, n); err != nil {
-			return err
+			return nil, err
 		}
 		p.Newcomer = *n
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.Told, err = s.buddyNotices(ctx, tx, ws, n, m, "by "+c.Member.DisplayName)
-		return err
+		return p, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &p, nil
 }
 
 // assignBuddy pairs a newcomer with the most experienced available member.

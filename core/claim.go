@@ -49,22 +49,17 @@ func (r *Referral) CreatedAsLead() bool { return !r.ExpiresAt.IsZero() }
 // locked for the check-and-set, so however many members click at once,
 // exactly one wins and the rest get ECONFLICT naming the winner.
 func (s *Service) Claim(ctx context.Context, c Caller, code Code) (*Referral, error) {
-	var r *Referral
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if r, err = s.openLead(ctx, tx, c, code); err != nil {
-			return err
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
+		r, err := s.openLead(ctx, tx, c, code)
+		if err != nil {
+			return nil, err
 		}
 		if r.ReferrerID == c.Member.ID {
-			return Errorf(EINVALID, "You posted %s, so you can't claim it yourself.", code).
+			return nil, Errorf(EINVALID, "You posted %s, so you can't claim it yourself.", code).
 				WithHint("To hand it to someone who raised a hand: /refer pick %s @member", code)
 		}
-		return s.handOver(ctx, tx, c, r, &c.Member, EvClaimed)
+		return r, s.handOver(ctx, tx, c, r, &c.Member, EvClaimed)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }
 
 // handOver gives an open lead to its new owner and tells everyone.
@@ -77,18 +72,11 @@ func (s *Service) handOver(ctx context.Context, tx Tx, c Caller, r *Referral, ow
 	from := r.Status
 	r.ReceiverID, r.ReceiverName = owner.ID, owner.DisplayName
 	r.Status, r.AcceptedAt, r.UpdatedAt = StatusAccepted, now, now
-	if err := tx.UpdateReferral(ctx, r); err != nil {
-		return err
-	}
-	e, err := s.event(ctx, tx, c, r, kind, from, owner.DisplayName)
+	e, referrer, err := s.record(ctx, tx, c, r, kind, from, owner.DisplayName)
 	if err != nil {
 		return err
 	}
 	if _, err := s.touch(ctx, tx, c, r.ReferrerID, owner.ID, TouchReferral, r.Code.String()); err != nil {
-		return err
-	}
-	referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)
-	if err != nil {
 		return err
 	}
 	ns := []Notice{notice(c, e, NoticeLeadClaimed, channel(ws), r, "")}
@@ -106,67 +94,61 @@ func (s *Service) handOver(ctx context.Context, tx Tx, c Caller, r *Referral, ow
 
 // RaiseHand records interest in an open lead; the referrer may then pick.
 func (s *Service) RaiseHand(ctx context.Context, c Caller, code Code) (*Referral, error) {
-	var r *Referral
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if r, err = s.openLead(ctx, tx, c, code); err != nil {
-			return err
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
+		r, err := s.openLead(ctx, tx, c, code)
+		if err != nil {
+			return nil, err
 		}
 		if r.ReferrerID == c.Member.ID {
-			return Errorf(EINVALID, "You posted %s; raising your own hand won't help.", code).
+			return nil, Errorf(EINVALID, "You posted %s; raising your own hand won't help.", code).
 				WithHint("Pick someone who did with /refer pick %s @member", code)
 		}
 		if err := tx.AddInterest(ctx, c.Workspace.ID, r.ID, c.Member.ID); err != nil {
 			if ErrorCode(err) == ECONFLICT {
-				return Errorf(ECONFLICT, "You already raised your hand for %s.", code).
+				return nil, Errorf(ECONFLICT, "You already raised your hand for %s.", code).
 					WithHint("@%s will pick, or you can /refer claim %s to take it now.", r.ReferrerName, code)
 			}
-			return err
+			return nil, err
 		}
 		e, err := s.event(ctx, tx, c, r, EvHandRaised, r.Status, "")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		hands, err := tx.Interested(ctx, c.Workspace.ID, r.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		n := notice(c, e, NoticeHandRaised, referrer, r, "")
 		for i := range hands {
 			n.Choices = append(n.Choices, dm(&hands[i]))
 		}
-		return tx.Enqueue(ctx, n)
+		return r, tx.Enqueue(ctx, n)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }
 
 // PickClaimer lets the referrer (or an admin) hand an open lead to one of
 // the members who raised a hand.
 func (s *Service) PickClaimer(ctx context.Context, c Caller, code Code, who MemberRef) (*Referral, error) {
-	var r *Referral
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if r, err = s.openLead(ctx, tx, c, code); err != nil {
-			return err
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
+		r, err := s.openLead(ctx, tx, c, code)
+		if err != nil {
+			return nil, err
 		}
 		if r.ReferrerID != c.Member.ID && !c.Member.IsAdmin() {
-			return Errorf(EFORBIDDEN, "Only @%s, who posted %s, can pick who gets it.", r.ReferrerName, code).
+			return nil, Errorf(EFORBIDDEN, "Only @%s, who posted %s, can pick who gets it.", r.ReferrerName, code).
 				WithHint("Raise your hand with /refer interested %s, or claim it with /refer claim %s.", code, code)
 		}
 		m, err := s.resolve(ctx, tx, c, who)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		hands, err := tx.Interested(ctx, c.Workspace.ID, r.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !slices.ContainsFunc(hands, func(h Member) bool { return h.ID == m.ID }) {
 			names := make([]string, len(hands))
@@ -174,16 +156,12 @@ func (s *Service) PickClaimer(ctx context.Context, c Caller, code Code, who Memb
 				names[i] = h.Mention()
 			}
 			if len(names) == 0 {
-				return Errorf(ECONFLICT, "Nobody has raised a hand for %s yet.", code).
+				return nil, Errorf(ECONFLICT, "Nobody has raised a hand for %s yet.", code).
 					WithHint("Wait for /refer interested %s, or refer the client directly with /refer @member ...", code)
 			}
-			return Errorf(EINVALID, "%s hasn't raised a hand for %s.", m.Mention(), code).
+			return nil, Errorf(EINVALID, "%s hasn't raised a hand for %s.", m.Mention(), code).
 				WithHint("Pick one of: %s", strings.Join(names, ", "))
 		}
-		return s.handOver(ctx, tx, c, r, m, EvPicked)
+		return r, s.handOver(ctx, tx, c, r, m, EvPicked)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }

@@ -41,62 +41,70 @@ func (r MemberRef) String() string {
 // of a workspace, and the platform's own admins, are referbot admins. A new
 // member is given an experienced mentoring buddy when there is one.
 func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
-	var c Caller
 	if id.TeamID == "" || id.UserID == "" {
-		return c, Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+		return Caller{}, Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
 	}
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (Caller, error) {
 		ws, err := tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings())
 		if err != nil {
-			return err
+			return Caller{}, err
 		}
 		if ws.Settings.Channel == "" && id.Channel != "" {
 			ws.Settings.Channel = id.Channel
 			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
-				return err
+				return Caller{}, err
 			}
 		}
-		m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
+		m, err := s.joinMember(ctx, tx, ws, id)
 		if err != nil {
-			return err
+			return Caller{}, err
 		}
-		before := *m
-		switch m.Status {
-		case MemberRemoved:
-			return Errorf(EFORBIDDEN, "An admin of this network removed you, so referbot can't act for you here.").
-				WithHint("Ask an admin if you think this is a mistake.")
-		case MemberForgotten:
-			m.Status = MemberActive
-		}
-		if created {
-			m.JoinedAt, m.LastActive = s.now(), s.now() // the service's clock, not the database's
-			n, err := tx.CountMembers(ctx, ws.ID)
-			if err != nil {
-				return err
-			}
-			if n == 1 {
-				m.Role = RoleAdmin // the organiser who set the bot up
-			} else if err := s.assignBuddy(ctx, tx, ws, m); err != nil {
-				return err
-			}
-		}
-		if id.PlatformAdmin {
-			m.Role = RoleAdmin
-		}
-		// Remember activity (at most hourly, to spare a write per command):
-		// reminders sent since count as ignored.
-		if now := s.now(); now.Sub(m.LastActive) > time.Hour {
-			m.LastActive = now
-		}
-		if *m != before { // most commands change nothing: no write
-			if err := tx.SaveMember(ctx, m); err != nil {
-				return err
-			}
-		}
-		c = Caller{Workspace: *ws, Member: *m}
-		return nil
+		return Caller{Workspace: *ws, Member: *m}, nil
 	})
-	return c, err
+}
+
+// joinMember finds or creates the member id names in ws and brings them
+// up to date: a forgotten member starts afresh, a new one is given a
+// buddy (or made admin, the first), the platform's admins are admins.
+func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity) (*Member, error) {
+	m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
+	if err != nil {
+		return nil, err
+	}
+	before := *m
+	switch m.Status {
+	case MemberRemoved:
+		return nil, Errorf(EFORBIDDEN, "An admin of this network removed you, so referbot can't act for you here.").
+			WithHint("Ask an admin if you think this is a mistake.")
+	case MemberForgotten:
+		m.Status = MemberActive
+	}
+	if created {
+		m.JoinedAt, m.LastActive = s.now(), s.now() // the service's clock, not the database's
+		n, err := tx.CountMembers(ctx, ws.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n == 1 {
+			m.Role = RoleAdmin // the organiser who set the bot up
+		} else if err := s.assignBuddy(ctx, tx, ws, m); err != nil {
+			return nil, err
+		}
+	}
+	if id.PlatformAdmin {
+		m.Role = RoleAdmin
+	}
+	// Remember activity (at most hourly, to spare a write per command):
+	// reminders sent since count as ignored.
+	if now := s.now(); now.Sub(m.LastActive) > time.Hour {
+		m.LastActive = now
+	}
+	if *m != before { // most commands change nothing: no write
+		if err := tx.SaveMember(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // resolve turns a mention into a member of the caller's workspace. A

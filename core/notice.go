@@ -132,6 +132,19 @@ func notice(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text
 // thank-you, and why a lead is posted again (its owner left).
 var publicText = map[NoticeKind]bool{NoticeThanks: true, NoticeLeadPosted: true}
 
+// receiverCard refreshes the receiver's card of a direct referral after
+// the change e (see NoticeCard); a lead has none.
+func receiverCard(ctx context.Context, tx Tx, c Caller, e *Event, r *Referral) ([]Notice, error) {
+	if r.CreatedAsLead() || r.ReceiverID == 0 {
+		return nil, nil
+	}
+	receiver, err := memberRecipient(ctx, tx, c, r.ReceiverID)
+	if err != nil {
+		return nil, err
+	}
+	return []Notice{notice(c, e, NoticeCard, receiver, r, "")}, nil
+}
+
 // memberRecipient builds a DM recipient for a member id named on a referral.
 func memberRecipient(ctx context.Context, tx Tx, c Caller, id int64) (Recipient, error) {
 	m, err := tx.Member(ctx, c.Workspace.ID, id)

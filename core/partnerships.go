@@ -16,20 +16,17 @@ func (s *Service) Touch(ctx context.Context, c Caller, partner MemberRef, kind T
 	if err := checkText("note", note, maxText, false, ""); err != nil {
 		return nil, err
 	}
-	var p *Partnership
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (*Partnership, error) {
 		m, err := s.resolve(ctx, tx, c, partner)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if m.ID == c.Member.ID {
-			return Errorf(EINVALID, "A touchpoint is with a partner, not with yourself.").
+			return nil, Errorf(EINVALID, "A touchpoint is with a partner, not with yourself.").
 				WithHint("Type /refer touch @partner coffee")
 		}
-		p, err = s.touch(ctx, tx, c, c.Member.ID, m.ID, kind, strings.TrimSpace(note))
-		return err
+		return s.touch(ctx, tx, c, c.Member.ID, m.ID, kind, strings.TrimSpace(note))
 	})
-	return p, err
 }
 
 // SetReminders mutes or unmutes the caller's reminders (mute non-nil), or
@@ -40,10 +37,10 @@ func (s *Service) SetReminders(ctx context.Context, c Caller, mute *bool, cadenc
 		return nil, Errorf(EINVALID, "A cadence is at most 365 days, not %d.", cadence).WithHint("E.g. /refer reminders 30")
 	}
 	m := c.Member
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (*Member, error) {
 		if mute != nil {
 			m.Muted = *mute
-			return tx.SaveMember(ctx, &m)
+			return &m, tx.SaveMember(ctx, &m)
 		}
 		days := cadence
 		if cadence < 0 {
@@ -52,14 +49,10 @@ func (s *Service) SetReminders(ctx context.Context, c Caller, mute *bool, cadenc
 			m.CadenceDays = cadence
 		}
 		if err := tx.SaveMember(ctx, &m); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.SetCadence(ctx, c.Workspace.ID, m.ID, days)
+		return &m, tx.SetCadence(ctx, c.Workspace.ID, m.ID, days)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &m, nil
 }
 
 // touch records a touchpoint between two members, creating their

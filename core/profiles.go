@@ -16,52 +16,43 @@ type MemberProfile struct {
 
 // Profile shows the caller's own profile (who is nil) or another member's.
 func (s *Service) Profile(ctx context.Context, c Caller, who *MemberRef) (*MemberProfile, error) {
-	var mp MemberProfile
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (*MemberProfile, error) {
 		m := &c.Member
 		if who != nil {
 			var err error
 			if m, err = s.resolve(ctx, tx, c, *who); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		p, err := tx.Profile(ctx, c.Workspace.ID, m.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		mp.Member, mp.Profile = *m, *p
+		mp := &MemberProfile{Member: *m, Profile: *p}
 		if m.BuddyID != 0 {
 			if mp.Buddy, err = tx.Member(ctx, c.Workspace.ID, m.BuddyID); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return nil
+		return mp, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &mp, nil
 }
 
 // ProfileFields are the fields `/refer profile set` understands.
 var ProfileFields = []string{"services", "tags", "niche", "industry", "size", "budget", "triggers",
 	"billing", "min-budget", "outcomes", "links", "contact", "timezone", "availability"}
 
+// profileAliases are other names people type for a profile field.
+var profileAliases = map[string]string{"tz": "timezone", "trigger": "triggers", "trigger-phrases": "triggers",
+	"link": "links", "portfolio": "links", "minbudget": "min-budget", "min": "min-budget",
+	"status": "availability", "available": "availability"}
+
 // SetProfile changes one field of the caller's profile. An empty value,
 // "-" or "none" clears it.
 func (s *Service) SetProfile(ctx context.Context, c Caller, field string, values []string) (*Profile, error) {
 	field = strings.ToLower(strings.TrimSpace(field))
-	switch field {
-	case "tz":
-		field = "timezone"
-	case "trigger", "trigger-phrases":
-		field = "triggers"
-	case "link", "portfolio":
-		field = "links"
-	case "minbudget", "min":
-		field = "min-budget"
-	case "status", "available":
-		field = "availability"
+	if f, ok := profileAliases[field]; ok {
+		field = f
 	}
 	if !slices.Contains(ProfileFields, field) {
 		return nil, Errorf(EINVALID, "Profiles have no field %q.", field).
@@ -75,28 +66,23 @@ func (s *Service) SetProfile(ctx context.Context, c Caller, field string, values
 	if err := checkText(field, joined, maxText, false, ""); err != nil {
 		return nil, err
 	}
-	var p *Profile
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if p, err = tx.Profile(ctx, c.Workspace.ID, c.Member.ID); err != nil {
-			return err
+	return inTx(ctx, s, func(tx Tx) (*Profile, error) {
+		p, err := tx.Profile(ctx, c.Workspace.ID, c.Member.ID)
+		if err != nil {
+			return nil, err
 		}
 		p.MemberID = c.Member.ID
 		if err := setField(p, field, joined, values); err != nil {
-			return err
+			return nil, err
 		}
 		if field == "min-budget" {
 			if p.MinBudget, err = s.money(c.Workspace, p.MinBudget); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		p.UpdatedAt = s.now()
-		return tx.SaveProfile(ctx, c.Workspace.ID, p)
+		return p, tx.SaveProfile(ctx, c.Workspace.ID, p)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
 func setField(p *Profile, field, joined string, values []string) error {
@@ -179,11 +165,7 @@ func (s *Service) Tags(ctx context.Context, c Caller, prefix string, limit int) 
 	if len(norm) > 0 {
 		p = norm[0]
 	}
-	var tags []string
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		tags, err = tx.Tags(ctx, c.Workspace.ID, p, limit)
-		return err
+	return inTx(ctx, s, func(tx Tx) ([]string, error) {
+		return tx.Tags(ctx, c.Workspace.ID, p, limit)
 	})
-	return tags, err
 }

@@ -122,32 +122,28 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 	if err != nil {
 		return nil, err
 	}
-	err = s.tx(ctx, func(tx Tx) error {
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
 		to, err := s.resolve(ctx, tx, c, in.To)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if to.ID == c.Member.ID {
-			return Errorf(EINVALID, "You can't refer a client to yourself.").
+			return nil, Errorf(EINVALID, "You can't refer a client to yourself.").
 				WithHint("Pick a partner with /refer who <need>, or post it for everyone with /refer lead <need>.")
 		}
 		if err := takesReferrals(ctx, tx, c, to, in.Need); err != nil {
-			return err
+			return nil, err
 		}
 		r.ReceiverID, r.ReceiverName, r.Status = to.ID, to.DisplayName, StatusOffered
 		e, err := s.create(ctx, tx, c, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := s.touch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(to), r, ""))
+		return r, tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(to), r, ""))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }
 
 // takesReferrals refuses a partner who paused new referrals.
@@ -180,31 +176,50 @@ func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referr
 			WithHint("Write e.g. expires 7d.")
 	}
 	r.Status, r.ExpiresAt = StatusOpen, r.CreatedAt.AddDate(0, 0, days)
-	err = s.tx(ctx, func(tx Tx) error {
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		e, err := s.create(ctx, tx, c, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Enqueue(ctx, notice(c, e, NoticeLeadPosted, channel(ws), r, ""))
+		return r, tx.Enqueue(ctx, notice(c, e, NoticeLeadPosted, channel(ws), r, ""))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }
 
 // referral loads a referral for change, locked until the transaction ends.
 func referral(ctx context.Context, tx Tx, c Caller, code Code) (*Referral, error) {
-	r, err := tx.Referral(ctx, c.Workspace.ID, code, true)
+	return loadReferral(ctx, tx, c, code, true)
+}
+
+// loadReferral reads a referral of the caller's workspace by code, locked
+// when forUpdate; an unknown code says how to find the right one.
+func loadReferral(ctx context.Context, tx Tx, c Caller, code Code, forUpdate bool) (*Referral, error) {
+	r, err := tx.Referral(ctx, c.Workspace.ID, code, forUpdate)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, Errorf(ENOTFOUND, "There is no referral %s in this network.", code).
 			WithHint("`/refer list` shows your referrals and their codes.")
 	}
 	return r, err
+}
+
+// record saves r and appends its event, returning the event and the
+// referrer, whom every change is told.
+func (s *Service) record(ctx context.Context, tx Tx, c Caller, r *Referral, kind EventKind, from Status, note string) (*Event, Recipient, error) {
+	if err := tx.UpdateReferral(ctx, r); err != nil {
+		return nil, Recipient{}, err
+	}
+	e, err := s.event(ctx, tx, c, r, kind, from, note)
+	if err != nil {
+		return nil, Recipient{}, err
+	}
+	referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)
+	if err != nil {
+		return nil, Recipient{}, err
+	}
+	return e, referrer, nil
 }
 
 // event appends a history entry and returns it with its id.

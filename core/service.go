@@ -52,6 +52,33 @@ func (s *Service) Location(ws Workspace) *time.Location {
 	return s.location
 }
 
+// tx runs fn in one transaction of the store.
 func (s *Service) tx(ctx context.Context, fn func(Tx) error) error {
 	return s.store.InTx(ctx, fn)
+}
+
+// inTx runs fn in one transaction and returns what it returns; on an
+// error, the zero T.
+func inTx[T any](ctx context.Context, s *Service, fn func(Tx) (T, error)) (T, error) {
+	var out T
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
+// referralTx runs fn in one transaction and returns the referral it acted
+// on as the caller may see it (see VisibleTo).
+func (s *Service) referralTx(ctx context.Context, c Caller, fn func(Tx) (*Referral, error)) (*Referral, error) {
+	r, err := inTx(ctx, s, fn)
+	if err != nil {
+		return nil, err
+	}
+	return visibleTo(c, r), nil
 }

@@ -28,74 +28,75 @@ func (s *Service) Configure(ctx context.Context, c Caller, key string, args []st
 	if key == "tz" {
 		key = "timezone"
 	}
-	var out Settings
-	var named *Member
-	err := s.tx(ctx, func(tx Tx) error {
+	cfg, err := inTx(ctx, s, func(tx Tx) (*Configuration, error) {
 		ws, err := tx.Workspace(ctx, c.Workspace.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = ws.Settings
-		if key == "" {
-			return nil
-		}
-		if !c.Member.IsAdmin() {
-			return Errorf(EFORBIDDEN, "Only admins can change the network's settings.").
+		cfg := &Configuration{Settings: ws.Settings}
+		switch {
+		case key == "":
+			return cfg, nil
+		case !c.Member.IsAdmin():
+			return nil, Errorf(EFORBIDDEN, "Only admins can change the network's settings.").
 				WithHint("/refer config shows them.")
+		case key == "admin" || key == "remove":
+			cfg.Member, err = s.setRole(ctx, tx, c, key, args)
+			return cfg, err
 		}
-		if key == "admin" || key == "remove" {
-			if len(args) != 1 {
-				return Errorf(EINVALID, "Name one member.").WithHint("Type /refer config %s @member", key)
-			}
-			m, err := s.resolve(ctx, tx, c, parseRef(args[0]))
-			if err != nil {
-				return err
-			}
-			named = m
-			if key == "admin" {
-				m.Role = RoleAdmin
-				return tx.SaveMember(ctx, m)
-			}
-			if m.ID == c.Member.ID {
-				return Errorf(EINVALID, "You can't remove yourself.").
-					WithHint("To leave and erase your data, type /refer forget")
-			}
-			// A removed member keeps their history but can no longer act,
-			// be referred to, or be mentioned.
-			m.Status, m.Role = MemberRemoved, RoleMember
-			if err := tx.SaveMember(ctx, m); err != nil {
-				return err
-			}
-			return s.depart(ctx, tx, c, m, m.Mention()+" is no longer in the network")
+		if err := applySetting(&cfg.Settings, c.Workspace.Platform, key, args); err != nil {
+			return nil, err
 		}
-		if err := applySetting(&out, c.Workspace.Platform, key, args); err != nil {
-			return err
-		}
-		return tx.SaveSettings(ctx, ws.ID, out)
+		return cfg, tx.SaveSettings(ctx, ws.ID, cfg.Settings)
 	})
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Configuration{Settings: out, Member: named}
 	if cfg.Admins, err = s.admins(ctx, c); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
+// setRole makes the member named in args an admin (key "admin") or
+// removes them from the network (key "remove"), and returns them.
+func (s *Service) setRole(ctx context.Context, tx Tx, c Caller, key string, args []string) (*Member, error) {
+	if len(args) != 1 {
+		return nil, Errorf(EINVALID, "Name one member.").WithHint("Type /refer config %s @member", key)
+	}
+	m, err := s.resolve(ctx, tx, c, parseRef(args[0]))
+	if err != nil {
+		return nil, err
+	}
+	if key == "admin" {
+		m.Role = RoleAdmin
+		return m, tx.SaveMember(ctx, m)
+	}
+	if m.ID == c.Member.ID {
+		return nil, Errorf(EINVALID, "You can't remove yourself.").
+			WithHint("To leave and erase your data, type /refer forget")
+	}
+	// A removed member keeps their history but can no longer act,
+	// be referred to, or be mentioned.
+	m.Status, m.Role = MemberRemoved, RoleMember
+	if err := tx.SaveMember(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, s.depart(ctx, tx, c, m, m.Mention()+" is no longer in the network")
+}
+
 // admins lists the workspace's active admins, as saved.
 func (s *Service) admins(ctx context.Context, c Caller) ([]Member, error) {
-	var out []Member
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) ([]Member, error) {
 		ms, err := tx.Members(ctx, c.Workspace.ID)
+		var out []Member
 		for _, m := range ms {
 			if m.Status == MemberActive && m.IsAdmin() {
 				out = append(out, m)
 			}
 		}
-		return err
+		return out, err
 	})
-	return out, err
 }
 
 // parseRef reads a mention passed as a raw config argument.

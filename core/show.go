@@ -12,19 +12,14 @@ type Detail struct {
 // Show returns a referral and its timeline as the caller may see them
 // (see VisibleTo).
 func (s *Service) Show(ctx context.Context, c Caller, code Code) (*Detail, error) {
-	var d Detail
-	err := s.tx(ctx, func(tx Tx) error {
-		r, err := tx.Referral(ctx, c.Workspace.ID, code, false)
-		if ErrorCode(err) == ENOTFOUND {
-			return Errorf(ENOTFOUND, "There is no referral %s in this network.", code).
-				WithHint("`/refer list` shows your referrals and their codes.")
-		}
+	return inTx(ctx, s, func(tx Tx) (*Detail, error) {
+		r, err := loadReferral(ctx, tx, c, code, false)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		d.Referral = r.VisibleTo(c.Member)
+		d := &Detail{Referral: r.VisibleTo(c.Member)}
 		if d.Events, err = tx.Events(ctx, c.Workspace.ID, r.ID); err != nil {
-			return err
+			return nil, err
 		}
 		for i := range d.Events {
 			d.Events[i] = d.Events[i].VisibleTo(r, c.Member)
@@ -32,12 +27,8 @@ func (s *Service) Show(ctx context.Context, c Caller, code Code) (*Detail, error
 		if r.Status == StatusOpen {
 			d.Interested, err = tx.Interested(ctx, c.Workspace.ID, r.ID)
 		}
-		return err
+		return d, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
 }
 
 // ListKind selects which referrals List returns.
@@ -73,13 +64,12 @@ func (s *Service) List(ctx context.Context, c Caller, kind ListKind, statuses ..
 		return nil, Errorf(EINVALID, "I can't list %q.", string(kind)).
 			WithHint("Try /refer list mine, given, received or open.")
 	}
-	var out []Referral
-	err := s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) ([]Referral, error) {
 		rs, err := tx.ListReferrals(ctx, c.Workspace.ID, f)
+		var out []Referral
 		for _, r := range rs {
 			out = append(out, r.VisibleTo(c.Member))
 		}
-		return err
+		return out, err
 	})
-	return out, err
 }

@@ -312,24 +312,24 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 	if err != nil {
 		return nil, err
 	}
-	var st *Stats
-	err = s.tx(ctx, func(tx Tx) error {
+	return inTx(ctx, s, func(tx Tx) (*Stats, error) {
 		q := StatsQuery{Period: p, Now: now}
 		var m *Member
 		if !req.Network {
 			m = &c.Member
 			if req.Who != nil {
+				var err error
 				if m, err = s.resolve(ctx, tx, c, *req.Who); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			q.MemberID = m.ID
 		}
-		if st, err = tx.Stats(ctx, c.Workspace.ID, q); err != nil {
-			return err
+		st, err := tx.Stats(ctx, c.Workspace.ID, q)
+		if err != nil {
+			return nil, err
 		}
 		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
-		return nil
+		return st, nil
 	})
-	return st, err
 }

@@ -28,11 +28,8 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 		return nil, Errorf(EINVALID, "Tell me what the client needs.").
 			WithHint("E.g. /refer who bookkeeping for a small bakery #tax")
 	}
-	var cands []Candidate
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		cands, err = tx.Candidates(ctx, c.Workspace.ID, s.now().Add(-fairnessWindow))
-		return err
+	cands, err := inTx(ctx, s, func(tx Tx) ([]Candidate, error) {
+		return tx.Candidates(ctx, c.Workspace.ID, s.now().Add(-fairnessWindow))
 	})
 	if err != nil {
 		return nil, err
