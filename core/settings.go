@@ -113,23 +113,7 @@ func parseRef(s string) MemberRef {
 // workspace's platform, which decides how a channel is written.
 func applySetting(st *Settings, p Platform, key string, args []string) error {
 	val := strings.TrimSpace(strings.Join(args, " "))
-	days := func(what string, min, max int) (int, error) {
-		v := strings.TrimSuffix(strings.ToLower(val), "d")
-		switch v {
-		case "weekly":
-			v = "7"
-		case "monthly":
-			v = "30"
-		case "quarterly":
-			v = "91"
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < min || n > max {
-			return 0, Errorf(EINVALID, "%s must be a number of days from %d to %d, not %q.", what, min, max, val).
-				WithHint("E.g. /refer config %s 14", key)
-		}
-		return n, nil
-	}
+	days := func(what string, min, max int) (int, error) { return settingDays(key, val, what, min, max) }
 	var err error
 	switch key {
 	case "channel":
@@ -145,15 +129,9 @@ func applySetting(st *Settings, p Platform, key string, args []string) error {
 		}
 		st.TimeZone = val
 	case "quiet":
-		a, b, ok := strings.Cut(val, "-")
-		start, err1 := strconv.Atoi(strings.TrimSpace(a))
-		end, err2 := strconv.Atoi(strings.TrimSpace(b))
-		if strings.EqualFold(val, "off") {
-			start, end, ok, err1, err2 = 0, 0, true, nil, nil
-		}
-		if !ok || err1 != nil || err2 != nil || start < 0 || start > 23 || end < 0 || end > 23 {
-			return Errorf(EINVALID, "Quiet hours are written start-end in 24-hour clock, not %q.", val).
-				WithHint("E.g. /refer config quiet 20-8, or /refer config quiet off")
+		start, end, err := quietHours(val)
+		if err != nil {
+			return err
 		}
 		st.QuietStart, st.QuietEnd = start, end
 	case "cadence":
@@ -190,6 +168,42 @@ func applySetting(st *Settings, p Platform, key string, args []string) error {
 			WithHint("Settings: %s.", strings.Join(ConfigKeys, ", "))
 	}
 	return err
+}
+
+// settingDays reads a number of days from min to max for the setting key
+// ("14", "14d", "weekly", "monthly", "quarterly").
+func settingDays(key, val, what string, min, max int) (int, error) {
+	v := strings.TrimSuffix(strings.ToLower(val), "d")
+	switch v {
+	case "weekly":
+		v = "7"
+	case "monthly":
+		v = "30"
+	case "quarterly":
+		v = "91"
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, Errorf(EINVALID, "%s must be a number of days from %d to %d, not %q.", what, min, max, val).
+			WithHint("E.g. /refer config %s 14", key)
+	}
+	return n, nil
+}
+
+// quietHours reads quiet hours written start-end in 24-hour clock ("20-8"),
+// or "off" (0-0).
+func quietHours(val string) (start, end int, err error) {
+	a, b, ok := strings.Cut(val, "-")
+	start, err1 := strconv.Atoi(strings.TrimSpace(a))
+	end, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if strings.EqualFold(val, "off") {
+		start, end, ok, err1, err2 = 0, 0, true, nil, nil
+	}
+	if !ok || err1 != nil || err2 != nil || start < 0 || start > 23 || end < 0 || end > 23 {
+		return 0, 0, Errorf(EINVALID, "Quiet hours are written start-end in 24-hour clock, not %q.", val).
+			WithHint("E.g. /refer config quiet 20-8, or /refer config quiet off")
+	}
+	return start, end, nil
 }
 
 var (

@@ -44,9 +44,7 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 func rankCandidates(cands []Candidate, self int64, need string, tags []string) []Suggestion {
 	needLower := strings.ToLower(need)
 	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(needLower, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
-	}) {
+	for _, w := range splitWords(needLower) {
 		if len(w) > 2 && !stopWords[w] {
 			words[w] = true
 		}
@@ -133,14 +131,20 @@ var stopWords = map[string]bool{"the": true, "and": true, "for": true, "with": t
 
 func overlap(words map[string]bool, text string) int { return len(overlapping(words, text)) }
 
+// splitWords splits lower-case text into words of letters, digits and
+// hyphens.
+func splitWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+	})
+}
+
 // overlapping returns the words of text that are in words, once each, in
 // the order text has them.
 func overlapping(words map[string]bool, text string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
-	}) {
+	for _, w := range splitWords(text) {
 		if words[w] && !seen[w] {
 			out = append(out, w)
 			seen[w] = true
