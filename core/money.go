@@ -473,18 +473,3 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
-
-// isCurrencyCode reports whether s is three letters (the check `config
-// currency` makes; IsCurrency knows the real codes).
-func isCurrencyCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := 0; i < 3; i++ {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
-}
