@@ -65,14 +65,7 @@ func (s *Service) release(ctx context.Context, tx Tx, c Caller, ws *Workspace, r
 	}
 	r.ReceiverID, r.ReceiverName, r.CoOwnerID, r.CoOwnerName = 0, "", 0, ""
 	r.Status, r.AcceptedAt, r.UpdatedAt, r.ExpiresAt = StatusOpen, time.Time{}, now, now.AddDate(0, 0, days)
-	if err := tx.UpdateReferral(ctx, r); err != nil {
-		return err
-	}
-	e, err := s.event(ctx, tx, c, r, EvReleased, from, why)
-	if err != nil {
-		return err
-	}
-	referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)
+	e, referrer, err := s.record(ctx, tx, c, r, EvReleased, from, why)
 	if err != nil {
 		return err
 	}
@@ -88,14 +81,7 @@ func (s *Service) giveBack(ctx context.Context, tx Tx, c Caller, r *Referral, wh
 	now := s.now()
 	from := r.Status
 	r.Status, r.DeclineReason, r.ClosedAt, r.UpdatedAt = StatusDeclined, why, now, now
-	if err := tx.UpdateReferral(ctx, r); err != nil {
-		return err
-	}
-	e, err := s.event(ctx, tx, c, r, EvReturned, from, why)
-	if err != nil {
-		return err
-	}
-	referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)
+	e, referrer, err := s.record(ctx, tx, c, r, EvReturned, from, why)
 	if err != nil {
 		return err
 	}
@@ -107,54 +93,49 @@ func (s *Service) giveBack(ctx context.Context, tx Tx, c Caller, r *Referral, wh
 // or decline as with any referral. Only its referrer or an admin may; the
 // history keeps every hand it passed through.
 func (s *Service) Reassign(ctx context.Context, c Caller, code Code, to MemberRef) (*Referral, error) {
-	var r *Referral
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		if r, err = referral(ctx, tx, c, code); err != nil {
-			return err
+	return s.referralTx(ctx, c, func(tx Tx) (*Referral, error) {
+		r, err := referral(ctx, tx, c, code)
+		if err != nil {
+			return nil, err
 		}
 		if r.ReferrerID != c.Member.ID && !c.Member.IsAdmin() {
-			return Errorf(EFORBIDDEN, "Only @%s, who made %s, can send it to someone else.", r.ReferrerName, code)
+			return nil, Errorf(EFORBIDDEN, "Only @%s, who made %s, can send it to someone else.", r.ReferrerName, code)
 		}
 		switch {
 		case r.CreatedAsLead():
-			return Errorf(ECONFLICT, "%s is a lead: it goes to whoever claims it.", code).
+			return nil, Errorf(ECONFLICT, "%s is a lead: it goes to whoever claims it.", code).
 				WithHint("/refer show %s shows where it stands.", code)
 		case r.Status != StatusDeclined && r.Status != StatusOffered:
-			return Errorf(ECONFLICT, "%s is %s with @%s; only a declined or unanswered referral can be sent elsewhere.",
+			return nil, Errorf(ECONFLICT, "%s is %s with @%s; only a declined or unanswered referral can be sent elsewhere.",
 				code, r.Status, r.ReceiverName).WithHint("/refer show %s shows where it stands.", code)
 		}
 		m, err := s.resolve(ctx, tx, c, to)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if m.ID == r.ReferrerID {
-			return Errorf(EINVALID, "You can't refer a client to yourself.").
+			return nil, Errorf(EINVALID, "You can't refer a client to yourself.").
 				WithHint("Pick a partner with /refer who %s", firstWords(r.Need, 6))
 		}
 		if m.ID == r.ReceiverID && r.Status == StatusOffered {
-			return Errorf(ECONFLICT, "%s is already waiting for %s's answer.", code, m.Mention())
+			return nil, Errorf(ECONFLICT, "%s is already waiting for %s's answer.", code, m.Mention())
 		}
 		if err := takesReferrals(ctx, tx, c, m, r.Need); err != nil {
-			return err
+			return nil, err
 		}
 		from, now := r.Status, s.now()
 		r.ReceiverID, r.ReceiverName, r.CoOwnerID, r.CoOwnerName = m.ID, m.DisplayName, 0, ""
 		r.Status, r.DeclineReason, r.ClosedAt, r.AcceptedAt, r.UpdatedAt = StatusOffered, "", time.Time{}, time.Time{}, now
 		if err := tx.UpdateReferral(ctx, r); err != nil {
-			return err
+			return nil, err
 		}
 		e, err := s.event(ctx, tx, c, r, EvReassigned, from, m.DisplayName)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := s.touch(ctx, tx, c, r.ReferrerID, m.ID, TouchReferral, code.String()); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(m), r, ""))
+		return r, tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(m), r, ""))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return visibleTo(c, r), nil
 }

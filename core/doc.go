@@ -8,4 +8,27 @@
 // core imports only the standard library. It knows nothing of Slack,
 // Discord, HTTP, cron or SQL: it declares the small interfaces it needs (a
 // Store with transactions, a clock) and core/postgres implements them.
+//
+// The files, by what they hold:
+//
+//   - service.go: the Service, its clock and time zones, its transactions;
+//     store.go the Store and Tx it runs on.
+//   - types.go, errors.go, money.go, currency.go: the domain types, the
+//     typed errors, amounts of money and the currencies they are in.
+//   - join.go: who is talking (Identity, Caller), Join, and resolving a
+//     mentioned member.
+//   - referral.go: drafting and creating referrals (Refer, PostLead);
+//     claim.go: open leads (Claim, RaiseHand, PickClaimer); pipeline.go:
+//     a referral's stages (Accept, Decline, Advance); thanks.go: Thank and
+//     feedback; show.go: Show and List; departure.go: what a leaving
+//     member's referrals become, and Reassign.
+//   - visibility.go: the one rule for what a viewer may see of a referral.
+//   - notice.go: the notices an operation queues, and building them.
+//   - profiles.go: profiles and tags; who.go: ranking partners for a need;
+//     buddy.go: mentoring buddies; partnerships.go: touchpoints and their
+//     cadence (Touch, SetReminders).
+//   - settings.go: the network's settings (Configure, ParseFee).
+//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs.
+//   - privacy.go: a member's export, Forget, and undelivered messages.
+//   - text.go: limits on free text and the small text helpers.
 package core

@@ -74,17 +74,14 @@ func JobPeriod(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
 // written; every notice also has a dedupe key, so a later run never
 // repeats one.
 func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at time.Time) (JobResult, error) {
-	var res JobResult
-	period := JobPeriod(fire)
 	if _, err := JobByName(job); err != nil {
-		return res, err
+		return JobResult{}, err
 	}
-	err := s.tx(ctx, func(tx Tx) error {
-		claimed, err := tx.ClaimJobRun(ctx, job, ws.ID, period, at)
+	return inTx(ctx, s, func(tx Tx) (JobResult, error) {
+		claimed, err := tx.ClaimJobRun(ctx, job, ws.ID, JobPeriod(fire), at)
 		if err != nil || !claimed {
-			return err
+			return JobResult{}, err
 		}
-		res.Ran = true
 		var ns []Notice
 		switch job {
 		case JobLeadExpiry:
@@ -105,15 +102,14 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 			ns, err = s.quarterly(ctx, tx, ws, fire, at)
 		}
 		if err != nil {
-			return err
+			return JobResult{}, err
 		}
 		if ns, err = s.askBeforeMore(ctx, tx, ws, ns, at); err != nil {
-			return err
+			return JobResult{}, err
 		}
-		res.Notices, err = tx.EnqueueNew(ctx, ns...)
-		return err
+		n, err := tx.EnqueueNew(ctx, ns...)
+		return JobResult{Ran: true, Notices: n}, err
 	})
-	return res, err
 }
 
 // expireLeads closes every open lead past its expiry and tells each referrer.
@@ -182,25 +178,17 @@ func (s *Service) quietEnd(ws Workspace, at time.Time) time.Time {
 
 // Workspaces lists every workspace, for the scheduler.
 func (s *Service) Workspaces(ctx context.Context) ([]Workspace, error) {
-	var out []Workspace
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.Workspaces(ctx)
-		return err
+	return inTx(ctx, s, func(tx Tx) ([]Workspace, error) {
+		return tx.Workspaces(ctx)
 	})
-	return out, err
 }
 
 // LastJobRuns returns when each job last ran for the workspace, as
 // recorded in job_runs; a job that never ran is absent.
 func (s *Service) LastJobRuns(ctx context.Context, ws Workspace) (map[string]time.Time, error) {
-	var out map[string]time.Time
-	err := s.tx(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.LastJobRuns(ctx, ws.ID)
-		return err
+	return inTx(ctx, s, func(tx Tx) (map[string]time.Time, error) {
+		return tx.LastJobRuns(ctx, ws.ID)
 	})
-	return out, err
 }
 
 // JobSchedule returns the cron spec a workspace runs a job on: its admins'

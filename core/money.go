@@ -146,45 +146,64 @@ const moneyHint = "Write amounts like 4800, 4,800, 4.8k, 1,000.50, €5,000 or 5
 // Errors are *Error with code EINVALID, a message and a hint.
 func ParseMoney(s string) (Money, error) {
 	orig := strings.Join(strings.Fields(s), " ")
-	bad := func() (Money, error) {
-		return Money{}, Errorf(EINVALID, "%q is not an amount I understand.", clipRunes(orig, 30)).WithHint(moneyHint)
-	}
 	if orig == "" {
 		return Money{}, Errorf(EINVALID, "Give an amount.").WithHint(moneyHint)
 	}
 	if len(orig) > 60 {
-		return bad()
+		return Money{}, badAmount(orig)
 	}
-	rest, neg := orig, false
+	a, err := splitAmount(orig)
+	if err != nil {
+		return Money{}, err
+	}
+	r, alts, ok := readNumber(a.number)
+	if !ok && len(alts) == 0 {
+		return Money{}, badAmount(orig)
+	}
+	if a.neg {
+		return Money{}, Errorf(EINVALID, "Amounts can't be negative (%q).", orig).
+			WithHint("Type a positive amount without the minus sign, e.g. 5000.")
+	}
+	if !ok {
+		return Money{}, ambiguous(orig, alts, a.suffix, a.cur)
+	}
+	return a.minorUnits(orig, r)
+}
+
+// badAmount is ParseMoney's answer to what it cannot read at all.
+func badAmount(orig string) error {
+	return Errorf(EINVALID, "%q is not an amount I understand.", clipRunes(orig, 30)).WithHint(moneyHint)
+}
+
+// amountParts is an amount as typed, taken apart: the number, the
+// currency around it, a k or m after it, a minus before it.
+type amountParts struct {
+	number, cur, suffix string
+	shift               int // 3 for k, 6 for m
+	neg                 bool
+}
+
+// splitAmount takes the sign, the currency (a sign or a code, before or
+// after) and a k or m off orig, leaving the number to read.
+func splitAmount(orig string) (amountParts, error) {
+	var a amountParts
+	rest := orig
 	cutSign := func() {
 		for _, minus := range []string{"-", "−", "–"} {
 			if r, ok := strings.CutPrefix(rest, minus); ok {
-				rest, neg = strings.TrimSpace(r), true
+				rest, a.neg = strings.TrimSpace(r), true
 			}
 		}
 	}
 	cutSign()
-	var cur string
-	setCur := func(code string) error {
-		code = strings.ToUpper(code)
-		if !IsCurrency(code) {
-			return Errorf(EINVALID, "%q is not a currency code I know.", code).
-				WithHint("Use an ISO 4217 code such as USD, EUR, GBP or JPY, or a sign: $, €, £, ¥.")
-		}
-		if cur != "" && cur != code {
-			return Errorf(EINVALID, "%q names two currencies, %s and %s.", orig, cur, code).
-				WithHint("Give one currency, e.g. 5000 %s.", code)
-		}
-		cur = code
-		return nil
-	}
+	setCur := func(code string) error { return a.setCurrency(orig, code) }
 	for _, cs := range currencySymbols {
 		if r, ok := strings.CutPrefix(rest, cs.sym); ok {
-			cur, rest = cs.code, strings.TrimSpace(r)
+			a.cur, rest = cs.code, strings.TrimSpace(r)
 			break
 		}
 		if r, ok := strings.CutSuffix(rest, cs.sym); ok {
-			cur, rest = cs.code, strings.TrimSpace(r)
+			a.cur, rest = cs.code, strings.TrimSpace(r)
 			break
 		}
 	}
@@ -192,25 +211,24 @@ func ParseMoney(s string) (Money, error) {
 	// A code before the number: "EUR 5000", "EUR5000".
 	if n := letters(rest, true); n > 0 {
 		if n != 3 {
-			return bad()
+			return a, badAmount(orig)
 		}
 		if err := setCur(rest[:n]); err != nil {
-			return Money{}, err
+			return a, err
 		}
 		rest = strings.TrimSpace(rest[n:])
 		cutSign()
 	}
 	// A code after it, maybe after a k or m: "5000 EUR", "5k EUR", "5keur".
-	var suffix string
 	if n := letters(rest, false); n > 0 {
 		word := rest[len(rest)-n:]
 		rest = strings.TrimSpace(rest[:len(rest)-n])
 		if n >= 3 {
 			if err := setCur(word[n-3:]); err != nil {
 				if n == 3 {
-					return Money{}, err
+					return a, err
 				}
-				return bad()
+				return a, badAmount(orig)
 			}
 			if word = word[:n-3]; word == "" {
 				if m := letters(rest, false); m > 0 {
@@ -218,55 +236,67 @@ func ParseMoney(s string) (Money, error) {
 				}
 			}
 		}
-		suffix = strings.ToLower(word)
+		a.suffix = strings.ToLower(word)
 	}
-	shift := 0
-	switch suffix {
+	switch a.suffix {
 	case "":
 	case "k":
-		shift = 3
+		a.shift = 3
 	case "m":
-		shift = 6
+		a.shift = 6
 	default:
-		return bad()
+		return a, badAmount(orig)
 	}
 	if rest == "" {
-		return bad()
+		return a, badAmount(orig)
 	}
-	r, alts, ok := readNumber(rest)
-	if !ok && len(alts) == 0 {
-		return bad()
+	a.number = rest
+	return a, nil
+}
+
+// setCurrency sets the amount's currency to an ISO 4217 code typed in
+// orig, refusing an unknown code or a second currency.
+func (a *amountParts) setCurrency(orig, code string) error {
+	code = strings.ToUpper(code)
+	if !IsCurrency(code) {
+		return Errorf(EINVALID, "%q is not a currency code I know.", code).
+			WithHint("Use an ISO 4217 code such as USD, EUR, GBP or JPY, or a sign: $, €, £, ¥.")
 	}
-	if neg {
-		return Money{}, Errorf(EINVALID, "Amounts can't be negative (%q).", orig).
-			WithHint("Type a positive amount without the minus sign, e.g. 5000.")
+	if a.cur != "" && a.cur != code {
+		return Errorf(EINVALID, "%q names two currencies, %s and %s.", orig, a.cur, code).
+			WithHint("Give one currency, e.g. 5000 %s.", code)
 	}
-	if !ok {
-		return Money{}, ambiguous(orig, alts, suffix, cur)
-	}
-	digits := MinorDigits(cur)
+	a.cur = code
+	return nil
+}
+
+// minorUnits is the reading r of the amount in minor units of its
+// currency, refused when it has more decimals than the currency or is
+// larger than MaxCents.
+func (a amountParts) minorUnits(orig string, r reading) (Money, error) {
+	digits := MinorDigits(a.cur)
 	n := new(big.Int)
 	n.SetString(r.whole+r.frac, 10)
-	if e := digits + shift - len(r.frac); e >= 0 {
+	if e := digits + a.shift - len(r.frac); e >= 0 {
 		n.Mul(n, pow10(e))
 	} else if _, rem := n.QuoRem(n, pow10(-e), new(big.Int)); rem.Sign() != 0 {
 		cut := len(r.frac) + e // the decimals the currency can hold
 		if digits == 0 {
-			return Money{}, Errorf(EINVALID, "%s has no cents, so I can't record %q.", cur, orig).
-				WithHint("Type a whole number of %s, e.g. %s.", cur, reading{whole: r.whole + r.frac[:cut]}.typed("", cur))
+			return Money{}, Errorf(EINVALID, "%s has no cents, so I can't record %q.", a.cur, orig).
+				WithHint("Type a whole number of %s, e.g. %s.", a.cur, reading{whole: r.whole + r.frac[:cut]}.typed("", a.cur))
 		}
 		unit := "cents"
-		if cur != "" {
-			unit = cur + " has"
+		if a.cur != "" {
+			unit = a.cur + " has"
 		}
 		return Money{}, Errorf(EINVALID, "%q has more decimals than %s.", orig, unit).
-			WithHint("Round it, e.g. %s.", reading{r.whole, r.frac[:cut]}.typed(suffix, cur))
+			WithHint("Round it, e.g. %s.", reading{r.whole, r.frac[:cut]}.typed(a.suffix, a.cur))
 	}
 	if n.Cmp(big.NewInt(MaxCents)) > 0 {
 		return Money{}, Errorf(EINVALID, "%q is larger than any deal I can record.", orig).
 			WithHint("Check the number of zeros.")
 	}
-	return Money{Cents: n.Int64(), Currency: cur}, nil
+	return Money{Cents: n.Int64(), Currency: a.cur}, nil
 }
 
 func pow10(e int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e)), nil) }
@@ -442,19 +472,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// isCurrencyCode reports whether s is three letters (the check `config
-// currency` makes; IsCurrency knows the real codes).
-func isCurrencyCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := 0; i < 3; i++ {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
 }

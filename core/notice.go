@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
 // NoticeKind names a message the exchange must deliver. The bot renders
 // each kind into text and buttons; core only records what must be said.
@@ -91,4 +95,61 @@ type Report struct {
 	Previous  *Stats     `json:"previous,omitempty"`
 	Newcomers []string   `json:"newcomers,omitempty"`
 	OpenLeads []Referral `json:"open_leads,omitempty"`
+}
+
+// dm addresses a member's direct messages.
+func dm(m *Member) Recipient {
+	return Recipient{MemberID: m.ID, UserID: m.UserID, Name: m.DisplayName}
+}
+
+// channel addresses the workspace's channel.
+func channel(ws *Workspace) Recipient {
+	return Recipient{Channel: ws.Settings.Channel}
+}
+
+// notice builds one notice about r to a recipient, keyed by the event so
+// a retried operation never queues it twice.
+// The snapshot follows the visibility rule for the recipient: a party
+// gets the whole referral, anyone else (the channel included) its public
+// view, and the text (a reason or note) only when it is meant for all.
+func notice(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text string) Notice {
+	snap := r.Public()
+	if !to.IsChannel() && r.IsParty(to.MemberID) {
+		snap = *r
+	} else if !publicText[kind] {
+		text = ""
+	}
+	dest := to.Channel
+	if !to.IsChannel() {
+		dest = fmt.Sprint("m", to.MemberID)
+	}
+	return Notice{WorkspaceID: c.Workspace.ID, Kind: kind, To: to, Referral: &snap,
+		Actor: c.Member.DisplayName, Text: text, CreatedAt: e.At,
+		DedupeKey: fmt.Sprintf("ev:%d:%s:%s", e.ID, kind, dest)}
+}
+
+// publicText are the notice kinds whose text anyone may read: a public
+// thank-you, and why a lead is posted again (its owner left).
+var publicText = map[NoticeKind]bool{NoticeThanks: true, NoticeLeadPosted: true}
+
+// receiverCard refreshes the receiver's card of a direct referral after
+// the change e (see NoticeCard); a lead has none.
+func receiverCard(ctx context.Context, tx Tx, c Caller, e *Event, r *Referral) ([]Notice, error) {
+	if r.CreatedAsLead() || r.ReceiverID == 0 {
+		return nil, nil
+	}
+	receiver, err := memberRecipient(ctx, tx, c, r.ReceiverID)
+	if err != nil {
+		return nil, err
+	}
+	return []Notice{notice(c, e, NoticeCard, receiver, r, "")}, nil
+}
+
+// memberRecipient builds a DM recipient for a member id named on a referral.
+func memberRecipient(ctx context.Context, tx Tx, c Caller, id int64) (Recipient, error) {
+	m, err := tx.Member(ctx, c.Workspace.ID, id)
+	if err != nil {
+		return Recipient{}, err
+	}
+	return dm(m), nil
 }

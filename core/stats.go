@@ -2,6 +2,7 @@ package core
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -295,4 +296,40 @@ func (as *Amounts) UnmarshalJSON(b []byte) error {
 		*as = list
 	}
 	return nil
+}
+
+// StatsRequest says whose figures and for which period.
+type StatsRequest struct {
+	Who     *MemberRef // nil with Network false = the caller
+	Network bool
+	Period  string
+}
+
+// Stats computes the figures for the caller, another member or the network.
+func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats, error) {
+	now := s.now()
+	p, err := ParsePeriod(req.Period, now, s.Location(c.Workspace))
+	if err != nil {
+		return nil, err
+	}
+	return inTx(ctx, s, func(tx Tx) (*Stats, error) {
+		q := StatsQuery{Period: p, Now: now}
+		var m *Member
+		if !req.Network {
+			m = &c.Member
+			if req.Who != nil {
+				var err error
+				if m, err = s.resolve(ctx, tx, c, *req.Who); err != nil {
+					return nil, err
+				}
+			}
+			q.MemberID = m.ID
+		}
+		st, err := tx.Stats(ctx, c.Workspace.ID, q)
+		if err != nil {
+			return nil, err
+		}
+		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
+		return st, nil
+	})
 }

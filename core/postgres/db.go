@@ -183,6 +183,22 @@ func wrap(err *error, format string, args ...any) {
 // notFound is returned when a statement that must touch one row touched none.
 func notFound() error { return core.Errorf(core.ENOTFOUND, msgNotFound) }
 
+// collect reads every row of a query with scan and closes the rows; the
+// query's own error passes through. No rows is a nil slice.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row) (*T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.AppendRows([]T(nil), rows, func(row pgx.CollectableRow) (T, error) {
+		v, err := scan(row)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *v, nil
+	})
+}
+
 // Helpers for the columns that are NULL where core has a zero value.
 
 func nullID(id int64) *int64 {

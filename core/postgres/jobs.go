@@ -13,19 +13,7 @@ import (
 func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
 	defer wrap(&err, "workspaces")
 	rows, err := t.q.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Workspace
-	for rows.Next() {
-		w, err := scanWorkspace(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *w)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanWorkspace)
 }
 
 // ClaimJobRun inserts the run's row; a conflict means the period already
@@ -73,10 +61,7 @@ func (t *tx) ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) (
 			RETURNING id
 		)
 		`+referralFrom+` JOIN expired x ON x.id = r.id ORDER BY r.id`, workspaceID, at)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := collectReferrals(rows)
+	rs, err := collectReferrals(rows, err)
 	// The statement's read saw the rows as they were before its update.
 	for i := range rs {
 		rs[i].Status, rs[i].ClosedAt, rs[i].UpdatedAt = core.StatusExpired, at, at
@@ -98,23 +83,7 @@ func (t *tx) DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.
 			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = r.workspace_id
 				AND o.dedupe_key = 'nudge-thanks:' || r.id)
 		ORDER BY r.id`, workspaceID, cutoff)
-	if err != nil {
-		return nil, err
-	}
-	return collectReferrals(rows)
-}
-
-func collectReferrals(rows pgx.Rows) ([]core.Referral, error) {
-	defer rows.Close()
-	var out []core.Referral
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return collectReferrals(rows, err)
 }
 
 // StaleReferrals finds working referrals untouched since cutoff whose
@@ -127,10 +96,7 @@ func (t *tx) StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.
 			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = r.workspace_id
 				AND o.dedupe_key = 'stale:' || r.id || ':' || floor(extract(epoch FROM r.updated_at))::bigint)
 		ORDER BY r.referrer_id, r.id`, workspaceID, cutoff)
-	if err != nil {
-		return nil, err
-	}
-	return collectReferrals(rows)
+	return collectReferrals(rows, err)
 }
 
 // DuePartnerships finds partnerships past their cadence whose members
@@ -146,10 +112,7 @@ func (t *tx) DuePartnerships(ctx context.Context, workspaceID int64, at time.Tim
 				AND EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = p.workspace_id
 					AND o.dedupe_key = 'touch:' || p.id || ':' || p.member_b || ':' || floor(extract(epoch FROM p.next_due))::bigint))
 		ORDER BY next_due, id`, workspaceID, at)
-	if err != nil {
-		return nil, err
-	}
-	return collectPartnerships(rows)
+	return collectPartnerships(rows, err)
 }
 
 // Reachable lists the members who may get reminders: active, not muted,

@@ -78,30 +78,22 @@ func (t *tx) SaveSettings(ctx context.Context, workspaceID int64, s core.Setting
 const memberCols = `m.id, m.workspace_id, m.user_id, m.display_name, m.role, m.status,
 	COALESCE(m.buddy_id, 0), m.muted, m.cadence_days, m.joined_at, COALESCE(m.last_active_at, m.joined_at)`
 
+// memberDest are the scan targets of memberCols.
+func memberDest(m *core.Member) []any {
+	return []any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
+		&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt, &m.LastActive}
+}
+
 func scanMember(row pgx.Row, extra ...any) (*core.Member, error) {
 	var m core.Member
-	dst := append([]any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
-		&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt, &m.LastActive}, extra...)
-	if err := row.Scan(dst...); err != nil {
+	if err := row.Scan(append(memberDest(&m), extra...)...); err != nil {
 		return nil, err
 	}
 	return &m, nil
 }
 
 func collectMembers(rows pgx.Rows, err error) ([]core.Member, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(row pgx.Row) (*core.Member, error) { return scanMember(row) })
 }
 
 func (t *tx) EnsureMember(ctx context.Context, workspaceID int64, userID, displayName string) (_ *core.Member, created bool, err error) {
@@ -173,20 +165,14 @@ type namedMatch struct {
 }
 
 func collectMatches(rows pgx.Rows, err error) ([]namedMatch, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []namedMatch
-	for rows.Next() {
+	return collect(rows, err, func(row pgx.Row) (*namedMatch, error) {
 		var byID bool
-		m, err := scanMember(rows, &byID)
+		m, err := scanMember(row, &byID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, namedMatch{*m, byID})
-	}
-	return out, rows.Err()
+		return &namedMatch{*m, byID}, nil
+	})
 }
 
 func (t *tx) Members(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
@@ -297,26 +283,16 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 		LEFT JOIN gave ON gave.member_id = m.id
 		WHERE m.workspace_id = $1 AND m.status = 'active'
 		ORDER BY m.id`, workspaceID, since)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Candidate
-	for rows.Next() {
+	return collect(rows, err, func(row pgx.Row) (*core.Candidate, error) {
 		var (
 			c       core.Candidate
 			updated *time.Time
 		)
-		m := &c.Member
-		dst := []any{&m.ID, &m.WorkspaceID, &m.UserID, &m.DisplayName, &m.Role, &m.Status,
-			&m.BuddyID, &m.Muted, &m.CadenceDays, &m.JoinedAt, &m.LastActive}
-		dst = append(dst, profileDest(&c.Profile, &updated)...)
-		dst = append(dst, &c.RecentlyGot, &c.Given, &c.Received)
-		if err := rows.Scan(dst...); err != nil {
+		dst := append(memberDest(&c.Member), profileDest(&c.Profile, &updated)...)
+		if err := row.Scan(append(dst, &c.RecentlyGot, &c.Given, &c.Received)...); err != nil {
 			return nil, err
 		}
 		c.Profile.UpdatedAt = timeOf(updated)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return &c, nil
+	})
 }

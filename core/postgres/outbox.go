@@ -104,7 +104,7 @@ func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now 
 			ORDER BY o.id
 			LIMIT $3
 			FOR UPDATE OF o SKIP LOCKED
-		)`, "c.id", p, limit, now, lease)
+		)`, "o.id", p, limit, now, lease)
 }
 
 // ClaimHeads leases, for up to limit destinations of the platform (a
@@ -130,7 +130,7 @@ func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now ti
 			ORDER BY h.priority DESC, h.id
 			LIMIT $3
 			FOR UPDATE OF o SKIP LOCKED
-		)`, "c.priority DESC, c.id", p, limit, now, lease)
+		)`, "o.priority DESC, o.id", p, limit, now, lease)
 }
 
 // claim leases the notices the query's due CTE picks and returns them in
@@ -150,44 +150,49 @@ func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, lim
 			UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $4
 			FROM due WHERE o.id = due.id AND o.id NOT IN (SELECT id FROM stale)
 			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at,
-				o.priority
+				o.last_error, o.priority
 		)
-		SELECT c.id, c.workspace_id, w.platform, w.external_id, c.payload, COALESCE(c.dedupe_key, ''),
-			c.attempts, c.created_at, m.user_id
-		FROM claimed c
-		JOIN workspaces w ON w.id = c.workspace_id
-		LEFT JOIN members m ON m.id = c.recipient_member_id
+		SELECT `+noticeColumns+`, NULL::text
+		FROM claimed o
+		JOIN workspaces w ON w.id = o.workspace_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id
 		ORDER BY `+order, p, now, limit, now.Add(lease))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Notice
-	for rows.Next() {
+	return scanNotices(rows, err)
+}
+
+// noticeColumns are the columns scanNotices reads, from an outbox row o,
+// its workspace w and its recipient m (LEFT JOINed: a channel has none).
+// A query adds one more: the recipient's name (see scanNotices).
+const noticeColumns = `o.id, o.workspace_id, w.platform, w.external_id, o.payload, COALESCE(o.dedupe_key, ''),
+	o.attempts, o.created_at, COALESCE(o.last_error, ''), m.user_id`
+
+// scanNotices reads notices selected as noticeColumns and a name. The
+// recipient's current platform id replaces the one in the payload; the
+// name does too where the query gives one (NULL keeps the name the notice
+// was queued with).
+func scanNotices(rows pgx.Rows, err error) ([]core.Notice, error) {
+	return collect(rows, err, func(row pgx.Row) (*core.Notice, error) {
 		var (
-			n       core.Notice
-			payload []byte
-			userID  *string
+			n            core.Notice
+			payload      []byte
+			userID, name *string
 		)
-		var id, ws int64
-		var platform core.Platform
-		var team, key string
-		var attempts int
-		var created time.Time
-		if err := rows.Scan(&id, &ws, &platform, &team, &payload, &key, &attempts, &created, &userID); err != nil {
+		if err := row.Scan(&n.ID, &n.WorkspaceID, &n.Platform, &n.TeamID, &payload, &n.DedupeKey,
+			&n.Attempts, &n.CreatedAt, &n.LastError, &userID, &name); err != nil {
 			return nil, err
 		}
+		// The payload holds none of the columns above (they are json:"-").
 		if err := json.Unmarshal(payload, &n); err != nil {
-			return nil, fmt.Errorf("payload of notice %d: %w", id, err)
+			return nil, fmt.Errorf("payload of notice %d: %w", n.ID, err)
 		}
-		n.ID, n.WorkspaceID, n.Platform, n.TeamID = id, ws, platform, team
-		n.DedupeKey, n.Attempts, n.CreatedAt = key, attempts, created
 		if userID != nil {
-			n.To.UserID = *userID // the member's current platform id
+			n.To.UserID = *userID
 		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		if name != nil {
+			n.To.Name = *name
+		}
+		return &n, nil
+	})
 }
 
 // MarkDelivered records that a notice reached the platform as message ref.
@@ -268,39 +273,14 @@ func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error
 // FailedNotices lists notices that failed for good, newest first.
 func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_ []core.Notice, err error) {
 	defer wrap(&err, "failed notices(%d)", workspaceID)
-	rows, err := t.q.Query(ctx, `
-		SELECT o.id, o.payload, o.attempts, o.created_at, o.last_error, COALESCE(m.user_id, ''), COALESCE(m.display_name, '')
-		FROM outbox o LEFT JOIN members m ON m.id = o.recipient_member_id
+	// An admin reads whom it was for by the name they have now.
+	return scanNotices(t.q.Query(ctx, `
+		SELECT `+noticeColumns+`, m.display_name
+		FROM outbox o
+		JOIN workspaces w ON w.id = o.workspace_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id
 		WHERE o.workspace_id = $1 AND o.status = 'failed'
-		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Notice
-	for rows.Next() {
-		var (
-			n            core.Notice
-			payload      []byte
-			id           int64
-			attempts     int
-			created      time.Time
-			lastErr, uid string
-			name         string
-		)
-		if err := rows.Scan(&id, &payload, &attempts, &created, &lastErr, &uid, &name); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(payload, &n); err != nil {
-			return nil, err
-		}
-		n.ID, n.WorkspaceID, n.Attempts, n.CreatedAt, n.LastError = id, workspaceID, attempts, created, lastErr
-		if uid != "" {
-			n.To.UserID, n.To.Name = uid, name
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit))
 }
 
 // RetryFailed queues the workspace's failed notices again, from at —

@@ -16,26 +16,20 @@ func (t *tx) Partnerships(ctx context.Context, workspaceID, memberID int64) (_ [
 		SELECT id, workspace_id, member_a, member_b, type, trust, cadence_days, last_touch, next_due, created_at
 		FROM partnerships WHERE workspace_id = $1 AND (member_a = $2 OR member_b = $2)
 		ORDER BY last_touch DESC NULLS LAST, id`, workspaceID, memberID)
-	if err != nil {
-		return nil, err
-	}
-	return collectPartnerships(rows)
+	return collectPartnerships(rows, err)
 }
 
-func collectPartnerships(rows pgx.Rows) ([]core.Partnership, error) {
-	defer rows.Close()
-	var out []core.Partnership
-	for rows.Next() {
+func collectPartnerships(rows pgx.Rows, err error) ([]core.Partnership, error) {
+	return collect(rows, err, func(row pgx.Row) (*core.Partnership, error) {
 		var p core.Partnership
 		var last, next *time.Time
-		if err := rows.Scan(&p.ID, &p.WorkspaceID, &p.MemberA, &p.MemberB, &p.Type, &p.Trust, &p.CadenceDays,
+		if err := row.Scan(&p.ID, &p.WorkspaceID, &p.MemberA, &p.MemberB, &p.Type, &p.Trust, &p.CadenceDays,
 			&last, &next, &p.CreatedAt); err != nil {
 			return nil, err
 		}
 		p.LastTouch, p.NextDue = timeOf(last), timeOf(next)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return &p, nil
+	})
 }
 
 // ThanksOf lists the thank-yous a member gave or received, oldest first.
@@ -44,19 +38,10 @@ func (t *tx) ThanksOf(ctx context.Context, workspaceID, memberID int64) (_ []cor
 	rows, err := t.q.Query(ctx, `
 		SELECT id, referral_id, from_id, to_id, message, at FROM thanks
 		WHERE workspace_id = $1 AND (from_id = $2 OR to_id = $2) ORDER BY at, id`, workspaceID, memberID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Thanks
-	for rows.Next() {
+	return collect(rows, err, func(row pgx.Row) (*core.Thanks, error) {
 		var th core.Thanks
-		if err := rows.Scan(&th.ID, &th.ReferralID, &th.FromID, &th.ToID, &th.Message, &th.At); err != nil {
-			return nil, err
-		}
-		out = append(out, th)
-	}
-	return out, rows.Err()
+		return &th, row.Scan(&th.ID, &th.ReferralID, &th.FromID, &th.ToID, &th.Message, &th.At)
+	})
 }
 
 // ForgetMember erases a member's personal data and keeps the anonymised

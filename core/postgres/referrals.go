@@ -51,6 +51,10 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 	return &r, nil
 }
 
+func collectReferrals(rows pgx.Rows, err error) ([]core.Referral, error) {
+	return collect(rows, err, scanReferral)
+}
+
 // wonValue is NULL until a value is recorded.
 func wonValue(m core.Money) (*int64, *string) {
 	if m.Cents == 0 && m.Currency == "" {
@@ -169,10 +173,7 @@ func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFi
 		sql += " LIMIT " + arg(f.Limit)
 	}
 	rows, err := t.q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collectReferrals(rows)
+	return collectReferrals(rows, err)
 }
 
 func (t *tx) AppendEvent(ctx context.Context, workspaceID int64, e *core.Event) (err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/referbot/referbot/core"
@@ -193,19 +194,17 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	}
 
 	rows, err := t.q.Query(ctx, statsByPartnerSQL, args[:5]...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if st.ByPartner, err = collect(rows, err, func(row pgx.Row) (*core.PartnerStats, error) {
 		var p core.PartnerStats
-		if err := rows.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,
+		if err := row.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,
 			&p.ReceivedWonValue, &p.Types, &p.Thanks); err != nil {
 			return nil, err
 		}
 		p.GivenWonValue.Sort()
 		p.ReceivedWonValue.Sort()
-		st.ByPartner = append(st.ByPartner, p)
+		return &p, nil
+	}); err != nil {
+		return nil, err
 	}
-	return st, rows.Err()
+	return st, nil
 }

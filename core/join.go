@@ -1,0 +1,159 @@
+package core
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Identity is who is talking, as an adapter sees them.
+type Identity struct {
+	Platform      Platform
+	TeamID        string // Slack team, Discord guild, console name
+	TeamName      string
+	UserID        string
+	UserName      string
+	PlatformAdmin bool   // a workspace admin on the platform itself
+	Channel       string // where the command was typed; becomes the default channel
+}
+
+// Caller is a joined member acting in their workspace.
+type Caller struct {
+	Workspace Workspace
+	Member    Member
+}
+
+// MemberRef names a member in a command: a platform user id (from a
+// mention or picker) or a display name typed as text.
+type MemberRef struct {
+	UserID string
+	Name   string
+}
+
+func (r MemberRef) String() string {
+	if r.Name != "" {
+		return "@" + r.Name
+	}
+	return "@" + r.UserID
+}
+
+// Join finds or creates the caller's workspace and member. The first member
+// of a workspace, and the platform's own admins, are referbot admins. A new
+// member is given an experienced mentoring buddy when there is one.
+func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
+	if id.TeamID == "" || id.UserID == "" {
+		return Caller{}, Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+	}
+	return inTx(ctx, s, func(tx Tx) (Caller, error) {
+		ws, err := tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings())
+		if err != nil {
+			return Caller{}, err
+		}
+		if ws.Settings.Channel == "" && id.Channel != "" {
+			ws.Settings.Channel = id.Channel
+			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
+				return Caller{}, err
+			}
+		}
+		m, err := s.joinMember(ctx, tx, ws, id)
+		if err != nil {
+			return Caller{}, err
+		}
+		return Caller{Workspace: *ws, Member: *m}, nil
+	})
+}
+
+// joinMember finds or creates the member id names in ws and brings them
+// up to date: a forgotten member starts afresh, a new one is given a
+// buddy (or made admin, the first), the platform's admins are admins.
+func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity) (*Member, error) {
+	m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
+	if err != nil {
+		return nil, err
+	}
+	before := *m
+	switch m.Status {
+	case MemberRemoved:
+		return nil, Errorf(EFORBIDDEN, "An admin of this network removed you, so referbot can't act for you here.").
+			WithHint("Ask an admin if you think this is a mistake.")
+	case MemberForgotten:
+		m.Status = MemberActive
+	}
+	if created {
+		m.JoinedAt, m.LastActive = s.now(), s.now() // the service's clock, not the database's
+		n, err := tx.CountMembers(ctx, ws.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n == 1 {
+			m.Role = RoleAdmin // the organiser who set the bot up
+		} else if err := s.assignBuddy(ctx, tx, ws, m); err != nil {
+			return nil, err
+		}
+	}
+	if id.PlatformAdmin {
+		m.Role = RoleAdmin
+	}
+	// Remember activity (at most hourly, to spare a write per command):
+	// reminders sent since count as ignored.
+	if now := s.now(); now.Sub(m.LastActive) > time.Hour {
+		m.LastActive = now
+	}
+	if *m != before { // most commands change nothing: no write
+		if err := tx.SaveMember(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// resolve turns a mention into a member of the caller's workspace. A
+// platform user id joins that person implicitly (they were mentioned by
+// someone who knows them); a bare name must match an existing member.
+func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (*Member, error) {
+	var (
+		m   *Member
+		err error
+	)
+	if ref.UserID == "" && c.Workspace.Platform == Console {
+		// The console has no user ids: a member is their lower-cased name,
+		// and mentioning someone brings them in, as a Slack mention would.
+		ref.UserID = strings.ToLower(ref.Name)
+	}
+	switch {
+	case ref.UserID != "":
+		m, _, err = ensureMember(ctx, tx, c.Workspace.Platform, c.Workspace.ID, ref.UserID, ref.Name)
+	case ref.Name != "":
+		m, err = tx.MemberByName(ctx, c.Workspace.ID, ref.Name)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, Errorf(ENOTFOUND, "I don't know anyone called %s in this network yet.", ref).
+				WithHint("Mention them with @ so I can pick the right person, or ask them to type /refer help once.")
+		}
+	default:
+		return nil, Errorf(EINVALID, "Name a member with @, for example @alice.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Status == MemberRemoved {
+		return nil, Errorf(ENOTFOUND, "%s is no longer a member of this network.", m.Mention())
+	}
+	return m, nil
+}
+
+// ensureMember finds or creates a member. On Slack and Discord the
+// platform's name refreshes the stored one (people rename themselves
+// there). On the console a name is the member's id, typed in any case:
+// it names the member only when they are created, so "/as MAYA" is maya,
+// not a rename.
+func ensureMember(ctx context.Context, tx Tx, p Platform, workspaceID int64, userID, name string) (*Member, bool, error) {
+	if p != Console {
+		return tx.EnsureMember(ctx, workspaceID, userID, name)
+	}
+	m, created, err := tx.EnsureMember(ctx, workspaceID, userID, "")
+	if err != nil || !created || name == "" || name == m.DisplayName {
+		return m, created, err
+	}
+	m, _, err = tx.EnsureMember(ctx, workspaceID, userID, name)
+	return m, created, err
+}
