@@ -114,6 +114,13 @@ func RenderNotice(n core.Notice) Message {
 	if r == nil {
 		r = &core.Referral{}
 	}
+	if n.To.IsChannel() {
+		// Core builds channel notices with the public view already; a
+		// post seen by everyone applies the rule again, so a notice built
+		// wrongly can't put a client's details in the channel.
+		pub := r.Public()
+		r = &pub
+	}
 	code := r.Code.String()
 	m.Referral = code
 	if r.Code == 0 {
