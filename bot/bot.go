@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/core"
 )
 
@@ -382,6 +383,6 @@ func checkSchedule(args []string) error {
 	if _, err := core.JobByName(args[0]); err != nil {
 		return err
 	}
-	_, err := LastFire(strings.Trim(strings.Join(args[1:], " "), `"“”`), time.UTC, time.Now())
+	_, err := scheduler.LastFire(strings.Trim(strings.Join(args[1:], " "), `"“”`), time.UTC, time.Now())
 	return err
 }

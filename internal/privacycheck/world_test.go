@@ -20,6 +20,7 @@ import (
 	"github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
@@ -234,7 +235,7 @@ type world struct {
 	conn   *pgx.Conn
 	cap    *capture
 	sender *sender.Sender
-	sched  *bot.Scheduler
+	sched  *scheduler.Scheduler
 
 	step    int
 	hold    bool     // the sender is behind: leave this step's notices in the outbox
@@ -281,7 +282,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 		closed: map[string]bool{}, flaky: map[string]bool{}}
 	quiet := slog.New(slog.DiscardHandler)
 	w.sender = &sender.Sender{Outbox: w.cap, Platform: core.Console, Messenger: messenger{w.cap}, Now: w.now, Log: quiet, Workers: 1}
-	w.sched = &bot.Scheduler{Svc: w.svc, Log: quiet}
+	w.sched = &scheduler.Scheduler{Svc: w.svc, Log: quiet}
 	return w
 }
 
