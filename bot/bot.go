@@ -323,54 +323,20 @@ func (b *Bot) setProfile(ctx context.Context, c core.Caller, x grammar.ProfileSe
 	return m, nil
 }
 
-// HandleAction runs a button click. Actions are paths such as
-// "/refer/claim/R-1042" or "/refer/pick/R-1042/U123"; they are read back
-// into the same commands people type, so a click and a typed command
-// always behave alike.
+// HandleAction runs a button click. Its action is a path such as
+// "/refer/claim/R-1042" or "/refer/pick/R-1042/U123", read back into the
+// command people type (ActionCommand), so a click and a typed command
+// always behave alike. A button for a step that needs more than it
+// carries (a won value, a reason) answers with what to type.
 func (b *Bot) HandleAction(ctx context.Context, id core.Identity, action string) []Message {
-	text, err := ActionText(action)
+	cmd, err := ActionCommand(action)
+	if err == nil {
+		err = grammar.Check(cmd)
+	}
 	if err != nil {
 		return []Message{ErrorMessage(err)}
 	}
-	return b.Handle(ctx, Request{Identity: id, Text: text})
-}
-
-// ActionText turns a button's action path into the equivalent command text.
-func ActionText(action string) (string, error) {
-	parts := strings.Split(strings.TrimPrefix(action, "/refer/"), "/")
-	if !strings.HasPrefix(action, "/refer/") || len(parts) < 2 || len(action) > 200 {
-		return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
-	}
-	verb, code := parts[0], parts[1]
-	switch action {
-	case "/refer/forget/confirm":
-		return "forget confirm", nil
-	case "/refer/reminders/on", "/refer/reminders/off":
-		return "reminders " + code, nil
-	}
-	switch verb {
-	case "pick":
-		if len(parts) != 3 || parts[2] == "" {
-			break
-		}
-		return fmt.Sprintf("pick %s <@%s>", code, parts[2]), nil
-	case "status":
-		if len(parts) != 3 {
-			break
-		}
-		return fmt.Sprintf("status %s %s", code, parts[2]), nil
-	case "claim", "interested", "accept", "decline", "won", "lost", "thanks", "show":
-		if len(parts) == 2 {
-			return verb + " " + code, nil
-		}
-		// "/refer/won/R-1042/confirm/5000000EUR": a confirmed won value.
-		if verb == "won" && len(parts) == 4 && parts[2] == "confirm" && parts[3] != "" && !strings.Contains(parts[3], " ") {
-			if _, err := core.ParseMoney(parts[3]); err == nil {
-				return fmt.Sprintf("won %s %s confirm", code, parts[3]), nil
-			}
-		}
-	}
-	return "", core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer help for commands.")
+	return b.Run(ctx, id, cmd)
 }
 
 // checkSchedule validates `/refer config schedule <job> "<cron spec>"`

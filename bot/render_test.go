@@ -10,49 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/internal/fixture"
 )
-
-func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
-	t.Parallel()
-	for action, want := range map[string]string{
-		"/refer/claim/R-1042":          "claim",
-		"/refer/interested/R-1042":     "interested",
-		"/refer/accept/R-1042":         "accept",
-		"/refer/status/R-1042/meeting": "status",
-		"/refer/pick/R-1042/U123":      "pick",
-		"/refer/thanks/R-1042":         "thanks",
-		"/refer/show/R-1042":           "show",
-		"/refer/forget/confirm":        "forget",
-		"/refer/reminders/off":         "reminders",
-	} {
-		text, err := ActionText(action)
-		if err != nil {
-			t.Fatalf("ActionText(%q): %v", action, err)
-		}
-		cmd, err := grammar.Parse(text)
-		if err != nil {
-			t.Fatalf("%q → %q does not parse: %v", action, text, err)
-		}
-		if cmd.Name() != want {
-			t.Errorf("%q → %s, want %s", action, cmd.Name(), want)
-		}
-	}
-	for _, bad := range []string{"", "/refer/", "/refer/claim", "/refer/nuke/R-1", "/other/claim/R-1", "/refer/pick/R-1"} {
-		if _, err := ActionText(bad); core.ErrorCode(err) != core.EINVALID {
-			t.Errorf("ActionText(%q) = %v, want EINVALID", bad, err)
-		}
-	}
-	// Buttons that need more input answer with what to type.
-	for _, a := range []string{"/refer/won/R-1042", "/refer/lost/R-1042", "/refer/decline/R-1042"} {
-		text, _ := ActionText(a)
-		if _, err := grammar.Parse(text); err == nil || !strings.Contains(err.Error(), "R-1042") {
-			t.Errorf("%s: want a hint naming R-1042, got %v", a, err)
-		}
-	}
-}
 
 func TestRenderNotice_EveryKindSaysSomethingAndChannelsNeverShowContact(t *testing.T) {
 	t.Parallel()

@@ -318,8 +318,8 @@ func (w *world) click(person, action string) []bot.Message {
 	w.begin(person, "click "+action)
 	verb, _, _ := strings.Cut(strings.TrimPrefix(action, "/refer/"), "/")
 	w.clicks[verb]++
-	if text, err := bot.ActionText(action); err == nil {
-		w.count(person, text)
+	if cmd, err := bot.ActionCommand(action); err == nil && grammar.Check(cmd) == nil {
+		w.tally(person, cmd, codeRe.FindString(action))
 	}
 	ms := w.bot.HandleAction(w.ctx, identity(person), action)
 	w.finish(person, "click "+verb, ms)
@@ -364,11 +364,16 @@ func (w *world) count(person, text string) {
 	if err != nil {
 		return
 	}
+	w.tally(person, cmd, codeRe.FindString(text))
+}
+
+// tally counts a command person ran about the referral code.
+func (w *world) tally(person string, cmd grammar.Command, code string) {
 	w.commands[cmd.Name()]++
 	if w.asRole[cmd.Name()] == nil {
 		w.asRole[cmd.Name()] = map[string]int{}
 	}
-	w.asRole[cmd.Name()][w.role(person, codeRe.FindString(text))]++
+	w.asRole[cmd.Name()][w.role(person, code)]++
 }
 
 var codeRe = regexp.MustCompile(`R-[0-9]+`)
