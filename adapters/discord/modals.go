@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 )
@@ -47,28 +48,25 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 		input("value", "Estimated value", "5000, 5k or 1,200 EUR", discordgo.TextInputShort, false, 40))
 }
 
-// closeModal is the form behind Won, Decline and Lost, which need a value
-// or a reason. Its id carries the guild for a click in a DM.
+// closeModal is the form behind Won, Decline and Lost: the steps a
+// button stands for without the value or reason they need. Its id carries
+// the guild for a click in a DM.
 func closeModal(action, guild string) (*discordgo.InteractionResponse, bool) {
-	parts := strings.Split(strings.TrimPrefix(action, "/refer/"), "/")
-	if len(parts) != 2 || !strings.HasPrefix(action, "/refer/") {
+	cmd, err := bot.ActionCommand(action)
+	if err != nil || grammar.Check(cmd) == nil {
 		return nil, false
 	}
-	code, err := core.ParseCode(parts[1])
-	if err != nil {
-		return nil, false
-	}
-	id := parts[0] + "|" + code.String() + "|" + guild
-	switch parts[0] {
-	case "won":
-		return modal(id, "Won "+code.String(),
+	id := func(code core.Code) string { return cmd.Name() + "|" + code.String() + "|" + guild }
+	switch x := cmd.(type) {
+	case grammar.Won:
+		return modal(id(x.Code), "Won "+x.Code.String(),
 			input("value", "Deal value", "12,000 or 12k", discordgo.TextInputShort, true, 40),
 			input("note", "Note for the referrer", "Signed for the full redesign", discordgo.TextInputParagraph, false, 500)), true
-	case "decline":
-		return modal(id, "Decline "+code.String(),
+	case grammar.Decline:
+		return modal(id(x.Code), "Decline "+x.Code.String(),
 			input("reason", "Why? The referrer sees this", "Fully booked until May", discordgo.TextInputParagraph, true, 500)), true
-	case "lost":
-		return modal(id, "Lost "+code.String(),
+	case grammar.Lost:
+		return modal(id(x.Code), "Lost "+x.Code.String(),
 			input("reason", "Why didn't it close?", "Went with an in-house team", discordgo.TextInputParagraph, true, 500)), true
 	}
 	return nil, false

@@ -208,7 +208,11 @@ func command(path string, a args) (grammar.Command, error) {
 			return grammar.Feedback{Code: c, Score: a.integer("score"), Comment: a.str("comment")}
 		})
 	case "list":
-		return grammar.Parse(strings.TrimSpace("list " + a.str("which")))
+		kind := core.ListKind(a.str("which")) // a choice; core refuses any other
+		if kind == "" {
+			kind = core.ListMine
+		}
+		return grammar.List{Kind: kind}, nil
 	case "profile show":
 		return grammar.Profile{Who: a.member("member")}, nil
 	case "profile set":
@@ -216,7 +220,8 @@ func command(path string, a args) (grammar.Command, error) {
 		if v == "" {
 			v = "-"
 		}
-		return grammar.Parse("profile set " + a.str("field") + " " + v)
+		// The field is a choice; the value is free text the grammar reads.
+		return grammar.ParseArgs("profile", a.str("field")+" "+v)
 	case "who":
 		return grammar.Who{Need: a.str("need"), Tags: a.tags()}, nil
 	case "touch":
@@ -250,12 +255,12 @@ func command(path string, a args) (grammar.Command, error) {
 	case "data forget":
 		return grammar.Forget{Confirm: a.boolean("confirm")}, nil
 	case "admin config":
-		text := strings.TrimSpace("config " + a.str("setting") + " " + a.str("value") + " " + mention(a.member("member")))
-		return grammar.Parse(text)
+		// The value is free text; core takes the member as a mention.
+		return grammar.ParseArgs("config", a.str("setting")+" "+a.str("value")+" "+mention(a.member("member")))
 	case "admin undelivered":
 		return grammar.Undelivered{Retry: a.boolean("retry")}, nil
 	case "help":
-		return grammar.Parse(strings.TrimSpace("help " + a.str("topic")))
+		return grammar.ParseArgs("help", a.str("topic"))
 	}
 	return nil, core.Errorf(core.EINVALID, "I don't know /refer %s.", path).WithHint("Type /refer help to see every command.")
 }
