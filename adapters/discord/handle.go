@@ -85,7 +85,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, work func(c
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
 	}
-	if update && len(ms) > 0 && ms[0].Kind != "error" {
+	if update && len(ms) > 0 && !ms[0].IsError() {
 		// The clicked card (a DM) becomes the new card, with its buttons.
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: responseData(ms[:1], guildOf(i), false)}

@@ -29,7 +29,7 @@ const (
 // Colours by what a message is: wins and claims green, leads and the
 // celebration gold, problems red; kinds are notice kinds or reply kinds.
 var colours = map[string]int{
-	"error": 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
+	bot.KindError: 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
 	"referral.won": 0x2E7D32, "report.quarterly": 0xF2A900, "digest.weekly": 0x1F4E79, "thanks.posted": 0x8E44AD,
 	"stats": 0x1F4E79, "report.health": 0xD35400, "referral.lost": 0x7F8C8D, "referral.declined": 0x7F8C8D,
 	"lead.expired": 0x7F8C8D, "help": 0x607D8B,
@@ -60,7 +60,7 @@ func clip(s string, n int) string {
 func Embed(m bot.Message) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Title: clip(m.Title, maxTitle), Description: clip(markdown(m.Text), maxDescription),
 		Color: colour(m.Kind)}
-	if m.Kind == "error" && e.Title == "" {
+	if m.IsError() && e.Title == "" {
 		e.Title = "That didn't work"
 	}
 	total := len([]rune(e.Title)) + len([]rune(e.Description))

@@ -64,7 +64,7 @@ func plain(s string, n int) *slack.TextBlockObject {
 // icon prefixes a message's title by what it is.
 func icon(kind string) string {
 	switch kind {
-	case "error":
+	case bot.KindError:
 		return ":warning: "
 	case "lead.posted":
 		return ":mega: "
