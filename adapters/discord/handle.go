@@ -158,7 +158,7 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *d
 	}
 	typed, _ := focused.Value.(string)
 	for _, ch := range a.bot.Autocomplete(ctx, identity(i, ""), path, focused.Name, typed) {
-		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(ch.Name, 100), Value: ch.Value})
+		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Clip(ch.Name, 100), Value: ch.Value})
 	}
 	return resp
 }

@@ -17,7 +17,7 @@ func input(id, label, placeholder string, style discordgo.TextInputStyle, requir
 
 func modal(customID, title string, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
-		Data: &discordgo.InteractionResponseData{CustomID: customID, Title: clip(title, 45), Components: rows}}
+		Data: &discordgo.InteractionResponseData{CustomID: customID, Title: bot.Clip(title, 45), Components: rows}}
 }
 
 // newReferralModal is the form of /refer new: the partner, temperature
@@ -28,7 +28,7 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 	p := a.member("partner")
 	partnerID, partnerName, title := "", "", "New open lead"
 	if p != nil {
-		partnerID, partnerName = p.UserID, clip(strings.NewReplacer("|", " ").Replace(p.Name), 30)
+		partnerID, partnerName = p.UserID, bot.Clip(strings.NewReplacer("|", " ").Replace(p.Name), 30)
 		title = "Refer a client to " + p.Name
 	}
 	consent := "0"
@@ -40,9 +40,9 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 	if consent == "1" {
 		contact = "jane@acme.com — shown only to who takes it on"
 	}
-	return modal(clip(id, maxCustomID), title,
+	return modal(bot.Clip(id, maxCustomID), title,
 		input("client", "Client", "Acme Corp (a person or company)", discordgo.TextInputShort, p != nil, 200),
-		input("contact", "Client's contact", clip(contact, 100), discordgo.TextInputShort, false, 200),
+		input("contact", "Client's contact", bot.Clip(contact, 100), discordgo.TextInputShort, false, 200),
 		input("need", "What do they need?", "A new website before the March launch", discordgo.TextInputParagraph, true, 1000),
 		input("tags", "Tags", "web-dev branding", discordgo.TextInputShort, false, 200),
 		input("value", "Estimated value", "5000, 5k or 1,200 EUR", discordgo.TextInputShort, false, 40))
@@ -117,7 +117,7 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 		if err != nil {
 			return nil, "", err
 		}
-		tags := core.NormalizeTags(strings.FieldsFunc(f["tags"], func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+		tags := bot.Tags(f["tags"])
 		if partner == "" {
 			return grammar.Lead{ClientName: f["client"], Contact: f["contact"], Consent: consent, Need: f["need"], Tags: tags,
 				Estimate: est, Temperature: core.Temperature(temp)}, "", nil

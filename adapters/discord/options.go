@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 )
@@ -119,7 +120,7 @@ func amount(s string, required bool) (core.Money, error) {
 }
 
 func (a args) tags() []string {
-	return core.NormalizeTags(strings.FieldsFunc(a.str("tags"), func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+	return bot.Tags(a.str("tags"))
 }
 
 // mention writes a member as the grammar reads a mention.

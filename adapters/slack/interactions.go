@@ -130,7 +130,7 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, t te
 	}
 	ms := cmd(ctx, a.bot, a.identity(ctx, t))
 	if len(ms) > 0 && ms[0].IsError() {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clip(ms[0].Text, 500)}), nil
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: bot.Clip(ms[0].Text, 500)}), nil
 	}
 	a.deadline.Go(ctx, func(ctx context.Context) {
 		a.wake()

@@ -122,7 +122,7 @@ func amount(s string, required bool) (core.Money, string) {
 	}
 	m, err := core.ParseMoney(s)
 	if err != nil {
-		return core.Money{}, clip(core.ErrorMessage(err), 500)
+		return core.Money{}, bot.Clip(core.ErrorMessage(err), 500)
 	}
 	if m.Cents <= 0 {
 		return core.Money{}, "Type a positive amount such as 5000, 5k or 1,200 EUR" + map[bool]string{true: ".", false: " — or leave it empty."}[required]
@@ -160,7 +160,7 @@ func (a *Adapter) parseNewReferral(ctx context.Context, f map[string]slack.Block
 	if len(errs) > 0 {
 		return nil, errs, ""
 	}
-	tags := core.NormalizeTags(strings.FieldsFunc(value(f, "tags"), func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+	tags := bot.Tags(value(f, "tags"))
 	temp := core.Temperature(f["temperature"].SelectedOption.Value)
 	if lead {
 		cmd := grammar.Lead{ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp}
