@@ -2,7 +2,9 @@
 // button clicks into core operations (through bot/grammar), renders results
 // and outbox notices into a neutral Message model (text, fields, buttons
 // carrying action ids, visibility) and declares the Messenger each adapter
-// implements; bot/sender delivers the outbox through it.
+// implements; bot/sender delivers the outbox through it, and
+// bot/scheduler runs core's jobs on their cron schedules.
 //
-// bot imports core (and its own sub-packages) only. Adapters import bot.
+// bot imports core, bot/grammar and bot/scheduler (to check a cron spec)
+// only. Adapters import bot.
 package bot

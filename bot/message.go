@@ -58,8 +58,8 @@ type Message struct {
 	Fields  []Field
 	Buttons []Button
 	Footer  string
-	// Kind names what the message is (a notice kind, or "reply", "error",
-	// "help"), so adapters can pick a layout or colour.
+	// Kind names what the message is (a notice kind, or "reply", "help",
+	// KindError ...), so adapters can pick a layout or colour.
 	Kind string
 	// Referral is the referral code the message is about, if any; adapters
 	// use it to find and update earlier posts about the same referral.
@@ -80,6 +80,14 @@ type Message struct {
 	// Adapters upload it; the console prints it.
 	Attachment *Attachment
 }
+
+// KindError is the Kind of a message that reports an error: the request
+// did nothing, and the text says why and what to type instead.
+const KindError = "error"
+
+// IsError reports whether m reports an error rather than a result, so an
+// adapter shows it as such (an inline form error, no card replaced).
+func (m Message) IsError() bool { return m.Kind == KindError }
 
 // Attachment is a file sent with a message.
 type Attachment struct {

@@ -27,9 +27,3 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	reg.MustRegister(m.JobRuns, m.Delivered, m.Failed)
 	return m
 }
-
-func (m *Metrics) jobRun(job, result string) {
-	if m != nil {
-		m.JobRuns.WithLabelValues(job, result).Inc()
-	}
-}

@@ -142,24 +142,6 @@ func TestProfileAndFee_SayTheAmountBack(t *testing.T) {
 	}
 }
 
-func TestActionText_ConfirmsAWonValue(t *testing.T) {
-	t.Parallel()
-	for action, want := range map[string]string{
-		"/refer/won/R-1042/confirm/500000000EUR": "won R-1042 500000000EUR confirm",
-		"/refer/won/R-1042/confirm/1250.50":      "won R-1042 1250.50 confirm",
-		"/refer/won/R-1042":                      "won R-1042",
-	} {
-		if got, err := bot.ActionText(action); err != nil || got != want {
-			t.Errorf("ActionText(%q) = %q, %v; want %q", action, got, err, want)
-		}
-	}
-	for _, action := range []string{"/refer/won/R-1042/confirm/", "/refer/won/R-1042/confirm/lots", "/refer/won/R-1042/confirm/5 000"} {
-		if _, err := bot.ActionText(action); core.ErrorCode(err) != core.EINVALID {
-			t.Errorf("ActionText(%q): %v, want EINVALID", action, err)
-		}
-	}
-}
-
 func TestStatsMessage_YenWithoutCents(t *testing.T) {
 	t.Parallel()
 	yen := core.Amounts{{Currency: "JPY", Cents: 480000, Count: 1}}

@@ -1,78 +1,88 @@
 package bot
 
 import (
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	gotoken "go/token"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/internal/fixture"
 )
 
-func TestActionText_RoundTripsThroughTheGrammar(t *testing.T) {
-	t.Parallel()
-	for action, want := range map[string]string{
-		"/refer/claim/R-1042":          "claim",
-		"/refer/interested/R-1042":     "interested",
-		"/refer/accept/R-1042":         "accept",
-		"/refer/status/R-1042/meeting": "status",
-		"/refer/pick/R-1042/U123":      "pick",
-		"/refer/thanks/R-1042":         "thanks",
-		"/refer/show/R-1042":           "show",
-		"/refer/forget/confirm":        "forget",
-		"/refer/reminders/off":         "reminders",
-	} {
-		text, err := ActionText(action)
-		if err != nil {
-			t.Fatalf("ActionText(%q): %v", action, err)
-		}
-		cmd, err := grammar.Parse(text)
-		if err != nil {
-			t.Fatalf("%q → %q does not parse: %v", action, text, err)
-		}
-		if cmd.Name() != want {
-			t.Errorf("%q → %s, want %s", action, cmd.Name(), want)
-		}
-	}
-	for _, bad := range []string{"", "/refer/", "/refer/claim", "/refer/nuke/R-1", "/other/claim/R-1", "/refer/pick/R-1"} {
-		if _, err := ActionText(bad); core.ErrorCode(err) != core.EINVALID {
-			t.Errorf("ActionText(%q) = %v, want EINVALID", bad, err)
-		}
-	}
-	// Buttons that need more input answer with what to type.
-	for _, a := range []string{"/refer/won/R-1042", "/refer/lost/R-1042", "/refer/decline/R-1042"} {
-		text, _ := ActionText(a)
-		if _, err := grammar.Parse(text); err == nil || !strings.Contains(err.Error(), "R-1042") {
-			t.Errorf("%s: want a hint naming R-1042, got %v", a, err)
-		}
-	}
-}
-
 func TestRenderNotice_EveryKindSaysSomethingAndChannelsNeverShowContact(t *testing.T) {
 	t.Parallel()
+	// The referral as its parties see it: client, contact and reasons in
+	// full. A channel post must show none of it, whatever core handed over.
 	r := &core.Referral{Code: 1042, ReferrerID: 1, ReceiverID: 2, ReferrerName: "bob", ReceiverName: "alice",
-		ClientName: "Acme", ClientContact: "jane@acme.example", Need: "a website", Status: core.StatusWon,
-		WonValue: core.Money{Cents: 480000, Currency: "USD"}}
-	kinds := []core.NoticeKind{core.NoticeOffered, core.NoticeAccepted, core.NoticeDeclined, core.NoticeStage,
-		core.NoticeWon, core.NoticeLost, core.NoticeThankPrompt, core.NoticeLeadPosted, core.NoticeLeadClaimed,
-		core.NoticeClaimedDM, core.NoticeHandRaised, core.NoticeHandoff, core.NoticeThanks, core.NoticeThanksDM,
-		core.NoticeBuddy, core.NoticeBuddyIntro, core.NoticeLeadExpired, core.NoticeThankNudge,
-		core.NoticeStaleNudge, core.NoticeStaleDigest, core.NoticeTouchReminder, core.NoticeBuddyReminder, core.NoticeAskReminders}
-	for _, k := range kinds {
+		ClientName: "Acme", ClientContact: "jane@acme.example", Consent: true, Need: "a website", Status: core.StatusWon,
+		WonValue: core.Money{Cents: 480000, Currency: "USD"}, LostReason: "zqlostreasonq", DeclineReason: "zqdeclinereasonq"}
+	secrets := []string{r.ClientName, "jane@", r.LostReason, r.DeclineReason}
+	for _, k := range core.NoticeKinds {
 		dm := RenderNotice(core.Notice{Kind: k, To: core.Recipient{MemberID: 1, UserID: "U1", Name: "bob"}, Referral: r, Actor: "alice"})
 		if dm.Title == "" || dm.Visibility != Direct || dm.To != "U1" {
 			t.Errorf("%s as DM: %+v", k, dm)
 		}
-		pub := *r
-		pub = pub.Public()
-		ch := RenderNotice(core.Notice{Kind: k, To: core.Recipient{Channel: "#referrals"}, Referral: &pub, Actor: "alice"})
+		// Everything a notice can carry, so every kind renders its body.
+		ch := RenderNotice(core.Notice{Kind: k, To: core.Recipient{Channel: "#referrals"}, Referral: r, Actor: "alice",
+			Choices: []core.Recipient{{MemberID: 3, UserID: "U3", Name: "carol"}}, Items: []core.Referral{*r},
+			Report: fixture.QuarterlyReport(), Health: &core.Health{GoneQuiet: []string{"dave"}}})
 		if ch.Visibility != Channel || ch.To != "#referrals" {
 			t.Errorf("%s to channel: %+v", k, ch)
 		}
-		if s := strings.Join([]string{ch.Title, ch.Text, fieldsText(ch)}, " "); strings.Contains(s, "jane@") {
-			t.Errorf("%s channel post shows contact: %s", k, s)
+		s := said(ch)
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s channel post shows %q: %s", k, secret, s)
+			}
 		}
 	}
+	// Not vacuous: the party's own DM does show the client.
+	if s := said(RenderNotice(core.Notice{Kind: core.NoticeHandoff, To: core.Recipient{MemberID: 2, UserID: "U2", Name: "alice"},
+		Referral: r, Actor: "bob"})); !strings.Contains(s, "Acme") || !strings.Contains(s, "jane@") {
+		t.Errorf("the new owner's handoff DM lacks the client: %s", s)
+	}
+}
+
+// TestNoticeKinds_ListsEveryKindCoreDeclares keeps core.NoticeKinds, which
+// the render tests iterate, in step with the constants core declares.
+func TestNoticeKinds_ListsEveryKindCoreDeclares(t *testing.T) {
+	t.Parallel()
+	f, err := goparser.ParseFile(gotoken.NewFileSet(), filepath.Join("..", "core", "notice.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, k := range core.NoticeKinds {
+		listed[string(k)] = true
+	}
+	declared := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || vs.Type == nil || fmt.Sprint(vs.Type) != "NoticeKind" {
+			return true
+		}
+		for i, name := range vs.Names {
+			declared++
+			lit, _ := vs.Values[i].(*ast.BasicLit)
+			if v, _ := strconv.Unquote(lit.Value); !listed[v] {
+				t.Errorf("core.%s (%s) is missing from core.NoticeKinds", name.Name, v)
+			}
+		}
+		return true
+	})
+	if declared != len(core.NoticeKinds) {
+		t.Errorf("core declares %d notice kinds, core.NoticeKinds lists %d", declared, len(core.NoticeKinds))
+	}
+}
+
+// said is everything a message shows, as one text.
+func said(m Message) string {
+	return strings.Join([]string{m.Title, m.Text, fieldsText(m), m.Footer}, " ")
 }
 
 func fieldsText(m Message) string {

@@ -19,7 +19,7 @@ func reply(title, text string) Message {
 // ErrorMessage renders an error for the person who caused it: the
 // specific problem and what to type instead, never internals.
 func ErrorMessage(err error) Message {
-	return Message{Kind: "error", Text: core.ErrorMessage(err)}
+	return Message{Kind: KindError, Text: core.ErrorMessage(err)}
 }
 
 func pct(v float64) string {

@@ -153,3 +153,13 @@ func memberRecipient(ctx context.Context, tx Tx, c Caller, id int64) (Recipient,
 	}
 	return dm(m), nil
 }
+
+// NoticeKinds lists every notice kind, so renderers and their tests can
+// cover each one without keeping a list of their own.
+var NoticeKinds = []NoticeKind{
+	NoticeOffered, NoticeAccepted, NoticeDeclined, NoticeStage, NoticeWon, NoticeLost, NoticeThankPrompt,
+	NoticeLeadPosted, NoticeLeadClaimed, NoticeClaimedDM, NoticeHandRaised, NoticeHandoff, NoticePickedDM,
+	NoticeReleased, NoticeReturned, NoticeThanks, NoticeThanksDM, NoticeBuddy, NoticeBuddyIntro,
+	NoticeLeadExpired, NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder,
+	NoticeWeeklyDigest, NoticeQuarterly, NoticeBuddyReminder, NoticeAskReminders, NoticeHealth, NoticeCard,
+}

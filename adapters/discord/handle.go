@@ -85,7 +85,7 @@ func (a *Adapter) run(ctx context.Context, i *discordgo.Interaction, work func(c
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
 	}
-	if update && len(ms) > 0 && ms[0].Kind != "error" {
+	if update && len(ms) > 0 && !ms[0].IsError() {
 		// The clicked card (a DM) becomes the new card, with its buttons.
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: responseData(ms[:1], guildOf(i), false)}
@@ -158,7 +158,7 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *d
 	}
 	typed, _ := focused.Value.(string)
 	for _, ch := range a.bot.Autocomplete(ctx, identity(i, ""), path, focused.Name, typed) {
-		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(ch.Name, 100), Value: ch.Value})
+		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Clip(ch.Name, 100), Value: ch.Value})
 	}
 	return resp
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 )
@@ -16,7 +17,7 @@ func input(id, label, placeholder string, style discordgo.TextInputStyle, requir
 
 func modal(customID, title string, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
-		Data: &discordgo.InteractionResponseData{CustomID: customID, Title: clip(title, 45), Components: rows}}
+		Data: &discordgo.InteractionResponseData{CustomID: customID, Title: bot.Clip(title, 45), Components: rows}}
 }
 
 // newReferralModal is the form of /refer new: the partner, temperature
@@ -27,7 +28,7 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 	p := a.member("partner")
 	partnerID, partnerName, title := "", "", "New open lead"
 	if p != nil {
-		partnerID, partnerName = p.UserID, clip(strings.NewReplacer("|", " ").Replace(p.Name), 30)
+		partnerID, partnerName = p.UserID, bot.Clip(strings.NewReplacer("|", " ").Replace(p.Name), 30)
 		title = "Refer a client to " + p.Name
 	}
 	consent := "0"
@@ -39,36 +40,33 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 	if consent == "1" {
 		contact = "jane@acme.com — shown only to who takes it on"
 	}
-	return modal(clip(id, maxCustomID), title,
+	return modal(bot.Clip(id, maxCustomID), title,
 		input("client", "Client", "Acme Corp (a person or company)", discordgo.TextInputShort, p != nil, 200),
-		input("contact", "Client's contact", clip(contact, 100), discordgo.TextInputShort, false, 200),
+		input("contact", "Client's contact", bot.Clip(contact, 100), discordgo.TextInputShort, false, 200),
 		input("need", "What do they need?", "A new website before the March launch", discordgo.TextInputParagraph, true, 1000),
 		input("tags", "Tags", "web-dev branding", discordgo.TextInputShort, false, 200),
 		input("value", "Estimated value", "5000, 5k or 1,200 EUR", discordgo.TextInputShort, false, 40))
 }
 
-// closeModal is the form behind Won, Decline and Lost, which need a value
-// or a reason. Its id carries the guild for a click in a DM.
+// closeModal is the form behind Won, Decline and Lost: the steps a
+// button stands for without the value or reason they need. Its id carries
+// the guild for a click in a DM.
 func closeModal(action, guild string) (*discordgo.InteractionResponse, bool) {
-	parts := strings.Split(strings.TrimPrefix(action, "/refer/"), "/")
-	if len(parts) != 2 || !strings.HasPrefix(action, "/refer/") {
+	cmd, err := bot.ActionCommand(action)
+	if err != nil || grammar.Check(cmd) == nil {
 		return nil, false
 	}
-	code, err := core.ParseCode(parts[1])
-	if err != nil {
-		return nil, false
-	}
-	id := parts[0] + "|" + code.String() + "|" + guild
-	switch parts[0] {
-	case "won":
-		return modal(id, "Won "+code.String(),
+	id := func(code core.Code) string { return cmd.Name() + "|" + code.String() + "|" + guild }
+	switch x := cmd.(type) {
+	case grammar.Won:
+		return modal(id(x.Code), "Won "+x.Code.String(),
 			input("value", "Deal value", "12,000 or 12k", discordgo.TextInputShort, true, 40),
 			input("note", "Note for the referrer", "Signed for the full redesign", discordgo.TextInputParagraph, false, 500)), true
-	case "decline":
-		return modal(id, "Decline "+code.String(),
+	case grammar.Decline:
+		return modal(id(x.Code), "Decline "+x.Code.String(),
 			input("reason", "Why? The referrer sees this", "Fully booked until May", discordgo.TextInputParagraph, true, 500)), true
-	case "lost":
-		return modal(id, "Lost "+code.String(),
+	case grammar.Lost:
+		return modal(id(x.Code), "Lost "+x.Code.String(),
 			input("reason", "Why didn't it close?", "Went with an in-house team", discordgo.TextInputParagraph, true, 500)), true
 	}
 	return nil, false
@@ -119,7 +117,7 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 		if err != nil {
 			return nil, "", err
 		}
-		tags := core.NormalizeTags(strings.FieldsFunc(f["tags"], func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+		tags := bot.Tags(f["tags"])
 		if partner == "" {
 			return grammar.Lead{ClientName: f["client"], Contact: f["contact"], Consent: consent, Need: f["need"], Tags: tags,
 				Estimate: est, Temperature: core.Temperature(temp)}, "", nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 )
@@ -119,7 +120,7 @@ func amount(s string, required bool) (core.Money, error) {
 }
 
 func (a args) tags() []string {
-	return core.NormalizeTags(strings.FieldsFunc(a.str("tags"), func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+	return bot.Tags(a.str("tags"))
 }
 
 // mention writes a member as the grammar reads a mention.
@@ -132,13 +133,6 @@ func mention(m *core.MemberRef) string {
 
 // command turns a subcommand and its options into the bot's command.
 func command(path string, a args) (grammar.Command, error) {
-	needCode := func(build func(c core.Code) grammar.Command) (grammar.Command, error) {
-		c, err := a.code()
-		if err != nil {
-			return nil, err
-		}
-		return build(c), nil
-	}
 	for _, name := range []string{"partner", "member", "newcomer", "mentor"} {
 		if id := a.str(name); id != "" && a.resolved != nil {
 			if u, ok := a.resolved.Users[id]; ok && u != nil && u.Bot {
@@ -147,19 +141,47 @@ func command(path string, a args) (grammar.Command, error) {
 			}
 		}
 	}
-	switch path {
-	case "give":
-		to := a.member("partner")
-		if to == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose the partner.").WithHint("/refer give partner:@name client:… need:…")
+	if read, ok := subcommands[path]; ok {
+		return read(a)
+	}
+	return nil, core.Errorf(core.EINVALID, "I don't know /refer %s.", path).WithHint("Type /refer help to see every command.")
+}
+
+// withCode reads a subcommand whose command needs the referral's code.
+func withCode[C grammar.Command](build func(c core.Code, a args) C) func(a args) (grammar.Command, error) {
+	return func(a args) (grammar.Command, error) {
+		c, err := a.code()
+		if err != nil {
+			return nil, err
+		}
+		return build(c, a), nil
+	}
+}
+
+// chosen reads a required user option, or says to choose it.
+func (a args) chosen(name, hint string) (core.MemberRef, error) {
+	m := a.member(name)
+	if m == nil {
+		return core.MemberRef{}, core.Errorf(core.EINVALID, "Choose the %s.", name).WithHint("%s", hint)
+	}
+	return *m, nil
+}
+
+// subcommands read each subcommand's typed options into its command.
+var subcommands = map[string]func(a args) (grammar.Command, error){
+	"give": func(a args) (grammar.Command, error) {
+		to, err := a.chosen("partner", "/refer give partner:@name client:… need:…")
+		if err != nil {
+			return nil, err
 		}
 		est, err := a.money("value", false)
 		if err != nil {
 			return nil, err
 		}
-		return grammar.Refer{To: *to, ClientName: a.str("client"), Contact: a.str("contact"), Consent: a.boolean("consent"),
+		return grammar.Refer{To: to, ClientName: a.str("client"), Contact: a.str("contact"), Consent: a.boolean("consent"),
 			Need: a.str("need"), Tags: a.tags(), Estimate: est, Temperature: core.Temperature(a.str("temperature"))}, nil
-	case "lead":
+	},
+	"lead": func(a args) (grammar.Command, error) {
 		est, err := a.money("value", false)
 		if err != nil {
 			return nil, err
@@ -167,73 +189,76 @@ func command(path string, a args) (grammar.Command, error) {
 		return grammar.Lead{ClientName: a.str("client"), Contact: a.str("contact"), Consent: a.boolean("consent"),
 			Need: a.str("need"), Tags: a.tags(), Estimate: est, Temperature: core.Temperature(a.str("temperature")),
 			ExpiryDays: a.integer("expires")}, nil
-	case "claim":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Claim{Code: c} })
-	case "interested":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Interested{Code: c} })
-	case "accept":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Accept{Code: c} })
-	case "show":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Show{Code: c} })
-	case "pick":
-		m := a.member("member")
-		if m == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose the member.").WithHint("/refer pick code:R-1042 member:@name")
+	},
+	"claim":      withCode(func(c core.Code, _ args) grammar.Claim { return grammar.Claim{Code: c} }),
+	"interested": withCode(func(c core.Code, _ args) grammar.Interested { return grammar.Interested{Code: c} }),
+	"accept":     withCode(func(c core.Code, _ args) grammar.Accept { return grammar.Accept{Code: c} }),
+	"show":       withCode(func(c core.Code, _ args) grammar.Show { return grammar.Show{Code: c} }),
+	"pick": func(a args) (grammar.Command, error) {
+		m, err := a.chosen("member", "/refer pick code:R-1042 member:@name")
+		if err != nil {
+			return nil, err
 		}
-		return needCode(func(c core.Code) grammar.Command { return grammar.Pick{Code: c, Member: *m} })
-	case "reassign":
-		m := a.member("partner")
-		if m == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose the partner.").WithHint("/refer reassign code:R-1042 partner:@name")
+		return withCode(func(c core.Code, _ args) grammar.Pick { return grammar.Pick{Code: c, Member: m} })(a)
+	},
+	"reassign": func(a args) (grammar.Command, error) {
+		m, err := a.chosen("partner", "/refer reassign code:R-1042 partner:@name")
+		if err != nil {
+			return nil, err
 		}
-		return needCode(func(c core.Code) grammar.Command { return grammar.Reassign{Code: c, Member: *m} })
-	case "decline":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Decline{Code: c, Reason: a.str("reason")} })
-	case "status":
-		return needCode(func(c core.Code) grammar.Command {
-			return grammar.Status{Code: c, Stage: core.Status(a.str("stage")), Note: a.str("note")}
-		})
-	case "won":
+		return withCode(func(c core.Code, _ args) grammar.Reassign { return grammar.Reassign{Code: c, Member: m} })(a)
+	},
+	"decline": withCode(func(c core.Code, a args) grammar.Decline { return grammar.Decline{Code: c, Reason: a.str("reason")} }),
+	"status": withCode(func(c core.Code, a args) grammar.Status {
+		return grammar.Status{Code: c, Stage: core.Status(a.str("stage")), Note: a.str("note")}
+	}),
+	"won": func(a args) (grammar.Command, error) {
 		v, err := a.money("value", true)
 		if err != nil {
 			return nil, err
 		}
-		return needCode(func(c core.Code) grammar.Command { return grammar.Won{Code: c, Value: v, Note: a.str("note")} })
-	case "lost":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Lost{Code: c, Reason: a.str("reason")} })
-	case "thanks":
-		return needCode(func(c core.Code) grammar.Command { return grammar.Thanks{Code: c, Message: a.str("message")} })
-	case "feedback":
-		return needCode(func(c core.Code) grammar.Command {
-			return grammar.Feedback{Code: c, Score: a.integer("score"), Comment: a.str("comment")}
-		})
-	case "list":
-		return grammar.Parse(strings.TrimSpace("list " + a.str("which")))
-	case "profile show":
-		return grammar.Profile{Who: a.member("member")}, nil
-	case "profile set":
+		return withCode(func(c core.Code, a args) grammar.Won { return grammar.Won{Code: c, Value: v, Note: a.str("note")} })(a)
+	},
+	"lost":   withCode(func(c core.Code, a args) grammar.Lost { return grammar.Lost{Code: c, Reason: a.str("reason")} }),
+	"thanks": withCode(func(c core.Code, a args) grammar.Thanks { return grammar.Thanks{Code: c, Message: a.str("message")} }),
+	"feedback": withCode(func(c core.Code, a args) grammar.Feedback {
+		return grammar.Feedback{Code: c, Score: a.integer("score"), Comment: a.str("comment")}
+	}),
+	"list": func(a args) (grammar.Command, error) {
+		kind := core.ListKind(a.str("which")) // a choice; core refuses any other
+		if kind == "" {
+			kind = core.ListMine
+		}
+		return grammar.List{Kind: kind}, nil
+	},
+	"profile show": func(a args) (grammar.Command, error) { return grammar.Profile{Who: a.member("member")}, nil },
+	"profile set": func(a args) (grammar.Command, error) {
 		v := a.str("value")
 		if v == "" {
 			v = "-"
 		}
-		return grammar.Parse("profile set " + a.str("field") + " " + v)
-	case "who":
-		return grammar.Who{Need: a.str("need"), Tags: a.tags()}, nil
-	case "touch":
-		p := a.member("partner")
-		if p == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose the partner.").WithHint("/refer touch partner:@name kind:coffee")
+		// The field is a choice; the value is free text the grammar reads.
+		return grammar.ParseArgs("profile", a.str("field")+" "+v)
+	},
+	"who": func(a args) (grammar.Command, error) { return grammar.Who{Need: a.str("need"), Tags: a.tags()}, nil },
+	"touch": func(a args) (grammar.Command, error) {
+		p, err := a.chosen("partner", "/refer touch partner:@name kind:coffee")
+		if err != nil {
+			return nil, err
 		}
-		return grammar.Touch{Partner: *p, Kind: core.TouchKind(a.str("kind")), Note: a.str("note")}, nil
-	case "buddy":
+		return grammar.Touch{Partner: p, Kind: core.TouchKind(a.str("kind")), Note: a.str("note")}, nil
+	},
+	"buddy": func(a args) (grammar.Command, error) {
 		n, m := a.member("newcomer"), a.member("mentor")
 		if n == nil || m == nil {
 			return nil, core.Errorf(core.EINVALID, "Choose both members.").WithHint("/refer buddy newcomer:@new mentor:@experienced")
 		}
 		return grammar.Buddy{Newcomer: *n, Mentor: *m}, nil
-	case "stats":
+	},
+	"stats": func(a args) (grammar.Command, error) {
 		return grammar.Stats{Who: a.member("member"), Network: a.boolean("network"), Period: a.str("period")}, nil
-	case "reminders":
+	},
+	"reminders": func(a args) (grammar.Command, error) {
 		switch mode, days := a.str("mode"), a.integer("days"); {
 		case mode == "on" || mode == "off":
 			mute := mode == "off"
@@ -245,17 +270,13 @@ func command(path string, a args) (grammar.Command, error) {
 		}
 		return nil, core.Errorf(core.EINVALID, "Say what to change.").
 			WithHint("/refer reminders mode:off (or on, default), or /refer reminders days:30 for your own cadence")
-	case "data export":
-		return grammar.Export{}, nil
-	case "data forget":
-		return grammar.Forget{Confirm: a.boolean("confirm")}, nil
-	case "admin config":
-		text := strings.TrimSpace("config " + a.str("setting") + " " + a.str("value") + " " + mention(a.member("member")))
-		return grammar.Parse(text)
-	case "admin undelivered":
-		return grammar.Undelivered{Retry: a.boolean("retry")}, nil
-	case "help":
-		return grammar.Parse(strings.TrimSpace("help " + a.str("topic")))
-	}
-	return nil, core.Errorf(core.EINVALID, "I don't know /refer %s.", path).WithHint("Type /refer help to see every command.")
+	},
+	"data export": func(a args) (grammar.Command, error) { return grammar.Export{}, nil },
+	"data forget": func(a args) (grammar.Command, error) { return grammar.Forget{Confirm: a.boolean("confirm")}, nil },
+	"admin config": func(a args) (grammar.Command, error) {
+		// The value is free text; core takes the member as a mention.
+		return grammar.ParseArgs("config", a.str("setting")+" "+a.str("value")+" "+mention(a.member("member")))
+	},
+	"admin undelivered": func(a args) (grammar.Command, error) { return grammar.Undelivered{Retry: a.boolean("retry")}, nil },
+	"help":              func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
 }

@@ -29,7 +29,7 @@ const (
 // Colours by what a message is: wins and claims green, leads and the
 // celebration gold, problems red; kinds are notice kinds or reply kinds.
 var colours = map[string]int{
-	"error": 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
+	bot.KindError: 0xD83C3E, "referral": 0x1F4E79, "lead.posted": 0xF2A900, "lead.claimed": 0x2E7D32,
 	"referral.won": 0x2E7D32, "report.quarterly": 0xF2A900, "digest.weekly": 0x1F4E79, "thanks.posted": 0x8E44AD,
 	"stats": 0x1F4E79, "report.health": 0xD35400, "referral.lost": 0x7F8C8D, "referral.declined": 0x7F8C8D,
 	"lead.expired": 0x7F8C8D, "help": 0x607D8B,
@@ -48,24 +48,17 @@ var boldRe = regexp.MustCompile(`\*([^*\s](?:[^*\n]*[^*\s])?)\*`)
 // is italics there).
 func markdown(s string) string { return boldRe.ReplaceAllString(s, "**$1**") }
 
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
-
 // Embed renders a message as an embed: title, description, fields (short
 // ones side by side), footer, coloured by kind.
 func Embed(m bot.Message) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: clip(m.Title, maxTitle), Description: clip(markdown(m.Text), maxDescription),
+	e := &discordgo.MessageEmbed{Title: bot.Clip(m.Title, maxTitle), Description: bot.Clip(markdown(m.Text), maxDescription),
 		Color: colour(m.Kind)}
-	if m.Kind == "error" && e.Title == "" {
+	if m.IsError() && e.Title == "" {
 		e.Title = "That didn't work"
 	}
 	total := len([]rune(e.Title)) + len([]rune(e.Description))
 	for i, f := range m.Fields {
-		name, value := clip(f.Name, maxFieldName), clip(markdown(f.Value), maxFieldValue)
+		name, value := bot.Clip(f.Name, maxFieldName), bot.Clip(markdown(f.Value), maxFieldValue)
 		if value == "" {
 			value = "—"
 		}
@@ -78,7 +71,7 @@ func Embed(m bot.Message) *discordgo.MessageEmbed {
 			Inline: !strings.Contains(value, "\n") && utf8.RuneCountInString(value) <= 40})
 	}
 	if m.Footer != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(m.Footer, maxFooter)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: bot.Clip(m.Footer, maxFooter)}
 	}
 	return e
 }
@@ -116,7 +109,7 @@ func Components(m bot.Message, guild string) []discordgo.MessageComponent {
 		case bot.Danger:
 			style = discordgo.DangerButton
 		}
-		row.Components = append(row.Components, discordgo.Button{Label: clip(b.Label, maxLabel), Style: style, CustomID: id})
+		row.Components = append(row.Components, discordgo.Button{Label: bot.Clip(b.Label, maxLabel), Style: style, CustomID: id})
 		if len(row.Components) == buttonsPerRow {
 			rows = append(rows, row)
 			row = discordgo.ActionsRow{}

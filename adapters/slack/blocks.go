@@ -44,27 +44,18 @@ var replacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func escapeAll(s string) string { return replacer.Replace(s) }
 
-// clip shortens s to n characters, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, clip(escape(s), maxSectionText), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, bot.Clip(escape(s), maxSectionText), false, false)
 }
 
 func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, n), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(s, n), true, false)
 }
 
 // icon prefixes a message's title by what it is.
 func icon(kind string) string {
 	switch kind {
-	case "error":
+	case bot.KindError:
 		return ":warning: "
 	case "lead.posted":
 		return ":mega: "
@@ -114,7 +105,7 @@ func Blocks(m bot.Message) []slack.Block {
 			bs = append(bs, slack.NewSectionBlock(mrkdwn("*"+f.Name+"*\n"+f.Value), nil, nil))
 			continue
 		}
-		v := clip(escape(f.Value), maxFieldText-len(f.Name)-4)
+		v := bot.Clip(escape(f.Value), maxFieldText-len(f.Name)-4)
 		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, "*"+escape(f.Name)+"*\n"+v, false, false))
 	}
 	flush()
@@ -164,7 +155,7 @@ func Fallback(m bot.Message) string {
 	if len(parts) == 0 && len(m.Fields) > 0 {
 		parts = append(parts, m.Fields[0].Name+": "+m.Fields[0].Value)
 	}
-	return clip(escape(strings.Join(parts, " — ")), maxFallback)
+	return bot.Clip(escape(strings.Join(parts, " — ")), maxFallback)
 }
 
 // chunks splits long text at line ends into pieces Slack accepts.

@@ -40,7 +40,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 		// The trigger lives 3 s: open the modal before answering.
 		if err := a.openView(ctx, sc.TriggerID, newReferralModal()); err != nil {
 			a.log.Error("views.open failed", "err", err)
-			return ephemeral(bot.Message{Kind: "error", Text: "I couldn't open the referral form. Type it instead: /refer @partner <client> — <need> [~value]. /refer help lists every command."}), nil
+			return ephemeral(bot.Message{Kind: bot.KindError, Text: "I couldn't open the referral form. Type it instead: /refer @partner <client> — <need> [~value]. /refer help lists every command."}), nil
 		}
 		return nil, nil
 	}

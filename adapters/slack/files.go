@@ -25,7 +25,7 @@ func (a *Adapter) withFiles(ctx context.Context, user string, ms []bot.Message) 
 		a.deadline.Go(ctx, func(ctx context.Context) {
 			if err := a.upload(ctx, user, title, att); err != nil {
 				a.log.Error("file upload failed", "user", user, "file", att.Name, "err", err)
-				a.Messenger().Send(ctx, bot.Message{Visibility: bot.Direct, To: user, Kind: "error",
+				a.Messenger().Send(ctx, bot.Message{Visibility: bot.Direct, To: user, Kind: bot.KindError,
 					Text: fmt.Sprintf("I couldn't send %s (%v). Please try /refer export again in a minute.", att.Name, err)})
 			}
 		})

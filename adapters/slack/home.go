@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -82,7 +83,7 @@ func homeRow(r core.Referral, me int64) slack.Block {
 	if client == "" {
 		client = "Lead"
 	}
-	line := fmt.Sprintf("`%s` *%s* — %s\n_%s · %s_", r.Code, client, clip(r.Need, 120), r.Status, who)
+	line := fmt.Sprintf("`%s` *%s* — %s\n_%s · %s_", r.Code, client, bot.Clip(r.Need, 120), r.Status, who)
 	label, action := "Show", "/refer/show/"+r.Code.String()
 	if r.Status == core.StatusOpen && r.ReferrerID != me {
 		label, action = "Claim", "/refer/claim/"+r.Code.String()

@@ -116,7 +116,7 @@ func ephemeral(ms ...bot.Message) reply {
 		r.Blocks.BlockSet = append(r.Blocks.BlockSet, bs...)
 		texts = append(texts, Fallback(m))
 	}
-	r.Text = clip(strings.Join(texts, " · "), maxFallback)
+	r.Text = bot.Clip(strings.Join(texts, " · "), maxFallback)
 	return r
 }
 

@@ -74,7 +74,7 @@ func (a *Adapter) openOrSay(ctx context.Context, cb slack.InteractionCallback, t
 	if err := a.openView(ctx, cb.TriggerID, v); err != nil {
 		a.log.Error("views.open failed", "err", err)
 		a.deadline.Go(ctx, func(ctx context.Context) {
-			a.afterClick(ctx, cb, t, []bot.Message{{Kind: "error", Text: "I couldn't open the form; please click again, or type the command (/refer help)."}})
+			a.afterClick(ctx, cb, t, []bot.Message{{Kind: bot.KindError, Text: "I couldn't open the form; please click again, or type the command (/refer help)."}})
 		})
 	}
 	return nil
@@ -97,7 +97,7 @@ func (a *Adapter) afterClick(ctx context.Context, cb slack.InteractionCallback, 
 		}
 		a.publishHome(ctx, t)
 		return
-	case strings.HasPrefix(c.ChannelID, "D") && !c.IsEphemeral && len(ms) > 0 && ms[0].Kind != "error" && c.MessageTs != "":
+	case strings.HasPrefix(c.ChannelID, "D") && !c.IsEphemeral && len(ms) > 0 && !ms[0].IsError() && c.MessageTs != "":
 		err := a.Messenger().Update(ctx, c.ChannelID+"/"+c.MessageTs, ms[0])
 		if err == nil {
 			ms = ms[1:]
@@ -129,8 +129,8 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, t te
 		return slack.NewErrorsViewSubmissionResponse(errs), nil
 	}
 	ms := cmd(ctx, a.bot, a.identity(ctx, t))
-	if len(ms) > 0 && ms[0].Kind == "error" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: clip(ms[0].Text, 500)}), nil
+	if len(ms) > 0 && ms[0].IsError() {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{errBlock: bot.Clip(ms[0].Text, 500)}), nil
 	}
 	a.deadline.Go(ctx, func(ctx context.Context) {
 		a.wake()

@@ -68,26 +68,25 @@ func newReferralModal() slack.ModalViewRequest {
 	)
 }
 
-// closeModal opens the form behind the Won, Decline and Lost buttons,
-// which need a value or a reason.
+// closeModal opens the form behind the Won, Decline and Lost buttons:
+// the steps a button stands for without the value or reason they need.
 func closeModal(action string) (slack.ModalViewRequest, bool) {
-	parts := strings.Split(strings.TrimPrefix(action, "/refer/"), "/")
-	if len(parts) != 2 || !strings.HasPrefix(action, "/refer/") {
+	cmd, err := bot.ActionCommand(action)
+	if err != nil || grammar.Check(cmd) == nil {
 		return slack.ModalViewRequest{}, false
 	}
-	code := parts[1]
-	if _, err := core.ParseCode(code); err != nil {
-		return slack.ModalViewRequest{}, false
-	}
-	switch parts[0] {
-	case "won":
+	switch x := cmd.(type) {
+	case grammar.Won:
+		code := x.Code.String()
 		return modal(callbackWon, "Won "+code, "Mark won", code,
 			input("value", "Deal value", "What the client will pay, e.g. 12k or 4,500 EUR.", text("value", "12,000", false, 40), false),
 			input("note", "Note", "", text("note", "Signed for the full redesign", true, 500), true)), true
-	case "decline":
+	case grammar.Decline:
+		code := x.Code.String()
 		return modal(callbackDecline, "Decline "+code, "Decline", code,
 			input("reason", "Why?", "The referrer sees this, so they can send the client elsewhere.", text("reason", "Fully booked until May", true, 500), false)), true
-	case "lost":
+	case grammar.Lost:
+		code := x.Code.String()
 		return modal(callbackLost, "Lost "+code, "Mark lost", code,
 			input("reason", "Why didn't it close?", "The referrer sees this.", text("reason", "Went with an in-house team", true, 500), false)), true
 	}
@@ -123,7 +122,7 @@ func amount(s string, required bool) (core.Money, string) {
 	}
 	m, err := core.ParseMoney(s)
 	if err != nil {
-		return core.Money{}, clip(core.ErrorMessage(err), 500)
+		return core.Money{}, bot.Clip(core.ErrorMessage(err), 500)
 	}
 	if m.Cents <= 0 {
 		return core.Money{}, "Type a positive amount such as 5000, 5k or 1,200 EUR" + map[bool]string{true: ".", false: " — or leave it empty."}[required]
@@ -161,7 +160,7 @@ func (a *Adapter) parseNewReferral(ctx context.Context, f map[string]slack.Block
 	if len(errs) > 0 {
 		return nil, errs, ""
 	}
-	tags := core.NormalizeTags(strings.FieldsFunc(value(f, "tags"), func(r rune) bool { return r == ',' || r == ' ' || r == '#' }))
+	tags := bot.Tags(value(f, "tags"))
 	temp := core.Temperature(f["temperature"].SelectedOption.Value)
 	if lead {
 		cmd := grammar.Lead{ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp}

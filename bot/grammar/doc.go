@@ -33,6 +33,9 @@
 //   - people.go: who, touch, buddy, stats and reminders.
 //   - config.go: the settings of `config`, and the other admin commands
 //     (undelivered, export, forget).
+//   - typed.go: for commands not typed as one line (a button's path read
+//     back by bot's router, Discord's typed options): Check, what such a
+//     command still lacks, and ParseArgs, the free text of a subcommand.
 //   - commands.go: the Command types Parse returns.
 //   - usage.go: the table of subcommands (names, aliases, usage lines,
 //     examples), Usage and the "Type: ..." hints errors carry.

@@ -119,6 +119,11 @@ func (p *parser) decline() (Command, error) {
 	if err := p.takeCode(); err != nil {
 		return nil, err
 	}
+	return p.declineArgs()
+}
+
+// declineArgs reads what follows decline's code: the reason.
+func (p *parser) declineArgs() (Command, error) {
 	reason := plain(p.rest(0))
 	if reason == "" {
 		return nil, p.fail("Say why you decline, so the referrer can pass the client on.")

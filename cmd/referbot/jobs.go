@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/core"
 )
 
@@ -76,7 +76,7 @@ func (m *Main) listJobs(ctx context.Context, out io.Writer) error {
 			if at, ok := lasts[i][job.Name]; ok {
 				last = stamp(at, loc)
 			}
-			next, err := bot.NextFire(spec, loc, now)
+			next, err := scheduler.NextFire(spec, loc, now)
 			if err != nil {
 				fmt.Fprintf(w, "%s\t%s/%s\t%s\t%s\tinvalid schedule\t%s\n", job.Name, ws.Platform, nonEmpty(ws.Name, ws.ExternalID),
 					spec, last, job.About)
@@ -116,7 +116,7 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 		return err
 	}
 	for _, ws := range wss {
-		fire, err := bot.LastFire(core.JobSchedule(ws, job), m.Svc.Location(ws), at)
+		fire, err := scheduler.LastFire(core.JobSchedule(ws, job), m.Svc.Location(ws), at)
 		if err != nil {
 			return err
 		}

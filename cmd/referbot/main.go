@@ -32,6 +32,7 @@ import (
 
 	"github.com/referbot/referbot/adapters/console"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
@@ -284,7 +285,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	// Scheduled jobs: every replica runs the scheduler; each period is
 	// claimed in PostgreSQL, so only one of them posts.
-	go (&bot.Scheduler{Svc: m.Svc, Log: m.Log, Metrics: m.Metrics}).Run(ctx, time.Minute)
+	sched := &scheduler.Scheduler{Svc: m.Svc, Log: m.Log}
+	if m.Metrics != nil {
+		sched.Runs = m.Metrics.JobRuns
+	}
+	go sched.Run(ctx, time.Minute)
 	// Timeouts so slow or idle connections can't pile up: chat platforms
 	// send small bodies and want answers within 3 s.
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,

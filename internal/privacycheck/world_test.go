@@ -20,6 +20,7 @@ import (
 	"github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/grammar"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
@@ -234,7 +235,7 @@ type world struct {
 	conn   *pgx.Conn
 	cap    *capture
 	sender *sender.Sender
-	sched  *bot.Scheduler
+	sched  *scheduler.Scheduler
 
 	step    int
 	hold    bool     // the sender is behind: leave this step's notices in the outbox
@@ -281,7 +282,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 		closed: map[string]bool{}, flaky: map[string]bool{}}
 	quiet := slog.New(slog.DiscardHandler)
 	w.sender = &sender.Sender{Outbox: w.cap, Platform: core.Console, Messenger: messenger{w.cap}, Now: w.now, Log: quiet, Workers: 1}
-	w.sched = &bot.Scheduler{Svc: w.svc, Log: quiet}
+	w.sched = &scheduler.Scheduler{Svc: w.svc, Log: quiet}
 	return w
 }
 
@@ -317,8 +318,8 @@ func (w *world) click(person, action string) []bot.Message {
 	w.begin(person, "click "+action)
 	verb, _, _ := strings.Cut(strings.TrimPrefix(action, "/refer/"), "/")
 	w.clicks[verb]++
-	if text, err := bot.ActionText(action); err == nil {
-		w.count(person, text)
+	if cmd, err := bot.ActionCommand(action); err == nil && grammar.Check(cmd) == nil {
+		w.tally(person, cmd, codeRe.FindString(action))
 	}
 	ms := w.bot.HandleAction(w.ctx, identity(person), action)
 	w.finish(person, "click "+verb, ms)
@@ -363,11 +364,16 @@ func (w *world) count(person, text string) {
 	if err != nil {
 		return
 	}
+	w.tally(person, cmd, codeRe.FindString(text))
+}
+
+// tally counts a command person ran about the referral code.
+func (w *world) tally(person string, cmd grammar.Command, code string) {
 	w.commands[cmd.Name()]++
 	if w.asRole[cmd.Name()] == nil {
 		w.asRole[cmd.Name()] = map[string]int{}
 	}
-	w.asRole[cmd.Name()][w.role(person, codeRe.FindString(text))]++
+	w.asRole[cmd.Name()][w.role(person, code)]++
 }
 
 var codeRe = regexp.MustCompile(`R-[0-9]+`)

@@ -1,4 +1,4 @@
-package bot
+package scheduler
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/robfig/cron/v3"
 
 	"github.com/referbot/referbot/core"
@@ -18,9 +19,11 @@ import (
 // after downtime only the latest missed period runs (no flood of old
 // reminders).
 type Scheduler struct {
-	Svc     *core.Service
-	Log     *slog.Logger
-	Metrics *Metrics // optional
+	Svc *core.Service
+	Log *slog.Logger
+	// Runs counts runs by job and result (ran, skipped, failed): main
+	// passes bot.Metrics' JobRuns. Optional.
+	Runs *prometheus.CounterVec
 
 	done map[string]string // job/workspace → last period handled here
 }
@@ -80,16 +83,16 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 			}
 			res, err := s.runOne(ctx, job.Name, ws, fire, now)
 			if err != nil {
-				s.Metrics.jobRun(job.Name, "failed")
+				s.count(job.Name, "failed")
 				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", period, "err", err)
 				continue // retried next tick: the failed run's claim rolled back
 			}
 			s.done[key] = period
 			if !res.Ran {
-				s.Metrics.jobRun(job.Name, "skipped")
+				s.count(job.Name, "skipped")
 			}
 			if res.Ran {
-				s.Metrics.jobRun(job.Name, "ran")
+				s.count(job.Name, "ran")
 				ran++
 				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", period, "notices", res.Notices)
 			}
@@ -133,4 +136,10 @@ func NextFire(spec string, loc *time.Location, at time.Time) (time.Time, error) 
 		return time.Time{}, err
 	}
 	return sched.Next(at.In(loc)), nil
+}
+
+func (s *Scheduler) count(job, result string) {
+	if s.Runs != nil {
+		s.Runs.WithLabelValues(job, result).Inc()
+	}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package scheduler_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
@@ -37,7 +37,7 @@ func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			var err error
-			ran[i], err = (&bot.Scheduler{Svc: svc}).RunDue(ctx, start)
+			ran[i], err = (&scheduler.Scheduler{Svc: svc}).RunDue(ctx, start)
 			if err != nil {
 				t.Error(err)
 			}
@@ -50,7 +50,7 @@ func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 
 	// After five hours of downtime a restarted scheduler runs the latest
 	// missed hourly period once — not five — and nothing twice.
-	s := &bot.Scheduler{Svc: svc}
+	s := &scheduler.Scheduler{Svc: svc}
 	later := start.Add(5 * time.Hour)
 	n, err := s.RunDue(ctx, later)
 	if err != nil {
@@ -60,8 +60,8 @@ func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 	// runs once — the latest one, not every missed one.
 	want := 0
 	for _, job := range core.Jobs {
-		a, _ := bot.LastFire(job.Schedule, time.UTC, start)
-		b, _ := bot.LastFire(job.Schedule, time.UTC, later)
+		a, _ := scheduler.LastFire(job.Schedule, time.UTC, start)
+		b, _ := scheduler.LastFire(job.Schedule, time.UTC, later)
 		if !a.Equal(b) {
 			want++
 		}
