@@ -52,64 +52,9 @@ func (m *Main) seedDemo(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("the console network already has referrals: seed demo only fills an empty one (with the local database, delete %s to start over)", m.Config.DataDir)
 	}
 	to := func(name string) core.MemberRef { return core.MemberRef{UserID: name} }
-	type flow struct {
-		from, to, client, need string
-		estimate, won          int64 // whole units; won 0 = not won
-		stage                  core.Status
-	}
-	flows := []flow{
-		{"alice", "bob", "Acme Bakery", "new website and online shop", 5000, 4800, core.StatusWon},
-		{"bob", "alice", "Globex", "logo refresh", 2000, 2500, core.StatusWon},
-		{"carol", "dan", "Initech", "bookkeeping for a small agency", 1500, 0, core.StatusLost},
-		{"dan", "carol", "Umbrella Cafe", "menu and newsletter copy", 800, 900, core.StatusWon},
-		{"alice", "carol", "Hooli", "product launch copy", 3000, 0, core.StatusProposal},
-		{"bob", "dan", "Vandelay Imports", "year-end tax return", 1200, 0, core.StatusMeeting},
-		{"dan", "bob", "Stark Florist", "booking website", 4000, 0, core.StatusAccepted},
-		{"carol", "alice", "Wayne Books", "packaging design", 2500, 0, core.StatusOffered},
-	}
-	for _, f := range flows {
-		from, recv := callers[f.from], callers[f.to]
-		r, err := svc.Refer(ctx, from, core.ReferInput{To: to(f.to), ClientName: f.client, Need: f.need,
-			Estimate: core.Money{Cents: f.estimate * 100}})
-		if err != nil {
-			return fmt.Errorf("seed referral %s: %w", f.client, err)
-		}
-		step(20 * time.Hour)
-		if f.stage == core.StatusOffered {
-			continue
-		}
-		if _, err := svc.Accept(ctx, recv, r.Code); err != nil {
+	for _, f := range demoFlows {
+		if err := seedFlow(ctx, svc, callers[f.from], callers[f.to], f, step); err != nil {
 			return err
-		}
-		for _, st := range []core.Status{core.StatusContacted, core.StatusMeeting, core.StatusProposal} {
-			if f.stage == core.StatusAccepted {
-				break
-			}
-			step(3 * 24 * time.Hour)
-			if _, err := svc.Advance(ctx, recv, r.Code, st, core.AdvanceInput{}); err != nil {
-				return err
-			}
-			if st == f.stage {
-				break
-			}
-		}
-		step(4 * 24 * time.Hour)
-		switch f.stage {
-		case core.StatusWon:
-			if _, err := svc.Advance(ctx, recv, r.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: f.won * 100}}); err != nil {
-				return err
-			}
-			step(5 * time.Hour)
-			if _, err := svc.Thank(ctx, recv, r.Code, "Thank you for thinking of me!"); err != nil {
-				return err
-			}
-			if err := svc.RecordFeedback(ctx, recv, r.Code, 5, "happy client"); err != nil {
-				return err
-			}
-		case core.StatusLost:
-			if _, err := svc.Advance(ctx, recv, r.Code, core.StatusLost, core.AdvanceInput{Reason: "went with an in-house hire"}); err != nil {
-				return err
-			}
 		}
 	}
 	clock = now // the lead is fresh, not expired
@@ -133,7 +78,7 @@ func (m *Main) seedDemo(ctx context.Context, out io.Writer) error {
 		}
 	}
 	fmt.Fprintf(out, "seeded the console network: %d members, %d referrals and an open lead; try `referbot console` then /as alice and /refer stats network\n",
-		len(people), len(flows))
+		len(people), len(demoFlows))
 	return nil
 }
 
@@ -141,3 +86,66 @@ func (m *Main) seedDemo(ctx context.Context, out io.Writer) error {
 type discard struct{}
 
 func (discard) Send(context.Context, bot.Message) (string, error) { return "seed", nil }
+
+// demoFlow is one demo referral and how far it got.
+type demoFlow struct {
+	from, to, client, need string
+	estimate, won          int64 // whole units; won 0 = not won
+	stage                  core.Status
+}
+
+var demoFlows = []demoFlow{
+	{"alice", "bob", "Acme Bakery", "new website and online shop", 5000, 4800, core.StatusWon},
+	{"bob", "alice", "Globex", "logo refresh", 2000, 2500, core.StatusWon},
+	{"carol", "dan", "Initech", "bookkeeping for a small agency", 1500, 0, core.StatusLost},
+	{"dan", "carol", "Umbrella Cafe", "menu and newsletter copy", 800, 900, core.StatusWon},
+	{"alice", "carol", "Hooli", "product launch copy", 3000, 0, core.StatusProposal},
+	{"bob", "dan", "Vandelay Imports", "year-end tax return", 1200, 0, core.StatusMeeting},
+	{"dan", "bob", "Stark Florist", "booking website", 4000, 0, core.StatusAccepted},
+	{"carol", "alice", "Wayne Books", "packaging design", 2500, 0, core.StatusOffered},
+}
+
+// seedFlow makes one demo referral from from to recv and takes it to its
+// stage, moving the demo clock on between steps.
+func seedFlow(ctx context.Context, svc *core.Service, from, recv core.Caller, f demoFlow, step func(time.Duration)) error {
+	r, err := svc.Refer(ctx, from, core.ReferInput{To: core.MemberRef{UserID: f.to}, ClientName: f.client, Need: f.need,
+		Estimate: core.Money{Cents: f.estimate * 100}})
+	if err != nil {
+		return fmt.Errorf("seed referral %s: %w", f.client, err)
+	}
+	step(20 * time.Hour)
+	if f.stage == core.StatusOffered {
+		return nil
+	}
+	if _, err := svc.Accept(ctx, recv, r.Code); err != nil {
+		return err
+	}
+	for _, st := range []core.Status{core.StatusContacted, core.StatusMeeting, core.StatusProposal} {
+		if f.stage == core.StatusAccepted {
+			break
+		}
+		step(3 * 24 * time.Hour)
+		if _, err := svc.Advance(ctx, recv, r.Code, st, core.AdvanceInput{}); err != nil {
+			return err
+		}
+		if st == f.stage {
+			break
+		}
+	}
+	step(4 * 24 * time.Hour)
+	switch f.stage {
+	case core.StatusWon:
+		if _, err := svc.Advance(ctx, recv, r.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: f.won * 100}}); err != nil {
+			return err
+		}
+		step(5 * time.Hour)
+		if _, err := svc.Thank(ctx, recv, r.Code, "Thank you for thinking of me!"); err != nil {
+			return err
+		}
+		return svc.RecordFeedback(ctx, recv, r.Code, 5, "happy client")
+	case core.StatusLost:
+		_, err := svc.Advance(ctx, recv, r.Code, core.StatusLost, core.AdvanceInput{Reason: "went with an in-house hire"})
+		return err
+	}
+	return nil
+}

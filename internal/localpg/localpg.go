@@ -86,27 +86,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+	if err := initDataDir(ctx, bin, dataDir, cred, owner); err != nil {
 		return nil, err
-	}
-	if owner != nil {
-		// The postgres user must reach the data dir through its parents.
-		for d := filepath.Dir(dataDir); d != "/" && d != "."; d = filepath.Dir(d) {
-			if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
-				_ = os.Chmod(d, st.Mode().Perm()|0o001)
-			}
-		}
-		if err := os.Chown(dataDir, owner.uid, owner.gid); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
-		init := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", dataDir, "-U", "postgres",
-			"--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync")
-		init.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		if out, err := init.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("initdb %s: %v\n%s", dataDir, err, out)
-		}
 	}
 	if err := clearStalePID(dataDir); err != nil {
 		return nil, err
@@ -163,6 +144,34 @@ type ids struct{ uid, gid int }
 
 // runAs returns the credential to run the server with: the postgres user
 // when we are root, nothing otherwise.
+// initDataDir creates the data directory, owned by the user the server
+// runs as, and initialises a cluster there unless one exists.
+func initDataDir(ctx context.Context, bin, dataDir string, cred *syscall.Credential, owner *ids) error {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return err
+	}
+	if owner != nil {
+		// The postgres user must reach the data dir through its parents.
+		for d := filepath.Dir(dataDir); d != "/" && d != "."; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o001 == 0 {
+				_ = os.Chmod(d, st.Mode().Perm()|0o001)
+			}
+		}
+		if err := os.Chown(dataDir, owner.uid, owner.gid); err != nil {
+			return err
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+		init := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", dataDir, "-U", "postgres",
+			"--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync")
+		init.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		if out, err := init.CombinedOutput(); err != nil {
+			return fmt.Errorf("initdb %s: %v\n%s", dataDir, err, out)
+		}
+	}
+	return nil
+}
+
 func runAs() (*syscall.Credential, *ids, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil, nil

@@ -117,25 +117,7 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	fmt.Printf("%d clients × %s per target per round, %d rounds; signed Slack /refer creating a referral\n\n",
 		clients, duration, rounds)
 	for _, teams := range []int{1, workspaces} {
-		var results = map[string][]result{}
-		for r := 0; r < rounds; r++ {
-			for _, t := range targets {
-				res := load(t, clients, duration, teams)
-				if t.name == "referbot" {
-					res.rssKB = rss(bot.Process.Pid)
-				}
-				results[t.name] = append(results[t.name], res)
-			}
-		}
-		fmt.Printf("== %d workspace(s)\n", teams)
-		for _, t := range targets {
-			for i, res := range results[t.name] {
-				fmt.Printf("%-9s round %d: %s\n", t.name, i+1, res)
-			}
-		}
-		f, b := best(results["floor"]), best(results["referbot"])
-		fmt.Printf("ratio (best rounds): throughput %.2f× the floor, p99 %.2f× the floor's; referbot peak RSS %d MB\n\n",
-			b.rps()/f.rps(), float64(b.pct(99))/float64(f.pct(99)), b.rssKB/1024)
+		compare(targets, clients, duration, rounds, teams, bot.Process.Pid)
 	}
 	var made, floorRows int64
 	pool, err := pgxpool.New(ctx, dbURL)
@@ -379,4 +361,28 @@ func rss(pid int) int {
 		}
 	}
 	return 0
+}
+
+// compare loads each target in turn, rounds times, in teams workspaces,
+// and prints each round and the ratios of the best rounds.
+func compare(targets []target, clients int, duration time.Duration, rounds, teams, botPID int) {
+	results := map[string][]result{}
+	for r := 0; r < rounds; r++ {
+		for _, t := range targets {
+			res := load(t, clients, duration, teams)
+			if t.name == "referbot" {
+				res.rssKB = rss(botPID)
+			}
+			results[t.name] = append(results[t.name], res)
+		}
+	}
+	fmt.Printf("== %d workspace(s)\n", teams)
+	for _, t := range targets {
+		for i, res := range results[t.name] {
+			fmt.Printf("%-9s round %d: %s\n", t.name, i+1, res)
+		}
+	}
+	f, b := best(results["floor"]), best(results["referbot"])
+	fmt.Printf("ratio (best rounds): throughput %.2f× the floor, p99 %.2f× the floor's; referbot peak RSS %d MB\n\n",
+		b.rps()/f.rps(), float64(b.pct(99))/float64(f.pct(99)), b.rssKB/1024)
 }
