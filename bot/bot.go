@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -40,12 +41,22 @@ func (b *Bot) Handle(ctx context.Context, req Request) []Message {
 	return b.Run(ctx, req.Identity, cmd)
 }
 
-// Run executes a parsed command for the identity. Every handler returns
-// an error rather than a reply for it; fail, the one error handler, turns
-// it into the reply.
+// Run executes a parsed command for the identity, as one transaction with
+// the record of its request key (id.RequestKey): a redelivered request
+// that was applied returns no message at all, one that failed is applied
+// now. Every handler returns an error rather than a reply for it; fail,
+// the one error handler, turns it into the reply.
 func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []Message {
-	m, err := b.run(ctx, id, cmd)
-	if err != nil {
+	var m Message
+	err := b.svc.Once(ctx, id.Platform, id.RequestKey, func(ctx context.Context) error {
+		var err error
+		m, err = b.run(ctx, id, cmd)
+		return err
+	})
+	switch {
+	case errors.Is(err, core.ErrSeen):
+		return nil
+	case err != nil:
 		return []Message{b.fail(err, cmd)}
 	}
 	return []Message{m}

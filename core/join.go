@@ -13,8 +13,11 @@ type Identity struct {
 	TeamName      string
 	UserID        string
 	UserName      string
-	PlatformAdmin bool   // a workspace admin on the platform itself
-	Channel       string // where the command was typed; becomes the default channel
+	PlatformAdmin bool // a workspace admin on the platform itself
+	// RequestKey identifies the platform delivery (trigger, event or
+	// interaction id) so a retry or replay is applied once; see Once.
+	RequestKey string
+	Channel    string // where the command was typed; becomes the default channel
 }
 
 // Caller is a joined member acting in their workspace.

@@ -72,6 +72,9 @@ type Tx interface {
 	// they gave or received. Both serve the member's data export.
 	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
 	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
+	// ClaimRequest records a platform request's key in the transaction of
+	// the work it causes; false means the key was recorded already.
+	ClaimRequest(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
 	// DropPendingNotices fails, with the reason, every notice still waiting
 	// to be sent to a member.
 	DropPendingNotices(ctx context.Context, workspaceID, memberID int64, reason string) error

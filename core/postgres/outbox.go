@@ -319,6 +319,21 @@ func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind c
 	return ref, err
 }
 
+// ClaimRequest records a platform request's key inside the transaction
+// of its work, so the key commits (or rolls back) with it. A concurrent
+// delivery of the same key waits on the first one's transaction and then
+// reports false, or true if the first rolled back.
+func (t *tx) ClaimRequest(ctx context.Context, p core.Platform, key string, at time.Time) (first bool, err error) {
+	defer wrap(&err, "claim request(%s)", p)
+	tag, err := t.q.Exec(ctx, `
+		INSERT INTO inbound_requests (platform, key, received_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, string(p), key, at)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // FirstDelivery records a platform request's key and reports whether it is
 // new; the same key again (a retry or a replay) reports false. Keys older
 // than a day are forgotten now and then: platforms retry for minutes.
