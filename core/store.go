@@ -37,6 +37,12 @@ type Tx interface {
 	// Candidates returns active members with their profiles and how many
 	// referrals each received since the given time (for fair rotation).
 	Candidates(ctx context.Context, workspaceID int64, since time.Time) ([]Candidate, error)
+	// MentorLoads counts, per mentor, the active members who joined since
+	// the given time with them as their buddy. It first takes the
+	// workspace's mentoring lock, held until the transaction ends, so
+	// concurrent joins assign buddies one after the other, each counting
+	// the pairings made before it.
+	MentorLoads(ctx context.Context, workspaceID int64, since time.Time) (map[int64]int, error)
 
 	// InsertReferral assigns ID and the next Code of the workspace.
 	InsertReferral(ctx context.Context, r *Referral) error
