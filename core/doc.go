@@ -29,7 +29,9 @@
 //     per mentor; partnerships.go: touchpoints and their
 //     cadence (Touch, SetReminders).
 //   - settings.go: the network's settings (Configure, ParseFee).
-//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs.
+//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs;
+//     retention.go: how long old records are kept, and the job that
+//     purges them.
 //   - privacy.go: a member's export, Forget, and undelivered messages.
 //   - text.go: limits on free text and the small text helpers.
 package core

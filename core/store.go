@@ -11,6 +11,7 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	Outbox
 	Deliveries
+	Purger
 }
 
 // Tx is what an operation may do inside its transaction. Every method is
@@ -154,6 +155,14 @@ type Outbox interface {
 // or replayed request is applied once.
 type Deliveries interface {
 	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+}
+
+// Purger deletes what the retention policy no longer keeps.
+type Purger interface {
+	// Purge runs one retention pass (see Purge for what goes and what
+	// stays) in statements of at most p.Batch rows, each committed on its
+	// own: outside any transaction of an operation.
+	Purge(ctx context.Context, p Purge) (Purged, error)
 }
 
 // Candidate is a member considered by Who.
