@@ -93,3 +93,76 @@ func TestPurge_SmallBatchesDeleteEverythingOldThatIsNotStillRead(t *testing.T) {
 		t.Fatalf("after the lead closed: %+v, %v; want its 3 posts purged", got, err)
 	}
 }
+
+// Each kind of record a job still reads stays while it is read, and goes
+// once it no longer is.
+func TestPurge_KeepsWhatRemindersStillRead(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
+	cutoff := t0.AddDate(0, 0, 90)
+	working := b.referral(t, alice, bob, func(r *core.Referral) { r.Status = core.StatusContacted })
+	won := b.referral(t, alice, bob, func(r *core.Referral) {
+		r.Status, r.WonValue, r.ClosedAt = core.StatusWon, core.Money{Cents: 100}, t0
+	})
+	lost := b.referral(t, alice, bob, func(r *core.Referral) { r.Status, r.ClosedAt = core.StatusLost, t0 })
+	due := t0.AddDate(0, 0, 30)
+	if err := b.exec(t, `INSERT INTO partnerships (workspace_id, member_a, member_b, cadence_days, next_due, created_at)
+		VALUES ($1, $2, $3, 30, $4, $5)`, b.ws.ID, min(alice.ID, bob.ID), max(alice.ID, bob.ID), due, t0); err != nil {
+		t.Fatal(err)
+	}
+	pid := b.count(t, `SELECT id FROM partnerships`)
+	// bob used referbot after the first reminders, not since the later ones.
+	if err := b.exec(t, `UPDATE members SET last_active_at = $2 WHERE id = $1`, bob.ID, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		name    string
+		kind    core.NoticeKind
+		ref     int64
+		key     string
+		created time.Time
+		kept    bool
+	}
+	rows := []row{
+		{"stale nudge, referral worked", core.NoticeStaleNudge, working.ID, "", t0, true},
+		{"stale nudge, referral lost", core.NoticeStaleNudge, lost.ID, "", t0, false},
+		{"thank-you nudge, won and unthanked", core.NoticeThankNudge, won.ID, "", t0, true},
+		{"thank-you nudge, lost", core.NoticeThankNudge, lost.ID, "", t0, false},
+		{"touch reminder, still due that day", core.NoticeTouchReminder, 0, fmt.Sprintf("touch:%d:%d:%d", pid, bob.ID, due.Unix()), t0, true},
+		{"touch reminder, an earlier due day", core.NoticeTouchReminder, 0, fmt.Sprintf("touch:%d:%d:%d", pid, bob.ID, due.Unix()-86400), t0, false},
+		{"buddy reminder before his last use", core.NoticeBuddyReminder, 0, "", t0, false},
+		{"buddy reminder since his last use", core.NoticeBuddyReminder, 0, "", t0.Add(2 * time.Hour), true},
+		{"question since his last use", core.NoticeAskReminders, 0, "", t0.Add(3 * time.Hour), true},
+	}
+	for _, r := range rows {
+		payload := fmt.Sprintf(`{"kind": %q, "referral": {"id": %d}}`, r.kind, r.ref)
+		if err := b.exec(t, `INSERT INTO outbox (workspace_id, recipient_member_id, kind, payload, dedupe_key, status, created_at, sent_at)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), 'sent', $6, $6)`, b.ws.ID, bob.ID, string(r.kind), payload, r.key, r.created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The reminder kinds core passes, but the thank-you and stale nudges:
+	// their own rules decide.
+	reminders := []core.NoticeKind{core.NoticeBuddyReminder, core.NoticeAskReminders}
+	got, err := b.db.Purge(ctx, core.Purge{WorkspaceID: b.ws.ID, SentBefore: cutoff, Reminders: reminders, Batch: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := b.count(t, `SELECT count(*) FROM outbox`)
+	kept := 0
+	for _, r := range rows {
+		n := b.count(t, `SELECT count(*) FROM outbox WHERE kind = $1 AND COALESCE(dedupe_key, '') = $2
+			AND created_at = $3 AND (payload->'referral'->>'id')::bigint = $4`, string(r.kind), r.key, r.created, r.ref)
+		if (n == 1) != r.kept {
+			t.Errorf("%s: kept %v, want %v", r.name, n == 1, r.kept)
+		}
+		if r.kept {
+			kept++
+		}
+	}
+	if got.Delivered != len(rows)-kept || left != kept {
+		t.Errorf("purged %d, %d left; want %d, %d", got.Delivered, left, len(rows)-kept, kept)
+	}
+}
