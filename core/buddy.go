@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Pairing is what Buddy did: who was paired, whether it changed
@@ -52,8 +53,28 @@ func (s *Service) Buddy(ctx context.Context, c Caller, newcomer, mentor MemberRe
 	})
 }
 
-// assignBuddy pairs a newcomer with the most experienced available member.
+// Auto-assigned mentors rotate, so a burst of newcomers never lands on one
+// person: a mentor takes at most mentorCap newcomers who joined within
+// mentorWindow (whoever paired them, an admin included), and among those
+// with room, the one with the fewest such newcomers is picked, then the
+// most experienced. With every experienced member at the cap, a newcomer
+// gets no automatic buddy; admins can still pair them with /refer buddy,
+// which the cap does not bind.
+const (
+	mentorCap    = 3
+	mentorWindow = 30 * 24 * time.Hour
+)
+
+// assignBuddy pairs a newcomer with an experienced member (one with a
+// referral given or received) who is not paused and has room (see
+// mentorCap). MentorLoads serialises the workspace's assignments until the
+// join commits, so joins at the same instant see each other's pairings and
+// never take a mentor past the cap together.
 func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcomer *Member) error {
+	loads, err := tx.MentorLoads(ctx, ws.ID, s.now().Add(-mentorWindow))
+	if err != nil {
+		return err
+	}
 	cands, err := tx.Candidates(ctx, ws.ID, s.now().AddDate(0, -3, 0))
 	if err != nil {
 		return err
@@ -61,10 +82,11 @@ func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcome
 	var best *Candidate
 	for i := range cands {
 		c := &cands[i]
-		if c.Member.ID == newcomer.ID || c.Profile.Availability == Paused || c.Given+c.Received == 0 {
+		if c.Member.ID == newcomer.ID || c.Profile.Availability == Paused || c.Given+c.Received == 0 ||
+			loads[c.Member.ID] >= mentorCap {
 			continue
 		}
-		if best == nil || c.Given+c.Received > best.Given+best.Received {
+		if best == nil || betterMentor(c, best, loads) {
 			best = c
 		}
 	}
@@ -74,6 +96,16 @@ func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcome
 	newcomer.BuddyID = best.Member.ID
 	_, err = s.buddyNotices(ctx, tx, ws, newcomer, &best.Member, "auto")
 	return err
+}
+
+// betterMentor reports whether a should mentor the next newcomer rather
+// than b: fewer recent newcomers first, then more referrals behind them.
+// Ties keep b, the earlier member (candidates come in id order).
+func betterMentor(a, b *Candidate, loads map[int64]int) bool {
+	if la, lb := loads[a.Member.ID], loads[b.Member.ID]; la != lb {
+		return la < lb
+	}
+	return a.Given+a.Received > b.Given+b.Received
 }
 
 // buddyNotices tells the mentor and the newcomer of their pairing and

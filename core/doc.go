@@ -25,10 +25,13 @@
 //   - visibility.go: the one rule for what a viewer may see of a referral.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
-//     buddy.go: mentoring buddies; partnerships.go: touchpoints and their
+//     buddy.go: mentoring buddies, auto-assigned in rotation with a cap
+//     per mentor; partnerships.go: touchpoints and their
 //     cadence (Touch, SetReminders).
 //   - settings.go: the network's settings (Configure, ParseFee).
-//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs.
+//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs;
+//     retention.go: how long old records are kept, and the job that
+//     purges them.
 //   - privacy.go: a member's export, Forget, and undelivered messages.
 //   - text.go: limits on free text and the small text helpers.
 package core

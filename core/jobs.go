@@ -19,6 +19,7 @@ const (
 	JobTouch        = "touchpoint-reminders"
 	JobBuddy        = "buddy-welcome"
 	JobHealth       = "network-health"
+	JobRetention    = "retention"
 )
 
 // JobInfo describes a scheduled job and its default cron schedule (in the
@@ -39,6 +40,7 @@ var Jobs = []JobInfo{
 	{JobHealth, "0 8 * * MON", "admins hear of falling volume, members who only take, members gone quiet and receivers who never answer"},
 	{JobWeeklyDigest, "0 9 * * MON", "the channel hears of the week's new referrals, wins and leads awaiting a claim"},
 	{JobQuarterly, "0 9 1 1,4,7,10 *", "the quarter that just ended, celebrated in the channel: wins, revenue, top givers, conversion, newcomers"},
+	{JobRetention, "30 3 * * *", "delivered messages and job runs past the retention (90 days unless configured) and request keys past 2 days are deleted, except what reminders and in-place edits still need"},
 }
 
 // JobByName finds a job.
@@ -59,6 +61,7 @@ func JobByName(name string) (JobInfo, error) {
 type JobResult struct {
 	Ran     bool // false: this period already ran (here or on another replica)
 	Notices int
+	Purged  Purged // what the retention job deleted
 }
 
 // thankNudgeAfter is how long a receiver has to thank before the nudge.
@@ -72,10 +75,14 @@ func JobPeriod(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
 // claimed in the same transaction as its notices, so however many
 // schedulers or reruns try the same scheduled run, one set of notices is
 // written; every notice also has a dedupe key, so a later run never
-// repeats one.
+// repeats one. The retention job, which writes no notices, claims its run
+// first and then deletes in batches (see purge).
 func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at time.Time) (JobResult, error) {
 	if _, err := JobByName(job); err != nil {
 		return JobResult{}, err
+	}
+	if job == JobRetention { // deletes in batches, each committed: see purge
+		return s.purge(ctx, ws, fire, at)
 	}
 	return inTx(ctx, s, func(tx Tx) (JobResult, error) {
 		claimed, err := tx.ClaimJobRun(ctx, job, ws.ID, JobPeriod(fire), at)

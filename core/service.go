@@ -10,20 +10,24 @@ import (
 // transaction: it checks the rules, writes the change and its event, and
 // queues the notices it causes, or changes nothing and returns an *Error.
 type Service struct {
-	store    Store
-	now      func() time.Time
-	location *time.Location
+	store     Store
+	now       func() time.Time
+	location  *time.Location
+	retention Retention
 }
 
 // Options configure a Service.
 type Options struct {
 	Now      func() time.Time // defaults to time.Now
 	Location *time.Location   // default time zone for workspaces that set none
+	// Retention is how long old records are kept; zero durations take
+	// DefaultRetention's.
+	Retention Retention
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, location: opts.Location}
+	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults()}
 	if s.now == nil {
 		s.now = time.Now
 	}

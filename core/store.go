@@ -11,6 +11,7 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	Outbox
 	Deliveries
+	Purger
 }
 
 // Tx is what an operation may do inside its transaction. Every method is
@@ -37,6 +38,12 @@ type Tx interface {
 	// Candidates returns active members with their profiles and how many
 	// referrals each received since the given time (for fair rotation).
 	Candidates(ctx context.Context, workspaceID int64, since time.Time) ([]Candidate, error)
+	// MentorLoads counts, per mentor, the active members who joined since
+	// the given time with them as their buddy. It first takes the
+	// workspace's mentoring lock, held until the transaction ends, so
+	// concurrent joins assign buddies one after the other, each counting
+	// the pairings made before it.
+	MentorLoads(ctx context.Context, workspaceID int64, since time.Time) (map[int64]int, error)
 
 	// InsertReferral assigns ID and the next Code of the workspace.
 	InsertReferral(ctx context.Context, r *Referral) error
@@ -151,6 +158,14 @@ type Outbox interface {
 // or replayed request is applied once.
 type Deliveries interface {
 	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+}
+
+// Purger deletes what the retention policy no longer keeps.
+type Purger interface {
+	// Purge runs one retention pass (see Purge for what goes and what
+	// stays) in statements of at most p.Batch rows, each committed on its
+	// own: outside any transaction of an operation.
+	Purge(ctx context.Context, p Purge) (Purged, error)
 }
 
 // Candidate is a member considered by Who.

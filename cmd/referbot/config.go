@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/referbot/referbot/core"
 )
 
 // Config is everything referbot reads from the environment, in one place.
@@ -21,6 +24,9 @@ type Config struct {
 	// Secret signs dashboard links (REFERBOT_SECRET); empty: one is
 	// generated and kept in the database.
 	Secret string
+	// RetentionDays is how long delivered messages and job runs are kept
+	// (REFERBOT_RETENTION_DAYS, default 90; see core.Retention).
+	RetentionDays int
 
 	SlackSigningSecret string
 	SlackBotToken      string
@@ -77,6 +83,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, fmt.Errorf("REFERBOT_PUBLIC_URL: %q is not an http(s) address such as https://referbot.example.com", c.PublicURL)
 	}
+	days := get("REFERBOT_RETENTION_DAYS", strconv.Itoa(core.DefaultRetentionDays))
+	c.RetentionDays, err = strconv.Atoi(days)
+	if err != nil || c.RetentionDays < core.MinRetentionDays || c.RetentionDays > maxRetentionDays {
+		return c, fmt.Errorf("REFERBOT_RETENTION_DAYS: %q is not a number of days from %d to %d (how long delivered messages and job runs are kept)",
+			days, core.MinRetentionDays, maxRetentionDays)
+	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return c, fmt.Errorf("REFERBOT_SECRET: use at least 32 characters (e.g. the output of openssl rand -hex 32), or leave it empty to have one generated")
 	}
@@ -90,6 +102,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("DISCORD_BOT_TOKEN is set but DISCORD_APP_ID is not")
 	}
 	return c, nil
+}
+
+// maxRetentionDays bounds REFERBOT_RETENTION_DAYS (about 27 years): a
+// longer retention is no retention, and the days must fit a Duration.
+const maxRetentionDays = 10000
+
+// Retention is the retention policy the configuration asks for.
+func (c Config) Retention() core.Retention {
+	keep := time.Duration(c.RetentionDays) * 24 * time.Hour
+	return core.Retention{Delivered: keep, JobRuns: keep, Inbound: core.DefaultInboundKeep}
 }
 
 // HasChat reports whether any chat platform is configured.

@@ -127,9 +127,14 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 		if err != nil {
 			return fmt.Errorf("%s in %s: %w", job.Name, ws.ExternalID, err)
 		}
-		if res.Ran {
+		switch {
+		case res.Ran && job.Name == core.JobRetention:
+			p := res.Purged
+			fmt.Fprintf(out, "%s: %s/%s period %s: %d delivered message(s), %d job run(s), %d request key(s) deleted\n",
+				job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire), p.Delivered, p.JobRuns, p.Inbound)
+		case res.Ran:
 			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire), res.Notices)
-		} else {
+		default:
 			fmt.Fprintf(out, "%s: %s/%s period %s already ran: nothing new\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire))
 		}
 	}

@@ -46,3 +46,25 @@ func TestRun_JobsListShowsTheLastRealRun(t *testing.T) {
 		t.Errorf("weekly-digest never ran, yet: %q", r)
 	}
 }
+
+// The retention job says what it deleted, and a second run of the same
+// period deletes nothing.
+func TestRun_JobsRunRetentionOncePerPeriod(t *testing.T) {
+	t.Parallel()
+	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL),
+		"REFERBOT_RETENTION_DAYS": "30"})
+	run := func(stdin string, args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := Run(context.Background(), args, strings.NewReader(stdin), &out, &bytes.Buffer{}, vars); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	run("/as bob\n/refer profile\n", "console")
+	for i, want := range []string{"deleted", "already ran"} {
+		if out := run("", "jobs", "run", "retention", "--at", "2099-01-05T10:30:00Z"); !strings.Contains(out, want) {
+			t.Errorf("run %d: %q, want %q", i+1, out, want)
+		}
+	}
+}

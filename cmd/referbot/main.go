@@ -116,7 +116,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone})
+	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone, Retention: m.Config.Retention()})
 	m.Bot = bot.New(m.Svc, m.Log)
 	return nil
 }

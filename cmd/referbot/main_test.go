@@ -59,14 +59,15 @@ func TestRun_ConsoleScriptEndToEnd(t *testing.T) {
 func TestRun_BadConfigNamesTheVariable(t *testing.T) {
 	t.Parallel()
 	for name, vars := range map[string]map[string]string{
-		"REFERBOT_TZ":         {"REFERBOT_TZ": "Mars/Olympus"},
-		"REFERBOT_LOG_LEVEL":  {"REFERBOT_LOG_LEVEL": "loud"},
-		"SLACK_BOT_TOKEN":     {"SLACK_BOT_TOKEN": "xoxb-1"},
-		"DISCORD_APP_ID":      {"DISCORD_BOT_TOKEN": "abc"},
-		"DISCORD_PUBLIC_KEY":  {"DISCORD_BOT_TOKEN": "abc", "DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "not-hex"},
-		"REFERBOT_LOG_FORMAT": {"REFERBOT_LOG_FORMAT": "xml"},
-		"REFERBOT_PUBLIC_URL": {"REFERBOT_PUBLIC_URL": "referbot.example.com"},
-		"REFERBOT_SECRET":     {"REFERBOT_SECRET": "short"},
+		"REFERBOT_TZ":             {"REFERBOT_TZ": "Mars/Olympus"},
+		"REFERBOT_LOG_LEVEL":      {"REFERBOT_LOG_LEVEL": "loud"},
+		"SLACK_BOT_TOKEN":         {"SLACK_BOT_TOKEN": "xoxb-1"},
+		"DISCORD_APP_ID":          {"DISCORD_BOT_TOKEN": "abc"},
+		"DISCORD_PUBLIC_KEY":      {"DISCORD_BOT_TOKEN": "abc", "DISCORD_APP_ID": "1", "DISCORD_PUBLIC_KEY": "not-hex"},
+		"REFERBOT_LOG_FORMAT":     {"REFERBOT_LOG_FORMAT": "xml"},
+		"REFERBOT_PUBLIC_URL":     {"REFERBOT_PUBLIC_URL": "referbot.example.com"},
+		"REFERBOT_SECRET":         {"REFERBOT_SECRET": "short"},
+		"REFERBOT_RETENTION_DAYS": {"REFERBOT_RETENTION_DAYS": "7"},
 	} {
 		err := Run(context.Background(), nil, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, env(vars))
 		if err == nil || !strings.Contains(err.Error(), name) {

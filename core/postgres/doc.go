@@ -3,8 +3,11 @@
 //
 // Every operation of core runs in one READ COMMITTED transaction (InTx);
 // notices the operation causes are written to the outbox table in that same
-// transaction. Every statement is scoped by workspace_id, and the schema's
-// composite foreign keys (workspace_id, id) keep rows from pointing across
+// transaction. The one exception is Purge, the retention pass: it deletes
+// old rows in bounded batches, each committed on its own, so it never holds
+// a long transaction. Every statement is scoped by workspace_id (but those
+// on inbound_requests, which has none yet), and the schema's composite
+// foreign keys (workspace_id, id) keep rows from pointing across
 // workspaces: an id from another workspace is simply not found.
 //
 // Errors leave this package through one translation (translate): no rows

@@ -296,3 +296,37 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 		return &c, nil
 	})
 }
+
+// mentorLockClass is the first key of the advisory locks that serialise a
+// workspace's buddy assignments (the second is the workspace's hash): the
+// two-key space keeps them apart from the migrator's one-key lock.
+const mentorLockClass = 0x52425544 // "RBUD"
+
+// MentorLoads takes the workspace's mentoring lock (until the transaction
+// ends) and counts each mentor's recent newcomers. The lock is an advisory
+// one, not a row lock: it holds back only other joins that assign a buddy,
+// never the workspace's referrals or commands.
+func (t *tx) MentorLoads(ctx context.Context, workspaceID int64, since time.Time) (_ map[int64]int, err error) {
+	defer wrap(&err, "mentor loads(%d)", workspaceID)
+	if _, err := t.q.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashint8($2))`, mentorLockClass, workspaceID); err != nil {
+		return nil, err
+	}
+	rows, err := t.q.Query(ctx, `
+		SELECT buddy_id, count(*) FROM members
+		WHERE workspace_id = $1 AND buddy_id IS NOT NULL AND joined_at >= $2 AND status = 'active'
+		GROUP BY buddy_id`, workspaceID, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	loads := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		loads[id] = n
+	}
+	return loads, rows.Err()
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -335,8 +334,9 @@ func (t *tx) ClaimRequest(ctx context.Context, p core.Platform, key string, at t
 }
 
 // FirstDelivery records a platform request's key and reports whether it is
-// new; the same key again (a retry or a replay) reports false. Keys older
-// than a day are forgotten now and then: platforms retry for minutes.
+// new; the same key again (a retry or a replay) reports false. Old keys
+// are deleted by the retention job (see Purge): platforms retry for
+// minutes, not days.
 func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at time.Time) (first bool, err error) {
 	defer wrap(&err, "first delivery(%s)", p)
 	tag, err := db.pool.Exec(ctx, `
@@ -344,11 +344,6 @@ func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at
 		ON CONFLICT DO NOTHING`, string(p), key, at)
 	if err != nil {
 		return false, err
-	}
-	if rand.IntN(200) == 0 {
-		if _, err := db.pool.Exec(ctx, `DELETE FROM inbound_requests WHERE received_at < $1`, at.Add(-24*time.Hour)); err != nil {
-			return false, err
-		}
 	}
 	return tag.RowsAffected() == 1, nil
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,18 +49,21 @@ func (t *tx) ThanksOf(ctx context.Context, workspaceID, memberID int64) (_ []cor
 // rows, so the network's counts and the other parties' histories stand:
 // the name and platform id go, as do the profile, the free text they
 // wrote and the client contacts of leads nobody took, and nothing more is
-// sent to them.
+// sent to them. The outbox is scrubbed too (see forgetInOutbox).
 func (t *tx) ForgetMember(ctx context.Context, workspaceID, memberID int64) (err error) {
 	defer wrap(&err, "forget member(%d, %d)", workspaceID, memberID)
-	tag, err := t.q.Exec(ctx, `
-		UPDATE members SET display_name = 'former member', user_id = 'forgotten-' || id, status = 'forgotten',
-			buddy_id = NULL, muted = true, role = 'member'
-		WHERE workspace_id = $1 AND id = $2`, workspaceID, memberID)
-	if err != nil {
+	// Who they were, to find them in the outbox's payloads below.
+	var name, userID string
+	if err := t.q.QueryRow(ctx, `
+		SELECT display_name, user_id FROM members WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+		workspaceID, memberID).Scan(&name, &userID); err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return notFound()
+	if _, err := t.q.Exec(ctx, `
+		UPDATE members SET display_name = $3, user_id = 'forgotten-' || id, status = 'forgotten',
+			buddy_id = NULL, muted = true, role = 'member'
+		WHERE workspace_id = $1 AND id = $2`, workspaceID, memberID, formerMember); err != nil {
+		return err
 	}
 	for _, q := range []string{
 		`UPDATE members SET buddy_id = NULL WHERE workspace_id = $1 AND buddy_id = $2`,
@@ -74,7 +78,69 @@ func (t *tx) ForgetMember(ctx context.Context, workspaceID, memberID int64) (err
 			return err
 		}
 	}
-	return t.DropPendingNotices(ctx, workspaceID, memberID, "the recipient erased their data")
+	if err := t.DropPendingNotices(ctx, workspaceID, memberID, "the recipient erased their data"); err != nil {
+		return err
+	}
+	return t.forgetInOutbox(ctx, workspaceID, memberID, name, userID)
+}
+
+// formerMember is what an erased member is called from then on.
+const formerMember = "former member"
+
+// forgetInOutbox takes an erased member out of the outbox, in which every
+// notice is a snapshot taken when it was queued:
+//   - what was sent to them goes (the platform has it; nothing here needs
+//     it any more: they are no party of anything now, so no card of
+//     theirs is edited again); what was not (failed, or in a sender's
+//     hands this very moment) keeps only its kind and that it was for a
+//     former member, so /refer undelivered still counts it but shows no
+//     client, no note and no name;
+//   - the thank-you text they wrote goes from the notices that carry it,
+//     as it goes from the thanks table;
+//   - everywhere else (notices to others, channel posts, whatever their
+//     status) their name and platform id are replaced wherever they stand
+//     as a whole value: the actor, a referral's party names, Pick choices,
+//     digests' lists. Another member of the same name is renamed in old
+//     notices too: a name is all a notice's actor has, and erring towards
+//     erasure is the safe side.
+//
+// Referral snapshots in notices to others stay: they are those members'
+// own view of referrals they are parties to, which the referrals table
+// keeps anyway. This reads the workspace's outbox rows once (forget is
+// rare, and retention keeps the outbox bounded).
+func (t *tx) forgetInOutbox(ctx context.Context, workspaceID, memberID int64, name, userID string) error {
+	if _, err := t.q.Exec(ctx, `
+		DELETE FROM outbox WHERE workspace_id = $1 AND recipient_member_id = $2 AND status = 'sent'`,
+		workspaceID, memberID); err != nil {
+		return err
+	}
+	if _, err := t.q.Exec(ctx, `
+		UPDATE outbox SET payload = jsonb_build_object('kind', kind,
+			'to', jsonb_build_object('member_id', recipient_member_id, 'name', $3::text))
+		WHERE workspace_id = $1 AND recipient_member_id = $2`, workspaceID, memberID, formerMember); err != nil {
+		return err
+	}
+	if _, err := t.q.Exec(ctx, `
+		UPDATE outbox SET payload = payload - 'text'
+		WHERE workspace_id = $1 AND kind = ANY($2) AND payload->>'actor' = $3 AND payload ? 'text'`,
+		workspaceID, []string{string(core.NoticeThanks), string(core.NoticeThanksDM)}, name); err != nil {
+		return err
+	}
+	for _, r := range []struct{ old, new string }{
+		{name, formerMember},
+		{userID, fmt.Sprint("forgotten-", memberID)},
+	} {
+		if r.old == "" || r.old == r.new {
+			continue
+		}
+		if _, err := t.q.Exec(ctx, `
+			UPDATE outbox SET payload = jsonb_replace_string(payload, $2, $3)
+			WHERE workspace_id = $1 AND strpos(payload::text, to_jsonb($2::text)::text) > 0`,
+			workspaceID, r.old, r.new); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DropPendingNotices fails every notice still waiting for the member.

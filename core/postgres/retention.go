@@ -1,0 +1,143 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/referbot/referbot/core"
+)
+
+// DefaultPurgeBatch is the batch size of a Purge that names none.
+const DefaultPurgeBatch = 10000
+
+// Purge deletes what the retention policy no longer keeps (see core.Purge),
+// each statement at most p.Batch rows, committed on its own.
+func (db *DB) Purge(ctx context.Context, p core.Purge) (out core.Purged, err error) {
+	defer wrap(&err, "purge(%d)", p.WorkspaceID)
+	if p.Batch <= 0 {
+		p.Batch = DefaultPurgeBatch
+	}
+	if !p.SentBefore.IsZero() {
+		if out.Delivered, err = db.purgeDelivered(ctx, p); err != nil {
+			return out, err
+		}
+	}
+	if !p.RunsBefore.IsZero() {
+		if out.JobRuns, err = db.purgeBatches(ctx, purgeJobRuns, p.Batch, p.WorkspaceID, p.RunsBefore); err != nil {
+			return out, err
+		}
+	}
+	if !p.InboundBefore.IsZero() {
+		out.Inbound, err = db.purgeBatches(ctx, purgeInbound, p.Batch, p.InboundBefore)
+	}
+	return out, err
+}
+
+// stillRead holds for a delivered outbox row o that something still reads
+// whatever its age, so retention keeps it ($2 is the cutoff, $6 the
+// reminder kinds); see core.Purge for why each is kept. The referral a row
+// is about is the one in its payload (as in SentRef), the partnership of a
+// touchpoint reminder the one its dedupe key names (as in DuePartnerships).
+const stillRead = `(
+	(o.kind IN ('lead.posted', 'referral.offered') AND EXISTS (SELECT 1 FROM referrals r
+		WHERE r.workspace_id = o.workspace_id AND r.id = (o.payload->'referral'->>'id')::bigint
+			AND (r.closed_at IS NULL OR r.closed_at >= $2)))
+	OR (o.kind = 'nudge.thanks' AND EXISTS (SELECT 1 FROM referrals r
+		WHERE r.workspace_id = o.workspace_id AND r.id = (o.payload->'referral'->>'id')::bigint
+			AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won')
+			AND NOT EXISTS (SELECT 1 FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id)))
+	OR (o.kind = 'nudge.stale' AND EXISTS (SELECT 1 FROM referrals r
+		WHERE r.workspace_id = o.workspace_id AND r.id = (o.payload->'referral'->>'id')::bigint
+			AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal')))
+	OR (o.kind = 'reminder.touch' AND EXISTS (SELECT 1 FROM partnerships p
+		WHERE p.workspace_id = o.workspace_id
+			AND p.id = substring(o.dedupe_key FROM '^touch:([0-9]{1,18}):')::bigint
+			AND o.dedupe_key = 'touch:' || p.id || ':' || o.recipient_member_id || ':' || floor(extract(epoch FROM p.next_due))::bigint))
+	OR (o.kind = ANY($6) AND EXISTS (SELECT 1 FROM members m
+		WHERE m.workspace_id = o.workspace_id AND m.id = o.recipient_member_id
+			AND o.created_at > COALESCE(m.last_active_at, m.joined_at)))
+)`
+
+// purgeDelivered deletes the workspace's delivered notices sent before the
+// cutoff that nothing reads any more, in batches taken in (sent_at, id)
+// order through outbox_sent_idx. Each batch picks up where the last one
+// stopped, so the rows kept are read once per pass, not once per batch.
+func (db *DB) purgeDelivered(ctx context.Context, p core.Purge) (deleted int, err error) {
+	kinds := make([]string, len(p.Reminders))
+	for i, k := range p.Reminders {
+		kinds[i] = string(k)
+	}
+	afterAt, afterID := time.Time{}, int64(0) // the zero time sorts before any sent_at
+	for {
+		var scanned, gone int
+		var lastAt *time.Time
+		var lastID *int64
+		err := db.pool.QueryRow(ctx, `
+			WITH batch AS MATERIALIZED (
+				SELECT o.id, o.sent_at FROM outbox o
+				WHERE o.workspace_id = $1 AND o.status = 'sent' AND o.sent_at < $2
+					AND (o.sent_at, o.id) > ($3, $4)
+				ORDER BY o.sent_at, o.id
+				LIMIT $5
+			), gone AS (
+				DELETE FROM outbox o USING batch b
+				WHERE o.id = b.id AND o.status = 'sent' AND NOT `+stillRead+`
+				RETURNING o.id
+			), last AS (
+				SELECT sent_at, id FROM batch ORDER BY sent_at DESC, id DESC LIMIT 1
+			)
+			SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM gone),
+				(SELECT sent_at FROM last), (SELECT id FROM last)`,
+			p.WorkspaceID, p.SentBefore, afterAt, afterID, p.Batch, kinds).Scan(&scanned, &gone, &lastAt, &lastID)
+		if err != nil {
+			return deleted, err
+		}
+		deleted += gone
+		if scanned < p.Batch || lastAt == nil {
+			return deleted, nil
+		}
+		afterAt, afterID = *lastAt, *lastID
+	}
+}
+
+// purgeJobRuns deletes a batch of the workspace's job runs started before
+// $2, keeping each job's latest: the scheduler runs a job's latest
+// scheduled instant if it has no record of it, and a quarterly (or a
+// custom yearly) schedule's latest instant can be older than the
+// retention.
+const purgeJobRuns = `
+	DELETE FROM job_runs j USING (
+		SELECT j.job, j.workspace_id, j.period FROM job_runs j
+		WHERE j.workspace_id = $1 AND j.started_at < $2
+			AND EXISTS (SELECT 1 FROM job_runs k
+				WHERE k.workspace_id = j.workspace_id AND k.job = j.job AND k.started_at > j.started_at)
+		LIMIT $3
+	) old
+	WHERE j.job = old.job AND j.workspace_id = old.workspace_id AND j.period = old.period`
+
+// purgeInbound deletes a batch of request keys received before $1 (through
+// inbound_requests_received_idx); rows another pass is deleting are left
+// to it.
+const purgeInbound = `
+	DELETE FROM inbound_requests i USING (
+		SELECT platform, key FROM inbound_requests WHERE received_at < $1
+		LIMIT $2 FOR UPDATE SKIP LOCKED
+	) old
+	WHERE i.platform = old.platform AND i.key = old.key`
+
+// purgeBatches runs a batched delete (its last parameter the batch size)
+// until a batch deletes fewer rows than that.
+func (db *DB) purgeBatches(ctx context.Context, q string, batch int, args ...any) (deleted int, err error) {
+	args = append(args, batch)
+	for {
+		tag, err := db.pool.Exec(ctx, q, args...)
+		if err != nil {
+			return deleted, err
+		}
+		n := int(tag.RowsAffected())
+		deleted += n
+		if n < batch {
+			return deleted, nil
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Retention is how long records that only look back are kept: delivered
+// messages, the record of each job run, and the keys of platform requests
+// (which only have to outlive a platform's retries and replays). The
+// retention job purges what is older, except what something still reads
+// (see Purge).
+type Retention struct {
+	Delivered time.Duration // outbox messages delivered longer ago than this
+	JobRuns   time.Duration // job runs that started longer ago (each job's latest stays)
+	Inbound   time.Duration // request keys received longer ago
+}
+
+// Retention defaults: 90 days of delivered messages and job runs; request
+// keys for 2 days (Slack retries for minutes, and a signed request is
+// refused after 5 minutes anyway).
+const (
+	DefaultRetentionDays = 90
+	DefaultInboundKeep   = 48 * time.Hour
+	// MinRetentionDays is the shortest retention of delivered messages the
+	// jobs are safe with: the buddy welcome is deduplicated by its message
+	// alone, within 14 days of a join (the other reminders' messages are
+	// kept as long as they are needed, whatever their age; see Purge).
+	MinRetentionDays = 30
+)
+
+// DefaultRetention is the retention when none is configured.
+func DefaultRetention() Retention {
+	return Retention{Delivered: DefaultRetentionDays * 24 * time.Hour, JobRuns: DefaultRetentionDays * 24 * time.Hour,
+		Inbound: DefaultInboundKeep}
+}
+
+// withDefaults fills the durations left zero.
+func (r Retention) withDefaults() Retention {
+	d := DefaultRetention()
+	if r.Delivered <= 0 {
+		r.Delivered = d.Delivered
+	}
+	if r.JobRuns <= 0 {
+		r.JobRuns = d.JobRuns
+	}
+	if r.Inbound <= 0 {
+		r.Inbound = d.Inbound
+	}
+	return r
+}
+
+// Purge is one retention pass over a workspace. What goes:
+//   - delivered messages sent before SentBefore, except those something
+//     still reads: a lead's channel post and a receiver's offer while their
+//     referral is open or closed since SentBefore (a later change edits
+//     them in place, see Outbox.SentRef); a thank-you nudge while its
+//     referral is unthanked and still could be nudged, a stale nudge while
+//     its referral is worked, a touchpoint reminder while its partnership
+//     is still due on that date (each job sends its message once, and the
+//     message is its record of having done so); and the Reminders kinds
+//     sent to a member since they last used referbot (they count towards
+//     the ignored reminders that make the bot ask before sending more);
+//   - job runs started before RunsBefore, except each job's latest (the
+//     scheduler's record that the current period ran);
+//   - platform request keys received before InboundBefore. These belong to
+//     no workspace: every workspace's pass purges them, the first one does.
+//
+// Every statement deletes at most Batch rows and commits on its own, so a
+// large backlog never holds locks for long.
+type Purge struct {
+	WorkspaceID   int64
+	SentBefore    time.Time
+	RunsBefore    time.Time
+	InboundBefore time.Time
+	Reminders     []NoticeKind
+	Batch         int
+}
+
+// Purged counts what a Purge deleted.
+type Purged struct {
+	Delivered, JobRuns, Inbound int
+}
+
+// Total is every row deleted.
+func (p Purged) Total() int { return p.Delivered + p.JobRuns + p.Inbound }
+
+// purgeBatch is how many rows one delete statement takes.
+const purgeBatch = 10000
+
+// purge runs the retention job for a workspace. The run is claimed first,
+// in a transaction of its own, so one replica purges each period; then the
+// purge deletes in batches, each committed. A pass that fails midway
+// leaves the rest to the next period's (it is claimed already): purging
+// is by age, so nothing is lost by doing it a day later.
+func (s *Service) purge(ctx context.Context, ws Workspace, fire, at time.Time) (JobResult, error) {
+	claimed, err := inTx(ctx, s, func(tx Tx) (bool, error) {
+		return tx.ClaimJobRun(ctx, JobRetention, ws.ID, JobPeriod(fire), at)
+	})
+	if err != nil || !claimed {
+		return JobResult{}, err
+	}
+	r := s.retention
+	p, err := s.store.Purge(ctx, Purge{
+		WorkspaceID:   ws.ID,
+		SentBefore:    at.Add(-r.Delivered),
+		RunsBefore:    at.Add(-r.JobRuns),
+		InboundBefore: at.Add(-r.Inbound),
+		Reminders:     append([]NoticeKind{NoticeAskReminders}, reminderKinds...),
+		Batch:         purgeBatch,
+	})
+	return JobResult{Ran: true, Purged: p}, err
+}

@@ -1,0 +1,180 @@
+package core_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// sentRows lists the kinds of the delivered outbox rows, oldest first.
+func (b *bundle) sentRows(t testing.TB) []string {
+	t.Helper()
+	return b.kinds(t, `status = 'sent'`)
+}
+
+// exec runs a statement on the test's database.
+func (b *bundle) exec(t testing.TB, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	bob, alice, carol := b.join(t, "T1", "bob"), b.join(t, "T1", "alice"), b.join(t, "T1", "carol")
+	t0 := b.clock.Now()
+
+	// Three months ago and more: a referral that closed then, one offered
+	// and never answered, an open lead, one being worked, one thanked.
+	closed := b.refer(t, bob, alice, "Closed", 0)
+	if _, err := b.svc.Accept(ctx, alice, closed.Code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.Advance(ctx, alice, closed.Code, core.StatusLost, core.AdvanceInput{Reason: "no budget"}); err != nil {
+		t.Fatal(err)
+	}
+	b.refer(t, bob, carol, "Unanswered", 0)
+	if _, err := b.svc.PostLead(ctx, bob, core.LeadInput{Need: "tax"}); err != nil {
+		t.Fatal(err)
+	}
+	working, thanked := b.refer(t, bob, alice, "Working", 0), b.refer(t, bob, alice, "Thanked", 0)
+	for _, r := range []*core.Referral{working, thanked} {
+		if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := b.workspace(t, org)
+	// A day later both are nudged for a thank-you; one is thanked.
+	b.clock.Add(25 * time.Hour)
+	if res, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, b.clock.Now(), b.clock.Now()); err != nil || res.Notices != 2 {
+		t.Fatalf("thank-you nudges: %+v, %v", res, err)
+	}
+	if _, err := b.svc.Thank(ctx, alice, thanked.Code, "thanks"); err != nil {
+		t.Fatal(err)
+	}
+	for h := 1; h <= 3; h++ { // lead expiry runs hourly
+		at := t0.Add(time.Duration(h) * time.Hour)
+		if _, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "old-trigger"); err != nil || !first {
+		t.Fatal(first, err)
+	}
+	b.deliverAll(t)
+
+	// 100 days on: alice is back, and new messages go out.
+	b.clock.Add(100 * 24 * time.Hour)
+	b.join(t, "T1", "alice")
+	b.refer(t, carol, bob, "Recent", 0)
+	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "new-trigger"); err != nil || !first {
+		t.Fatal(first, err)
+	}
+	at := b.clock.Now()
+	if _, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at); err != nil {
+		t.Fatal(err)
+	}
+	b.deliverAll(t)
+	recent := b.kinds(t, `status = 'sent' AND sent_at = $1`, at)
+
+	res, err := b.svc.RunJob(ctx, core.JobRetention, ws, at, at)
+	if err != nil || !res.Ran {
+		t.Fatalf("retention: %+v, %v", res, err)
+	}
+
+	// What stays of the old messages: the edited-in-place posts of
+	// referrals still open (the lead's post, the unanswered, worked and
+	// thanked referrals' offers: none of them closed) and the nudge of the
+	// worked one (the job's record of having nudged it). The closed
+	// referral's offer, every other DM and card, and the thanked
+	// referral's nudge go.
+	old := b.kinds(t, `status = 'sent' AND sent_at < $1`, at)
+	slices.Sort(old)
+	want := []string{"lead.posted", "nudge.thanks", "referral.offered", "referral.offered", "referral.offered"}
+	if !slices.Equal(old, want) {
+		t.Errorf("old delivered rows left: %v, want %v", old, want)
+	}
+	if got := b.kinds(t, `kind = 'nudge.thanks' AND (payload->'referral'->>'id')::bigint = $1`, working.ID); len(got) != 1 {
+		t.Errorf("the worked referral's nudge: %v", got)
+	}
+	if got := b.kinds(t, `kind = 'referral.offered' AND (payload->'referral'->>'id')::bigint = $1`, closed.ID); len(got) != 0 {
+		t.Errorf("the closed referral's offer is still there: %v", got)
+	}
+	if got := b.kinds(t, `status = 'sent' AND sent_at = $1`, at); !slices.Equal(got, recent) {
+		t.Errorf("recent messages: %v, want all of %v", got, recent)
+	}
+	if res.Purged.Delivered == 0 || res.Purged.JobRuns != 3 || res.Purged.Inbound != 1 {
+		t.Errorf("purged: %+v, want some messages, 3 job runs, 1 request key", res.Purged)
+	}
+	// Job runs: the old lead-expiry runs go, the latest of each job stays
+	// (the thank-you nudge's, however old, and this retention run's).
+	runs := b.column(t, `SELECT job || ' ' || period FROM job_runs ORDER BY job, period`)
+	wantRuns := []string{
+		"lead-expiry " + core.JobPeriod(at),
+		"retention " + core.JobPeriod(at),
+		"thank-you-nudge " + core.JobPeriod(t0.Add(25*time.Hour)),
+	}
+	if !slices.Equal(runs, wantRuns) {
+		t.Errorf("job runs left: %v, want %v", runs, wantRuns)
+	}
+	if keys := b.column(t, `SELECT key FROM inbound_requests ORDER BY key`); !slices.Equal(keys, []string{"new-trigger"}) {
+		t.Errorf("request keys left: %v, want only the new one", keys)
+	}
+
+	// The kept nudge still does its job: the worked referral, unthanked,
+	// is not nudged again.
+	if res, err := b.svc.RunJob(ctx, core.JobThankNudge, ws, at, at); err != nil || res.Notices != 0 {
+		t.Errorf("thank-you nudge after the purge: %+v, %v; want nothing new", res, err)
+	}
+
+	// The same period again purges nothing more, even with more to purge;
+	// the next period does.
+	b.exec(t, `INSERT INTO outbox (workspace_id, recipient_member_id, kind, payload, status, created_at, sent_at)
+		VALUES ($1, $2, 'referral.accepted', '{"kind": "referral.accepted"}', 'sent', $3, $3)`, ws.ID, bob.Member.ID, t0)
+	before := b.sentRows(t)
+	if res, err := b.svc.RunJob(ctx, core.JobRetention, ws, at, at); err != nil || res.Ran || res.Purged.Total() != 0 {
+		t.Fatalf("the same period again: %+v, %v", res, err)
+	}
+	if after := b.sentRows(t); !slices.Equal(after, before) {
+		t.Fatalf("the same period again deleted %v → %v", before, after)
+	}
+	next := at.Add(24 * time.Hour)
+	if res, err := b.svc.RunJob(ctx, core.JobRetention, ws, next, next); err != nil || !res.Ran || res.Purged.Delivered != 1 {
+		t.Fatalf("the next period: %+v, %v; want the old message purged", res, err)
+	}
+}
+
+// column runs a query for one text column.
+func (b *bundle) column(t testing.TB, sql string, args ...any) []string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
