@@ -121,6 +121,10 @@ type Tx interface {
 	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
+
+	// Fees returns the referrals with a money fee that q selects, newest
+	// deal (or payment) first.
+	Fees(ctx context.Context, workspaceID int64, q FeeQuery) ([]Referral, error)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due
