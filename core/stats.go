@@ -36,12 +36,9 @@ func (p Period) Before() (Period, bool) {
 		return Period{}, false
 	}
 	if p.Months > 0 {
-		from, to := p.From.AddDate(0, -p.Months, 0), p.From
-		if !p.To.Equal(p.From.AddDate(0, p.Months, 0)) {
-			// Still running: as far into the months before.
-			if t := from.Add(p.To.Sub(p.From)); t.Before(to) {
-				to = t
-			}
+		from, to := p.From.AddDate(0, -p.Months, 0), p.To.AddDate(0, -p.Months, 0)
+		if to.After(p.From) {
+			to = p.From // the whole months (or a longer month's last days)
 		}
 		switch full := to.Equal(p.From); {
 		case !full:
