@@ -99,6 +99,9 @@ type Report struct {
 	Previous  *Stats     `json:"previous,omitempty"`
 	Newcomers []string   `json:"newcomers,omitempty"`
 	OpenLeads []Referral `json:"open_leads,omitempty"`
+	// Leaderboard ranks the period's givers (the quarterly celebration's
+	// top givers, most improved and newcomers' first wins).
+	Leaderboard *Leaderboard `json:"leaderboard,omitempty"`
 }
 
 // dm addresses a member's direct messages.
