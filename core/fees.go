@@ -233,8 +233,13 @@ func (s *Service) feeStep(ctx context.Context, tx Tx, c Caller, r *Referral, kin
 	for _, rc := range to {
 		n := notice(c, e, nk, rc, r, note)
 		if !r.IsParty(rc.MemberID) {
-			// An admin told of a dispute sees what the parties see.
-			n.Referral, n.Text = r, note
+			// An admin told of a dispute sees what the parties see. They
+			// are no party, so the snapshot carries no referral id: the
+			// outbox drops a DM about a referral to anyone not its party
+			// as stale (an offer gone elsewhere).
+			snap := *r
+			snap.ID = 0
+			n.Referral, n.Text = &snap, note
 		}
 		ns = append(ns, n)
 	}
