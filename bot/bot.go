@@ -147,6 +147,16 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return b.forget(ctx, c, x)
 	case grammar.Config:
 		return b.config(ctx, c, x)
+	case grammar.Confirm:
+		return b.confirm(ctx, c, x)
+	case grammar.Dispute:
+		return b.dispute(ctx, c, x)
+	case grammar.Fee:
+		return b.fee(ctx, c, x)
+	case grammar.Fees:
+		return b.fees(ctx, c, x)
+	case grammar.Leaderboard:
+		return b.leaderboard(ctx, c, x)
 	}
 	return Message{}, fmt.Errorf("bot: no handler for %T", cmd)
 }

@@ -83,13 +83,11 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 		return d.card(fmt.Sprintf("Update on your referral %s: %s", d.code, d.r.Status),
 			fmt.Sprintf("%s moved %s to *%s*.", d.actor, d.client(), d.r.Status)+prefixed("\nNote: ", d.n.Text))
 	},
-	core.NoticeWon: func(d draft) (Message, bool) {
-		text := fmt.Sprintf("%s won the deal with %s for %s. Thank you for the introduction!", d.actor, d.client(), money(d.r.WonValue))
-		if d.r.FeeStatus == core.FeeOwed {
-			text += fmt.Sprintf("\nA finder's fee of %s is owed to you.", d.r.Fee.Owed(d.r.WonValue))
-		}
-		return d.card(fmt.Sprintf("Your referral %s was won 🎉", d.code), text)
-	},
+	core.NoticeWon:          wonNotice, // fees.go, with the rest of the fee notices
+	core.NoticeWonConfirmed: wonConfirmedNotice,
+	core.NoticeWonDisputed:  wonDisputedNotice,
+	core.NoticeFeePaid:      feePaidNotice,
+	core.NoticeFeeReceived:  feeReceivedNotice,
 	core.NoticeLost: func(d draft) (Message, bool) {
 		return d.card(fmt.Sprintf("Your referral %s did not close", d.code),
 			fmt.Sprintf("%s marked it lost. Reason: %s", d.actor, d.n.Text))

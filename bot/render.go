@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -54,7 +53,7 @@ func cardFields(r *core.Referral) []Field {
 		fs = append(fs, Field{"Co-owner", mention(r.CoOwnerName)})
 	}
 	if r.Status == core.StatusWon {
-		fs = append(fs, Field{"Won", money(r.WonValue)})
+		fs = append(fs, Field{"Won", wonValue(r)})
 	}
 	if r.LostReason != "" {
 		fs = append(fs, Field{"Lost because", r.LostReason})
@@ -63,11 +62,7 @@ func cardFields(r *core.Referral) []Field {
 		fs = append(fs, Field{"Declined because", r.DeclineReason})
 	}
 	if r.Fee.Kind != "" && r.Fee.Kind != core.FeeNone {
-		fee := r.Fee.String()
-		if r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid {
-			fee += fmt.Sprintf(" — %s %s", r.Fee.Owed(r.WonValue), r.FeeStatus)
-		}
-		fs = append(fs, Field{"Fee", fee})
+		fs = append(fs, Field{"Fee", feeText(r)})
 	}
 	if r.Status == core.StatusOpen && !r.ExpiresAt.IsZero() {
 		fs = append(fs, Field{"Open until", r.ExpiresAt.UTC().Format("Mon 2 Jan 2006")})
@@ -92,8 +87,8 @@ func nextButtons(r *core.Referral, viewerID int64) []Button {
 		}
 		bs = append(bs, Button{"Won", action("won", c), Primary}, Button{"Lost", action("lost", c), Danger})
 		return bs
-	case r.Status == core.StatusWon && r.Owns(viewerID) && !r.Thanked:
-		return []Button{{"Thank @" + r.ReferrerName, action("thanks", c), Primary}}
+	case r.Status == core.StatusWon:
+		return wonButtons(r, viewerID) // fees.go
 	}
 	return nil
 }

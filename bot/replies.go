@@ -246,6 +246,9 @@ func DetailMessage(d *core.Detail, viewerID int64, loc *time.Location) Message {
 
 func describeEvent(e core.Event) string {
 	who := nonEmpty(e.ActorName, "referbot")
+	if s, ok := describeFeeEvent(e, who); ok {
+		return s
+	}
 	switch e.Kind {
 	case core.EvCreated:
 		if e.To == core.StatusOpen {

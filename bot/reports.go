@@ -51,9 +51,30 @@ func QuarterlyMessage(rep *core.Report) Message {
 		}
 		add("Deals", deal)
 	}
+	m.Footer = "Your own figures: /refer stats me last-quarter"
+	if lb := rep.Leaderboard; lb != nil {
+		// Top givers, most improved and first wins by the leaderboard's rules.
+		m.Fields = append(m.Fields, boardFields(lb, quarterlyTop)...)
+		m.Footer = fmt.Sprintf(core.RankRule, lb.Currency) + " " + m.Footer
+	} else if top := statsTopGivers(cur, c); len(top) > 0 {
+		add("Top givers", strings.Join(top, "\n"))
+	}
+	add("Thank-yous given", strconv.Itoa(cur.Thanks))
+	if len(rep.Newcomers) > 0 {
+		add("Welcome to our newcomers", "@"+strings.Join(rep.Newcomers, ", @"))
+	}
+	return m
+}
+
+// quarterlyTop is how many top givers the celebration names.
+const quarterlyTop = 3
+
+// statsTopGivers are the top givers of a report queued before reports
+// carried a leaderboard: by the stats' per-member breakdown.
+func statsTopGivers(cur *core.Stats, c string) []string {
 	var top []string
 	for _, p := range cur.ByPartner {
-		if len(top) == 3 || len(p.GivenWonValue) == 0 && p.Given == 0 {
+		if len(top) == quarterlyTop || len(p.GivenWonValue) == 0 && p.Given == 0 {
 			break
 		}
 		line := fmt.Sprintf("@%s — %s given", p.Name, plural(p.Given, "referral"))
@@ -65,15 +86,7 @@ func QuarterlyMessage(rep *core.Report) Message {
 		}
 		top = append(top, line)
 	}
-	if len(top) > 0 {
-		add("Top givers", strings.Join(top, "\n"))
-	}
-	add("Thank-yous given", strconv.Itoa(cur.Thanks))
-	if len(rep.Newcomers) > 0 {
-		add("Welcome to our newcomers", "@"+strings.Join(rep.Newcomers, ", @"))
-	}
-	m.Footer = "Your own figures: /refer stats me last-quarter"
-	return m
+	return top
 }
 
 // wins sums up the deals won in a quarter per currency, each against the

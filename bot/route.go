@@ -105,8 +105,8 @@ func withCode[C grammar.Command](build func(core.Code) C) RouteFunc {
 }
 
 // actions are the paths of the bot's buttons (see action and nextButtons)
-// and the commands they stand for. Won, Decline and Lost with the code
-// only stand for a step that needs more (grammar.Check says what): a
+// and the commands they stand for. Won, Decline, Lost and Dispute with the
+// code only stand for a step that needs more (grammar.Check says what): a
 // platform opens a form for it, or the clicker is told what to type.
 var actions = func() *Router {
 	r := &Router{}
@@ -123,6 +123,9 @@ var actions = func() *Router {
 	r.Route("/refer/won/{code}/confirm/{amount}", confirmWonRoute)
 	r.Route("/refer/forget/confirm", func(Vars) (grammar.Command, error) { return grammar.Forget{Confirm: true}, nil })
 	r.Route("/refer/reminders/{mode}", remindersRoute)
+	r.Route("/refer/confirm/{code}", withCode(func(c core.Code) grammar.Confirm { return grammar.Confirm{Code: c} }))
+	r.Route("/refer/dispute/{code}", withCode(func(c core.Code) grammar.Dispute { return grammar.Dispute{Code: c} }))
+	r.Route("/refer/fee/{code}/{step}", feeRoute)
 	return r
 }()
 

@@ -29,8 +29,12 @@
 //     per mentor; partnerships.go: touchpoints and their
 //     cadence (Touch, SetReminders).
 //   - settings.go: the network's settings (Configure, ParseFee).
-//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs;
-//     retention.go: how long old records are kept, and the job that
+//   - fees.go: won values their referrer confirms or disputes, fees owed,
+//     paid and received (ConfirmWon, DisputeWon, MarkFee, Fees).
+//   - stats.go: periods, figures and Stats; leaderboard.go: top givers by
+//     confirmed value, repeats damped, most improved, first wins;
+//     jobs.go: the scheduled jobs.
+//   - retention.go: how long old records are kept, and the job that
 //     purges them.
 //   - privacy.go: a member's export, Forget, and undelivered messages.
 //   - text.go: limits on free text and the small text helpers.

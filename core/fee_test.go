@@ -68,6 +68,9 @@ func TestConfigureFee_FixedFeeStaysInItsCurrencyWhenTheNetworksChanges(t *testin
 	if r, err = b.svc.Advance(ctx, alice, r.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: 480000}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := b.svc.ConfirmWon(ctx, bob, r.Code); err != nil {
+		t.Fatal(err)
+	}
 	d, err := b.svc.Show(ctx, bob, r.Code) // as stored
 	if err != nil {
 		t.Fatal(err)

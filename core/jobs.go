@@ -262,6 +262,10 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 		return nil, nil // nothing happened: no celebration to post
 	}
 	rep := &Report{Period: q, Current: cur, Previous: before}
+	// Top givers by the leaderboard's rules: confirmed value, repeats damped.
+	if rep.Leaderboard, err = s.leaderboard(ctx, tx, ws, q); err != nil {
+		return nil, err
+	}
 	for _, m := range members {
 		if m.Status == MemberActive && q.Contains(m.JoinedAt) {
 			rep.Newcomers = append(rep.Newcomers, m.DisplayName)

@@ -40,6 +40,10 @@ const (
 	NoticeBuddyReminder NoticeKind = "reminder.buddy"    // DM the mentor: have you welcomed them?
 	NoticeAskReminders  NoticeKind = "reminder.ask"      // DM: still want reminders? (after several ignored)
 	NoticeHealth        NoticeKind = "report.health"     // DM each admin
+	NoticeWonConfirmed  NoticeKind = "fee.won_confirmed" // DM the owners: the referrer confirmed the won value (Mark paid)
+	NoticeWonDisputed   NoticeKind = "fee.won_disputed"  // DM the owners and admins: the referrer disputes it, why
+	NoticeFeePaid       NoticeKind = "fee.paid"          // DM the referrer: Confirm receipt
+	NoticeFeeReceived   NoticeKind = "fee.received"      // DM the owners: the referrer received the fee
 	// NoticeCard refreshes the receiver's offer DM after any change, so its
 	// buttons always fit the stage; platforms that can't edit skip it.
 	NoticeCard NoticeKind = "referral.card"
@@ -95,6 +99,9 @@ type Report struct {
 	Previous  *Stats     `json:"previous,omitempty"`
 	Newcomers []string   `json:"newcomers,omitempty"`
 	OpenLeads []Referral `json:"open_leads,omitempty"`
+	// Leaderboard ranks the period's givers (the quarterly celebration's
+	// top givers, most improved and newcomers' first wins).
+	Leaderboard *Leaderboard `json:"leaderboard,omitempty"`
 }
 
 // dm addresses a member's direct messages.
@@ -162,4 +169,5 @@ var NoticeKinds = []NoticeKind{
 	NoticeReleased, NoticeReturned, NoticeThanks, NoticeThanksDM, NoticeBuddy, NoticeBuddyIntro,
 	NoticeLeadExpired, NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder,
 	NoticeWeeklyDigest, NoticeQuarterly, NoticeBuddyReminder, NoticeAskReminders, NoticeHealth, NoticeCard,
+	NoticeWonConfirmed, NoticeWonDisputed, NoticeFeePaid, NoticeFeeReceived,
 }

@@ -147,15 +147,19 @@ func TestConfigure_AdminsOnlyAndValidated(t *testing.T) {
 	if err != nil || st.Fee.Kind != core.FeePercent || st.Fee.BasisPts != 1000 {
 		t.Fatalf("fee: %+v, %v", st, err)
 	}
-	// The policy applies to new referrals, and a won deal then owes the fee.
-	alice := b.join(t, "T1", "alice")
-	r := b.refer(t, b.join(t, "T1", "bob"), alice, "Acme", 0)
+	// The policy applies to new referrals, and a won deal then owes the
+	// fee once the referrer confirmed its value.
+	alice, bob := b.join(t, "T1", "alice"), b.join(t, "T1", "bob")
+	r := b.refer(t, bob, alice, "Acme", 0)
 	if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
 		t.Fatal(err)
 	}
 	r, err = b.svc.Advance(ctx, alice, r.Code, core.StatusWon, core.AdvanceInput{Value: core.Money{Cents: 480000}})
-	if err != nil || r.FeeStatus != core.FeeOwed || r.Fee.Fee(r.WonValue.Cents) != 48000 {
+	if err != nil || r.FeeStatus != core.FeeAwaiting || r.Fee.Fee(r.WonValue.Cents) != 48000 {
 		t.Fatalf("fee after won: %+v, %v", r, err)
+	}
+	if r, err = b.svc.ConfirmWon(ctx, bob, r.Code); err != nil || r.FeeStatus != core.FeeOwed {
+		t.Fatalf("fee after confirming: %+v, %v", r, err)
 	}
 	if _, err := b.svc.Configure(ctx, org, "admin", []string{"@bob"}); err != nil {
 		t.Fatal(err)

@@ -188,7 +188,7 @@ func mayAdvance(c Caller, r *Referral, code Code, to Status) error {
 
 // win records r as won at now for the value given: in the workspace's
 // currency when none was typed, confirmed if unusual (see UnusualWon),
-// with its fee owed when there is one.
+// awaiting its referrer's confirmation, as its fee does.
 func (s *Service) win(ctx context.Context, tx Tx, c Caller, r *Referral, code Code, in AdvanceInput, now time.Time) error {
 	var err error
 	if r.WonValue, err = s.money(c.Workspace, in.Value); err != nil {
@@ -206,9 +206,7 @@ func (s *Service) win(ctx context.Context, tx Tx, c Caller, r *Referral, code Co
 		}
 	}
 	r.ClosedAt = now
-	if r.Fee.Fee(r.WonValue.Cents) > 0 {
-		r.FeeStatus = FeeOwed
-	}
+	awaitConfirmation(r) // the referrer confirms the value; a fee is owed once they do (fees.go)
 	return nil
 }
 

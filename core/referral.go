@@ -15,6 +15,7 @@ type ReferInput struct {
 	Tags        []string
 	Estimate    Money
 	Temperature Temperature
+	Fee         *FeeTerms // nil: the network's policy
 }
 
 // LeadInput is an open lead posted to the channel for anyone to claim.
@@ -26,7 +27,8 @@ type LeadInput struct {
 	Tags        []string
 	Estimate    Money
 	Temperature Temperature
-	ExpiryDays  int // 0 = the workspace's default
+	ExpiryDays  int       // 0 = the workspace's default
+	Fee         *FeeTerms // nil: the network's policy
 }
 
 func (s *Service) checkClient(name, contact string, consent, nameRequired bool) error {
@@ -119,6 +121,9 @@ func (s *Service) create(ctx context.Context, tx Tx, c Caller, r *Referral) (*Ev
 func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral, error) {
 	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, true,
 		"Say what the client needs after the dash, e.g. /refer @alice Acme Corp — needs a new website")
+	if err == nil && in.Fee != nil {
+		r.Fee, err = s.checkFeeTerms(c, *in.Fee)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +169,9 @@ func takesReferrals(ctx context.Context, tx Tx, c Caller, m *Member, need string
 func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referral, error) {
 	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, false,
 		"Describe the work, e.g. /refer lead logo and brand guide for a bakery #branding ~3k")
+	if err == nil && in.Fee != nil {
+		r.Fee, err = s.checkFeeTerms(c, *in.Fee)
+	}
 	if err != nil {
 		return nil, err
 	}

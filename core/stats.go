@@ -16,6 +16,10 @@ import (
 type Period struct {
 	From, To time.Time
 	Label    string
+	// Months is the period's length in calendar months when it is read as
+	// whole months (a month, quarter, year or range of months, also one
+	// still running); 0 for others. Before uses it.
+	Months int `json:",omitempty"`
 }
 
 // Contains reports whether t falls in the period.
@@ -23,16 +27,66 @@ func (p Period) Contains(t time.Time) bool {
 	return !t.Before(p.From) && t.Before(p.To)
 }
 
+// Before returns the period just before p, to compare with: the same
+// calendar months before a period of whole months (the quarter before a
+// quarter; the same days of last month for this month so far), else the
+// same length of time. A period since the beginning has none.
+func (p Period) Before() (Period, bool) {
+	if p.From.IsZero() || !p.To.After(p.From) {
+		return Period{}, false
+	}
+	if p.Months > 0 {
+		from, to := p.From.AddDate(0, -p.Months, 0), p.To.AddDate(0, -p.Months, 0)
+		if to.After(p.From) {
+			to = p.From // the whole months (or a longer month's last days)
+		}
+		switch full := to.Equal(p.From); {
+		case !full:
+			return Period{From: from, To: to, Label: spanLabel(from, to, false)}, true
+		case p.Months == 3 && (from.Month()-1)%3 == 0:
+			return QuarterOf(from), true
+		case p.Months == 1:
+			return Period{From: from, To: to, Label: from.Format("January 2006"), Months: 1}, true
+		case p.Months == 12 && from.Month() == time.January:
+			return Period{From: from, To: to, Label: strconv.Itoa(from.Year()), Months: 12}, true
+		}
+		return Period{From: from, To: to, Label: spanLabel(from, to, true), Months: p.Months}, true
+	}
+	d := p.To.Sub(p.From)
+	return Period{From: p.From.Add(-d), To: p.From, Label: spanLabel(p.From.Add(-d), p.From, false)}, true
+}
+
+// spanLabel names [from, to) by its dates, or its months when whole.
+func spanLabel(from, to time.Time, months bool) string {
+	last := to.Add(-time.Nanosecond)
+	if months {
+		if from.Year() == last.Year() {
+			return from.Format("January") + " – " + last.Format("January 2006")
+		}
+		return from.Format("January 2006") + " – " + last.Format("January 2006")
+	}
+	if from.Year() == last.Year() {
+		return from.Format("2 Jan") + " – " + last.Format("2 Jan 2006")
+	}
+	return from.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006")
+}
+
 // QuarterOf returns the calendar quarter containing t, in t's location.
 func QuarterOf(t time.Time) Period {
 	q := (int(t.Month()) - 1) / 3
 	from := time.Date(t.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, t.Location())
-	return Period{From: from, To: from.AddDate(0, 3, 0), Label: fmt.Sprintf("Q%d %d", q+1, t.Year())}
+	return Period{From: from, To: from.AddDate(0, 3, 0), Label: fmt.Sprintf("Q%d %d", q+1, t.Year()), Months: 3}
 }
 
-// ParsePeriod reads a stats period as people type it: "all" (default),
-// "quarter"/"this-quarter", "last-quarter", "2026-Q3", "month",
-// "last-month", "year", "2026", "30d", "12m". Calendar periods use loc.
+// periodHint lists the periods ParsePeriod reads.
+const periodHint = "Try all, this-month, last-month, quarter, last-quarter, 2026-Q3, 2026-03, 2026-01..2026-06, year, 2026, 30d or 12m."
+
+// ParsePeriod reads a period as people type it, for stats, leaderboards
+// and fees: "all" (default), "quarter"/"this-quarter", "last-quarter",
+// "2026-Q3", "month"/"this-month", "last-month", "2026-03", "year",
+// "2026", a range of those or of dates ("2026-01..2026-06",
+// "2026-Q1..2026-Q2", "2026-01-15..2026-02-14", also with "to"), or a
+// length up to now ("30d", "8w", "12m", "2y"). Calendar periods use loc.
 func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	now = now.In(loc)
 	s = strings.ToLower(strings.TrimSpace(s))
@@ -50,25 +104,21 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	case "last-quarter", "previous-quarter":
 		return QuarterOf(QuarterOf(now).From.Add(-time.Hour)), nil
 	case "month", "this-month":
-		return Period{From: month, To: end, Label: month.Format("January 2006")}, nil
-	case "last-month":
+		return Period{From: month, To: end, Label: month.Format("January 2006"), Months: 1}, nil
+	case "last-month", "previous-month":
 		from := month.AddDate(0, -1, 0)
-		return Period{From: from, To: month, Label: from.Format("January 2006")}, nil
+		return Period{From: from, To: month, Label: from.Format("January 2006"), Months: 1}, nil
 	case "year", "this-year":
-		return Period{From: year, To: end, Label: strconv.Itoa(now.Year())}, nil
-	case "last-year":
+		return Period{From: year, To: end, Label: strconv.Itoa(now.Year()), Months: 12}, nil
+	case "last-year", "previous-year":
 		from := year.AddDate(-1, 0, 0)
-		return Period{From: from, To: year, Label: strconv.Itoa(from.Year())}, nil
+		return Period{From: from, To: year, Label: strconv.Itoa(from.Year()), Months: 12}, nil
 	}
-	// 2026-q3 / q3-2026
-	if y, q, ok := parseQuarter(s); ok {
-		from := time.Date(y, time.Month((q-1)*3+1), 1, 0, 0, 0, 0, loc)
-		return QuarterOf(from), nil
+	if p, ok := calendarPeriod(s, loc); ok {
+		return p, nil
 	}
-	if len(s) == 4 && allDigits(s) {
-		y, _ := strconv.Atoi(s)
-		from := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
-		return Period{From: from, To: from.AddDate(1, 0, 0), Label: s}, nil
+	if a, b, ok := cutRange(s); ok {
+		return periodRange(s, a, b, loc)
 	}
 	if n := len(s); n >= 2 && allDigits(s[:n-1]) {
 		v, err := strconv.Atoi(s[:n-1])
@@ -85,8 +135,75 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 			}
 		}
 	}
-	return Period{}, Errorf(EINVALID, "I don't know the period %q.", s).
-		WithHint("Try all, quarter, last-quarter, 2026-Q3, month, year, 2026, 30d or 12m.")
+	return Period{}, Errorf(EINVALID, "I don't know the period %q.", s).WithHint(periodHint)
+}
+
+// calendarPeriod reads one named stretch of the calendar: a year
+// ("2026"), a quarter ("2026-q3", "q3-2026"), a month ("2026-03") or a day
+// ("2026-03-15").
+func calendarPeriod(s string, loc *time.Location) (Period, bool) {
+	if y, q, ok := parseQuarter(s); ok {
+		return QuarterOf(time.Date(y, time.Month((q-1)*3+1), 1, 0, 0, 0, 0, loc)), true
+	}
+	parts := strings.Split(s, "-")
+	if len(parts) > 3 || len(parts[0]) != 4 {
+		return Period{}, false
+	}
+	n := make([]int, len(parts))
+	for i, p := range parts {
+		if !allDigits(p) || i > 0 && len(p) != 2 {
+			return Period{}, false
+		}
+		n[i], _ = strconv.Atoi(p)
+	}
+	switch len(n) {
+	case 1:
+		from := time.Date(n[0], 1, 1, 0, 0, 0, 0, loc)
+		return Period{From: from, To: from.AddDate(1, 0, 0), Label: s, Months: 12}, true
+	case 2:
+		if n[1] < 1 || n[1] > 12 {
+			return Period{}, false
+		}
+		from := time.Date(n[0], time.Month(n[1]), 1, 0, 0, 0, 0, loc)
+		return Period{From: from, To: from.AddDate(0, 1, 0), Label: from.Format("January 2006"), Months: 1}, true
+	}
+	from := time.Date(n[0], time.Month(n[1]), n[2], 0, 0, 0, 0, loc)
+	if n[1] < 1 || n[1] > 12 || from.Day() != n[2] {
+		return Period{}, false // 2026-02-30
+	}
+	return Period{From: from, To: from.AddDate(0, 0, 1), Label: from.Format("2 Jan 2006")}, true
+}
+
+// cutRange splits "a..b", "a-..-b" (typed with spaces), "a-to-b" or
+// "a–b" (an en dash) into its two ends.
+func cutRange(s string) (a, b string, ok bool) {
+	for _, sep := range []string{"..", "-to-", "–", "—"} {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			return strings.Trim(a, "-"), strings.Trim(b, "-"), true
+		}
+	}
+	return "", "", false
+}
+
+// periodRange is the period from the start of a to the end of b, each a
+// calendar period; whole months when both ends are.
+func periodRange(s, a, b string, loc *time.Location) (Period, error) {
+	pa, okA := calendarPeriod(a, loc)
+	pb, okB := calendarPeriod(b, loc)
+	if !okA || !okB {
+		return Period{}, Errorf(EINVALID, "I don't know the period %q.", s).
+			WithHint("A range goes from one month, quarter, year or date to another, e.g. 2026-01..2026-06 or 2026-01-15..2026-02-14.")
+	}
+	if !pb.To.After(pa.From) {
+		return Period{}, Errorf(EINVALID, "The period %q ends before it starts.", s).
+			WithHint("Put the earlier end first, e.g. 2026-01..2026-06.")
+	}
+	p := Period{From: pa.From, To: pb.To}
+	if pa.Months > 0 && pb.Months > 0 {
+		p.Months = (pb.To.Year()-pa.From.Year())*12 + int(pb.To.Month()-pa.From.Month())
+	}
+	p.Label = spanLabel(p.From, p.To, p.Months > 0)
+	return p, nil
 }
 
 func parseQuarter(s string) (year, q int, ok bool) {

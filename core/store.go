@@ -128,6 +128,16 @@ type Tx interface {
 	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
+
+	// Fees returns the referrals with a money fee that q selects, newest
+	// deal (or payment) first.
+	Fees(ctx context.Context, workspaceID int64, q FeeQuery) ([]Referral, error)
+	// PeriodReferrals returns the referrals created in p, and those won in
+	// p whose value the referrer confirmed: what a leaderboard counts.
+	PeriodReferrals(ctx context.Context, workspaceID int64, p Period) ([]Referral, error)
+	// FirstWins returns, for each member party to a confirmed won deal,
+	// the first such deal.
+	FirstWins(ctx context.Context, workspaceID int64) ([]FirstWin, error)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -302,6 +302,12 @@ type Referral struct {
 	AcceptedAt    time.Time   `json:"accepted_at,omitzero"`
 	ClosedAt      time.Time   `json:"closed_at,omitzero"` // won, lost, declined or expired
 
+	// WonConfirmation says whether the referrer confirmed the won value,
+	// which counts (for a fee, for the leaderboards) only once they have;
+	// FeePaidAt is when the fee was paid (see fees.go).
+	WonConfirmation Confirmation `json:"won_confirmation"`
+	FeePaidAt       time.Time    `json:"fee_paid_at,omitzero"`
+
 	// Names filled in by the store on read, for rendering.
 	ReferrerName string `json:"referrer_name"`
 	ReceiverName string `json:"receiver_name"`
@@ -311,13 +317,20 @@ type Referral struct {
 	Thanked bool `json:"thanked,omitempty"`
 }
 
-// FeeStatus tracks a finder's fee once it is owed.
+// FeeStatus tracks a finder's fee from the win to its payment (see
+// fees.go): awaiting the referrer's confirmation of the won value, owed
+// once confirmed (or disputed instead), paid as the receiver says, and
+// received as the referrer confirms.
 type FeeStatus string
 
 const (
 	FeeNotDue FeeStatus = "none"
 	FeeOwed   FeeStatus = "owed"
 	FeePaid   FeeStatus = "paid"
+
+	FeeAwaiting FeeStatus = "awaiting"
+	FeeDisputed FeeStatus = "disputed"
+	FeeReceived FeeStatus = "received"
 )
 
 // IsParty reports whether m is the referrer, receiver or co-owner.
@@ -346,6 +359,11 @@ const (
 	EvFeedback   EventKind = "feedback"
 	EvCoOwner    EventKind = "co_owner"
 	EvFeePaid    EventKind = "fee_paid"
+	// The referrer confirmed or disputed the won value, and confirmed
+	// receiving the fee.
+	EvWonConfirmed EventKind = "won_confirmed"
+	EvWonDisputed  EventKind = "won_disputed"
+	EvFeeReceived  EventKind = "fee_received"
 	// EvReturned: the receiver left the network, so the referral came
 	// back to its referrer; EvReleased: a lead its owner can no longer
 	// work is open to claims again; EvReassigned: the referrer sent a

@@ -59,6 +59,15 @@ func group(name, desc string, subs ...*discordgo.ApplicationCommandOption) *disc
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: name, Description: desc, Options: subs}
 }
 
+// fee is a referral's own finder's fee terms.
+func fee() *discordgo.ApplicationCommandOption {
+	return str("fee", "Finder's fee: 10%, 300, EUR 300, reciprocal or none (default: the network's)", false)
+}
+
+func period() *discordgo.ApplicationCommandOption {
+	return str("period", "this-month, last-quarter, 2026-Q3, 2026-01..2026-06 … (default: all time)", false)
+}
+
 func temperature() *discordgo.ApplicationCommandOption {
 	return choice("temperature", "How ready the client is", false, string(core.Hot), string(core.Warm), string(core.Cold))
 }
@@ -84,7 +93,7 @@ func Commands() []*discordgo.ApplicationCommand {
 				long("contact", "Client's email or phone (only with their consent)", false, 200),
 				boolean("consent", "The client agreed to be introduced (needed to store the contact)"),
 				str("value", "Estimated value, e.g. 5000, 5k or 1,200 EUR", false),
-				tags(), temperature()),
+				tags(), temperature(), fee()),
 			sub("lead", "Post an open lead for the network to claim",
 				long("need", "What the client needs", true, 1000),
 				long("client", "The client (optional)", false, 200),
@@ -92,7 +101,7 @@ func Commands() []*discordgo.ApplicationCommand {
 				boolean("consent", "The client agreed to be introduced"),
 				str("value", "Estimated value, e.g. 5000 or 5k", false),
 				tags(), temperature(),
-				integer("expires", "Days until it expires unclaimed", false, 1, 90)),
+				integer("expires", "Days until it expires unclaimed", false, 1, 90), fee()),
 			sub("new", "Open the referral form",
 				user("partner", "Who should take the client on (leave empty for an open lead)", false),
 				boolean("consent", "The client agreed to be introduced (to store a contact)"),
@@ -113,20 +122,29 @@ func Commands() []*discordgo.ApplicationCommand {
 				integer("score", "1 (unhappy) to 5 (delighted)", true, 1, 5), long("comment", "A comment", false, 500)),
 			sub("show", "A referral and its timeline", code()),
 			sub("list", "Your referrals", choice("which", "Which ones", false, "mine", "given", "received", "open", "all")),
-			group("profile", "Profiles: what partners offer",
+			group("profile", "Profiles, mentoring buddies and your reminders",
 				sub("show", "Show your profile or a member's", user("member", "Whose (default: yours)", false)),
 				sub("set", "Change a field of your profile",
 					choice("field", "Which field", true, core.ProfileFields...),
-					long("value", "The new value (empty or - clears it)", false, 1000))),
+					long("value", "The new value (empty or - clears it)", false, 1000)),
+				sub("buddy", "Give a newcomer a mentoring buddy", user("newcomer", "The new member", true), user("mentor", "Their buddy", true)),
+				sub("reminders", "Your reminders and touchpoint cadence",
+					choice("mode", "Turn reminders on or off, or use the network's cadence", false, "on", "off", "default"),
+					integer("days", "Your own touchpoint cadence in days", false, 7, 365))),
 			sub("who", "Partners who fit a need", long("need", "What the client needs", true, 500), tags()),
 			sub("touch", "Log a touchpoint with a partner", user("partner", "With whom", true),
 				choice("kind", "What you did", true, touchKinds...), long("note", "A note", false, 500)),
-			sub("buddy", "Give a newcomer a mentoring buddy", user("newcomer", "The new member", true), user("mentor", "Their buddy", true)),
 			sub("stats", "Referral figures", user("member", "Whose (default: yours)", false),
-				boolean("network", "The whole network's"), str("period", "all, quarter, last-quarter, 2026-Q3, month, 90d ...", false)),
-			sub("reminders", "Your reminders and touchpoint cadence",
-				choice("mode", "Turn reminders on or off, or use the network's cadence", false, "on", "off", "default"),
-				integer("days", "Your own touchpoint cadence in days", false, 7, 365)),
+				boolean("network", "The whole network's"), period()),
+			sub("leaderboard", "Top givers, most improved and newcomers' first wins", period()),
+			group("fees", "Finder's fees: confirm won values, mark fees paid, list them",
+				sub("list", "Fees you owe and are owed (admins: everyone's)",
+					choice("which", "Which ones (default: all)", false, "owed", "paid", "awaiting", "disputed", "all"), period()),
+				sub("confirm", "Confirm the value of a deal your referral won", code()),
+				sub("dispute", "Say a won value is wrong; the receiver and admins hear why", code(),
+					long("reason", "What is wrong with it", true, 500)),
+				sub("paid", "You paid the finder's fee you owe", code()),
+				sub("received", "The finder's fee owed to you reached you", code())),
 			group("data", "Your data: export or erase it",
 				sub("export", "Your data, as a file"),
 				sub("forget", "Erase your personal data", boolean("confirm", "Yes, erase it (can't be undone)"))),

@@ -171,7 +171,7 @@ func TestCommand_BadInputGetsAClearError(t *testing.T) {
 		{slash("U1", []string{"frobnicate"}), "I don't know /refer frobnicate"},
 		{slash("U1", []string{"claim"}, opt("code", 3, "banana")), "is not a referral code"},
 		{slash("U1", []string{"give"}, opt("partner", 6, "U2"), opt("client", 3, "Acme"), opt("need", 3, "site"), opt("value", 3, "-5")), "can't be negative"},
-		{slash("U1", []string{"reminders"}), "Say what to change"},
+		{slash("U1", []string{"profile", "reminders"}), "Say what to change"},
 	} {
 		s := js(e.interaction(c.i))
 		must(t, strings.Contains(s, c.says) && strings.Contains(s, `"flags":64`), "want %q in an ephemeral error: %s", c.says, s)

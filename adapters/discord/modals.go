@@ -48,7 +48,7 @@ func newReferralModal(a args) *discordgo.InteractionResponse {
 		input("value", "Estimated value", "5000, 5k or 1,200 EUR", discordgo.TextInputShort, false, 40))
 }
 
-// closeModal is the form behind Won, Decline and Lost: the steps a
+// closeModal is the form behind Won, Decline, Lost and Dispute: the steps a
 // button stands for without the value or reason they need. Its id carries
 // the guild for a click in a DM.
 func closeModal(action, guild string) (*discordgo.InteractionResponse, bool) {
@@ -68,6 +68,9 @@ func closeModal(action, guild string) (*discordgo.InteractionResponse, bool) {
 	case grammar.Lost:
 		return modal(id(x.Code), "Lost "+x.Code.String(),
 			input("reason", "Why didn't it close?", "Went with an in-house team", discordgo.TextInputParagraph, true, 500)), true
+	case grammar.Dispute:
+		return modal(id(x.Code), "Dispute "+x.Code.String(),
+			input("reason", "What is wrong? The receiver sees this", "The deal was 4,800, not 48,000", discordgo.TextInputParagraph, true, 500)), true
 	}
 	return nil, false
 }
@@ -124,7 +127,7 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 		}
 		return grammar.Refer{To: core.MemberRef{UserID: partner, Name: name}, ClientName: f["client"], Contact: f["contact"],
 			Consent: consent, Need: f["need"], Tags: tags, Estimate: est, Temperature: core.Temperature(temp)}, "", nil
-	case "won", "decline", "lost":
+	case "won", "decline", "lost", "dispute":
 		if len(parts) != 3 {
 			break
 		}
@@ -145,6 +148,11 @@ func parseModal(customID string, f map[string]string) (grammar.Command, string, 
 				return nil, "", invalid("Give a short reason; the referrer sees it.")
 			}
 			return grammar.Decline{Code: code, Reason: f["reason"]}, guild, nil
+		case "dispute":
+			if f["reason"] == "" {
+				return nil, "", invalid("Say what is wrong; the receiver sees it.")
+			}
+			return grammar.Dispute{Code: code, Reason: f["reason"]}, guild, nil
 		default:
 			if f["reason"] == "" {
 				return nil, "", invalid("Give a short reason; the referrer sees it.")

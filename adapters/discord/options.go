@@ -178,17 +178,25 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		if err != nil {
 			return nil, err
 		}
+		fee, err := a.fee()
+		if err != nil {
+			return nil, err
+		}
 		return grammar.Refer{To: to, ClientName: a.str("client"), Contact: a.str("contact"), Consent: a.boolean("consent"),
-			Need: a.str("need"), Tags: a.tags(), Estimate: est, Temperature: core.Temperature(a.str("temperature"))}, nil
+			Need: a.str("need"), Tags: a.tags(), Estimate: est, Temperature: core.Temperature(a.str("temperature")), Fee: fee}, nil
 	},
 	"lead": func(a args) (grammar.Command, error) {
 		est, err := a.money("value", false)
 		if err != nil {
 			return nil, err
 		}
+		fee, err := a.fee()
+		if err != nil {
+			return nil, err
+		}
 		return grammar.Lead{ClientName: a.str("client"), Contact: a.str("contact"), Consent: a.boolean("consent"),
 			Need: a.str("need"), Tags: a.tags(), Estimate: est, Temperature: core.Temperature(a.str("temperature")),
-			ExpiryDays: a.integer("expires")}, nil
+			ExpiryDays: a.integer("expires"), Fee: fee}, nil
 	},
 	"claim":      withCode(func(c core.Code, _ args) grammar.Claim { return grammar.Claim{Code: c} }),
 	"interested": withCode(func(c core.Code, _ args) grammar.Interested { return grammar.Interested{Code: c} }),
@@ -248,17 +256,17 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		}
 		return grammar.Touch{Partner: p, Kind: core.TouchKind(a.str("kind")), Note: a.str("note")}, nil
 	},
-	"buddy": func(a args) (grammar.Command, error) {
+	"profile buddy": func(a args) (grammar.Command, error) {
 		n, m := a.member("newcomer"), a.member("mentor")
 		if n == nil || m == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose both members.").WithHint("/refer buddy newcomer:@new mentor:@experienced")
+			return nil, core.Errorf(core.EINVALID, "Choose both members.").WithHint("/refer profile buddy newcomer:@new mentor:@experienced")
 		}
 		return grammar.Buddy{Newcomer: *n, Mentor: *m}, nil
 	},
 	"stats": func(a args) (grammar.Command, error) {
 		return grammar.Stats{Who: a.member("member"), Network: a.boolean("network"), Period: a.str("period")}, nil
 	},
-	"reminders": func(a args) (grammar.Command, error) {
+	"profile reminders": func(a args) (grammar.Command, error) {
 		switch mode, days := a.str("mode"), a.integer("days"); {
 		case mode == "on" || mode == "off":
 			mute := mode == "off"
@@ -269,7 +277,7 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 			return grammar.Reminders{Cadence: days}, nil
 		}
 		return nil, core.Errorf(core.EINVALID, "Say what to change.").
-			WithHint("/refer reminders mode:off (or on, default), or /refer reminders days:30 for your own cadence")
+			WithHint("/refer profile reminders mode:off (or on, default), or /refer profile reminders days:30 for your own cadence")
 	},
 	"data export": func(a args) (grammar.Command, error) { return grammar.Export{}, nil },
 	"data forget": func(a args) (grammar.Command, error) { return grammar.Forget{Confirm: a.boolean("confirm")}, nil },
@@ -279,4 +287,27 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 	},
 	"admin undelivered": func(a args) (grammar.Command, error) { return grammar.Undelivered{Retry: a.boolean("retry")}, nil },
 	"help":              func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
+	"leaderboard":       func(a args) (grammar.Command, error) { return grammar.Leaderboard{Period: a.str("period")}, nil },
+	"fees list": func(a args) (grammar.Command, error) {
+		return grammar.Fees{Filter: a.str("which"), Period: a.str("period")}, nil // a choice; core refuses any other
+	},
+	"fees confirm": withCode(func(c core.Code, _ args) grammar.Confirm { return grammar.Confirm{Code: c} }),
+	"fees dispute": withCode(func(c core.Code, a args) grammar.Dispute { return grammar.Dispute{Code: c, Reason: a.str("reason")} }),
+	"fees paid":    withCode(func(c core.Code, _ args) grammar.Fee { return grammar.Fee{Code: c, Step: core.FeePaid} }),
+	"fees received": withCode(func(c core.Code, _ args) grammar.Fee {
+		return grammar.Fee{Code: c, Step: core.FeeReceived}
+	}),
+}
+
+// fee reads a referral's own fee terms, if given.
+func (a args) fee() (*core.FeeTerms, error) {
+	s := a.str("fee")
+	if s == "" {
+		return nil, nil
+	}
+	f, err := core.ParseFee(s)
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
 }

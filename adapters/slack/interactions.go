@@ -120,7 +120,7 @@ func (a *Adapter) submit(ctx context.Context, cb slack.InteractionCallback, t te
 	switch cb.View.CallbackID {
 	case callbackNew:
 		cmd, errs, errBlock = a.parseNewReferral(ctx, form)
-	case callbackWon, callbackDecline, callbackLost:
+	case callbackWon, callbackDecline, callbackLost, callbackDispute:
 		cmd, errs, errBlock = parseClose(cb.View.CallbackID, cb.View.PrivateMetadata, form)
 	default:
 		return nil, nil

@@ -18,6 +18,7 @@ const (
 	callbackWon     = "won"
 	callbackDecline = "decline"
 	callbackLost    = "lost"
+	callbackDispute = "dispute"
 	fromHome        = "home"
 )
 
@@ -65,10 +66,11 @@ func newReferralModal() slack.ModalViewRequest {
 		input("tags", "Tags", "Separated by commas or spaces.", text("tags", "web-dev, branding", false, 200), true),
 		input("value", "Estimated value", "", text("value", "5000, 5k or 1,200 EUR", false, 40), true),
 		input("temperature", "Temperature", "", temp, true),
+		input("fee", "Finder's fee", "Leave empty for the network's policy.", text("fee", "10%, 300, EUR 300, reciprocal or none", false, 40), true),
 	)
 }
 
-// closeModal opens the form behind the Won, Decline and Lost buttons:
+// closeModal opens the form behind the Won, Decline, Lost and Dispute buttons:
 // the steps a button stands for without the value or reason they need.
 func closeModal(action string) (slack.ModalViewRequest, bool) {
 	cmd, err := bot.ActionCommand(action)
@@ -89,6 +91,10 @@ func closeModal(action string) (slack.ModalViewRequest, bool) {
 		code := x.Code.String()
 		return modal(callbackLost, "Lost "+code, "Mark lost", code,
 			input("reason", "Why didn't it close?", "The referrer sees this.", text("reason", "Went with an in-house team", true, 500), false)), true
+	case grammar.Dispute:
+		code := x.Code.String()
+		return modal(callbackDispute, "Dispute "+code, "Dispute", code,
+			input("reason", "What is wrong with the won value?", "The receiver and the admins see this.", text("reason", "The deal was 4,800, not 48,000", true, 500), false)), true
 	}
 	return slack.ModalViewRequest{}, false
 }
@@ -157,24 +163,32 @@ func (a *Adapter) parseNewReferral(ctx context.Context, f map[string]slack.Block
 	if msg != "" {
 		errs["value"] = msg
 	}
+	var fee *core.FeeTerms
+	if s := value(f, "fee"); s != "" {
+		terms, err := core.ParseFee(s)
+		if err != nil {
+			errs["fee"] = bot.Clip(core.ErrorMessage(err), 500)
+		}
+		fee = &terms
+	}
 	if len(errs) > 0 {
 		return nil, errs, ""
 	}
 	tags := bot.Tags(value(f, "tags"))
 	temp := core.Temperature(f["temperature"].SelectedOption.Value)
 	if lead {
-		cmd := grammar.Lead{ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp}
+		cmd := grammar.Lead{ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp, Fee: fee}
 		return run(cmd), nil, "need"
 	}
 	to := core.MemberRef{UserID: partner}
 	if u, err := a.users.get(ctx, partner); err == nil {
 		to.Name = u.name
 	}
-	cmd := grammar.Refer{To: to, ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp}
+	cmd := grammar.Refer{To: to, ClientName: client, Contact: contact, Consent: consent, Need: need, Tags: tags, Estimate: est, Temperature: temp, Fee: fee}
 	return run(cmd), nil, "partner"
 }
 
-// parseClose checks the won, decline and lost forms.
+// parseClose checks the won, decline, lost and dispute forms.
 func parseClose(callback, meta string, f map[string]slack.BlockAction) (commandFunc, map[string]string, string) {
 	code, err := core.ParseCode(meta)
 	if err != nil {
@@ -187,13 +201,17 @@ func parseClose(callback, meta string, f map[string]slack.BlockAction) (commandF
 			return nil, map[string]string{"value": msg}, ""
 		}
 		return run(grammar.Won{Code: code, Value: v, Note: value(f, "note")}), nil, "value"
-	case callbackDecline, callbackLost:
+	case callbackDecline, callbackLost, callbackDispute:
 		reason := value(f, "reason")
 		if reason == "" {
-			return nil, map[string]string{"reason": "Give a short reason; the referrer sees it."}, ""
+			who := map[bool]string{true: "the receiver", false: "the referrer"}[callback == callbackDispute]
+			return nil, map[string]string{"reason": "Give a short reason; " + who + " sees it."}, ""
 		}
-		if callback == callbackDecline {
+		switch callback {
+		case callbackDecline:
 			return run(grammar.Decline{Code: code, Reason: reason}), nil, "reason"
+		case callbackDispute:
+			return run(grammar.Dispute{Code: code, Reason: reason}), nil, "reason"
 		}
 		return run(grammar.Lost{Code: code, Reason: reason}), nil, "reason"
 	}

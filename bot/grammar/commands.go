@@ -23,6 +23,7 @@ type Refer struct {
 	Tags        []string // normalised with core.NormalizeTags
 	Estimate    core.Money
 	Temperature core.Temperature // "" when not given (core defaults to warm)
+	Fee         *core.FeeTerms   // `fee 10%` and the like; nil: the network's policy
 }
 
 // Lead is an open lead for the channel: `/refer lead [<client> —] <need> ...`.
@@ -35,7 +36,8 @@ type Lead struct {
 	Tags        []string
 	Estimate    core.Money
 	Temperature core.Temperature
-	ExpiryDays  int // 0 = the workspace's default
+	ExpiryDays  int            // 0 = the workspace's default
+	Fee         *core.FeeTerms // nil: the network's policy
 }
 
 // Claim takes an open lead.

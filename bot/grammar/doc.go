@@ -25,7 +25,10 @@
 //     dash (name, contact, consent, ~estimate) and the refusal of contact
 //     details in the need.
 //   - options.go: what follows the dash, the need and its options (#tags,
-//     ~value, hot|warm|cold, expires Nd), and the words those are made of.
+//     ~value, hot|warm|cold, expires Nd, fee ...), and the words those are
+//     made of.
+//   - fees.go: confirm, dispute, fee, fees and leaderboard, their command
+//     types, and the `fee 10%|300|EUR 300|reciprocal|none` option.
 //   - pipeline.go: the commands on one referral, which start with its code
 //     (claim, interested, accept, show, pick, reassign, decline, status,
 //     won, lost, thanks, feedback) and list.

@@ -16,6 +16,7 @@ type opts struct {
 	value  *core.Money
 	temp   core.Temperature
 	expiry int
+	fee    *core.FeeTerms
 }
 
 type optKind int
@@ -27,10 +28,12 @@ const (
 	optTemp
 	optExpiry
 	optBadExpiry // "expires tomorrow": an error at the end, words inside the need
+	optFee       // "fee 10%", "fee EUR 300", "fee reciprocal"
 )
 
-// options reads "<need> [#tags] [~value] [hot|warm|cold] [expires Nd]".
-// Values and expiries are taken wherever they stand; tags too, but a tag
+// options reads "<need> [#tags] [~value] [hot|warm|cold] [expires Nd]
+// [fee 10%|300|EUR 300|reciprocal|none]". Values, expiries and fees are
+// taken wherever they stand; tags too, but a tag
 // inside the sentence also stays in it as a word; hot/warm/cold only count
 // at the end, so "cold storage" stays part of the need.
 func (p *parser) options(tail string, lead bool) (opts, error) {
@@ -56,6 +59,12 @@ func (p *parser) options(tail string, lead bool) (opts, error) {
 	}
 	if len(sc.expiries) == 1 {
 		o.expiry = sc.expiries[0]
+	}
+	if len(sc.fees) > 1 {
+		return o, p.fail("Give one fee, not %d.", len(sc.fees))
+	}
+	if len(sc.fees) == 1 {
+		o.fee = &sc.fees[0]
 	}
 	if len(temps) > 1 && slices.ContainsFunc(temps[1:], func(t core.Temperature) bool { return t != temps[0] }) {
 		return o, p.fail("Is the client hot, warm or cold? Pick one.")
@@ -86,6 +95,7 @@ type optScan struct {
 	tags      [][]string // at an optTag token, its tags
 	values    []core.Money
 	expiries  []int
+	fees      []core.FeeTerms
 	badExpiry error // the first expiry that can't be read as days
 }
 
@@ -119,6 +129,16 @@ func (sc *optScan) scan(lead bool) error {
 				return err
 			}
 			i = last
+		case isFeeWord(tok):
+			f, n, ok, err := sc.p.feeAt(sc.ts, i)
+			if err != nil {
+				return err
+			}
+			if ok { // else "fee" is a word of the need
+				sc.kinds[i], sc.span[i] = optFee, n
+				sc.fees = append(sc.fees, f)
+				i += n - 1
+			}
 		default:
 			if t, ok := tagOf(tok); ok {
 				sc.kinds[i], sc.tags[i] = optTag, t
@@ -232,7 +252,7 @@ func (sc *optScan) split(end int) (opts, []core.Temperature) {
 	// span is only meaningful at option starts; mark covered tokens.
 	covered := make([]bool, len(sc.ts))
 	for i := range sc.ts {
-		if sc.kinds[i] == optValue || sc.kinds[i] == optExpiry {
+		if sc.kinds[i] == optValue || sc.kinds[i] == optExpiry || sc.kinds[i] == optFee {
 			for j := 1; j < sc.span[i] && i+j < len(sc.ts); j++ {
 				covered[i+j] = true
 			}
@@ -246,7 +266,7 @@ func (sc *optScan) split(end int) (opts, []core.Temperature) {
 			continue
 		}
 		switch sc.kinds[i] {
-		case optValue, optExpiry:
+		case optValue, optExpiry, optFee:
 			continue
 		case optTag:
 			o.tags = append(o.tags, sc.tags[i]...)

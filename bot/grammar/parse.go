@@ -85,6 +85,11 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"undelivered": (*parser).undelivered,
 	"export":      (*parser).export,
 	"forget":      (*parser).forget,
+	"confirm":     (*parser).confirm,
+	"dispute":     (*parser).dispute,
+	"fee":         (*parser).fee,
+	"fees":        (*parser).fees,
+	"leaderboard": (*parser).leaderboard,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

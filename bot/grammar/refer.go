@@ -47,7 +47,7 @@ func parseRefer(s string, ts []token) (Command, error) {
 	}
 	return Refer{
 		To: to, ClientName: cl.name, Contact: cl.contact, Consent: cl.consent,
-		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp,
+		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp, Fee: o.fee,
 	}, nil
 }
 
@@ -95,7 +95,7 @@ func (p *parser) lead() (Command, error) {
 	}
 	return Lead{
 		ClientName: cl.name, Contact: cl.contact, Consent: cl.consent,
-		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp, ExpiryDays: o.expiry,
+		Need: o.need, Tags: tags, Estimate: estimate, Temperature: o.temp, ExpiryDays: o.expiry, Fee: o.fee,
 	}, nil
 }
 

@@ -8,7 +8,7 @@ import "github.com/referbot/referbot/core"
 
 // Check reports what a command built from typed values lacks that Parse
 // would have asked for, in the same words and with the same hint: a Won
-// without its value, a Decline or a Lost without a reason. A button that
+// without its value, a Decline, a Lost or a Dispute without a reason. A button that
 // stands for such a step carries only the referral's code; a platform
 // opens a form for the rest, or the member is told what to type.
 func Check(cmd Command) error {
@@ -25,6 +25,10 @@ func Check(cmd Command) error {
 	case Lost:
 		if x.Reason == "" {
 			_, err = (&parser{name: x.Name(), code: x.Code}).lostArgs()
+		}
+	case Dispute:
+		if x.Reason == "" {
+			_, err = (&parser{name: x.Name(), code: x.Code}).disputeArgs()
 		}
 	}
 	return err

@@ -27,12 +27,13 @@ type spec struct {
 const (
 	groupRefer    = "Refer & leads"
 	groupPipeline = "Pipeline"
+	groupFees     = "Fees"
 	groupPeople   = "People"
 	groupNumbers  = "Numbers"
 	groupAdmin    = "Admin"
 )
 
-var groups = []string{groupRefer, groupPipeline, groupPeople, groupNumbers, groupAdmin}
+var groups = []string{groupRefer, groupPipeline, groupFees, groupPeople, groupNumbers, groupAdmin}
 
 // exampleCode is the code usage lines show; hints put the member's own
 // code in its place once they typed one.
@@ -43,25 +44,27 @@ var specs = []spec{
 		name: "refer", aliases: []string{"to"}, group: groupRefer,
 		brief: "introduce a client to a partner",
 		forms: []form{{
-			"@partner <client name> [contact consent] — <need> [#tags] [~value] [hot|warm|cold]",
+			"@partner <client name> [contact consent] — <need> [#tags] [~value] [hot|warm|cold] [fee 10%|300|reciprocal|none]",
 			"@alice Acme Bakery jane@acmebakery.com consent — new logo and menu #branding ~3k hot",
 		}},
 		detail: "Introduce a client directly to a partner; they are asked privately to accept or decline.\n" +
 			"• Put a dash between the client and the need: —, –, -- or a spaced - all work.\n" +
 			"• Contact details (an e-mail, a phone number, a link, or anything in [brackets] or (parentheses)) are kept only when you add the word `consent` after them, meaning the client agreed to be introduced. Only you, the partner and admins ever see them.\n" +
 			"• `#tags` help matching; `~value` is your estimate (~5000, ~5k, ~$12,500, ~900EUR); hot, warm or cold says how ready the client is (warm if left out).\n" +
+			"• `fee 10%`, `fee 300`, `fee EUR 300`, `fee reciprocal` or `fee none` sets the finder's fee for this referral (the network's policy if left out). A fee is owed once the deal is won and you confirm its value.\n" +
 			"• Without a contact: `/refer @alice Acme Bakery — new logo and menu`",
 	},
 	{
 		name: "lead", group: groupRefer,
 		brief: "post an open lead anyone can claim",
 		forms: []form{{
-			"lead [<client> [contact consent] —] <need> [#tags] [~value] [hot|warm|cold] [expires 7d]",
+			"lead [<client> [contact consent] —] <need> [#tags] [~value] [hot|warm|cold] [expires 7d] [fee 10%|300|reciprocal|none]",
 			"lead bookkeeping for a 3-person bakery #tax ~2k warm expires 5d",
 		}},
 		detail: "Post a lead to the network channel with a Claim button: the first member to claim it gets it, or members raise a hand and you pick.\n" +
 			"• The client part before the dash is optional and is only shown, privately, to whoever takes the lead; the need is public.\n" +
 			"• Unclaimed leads expire after the network's default; `expires 10d` sets 1 to 365 days for this one.\n" +
+			"• `fee 10%`, `fee 300`, `fee EUR 300`, `fee reciprocal` or `fee none` sets the finder's fee (the network's policy if left out).\n" +
 			"• With a client: `/refer lead Acme Bakery jane@acmebakery.com consent — bookkeeping #tax`",
 	},
 	{
@@ -143,6 +146,30 @@ var specs = []spec{
 		detail: "List referrals, newest first: `mine` (given or received, the default), `given`, `received`, `open` (leads waiting for a claim) or `all` (admins). Add a stage to filter: offered, open, accepted, declined, expired, contacted, meeting, proposal, won, lost.",
 	},
 	{
+		name: "confirm", group: groupFees,
+		brief:  "confirm the value of a deal your referral won",
+		forms:  []form{{"confirm R-1042", "confirm R-1042"}},
+		detail: "When a referral you gave is won, you're asked to confirm the value its receiver recorded. Only a confirmed value counts on the leaderboards, and a finder's fee on it is owed from then on. If the value is wrong, `/refer dispute` it instead.",
+	},
+	{
+		name: "dispute", group: groupFees,
+		brief:  "say a won value is wrong, and why",
+		forms:  []form{{"dispute R-1042 <reason>", "dispute R-1042 the deal was 4,000, not 40,000"}},
+		detail: "Dispute the value recorded for a deal your referral won. It stays unconfirmed — no fee is owed and it doesn't count on the leaderboards — and the receiver and the admins hear why. Once it is put right, `/refer confirm` it.",
+	},
+	{
+		name: "fee", group: groupFees,
+		brief:  "mark a finder's fee paid, or received",
+		forms:  []form{{"fee R-1042 paid|received", "fee R-1042 paid"}},
+		detail: "The receiver says `paid` once they paid the finder's fee they owe; the referrer says `received` once it reached them. Both go in the referral's history, and the other side is told.",
+	},
+	{
+		name: "fees", group: groupFees,
+		brief:  "fees you owe and are owed",
+		forms:  []form{{"fees [owed|paid|awaiting|disputed] [period]", "fees owed last-quarter"}},
+		detail: "Lists finder's fees — yours, or everyone's for admins — with what they come to per member and per currency: `owed` (confirmed, unpaid), `paid` (paid in the period), `awaiting` (the referrer hasn't confirmed the won value yet), `disputed`, or all of them. The period is of the deals won (for `paid`, of the payments): this-month, last-quarter, 2026-Q3, 2026-01..2026-06 …",
+	},
+	{
 		name: "profile", aliases: []string{"me"}, group: groupPeople,
 		brief: "show or edit what you do",
 		forms: []form{
@@ -188,7 +215,13 @@ var specs = []spec{
 		name: "stats", aliases: []string{"stat", "numbers"}, group: groupNumbers,
 		brief:  "referrals, conversion and revenue",
 		forms:  []form{{"stats [me|@member|network] [period]", "stats network last-quarter"}},
-		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: all (the default), quarter, last-quarter, month, last-month, year, 2026-Q3, 2025, 30d, 12m, all.",
+		detail: "Figures for you (the default), a member or the whole network: referrals given and received, conversion rate, revenue, deal size, time to close, reciprocity, thank-yous. Periods: all (the default), this-month, last-month, quarter, last-quarter, 2026-Q3, 2026-03, a range like 2026-01..2026-06, year, 2025, 30d, 12m.",
+	},
+	{
+		name: "leaderboard", aliases: []string{"top", "leaders", "board", "lb"}, group: groupNumbers,
+		brief:  "top givers, most improved and first wins",
+		forms:  []form{{"leaderboard [period]", "leaderboard last-quarter"}},
+		detail: "The network's top givers by the value of the deals their referrals won — only values the referrer confirmed, and repeat referrals of the same client to the same partner count once — then the most improved against the period before, and newcomers' first wins. Periods as for stats: this-month, last-quarter, 2026-Q3, 2026-01..2026-06 … (all time by default).",
 	},
 	{
 		name: "undelivered", aliases: []string{"failures", "outbox"}, group: groupAdmin,

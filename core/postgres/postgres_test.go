@@ -308,6 +308,7 @@ func TestReferral_RoundTripsEveryField(t *testing.T) {
 		r.Status, r.Fee, r.FeeStatus = core.StatusWon, core.FeeTerms{Kind: core.FeePercent, BasisPts: 1000}, core.FeeOwed
 		r.WonValue, r.AcceptedAt, r.ClosedAt = core.Money{Cents: 480000, Currency: "EUR"}, t0.Add(time.Hour), t0.Add(48*time.Hour)
 		r.UpdatedAt = r.ClosedAt
+		r.WonConfirmation, r.FeePaidAt = core.Confirmed, t0.Add(72*time.Hour)
 	})
 	var got *core.Referral
 	b.tx(t, func(tx core.Tx) (err error) {

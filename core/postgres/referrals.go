@@ -17,7 +17,7 @@ const referralFrom = `
 		r.client_contact, r.consent, r.need, r.tags, r.estimate_cents, r.estimate_currency, r.temperature,
 		r.status, r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_status, r.won_value_cents,
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
-		r.accepted_at, r.closed_at, r.fee_currency,
+		r.accepted_at, r.closed_at, r.fee_currency, r.won_confirmation, r.fee_paid_at,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
 		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id)
 	FROM referrals r
@@ -31,12 +31,13 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 		receiver, coOwner, wonCents *int64
 		contact, wonCurrency        *string
 		expires, accepted, closed   *time.Time
+		feePaid                     *time.Time
 	)
 	err := row.Scan(&r.ID, &r.WorkspaceID, &r.Code, &r.ReferrerID, &receiver, &coOwner, &r.ClientName,
 		&contact, &r.Consent, &r.Need, &r.Tags, &r.Estimate.Cents, &r.Estimate.Currency, &r.Temperature,
 		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
 		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
-		&accepted, &closed, &r.Fee.Currency,
+		&accepted, &closed, &r.Fee.Currency, &r.WonConfirmation, &feePaid,
 		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName, &r.Thanked)
 	if err != nil {
 		return nil, err
@@ -45,6 +46,7 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 	r.ClientContact = strOf(contact)
 	r.WonValue = core.Money{Cents: int64Of(wonCents), Currency: strOf(wonCurrency)}
 	r.ExpiresAt, r.AcceptedAt, r.ClosedAt = timeOf(expires), timeOf(accepted), timeOf(closed)
+	r.FeePaidAt = timeOf(feePaid)
 	if len(r.Tags) == 0 {
 		r.Tags = nil
 	}
@@ -75,9 +77,10 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
 			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
 			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
-			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency)
+			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency,
+			won_confirmation, fee_paid_at)
 		SELECT $1, next.code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27
+			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29
 		FROM next
 		RETURNING id, code, created_at, updated_at`,
 		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
@@ -86,6 +89,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
 		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
+		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt),
 	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt)
 	return err
 }
@@ -114,14 +118,14 @@ func (t *tx) UpdateReferral(ctx context.Context, r *core.Referral) (err error) {
 			estimate_currency = $12, temperature = $13, status = $14, fee_kind = $15, fee_basis_points = $16,
 			fee_fixed_cents = $17, fee_status = $18, won_value_cents = $19, won_currency = $20,
 			lost_reason = $21, decline_reason = $22, expires_at = $23, updated_at = COALESCE($24, now()),
-			accepted_at = $25, closed_at = $26, fee_currency = $27
+			accepted_at = $25, closed_at = $26, fee_currency = $27, won_confirmation = $28, fee_paid_at = $29
 		WHERE workspace_id = $1 AND id = $2`,
 		r.WorkspaceID, r.ID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
 		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
 		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.UpdatedAt), nullTime(r.AcceptedAt),
-		nullTime(r.ClosedAt), r.Fee.Currency)
+		nullTime(r.ClosedAt), r.Fee.Currency, orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt))
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}

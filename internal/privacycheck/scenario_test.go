@@ -164,6 +164,20 @@ func (w *world) fixedScenario() {
 	wonFeedback := w.secret("fdbk", code(won), "remy")
 	w.must(w.run("remy", fmt.Sprintf("feedback %s 5 %s", won, wonFeedback)))
 	w.refused(w.run("otto", fmt.Sprintf("feedback %s 1 %s", won, w.secret("fdbk", code(won), "otto"))))
+	// The fee: rita confirms the won value, remy marks it paid, rita
+	// confirms receipt; on another win she disputes the value, with a
+	// reason only the parties and admins read.
+	w.refused(w.run("remy", "confirm "+won))
+	w.must(w.clickButton("rita", "Confirm USD", won))
+	w.must(w.clickButton("remy", "Mark fee paid", won))
+	w.must(w.run("rita", "fee "+won+" received"))
+	disputed, _, _ := w.refer("rita", "remy", true)
+	w.must(w.run("remy", "accept "+disputed))
+	w.must(w.run("remy", "won "+disputed+" 48000"))
+	w.refused(w.clickButton("rita", "Dispute", disputed)) // needs a reason: the platforms open a form
+	disputeReason := w.secret("disp", code(disputed), "rita")
+	w.must(w.run("rita", fmt.Sprintf("dispute %s %s", disputed, disputeReason)))
+	w.refused(w.run("otto", fmt.Sprintf("dispute %s %s", won, w.secret("disp", code(won), "otto"))))
 	w.refused(w.run("otto", fmt.Sprintf("status %s proposal %s", contacted, w.secret("note", code(contacted), "otto"))))
 
 	coOwned, _, _ := w.refer("rita", "remy", true)
@@ -248,6 +262,9 @@ func (w *world) fixedScenario() {
 		w.run(p, "stats")
 		w.run(p, "stats network")
 		w.run(p, "stats @rita")
+		w.run(p, "fees")
+		w.run(p, "fees owed this-month")
+		w.run(p, "leaderboard")
 		w.run(p, "who website for a bakery #web")
 		w.run(p, "profile")
 		w.run(p, "profile @remy")
@@ -330,6 +347,10 @@ func (w *world) fixedScenario() {
 	w.wantSaw("rita", wonFeedback, "reply to `/refer show`")
 	w.wantSaw("rita", wonNote, "reply to `/refer show`")
 	w.wantSaw("rita", offeredMail, "reply to `/refer export`")
+	w.wantSaw("remy", disputeReason, "DM fee.won_disputed")
+	w.wantSaw("ada", disputeReason, "DM fee.won_disputed") // admins hear of disputes
+	w.wantSaw("ada", wonName, "reply to `/refer fees`")    // and see every fee
+	w.wantNotSaw("otto", disputeReason)
 	// ... and those who weren't, didn't.
 	w.wantNotSaw("hana", handName) // a raised hand reveals nothing
 	w.wantNotSaw("hana", handMail)
@@ -345,7 +366,7 @@ func (w *world) fixedScenario() {
 		}
 	}
 	for _, verb := range []string{"claim", "interested", "pick", "accept", "decline", "status", "won", "lost",
-		"thanks", "show", "forget", "reminders"} {
+		"thanks", "show", "forget", "reminders", "confirm", "dispute", "fee"} {
 		if w.clicks[verb] == 0 {
 			w.t.Errorf("the scenario never clicked a %s button", verb)
 		}
@@ -468,6 +489,7 @@ func (w *world) randomSteps(n int) {
 		case k < 73:
 			w.run(pick(people), pick([]string{"stats", "stats network", "stats @" + pick(people), "who a website #work",
 				"profile", "profile @" + pick(people), "config", "undelivered", "reminders off", "reminders on", "reminders 7",
+				"fees", "fees owed", "leaderboard", "leaderboard this-month",
 				"touch @" + pick(active()) + " call caught up", "buddy @" + pick(active()) + " @" + pick(active()), "forget"}))
 		case k < 74:
 			admin := pick([]string{"ada", pick(people)})
@@ -561,6 +583,11 @@ var (
 		{"feedback", []core.Status{core.StatusWon, core.StatusLost}, func(w *world, c, a string) string {
 			return "feedback " + c + " 4 " + w.secret("fdbk", code(c), a)
 		}, nil},
+		{"confirm", []core.Status{core.StatusWon, core.StatusLost}, func(w *world, c, a string) string { return "confirm " + c }, nil},
+		{"dispute", []core.Status{core.StatusWon, core.StatusLost}, func(w *world, c, a string) string {
+			return "dispute " + c + " " + w.secret("disp", code(c), a)
+		}, nil},
+		{"fee", []core.Status{core.StatusWon, core.StatusLost}, func(w *world, c, a string) string { return "fee " + c + " paid" }, nil},
 		{"show", nil, func(w *world, c, a string) string { return "show " + c }, nil},
 	}
 )
@@ -596,7 +623,7 @@ func (w *world) everyRole() {
 		}
 	}
 	for _, p := range []string{"ada", "otto", "rex", "fay"} {
-		for _, text := range []string{"list", "list all", "export", "stats", "stats network", "profile", "profile @rita",
+		for _, text := range []string{"list", "list all", "export", "stats", "stats network", "fees", "leaderboard", "profile", "profile @rita",
 			"who a website", "touch @rita call", "reminders 10", "buddy @otto @rita", "undelivered", "config",
 			"config currency EUR", "help", "forget"} {
 			w.run(p, text)

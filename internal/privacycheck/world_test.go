@@ -582,7 +582,7 @@ func renderingIndex(name string) int {
 
 func kindName(k string) string {
 	return map[string]string{"name": "client name", "mail": "client contact", "note": "stage note",
-		"decl": "decline reason", "lost": "lost reason", "fdbk": "feedback comment"}[k]
+		"decl": "decline reason", "lost": "lost reason", "fdbk": "feedback comment", "disp": "dispute reason"}[k]
 }
 
 // entitled is the rule, restated for the oracle: an active member who is
