@@ -45,6 +45,15 @@ const (
 	NoticeCard NoticeKind = "referral.card"
 )
 
+// The notices of corrections, co-owners and released handoffs.
+const (
+	NoticeUndone          NoticeKind = "referral.undone"     // DM the other parties: a change was undone
+	NoticeCorrected       NoticeKind = "referral.corrected"  // DM the other parties: the won value was corrected
+	NoticeThanksWithdrawn NoticeKind = "thanks.withdrawn"    // channel: edits the thank-you post, withdrawn
+	NoticeCoOwner         NoticeKind = "referral.co_owner"   // DM the referrer and the new (and old) co-owner
+	NoticeTakenBack       NoticeKind = "referral.taken_back" // DM the owners of a referral released for want of updates
+)
+
 // Interactive reports whether notices of kind k edit, in place, a post
 // someone is looking at because they just acted on it (a claimed lead's
 // channel card, the receiver's referral card): the sender delivers them
@@ -162,4 +171,5 @@ var NoticeKinds = []NoticeKind{
 	NoticeReleased, NoticeReturned, NoticeThanks, NoticeThanksDM, NoticeBuddy, NoticeBuddyIntro,
 	NoticeLeadExpired, NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder,
 	NoticeWeeklyDigest, NoticeQuarterly, NoticeBuddyReminder, NoticeAskReminders, NoticeHealth, NoticeCard,
+	NoticeUndone, NoticeCorrected, NoticeThanksWithdrawn, NoticeCoOwner, NoticeTakenBack,
 }
