@@ -21,7 +21,8 @@
 //     claim.go: open leads (Claim, RaiseHand, PickClaimer); pipeline.go:
 //     a referral's stages (Accept, Decline, Advance); thanks.go: Thank and
 //     feedback; show.go: Show and List; departure.go: what a leaving
-//     member's referrals become, and Reassign.
+//     member's referrals become, and Reassign; corrections.go: Undo and
+//     Correct, a change reverted or a won value corrected, with history.
 //   - visibility.go: the one rule for what a viewer may see of a referral.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
