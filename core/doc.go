@@ -23,6 +23,7 @@
 //     feedback; show.go: Show and List; departure.go: what a leaving
 //     member's referrals become, and Reassign; corrections.go: Undo and
 //     Correct, a change reverted or a won value corrected, with history.
+//     coowner.go: SetCoOwner, a partner who presents with the receiver.
 //   - visibility.go: the one rule for what a viewer may see of a referral.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
