@@ -30,7 +30,8 @@
 //     buddy.go: mentoring buddies; partnerships.go: touchpoints and their
 //     cadence (Touch, SetReminders).
 //   - settings.go: the network's settings (Configure, ParseFee).
-//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs.
+//   - stats.go: periods, figures and Stats; jobs.go: the scheduled jobs;
+//     release.go: stale handoffs released (JobRelease, release-after).
 //   - privacy.go: a member's export, Forget, and undelivered messages.
 //   - text.go: limits on free text and the small text helpers.
 package core
