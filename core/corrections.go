@@ -421,11 +421,25 @@ func tellParties(ctx context.Context, tx Tx, c Caller, e *Event, r *Referral, ki
 		if m.Status != MemberActive {
 			continue // a removed or forgotten member is sent nothing more
 		}
-		ns = append(ns, notice(c, e, kind, dm(m), r, text))
+		ns = append(ns, toldOf(c, e, kind, dm(m), r, text))
 		told = append(told, m.DisplayName)
 	}
 	card, err := receiverCard(ctx, tx, c, e, r)
 	return append(ns, card...), told, err
+}
+
+// toldOf is notice, but for a member who is no longer a party of r (an
+// owner it was taken from, a co-owner taken off) it carries the public
+// view, detached from the referral's parties (no id), so the outbox
+// delivers it, and keeps text: what such notices say names no client.
+func toldOf(c Caller, e *Event, kind NoticeKind, to Recipient, r *Referral, text string) Notice {
+	n := notice(c, e, kind, to, r, text)
+	if !r.IsParty(to.MemberID) {
+		pub := r.Public()
+		pub.ID = 0
+		n.Referral, n.Text = &pub, text
+	}
+	return n
 }
 
 // withinWindow refuses a member's correction of a change made at `at`

@@ -63,7 +63,7 @@ func (s *Service) releaseIdle(ctx context.Context, tx Tx, ws Workspace, at time.
 				return nil, err
 			}
 			if m.Status == MemberActive {
-				rec.notices = append(rec.notices, notice(sys, rec.last, NoticeTakenBack, dm(m), r, why))
+				rec.notices = append(rec.notices, toldOf(sys, rec.last, NoticeTakenBack, dm(m), r, why))
 			}
 		}
 	}
