@@ -85,6 +85,9 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"undelivered": (*parser).undelivered,
 	"export":      (*parser).export,
 	"forget":      (*parser).forget,
+	"undo":        (*parser).undo,
+	"correct":     (*parser).correct,
+	"coowner":     (*parser).coowner,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.
