@@ -201,8 +201,8 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		}
 		return withCode(func(c core.Code, _ args) grammar.Pick { return grammar.Pick{Code: c, Member: m} })(a)
 	},
-	"reassign": func(a args) (grammar.Command, error) {
-		m, err := a.chosen("partner", "/refer reassign code:R-1042 partner:@name")
+	"fix reassign": func(a args) (grammar.Command, error) {
+		m, err := a.chosen("partner", "/refer fix reassign code:R-1042 partner:@name")
 		if err != nil {
 			return nil, err
 		}
@@ -248,10 +248,10 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		}
 		return grammar.Touch{Partner: p, Kind: core.TouchKind(a.str("kind")), Note: a.str("note")}, nil
 	},
-	"buddy": func(a args) (grammar.Command, error) {
+	"profile buddy": func(a args) (grammar.Command, error) {
 		n, m := a.member("newcomer"), a.member("mentor")
 		if n == nil || m == nil {
-			return nil, core.Errorf(core.EINVALID, "Choose both members.").WithHint("/refer buddy newcomer:@new mentor:@experienced")
+			return nil, core.Errorf(core.EINVALID, "Choose both members.").WithHint("/refer profile buddy newcomer:@new mentor:@experienced")
 		}
 		return grammar.Buddy{Newcomer: *n, Mentor: *m}, nil
 	},
@@ -279,4 +279,22 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 	},
 	"admin undelivered": func(a args) (grammar.Command, error) { return grammar.Undelivered{Retry: a.boolean("retry")}, nil },
 	"help":              func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
+	"fix undo":          withCode(func(c core.Code, _ args) grammar.Undo { return grammar.Undo{Code: c} }),
+	"fix correct": func(a args) (grammar.Command, error) {
+		v, err := a.money("value", true)
+		if err != nil {
+			return nil, err
+		}
+		return withCode(func(c core.Code, a args) grammar.Correct {
+			return grammar.Correct{Code: c, Value: v, Note: a.str("note")}
+		})(a)
+	},
+	"coowner": func(a args) (grammar.Command, error) {
+		m, remove := a.member("member"), a.boolean("remove")
+		if m == nil && !remove || m != nil && remove {
+			return nil, core.Errorf(core.EINVALID, "Choose the member who presents with you, or remove:True to take the co-owner off.").
+				WithHint("/refer coowner code:R-1042 member:@name")
+		}
+		return withCode(func(c core.Code, _ args) grammar.CoOwner { return grammar.CoOwner{Code: c, Member: m} })(a)
+	},
 }
