@@ -157,6 +157,12 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return b.fees(ctx, c, x)
 	case grammar.Leaderboard:
 		return b.leaderboard(ctx, c, x)
+	case grammar.Undo:
+		return b.undo(ctx, c, x)
+	case grammar.Correct:
+		return b.correct(ctx, c, x)
+	case grammar.CoOwner:
+		return b.coowner(ctx, c, x)
 	}
 	return Message{}, fmt.Errorf("bot: no handler for %T", cmd)
 }

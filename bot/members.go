@@ -156,6 +156,9 @@ func (b *Bot) config(ctx context.Context, c core.Caller, x grammar.Config) (Mess
 	if x.Key == "fee" {
 		m.Text = "Fee policy: " + st.Fee.In(st.Currency).String() + "."
 	}
+	if t := correctionSetting(x.Key, st.Settings); t != "" {
+		m.Text = t
+	}
 	return m, nil
 }
 

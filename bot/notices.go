@@ -136,7 +136,7 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 	},
 	core.NoticeReturned: func(d draft) (Message, bool) {
 		return d.card(fmt.Sprintf("Your referral %s came back to you", d.code),
-			fmt.Sprintf("%s before finishing it. Send %s to someone else with /refer reassign %s @member — /refer who %s suggests partners.",
+			fmt.Sprintf("%s. Send %s to someone else with /refer reassign %s @member — /refer who %s suggests partners.",
 				capitalize(d.n.Text), d.client(), d.code, firstWords(d.r.Need, 6)))
 	},
 	core.NoticeHandRaised: func(d draft) (Message, bool) {
@@ -213,6 +213,11 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 		return d.say("Welcome to the referral network!",
 			fmt.Sprintf("%s is your mentoring buddy: ask them anything. Start with /refer profile set services <what you do> so partners know when to send clients your way.", d.actor))
 	},
+	core.NoticeUndone:          undoneNotice,
+	core.NoticeCorrected:       correctedNotice,
+	core.NoticeThanksWithdrawn: thanksWithdrawnNotice,
+	core.NoticeCoOwner:         coOwnerNotice,
+	core.NoticeTakenBack:       takenBackNotice,
 }
 
 // report renders a digest or report notice from its content, addressed

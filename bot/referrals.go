@@ -92,7 +92,7 @@ func (b *Bot) decline(ctx context.Context, c core.Caller, x grammar.Decline) (Me
 }
 
 func (b *Bot) status(ctx context.Context, c core.Caller, x grammar.Status) (Message, error) {
-	return card(c, "%s moved to "+string(x.Stage))(b.svc.Advance(ctx, c, x.Code, x.Stage, core.AdvanceInput{Note: x.Note}))
+	return withUndo(card(c, "%s moved to "+string(x.Stage))(b.svc.Advance(ctx, c, x.Code, x.Stage, core.AdvanceInput{Note: x.Note})))
 }
 
 func (b *Bot) won(ctx context.Context, c core.Caller, x grammar.Won) (Message, error) {
@@ -105,7 +105,7 @@ func (b *Bot) won(ctx context.Context, c core.Caller, x grammar.Won) (Message, e
 	}
 	m := Card(r, c.Member.ID, fmt.Sprintf("%s won 🎉", r.Code))
 	m.Text = fmt.Sprintf("Won: %s. @%s has been told. Thank them publicly with /refer thanks %s <message>.", r.WonValue, r.ReferrerName, r.Code)
-	return m, nil
+	return withUndo(m, nil)
 }
 
 // confirmWon asks to confirm a won value far above the usual deals, with
@@ -116,7 +116,7 @@ func confirmWon(x grammar.Won, err error) Message {
 }
 
 func (b *Bot) lost(ctx context.Context, c core.Caller, x grammar.Lost) (Message, error) {
-	return card(c, "%s marked lost")(b.svc.Advance(ctx, c, x.Code, core.StatusLost, core.AdvanceInput{Reason: x.Reason}))
+	return withUndo(card(c, "%s marked lost")(b.svc.Advance(ctx, c, x.Code, core.StatusLost, core.AdvanceInput{Reason: x.Reason})))
 }
 
 func (b *Bot) thanks(ctx context.Context, c core.Caller, x grammar.Thanks) (Message, error) {

@@ -268,7 +268,7 @@ func describeEvent(e core.Event) string {
 	case core.EvExpired:
 		return "expired unclaimed"
 	case core.EvReturned:
-		return "came back to @" + who + "'s referrer: " + nonEmpty(e.Note, "its receiver left")
+		return "came back to its referrer: " + nonEmpty(e.Note, "its receiver left")
 	case core.EvReleased:
 		return "open to claims again: " + nonEmpty(e.Note, "its owner left")
 	case core.EvReassigned:
@@ -286,6 +286,10 @@ func describeEvent(e core.Event) string {
 			return "@" + who + " changed their rating: " + e.Note
 		}
 		return "@" + who + " rated it " + e.Note
+	case core.EvUndone:
+		return "@" + who + " undid " + nonEmpty(e.Note, "a change")
+	case core.EvCorrected:
+		return "@" + who + " corrected the won value" + prefixed(": ", e.Note)
 	case core.EvStage:
 		s := fmt.Sprintf("@%s moved it %s → %s", who, e.From, e.To)
 		if e.Note != "" {
@@ -366,6 +370,8 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 		{"Touchpoint cadence", fmt.Sprintf("every %d days", st.CadenceDays)},
 		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
+		{"Stale handoffs released after", releaseText(st.ReleaseAfterDays)},
+		{"Undo window", core.WindowText(st.UndoWindowHours)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
 		{"Fee policy", st.Fee.In(st.Currency).String()},
 	}

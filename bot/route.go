@@ -118,6 +118,7 @@ var actions = func() *Router {
 	r.Route("/refer/lost/{code}", withCode(func(c core.Code) grammar.Lost { return grammar.Lost{Code: c} }))
 	r.Route("/refer/thanks/{code}", withCode(func(c core.Code) grammar.Thanks { return grammar.Thanks{Code: c} }))
 	r.Route("/refer/show/{code}", withCode(func(c core.Code) grammar.Show { return grammar.Show{Code: c} }))
+	r.Route("/refer/undo/{code}", withCode(func(c core.Code) grammar.Undo { return grammar.Undo{Code: c} }))
 	r.Route("/refer/status/{code}/{stage}", statusRoute)
 	r.Route("/refer/pick/{code}/{user}", pickRoute)
 	r.Route("/refer/won/{code}/confirm/{amount}", confirmWonRoute)

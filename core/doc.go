@@ -21,7 +21,9 @@
 //     claim.go: open leads (Claim, RaiseHand, PickClaimer); pipeline.go:
 //     a referral's stages (Accept, Decline, Advance); thanks.go: Thank and
 //     feedback; show.go: Show and List; departure.go: what a leaving
-//     member's referrals become, and Reassign.
+//     member's referrals become, and Reassign; corrections.go: Undo and
+//     Correct, a change reverted or a won value corrected, with history.
+//     coowner.go: SetCoOwner, a partner who presents with the receiver.
 //   - visibility.go: the one rule for what a viewer may see of a referral.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
@@ -36,6 +38,7 @@
 //     jobs.go: the scheduled jobs.
 //   - retention.go: how long old records are kept, and the job that
 //     purges them.
+//   - release.go: stale handoffs released (JobRelease, release-after).
 //   - privacy.go: a member's export, Forget, and undelivered messages.
 //   - text.go: limits on free text and the small text helpers.
 package core

@@ -35,6 +35,7 @@ var Jobs = []JobInfo{
 	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
 	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
 	{JobStale, "0 9 * * *", "owners of referrals with no update for the stale-days setting are nudged; referrers get a status digest"},
+	{JobRelease, "30 9 * * *", "referrals with no update for the release-after setting go back: a lead to the channel, a direct referral to its referrer"},
 	{JobTouch, "0 11 * * *", "members whose partnerships are past their cadence get a suggested touchpoint"},
 	{JobBuddy, "0 10 * * *", "mentoring buddies are reminded to welcome the newcomer they were paired with, once"},
 	{JobHealth, "0 8 * * MON", "admins hear of falling volume, members who only take, members gone quiet and receivers who never answer"},
@@ -97,6 +98,8 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 			ns, err = s.thankNudges(ctx, tx, ws, at)
 		case JobStale:
 			ns, err = s.staleFollowUps(ctx, tx, ws, at)
+		case JobRelease:
+			ns, err = s.releaseIdle(ctx, tx, ws, at)
 		case JobTouch:
 			ns, err = s.touchReminders(ctx, tx, ws, at)
 		case JobBuddy:

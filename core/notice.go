@@ -49,6 +49,15 @@ const (
 	NoticeCard NoticeKind = "referral.card"
 )
 
+// The notices of corrections, co-owners and released handoffs.
+const (
+	NoticeUndone          NoticeKind = "referral.undone"     // DM the other parties: a change was undone
+	NoticeCorrected       NoticeKind = "referral.corrected"  // DM the other parties: the won value was corrected
+	NoticeThanksWithdrawn NoticeKind = "thanks.withdrawn"    // channel: edits the thank-you post, withdrawn
+	NoticeCoOwner         NoticeKind = "referral.co_owner"   // DM the referrer and the new (and old) co-owner
+	NoticeTakenBack       NoticeKind = "referral.taken_back" // DM the owners of a referral released for want of updates
+)
+
 // Interactive reports whether notices of kind k edit, in place, a post
 // someone is looking at because they just acted on it (a claimed lead's
 // channel card, the receiver's referral card): the sender delivers them
@@ -170,4 +179,5 @@ var NoticeKinds = []NoticeKind{
 	NoticeLeadExpired, NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder,
 	NoticeWeeklyDigest, NoticeQuarterly, NoticeBuddyReminder, NoticeAskReminders, NoticeHealth, NoticeCard,
 	NoticeWonConfirmed, NoticeWonDisputed, NoticeFeePaid, NoticeFeeReceived,
+	NoticeUndone, NoticeCorrected, NoticeThanksWithdrawn, NoticeCoOwner, NoticeTakenBack,
 }

@@ -234,5 +234,8 @@ func (s *Service) record(ctx context.Context, tx Tx, c Caller, r *Referral, kind
 func (s *Service) event(ctx context.Context, tx Tx, c Caller, r *Referral, kind EventKind, from Status, note string) (*Event, error) {
 	e := &Event{ReferralID: r.ID, Kind: kind, From: from, To: r.Status, ActorID: c.Member.ID,
 		ActorName: c.Member.DisplayName, Note: note, At: s.now()}
+	if kind == EvStage && r.Status == StatusWon {
+		e.Value = r.WonValue // so a correction's undo can restore it
+	}
 	return e, tx.AppendEvent(ctx, c.Workspace.ID, e)
 }

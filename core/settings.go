@@ -10,7 +10,7 @@ import (
 
 // ConfigKeys are the settings `/refer config` changes.
 var ConfigKeys = []string{"channel", "timezone", "quiet", "cadence", "lead-expiry", "stale-days",
-	"currency", "fee", "admin", "remove", "schedule"}
+	"currency", "fee", "admin", "remove", "schedule", "undo-window", "release-after"}
 
 // Configuration is the network's settings as `/refer config` shows them,
 // with its admins, and the member a change named (made admin or removed).
@@ -139,7 +139,13 @@ func applySetting(st *Settings, p Platform, key string, args []string) error {
 	case "lead-expiry":
 		st.LeadExpiryDays, err = days("Lead expiry", 1, 365)
 	case "stale-days":
-		st.StaleDays, err = days("The stale-referral threshold", 1, 365)
+		if st.StaleDays, err = days("The stale-referral threshold", 1, 365); err == nil {
+			err = staleBeforeRelease(*st)
+		}
+	case "undo-window":
+		st.UndoWindowHours, err = undoWindowSetting(val)
+	case "release-after":
+		st.ReleaseAfterDays, err = releaseAfterSetting(val, st.StaleDays)
 	case "currency":
 		if !IsCurrency(val) {
 			return Errorf(EINVALID, "%q is not an ISO 4217 currency code.", val).

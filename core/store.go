@@ -66,6 +66,11 @@ type Tx interface {
 	// SaveFeedback stores or replaces a party's feedback, setting
 	// f.Replaced to the score it replaced (0 if none).
 	SaveFeedback(ctx context.Context, workspaceID int64, f *Feedback) error
+	// RetractThanks marks fromID's standing thank-you for a referral
+	// withdrawn at at; ENOTFOUND if there is none.
+	RetractThanks(ctx context.Context, workspaceID, referralID, fromID int64, at time.Time) error
+	// RemoveFeedback deletes a party's feedback (their first one, undone).
+	RemoveFeedback(ctx context.Context, workspaceID, referralID, memberID int64) error
 
 	// Partnership returns the pair's partnership, locked, or ENOTFOUND.
 	Partnership(ctx context.Context, workspaceID, a, b int64) (*Partnership, error)
@@ -119,6 +124,9 @@ type Tx interface {
 	// StaleReferrals returns working referrals (accepted to proposal) whose
 	// last update is at or before cutoff.
 	StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+	// IdleReferrals returns every working referral (accepted to proposal)
+	// whose last update is at or before cutoff, nudged or not.
+	IdleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
 	// DuePartnerships returns partnerships whose next touchpoint is due by at.
 	DuePartnerships(ctx context.Context, workspaceID int64, at time.Time) ([]Partnership, error)
 

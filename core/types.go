@@ -128,6 +128,13 @@ type Settings struct {
 	Currency       string            `json:"currency"`
 	Fee            FeeTerms          `json:"fee"`
 	Schedules      map[string]string `json:"schedules,omitempty"` // job name -> cron spec overrides
+
+	// UndoWindowHours is how long a member may undo or correct their own
+	// change (0: only admins can); ReleaseAfterDays, how long a claimed or
+	// accepted referral may go without an update before it is released
+	// (0: never). Zero is stored, not omitted: it means off.
+	UndoWindowHours  int `json:"undo_window_hours"`
+	ReleaseAfterDays int `json:"release_after_days"`
 }
 
 // DefaultSettings are what a new workspace starts with.
@@ -135,6 +142,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		QuietStart: 20, QuietEnd: 8,
 		CadenceDays: 30, LeadExpiryDays: 7, StaleDays: 10,
+		UndoWindowHours: 24, ReleaseAfterDays: 21,
 		Currency: DefaultCurrency, Fee: FeeTerms{Kind: FeeNone},
 	}
 }
@@ -371,6 +379,10 @@ const (
 	EvReturned   EventKind = "returned"
 	EvReleased   EventKind = "released"
 	EvReassigned EventKind = "reassigned"
+	// EvUndone reverts the event it names (Event.Undoes); EvCorrected
+	// records a won value corrected after the fact (Event.Value).
+	EvUndone    EventKind = "undone"
+	EvCorrected EventKind = "corrected"
 )
 
 // Event is one entry in a referral's append-only history.
@@ -384,6 +396,10 @@ type Event struct {
 	ActorName  string    `json:"actor_name"`
 	Note       string    `json:"note"`
 	At         time.Time `json:"at"`
+	// Undoes is the event an EvUndone event reverted; Value the won value
+	// a move to won or an EvCorrected event recorded (zero for others).
+	Undoes int64 `json:"undoes,omitempty"`
+	Value  Money `json:"value,omitzero"`
 }
 
 // PartnershipType says what kind of relationship two members have.
@@ -445,6 +461,9 @@ type Thanks struct {
 	ToID       int64     `json:"to_id"`
 	Message    string    `json:"message"`
 	At         time.Time `json:"at"`
+	// RetractedAt is when its author undid it; a retracted thank-you no
+	// longer counts anywhere.
+	RetractedAt time.Time `json:"retracted_at,omitzero"`
 }
 
 // Feedback is a party's view after close: the client's satisfaction (1–5)

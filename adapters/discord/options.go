@@ -209,8 +209,8 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		}
 		return withCode(func(c core.Code, _ args) grammar.Pick { return grammar.Pick{Code: c, Member: m} })(a)
 	},
-	"reassign": func(a args) (grammar.Command, error) {
-		m, err := a.chosen("partner", "/refer reassign code:R-1042 partner:@name")
+	"fix reassign": func(a args) (grammar.Command, error) {
+		m, err := a.chosen("partner", "/refer fix reassign code:R-1042 partner:@name")
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		return grammar.ParseArgs("profile", a.str("field")+" "+v)
 	},
 	"who": func(a args) (grammar.Command, error) { return grammar.Who{Need: a.str("need"), Tags: a.tags()}, nil },
-	"touch": func(a args) (grammar.Command, error) {
+	"profile touch": func(a args) (grammar.Command, error) {
 		p, err := a.chosen("partner", "/refer touch partner:@name kind:coffee")
 		if err != nil {
 			return nil, err
@@ -297,6 +297,24 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 	"fees received": withCode(func(c core.Code, _ args) grammar.Fee {
 		return grammar.Fee{Code: c, Step: core.FeeReceived}
 	}),
+	"fix undo": withCode(func(c core.Code, _ args) grammar.Undo { return grammar.Undo{Code: c} }),
+	"fix correct": func(a args) (grammar.Command, error) {
+		v, err := a.money("value", true)
+		if err != nil {
+			return nil, err
+		}
+		return withCode(func(c core.Code, a args) grammar.Correct {
+			return grammar.Correct{Code: c, Value: v, Note: a.str("note")}
+		})(a)
+	},
+	"coowner": func(a args) (grammar.Command, error) {
+		m, remove := a.member("member"), a.boolean("remove")
+		if m == nil && !remove || m != nil && remove {
+			return nil, core.Errorf(core.EINVALID, "Choose the member who presents with you, or remove:True to take the co-owner off.").
+				WithHint("/refer coowner code:R-1042 member:@name")
+		}
+		return withCode(func(c core.Code, _ args) grammar.CoOwner { return grammar.CoOwner{Code: c, Member: m} })(a)
+	},
 }
 
 // fee reads a referral's own fee terms, if given.

@@ -32,6 +32,8 @@
 //   - pipeline.go: the commands on one referral, which start with its code
 //     (claim, interested, accept, show, pick, reassign, decline, status,
 //     won, lost, thanks, feedback) and list.
+//   - corrections.go: the commands that fix a referral after the fact
+//     (undo, correct) and share it (coowner), with their types.
 //   - profile.go: `profile`, and the value of each field of `profile set`.
 //   - people.go: who, touch, buddy, stats and reminders.
 //   - config.go: the settings of `config`, and the other admin commands

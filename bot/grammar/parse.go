@@ -90,6 +90,9 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"fee":         (*parser).fee,
 	"fees":        (*parser).fees,
 	"leaderboard": (*parser).leaderboard,
+	"undo":        (*parser).undo,
+	"correct":     (*parser).correct,
+	"coowner":     (*parser).coowner,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

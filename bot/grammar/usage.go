@@ -134,6 +134,24 @@ var specs = []spec{
 		detail: "After a referral is won or lost, record the client's satisfaction from 1 (unhappy) to 5 (delighted) and a comment on the partnership.",
 	},
 	{
+		name: "undo", aliases: []string{"revert"}, group: groupPipeline,
+		brief:  "undo your last change on a referral",
+		forms:  []form{{"undo R-1042", "undo R-1042"}},
+		detail: "Revert your own last change on a referral — a stage move, won or lost (it reopens at the stage before), a thank-you (it is withdrawn) or a rating (the one before comes back) — within the network's undo window (24 hours unless an admin changed it; `/refer config` shows it). The history keeps the change and its undo, the figures follow, and the other side is told. Past the window, an admin can still undo it.",
+	},
+	{
+		name: "correct", group: groupPipeline,
+		brief:  "correct a won value",
+		forms:  []form{{"correct R-1042 <value> [note]", "correct R-1042 4800 typed an extra zero"}},
+		detail: "Correct the value of a deal you won, within the network's undo window after you marked it won (admins: any time). A value without a currency is in the deal's. Fees, stats and reports use the new value; the history keeps both, and the referrer is told.",
+	},
+	{
+		name: "coowner", aliases: []string{"co-owner", "copresent"}, group: groupPipeline,
+		brief:  "add a co-owner who presents with you",
+		forms:  []form{{"coowner R-1042 @member|none", "coowner R-1042 @carol"}},
+		detail: "As the receiver of a referral you're working, add a partner who presents to the client with you: they see the client's details and can move the stage. One co-owner at a time — naming another replaces them; `none` takes them off. The referrer and the co-owner are told.",
+	},
+	{
 		name: "show", aliases: []string{"view", "info"}, group: groupPipeline,
 		brief:  "one referral and its history",
 		forms:  []form{{"show R-1042", "show R-1042"}},
@@ -256,7 +274,9 @@ var specs = []spec{
 			"• `currency EUR` (an ISO 4217 code) · `fee none`, `reciprocal`, `10%` or a fixed `250` (in the network's currency) or `EUR 250`\n" +
 			"• `admin @member` make someone an admin\n" +
 			"• `remove @member` remove a member (their history stays)\n" +
-			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs",
+			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs\n" +
+			"• `undo-window 24h` how long members may undo or correct their own changes (or `off`: admins only)\n" +
+			"• `release-after 21d` when a claimed or accepted referral with no update goes back to the channel or its referrer (longer than stale-days; `off` never)",
 	},
 	{
 		name: "help", aliases: []string{"?", "h", "-h", "--help", "commands", "usage"}, group: "",

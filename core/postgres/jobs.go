@@ -79,7 +79,8 @@ func (t *tx) DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.
 			AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won')
 			AND r.accepted_at <= $2
 			AND owner.status = 'active' AND NOT owner.muted
-			AND NOT EXISTS (SELECT 1 FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id)
+			AND NOT EXISTS (SELECT 1 FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id
+				AND th.retracted_at IS NULL)
 			AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = r.workspace_id
 				AND o.dedupe_key = 'nudge-thanks:' || r.id)
 		ORDER BY r.id`, workspaceID, cutoff)

@@ -37,11 +37,14 @@ func collectPartnerships(rows pgx.Rows, err error) ([]core.Partnership, error) {
 func (t *tx) ThanksOf(ctx context.Context, workspaceID, memberID int64) (_ []core.Thanks, err error) {
 	defer wrap(&err, "thanks of(%d, %d)", workspaceID, memberID)
 	rows, err := t.q.Query(ctx, `
-		SELECT id, referral_id, from_id, to_id, message, at FROM thanks
+		SELECT id, referral_id, from_id, to_id, message, at, retracted_at FROM thanks
 		WHERE workspace_id = $1 AND (from_id = $2 OR to_id = $2) ORDER BY at, id`, workspaceID, memberID)
 	return collect(rows, err, func(row pgx.Row) (*core.Thanks, error) {
 		var th core.Thanks
-		return &th, row.Scan(&th.ID, &th.ReferralID, &th.FromID, &th.ToID, &th.Message, &th.At)
+		var retracted *time.Time
+		err := row.Scan(&th.ID, &th.ReferralID, &th.FromID, &th.ToID, &th.Message, &th.At, &retracted)
+		th.RetractedAt = timeOf(retracted)
+		return &th, err
 	})
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ const referralFrom = `
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at, r.fee_currency, r.won_confirmation, r.fee_paid_at,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
-		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id)
+		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id AND th.retracted_at IS NULL)
 	FROM referrals r
 	JOIN members rf ON rf.id = r.referrer_id
 	LEFT JOIN members rc ON rc.id = r.receiver_id
@@ -183,11 +184,11 @@ func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFi
 func (t *tx) AppendEvent(ctx context.Context, workspaceID int64, e *core.Event) (err error) {
 	defer wrap(&err, "append event(%d, %d, %s)", workspaceID, e.ReferralID, e.Kind)
 	return t.q.QueryRow(ctx, `
-		INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
+		INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at,
+			undoes, value_cents, value_currency)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()), $9, $10, $11)
 		RETURNING id, at`,
-		workspaceID, e.ReferralID, e.Kind, nullText(string(e.From)), e.To, nullID(e.ActorID), e.Note,
-		nullTime(e.At)).Scan(&e.ID, &e.At)
+		eventArgs(workspaceID, e)...).Scan(&e.ID, &e.At)
 }
 
 // AppendEvents appends many events in one round trip (a batch).
@@ -199,11 +200,11 @@ func (t *tx) AppendEvents(ctx context.Context, workspaceID int64, es []*core.Eve
 	var b pgx.Batch
 	for _, e := range es {
 		b.Queue(`
-			INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
+			INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at,
+				undoes, value_cents, value_currency)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()), $9, $10, $11)
 			RETURNING id, at`,
-			workspaceID, e.ReferralID, e.Kind, nullText(string(e.From)), e.To, nullID(e.ActorID), e.Note,
-			nullTime(e.At))
+			eventArgs(workspaceID, e)...)
 	}
 	br := t.q.SendBatch(ctx, &b)
 	defer func() {
@@ -226,7 +227,8 @@ func (t *tx) Events(ctx context.Context, workspaceID, referralID int64) (_ []cor
 	defer wrap(&err, "events(%d, %d)", workspaceID, referralID)
 	rows, err := t.q.Query(ctx, `
 		SELECT e.id, e.kind, COALESCE(e.from_status, ''), e.to_status, COALESCE(e.actor_id, 0),
-			COALESCE(m.display_name, ''), COALESCE(e.note, ''), e.at
+			COALESCE(m.display_name, ''), COALESCE(e.note, ''), e.at,
+			COALESCE(e.undoes, 0), COALESCE(e.value_cents, 0), COALESCE(e.value_currency, '')
 		FROM referrals r
 		LEFT JOIN referral_events e ON e.workspace_id = r.workspace_id AND e.referral_id = r.id
 		LEFT JOIN members m ON m.id = e.actor_id
@@ -247,7 +249,8 @@ func (t *tx) Events(ctx context.Context, workspaceID, referralID int64) (_ []cor
 			at   *time.Time
 			e    = core.Event{ReferralID: referralID}
 		)
-		if err := rows.Scan(&id, &kind, &e.From, &to, &e.ActorID, &e.ActorName, &e.Note, &at); err != nil {
+		if err := rows.Scan(&id, &kind, &e.From, &to, &e.ActorID, &e.ActorName, &e.Note, &at,
+			&e.Undoes, &e.Value.Cents, &e.Value.Currency); err != nil {
 			return nil, err
 		}
 		if id == nil {
@@ -299,11 +302,20 @@ func (t *tx) Interested(ctx context.Context, workspaceID, referralID int64) (_ [
 
 func (t *tx) AddThanks(ctx context.Context, workspaceID int64, th *core.Thanks) (err error) {
 	defer wrap(&err, "add thanks(%d, %d)", workspaceID, th.ReferralID)
-	return t.q.QueryRow(ctx, `
+	// A withdrawn thank-you (see RetractThanks) may be given again; a
+	// standing one is a conflict, as the unique key says.
+	err = t.q.QueryRow(ctx, `
 		INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, message, at)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
+		ON CONFLICT (referral_id, from_id) DO UPDATE
+			SET to_id = excluded.to_id, message = excluded.message, at = excluded.at, retracted_at = NULL
+			WHERE thanks.retracted_at IS NOT NULL AND thanks.workspace_id = excluded.workspace_id
 		RETURNING id, at`,
 		workspaceID, th.ReferralID, th.FromID, th.ToID, th.Message, nullTime(th.At)).Scan(&th.ID, &th.At)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return core.Errorf(core.ECONFLICT, msgConflict)
+	}
+	return err
 }
 
 func (t *tx) SaveFeedback(ctx context.Context, workspaceID int64, f *core.Feedback) (err error) {

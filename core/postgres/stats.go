@@ -84,6 +84,7 @@ FROM (
 			FILTER (WHERE r.accepted_at IS NOT NULL) AS median_latency
 	FROM thanks th JOIN referrals r ON r.workspace_id = th.workspace_id AND r.id = th.referral_id
 	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ($2::bigint = 0 OR th.to_id = $2)
+		AND th.retracted_at IS NULL
 ) t, (
 	-- feedback given in the period on referrals (the member) received
 	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
@@ -135,7 +136,7 @@ WITH r AS (
 	GROUP BY id
 )
 SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
-	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id
+	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id AND th.retracted_at IS NULL
 		AND th.at >= $3 AND th.at < $4 AND ($2::bigint = 0 OR th.from_id = $2)) AS thanks
 FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id

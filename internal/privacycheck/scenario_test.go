@@ -103,7 +103,8 @@ func (w *world) coOwner(code, person string) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	// No command makes a co-owner yet: the store allows one, so set it.
+	// /refer coowner makes one of a referral being worked; the store also
+	// allows one on an offer, which no command makes: set it there.
 	if _, err := w.conn.Exec(w.ctx, `UPDATE referrals SET co_owner_id = (SELECT id FROM members WHERE user_id = $1)
 		WHERE code = $2`, person, int64(c)); err != nil {
 		w.t.Fatal(err)
@@ -141,6 +142,8 @@ func (w *world) fixedScenario() {
 	contactedNote := w.secret("note", code(contacted), "remy")
 	w.must(w.run("remy", fmt.Sprintf("status %s contacted called them: %s", contacted, contactedNote)))
 	w.must(w.clickButton("remy", "Mark meeting", contacted))
+	w.must(w.clickButton("remy", "Undo", contacted)) // back at contacted
+	w.must(w.clickButton("remy", "Mark meeting", contacted))
 
 	declined, _, _ := w.refer("rita", "remy", true)
 	w.refused(w.clickButton("remy", "Decline", declined)) // needs a reason
@@ -154,6 +157,9 @@ func (w *world) fixedScenario() {
 	lostFeedback := w.secret("fdbk", code(lost), "rita")
 	w.must(w.run("rita", fmt.Sprintf("feedback %s 2 %s", lost, lostFeedback)))
 	w.must(w.run("remy", "thanks "+lost+" thank you for thinking of me"))
+	w.must(w.run("remy", "undo "+lost)) // the thank-you, withdrawn in the channel
+	w.must(w.run("rita", "undo "+lost)) // her rating, gone
+	w.refused(w.run("otto", "undo "+lost))
 
 	won, wonName, _ := w.refer("rita", "remy", true)
 	w.must(w.clickButton("remy", "Accept", won))
@@ -164,6 +170,10 @@ func (w *world) fixedScenario() {
 	wonFeedback := w.secret("fdbk", code(won), "remy")
 	w.must(w.run("remy", fmt.Sprintf("feedback %s 5 %s", won, wonFeedback)))
 	w.refused(w.run("otto", fmt.Sprintf("feedback %s 1 %s", won, w.secret("fdbk", code(won), "otto"))))
+	correctNote := w.secret("note", code(won), "remy")
+	w.must(w.run("remy", fmt.Sprintf("correct %s 4,900 %s", won, correctNote)))
+	w.refused(w.run("rita", "correct "+won+" 5000"))
+	w.refused(w.run("otto", fmt.Sprintf("correct %s 1 %s", won, w.secret("note", code(won), "otto"))))
 	// The fee: rita confirms the won value, remy marks it paid, rita
 	// confirms receipt; on another win she disputes the value, with a
 	// reason only the parties and admins read.
@@ -180,9 +190,11 @@ func (w *world) fixedScenario() {
 	w.refused(w.run("otto", fmt.Sprintf("dispute %s %s", won, w.secret("disp", code(won), "otto"))))
 	w.refused(w.run("otto", fmt.Sprintf("status %s proposal %s", contacted, w.secret("note", code(contacted), "otto"))))
 
-	coOwned, _, _ := w.refer("rita", "remy", true)
+	coOwned, coName, _ := w.refer("rita", "remy", true)
 	w.must(w.run("remy", "accept "+coOwned))
-	w.coOwner(coOwned, "cole")
+	w.refused(w.run("rita", "coowner "+coOwned+" @cole")) // the referrer doesn't choose
+	w.must(w.run("remy", "coowner "+coOwned+" @otto"))
+	w.must(w.run("remy", "coowner "+coOwned+" @cole")) // otto is taken off
 	coNote := w.secret("note", code(coOwned), "cole")
 	w.must(w.run("cole", fmt.Sprintf("status %s contacted %s", coOwned, coNote)))
 
@@ -340,6 +352,8 @@ func (w *world) fixedScenario() {
 	w.wantSaw("rita", declineReason, "DM referral.declined")
 	w.wantSaw("rita", contactedNote, "DM referral.stage")
 	w.wantSaw("rita", lostReason, "DM referral.lost")
+	w.wantSaw("rita", correctNote, "DM referral.corrected")
+	w.wantSaw("cole", coName, "DM referral.co_owner")         // chosen with /refer coowner
 	w.wantSaw("ada", contactedNote, "reply to `/refer show`") // admins see everything
 	w.wantSaw("cole", coNote, "reply to `/refer show`")       // co-owners too
 	w.wantSaw("remy", coNote, "reply to `/refer show`")
@@ -366,7 +380,7 @@ func (w *world) fixedScenario() {
 		}
 	}
 	for _, verb := range []string{"claim", "interested", "pick", "accept", "decline", "status", "won", "lost",
-		"thanks", "show", "forget", "reminders", "confirm", "dispute", "fee"} {
+		"thanks", "show", "forget", "reminders", "confirm", "dispute", "fee", "undo"} {
 		if w.clicks[verb] == 0 {
 			w.t.Errorf("the scenario never clicked a %s button", verb)
 		}
@@ -589,6 +603,13 @@ var (
 		}, nil},
 		{"fee", []core.Status{core.StatusWon, core.StatusLost}, func(w *world, c, a string) string { return "fee " + c + " paid" }, nil},
 		{"show", nil, func(w *world, c, a string) string { return "show " + c }, nil},
+		{"undo", append([]core.Status{core.StatusWon, core.StatusLost}, working...), func(w *world, c, a string) string {
+			return "undo " + c
+		}, nil},
+		{"correct", append([]core.Status{core.StatusWon}, working...), func(w *world, c, a string) string {
+			return "correct " + c + " 950 " + w.secret("note", code(c), a)
+		}, nil},
+		{"coowner", working, func(w *world, c, a string) string { return "coowner " + c + " @otto" }, nil},
 	}
 )
 
@@ -608,7 +629,7 @@ func (w *world) everyRole() {
 		w.coOwner(c, "cole")
 		c, _, _ = w.refer("rita", "remy", true)
 		w.must(w.run("remy", "accept "+c))
-		w.coOwner(c, "cole")
+		w.must(w.run("remy", "coowner "+c+" @cole"))
 	}
 	for _, f := range forms {
 		for _, role := range roles {
