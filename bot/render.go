@@ -27,6 +27,9 @@ func mention(name string) string {
 	return "@" + name
 }
 
+// privateAmounts stands for amounts a party keeps private.
+const privateAmounts = "private to the parties"
+
 // cardFields describes a referral; contact appears only when r still holds
 // it (core strips it for anyone who may not see it).
 func cardFields(r *core.Referral) []Field {
@@ -43,6 +46,8 @@ func cardFields(r *core.Referral) []Field {
 	}
 	if v := money(r.Estimate); v != "" {
 		fs = append(fs, Field{"Estimated value", v})
+	} else if r.AmountsHidden {
+		fs = append(fs, Field{"Amounts", privateAmounts})
 	}
 	fs = append(fs, Field{"Temperature", string(r.Temperature)})
 	fs = append(fs, Field{"Stage", string(r.Status)})
@@ -54,7 +59,11 @@ func cardFields(r *core.Referral) []Field {
 		fs = append(fs, Field{"Co-owner", mention(r.CoOwnerName)})
 	}
 	if r.Status == core.StatusWon {
-		fs = append(fs, Field{"Won", money(r.WonValue)})
+		won := money(r.WonValue)
+		if r.AmountsHidden {
+			won = "yes — the amount is " + privateAmounts
+		}
+		fs = append(fs, Field{"Won", won})
 	}
 	if r.LostReason != "" {
 		fs = append(fs, Field{"Lost because", r.LostReason})
@@ -64,8 +73,10 @@ func cardFields(r *core.Referral) []Field {
 	}
 	if r.Fee.Kind != "" && r.Fee.Kind != core.FeeNone {
 		fee := r.Fee.String()
-		if r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid {
+		if (r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid) && !r.AmountsHidden {
 			fee += fmt.Sprintf(" — %s %s", r.Fee.Owed(r.WonValue), r.FeeStatus)
+		} else if r.FeeStatus == core.FeeOwed || r.FeeStatus == core.FeePaid {
+			fee += " — " + string(r.FeeStatus)
 		}
 		fs = append(fs, Field{"Fee", fee})
 	}

