@@ -124,6 +124,17 @@ type Tx interface {
 	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
+
+	// CountGiven counts the referrals a member gave (direct or leads)
+	// since the given time.
+	CountGiven(ctx context.Context, workspaceID, memberID int64, since time.Time) (int, error)
+	// Flags computes the abuse flags of a period (core/flags.go), set-based;
+	// IDs and dismissals are core's.
+	Flags(ctx context.Context, workspaceID int64, q FlagQuery) ([]Flag, error)
+	// FlagDismissals returns the workspace's dismissals by flag key;
+	// DismissFlag records one, replacing an earlier one of the same key.
+	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
+	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -128,6 +128,7 @@ type Settings struct {
 	Currency       string            `json:"currency"`
 	Fee            FeeTerms          `json:"fee"`
 	Schedules      map[string]string `json:"schedules,omitempty"` // job name -> cron spec overrides
+	DailyCap       int               `json:"daily_cap,omitempty"` // referrals a member may give per local day; 0 = no cap
 }
 
 // DefaultSettings are what a new workspace starts with.
