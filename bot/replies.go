@@ -385,6 +385,7 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
 		{"Fee policy", st.Fee.In(st.Currency).String()},
+		{"Daily cap", dailyCap(st.DailyCap)},
 	}
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
@@ -396,6 +397,13 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 	m.Fields = append(m.Fields, Field{"Admins", nonEmpty(strings.Join(admins, ", "), "none")})
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
+}
+
+func dailyCap(n int) string {
+	if n <= 0 {
+		return "none — /refer config daily-cap 10"
+	}
+	return plural(n, "referral") + " per member per day"
 }
 
 // ExportMessage renders a member's data export as indented JSON.

@@ -163,5 +163,13 @@ func HealthMessage(h *core.Health, m Message) Message {
 	add("Only taking", h.OnlyTake, "Received referrals this year but gave none: ask what kind of client they could send.")
 	add("Gone quiet", h.GoneQuiet, "No referral given or received in 90 days: a check-in, or pair them with a buddy.")
 	add("Not answering", h.NoAnswer, "Referrals waiting over a week for accept or decline: the referrers are left hanging.")
+	if len(h.Flags) > 0 {
+		lines := make([]string, len(h.Flags))
+		for i, f := range h.Flags {
+			lines[i] = FlagLine(f, true)
+		}
+		m.Fields = append(m.Fields, Field{"Abuse flags (last 90 days)", strings.Join(lines, "\n") +
+			"\nLook closer with /refer show R-<n>; if all is well, /refer flags dismiss <flag-id> <reason>."})
+	}
 	return m
 }

@@ -278,5 +278,11 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		return grammar.ParseArgs("config", a.str("setting")+" "+a.str("value")+" "+mention(a.member("member")))
 	},
 	"admin undelivered": func(a args) (grammar.Command, error) { return grammar.Undelivered{Retry: a.boolean("retry")}, nil },
-	"help":              func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
+	"admin flags": func(a args) (grammar.Command, error) {
+		if id := a.str("dismiss"); id != "" {
+			return grammar.ParseArgs("flags", "dismiss "+id+" "+a.str("reason"))
+		}
+		return grammar.ParseArgs("flags", a.str("period"))
+	},
+	"help": func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
 }

@@ -12,6 +12,7 @@ var configAliases = map[string]string{
 	"expiry": "lead-expiry", "lead-expiry-days": "lead-expiry", "leadexpiry": "lead-expiry",
 	"stale": "stale-days", "staledays": "stale-days",
 	"quiet-hours": "quiet", "fees": "fee", "admins": "admin",
+	"cap": "daily-cap", "dailycap": "daily-cap", "daily-limit": "daily-cap",
 }
 
 func (p *parser) config() (Command, error) {
@@ -54,7 +55,7 @@ func (p *parser) config() (Command, error) {
 var configExamples = map[string]string{
 	"channel": "#referrals", "timezone": "Europe/Berlin", "quiet": "20-8", "cadence": "30",
 	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice", "remove": "@mallory",
-	"schedule": `weekly-digest "0 9 * * MON"`,
+	"schedule": `weekly-digest "0 9 * * MON"`, "daily-cap": "10",
 }
 
 func (p *parser) undelivered() (Command, error) {

@@ -85,6 +85,7 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"undelivered": (*parser).undelivered,
 	"export":      (*parser).export,
 	"forget":      (*parser).forget,
+	"flags":       (*parser).flags,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

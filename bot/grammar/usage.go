@@ -198,6 +198,20 @@ var specs = []spec{
 		detail: "Lists the DMs and posts that failed for good — a channel that no longer exists, a member who left the workspace — with the reason. Fix the cause (e.g. `/refer config channel #new-channel`), then `/refer undelivered retry` sends them again.",
 	},
 	{
+		name: "flags", aliases: []string{"flag", "abuse"}, group: groupAdmin,
+		brief: "abuse flags: rings, repeated clients, the daily cap, no conversions (admins)",
+		forms: []form{
+			{"flags [period]", "flags last-quarter"},
+			{"flags dismiss <flag-id> <reason>", "flags dismiss F-1a2b3c they run a joint practice; the fees are agreed"},
+		},
+		detail: "Signs that the exchange is being gamed, each with its evidence (referral codes), for the last 90 days or any period:\n" +
+			"• circular rings: members referring to each other in a circle (A→B→A…) with finder's fees, within 90 days\n" +
+			"• the same client (by name or contact) referred 3 times or more\n" +
+			"• a member who reached the daily cap (`/refer config daily-cap 10`)\n" +
+			"• a referrer with 10 or more referrals received by partners and none won\n" +
+			"`/refer flags dismiss F-1a2b3c <reason>` sets one aside; it comes back only with new evidence. The weekly health DM lists them too.",
+	},
+	{
 		name: "export", group: groupAdmin,
 		brief:  "your own data, to keep or move",
 		forms:  []form{{"export", "export"}},
@@ -224,7 +238,8 @@ var specs = []spec{
 			"• `currency EUR` (an ISO 4217 code) · `fee none`, `reciprocal`, `10%` or a fixed `250` (in the network's currency) or `EUR 250`\n" +
 			"• `admin @member` make someone an admin\n" +
 			"• `remove @member` remove a member (their history stays)\n" +
-			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs",
+			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs\n" +
+			"• `daily-cap 10` referrals a member may give per day (or `off`); the next one is refused",
 	},
 	{
 		name: "help", aliases: []string{"?", "h", "-h", "--help", "commands", "usage"}, group: "",
