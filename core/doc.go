@@ -22,7 +22,10 @@
 //     a referral's stages (Accept, Decline, Advance); thanks.go: Thank and
 //     feedback; show.go: Show and List; departure.go: what a leaving
 //     member's referrals become, and Reassign.
-//   - visibility.go: the one rule for what a viewer may see of a referral.
+//   - visibility.go: the one rule for what a viewer may see of a referral,
+//     its amounts, and totals of amounts.
+//   - flags.go: abuse flags for admins (Flags, DismissFlag) and the daily
+//     cap on referrals.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
 //     buddy.go: mentoring buddies; partnerships.go: touchpoints and their
