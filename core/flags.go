@@ -18,8 +18,10 @@ import (
 // /refer show.
 //
 //   - FlagRing: members referring to each other in a circle (A→B→A,
-//     A→B→C→A, up to four members) with a finder's fee on every step,
-//     all within RingWindow: fees farmed rather than earned.
+//     A→B→C→A) with a finder's fee on every step, all within RingWindow:
+//     fees farmed rather than earned. Rings are found over pairs of
+//     members, so their cost grows with the pairs, not the referrals; the
+//     MaxRings with most evidence are listed.
 //   - FlagSameClient: the same client, by normalised name or contact,
 //     referred SameClientMin times or more (by anyone, to anyone).
 //   - FlagDailyCap: a member who reached the network's daily cap on a
@@ -50,7 +52,8 @@ const (
 // The thresholds of the flags.
 const (
 	RingWindow       = 90 * 24 * time.Hour
-	RingMaxMembers   = 4
+	RingMaxMembers   = 3  // A→B→A and A→B→C→A: longer ones cost more to find than they tell
+	MaxRings         = 50 // the rings with most evidence; more would be noise
 	SameClientMin    = 3
 	NeverConvertsMin = 10
 	// FlagsPeriod is the period `/refer flags` and the health DM cover

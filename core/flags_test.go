@@ -67,10 +67,13 @@ func TestFlags_RingsWithFeesWithin90DaysNamedByTheirCodes(t *testing.T) {
 	de := b.refer(t, dan, eve, "Client Four", 0)
 	b.clock.Add(80 * 24 * time.Hour)
 	ec := b.refer(t, eve, cat, "Client Five", 0)
-	// A loop with a step more than 90 days after its first is no ring.
 	b.clock.Add(30 * 24 * time.Hour)
 	b.refer(t, amy, cat, "Client Six", 0)
-	b.refer(t, cat, amy, "Client Seven", 0) // but this pair is, with fees
+	b.refer(t, cat, amy, "Client Seven", 0)
+	// A loop whose steps are more than 90 days apart is no ring.
+	b.refer(t, amy, dan, "Client Eight", 0)
+	b.clock.Add(91 * 24 * time.Hour)
+	b.refer(t, dan, amy, "Client Nine", 0)
 	rings := only(t, b.flags(t, admin, "all"), core.FlagRing)
 	want := map[string][]core.Code{"amy ben": codes(ab, ba), "cat dan eve": codes(cd, de, ec), "amy cat": nil}
 	if len(rings) != len(want) {
@@ -87,9 +90,12 @@ func TestFlags_RingsWithFeesWithin90DaysNamedByTheirCodes(t *testing.T) {
 			t.Errorf("flag ID %q of %q", f.ID, f.Key)
 		}
 	}
-	// The default period is the last 90 days: the old ring is gone.
-	if rings := only(t, b.flags(t, admin, ""), core.FlagRing); len(rings) != 1 || fmt.Sprint(rings[0].Members) != "[amy cat]" {
+	// The default period is the last 90 days: the old rings are gone.
+	if rings := only(t, b.flags(t, admin, ""), core.FlagRing); len(rings) != 0 {
 		t.Errorf("rings of the last 90 days: %+v", rings)
+	}
+	if rings := only(t, b.flags(t, admin, "200d"), core.FlagRing); len(rings) != 1 || fmt.Sprint(rings[0].Members) != "[amy cat]" {
+		t.Errorf("rings of the last 200 days: %+v", rings)
 	}
 
 	// Without fees there is nothing to farm.

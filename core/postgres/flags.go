@@ -15,10 +15,12 @@ import (
 //
 //	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
 //	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
-//	days it counts, $9 NeverConvertsMin.
+//	days it counts, $9 NeverConvertsMin, $10 MaxRings.
 //
-// A ring is walked from its smallest member id only, so each is found once
-// per direction; a client's name or contact enters its key only hashed.
+// A ring is walked over pairs of members from its smallest member id only,
+// so each is found once per direction, then kept if a window of RingWindow
+// holds a referral of each of its steps; a client's name or contact enters
+// its key only hashed.
 const flagsSQL = `
 WITH RECURSIVE scope AS (
 	SELECT r.code, r.referrer_id, r.receiver_id, r.created_at, r.status, r.fee_kind, r.client_name, r.client_contact
@@ -30,20 +32,48 @@ WITH RECURSIVE scope AS (
 	FROM scope
 	WHERE receiver_id IS NOT NULL AND receiver_id <> referrer_id
 		AND fee_kind IN ('percent', 'fixed') AND status NOT IN ('declined', 'expired')
-), walk (start, node, path, codes, first, last) AS (
-	SELECT a, b, ARRAY[a, b], ARRAY[code], at, at FROM edge WHERE b > a
+), pair AS (
+	-- rings are walked over pairs of members, not referrals
+	SELECT DISTINCT a, b FROM edge
+), walk (start, node, path) AS (
+	SELECT a, b, ARRAY[a, b] FROM pair WHERE b > a
 	UNION ALL
-	SELECT w.start, e.b, w.path || e.b, w.codes || e.code, least(w.first, e.at), greatest(w.last, e.at)
-	FROM walk w JOIN edge e ON e.a = w.node
-	WHERE w.node <> w.start AND cardinality(w.path) <= $5
-		AND (e.b = w.start OR (e.b > w.start AND e.b <> ALL (w.path)))
-		AND greatest(w.last, e.at) - least(w.first, e.at) <= $6::bigint * interval '1 second'
+	-- on to a member not yet in the ring, bigger than its first, or back
+	-- to its first; a ring of RingMaxMembers can only close
+	SELECT w.start, p.b, w.path || p.b
+	FROM walk w JOIN pair p ON p.a = w.node
+	WHERE w.node <> w.start
+		AND (p.b = w.start OR (cardinality(w.path) < $5 AND p.b > w.start AND p.b <> ALL (w.path)))
+), ring_ref AS (
+	-- each step i of each ring, with its referrals
+	SELECT g.path, g.steps, g.i, e.code, e.at
+	FROM (SELECT path, cardinality(path) - 1 AS steps, generate_series(1, cardinality(path) - 1) AS i
+		FROM walk WHERE node = start) g
+	JOIN edge e ON e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
+), next_ref AS (
+	-- from each referral of a ring on, the first referral of each step
+	SELECT path, steps, at,
+		min(at) FILTER (WHERE i = 1) OVER later AS n1, min(at) FILTER (WHERE i = 2) OVER later AS n2,
+		min(at) FILTER (WHERE i = 3) OVER later AS n3, min(at) FILTER (WHERE i = 4) OVER later AS n4
+	FROM ring_ref
+	WINDOW later AS (PARTITION BY path ORDER BY at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+), window_start AS (
+	-- a window of RingWindow from one of the ring's referrals that holds
+	-- a referral of every step
+	SELECT DISTINCT path, at
+	FROM next_ref
+	WHERE n1 IS NOT NULL AND n2 IS NOT NULL AND (steps < 3 OR n3 IS NOT NULL) AND (steps < 4 OR n4 IS NOT NULL)
+		AND greatest(n1, n2, n3, n4) <= at + $6::bigint * interval '1 second'
 ), rings AS (
-	SELECT 'ring' AS kind, 'ring:' || array_to_string(path[1:cardinality(path) - 1], '-') AS key,
-		path[1:cardinality(path) - 1] AS members, array_agg(DISTINCT c ORDER BY c) AS codes, '' AS day
-	FROM walk, unnest(codes) AS c
-	WHERE node = start
-	GROUP BY path
+	-- the evidence: every referral in such a window; the rings with most
+	-- evidence first, at most maxRings
+	SELECT 'ring' AS kind, 'ring:' || array_to_string(r.path[1:r.steps], '-') AS key,
+		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes, '' AS day
+	FROM ring_ref r JOIN window_start w ON w.path = r.path
+		AND r.at >= w.at AND r.at <= w.at + $6::bigint * interval '1 second'
+	GROUP BY r.path, r.steps
+	ORDER BY count(DISTINCT r.code) DESC, r.path
+	LIMIT $10
 ), clients AS (
 	-- a client's name without case, punctuation or a company suffix; a
 	-- contact as an e-mail in lower case, a phone's digits, or else its
@@ -89,7 +119,7 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 	defer wrap(&err, "flags(%d)", workspaceID)
 	from, to := bounds(q.Period)
 	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
-		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin)
+		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings)
 	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
 		var f core.Flag
 		var codes []int64
