@@ -141,6 +141,10 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return b.reminders(ctx, c, x)
 	case grammar.Undelivered:
 		return b.undelivered(ctx, c, x)
+	case grammar.Flags:
+		return b.flags(ctx, c, x)
+	case grammar.FlagsDismiss:
+		return b.dismissFlag(ctx, c, x)
 	case grammar.Export:
 		return b.export(ctx, c, x)
 	case grammar.Forget:

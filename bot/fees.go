@@ -258,8 +258,15 @@ func FeesMessage(book *core.FeeBook, viewerID int64, cur string) Message {
 			lines = append(lines, fmt.Sprintf("… and %d more", len(book.Fees)-maxFeeLines))
 			break
 		}
-		line := fmt.Sprintf("`%s` %s · @%s → @%s · %s %s", r.Code, clientOr(r), r.ReferrerName, r.ReceiverName, f.Amount, feeStatusText[r.FeeStatus])
-		if !r.ClosedAt.IsZero() {
+		amount := f.Amount.String()
+		if r.AmountsHidden {
+			amount = "amount " + privateAmounts + ","
+		}
+		line := fmt.Sprintf("`%s` %s · @%s → @%s · %s %s", r.Code, clientOr(r), r.ReferrerName, r.ReceiverName, amount, feeStatusText[r.FeeStatus])
+		switch {
+		case !r.ClosedAt.IsZero() && r.AmountsHidden:
+			line += fmt.Sprintf(" (won %s)", r.ClosedAt.Format("2 Jan 2006"))
+		case !r.ClosedAt.IsZero():
 			line += fmt.Sprintf(" (won %s, %s)", money(r.WonValue), r.ClosedAt.Format("2 Jan 2006"))
 		}
 		lines = append(lines, line)

@@ -26,6 +26,9 @@ func mention(name string) string {
 	return "@" + name
 }
 
+// privateAmounts stands for amounts a party keeps private.
+const privateAmounts = "private to the parties"
+
 // cardFields describes a referral; contact appears only when r still holds
 // it (core strips it for anyone who may not see it).
 func cardFields(r *core.Referral) []Field {
@@ -42,6 +45,8 @@ func cardFields(r *core.Referral) []Field {
 	}
 	if v := money(r.Estimate); v != "" {
 		fs = append(fs, Field{"Estimated value", v})
+	} else if r.AmountsHidden {
+		fs = append(fs, Field{"Amounts", privateAmounts})
 	}
 	fs = append(fs, Field{"Temperature", string(r.Temperature)})
 	fs = append(fs, Field{"Stage", string(r.Status)})
@@ -53,7 +58,11 @@ func cardFields(r *core.Referral) []Field {
 		fs = append(fs, Field{"Co-owner", mention(r.CoOwnerName)})
 	}
 	if r.Status == core.StatusWon {
-		fs = append(fs, Field{"Won", wonValue(r)})
+		won := wonValue(r)
+		if r.AmountsHidden {
+			won = "yes — the amount is " + privateAmounts
+		}
+		fs = append(fs, Field{"Won", won})
 	}
 	if r.LostReason != "" {
 		fs = append(fs, Field{"Lost because", r.LostReason})
@@ -62,7 +71,14 @@ func cardFields(r *core.Referral) []Field {
 		fs = append(fs, Field{"Declined because", r.DeclineReason})
 	}
 	if r.Fee.Kind != "" && r.Fee.Kind != core.FeeNone {
-		fs = append(fs, Field{"Fee", feeText(r)})
+		fee := feeText(r)
+		if r.AmountsHidden {
+			fee = r.Fee.String()
+			if st, ok := feeStatusText[r.FeeStatus]; ok && r.Status == core.StatusWon {
+				fee += " — " + st
+			}
+		}
+		fs = append(fs, Field{"Fee", fee})
 	}
 	if r.Status == core.StatusOpen && !r.ExpiresAt.IsZero() {
 		fs = append(fs, Field{"Open until", r.ExpiresAt.UTC().Format("Mon 2 Jan 2006")})

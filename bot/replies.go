@@ -52,6 +52,12 @@ func signedSums(as core.Amounts, def string) string {
 	})
 }
 
+// withheld renders a total the visibility rule withholds:
+// "USD withheld: fewer than 3 deals".
+func withheld(a core.Amount) string {
+	return a.Currency + " withheld: " + a.Withheld
+}
+
 func joinAmounts(as core.Amounts, def string, one func(core.Amount) string) string {
 	if len(as) == 0 {
 		as = core.Amounts{{Currency: nonEmpty(def, core.DefaultCurrency)}}
@@ -59,6 +65,9 @@ func joinAmounts(as core.Amounts, def string, one func(core.Amount) string) stri
 	parts := make([]string, len(as))
 	for i, a := range as {
 		parts[i] = one(a)
+		if a.Withheld != "" {
+			parts[i] = withheld(a)
+		}
 	}
 	return strings.Join(parts, " · ")
 }
@@ -135,6 +144,14 @@ func StatsMessage(st *core.Stats) Message {
 		}
 		add(name, strings.Join(rows, "\n"))
 	}
+	if st.PrivateLeftOut > 0 {
+		where := "these figures"
+		if st.Member == nil {
+			where = "each member's figures (the network's totals include them)"
+		}
+		m.Footer = fmt.Sprintf("The amounts of %s are private to their parties, so they are left out of %s.",
+			plural(st.PrivateLeftOut, "referral"), where)
+	}
 	return m
 }
 
@@ -172,6 +189,9 @@ func ProfileMessage(mp *core.MemberProfile, own bool) Message {
 		avail = string(core.Open)
 	}
 	add("Availability", avail)
+	if p.AmountsPrivate {
+		add("Deal amounts", "private: shown only to the other party, and inside network totals of 3 or more deals")
+	}
 	if mp.Buddy != nil {
 		add("Mentoring buddy", "@"+mp.Buddy.DisplayName)
 	}
@@ -215,8 +235,8 @@ func ListMessage(kind core.ListKind, rs []core.Referral, viewerID int64) Message
 		if v := money(r.Estimate); v != "" && r.Status != core.StatusWon {
 			line += " · est. " + v
 		}
-		if r.Status == core.StatusWon {
-			line += " · " + money(r.WonValue)
+		if v := money(r.WonValue); r.Status == core.StatusWon && v != "" {
+			line += " · " + v
 		}
 		lines = append(lines, line+" · "+dir)
 	}
@@ -374,6 +394,7 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 		{"Undo window", core.WindowText(st.UndoWindowHours)},
 		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
 		{"Fee policy", st.Fee.In(st.Currency).String()},
+		{"Daily cap", dailyCap(st.DailyCap)},
 	}
 	for _, job := range slices.Sorted(maps.Keys(st.Schedules)) {
 		m.Fields = append(m.Fields, Field{"Schedule " + job, st.Schedules[job]})
@@ -385,6 +406,13 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 	m.Fields = append(m.Fields, Field{"Admins", nonEmpty(strings.Join(admins, ", "), "none")})
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
+}
+
+func dailyCap(n int) string {
+	if n <= 0 {
+		return "none — /refer config daily-cap 10"
+	}
+	return plural(n, "referral") + " per member per day"
 }
 
 // ExportMessage renders a member's data export as indented JSON.

@@ -98,15 +98,36 @@ func wins(cur, prev *core.Stats) string {
 		if len(curs) == 1 {
 			c = curs[0]
 		}
-		return fmt.Sprintf("%s won, %s from referrals (%s against %s)", plural(cur.Deals, "deal"),
-			cur.Revenue.Get(c).Money(), change(cur.Revenue.Get(c).Cents, prev.Revenue.Get(c).Cents), prev.Period.Label)
+		now, before := cur.Revenue.Get(c), prev.Revenue.Get(c)
+		if now.Withheld != "" {
+			return fmt.Sprintf("%s won (%s)", plural(cur.Deals, "deal"), withheld(now))
+		}
+		return fmt.Sprintf("%s won, %s from referrals (%s)", plural(cur.Deals, "deal"),
+			now.Money(), versus(now, before, prev.Period.Label))
 	}
 	parts := make([]string, len(curs))
 	for i, c := range curs {
 		now, before := cur.Revenue.Get(c), prev.Revenue.Get(c)
-		parts[i] = fmt.Sprintf("%s from %s, %s", now.Money(), plural(now.Count, "deal"), change(now.Cents, before.Cents))
+		if now.Withheld != "" {
+			parts[i] = fmt.Sprintf("%s from %s", withheld(now), plural(now.Count, "deal"))
+			continue
+		}
+		parts[i] = fmt.Sprintf("%s from %s, %s", now.Money(), plural(now.Count, "deal"), versus(now, before, ""))
 	}
 	return fmt.Sprintf("%s won: %s (against %s)", plural(cur.Deals, "deal"), strings.Join(parts, " · "), prev.Period.Label)
+}
+
+// versus is the change of a total against the one before (of the period
+// label, if given), unless that one was withheld: the change would give
+// it away.
+func versus(now, before core.Amount, label string) string {
+	if before.Withheld != "" {
+		return strings.TrimSpace(label + " " + withheld(before))
+	}
+	if label != "" {
+		return change(now.Cents, before.Cents) + " against " + label
+	}
+	return change(now.Cents, before.Cents)
 }
 
 // WeeklyMessage renders the weekly digest, with Claim buttons for the
@@ -155,5 +176,13 @@ func HealthMessage(h *core.Health, m Message) Message {
 	add("Only taking", h.OnlyTake, "Received referrals this year but gave none: ask what kind of client they could send.")
 	add("Gone quiet", h.GoneQuiet, "No referral given or received in 90 days: a check-in, or pair them with a buddy.")
 	add("Not answering", h.NoAnswer, "Referrals waiting over a week for accept or decline: the referrers are left hanging.")
+	if len(h.Flags) > 0 {
+		lines := make([]string, len(h.Flags))
+		for i, f := range h.Flags {
+			lines[i] = FlagLine(f, true)
+		}
+		m.Fields = append(m.Fields, Field{"Abuse flags (last 90 days)", strings.Join(lines, "\n") +
+			"\nLook closer with /refer show R-<n>; if all is well, /refer flags dismiss <flag-id> <reason>."})
+	}
 	return m
 }

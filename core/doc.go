@@ -24,7 +24,10 @@
 //     member's referrals become, and Reassign; corrections.go: Undo and
 //     Correct, a change reverted or a won value corrected, with history.
 //     coowner.go: SetCoOwner, a partner who presents with the receiver.
-//   - visibility.go: the one rule for what a viewer may see of a referral.
+//   - visibility.go: the one rule for what a viewer may see of a referral,
+//     its amounts, and totals of amounts.
+//   - flags.go: abuse flags for admins (Flags, DismissFlag) and the daily
+//     cap on referrals.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
 //     buddy.go: mentoring buddies, auto-assigned in rotation with a cap

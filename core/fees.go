@@ -238,6 +238,9 @@ func (s *Service) feeStep(ctx context.Context, tx Tx, c Caller, r *Referral, kin
 			// outbox drops a DM about a referral to anyone not its party
 			// as stale (an offer gone elsewhere).
 			snap := *r
+			if snap.AmountsPrivate { // admins see client details, not private amounts
+				snap = snap.withoutAmounts()
+			}
 			snap.ID = 0
 			n.Referral, n.Text = &snap, note
 		}
@@ -407,6 +410,11 @@ func (s *Service) Fees(ctx context.Context, c Caller, req FeesRequest) (*FeeBook
 		total(c.Member.ID, c.Member.DisplayName)
 	}
 	for _, r := range rs {
+		if !r.SeesAmounts(c.Member) {
+			// Private amounts: listed, but neither shown nor summed.
+			book.Fees = append(book.Fees, Fee{Referral: r.VisibleTo(c.Member)})
+			continue
+		}
 		amount := r.FeeAmount()
 		book.Fees = append(book.Fees, Fee{Referral: r.VisibleTo(c.Member), Amount: amount})
 		if book.Everyone || r.ReceiverID == c.Member.ID {

@@ -218,6 +218,7 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 		return nil, err
 	}
 	st.Period, st.Currency = p, cur
+	st.Visible() // for the channel: as no party sees it
 	return st, nil
 }
 
@@ -403,6 +404,7 @@ type Health struct {
 	OnlyTake           []string // received in 12 months, gave nothing
 	GoneQuiet          []string // no referral given or received in 90 days
 	NoAnswer           []string // receivers with referrals unanswered for over 7 days
+	Flags              []Flag   `json:"flags,omitempty"` // abuse flags of the last 90 days, not dismissed
 }
 
 // networkHealth sends each admin the network's warning signs; a healthy
@@ -464,8 +466,13 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 			h.NoAnswer = append(h.NoAnswer, r.ReceiverName)
 		}
 	}
+	flags, err := s.flags(ctx, tx, ws, Period{From: at.Add(-RingWindow), To: at, Label: "the last 90 days"})
+	if err != nil {
+		return nil, err
+	}
+	h.Flags = flags.Flags
 	falling := h.Previous30 >= 3 && h.Last30*4 < h.Previous30*3 // down by more than a quarter
-	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer) == 0 {
+	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer)+len(h.Flags) == 0 {
 		return nil, nil
 	}
 	if !falling {

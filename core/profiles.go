@@ -40,12 +40,12 @@ func (s *Service) Profile(ctx context.Context, c Caller, who *MemberRef) (*Membe
 
 // ProfileFields are the fields `/refer profile set` understands.
 var ProfileFields = []string{"services", "tags", "niche", "industry", "size", "budget", "triggers",
-	"billing", "min-budget", "outcomes", "links", "contact", "timezone", "availability"}
+	"billing", "min-budget", "outcomes", "links", "contact", "timezone", "availability", "amounts"}
 
 // profileAliases are other names people type for a profile field.
 var profileAliases = map[string]string{"tz": "timezone", "trigger": "triggers", "trigger-phrases": "triggers",
 	"link": "links", "portfolio": "links", "minbudget": "min-budget", "min": "min-budget",
-	"status": "availability", "available": "availability"}
+	"status": "availability", "available": "availability", "amount": "amounts", "deal-amounts": "amounts"}
 
 // SetProfile changes one field of the caller's profile. An empty value,
 // "-" or "none" clears it.
@@ -153,6 +153,16 @@ func setField(p *Profile, field, joined string, values []string) error {
 				WithHint("E.g. /refer profile set availability busy")
 		}
 		p.Availability = a
+	case "amounts":
+		switch strings.ToLower(joined) {
+		case "private":
+			p.AmountsPrivate = true
+		case "public", "":
+			p.AmountsPrivate = false
+		default:
+			return Errorf(EINVALID, "Amounts are private or public, not %q.", joined).
+				WithHint("/refer profile set amounts private shows your deal amounts only to the other party (and inside network totals of 3 or more deals).")
+		}
 	}
 	return nil
 }

@@ -144,6 +144,9 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		if err != nil {
 			return nil, err
 		}
+		if err := s.underDailyCap(ctx, tx, c); err != nil {
+			return nil, err
+		}
 		if _, err := s.touch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
 			return nil, err
 		}
@@ -191,6 +194,9 @@ func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referr
 		}
 		e, err := s.create(ctx, tx, c, r)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.underDailyCap(ctx, tx, c); err != nil {
 			return nil, err
 		}
 		return r, tx.Enqueue(ctx, notice(c, e, NoticeLeadPosted, channel(ws), r, ""))

@@ -10,7 +10,7 @@ import (
 
 // ConfigKeys are the settings `/refer config` changes.
 var ConfigKeys = []string{"channel", "timezone", "quiet", "cadence", "lead-expiry", "stale-days",
-	"currency", "fee", "admin", "remove", "schedule", "undo-window", "release-after"}
+	"currency", "fee", "admin", "remove", "schedule", "undo-window", "release-after", "daily-cap"}
 
 // Configuration is the network's settings as `/refer config` shows them,
 // with its admins, and the member a change named (made admin or removed).
@@ -160,6 +160,8 @@ func applySetting(st *Settings, p Platform, key string, args []string) error {
 			return ferr
 		}
 		st.Fee = f.In(st.Currency)
+	case "daily-cap":
+		st.DailyCap, err = dailyCap(val)
 	case "schedule":
 		if len(args) < 2 {
 			return Errorf(EINVALID, "Name the job and its schedule.").
@@ -174,6 +176,21 @@ func applySetting(st *Settings, p Platform, key string, args []string) error {
 			WithHint("Settings: %s.", strings.Join(ConfigKeys, ", "))
 	}
 	return err
+}
+
+// dailyCap reads the daily cap: a number of referrals from 1 to 1000, or
+// off.
+func dailyCap(val string) (int, error) {
+	switch strings.ToLower(val) {
+	case "off", "none", "0":
+		return 0, nil
+	}
+	n, err := strconv.Atoi(val)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, Errorf(EINVALID, "The daily cap is a number of referrals from 1 to 1000, or off, not %q.", val).
+			WithHint("E.g. /refer config daily-cap 10")
+	}
+	return n, nil
 }
 
 // settingDays reads a number of days from min to max for the setting key

@@ -226,6 +226,10 @@ type StatsQuery struct {
 	MemberID int64 // 0 = the whole network
 	Period   Period
 	Now      time.Time // "active in the last 12 months" is measured from here
+	// Viewer is who will see the figures (0: everyone, as in a channel
+	// post): amounts they may not see (core/visibility.go) are left out
+	// of a member's figures, and counted in each network total's Private.
+	Viewer int64
 }
 
 // Stats are the exchange's figures for a member or the whole network.
@@ -265,6 +269,10 @@ type Stats struct {
 	Satisfaction             float64
 	SatisfactionN            int
 	ByPartner                []PartnerStats // member: per partner; network: per member
+	// PrivateLeftOut counts the referrals (member) or the deals in the
+	// breakdown (network) whose amounts are private to their parties and
+	// so left out of the amounts above; their outcomes are counted.
+	PrivateLeftOut int `json:"private_left_out,omitempty"`
 }
 
 // PartnerStats is one row of the per-partner (or per-member) breakdown.
@@ -315,6 +323,11 @@ type Amount struct {
 	Currency string `json:"currency"` // ISO 4217 code
 	Cents    int64  `json:"cents"`    // minor units of Currency
 	Count    int    `json:"count"`    // deals (or referrals) summed; 0 where a count means nothing
+	// Private counts the deals in a network total whose amounts its viewer
+	// may not see; Withheld says why the sum is not shown (then Cents is
+	// 0). See Amounts.Visible.
+	Private  int    `json:"private,omitempty"`
+	Withheld string `json:"withheld,omitempty"`
 }
 
 // Money is the amount as money, for formatting.
@@ -361,19 +374,24 @@ func (as Amounts) Average() Amounts {
 	var out Amounts
 	for _, a := range as {
 		if a.Count > 0 {
-			out = append(out, Amount{Currency: a.Currency, Cents: (a.Cents + int64(a.Count)/2) / int64(a.Count), Count: a.Count})
+			out = append(out, Amount{Currency: a.Currency, Cents: (a.Cents + int64(a.Count)/2) / int64(a.Count), Count: a.Count,
+				Private: a.Private, Withheld: a.Withheld})
 		}
 	}
 	return out.Sort()
 }
 
 // Minus is as - bs per currency, over the currencies of both; the result
-// counts nothing. Currencies where the difference is zero are left out.
+// counts nothing. Currencies where the difference is zero are left out;
+// a difference with a withheld side is withheld.
 func (as Amounts) Minus(bs Amounts) Amounts {
 	var out Amounts
 	for _, cur := range Currencies(as, bs) {
-		if d := as.Get(cur).Cents - bs.Get(cur).Cents; d != 0 {
-			out = append(out, Amount{Currency: cur, Cents: d})
+		a, b := as.Get(cur), bs.Get(cur)
+		if why := nonEmpty(a.Withheld, b.Withheld); why != "" {
+			out = append(out, Amount{Currency: cur, Private: a.Private + b.Private, Withheld: why})
+		} else if d := a.Cents - b.Cents; d != 0 {
+			out = append(out, Amount{Currency: cur, Cents: d, Private: a.Private + b.Private})
 		}
 	}
 	return out.Sort()
@@ -430,7 +448,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 		return nil, err
 	}
 	return inTx(ctx, s, func(tx Tx) (*Stats, error) {
-		q := StatsQuery{Period: p, Now: now}
+		q := StatsQuery{Period: p, Now: now, Viewer: c.Member.ID}
 		var m *Member
 		if !req.Network {
 			m = &c.Member
@@ -447,6 +465,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 			return nil, err
 		}
 		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
+		st.Visible()
 		return st, nil
 	})
 }

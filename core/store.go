@@ -49,9 +49,12 @@ type Tx interface {
 	InsertReferral(ctx context.Context, r *Referral) error
 	// Referral reads one referral by code, locking it when forUpdate.
 	Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error)
+	// UpdateReferral saves r; it and InsertReferral set r.AmountsPrivate
+	// from its parties' settings as they are now.
 	UpdateReferral(ctx context.Context, r *Referral) error
 	// MaxWonValue is the largest won value in currency among the
-	// workspace's won referrals, in minor units; 0 when there is none.
+	// workspace's won referrals whose amounts are not private (an error
+	// message quotes it), in minor units; 0 when there is none.
 	MaxWonValue(ctx context.Context, workspaceID int64, currency string) (int64, error)
 	ListReferrals(ctx context.Context, workspaceID int64, f ListFilter) ([]Referral, error)
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
@@ -146,6 +149,16 @@ type Tx interface {
 	// FirstWins returns, for each member party to a confirmed won deal,
 	// the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64) ([]FirstWin, error)
+	// CountGiven counts the referrals a member gave (direct or leads)
+	// since the given time.
+	CountGiven(ctx context.Context, workspaceID, memberID int64, since time.Time) (int, error)
+	// Flags computes the abuse flags of a period (core/flags.go), set-based;
+	// IDs and dismissals are core's.
+	Flags(ctx context.Context, workspaceID int64, q FlagQuery) ([]Flag, error)
+	// FlagDismissals returns the workspace's dismissals by flag key;
+	// DismissFlag records one, replacing an earlier one of the same key.
+	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
+	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -128,6 +128,7 @@ type Settings struct {
 	Currency       string            `json:"currency"`
 	Fee            FeeTerms          `json:"fee"`
 	Schedules      map[string]string `json:"schedules,omitempty"` // job name -> cron spec overrides
+	DailyCap       int               `json:"daily_cap,omitempty"` // referrals a member may give per local day; 0 = no cap
 
 	// UndoWindowHours is how long a member may undo or correct their own
 	// change (0: only admins can); ReleaseAfterDays, how long a claimed or
@@ -212,7 +213,10 @@ type Profile struct {
 	ContactPref  string       `json:"contact_pref"`
 	TimeZone     string       `json:"time_zone"`
 	Availability Availability `json:"availability"`
-	UpdatedAt    time.Time    `json:"updated_at,omitzero"`
+	// AmountsPrivate: the member's deal amounts are shown only to the
+	// parties and inside network totals (see core/visibility.go).
+	AmountsPrivate bool      `json:"amounts_private"`
+	UpdatedAt      time.Time `json:"updated_at,omitzero"`
 }
 
 // Status is a referral's stage.
@@ -323,6 +327,11 @@ type Referral struct {
 	// Thanked says the referrer has been thanked for it (filled by the
 	// store), so no "Thank" button is offered again.
 	Thanked bool `json:"thanked,omitempty"`
+	// AmountsPrivate says a party keeps amounts private (filled by the
+	// store from the parties' settings); AmountsHidden that this copy had
+	// its amounts removed for its viewer (see core/visibility.go).
+	AmountsPrivate bool `json:"amounts_private,omitempty"`
+	AmountsHidden  bool `json:"amounts_hidden,omitempty"`
 }
 
 // FeeStatus tracks a finder's fee from the win to its payment (see

@@ -158,7 +158,11 @@ func Commands() []*discordgo.ApplicationCommand {
 				sub("config", "Show or change a setting",
 					choice("setting", "Which setting", false, core.ConfigKeys...), long("value", "The new value", false, 200),
 					user("member", "For admin / remove: the member", false)),
-				sub("undelivered", "Messages that could not be delivered", boolean("retry", "Send them again"))),
+				sub("undelivered", "Messages that could not be delivered", boolean("retry", "Send them again")),
+				sub("flags", "Abuse flags: rings, repeated clients, the daily cap, no conversions",
+					str("period", "last-quarter, 2026-Q3, 30d ... (default: the last 90 days)", false),
+					str("dismiss", "A flag's ID to dismiss, e.g. F-1a2b3c", false),
+					long("reason", "Why you dismiss it", false, 500))),
 			sub("help", "How to use referbot", str("topic", "A command, e.g. lead", false)),
 		},
 	}}

@@ -286,8 +286,14 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 		return grammar.ParseArgs("config", a.str("setting")+" "+a.str("value")+" "+mention(a.member("member")))
 	},
 	"admin undelivered": func(a args) (grammar.Command, error) { return grammar.Undelivered{Retry: a.boolean("retry")}, nil },
-	"help":              func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
-	"leaderboard":       func(a args) (grammar.Command, error) { return grammar.Leaderboard{Period: a.str("period")}, nil },
+	"admin flags": func(a args) (grammar.Command, error) {
+		if id := a.str("dismiss"); id != "" {
+			return grammar.ParseArgs("flags", "dismiss "+id+" "+a.str("reason"))
+		}
+		return grammar.ParseArgs("flags", a.str("period"))
+	},
+	"help":        func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
+	"leaderboard": func(a args) (grammar.Command, error) { return grammar.Leaderboard{Period: a.str("period")}, nil },
 	"fees list": func(a args) (grammar.Command, error) {
 		return grammar.Fees{Filter: a.str("which"), Period: a.str("period")}, nil // a choice; core refuses any other
 	},

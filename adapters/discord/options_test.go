@@ -45,6 +45,12 @@ func TestCommand_TypedOptionsReadAsTypingWould(t *testing.T) {
 		{"admin config", opts("setting", "schedule", "value", `weekly-digest "0 9 * * MON"`), `config schedule weekly-digest "0 9 * * MON"`},
 		{"admin config", opts("setting", "admin", "member", "U9"), "config admin <@U9|bob>"},
 		{"admin config", opts("setting", "admin"), "config admin"},
+		{"admin config", opts("setting", "daily-cap", "value", "10"), "config daily-cap 10"},
+		{"admin flags", opts(), "flags"},
+		{"admin flags", opts("period", "last-quarter"), "flags last-quarter"},
+		{"admin flags", opts("dismiss", "F-1a2b3c", "reason", "a joint practice"), "flags dismiss F-1a2b3c a joint practice"},
+		{"admin flags", opts("dismiss", "F-1a2b3c"), "flags dismiss F-1a2b3c"},
+		{"profile set", opts("field", "amounts", "value", "private"), "profile set amounts private"},
 	} {
 		got, gotErr := command(c.path, c.a)
 		want, wantErr := grammar.Parse(c.text)

@@ -174,6 +174,15 @@ type Reminders struct {
 // with Retry queues them again.
 type Undelivered struct{ Retry bool }
 
+// Flags lists (admins) the abuse flags of a period ("" = core's default).
+type Flags struct{ Period string }
+
+// FlagsDismiss dismisses (admins) an abuse flag, with the reason.
+type FlagsDismiss struct {
+	ID     string // "F-1a2b3c"
+	Reason string
+}
+
 // Export asks for the caller's own data.
 type Export struct{}
 
@@ -191,30 +200,32 @@ type Config struct {
 	Member *core.MemberRef
 }
 
-func (Help) Name() string        { return "help" }
-func (Refer) Name() string       { return "refer" }
-func (Lead) Name() string        { return "lead" }
-func (Claim) Name() string       { return "claim" }
-func (Interested) Name() string  { return "interested" }
-func (Pick) Name() string        { return "pick" }
-func (Reassign) Name() string    { return "reassign" }
-func (Accept) Name() string      { return "accept" }
-func (Decline) Name() string     { return "decline" }
-func (Status) Name() string      { return "status" }
-func (Won) Name() string         { return "won" }
-func (Lost) Name() string        { return "lost" }
-func (Thanks) Name() string      { return "thanks" }
-func (Feedback) Name() string    { return "feedback" }
-func (Show) Name() string        { return "show" }
-func (List) Name() string        { return "list" }
-func (Profile) Name() string     { return "profile" }
-func (ProfileSet) Name() string  { return "profile" }
-func (Who) Name() string         { return "who" }
-func (Touch) Name() string       { return "touch" }
-func (Buddy) Name() string       { return "buddy" }
-func (Stats) Name() string       { return "stats" }
-func (Reminders) Name() string   { return "reminders" }
-func (Undelivered) Name() string { return "undelivered" }
-func (Export) Name() string      { return "export" }
-func (Forget) Name() string      { return "forget" }
-func (Config) Name() string      { return "config" }
+func (Help) Name() string         { return "help" }
+func (Refer) Name() string        { return "refer" }
+func (Lead) Name() string         { return "lead" }
+func (Claim) Name() string        { return "claim" }
+func (Interested) Name() string   { return "interested" }
+func (Pick) Name() string         { return "pick" }
+func (Reassign) Name() string     { return "reassign" }
+func (Accept) Name() string       { return "accept" }
+func (Decline) Name() string      { return "decline" }
+func (Status) Name() string       { return "status" }
+func (Won) Name() string          { return "won" }
+func (Lost) Name() string         { return "lost" }
+func (Thanks) Name() string       { return "thanks" }
+func (Feedback) Name() string     { return "feedback" }
+func (Show) Name() string         { return "show" }
+func (List) Name() string         { return "list" }
+func (Profile) Name() string      { return "profile" }
+func (ProfileSet) Name() string   { return "profile" }
+func (Who) Name() string          { return "who" }
+func (Touch) Name() string        { return "touch" }
+func (Buddy) Name() string        { return "buddy" }
+func (Stats) Name() string        { return "stats" }
+func (Reminders) Name() string    { return "reminders" }
+func (Undelivered) Name() string  { return "undelivered" }
+func (Flags) Name() string        { return "flags" }
+func (FlagsDismiss) Name() string { return "flags" }
+func (Export) Name() string       { return "export" }
+func (Forget) Name() string       { return "forget" }
+func (Config) Name() string       { return "config" }

@@ -13,6 +13,7 @@ var configAliases = map[string]string{
 	"stale": "stale-days", "staledays": "stale-days",
 	"quiet-hours": "quiet", "fees": "fee", "admins": "admin",
 	"undo": "undo-window", "undo-hours": "undo-window", "release": "release-after", "auto-release": "release-after",
+	"cap": "daily-cap", "dailycap": "daily-cap", "daily-limit": "daily-cap",
 }
 
 func (p *parser) config() (Command, error) {
@@ -55,7 +56,7 @@ func (p *parser) config() (Command, error) {
 var configExamples = map[string]string{
 	"channel": "#referrals", "timezone": "Europe/Berlin", "quiet": "20-8", "cadence": "30",
 	"lead-expiry": "7", "stale-days": "10", "currency": "EUR", "fee": "10%", "admin": "@alice", "remove": "@mallory",
-	"schedule": `weekly-digest "0 9 * * MON"`, "undo-window": "24h", "release-after": "21d",
+	"schedule": `weekly-digest "0 9 * * MON"`, "undo-window": "24h", "release-after": "21d", "daily-cap": "10",
 }
 
 func (p *parser) undelivered() (Command, error) {

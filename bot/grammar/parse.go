@@ -93,6 +93,7 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"undo":        (*parser).undo,
 	"correct":     (*parser).correct,
 	"coowner":     (*parser).coowner,
+	"flags":       (*parser).flags,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

@@ -15,6 +15,7 @@ var profileAliases = map[string]string{
 	"status": "availability", "available": "availability", "avail": "availability",
 	"service": "services", "tag": "tags", "outcome": "outcomes", "results": "outcomes",
 	"client-size": "size", "budget-range": "budget", "rate": "billing", "pricing": "billing",
+	"amount": "amounts", "deal-amounts": "amounts", "values": "amounts",
 }
 
 func profileField(w string) (string, bool) {
@@ -68,7 +69,7 @@ var fieldExamples = map[string]string{
 	"budget": "2k-15k", "triggers": `"our logo looks dated"; "we're launching a new product"`,
 	"billing": "fixed min 2k", "min-budget": "2k", "outcomes": "rebrands that lift repeat sales",
 	"links": "https://dribbble.com/alice https://alice.studio/testimonials", "contact": "e-mail first, alice@studio.com",
-	"timezone": "Europe/Berlin", "availability": "busy",
+	"timezone": "Europe/Berlin", "availability": "busy", "amounts": "private",
 }
 
 func (p *parser) profileValue(field string, i int) (Command, error) {
@@ -104,6 +105,11 @@ func (p *parser) profileValue(field string, i int) (Command, error) {
 		set.Values = contactValue(vals)
 	case "timezone":
 		set.Values, err = p.timezoneValue(vals, raw, h)
+	case "amounts":
+		set.Values = []string{strings.ToLower(raw)}
+		if set.Values[0] != "private" && set.Values[0] != "public" {
+			err = p.failHint(h, "Deal amounts are `private` or `public`, not `%s`.", shorten(raw))
+		}
 	default:
 		set.Values = []string{plain(raw)}
 	}

@@ -203,6 +203,7 @@ var specs = []spec{
 			"• `billing` hourly, fixed or retainer, with an optional minimum: `fixed min 2k`\n" +
 			"• `min-budget` 2k · `outcomes` results you deliver · `links` portfolio and testimonials\n" +
 			"• `contact` how to reach you · `timezone` Europe/Berlin · `availability` open, busy or paused\n" +
+			"• `amounts` private or public: private shows the estimates and won values of your deals only to the other party (not even to admins), and inside network totals of 3 or more deals\n" +
 			"Write `none` to clear a field.",
 	},
 	{
@@ -248,6 +249,20 @@ var specs = []spec{
 		detail: "Lists the DMs and posts that failed for good — a channel that no longer exists, a member who left the workspace — with the reason. Fix the cause (e.g. `/refer config channel #new-channel`), then `/refer undelivered retry` sends them again.",
 	},
 	{
+		name: "flags", aliases: []string{"flag", "abuse"}, group: groupAdmin,
+		brief: "abuse flags: rings, repeated clients, the daily cap, no conversions (admins)",
+		forms: []form{
+			{"flags [period]", "flags last-quarter"},
+			{"flags dismiss <flag-id> <reason>", "flags dismiss F-1a2b3c they run a joint practice; the fees are agreed"},
+		},
+		detail: "Signs that the exchange is being gamed, each with its evidence (referral codes), for the last 90 days or any period:\n" +
+			"• circular rings: members referring to each other in a circle (A→B→A…) with finder's fees, within 90 days\n" +
+			"• the same client (by name or contact) referred 3 times or more\n" +
+			"• a member who reached the daily cap (`/refer config daily-cap 10`)\n" +
+			"• a referrer with 10 or more referrals received by partners and none won\n" +
+			"`/refer flags dismiss F-1a2b3c <reason>` sets one aside; it comes back only with new evidence. The weekly health DM lists them too.",
+	},
+	{
 		name: "export", group: groupAdmin,
 		brief:  "your own data, to keep or move",
 		forms:  []form{{"export", "export"}},
@@ -276,7 +291,8 @@ var specs = []spec{
 			"• `remove @member` remove a member (their history stays)\n" +
 			"• `schedule weekly-digest \"0 9 * * MON\"` change when a job runs\n" +
 			"• `undo-window 24h` how long members may undo or correct their own changes (or `off`: admins only)\n" +
-			"• `release-after 21d` when a claimed or accepted referral with no update goes back to the channel or its referrer (longer than stale-days; `off` never)",
+			"• `release-after 21d` when a claimed or accepted referral with no update goes back to the channel or its referrer (longer than stale-days; `off` never)\n" +
+			"• `daily-cap 10` referrals a member may give per day (or `off`); the next one is refused",
 	},
 	{
 		name: "help", aliases: []string{"?", "h", "-h", "--help", "commands", "usage"}, group: "",

@@ -204,17 +204,19 @@ func (t *tx) CountMembers(ctx context.Context, workspaceID int64) (n int, err er
 }
 
 // profileCols reads a profile LEFT JOINed as p to its member m: a member
-// without a profile row reads as an empty, open profile.
+// without a profile row reads as an empty, open profile. Whether amounts
+// are private is the member row's.
 const profileCols = `m.id, COALESCE(p.services, ''), COALESCE(p.tags, '{}'), COALESCE(p.niche, ''),
 	COALESCE(p.industry, ''), COALESCE(p.client_size, ''), COALESCE(p.budget_range, ''),
 	COALESCE(p.triggers, '{}'), COALESCE(p.billing, ''), COALESCE(p.min_budget_cents, 0),
 	COALESCE(p.min_budget_currency, ''), COALESCE(p.outcomes, ''), COALESCE(p.links, '{}'),
-	COALESCE(p.contact_pref, ''), COALESCE(p.time_zone, ''), COALESCE(p.availability, 'open'), p.updated_at`
+	COALESCE(p.contact_pref, ''), COALESCE(p.time_zone, ''), COALESCE(p.availability, 'open'), p.updated_at,
+	m.amounts_private`
 
 func profileDest(p *core.Profile, updated **time.Time) []any {
 	return []any{&p.MemberID, &p.Services, &p.Tags, &p.Niche, &p.Industry, &p.ClientSize, &p.BudgetRange,
 		&p.Triggers, &p.Billing, &p.MinBudget.Cents, &p.MinBudget.Currency, &p.Outcomes, &p.Links,
-		&p.ContactPref, &p.TimeZone, &p.Availability, updated}
+		&p.ContactPref, &p.TimeZone, &p.Availability, updated, &p.AmountsPrivate}
 }
 
 func (t *tx) Profile(ctx context.Context, workspaceID, memberID int64) (_ *core.Profile, err error) {
@@ -257,6 +259,12 @@ func (t *tx) SaveProfile(ctx context.Context, workspaceID int64, p *core.Profile
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}
+	if err != nil {
+		return err
+	}
+	// Kept on the member row, so that erasing the profile keeps it.
+	_, err = t.q.Exec(ctx, `UPDATE members SET amounts_private = $3 WHERE workspace_id = $1 AND id = $2`,
+		workspaceID, p.MemberID, p.AmountsPrivate)
 	return err
 }
 

@@ -12,6 +12,14 @@ import (
 	"github.com/referbot/referbot/core"
 )
 
+// amountsPrivateSQL is true when a party of the referral r keeps amounts
+// private. It is read from the parties' setting whenever a referral is
+// read, not stored on the referral: parties change (a claim, a pick, a
+// reassignment, a co-owner, a return) and so may the setting, and every
+// reader, figures included, then agrees at once.
+const amountsPrivateSQL = `EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
+		AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`
+
 // referralFrom reads a referral r with its parties' names.
 const referralFrom = `
 	SELECT r.id, r.workspace_id, r.code, r.referrer_id, r.receiver_id, r.co_owner_id, r.client_name,
@@ -20,7 +28,7 @@ const referralFrom = `
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at, r.fee_currency, r.won_confirmation, r.fee_paid_at,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
-		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id AND th.retracted_at IS NULL)
+		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id AND th.retracted_at IS NULL), ` + amountsPrivateSQL + `
 	FROM referrals r
 	JOIN members rf ON rf.id = r.referrer_id
 	LEFT JOIN members rc ON rc.id = r.receiver_id
@@ -39,7 +47,7 @@ func scanReferral(row pgx.Row) (*core.Referral, error) {
 		&r.Status, &r.Fee.Kind, &r.Fee.BasisPts, &r.Fee.FixedCents, &r.FeeStatus, &wonCents,
 		&wonCurrency, &r.LostReason, &r.DeclineReason, &expires, &r.CreatedAt, &r.UpdatedAt,
 		&accepted, &closed, &r.Fee.Currency, &r.WonConfirmation, &feePaid,
-		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName, &r.Thanked)
+		&r.ReferrerName, &r.ReceiverName, &r.CoOwnerName, &r.Thanked, &r.AmountsPrivate)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +75,8 @@ func wonValue(m core.Money) (*int64, *string) {
 }
 
 // InsertReferral takes the workspace's next code and inserts r in one
-// statement; the workspace row lock orders concurrent inserts.
+// statement; the workspace row lock orders concurrent inserts. It reads
+// back whether r's amounts are private.
 func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 	defer wrap(&err, "insert referral(%d)", r.WorkspaceID)
 	wonCents, wonCur := wonValue(r.WonValue)
@@ -75,7 +84,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		WITH next AS (
 			UPDATE workspaces SET next_code = next_code + 1 WHERE id = $1 RETURNING next_code - 1 AS code
 		)
-		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
+		INSERT INTO referrals AS r (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
 			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
 			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
 			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency,
@@ -83,7 +92,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		SELECT $1, next.code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
 			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29
 		FROM next
-		RETURNING id, code, created_at, updated_at`,
+		RETURNING id, code, created_at, updated_at, `+amountsPrivateSQL+``,
 		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
 		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
 		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
@@ -91,7 +100,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
 		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
 		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt),
-	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt)
+	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt, &r.AmountsPrivate)
 	return err
 }
 
@@ -113,21 +122,23 @@ func (t *tx) Referral(ctx context.Context, workspaceID int64, code core.Code, fo
 func (t *tx) UpdateReferral(ctx context.Context, r *core.Referral) (err error) {
 	defer wrap(&err, "update referral(%d, %s)", r.WorkspaceID, r.Code)
 	wonCents, wonCur := wonValue(r.WonValue)
-	tag, err := t.q.Exec(ctx, `
-		UPDATE referrals SET referrer_id = $3, receiver_id = $4, co_owner_id = $5, client_name = $6,
+	// The parties may have changed: read back whether amounts are private.
+	err = t.q.QueryRow(ctx, `
+		UPDATE referrals r SET referrer_id = $3, receiver_id = $4, co_owner_id = $5, client_name = $6,
 			client_contact = $7, consent = $8, need = $9, tags = $10, estimate_cents = $11,
 			estimate_currency = $12, temperature = $13, status = $14, fee_kind = $15, fee_basis_points = $16,
 			fee_fixed_cents = $17, fee_status = $18, won_value_cents = $19, won_currency = $20,
 			lost_reason = $21, decline_reason = $22, expires_at = $23, updated_at = COALESCE($24, now()),
 			accepted_at = $25, closed_at = $26, fee_currency = $27, won_confirmation = $28, fee_paid_at = $29
-		WHERE workspace_id = $1 AND id = $2`,
+		WHERE workspace_id = $1 AND id = $2
+		RETURNING `+amountsPrivateSQL,
 		r.WorkspaceID, r.ID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
 		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
 		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.UpdatedAt), nullTime(r.AcceptedAt),
-		nullTime(r.ClosedAt), r.Fee.Currency, orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt))
-	if err == nil && tag.RowsAffected() == 0 {
+		nullTime(r.ClosedAt), r.Fee.Currency, orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt)).Scan(&r.AmountsPrivate)
+	if errors.Is(err, pgx.ErrNoRows) {
 		err = notFound()
 	}
 	return err
@@ -137,8 +148,9 @@ func (t *tx) MaxWonValue(ctx context.Context, workspaceID int64, currency string
 	defer wrap(&err, "max won value(%d, %s)", workspaceID, currency)
 	var most int64
 	err = t.q.QueryRow(ctx, `
-		SELECT COALESCE(max(won_value_cents), 0) FROM referrals
-		WHERE workspace_id = $1 AND status = 'won' AND won_currency = $2`, workspaceID, currency).Scan(&most)
+		SELECT COALESCE(max(won_value_cents), 0) FROM referrals r
+		WHERE workspace_id = $1 AND status = 'won' AND won_currency = $2
+			AND NOT `+amountsPrivateSQL+``, workspaceID, currency).Scan(&most)
 	return most, err
 }
 

@@ -14,16 +14,29 @@ import (
 //
 //	$1 workspace, $2 member (0 = the network), $3 period from, $4 period to,
 //	$5 the currency of amounts stored without one, $6 and $7 the 12-month
-//	activity window.
+//	activity window, $8 the viewer (0: no one, as for a channel post).
 //
 // A referral is the member's "received" one when they are its receiver or
 // co-owner; for the network, when it has a receiver. Amounts are summed per
 // currency (GROUP BY currency), each in the currency stored on its referral.
+//
+// A referral whose amounts the viewer may not see (hiddenSQL) is left out
+// of a member's amounts and of each member's row of the breakdown, and is
+// counted as private in a network total (core.Amounts.Visible decides
+// whether that total may be shown).
 
 // amountsJSON aggregates rows (cur, cents) of a query into the JSON of
 // core.Amounts, one entry per currency; FROM and WHERE follow it.
-const amountsJSON = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n)), '[]')
-		FROM (SELECT cur, sum(cents)::bigint AS cents, count(*) AS n `
+const amountsJSON = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
+		FROM (SELECT cur, sum(cents)::bigint AS cents, count(*) AS n, count(*) FILTER (WHERE hidden) AS p `
+
+// hiddenSQL is true when the viewer ($8 in the summary, $6 in the
+// breakdown) may not see the amounts of the referral r: a party keeps
+// them private and the viewer is no party.
+const (
+	hiddenSQL = `(` + amountsPrivateSQL + ` AND NOT COALESCE($8::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
+	hidden6   = `(` + amountsPrivateSQL + ` AND NOT COALESCE($6::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
+)
 
 // statsSummarySQL computes every figure of core.Stats but the breakdown in
 // one round trip.
@@ -34,27 +47,36 @@ WITH cohort AS (
 		CASE WHEN $2::bigint = 0 THEN receiver_id IS NOT NULL
 			ELSE COALESCE(receiver_id = $2 OR co_owner_id = $2, false) END AS got,
 		COALESCE(NULLIF(estimate_currency, ''), $5) AS cur, estimate_cents AS cents,
-		status
-	FROM referrals
+		status, ` + hiddenSQL + ` AS hidden
+	FROM referrals r
 	WHERE workspace_id = $1 AND created_at >= $3 AND created_at < $4
 		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
 ), won AS (
 	-- deals won in the period
-	SELECT $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false) AS got,
+	SELECT $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false) AS got, created_at,
 		referrer_id = $2 AS gave,
 		COALESCE(NULLIF(won_currency, ''), $5) AS cur, won_value_cents AS cents,
-		(extract(epoch FROM closed_at - created_at) / 86400)::float8 AS days
-	FROM referrals
+		(extract(epoch FROM closed_at - created_at) / 86400)::float8 AS days,
+		` + hiddenSQL + ` AS hidden
+	FROM referrals r
 	WHERE workspace_id = $1 AND status = 'won' AND closed_at >= $3 AND closed_at < $4
 		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
+), shown_cohort AS (
+	-- a member's figures leave out what the viewer may not see; the
+	-- network's count it as private
+	SELECT * FROM cohort WHERE $2::bigint = 0 OR NOT hidden
+), shown_won AS (
+	SELECT * FROM won WHERE $2::bigint = 0 OR NOT hidden
 )
 SELECT c.given, c.received, c.taken_on, c.won, c.lost, c.in_progress,
-	` + amountsJSON + `FROM cohort WHERE gave AND cents > 0 GROUP BY cur) x) AS given_estimate,
-	` + amountsJSON + `FROM cohort WHERE got AND cents > 0 GROUP BY cur) x) AS received_estimate,
+	` + amountsJSON + `FROM shown_cohort WHERE gave AND cents > 0 GROUP BY cur) x) AS given_estimate,
+	` + amountsJSON + `FROM shown_cohort WHERE got AND cents > 0 GROUP BY cur) x) AS received_estimate,
 	w.deals, w.median_days,
-	` + amountsJSON + `FROM won WHERE got GROUP BY cur) x) AS revenue,
-	` + amountsJSON + `FROM won WHERE gave GROUP BY cur) x) AS generated,
-	a.partners, t.thanks, t.median_latency, s.satisfaction, s.ratings
+	` + amountsJSON + `FROM shown_won WHERE got GROUP BY cur) x) AS revenue,
+	` + amountsJSON + `FROM shown_won WHERE gave GROUP BY cur) x) AS generated,
+	a.partners, t.thanks, t.median_latency, s.satisfaction, s.ratings,
+	(SELECT count(*) FROM cohort WHERE hidden AND (cents > 0 OR status = 'won'))
+		+ (SELECT count(*) FROM won WHERE hidden AND NOT (created_at >= $3 AND created_at < $4)) AS left_out
 FROM (
 	SELECT count(*) FILTER (WHERE gave) AS given,
 		count(*) FILTER (WHERE got) AS received,
@@ -93,7 +115,7 @@ FROM (
 		AND ($2::bigint = 0 OR COALESCE(r.receiver_id = $2 OR r.co_owner_id = $2, false))
 ) s`
 
-// statsByPartnerSQL breaks the figures down per partner of the member, or
+// statsByPartnerSQL ($1 to $5 as above, $6 the viewer) breaks the figures down per partner of the member, or
 // per member of the network. Each row is from its own member's side: Given
 // counts the referrals that member gave (to the member, for member stats),
 // GivenWonValue the value of those won in the period, per currency. Rows
@@ -104,34 +126,41 @@ WITH r AS (
 	SELECT referrer_id, receiver_id, co_owner_id,
 		created_at >= $3 AND created_at < $4 AS in_cohort,
 		status = 'won' AND closed_at >= $3 AND closed_at < $4 AS won,
-		COALESCE(NULLIF(won_currency, ''), $5) AS cur, COALESCE(won_value_cents, 0) AS cents
-	FROM referrals
+		COALESCE(NULLIF(won_currency, ''), $5) AS cur, COALESCE(won_value_cents, 0) AS cents,
+		` + hidden6 + ` AS hidden
+	FROM referrals r
 	WHERE workspace_id = $1
 		AND ((created_at >= $3 AND created_at < $4) OR (status = 'won' AND closed_at >= $3 AND closed_at < $4))
 		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
 ), sides AS (
-	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, false AS got_won, cur, cents
+	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, false AS got_won, cur, cents, hidden
 	FROM r WHERE $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false)
 	UNION ALL
-	SELECT receiver_id, false, in_cohort, false, won, cur, cents
+	SELECT receiver_id, false, in_cohort, false, won, cur, cents, hidden
 	FROM r WHERE receiver_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
 	UNION ALL
-	SELECT co_owner_id, false, in_cohort, false, won, cur, cents
+	SELECT co_owner_id, false, in_cohort, false, won, cur, cents, hidden
 	FROM r WHERE co_owner_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
 ), per_currency AS (
+	-- deals count whatever their amounts; a row's amounts leave out those
+	-- the viewer may not see
 	SELECT id, cur, count(*) FILTER (WHERE gave) AS given, count(*) FILTER (WHERE got) AS received,
-		count(*) FILTER (WHERE gave_won) AS given_deals, COALESCE(sum(cents) FILTER (WHERE gave_won), 0)::bigint AS given_won,
-		count(*) FILTER (WHERE got_won) AS received_deals, COALESCE(sum(cents) FILTER (WHERE got_won), 0)::bigint AS received_won
+		count(*) FILTER (WHERE gave_won) AS given_deals,
+		count(*) FILTER (WHERE gave_won AND NOT hidden) AS given_shown,
+		COALESCE(sum(cents) FILTER (WHERE gave_won AND NOT hidden), 0)::bigint AS given_won,
+		count(*) FILTER (WHERE got_won) AS received_deals,
+		count(*) FILTER (WHERE got_won AND NOT hidden) AS received_shown,
+		COALESCE(sum(cents) FILTER (WHERE got_won AND NOT hidden), 0)::bigint AS received_won
 	FROM sides
 	WHERE id <> $2
 	GROUP BY id, cur
 ), rows AS (
 	SELECT id, sum(given)::int AS given, sum(received)::int AS received,
 		sum(given_deals)::int AS given_deals, sum(received_deals)::int AS received_deals,
-		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', given_won, 'count', given_deals))
-			FILTER (WHERE given_deals > 0), '[]') AS given_won,
-		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', received_won, 'count', received_deals))
-			FILTER (WHERE received_deals > 0), '[]') AS received_won
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', given_won, 'count', given_shown))
+			FILTER (WHERE given_shown > 0), '[]') AS given_won,
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', received_won, 'count', received_shown))
+			FILTER (WHERE received_shown > 0), '[]') AS received_won
 	FROM per_currency
 	GROUP BY id
 )
@@ -161,14 +190,14 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	if now.IsZero() {
 		now = time.Now()
 	}
-	args := []any{workspaceID, q.MemberID, from, to, core.DefaultCurrency, now.AddDate(-1, 0, 0), now}
+	args := []any{workspaceID, q.MemberID, from, to, core.DefaultCurrency, now.AddDate(-1, 0, 0), now, q.Viewer}
 
 	st := &core.Stats{Period: q.Period}
 	var medianDays, latency, satisfaction *float64
 	if err := t.q.QueryRow(ctx, statsSummarySQL, args...).Scan(
 		&st.Given, &st.Received, &st.TakenOn, &st.Won, &st.Lost, &st.InProgress,
 		&st.GivenEstimate, &st.ReceivedEstimate, &st.Deals, &medianDays, &st.Revenue, &st.RevenueGenerated,
-		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN,
+		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN, &st.PrivateLeftOut,
 	); err != nil {
 		return nil, err
 	}
@@ -194,7 +223,7 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 		as.Sort()
 	}
 
-	rows, err := t.q.Query(ctx, statsByPartnerSQL, args[:5]...)
+	rows, err := t.q.Query(ctx, statsByPartnerSQL, args[0], args[1], args[2], args[3], args[4], q.Viewer)
 	if st.ByPartner, err = collect(rows, err, func(row pgx.Row) (*core.PartnerStats, error) {
 		var p core.PartnerStats
 		if err := row.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,

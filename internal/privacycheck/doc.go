@@ -4,7 +4,9 @@
 // reply, DM and channel post on all three platforms (console text, Slack
 // Block Kit, Discord embeds) and checks that no client name, contact, note
 // or reason reaches anyone who is not a party or an admin of its referral,
-// and that removed or forgotten members are sent nothing more.
+// that no private amount (an estimate, a won value, the fee on it) reaches
+// anyone but its parties unless inside a total of three or more deals, and
+// that removed or forgotten members are sent nothing more.
 //
 // It has no code of its own: only its tests, which may import bot, core,
 // core/postgres, the adapters' renderers and internal/pgtest. Nothing

@@ -3,7 +3,9 @@ package privacycheck_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/referbot/referbot/bot"
@@ -36,7 +38,7 @@ func (w *world) referText(from, to string, contact bool) (text, name, mail strin
 		mail = w.secret("mail", 0, from)
 		text += " " + mail + "@example.com consent"
 	}
-	text += fmt.Sprintf(" — %s #work ~3k warm", needs[w.step%len(needs)])
+	text += fmt.Sprintf(" — %s #work ~%s warm", needs[w.step%len(needs)], w.amount("est", 0, from))
 	return text, name, mail
 }
 
@@ -53,7 +55,7 @@ func (w *world) leadText(from string, client bool, days int) (text, name, mail s
 		name, mail = w.secret("name", 0, from), w.secret("mail", 0, from)
 		text += fmt.Sprintf("Client %s %s@example.com consent — ", name, mail)
 	}
-	text += fmt.Sprintf("%s #work ~2k expires %dd", needs[w.step%len(needs)], days)
+	text += fmt.Sprintf("%s #work ~%s expires %dd", needs[w.step%len(needs)], w.amount("est", 0, from), days)
 	return text, name, mail
 }
 
@@ -124,6 +126,11 @@ func (w *world) fixedScenario() {
 		w.must(w.run(p, "profile set services websites, branding and bookkeeping"))
 	}
 	w.must(w.run("remy", "profile set tags web branding"))
+	// remy, who receives most, and pia keep their deal amounts private:
+	// every referral either of them is party to has private amounts.
+	w.must(w.run("remy", "profile set amounts private"))
+	w.must(w.run("pia", "profile amounts private"))
+	w.refused(w.run("pia", "profile set amounts secret"))
 	w.run("otto", "help")
 	w.run("otto", "help lead")
 
@@ -165,7 +172,8 @@ func (w *world) fixedScenario() {
 	w.must(w.clickButton("remy", "Accept", won))
 	w.must(w.run("remy", fmt.Sprintf("status %s meeting %s", won, w.secret("note", code(won), "remy"))))
 	wonNote := w.secret("note", code(won), "remy")
-	w.must(w.run("remy", fmt.Sprintf("won %s 4800 %s", won, wonNote)))
+	wonValue := w.amount("won", code(won), "remy")
+	w.must(w.run("remy", fmt.Sprintf("won %s %s %s", won, wonValue, wonNote)))
 	w.must(w.clickButton("remy", "Thank @rita", won))
 	wonFeedback := w.secret("fdbk", code(won), "remy")
 	w.must(w.run("remy", fmt.Sprintf("feedback %s 5 %s", won, wonFeedback)))
@@ -297,6 +305,21 @@ func (w *world) fixedScenario() {
 	w.refused(w.run("otto", "config remove @rex"))
 	w.refused(w.run("rita", "config admin @rita"))
 
+	// remy sends one back to rita, with the network's 10% fee: a ring.
+	ring, _, _ := w.refer("remy", "rita", false)
+	w.must(w.run("ada", "config daily-cap 200"))
+	w.refused(w.run("otto", "flags"))
+	flags := w.run("ada", "flags")
+	w.must(flags)
+	id := flagRe.FindString(flags[0].Text)
+	if id == "" || !strings.Contains(flags[0].Text, ring) {
+		w.t.Fatalf("no ring flag with %s: %+v", ring, flags)
+	}
+	w.refused(w.run("ada", "flags dismiss "+id))
+	w.refused(w.run("ada", "flags dismiss F-000000 no such flag"))
+	w.must(w.run("ada", "flags dismiss "+id+" remy and rita run a joint practice"))
+	w.must(w.run("ada", "flags all"))
+
 	// ada removes rex: his referrals come back, his claimed lead is open
 	// again, and he hears nothing more — not even what was still waiting
 	// in the outbox when he was removed, once ada retries what failed.
@@ -309,7 +332,7 @@ func (w *world) fixedScenario() {
 	w.refused(w.click("rex", "/refer/claim/"+open))
 	w.refused(w.run("rita", "@rex Client Zed — a website"))
 	w.must(w.run("remy", fmt.Sprintf("status %s contacted %s", rexGave, w.secret("note", code(rexGave), "remy"))))
-	w.must(w.run("remy", "won "+rexGave+" 1200"))
+	w.must(w.run("remy", "won "+rexGave+" "+w.amount("won", code(rexGave), "remy")))
 	w.must(w.run("remy", "thanks "+rexGave+" thanks, Rex"))
 	w.must(w.clickButton("otto", "Claim", rexClaimed))
 	w.must(w.run("rita", "reassign "+rexOffered+" @remy"))
@@ -373,6 +396,17 @@ func (w *world) fixedScenario() {
 	w.wantNotSaw("otto", wonName)
 	w.wantNotSaw("otto", declineReason)
 	w.wantNotSaw("pia", declineReason)
+	// Private amounts: the parties see them; others, admins included,
+	// see the outcome without them, and totals that would give one away
+	// are withheld.
+	w.wantSaw("rita", w.token(wonValue), "reply to `/refer show`")
+	w.wantSaw("remy", w.token(wonValue), "reply to `/refer show`")
+	w.wantSaw("rita", w.token(wonValue), "DM referral.won")
+	w.wantNotSaw("otto", w.token(wonValue))
+	w.wantNotSaw("ada", w.token(wonValue))
+	if w.withheld == 0 {
+		w.t.Error("no total was ever withheld for holding a private amount")
+	}
 
 	for _, name := range grammar.Subcommands() {
 		if w.commands[name] == 0 {
@@ -386,6 +420,8 @@ func (w *world) fixedScenario() {
 		}
 	}
 }
+
+var flagRe = regexp.MustCompile(`F-[0-9a-f]{6}`)
 
 func code(s string) core.Code {
 	c, err := core.ParseCode(s)
@@ -479,7 +515,7 @@ func (w *world) randomSteps(n int) {
 		case k < 46:
 			r := ref(core.StatusAccepted, core.StatusContacted, core.StatusMeeting, core.StatusProposal)
 			a := someone(r.receiver)
-			w.run(a, fmt.Sprintf("won %s %d %s", r.code, 100+rnd.IntN(9000), w.secret("note", r.code, a)))
+			w.run(a, fmt.Sprintf("won %s %s %s", r.code, w.amount("won", r.code, a), w.secret("note", r.code, a)))
 		case k < 49:
 			r := ref(core.StatusAccepted, core.StatusContacted, core.StatusMeeting, core.StatusProposal)
 			a := someone(r.receiver)
@@ -504,6 +540,7 @@ func (w *world) randomSteps(n int) {
 			w.run(pick(people), pick([]string{"stats", "stats network", "stats @" + pick(people), "who a website #work",
 				"profile", "profile @" + pick(people), "config", "undelivered", "reminders off", "reminders on", "reminders 7",
 				"fees", "fees owed", "leaderboard", "leaderboard this-month",
+				"profile set amounts private", "profile set amounts public", "flags", "stats network last-month",
 				"touch @" + pick(active()) + " call caught up", "buddy @" + pick(active()) + " @" + pick(active()), "forget"}))
 		case k < 74:
 			admin := pick([]string{"ada", pick(people)})
@@ -589,7 +626,9 @@ var (
 		{"status", working, func(w *world, c, a string) string {
 			return "status " + c + " proposal " + w.secret("note", code(c), a)
 		}, nil},
-		{"won", working, func(w *world, c, a string) string { return "won " + c + " 900 " + w.secret("note", code(c), a) }, nil},
+		{"won", working, func(w *world, c, a string) string {
+			return "won " + c + " " + w.amount("won", code(c), a) + " " + w.secret("note", code(c), a)
+		}, nil},
 		{"lost", working, func(w *world, c, a string) string { return "lost " + c + " " + w.secret("lost", code(c), a) }, nil},
 		{"thanks", append([]core.Status{core.StatusWon, core.StatusLost}, working...), func(w *world, c, a string) string {
 			return "thanks " + c + " thank you"

@@ -88,20 +88,38 @@ var tokenRe = regexp.MustCompile(`zq[a-z]{4}[0-9]{4,}q`)
 
 type secret struct {
 	token  string
-	kind   string    // name, mail, note, decl, lost, fdbk
+	kind   string    // name, mail, note, decl, lost, fdbk; amounts: est, won, fee
 	code   core.Code // 0 until known (a referral being created), or never stored
 	author string    // the person who typed it
 	step   int       // when it was typed
 }
 
+// Amounts are secrets too: every estimate and won value the scenario
+// types is a distinctive whole number, 7,770,001 and up, unique to one
+// referral, and so is the 10% fee on a won value (777,000.10 and up).
+// A total of two or more of them is over 15 million, so it never reads
+// as one; a figure that shows one of them shows that referral's amount.
+// amountRe finds the numbers a rendering shows, formatted (7,770,001 or
+// 777,000.10) or raw in minor units in a JSON file (777000100).
+var amountRe = regexp.MustCompile(`[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{2})?|[0-9]{8,}`)
+
+// firstAmount is the first amount token; amounts count up from it.
+const firstAmount = 7_770_000
+
+// derived lists the fields whose figures are derived from totals the
+// rendering shows anyway (an average, a difference): they may land on a
+// token's value by chance, so the amount check leaves them out.
+var derived = map[string]bool{"Average deal": true, "Deals": true, "Reciprocity balance": true}
+
 // member is one row of the members table as of the last step.
 type member struct {
-	id     int64
-	userID string
-	name   string
-	role   core.Role
-	status core.MemberStatus
-	person string // who this row is (kept when forgetting renames the row)
+	id      int64
+	userID  string
+	name    string
+	role    core.Role
+	status  core.MemberStatus
+	person  string // who this row is (kept when forgetting renames the row)
+	private bool   // keeps amounts private
 }
 
 // referral is what the oracle needs of a referral: its parties and stage.
@@ -241,10 +259,16 @@ type world struct {
 	hold    bool     // the sender is behind: leave this step's notices in the outbox
 	trail   []string // the last steps, for reports
 	secrets map[string]*secret
+	amounts map[string]*secret // an amount as a rendering shows it (formatted, or raw minor units) → its secret
 	nextTok int
-	rows    map[int64]*member
-	refs    map[core.Code]referral
-	buttons []seenButton
+	nextAmt int
+	// withheld counts outputs where a total was withheld from a viewer
+	// for holding a private amount: the aggregate rule at work.
+	withheld        int
+	amountSightings int
+	rows            map[int64]*member
+	refs            map[core.Code]referral
+	buttons         []seenButton
 
 	// what was covered and checked
 	commands  map[string]int            // grammar subcommand → times run (typed or clicked)
@@ -273,7 +297,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	w := &world{t: t, ctx: ctx, seed: seed, clock: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), conn: conn,
-		secrets: map[string]*secret{}, rows: map[int64]*member{}, refs: map[core.Code]referral{},
+		secrets: map[string]*secret{}, amounts: map[string]*secret{}, rows: map[int64]*member{}, refs: map[core.Code]referral{},
 		commands: map[string]int{}, asRole: map[string]map[string]int{}, clicks: map[string]int{}, seenBy: map[string]map[string]uint8{},
 		seenIn: map[string]uint8{}, leaks: map[string]*leak{}}
 	w.svc = core.NewService(db, core.Options{Now: w.now})
@@ -300,6 +324,39 @@ func (w *world) secret(kind string, code core.Code, author string) string {
 	s := &secret{token: fmt.Sprintf("zq%s%04dq", kind, w.nextTok), kind: kind, code: code, author: author, step: w.step + 1}
 	w.secrets[s.token] = s
 	return s.token
+}
+
+// amount returns a new amount token of a kind ("est" or "won") for the
+// referral code (0: the one this step creates), as typed; a won value
+// also registers the 10% fee on it.
+func (w *world) amount(kind string, code core.Code, author string) string {
+	w.nextAmt++
+	v := int64(firstAmount + w.nextAmt)
+	w.addAmount(&secret{kind: kind, code: code, author: author, step: w.step + 1}, v*100)
+	if kind == "won" {
+		w.addAmount(&secret{kind: "fee", code: code, author: author, step: w.step + 1}, v*10)
+	}
+	return fmt.Sprint(v)
+}
+
+// token is the token of an amount as typed ("7770005" → "7,770,005").
+func (w *world) token(typed string) string {
+	for tok, s := range w.amounts {
+		if s.token == tok && strings.ReplaceAll(tok, ",", "") == typed {
+			return tok
+		}
+	}
+	w.t.Fatalf("no amount %s was typed", typed)
+	return ""
+}
+
+// addAmount registers an amount in minor units as every rendering may
+// show it.
+func (w *world) addAmount(s *secret, cents int64) {
+	s.token = strings.TrimPrefix(core.Money{Cents: cents, Currency: "USD"}.String(), "USD ")
+	w.secrets[s.token] = s
+	w.amounts[s.token] = s
+	w.amounts[fmt.Sprint(cents)] = s
 }
 
 // run types `/refer text` as person and checks everything it caused.
@@ -472,7 +529,7 @@ func (w *world) resolveCodes(replies []bot.Message) {
 		}
 	}
 	for _, s := range w.secrets {
-		if s.step == w.step && s.code == 0 && (s.kind == "name" || s.kind == "mail") {
+		if s.step == w.step && s.code == 0 && (s.kind == "name" || s.kind == "mail" || s.kind == "est") {
 			s.code = code
 		}
 	}
@@ -541,7 +598,9 @@ func (w *world) check(o output, actor string) {
 	w.collectButtons(o)
 	for _, r := range renderings {
 		w.checked++
-		text := strings.ToLower(r.render(o.msg))
+		raw := r.render(o.msg)
+		w.checkAmounts(o, r, raw)
+		text := strings.ToLower(raw)
 		for _, tok := range tokenRe.FindAllString(text, -1) {
 			s := w.secrets[tok]
 			if s == nil {
@@ -576,13 +635,92 @@ func (w *world) check(o output, actor string) {
 	}
 }
 
+// checkAmounts looks, in what a viewer of o sees, for amounts (of the
+// scenario's distinctive ones) a viewer may not see: a private amount of
+// a referral they are no party to.
+func (w *world) checkAmounts(o output, r rendering, text string) {
+	if m := o.msg; slices.ContainsFunc(m.Fields, func(f bot.Field) bool { return derived[f.Name] }) {
+		m.Fields = slices.DeleteFunc(slices.Clone(m.Fields), func(f bot.Field) bool { return derived[f.Name] })
+		text = r.render(m)
+	}
+	if strings.Contains(text, "withheld: ") {
+		w.withheld++
+	}
+	viewers := o.viewers
+	if o.public {
+		viewers = w.allRows()
+	}
+	for _, n := range amountRe.FindAllString(text, -1) {
+		s := w.amounts[n]
+		if s == nil {
+			continue // a total of several, a count, an id
+		}
+		for _, v := range viewers {
+			w.sighted(s.token, v, o, r)
+			if w.seesAmount(v, s, o) {
+				w.sightings++
+				w.amountSightings++
+				continue
+			}
+			who := "a member"
+			if row := w.rows[v]; row != nil {
+				who = fmt.Sprintf("@%s (%s, %s)", row.person, row.role, row.status)
+			}
+			w.violation(fmt.Sprintf("%s shows a private %s to a non-party", o.what, kindName(s.kind)), o,
+				fmt.Sprintf("%s saw %s (%s of %s, typed by @%s) on %s:\n%s", who, n, kindName(s.kind), s.code,
+					s.author, r.name, excerpt(text, n)))
+		}
+	}
+}
+
+// seesAmount is the rule for amounts, restated: anyone sees a referral's
+// amounts unless one of its parties keeps amounts private; then only its
+// active parties do — not admins. Someone's own words echoed back to them
+// are no leak.
+func (w *world) seesAmount(viewer int64, s *secret, o output) bool {
+	if o.reply && viewer == o.actor && s.step == o.step {
+		return true
+	}
+	r, ok := w.refs[s.code]
+	if !ok {
+		return false
+	}
+	if !w.private(r) {
+		return true
+	}
+	row := w.rows[viewer]
+	return row != nil && row.status == core.MemberActive && r.isParty(viewer)
+}
+
+// private reports whether a party of r keeps amounts private.
+func (w *world) private(r referral) bool {
+	for _, id := range []int64{r.referrer, r.receiver, r.coOwner} {
+		if m := w.rows[id]; m != nil && m.private {
+			return true
+		}
+	}
+	return false
+}
+
+// sighted records that the viewer v saw the token in o on r.
+func (w *world) sighted(tok string, v int64, o output, r rendering) {
+	if row := w.rows[v]; row != nil {
+		if w.seenBy[tok] == nil {
+			w.seenBy[tok] = map[string]uint8{}
+		}
+		w.seenBy[tok][row.person] |= 1 << renderingIndex(r.name)
+		w.seenIn[tok+"|"+row.person+"|"+o.what] |= 1 << renderingIndex(r.name)
+	}
+}
+
 func renderingIndex(name string) int {
 	return slices.IndexFunc(renderings, func(r rendering) bool { return r.name == name })
 }
 
 func kindName(k string) string {
 	return map[string]string{"name": "client name", "mail": "client contact", "note": "stage note",
-		"decl": "decline reason", "lost": "lost reason", "fdbk": "feedback comment", "disp": "dispute reason"}[k]
+		"decl": "decline reason", "lost": "lost reason", "fdbk": "feedback comment", "disp": "dispute reason",
+		"est": "estimate", "won": "won value", "fee": "fee owed"}[k]
 }
 
 // entitled is the rule, restated for the oracle: an active member who is
@@ -639,13 +777,13 @@ func (w *world) collectButtons(o output) {
 
 // load reads who is who and who is a party to what, after a step.
 func (w *world) load() {
-	rows, err := w.conn.Query(w.ctx, `SELECT id, user_id, display_name, role, status FROM members`)
+	rows, err := w.conn.Query(w.ctx, `SELECT id, user_id, display_name, role, status, amounts_private FROM members`)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	for rows.Next() {
 		var m member
-		if err := rows.Scan(&m.id, &m.userID, &m.name, &m.role, &m.status); err != nil {
+		if err := rows.Scan(&m.id, &m.userID, &m.name, &m.role, &m.status, &m.private); err != nil {
 			w.t.Fatal(err)
 		}
 		if old := w.rows[m.id]; old != nil {

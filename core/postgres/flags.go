@@ -1,0 +1,210 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// flagsSQL computes every kind of abuse flag core/flags.go describes in
+// one statement over the referrals created in the period:
+//
+//	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
+//	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
+//	days it counts, $9 NeverConvertsMin, $10 MaxRings.
+//
+// A ring is walked over pairs of members from its smallest member id only,
+// so each is found once per direction, then kept if a window of RingWindow
+// holds a referral of each of its steps; a client's name or contact enters
+// its key only hashed.
+const flagsSQL = `
+WITH RECURSIVE scope AS (
+	SELECT r.code, r.referrer_id, r.receiver_id, r.created_at, r.status, r.fee_kind, r.client_name, r.client_contact
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
+), edge AS (
+	-- a step of a ring: a referral with a finder's fee, taken or in work
+	SELECT code, referrer_id AS a, receiver_id AS b, created_at AS at
+	FROM scope
+	WHERE receiver_id IS NOT NULL AND receiver_id <> referrer_id
+		AND fee_kind IN ('percent', 'fixed') AND status NOT IN ('declined', 'expired')
+), pair AS (
+	-- rings are walked over pairs of members, not referrals
+	SELECT DISTINCT a, b FROM edge
+), walk (start, node, path) AS (
+	SELECT a, b, ARRAY[a, b] FROM pair WHERE b > a
+	UNION ALL
+	-- on to a member not yet in the ring, bigger than its first, or back
+	-- to its first; a ring of RingMaxMembers can only close
+	SELECT w.start, p.b, w.path || p.b
+	FROM walk w JOIN pair p ON p.a = w.node
+	WHERE w.node <> w.start
+		AND (p.b = w.start OR (cardinality(w.path) < $5 AND p.b > w.start AND p.b <> ALL (w.path)))
+), ring_ref AS (
+	-- each step i of each ring, with its referrals
+	SELECT g.path, g.steps, g.i, e.code, e.at
+	FROM (SELECT path, cardinality(path) - 1 AS steps, generate_series(1, cardinality(path) - 1) AS i
+		FROM walk WHERE node = start) g
+	JOIN edge e ON e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
+), next_ref AS (
+	-- from each referral of a ring on, the first referral of each step
+	SELECT path, steps, at,
+		min(at) FILTER (WHERE i = 1) OVER later AS n1, min(at) FILTER (WHERE i = 2) OVER later AS n2,
+		min(at) FILTER (WHERE i = 3) OVER later AS n3, min(at) FILTER (WHERE i = 4) OVER later AS n4
+	FROM ring_ref
+	WINDOW later AS (PARTITION BY path ORDER BY at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+), window_start AS (
+	-- a window of RingWindow from one of the ring's referrals that holds
+	-- a referral of every step
+	SELECT DISTINCT path, at
+	FROM next_ref
+	WHERE n1 IS NOT NULL AND n2 IS NOT NULL AND (steps < 3 OR n3 IS NOT NULL) AND (steps < 4 OR n4 IS NOT NULL)
+		AND greatest(n1, n2, n3, n4) <= at + $6::bigint * interval '1 second'
+), rings AS (
+	-- the evidence: every referral in such a window; the rings with most
+	-- evidence first, at most maxRings
+	SELECT 'ring' AS kind, 'ring:' || array_to_string(r.path[1:r.steps], '-') AS key,
+		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes, '' AS day
+	FROM ring_ref r JOIN window_start w ON w.path = r.path
+		AND r.at >= w.at AND r.at <= w.at + $6::bigint * interval '1 second'
+	GROUP BY r.path, r.steps
+	ORDER BY count(DISTINCT r.code) DESC, r.path
+	LIMIT $10
+), clients AS (
+	-- a client's name without case, punctuation or a company suffix; a
+	-- contact as an e-mail in lower case, a phone's digits, or else its
+	-- letters and digits
+	SELECT code,
+		NULLIF(regexp_replace(regexp_replace(lower(client_name),
+			'\m(the|inc|ltd|llc|gmbh|corp|co|company|limited|plc)\M', '', 'g'), '[^[:alnum:]]+', '', 'g'), '') AS name_key,
+		NULLIF(CASE WHEN client_contact LIKE '%@%' THEN lower(btrim(client_contact))
+			WHEN client_contact ~ '^[0-9 +().-]+$' THEN regexp_replace(client_contact, '[^0-9]', '', 'g')
+			ELSE regexp_replace(lower(COALESCE(client_contact, '')), '[^[:alnum:]]+', '', 'g') END, '') AS contact_key
+	FROM scope
+), same_client AS (
+	SELECT 'same-client', 'same-client:' || md5(k), NULL::bigint[], array_agg(code ORDER BY code), ''
+	FROM (SELECT 'name:' || name_key AS k, code FROM clients WHERE name_key IS NOT NULL
+		UNION ALL
+		SELECT 'contact:' || contact_key, code FROM clients WHERE contact_key IS NOT NULL) x
+	GROUP BY k
+	HAVING count(*) >= $4
+), capped AS (
+	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day
+	FROM (SELECT referrer_id, to_char(created_at AT TIME ZONE $8, 'YYYY-MM-DD') AS day, array_agg(code ORDER BY code) AS codes
+		FROM scope
+		GROUP BY 1, 2
+		HAVING $7::int > 0 AND count(*) >= $7::int) x
+), never AS (
+	SELECT 'never-converts', 'never-converts:' || referrer_id, ARRAY[referrer_id], array_agg(code ORDER BY code), ''
+	FROM scope
+	WHERE receiver_id IS NOT NULL
+	GROUP BY referrer_id
+	HAVING count(*) >= $9 AND count(*) FILTER (WHERE status = 'won') = 0
+), flags AS (
+	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
+)
+SELECT f.kind, f.key, COALESCE(f.members, '{}'),
+	ARRAY(SELECT m.display_name FROM unnest(f.members) WITH ORDINALITY AS u (id, i)
+		JOIN members m ON m.workspace_id = $1 AND m.id = u.id ORDER BY u.i),
+	f.codes, f.day
+FROM flags f
+ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.codes[1], f.key`
+
+// Flags computes the abuse flags of a period in one statement.
+func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {
+	defer wrap(&err, "flags(%d)", workspaceID)
+	from, to := bounds(q.Period)
+	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
+		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings)
+	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
+		var f core.Flag
+		var codes []int64
+		if err := row.Scan(&f.Kind, &f.Key, &f.MemberIDs, &f.Members, &codes, &f.Day); err != nil {
+			return nil, err
+		}
+		for _, c := range codes {
+			f.Codes = append(f.Codes, core.Code(c))
+		}
+		if f.Kind == core.FlagDailyCap {
+			f.Cap = q.DailyCap
+		}
+		return &f, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A client found by name and by contact is one flag.
+	out := fs[:0]
+	seen := map[string]bool{}
+	for _, f := range fs {
+		k := string(f.Kind) + codesKey(f.Codes)
+		if f.Kind == core.FlagSameClient && seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func codesKey(cs []core.Code) string {
+	b := make([]byte, 0, len(cs)*6)
+	for _, c := range cs {
+		b = append(b, c.String()...)
+		b = append(b, ',')
+	}
+	return string(b)
+}
+
+func (t *tx) FlagDismissals(ctx context.Context, workspaceID int64) (_ map[string]core.Dismissal, err error) {
+	defer wrap(&err, "flag dismissals(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT d.flag_key, d.codes, d.reason, COALESCE(d.member_id, 0), COALESCE(m.display_name, ''), d.at
+		FROM flag_dismissals d LEFT JOIN members m ON m.workspace_id = d.workspace_id AND m.id = d.member_id
+		WHERE d.workspace_id = $1`, workspaceID)
+	ds, err := collect(rows, err, func(row pgx.Row) (*core.Dismissal, error) {
+		var d core.Dismissal
+		var codes []int64
+		if err := row.Scan(&d.Key, &codes, &d.Reason, &d.MemberID, &d.By, &d.At); err != nil {
+			return nil, err
+		}
+		for _, c := range codes {
+			d.Codes = append(d.Codes, core.Code(c))
+		}
+		return &d, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]core.Dismissal, len(ds))
+	for _, d := range ds {
+		out[d.Key] = d
+	}
+	return out, nil
+}
+
+func (t *tx) DismissFlag(ctx context.Context, workspaceID int64, d core.Dismissal) (err error) {
+	defer wrap(&err, "dismiss flag(%d, %s)", workspaceID, d.Key)
+	codes := make([]int64, len(d.Codes))
+	for i, c := range d.Codes {
+		codes[i] = int64(c)
+	}
+	_, err = t.q.Exec(ctx, `
+		INSERT INTO flag_dismissals (workspace_id, flag_key, codes, reason, member_id, at)
+		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
+		ON CONFLICT (workspace_id, flag_key) DO UPDATE SET
+			codes = excluded.codes, reason = excluded.reason, member_id = excluded.member_id, at = excluded.at`,
+		workspaceID, d.Key, codes, d.Reason, nullID(d.MemberID), nullTime(d.At))
+	return err
+}
+
+func (t *tx) CountGiven(ctx context.Context, workspaceID, memberID int64, since time.Time) (_ int, err error) {
+	defer wrap(&err, "count given(%d, %d)", workspaceID, memberID)
+	var n int
+	err = t.q.QueryRow(ctx, `SELECT count(*) FROM referrals WHERE workspace_id = $1 AND referrer_id = $2 AND created_at >= $3`,
+		workspaceID, memberID, since).Scan(&n)
+	return n, err
+}
