@@ -137,7 +137,22 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) *disc
 		return errorResponse(core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer list in the server."))
 	}
 	inDM := i.GuildID == ""
-	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.HandleAction(ctx, id, action) }, inDM)
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message {
+		if err := a.fromMember(ctx, i, id); err != nil {
+			return []bot.Message{bot.ErrorMessage(err)}
+		}
+		return a.bot.HandleAction(ctx, id, action)
+	}, inDM)
+}
+
+// fromMember checks, for an interaction from a DM, that the user is still
+// a member of the guild its button or form names (see stillMember); one
+// from inside the guild is a member's by definition.
+func (a *Adapter) fromMember(ctx context.Context, i *discordgo.Interaction, id core.Identity) error {
+	if i.GuildID != "" {
+		return nil
+	}
+	return a.stillMember(ctx, id.TeamID, id.UserID)
 }
 
 // autocomplete suggests the caller's referral codes (and open leads for a
@@ -176,5 +191,10 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) *di
 	if id.TeamID == "" {
 		return errorResponse(core.Errorf(core.EINVALID, "This form is out of date.").WithHint("Type /refer new in the server."))
 	}
-	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.Run(ctx, id, cmd) }, false)
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message {
+		if err := a.fromMember(ctx, i, id); err != nil {
+			return []bot.Message{bot.ErrorMessage(err)}
+		}
+		return a.bot.Run(ctx, id, cmd)
+	}, false)
 }
