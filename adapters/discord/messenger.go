@@ -32,7 +32,7 @@ func (s *Messenger) channel(ctx context.Context, m bot.Message) (string, error) 
 		to = c[1]
 	}
 	if to == "" {
-		return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer admin config setting:channel value:#referrals")}
+		return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer-admin config setting:channel value:#referrals")}
 	}
 	if m.Visibility != bot.Direct {
 		return to, nil
