@@ -1,6 +1,11 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+)
 
 // Visibility says who sees a message.
 type Visibility int
@@ -45,7 +50,9 @@ type Field struct {
 }
 
 // Message is what the bot says, before any platform shapes it. Text uses a
-// small common markup: *bold* and `code`; adapters translate it.
+// small common markup: *bold*, `code` and mentions (see Mention); adapters
+// translate it. Titles name people as @name: neither a Slack header nor a
+// Discord embed title shows a mention.
 type Message struct {
 	Visibility Visibility
 	To         string // channel id or name (Channel), platform user id (Direct)
@@ -108,4 +115,47 @@ type Messenger interface {
 type Updater interface {
 	// Update replaces the message ref (as returned by Send) with m.
 	Update(ctx context.Context, ref string, m Message) error
+}
+
+// A notice names a member whose platform id it knows as "<@id|name>", so
+// each platform can render a mention that notifies them (Slack <@U123>,
+// Discord <@123> with allowed_mentions for exactly them) and the console
+// @name. It is the form Slack's own mentions take, which the grammar reads.
+var mentionToken = regexp.MustCompile(`<@([A-Za-z0-9]+)\|([^<>|]*)>`)
+
+// Mention writes a member in a message's text: a mention when their
+// platform id is known, else @name.
+func Mention(userID, name string) string {
+	if !platformID(userID) {
+		return "@" + name
+	}
+	return "<@" + userID + "|" + strings.NewReplacer("|", " ", "<", " ", ">", " ").Replace(name) + ">"
+}
+
+// RenderMentions rewrites the mentions in s with render(id, name).
+func RenderMentions(s string, render func(id, name string) string) string {
+	if !strings.Contains(s, "<@") {
+		return s
+	}
+	return mentionToken.ReplaceAllStringFunc(s, func(m string) string {
+		sub := mentionToken.FindStringSubmatch(m)
+		return render(sub[1], sub[2])
+	})
+}
+
+// PlainMentions rewrites the mentions in s as @name.
+func PlainMentions(s string) string {
+	return RenderMentions(s, func(_, name string) string { return "@" + name })
+}
+
+// Mentioned lists the ids of the members m's text mentions, once each, in
+// order: the people a post is meant to notify.
+func (m Message) Mentioned() []string {
+	var ids []string
+	for _, sub := range mentionToken.FindAllStringSubmatch(m.Text, -1) {
+		if !slices.Contains(ids, sub[1]) {
+			ids = append(ids, sub[1])
+		}
+	}
+	return ids
 }

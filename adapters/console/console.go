@@ -252,6 +252,7 @@ func (c *Console) print(m bot.Message) {
 	b.WriteString("  " + head + "\n")
 	line := func(s string) {
 		s = bold.ReplaceAllString(s, "$1") // a terminal has no bold: drop the markup
+		s = bot.PlainMentions(s)
 		for _, l := range strings.Split(s, "\n") {
 			b.WriteString("  │ " + l + "\n")
 		}

@@ -48,17 +48,53 @@ var boldRe = regexp.MustCompile(`\*([^*\s](?:[^*\n]*[^*\s])?)\*`)
 // is italics there).
 func markdown(s string) string { return boldRe.ReplaceAllString(s, "**$1**") }
 
+// snowflake is a Discord id, as a mention carries one.
+var snowflake = regexp.MustCompile(`^[0-9]+$`)
+
+// mentions renders the bot's mentions as Discord's, <@123>: shown as the
+// member's name in a description or field (where it notifies nobody; a
+// post's content does, see pings).
+func mentions(s string) string {
+	return bot.RenderMentions(s, func(id, name string) string {
+		if !snowflake.MatchString(id) {
+			return "@" + name
+		}
+		return "<@" + id + ">"
+	})
+}
+
+// pings is what makes a channel post notify the members its text mentions:
+// their mentions as the message's content, and allowed_mentions naming
+// exactly them (never @everyone, @here or a role). Other messages notify
+// nobody.
+func pings(m bot.Message) (string, *discordgo.MessageAllowedMentions) {
+	if m.Visibility != bot.Channel {
+		return "", noMentions
+	}
+	var ids, tags []string
+	for _, id := range m.Mentioned() {
+		if snowflake.MatchString(id) {
+			ids, tags = append(ids, id), append(tags, "<@"+id+">")
+		}
+	}
+	if len(ids) == 0 {
+		return "", noMentions
+	}
+	return strings.Join(tags, " "), &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: ids}
+}
+
 // Embed renders a message as an embed: title, description, fields (short
-// ones side by side), footer, coloured by kind.
+// ones side by side), footer, coloured by kind. A title shows no mention:
+// it names people as @name.
 func Embed(m bot.Message) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: bot.Clip(m.Title, maxTitle), Description: bot.Clip(markdown(m.Text), maxDescription),
-		Color: colour(m.Kind)}
+	e := &discordgo.MessageEmbed{Title: bot.Clip(bot.PlainMentions(m.Title), maxTitle),
+		Description: bot.Clip(markdown(mentions(m.Text)), maxDescription), Color: colour(m.Kind)}
 	if m.IsError() && e.Title == "" {
 		e.Title = "That didn't work"
 	}
 	total := len([]rune(e.Title)) + len([]rune(e.Description))
 	for i, f := range m.Fields {
-		name, value := bot.Clip(f.Name, maxFieldName), bot.Clip(markdown(f.Value), maxFieldValue)
+		name, value := bot.Clip(bot.PlainMentions(f.Name), maxFieldName), bot.Clip(markdown(mentions(f.Value)), maxFieldValue)
 		if value == "" {
 			value = "—"
 		}
@@ -71,7 +107,7 @@ func Embed(m bot.Message) *discordgo.MessageEmbed {
 			Inline: !strings.Contains(value, "\n") && utf8.RuneCountInString(value) <= 40})
 	}
 	if m.Footer != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: bot.Clip(m.Footer, maxFooter)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: bot.Clip(bot.PlainMentions(m.Footer), maxFooter)}
 	}
 	return e
 }
@@ -109,7 +145,7 @@ func Components(m bot.Message, guild string) []discordgo.MessageComponent {
 		case bot.Danger:
 			style = discordgo.DangerButton
 		}
-		row.Components = append(row.Components, discordgo.Button{Label: bot.Clip(b.Label, maxLabel), Style: style, CustomID: id})
+		row.Components = append(row.Components, discordgo.Button{Label: bot.Clip(bot.PlainMentions(b.Label), maxLabel), Style: style, CustomID: id})
 		if len(row.Components) == buttonsPerRow {
 			rows = append(rows, row)
 			row = discordgo.ActionsRow{}

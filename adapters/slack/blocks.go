@@ -27,7 +27,9 @@ const (
 var entity = regexp.MustCompile(`<(?:[@#!][A-Za-z0-9^|._-]*(?:\|[^<>]*)?|(?:https?|mailto):[^<>\s]+(?:\|[^<>]*)?)>`)
 
 // escape makes text safe for mrkdwn: &, < and > are control characters
-// there, except inside Slack's own entities.
+// there, except inside Slack's own entities — the bot's mentions among
+// them (<@U123|name>, see bot.Mention), which Slack shows as the member's
+// current name and which notify them.
 func escape(s string) string {
 	var b strings.Builder
 	last := 0
@@ -49,7 +51,7 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(s, n), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(bot.PlainMentions(s), n), true, false)
 }
 
 // icon prefixes a message's title by what it is.

@@ -155,16 +155,27 @@ func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, lim
 		SELECT `+noticeColumns+`, NULL::text
 		FROM claimed o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
 		ORDER BY `+order, p, now, limit, now.Add(lease))
 	return scanNotices(rows, err)
 }
 
 // noticeColumns are the columns scanNotices reads, from an outbox row o,
-// its workspace w and its recipient m (LEFT JOINed: a channel has none).
-// A query adds one more: the recipient's name (see scanNotices).
+// its workspace w, its recipient m (LEFT JOINed: a channel has none) and
+// the people it names (noticePeople). A query adds one more: the
+// recipient's name (see scanNotices).
 const noticeColumns = `o.id, o.workspace_id, w.platform, w.external_id, o.payload, COALESCE(o.dedupe_key, ''),
-	o.attempts, o.created_at, COALESCE(o.last_error, ''), m.user_id`
+	o.attempts, o.created_at, COALESCE(o.last_error, ''), m.user_id,
+	COALESCE(prf.user_id, ''), COALESCE(prc.user_id, '')`
+
+// noticePeople joins the active members an outbox row o names — its
+// referral's referrer (prf) and receiver (prc) — for their platform ids,
+// so a post mentions them as they are now.
+const noticePeople = `
+		LEFT JOIN members prf ON prf.workspace_id = o.workspace_id AND prf.status = 'active'
+			AND prf.id = (o.payload->'referral'->>'referrer_id')::bigint
+		LEFT JOIN members prc ON prc.workspace_id = o.workspace_id AND prc.status = 'active'
+			AND prc.id = (o.payload->'referral'->>'receiver_id')::bigint`
 
 // scanNotices reads notices selected as noticeColumns and a name. The
 // recipient's current platform id replaces the one in the payload; the
@@ -178,7 +189,7 @@ func scanNotices(rows pgx.Rows, err error) ([]core.Notice, error) {
 			userID, name *string
 		)
 		if err := row.Scan(&n.ID, &n.WorkspaceID, &n.Platform, &n.TeamID, &payload, &n.DedupeKey,
-			&n.Attempts, &n.CreatedAt, &n.LastError, &userID, &name); err != nil {
+			&n.Attempts, &n.CreatedAt, &n.LastError, &userID, &n.ReferrerUserID, &n.ReceiverUserID, &name); err != nil {
 			return nil, err
 		}
 		// The payload holds none of the columns above (they are json:"-").
@@ -278,7 +289,7 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 		SELECT `+noticeColumns+`, m.display_name
 		FROM outbox o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
 		WHERE o.workspace_id = $1 AND o.status = 'failed'
 		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit))
 }
