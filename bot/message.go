@@ -43,6 +43,25 @@ type Button struct {
 	Style  Style
 }
 
+// MaxButtons is the most buttons a message carries: Slack takes 25
+// elements in a row of actions, Discord five rows of five. Beyond, the
+// choices go in a Menu.
+const MaxButtons = 25
+
+// Menu is a drop-down. With Options it is one choice among them (each a
+// label and the action it runs), for choices too many to be buttons.
+// With Channels it is a channel the platform lists: the chosen channel's
+// id is appended to Action as its last segment.
+type Menu struct {
+	Placeholder string
+	Options     []Button
+	// More says what to type for a choice a platform can't list (Discord
+	// lists 25 options, Slack 100), e.g. "/refer pick R-1042 @name".
+	More     string
+	Channels bool
+	Action   string // the action a chosen channel completes
+}
+
 // Field is a labelled value shown in a card.
 type Field struct {
 	Name  string
@@ -64,6 +83,7 @@ type Message struct {
 	Text    string
 	Fields  []Field
 	Buttons []Button
+	Menu    *Menu // a drop-down below the buttons, if any
 	Footer  string
 	// Kind names what the message is (a notice kind, or "reply", "help",
 	// KindError ...), so adapters can pick a layout or colour.

@@ -154,8 +154,14 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 			names[i] = Mention(ch.UserID, ch.Name)
 			picks = append(picks, Button{"Pick @" + ch.Name, action("pick", d.r.Code, ch.UserID), Default})
 		}
-		return d.say(fmt.Sprintf("%s is interested in your lead %s", d.actor, d.code),
+		m, ok := d.say(fmt.Sprintf("%s is interested in your lead %s", d.actor, d.code),
 			fmt.Sprintf("Interested so far: %s. Pick one to hand the lead over.", strings.Join(names, ", ")), picks...)
+		if len(picks) > MaxButtons {
+			// Too many to be buttons: one menu of them all.
+			m.Buttons, m.Menu = nil, &Menu{Placeholder: "Pick who gets it", Options: picks,
+				More: fmt.Sprintf("/refer pick %s @name", d.code)}
+		}
+		return m, ok
 	},
 	core.NoticeThanks: func(d draft) (Message, bool) {
 		// The text mentions the one thanked: a post notifies whom it mentions.

@@ -125,10 +125,13 @@ func attachments(ms []bot.Message) []*discordgo.File {
 	return fs
 }
 
-// component runs a button. Won, Decline and Lost open a modal for the
-// value or the reason; the rest run as the command they stand for.
+// component runs a button or a choice in a menu. Won, Decline and Lost
+// open a modal for the value or the reason; the rest run as the command
+// they stand for.
 func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
-	action, guild := SplitCustomID(i.MessageComponentData().CustomID)
+	data := i.MessageComponentData()
+	action, guild := SplitCustomID(data.CustomID)
+	action = chosen(data, action)
 	if m, ok := closeModal(action, guild); ok {
 		return m
 	}

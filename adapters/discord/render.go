@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -24,7 +25,14 @@ const (
 	buttonsPerRow  = 5
 	maxRows        = 5
 	maxContent     = 2000
+	maxOptions     = 25 // a select's options
+	maxOptionText  = 100
+	maxPlaceholder = 150
 )
+
+// customMenu is the custom id of a string select: the chosen option's
+// value is the action it runs.
+const customMenu = "/refer/menu"
 
 // Colours by what a message is: wins and claims green, leads and the
 // celebration gold, problems red; kinds are notice kinds or reply kinds.
@@ -109,6 +117,11 @@ func Embed(m bot.Message) *discordgo.MessageEmbed {
 	if m.Footer != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: bot.Clip(bot.PlainMentions(m.Footer), maxFooter)}
 	}
+	if mn := m.Menu; mn != nil && !mn.Channels && len(mn.Options) > maxOptions && mn.More != "" {
+		// A select lists 25: say what to type for the others.
+		more := fmt.Sprintf("\n…and %d more: `%s`", len(mn.Options)-maxOptions, mn.More)
+		e.Description = bot.Clip(e.Description, maxDescription-utf8.RuneCountInString(more)) + more
+	}
 	return e
 }
 
@@ -154,10 +167,69 @@ func Components(m bot.Message, guild string) []discordgo.MessageComponent {
 	if len(row.Components) > 0 {
 		rows = append(rows, row)
 	}
+	menu := menuRow(m.Menu, guild)
+	if menu != nil && len(rows) >= maxRows {
+		rows = rows[:maxRows-1] // the menu takes a row of its own
+	}
 	if len(rows) > maxRows {
 		rows = rows[:maxRows]
 	}
+	if menu != nil {
+		rows = append(rows, menu)
+	}
 	return rows
+}
+
+// menuRow renders a drop-down in a row of its own: a channel select of
+// the server's text channels (its custom id the action a chosen channel
+// completes, see chosen), or a string select whose options' values are
+// their actions, at most 25 (Embed says what to type for the rest).
+func menuRow(mn *bot.Menu, guild string) discordgo.MessageComponent {
+	if mn == nil {
+		return nil
+	}
+	placeholder := bot.Clip(mn.Placeholder, maxPlaceholder)
+	if mn.Channels {
+		id := CustomID(mn.Action, guild)
+		if len(id) > maxCustomID {
+			return nil
+		}
+		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{MenuType: discordgo.ChannelSelectMenu,
+			CustomID: id, Placeholder: placeholder, ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}}}}
+	}
+	var opts []discordgo.SelectMenuOption
+	for _, o := range mn.Options {
+		if len(opts) == maxOptions {
+			break
+		}
+		if len(o.Action) <= maxOptionText {
+			opts = append(opts, discordgo.SelectMenuOption{Label: bot.Clip(bot.PlainMentions(o.Label), maxOptionText), Value: o.Action})
+		}
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu,
+		CustomID: CustomID(customMenu, guild), Placeholder: placeholder, Options: opts}}}
+}
+
+// chosen is the action a component interaction stands for: a button's;
+// the value of the option chosen in a string select; a channel select's
+// action completed with the chosen channel.
+func chosen(data discordgo.MessageComponentInteractionData, action string) string {
+	switch data.ComponentType {
+	case discordgo.SelectMenuComponent:
+		if len(data.Values) == 1 {
+			return data.Values[0]
+		}
+		return ""
+	case discordgo.ChannelSelectMenuComponent:
+		if len(data.Values) == 1 {
+			return action + "/" + data.Values[0]
+		}
+		return ""
+	}
+	return action
 }
 
 // noMentions keeps names in posts from pinging anyone.
