@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
@@ -13,6 +14,9 @@ import (
 type Bot struct {
 	svc *core.Service
 	log *slog.Logger
+
+	mu     sync.Mutex
+	checks map[core.Platform]ChannelCheckFunc
 }
 
 // New returns a Bot over the service.
@@ -44,22 +48,29 @@ func (b *Bot) Handle(ctx context.Context, req Request) []Message {
 // an error rather than a reply for it; fail, the one error handler, turns
 // it into the reply.
 func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []Message {
-	m, err := b.run(ctx, id, cmd)
+	ms, err := b.run(ctx, id, cmd)
 	if err != nil {
 		return []Message{b.fail(err, cmd)}
 	}
-	return []Message{m}
+	return ms
 }
 
-func (b *Bot) run(ctx context.Context, id core.Identity, cmd grammar.Command) (Message, error) {
+func (b *Bot) run(ctx context.Context, id core.Identity, cmd grammar.Command) ([]Message, error) {
 	if h, ok := cmd.(grammar.Help); ok {
-		return Message{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}, nil
+		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}, nil
 	}
 	c, err := b.svc.Join(ctx, id)
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
-	return b.dispatch(ctx, c, cmd)
+	m, err := b.dispatch(ctx, c, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if c.Workspace.Settings.Channel == "" && postsToChannel(cmd, c) {
+		return []Message{m, channelNeeded(c)}, nil
+	}
+	return []Message{m}, nil
 }
 
 func helpTitle(topic string) string {

@@ -49,16 +49,16 @@ func TestRenderNotice_NamesThePartiesAsMentionsInTheText(t *testing.T) {
 			"Lead R-1001 was claimed by @Bob"},
 	} {
 		with, without := RenderNotice(ids(c.n)), RenderNotice(c.n)
-		expectMention(t, strings.Contains(with.Text, c.text), "%s with ids: %q", c.n.Kind, with.Text)
-		expectMention(t, strings.Contains(without.Text, c.plain), "%s without ids: %q", c.n.Kind, without.Text)
-		expectMention(t, with.Title == c.title && without.Title == c.title, "%s titles: %q, %q", c.n.Kind, with.Title, without.Title)
+		expect(t, strings.Contains(with.Text, c.text), "%s with ids: %q", c.n.Kind, with.Text)
+		expect(t, strings.Contains(without.Text, c.plain), "%s without ids: %q", c.n.Kind, without.Text)
+		expect(t, with.Title == c.title && without.Title == c.title, "%s titles: %q, %q", c.n.Kind, with.Title, without.Title)
 	}
 	hands := RenderNotice(core.Notice{Kind: core.NoticeHandRaised, Actor: "Carol", Referral: r, To: core.Recipient{MemberID: 1, UserID: "UALICE", Name: "Alice"},
 		Choices: []core.Recipient{{MemberID: 3, UserID: "UCAROL", Name: "Carol"}, {MemberID: 4, Name: "Dan"}}})
-	expectMention(t, strings.Contains(hands.Text, "Interested so far: <@UCAROL|Carol>, @Dan."), "hands: %q", hands.Text)
+	expect(t, strings.Contains(hands.Text, "Interested so far: <@UCAROL|Carol>, @Dan."), "hands: %q", hands.Text)
 }
 
-func expectMention(t testing.TB, ok bool, format string, args ...any) {
+func expect(t testing.TB, ok bool, format string, args ...any) {
 	t.Helper()
 	if !ok {
 		t.Fatalf(format, args...)

@@ -20,11 +20,11 @@ func TestRenderNotice_MoreThan25HandsArePickedFromAMenu(t *testing.T) {
 		return x
 	}
 	m := RenderNotice(hands(MaxButtons))
-	expectMention(t, len(m.Buttons) == MaxButtons && m.Menu == nil, "25 hands: %d buttons, menu %v", len(m.Buttons), m.Menu)
+	expect(t, len(m.Buttons) == MaxButtons && m.Menu == nil, "25 hands: %d buttons, menu %v", len(m.Buttons), m.Menu)
 	m = RenderNotice(hands(30))
-	expectMention(t, len(m.Buttons) == 0 && m.Menu != nil && len(m.Menu.Options) == 30 && !m.Menu.Channels,
+	expect(t, len(m.Buttons) == 0 && m.Menu != nil && len(m.Menu.Options) == 30 && !m.Menu.Channels,
 		"30 hands: %d buttons, menu %+v", len(m.Buttons), m.Menu)
-	expectMention(t, m.Menu.Options[4].Action == "/refer/pick/R-1001/U004" && m.Menu.Options[4].Label == "Pick @m4" &&
+	expect(t, m.Menu.Options[4].Action == "/refer/pick/R-1001/U004" && m.Menu.Options[4].Label == "Pick @m4" &&
 		m.Menu.More == "/refer pick R-1001 @name", "menu: %+v", m.Menu)
 	for _, o := range m.Menu.Options {
 		if _, err := ActionCommand(o.Action); err != nil {

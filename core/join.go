@@ -14,7 +14,7 @@ type Identity struct {
 	UserID        string
 	UserName      string
 	PlatformAdmin bool   // a workspace admin on the platform itself
-	Channel       string // where the command was typed; becomes the default channel
+	Channel       string // where the command was typed
 }
 
 // Caller is a joined member acting in their workspace.
@@ -49,7 +49,10 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 		if err != nil {
 			return Caller{}, err
 		}
-		if ws.Settings.Channel == "" && id.Channel != "" {
+		// An admin chooses the network's channel on purpose (config
+		// channel): a command typed somewhere never makes it the channel.
+		// The console has one channel, the one it names: nothing to choose.
+		if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
 			ws.Settings.Channel = id.Channel
 			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
 				return Caller{}, err

@@ -115,6 +115,9 @@ func New(o Options) (*Adapter, error) {
 	if o.PublicKey != nil {
 		a.gateway.Up() // interactions over HTTP: no Gateway to be down
 	}
+	if a.bot != nil {
+		a.bot.CheckChannelsWith(core.Discord, a.checkChannel)
+	}
 	return a, nil
 }
 

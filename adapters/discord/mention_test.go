@@ -5,10 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/bwmarrin/discordgo"
-
-	discordadapter "github.com/referbot/referbot/adapters/discord"
 )
 
 // sent is the part of a message Discord reads for mentions.
@@ -33,22 +29,13 @@ func parseSent(t *testing.T, body string) sent {
 	return s
 }
 
-// configure sets a setting as an admin (who manages the server) would.
-func (e *env) configure(user, setting, value string) map[string]any {
-	e.t.Helper()
-	i := slash(user, []string{"config"}, opt("setting", 3, setting), opt("value", 3, value))
-	i["data"].(map[string]any)["name"] = discordadapter.AdminCommand
-	i["member"] = member(user, discordgo.PermissionManageGuild)
-	return e.interaction(i)
-}
-
 // A claimed lead and a public thank-you ping exactly the people they name:
 // their mentions are the post's content, allowed_mentions lists them and
 // nothing else (no @everyone, no roles); embed titles keep @name.
 func TestMentions_AClaimedLeadAndAThankYouPingExactlyWhomTheyName(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.configure("111", "channel", "<#555>")
+	e.useChannel("<#555>")
 	e.interaction(slash("111", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery")))
 	e.deliver()
 	posts := e.discord.Calls("POST", "/channels/555/messages")

@@ -13,7 +13,7 @@ import (
 func TestPick_MoreThan25HandsComeAsASelectThatPicks(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.configure("U1", "channel", "<#C1>")
+	e.useChannel("<#C1>")
 	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery")))
 	for i := range 30 {
 		e.interaction(slash(fmt.Sprintf("U%d", i+3), []string{"interested"}, opt("code", 3, "R-1001")))

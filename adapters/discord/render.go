@@ -236,7 +236,7 @@ func chosen(data discordgo.MessageComponentInteractionData, action string) strin
 var noMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 
 // responseData renders replies as one ephemeral (or not) response: up to
-// ten embeds, the buttons of the first that has any.
+// ten embeds, the buttons (and menu) of the first that has any.
 func responseData(ms []bot.Message, guild string, ephemeral bool) *discordgo.InteractionResponseData {
 	d := &discordgo.InteractionResponseData{AllowedMentions: noMentions}
 	if ephemeral {
@@ -250,7 +250,7 @@ func responseData(ms []bot.Message, guild string, ephemeral bool) *discordgo.Int
 		}
 		total += embedLen(e)
 		d.Embeds = append(d.Embeds, e)
-		if d.Components == nil && len(m.Buttons) > 0 {
+		if d.Components == nil && (len(m.Buttons) > 0 || m.Menu != nil) {
 			d.Components = Components(m, guild)
 		}
 	}

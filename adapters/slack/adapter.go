@@ -96,6 +96,9 @@ func New(o Options) *Adapter {
 		timeout = 1500 * time.Millisecond
 	}
 	a.users = &userCache{api: a.api, ttl: ttl, timeout: timeout, now: a.now, m: map[string]userEntry{}}
+	if a.bot != nil {
+		a.bot.CheckChannelsWith(core.Slack, a.checkChannel)
+	}
 	return a
 }
 

@@ -24,7 +24,7 @@ func (c call) shown() string {
 func TestMentions_AClaimedLeadAndAThankYouNotifyWhomTheyName(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.command("UALICE", "C0CHAN", "config channel <#C0CHAN|referrals>")
+	e.useChannel("<#C0CHAN>")
 	e.command("UALICE", "C0CHAN", "lead bookkeeping for a bakery")
 	e.deliver()
 	e.command("UBOB", "C0CHAN", "claim R-1001")

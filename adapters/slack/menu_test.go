@@ -17,7 +17,7 @@ import (
 func TestPick_MoreThan25HandsComeAsAMenuThatPicks(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	e.command("UALICE", "C0CHAN", "config channel <#C0CHAN|referrals>")
+	e.useChannel("<#C0CHAN>")
 	e.command("UALICE", "C0CHAN", "lead bookkeeping for a bakery")
 	for i := range 30 {
 		e.command(fmt.Sprintf("U%03d", i+1), "C0CHAN", "interested R-1001")
