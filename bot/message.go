@@ -138,9 +138,10 @@ type Updater interface {
 }
 
 // A notice names a member whose platform id it knows as "<@id|name>", so
-// each platform can render a mention that notifies them (Slack <@U123>,
-// Discord <@123> with allowed_mentions for exactly them) and the console
-// @name. It is the form Slack's own mentions take, which the grammar reads.
+// each platform can render a mention that notifies them (Slack reads it as
+// its own; Discord shows <@id> and pings with allowed_mentions naming
+// exactly them) and the console @name. It is the form Slack's escaped
+// mentions take, which the grammar reads too.
 var mentionToken = regexp.MustCompile(`<@([A-Za-z0-9]+)\|([^<>|]*)>`)
 
 // Mention writes a member in a message's text: a mention when their
