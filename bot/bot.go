@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
@@ -14,6 +15,9 @@ import (
 type Bot struct {
 	svc *core.Service
 	log *slog.Logger
+
+	mu     sync.Mutex
+	checks map[core.Platform]ChannelCheckFunc
 }
 
 // New returns a Bot over the service.
@@ -47,10 +51,10 @@ func (b *Bot) Handle(ctx context.Context, req Request) []Message {
 // now. Every handler returns an error rather than a reply for it; fail,
 // the one error handler, turns it into the reply.
 func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []Message {
-	var m Message
+	var ms []Message
 	err := b.svc.Once(ctx, id.Platform, id.RequestKey, func(ctx context.Context) error {
 		var err error
-		m, err = b.run(ctx, id, cmd)
+		ms, err = b.run(ctx, id, cmd)
 		return err
 	})
 	switch {
@@ -59,18 +63,25 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 	case err != nil:
 		return []Message{b.fail(err, cmd)}
 	}
-	return []Message{m}
+	return ms
 }
 
-func (b *Bot) run(ctx context.Context, id core.Identity, cmd grammar.Command) (Message, error) {
+func (b *Bot) run(ctx context.Context, id core.Identity, cmd grammar.Command) ([]Message, error) {
 	if h, ok := cmd.(grammar.Help); ok {
-		return Message{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}, nil
+		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}, nil
 	}
 	c, err := b.svc.Join(ctx, id)
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
-	return b.dispatch(ctx, c, cmd)
+	m, err := b.dispatch(ctx, c, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if c.Workspace.Settings.Channel == "" && postsToChannel(cmd, c) {
+		return []Message{m, channelNeeded(c)}, nil
+	}
+	return []Message{m}, nil
 }
 
 func helpTitle(topic string) string {

@@ -137,6 +137,12 @@ func (b *Bot) config(ctx context.Context, c core.Caller, x grammar.Config) (Mess
 			return Message{}, err
 		}
 	}
+	if strings.EqualFold(x.Key, "channel") && c.Member.IsAdmin() {
+		// Before core saves it: can the bot post there at all?
+		if err := b.checkChannel(ctx, c, x.Args); err != nil {
+			return Message{}, err
+		}
+	}
 	st, err := b.svc.Configure(ctx, c, x.Key, x.Args)
 	if err != nil {
 		return Message{}, err
@@ -158,6 +164,9 @@ func (b *Bot) config(ctx context.Context, c core.Caller, x grammar.Config) (Mess
 	}
 	if t := correctionSetting(x.Key, st.Settings); t != "" {
 		m.Text = t
+	}
+	if strings.EqualFold(x.Key, "channel") {
+		m.Text = "Leads and thank-yous are posted in " + st.Channel + " from now on; any that were waiting go there now."
 	}
 	return m, nil
 }

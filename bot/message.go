@@ -1,6 +1,11 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+)
 
 // Visibility says who sees a message.
 type Visibility int
@@ -38,6 +43,25 @@ type Button struct {
 	Style  Style
 }
 
+// MaxButtons is the most buttons a message carries: Slack takes 25
+// elements in a row of actions, Discord five rows of five. Beyond, the
+// choices go in a Menu.
+const MaxButtons = 25
+
+// Menu is a drop-down. With Options it is one choice among them (each a
+// label and the action it runs), for choices too many to be buttons.
+// With Channels it is a channel the platform lists: the chosen channel's
+// id is appended to Action as its last segment.
+type Menu struct {
+	Placeholder string
+	Options     []Button
+	// More says what to type for a choice a platform can't list (Discord
+	// lists 25 options, Slack 100), e.g. "/refer pick R-1042 @name".
+	More     string
+	Channels bool
+	Action   string // the action a chosen channel completes
+}
+
 // Field is a labelled value shown in a card.
 type Field struct {
 	Name  string
@@ -45,7 +69,9 @@ type Field struct {
 }
 
 // Message is what the bot says, before any platform shapes it. Text uses a
-// small common markup: *bold* and `code`; adapters translate it.
+// small common markup: *bold*, `code` and mentions (see Mention); adapters
+// translate it. Titles name people as @name: neither a Slack header nor a
+// Discord embed title shows a mention.
 type Message struct {
 	Visibility Visibility
 	To         string // channel id or name (Channel), platform user id (Direct)
@@ -57,6 +83,7 @@ type Message struct {
 	Text    string
 	Fields  []Field
 	Buttons []Button
+	Menu    *Menu // a drop-down below the buttons, if any
 	Footer  string
 	// Kind names what the message is (a notice kind, or "reply", "help",
 	// KindError ...), so adapters can pick a layout or colour.
@@ -108,4 +135,48 @@ type Messenger interface {
 type Updater interface {
 	// Update replaces the message ref (as returned by Send) with m.
 	Update(ctx context.Context, ref string, m Message) error
+}
+
+// A notice names a member whose platform id it knows as "<@id|name>", so
+// each platform can render a mention that notifies them (Slack reads it as
+// its own; Discord shows <@id> and pings with allowed_mentions naming
+// exactly them) and the console @name. It is the form Slack's escaped
+// mentions take, which the grammar reads too.
+var mentionToken = regexp.MustCompile(`<@([A-Za-z0-9]+)\|([^<>|]*)>`)
+
+// Mention writes a member in a message's text: a mention when their
+// platform id is known, else @name.
+func Mention(userID, name string) string {
+	if !platformID(userID) {
+		return "@" + name
+	}
+	return "<@" + userID + "|" + strings.NewReplacer("|", " ", "<", " ", ">", " ").Replace(name) + ">"
+}
+
+// RenderMentions rewrites the mentions in s with render(id, name).
+func RenderMentions(s string, render func(id, name string) string) string {
+	if !strings.Contains(s, "<@") {
+		return s
+	}
+	return mentionToken.ReplaceAllStringFunc(s, func(m string) string {
+		sub := mentionToken.FindStringSubmatch(m)
+		return render(sub[1], sub[2])
+	})
+}
+
+// PlainMentions rewrites the mentions in s as @name.
+func PlainMentions(s string) string {
+	return RenderMentions(s, func(_, name string) string { return "@" + name })
+}
+
+// Mentioned lists the ids of the members m's text mentions, once each, in
+// order: the people a post is meant to notify.
+func (m Message) Mentioned() []string {
+	var ids []string
+	for _, sub := range mentionToken.FindAllStringSubmatch(m.Text, -1) {
+		if !slices.Contains(ids, sub[1]) {
+			ids = append(ids, sub[1])
+		}
+	}
+	return ids
 }

@@ -24,6 +24,9 @@ func RenderNotice(n core.Notice) Message {
 		d.r = &pub
 	}
 	d.code, d.actor = d.r.Code.String(), "@"+n.Actor
+	// In texts, the parties the store gave a platform id for are
+	// mentioned, so the post notifies them; titles keep @name.
+	d.referrer, d.receiver = Mention(n.ReferrerUserID, d.r.ReferrerName), Mention(n.ReceiverUserID, d.r.ReceiverName)
 	if d.r.Code != 0 {
 		d.m.Referral = d.code
 	}
@@ -46,6 +49,9 @@ type draft struct {
 	m     Message
 	code  string // the referral's code, "R-1042"
 	actor string // "@alice", who caused the notice
+	// The referral's referrer and receiver as a text names them: a
+	// mention (see Mention), or @name.
+	referrer, receiver string
 }
 
 // card is the message with the referral's card under title and text.
@@ -94,8 +100,8 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 	},
 	core.NoticeThankPrompt: func(d draft) (Message, bool) {
 		return d.say(fmt.Sprintf("Congratulations on winning %s!", d.code),
-			fmt.Sprintf("@%s introduced you to %s. A public thank-you credits them and keeps referrals coming: /refer thanks %s <message>",
-				d.r.ReferrerName, d.client(), d.code),
+			fmt.Sprintf("%s introduced you to %s. A public thank-you credits them and keeps referrals coming: /refer thanks %s <message>",
+				d.referrer, d.client(), d.code),
 			thankButton(d.r))
 	},
 	core.NoticeLeadPosted: func(d draft) (Message, bool) {
@@ -116,7 +122,7 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 	core.NoticeLeadClaimed: func(d draft) (Message, bool) {
 		d.m.Replaces = string(core.NoticeLeadPosted)
 		return d.card(fmt.Sprintf("Lead %s was claimed by @%s", d.code, d.r.ReceiverName),
-			fmt.Sprintf("@%s owns it now. Thanks, @%s, for sharing it!", d.r.ReceiverName, d.r.ReferrerName))
+			fmt.Sprintf("%s owns it now. Thanks, %s, for sharing it!", d.receiver, d.referrer))
 	},
 	core.NoticeClaimedDM: func(d draft) (Message, bool) {
 		return d.card(fmt.Sprintf("%s claimed your lead %s", d.actor, d.code),
@@ -143,14 +149,21 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 		names := make([]string, len(d.n.Choices))
 		var picks []Button
 		for i, ch := range d.n.Choices {
-			names[i] = "@" + ch.Name
+			names[i] = Mention(ch.UserID, ch.Name)
 			picks = append(picks, Button{"Pick @" + ch.Name, action("pick", d.r.Code, ch.UserID), Default})
 		}
-		return d.say(fmt.Sprintf("%s is interested in your lead %s", d.actor, d.code),
+		m, ok := d.say(fmt.Sprintf("%s is interested in your lead %s", d.actor, d.code),
 			fmt.Sprintf("Interested so far: %s. Pick one to hand the lead over.", strings.Join(names, ", ")), picks...)
+		if len(picks) > MaxButtons {
+			// Too many to be buttons: one menu of them all.
+			m.Buttons, m.Menu = nil, &Menu{Placeholder: "Pick who gets it", Options: picks,
+				More: fmt.Sprintf("/refer pick %s @name", d.code)}
+		}
+		return m, ok
 	},
 	core.NoticeThanks: func(d draft) (Message, bool) {
-		text := fmt.Sprintf("for the referral %s (%s).", d.code, firstWords(d.r.Need, 8))
+		// The text mentions the one thanked: a post notifies whom it mentions.
+		text := fmt.Sprintf("%s thanks %s for the referral %s (%s).", d.actor, d.referrer, d.code, firstWords(d.r.Need, 8))
 		if d.n.Text != "" {
 			text += "\n“" + d.n.Text + "”"
 		}
@@ -163,7 +176,7 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 	core.NoticeWeeklyDigest: report(WeeklyMessage),
 	core.NoticeStaleNudge: func(d draft) (Message, bool) {
 		return d.card(fmt.Sprintf("How is %s going? (%s)", d.client(), d.code),
-			fmt.Sprintf("There's been no update for a while, and @%s is waiting to hear. A one-line status keeps the loop closed — or say if it's stalled.", d.r.ReferrerName),
+			fmt.Sprintf("There's been no update for a while, and %s is waiting to hear. A one-line status keeps the loop closed — or say if it's stalled.", d.referrer),
 			nextButtons(d.r, d.r.ReceiverID)...)
 	},
 	core.NoticeStaleDigest: func(d draft) (Message, bool) {
@@ -201,8 +214,8 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 	},
 	core.NoticeThankNudge: func(d draft) (Message, bool) {
 		return d.say(fmt.Sprintf("A thank-you for @%s? (%s)", d.r.ReferrerName, d.code),
-			fmt.Sprintf("@%s introduced you to %s. A public thank-you credits them and keeps introductions coming: /refer thanks %s <message>",
-				d.r.ReferrerName, d.client(), d.code),
+			fmt.Sprintf("%s introduced you to %s. A public thank-you credits them and keeps introductions coming: /refer thanks %s <message>",
+				d.referrer, d.client(), d.code),
 			thankButton(d.r))
 	},
 	core.NoticeBuddy: func(d draft) (Message, bool) {

@@ -44,7 +44,13 @@ func (b *Bot) lead(ctx context.Context, c core.Caller, x grammar.Lead) (Message,
 	if err != nil {
 		return Message{}, err
 	}
-	m := Card(r, c.Member.ID, fmt.Sprintf("Lead %s posted to %s", r.Code, nonEmpty(c.Workspace.Settings.Channel, "the channel")))
+	ch := c.Workspace.Settings.Channel
+	if ch == "" {
+		m := Card(r, c.Member.ID, fmt.Sprintf("Lead %s saved", r.Code))
+		m.Text = estimated(r) + "It is posted once the network's channel is chosen; the first member to claim it gets the client's details, and you'll be told who."
+		return m, nil
+	}
+	m := Card(r, c.Member.ID, fmt.Sprintf("Lead %s posted to %s", r.Code, ch))
 	m.Text = estimated(r) + "The first member to claim it gets the client's details; you'll be told who."
 	return m, nil
 }
@@ -123,8 +129,10 @@ func (b *Bot) thanks(ctx context.Context, c core.Caller, x grammar.Thanks) (Mess
 	if _, err := b.svc.Thank(ctx, c, x.Code, x.Message); err != nil {
 		return Message{}, err
 	}
-	return reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s is posted in %s.", x.Code,
-		nonEmpty(c.Workspace.Settings.Channel, "the channel"))), nil
+	if c.Workspace.Settings.Channel == "" {
+		return reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s reached them by DM, and is posted for everyone once the network's channel is chosen.", x.Code)), nil
+	}
+	return reply("Thank-you sent", fmt.Sprintf("Your thank-you for %s is posted in %s.", x.Code, c.Workspace.Settings.Channel)), nil
 }
 
 func (b *Bot) feedback(ctx context.Context, c core.Caller, x grammar.Feedback) (Message, error) {

@@ -127,8 +127,22 @@ var actions = func() *Router {
 	r.Route("/refer/confirm/{code}", withCode(func(c core.Code) grammar.Confirm { return grammar.Confirm{Code: c} }))
 	r.Route("/refer/dispute/{code}", withCode(func(c core.Code) grammar.Dispute { return grammar.Dispute{Code: c} }))
 	r.Route("/refer/fee/{code}/{step}", feeRoute)
+	r.Route(ChooseChannel+"/{channel}", channelRoute)
 	return r
 }()
+
+// ChooseChannel is the action of the channel picker (see channelNeeded):
+// the platform appends the chosen channel's id.
+const ChooseChannel = "/refer/config/channel"
+
+// channelRoute reads "/refer/config/channel/C123": the network's channel
+// chosen in a picker, set as `/refer config channel` would set it.
+func channelRoute(v Vars) (grammar.Command, error) {
+	if !platformID(v["channel"]) {
+		return nil, staleButton()
+	}
+	return grammar.Config{Key: "channel", Args: []string{"<#" + v["channel"] + ">"}}, nil
+}
 
 // ActionCommand reads a button's action path back into the command it
 // stands for. It may be one that needs more input (a Won without its

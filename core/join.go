@@ -17,7 +17,7 @@ type Identity struct {
 	// RequestKey identifies the platform delivery (trigger, event or
 	// interaction id) so a retry or replay is applied once; see Once.
 	RequestKey string
-	Channel    string // where the command was typed; becomes the default channel
+	Channel    string // where the command was typed
 }
 
 // Caller is a joined member acting in their workspace.
@@ -52,7 +52,10 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 		if err != nil {
 			return Caller{}, err
 		}
-		if ws.Settings.Channel == "" && id.Channel != "" {
+		// An admin chooses the network's channel on purpose (config
+		// channel): a command typed somewhere never makes it the channel.
+		// The console has one channel, the one it names: nothing to choose.
+		if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
 			ws.Settings.Channel = id.Channel
 			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
 				return Caller{}, err

@@ -97,6 +97,11 @@ type Notice struct {
 	Attempts    int         `json:"-"`
 	LastError   string      `json:"-"` // why the last delivery failed
 	CreatedAt   time.Time   `json:"-"`
+
+	// The platform ids of the referral's referrer and receiver, filled by
+	// the store on claim (as To.UserID is), so a post can mention them;
+	// empty for anyone no longer active in the network.
+	ReferrerUserID, ReceiverUserID string `json:"-"`
 }
 
 // Report is the content of a digest or periodic report: the period's

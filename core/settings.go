@@ -252,7 +252,7 @@ func channelSetting(p Platform, val string) (string, error) {
 			return "<#" + m[1] + ">", nil
 		}
 		return "", Errorf(EINVALID, "%s is not a Discord channel I can post in.", quoteOr(val, "That")).
-			WithHint("Type # in the value and pick the channel from Discord's list: /refer admin config setting:channel value:#referrals")
+			WithHint("Type # in the value and pick the channel from Discord's list: /refer-admin config setting:channel value:#referrals")
 	}
 	if v := strings.ToLower(val); consoleChannel.MatchString(v) {
 		return v, nil

@@ -252,6 +252,7 @@ func (c *Console) print(m bot.Message) {
 	b.WriteString("  " + head + "\n")
 	line := func(s string) {
 		s = bold.ReplaceAllString(s, "$1") // a terminal has no bold: drop the markup
+		s = bot.PlainMentions(s)
 		for _, l := range strings.Split(s, "\n") {
 			b.WriteString("  │ " + l + "\n")
 		}
@@ -272,9 +273,18 @@ func (c *Console) print(m bot.Message) {
 		}
 		line(f.Name + ": " + f.Value)
 	}
-	if len(m.Buttons) > 0 {
+	buttons := m.Buttons
+	if mn := m.Menu; mn != nil {
+		// A terminal has no drop-down: its choices are numbered like
+		// buttons; a channel is typed.
+		buttons = append(buttons[:len(buttons):len(buttons)], mn.Options...)
+		if mn.Channels {
+			line(mn.Placeholder + ": type /refer config channel #name")
+		}
+	}
+	if len(buttons) > 0 {
 		var parts []string
-		for _, bt := range m.Buttons {
+		for _, bt := range buttons {
 			c.buttons = append(c.buttons, button{Button: bt, Owner: owner})
 			parts = append(parts, fmt.Sprintf("[%d] %s", len(c.buttons), bt.Label))
 		}

@@ -55,6 +55,8 @@ type Adapter struct {
 	deadline bot.Deadline // follow-ups still being sent
 	dms      sync.Map     // user id → the id of our DM channel with them
 
+	guildMembers members // who is still in a guild, for clicks in DMs
+
 	gateway   bot.Connection // the Gateway's state, for /readyz
 	retryBase time.Duration  // first wait before retrying the Gateway or registration
 }
@@ -112,6 +114,9 @@ func New(o Options) (*Adapter, error) {
 	a.retryBase = o.RetryBase
 	if o.PublicKey != nil {
 		a.gateway.Up() // interactions over HTTP: no Gateway to be down
+	}
+	if a.bot != nil {
+		a.bot.CheckChannelsWith(core.Discord, a.checkChannel)
 	}
 	return a, nil
 }

@@ -72,19 +72,31 @@ func temperature() *discordgo.ApplicationCommandOption {
 	return choice("temperature", "How ready the client is", false, string(core.Hot), string(core.Warm), string(core.Cold))
 }
 
-// Commands is the /refer application command registered at start: one
-// subcommand (or group) per operation of the core, at most 25.
+// AdminCommand is the admins' command: Discord lets a server decide who
+// sees a top-level command (default_member_permissions), not a subcommand
+// group, so the network's settings are a command of their own.
+const AdminCommand = "refer-admin"
+
+// Commands are the application commands registered at start: /refer, one
+// subcommand (or group) per operation of the core, at most 25; and
+// /refer-admin, the network's settings, shown by default only to members
+// who may manage the server (a server can grant it to others in its
+// Integrations settings; core still checks who is an admin).
 func Commands() []*discordgo.ApplicationCommand {
-	// Typed in a server only: a DM carries no guild, so no network.
+	// Installed in a server and typed there only: a DM carries no guild,
+	// so no network; a user install would have none either.
 	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	manageServer := int64(discordgo.PermissionManageGuild)
 	touchKinds := make([]string, len(core.TouchKinds))
 	for i, k := range core.TouchKinds {
 		touchKinds[i] = string(k)
 	}
 	return []*discordgo.ApplicationCommand{{
-		Name:        "refer",
-		Description: "Referral exchange: refer clients, claim leads, track and thank",
-		Contexts:    &contexts,
+		Name:             "refer",
+		Description:      "Referral exchange: refer clients, claim leads, track and thank",
+		Contexts:         &contexts,
+		IntegrationTypes: &installs,
 		Options: []*discordgo.ApplicationCommandOption{
 			sub("give", "Refer a client to a partner",
 				user("partner", "Who should take the client on", true),
@@ -154,16 +166,23 @@ func Commands() []*discordgo.ApplicationCommand {
 			group("data", "Your data: export or erase it",
 				sub("export", "Your data, as a file"),
 				sub("forget", "Erase your personal data", boolean("confirm", "Yes, erase it (can't be undone)"))),
-			group("admin", "Network settings (admins)",
-				sub("config", "Show or change a setting",
-					choice("setting", "Which setting", false, core.ConfigKeys...), long("value", "The new value", false, 200),
-					user("member", "For admin / remove: the member", false)),
-				sub("undelivered", "Messages that could not be delivered", boolean("retry", "Send them again")),
-				sub("flags", "Abuse flags: rings, repeated clients, the daily cap, no conversions",
-					str("period", "last-quarter, 2026-Q3, 30d ... (default: the last 90 days)", false),
-					str("dismiss", "A flag's ID to dismiss, e.g. F-1a2b3c", false),
-					long("reason", "Why you dismiss it", false, 500))),
 			sub("help", "How to use referbot", str("topic", "A command, e.g. lead", false)),
+		},
+	}, {
+		Name:                     AdminCommand,
+		Description:              "Network settings and undelivered messages (admins)",
+		Contexts:                 &contexts,
+		IntegrationTypes:         &installs,
+		DefaultMemberPermissions: &manageServer,
+		Options: []*discordgo.ApplicationCommandOption{
+			sub("config", "Show or change a setting",
+				choice("setting", "Which setting", false, core.ConfigKeys...), long("value", "The new value", false, 200),
+				user("member", "For admin / remove: the member", false)),
+			sub("undelivered", "Messages that could not be delivered", boolean("retry", "Send them again")),
+			sub("flags", "Abuse flags: rings, repeated clients, the daily cap, no conversions",
+				str("period", "last-quarter, 2026-Q3, 30d ... (default: the last 90 days)", false),
+				str("dismiss", "A flag's ID to dismiss, e.g. F-1a2b3c", false),
+				long("reason", "Why you dismiss it", false, 500)),
 		},
 	}}
 }

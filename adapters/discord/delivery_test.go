@@ -17,6 +17,7 @@ import (
 func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	now := time.Now()
 	e.sender.Now = func() time.Time { return now }
 	limited := 0
@@ -43,6 +44,7 @@ func TestDelivery_RateLimitedThenDeliveredOnceAfterTheWait(t *testing.T) {
 func TestDelivery_TwoMinutesOf429sStillDeliverEveryMessageOnce(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	clk := fixture.NewClock(time.Now())
 	start := clk.Now()
 	e.sender.Now = clk.Now
@@ -80,6 +82,7 @@ func TestDelivery_TwoMinutesOf429sStillDeliverEveryMessageOnce(t *testing.T) {
 func TestDelivery_ARetriedPostCarriesTheSameNonce(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	clk := fixture.NewClock(time.Now())
 	e.sender.Now = clk.Now
 	var lost []string
@@ -112,6 +115,7 @@ func TestDelivery_ARetriedPostCarriesTheSameNonce(t *testing.T) {
 func TestDelivery_UnknownChannelIsPermanent(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	e.discord.fail = func(c call) (int, http.Header, string, bool) {
 		return http.StatusNotFound, nil, `{"message":"Unknown Channel","code":10003}`, true
 	}

@@ -43,6 +43,9 @@ func (a *Adapter) Run(ctx context.Context, gateway bool) error {
 			a.log.Error("interaction response failed", "interaction", ic.ID, "err", err)
 		}
 	})()
+	defer a.session.AddHandler(func(_ *discordgo.Session, gc *discordgo.GuildCreate) {
+		a.deadline.Go(ctx, func(ctx context.Context) { a.GuildCreated(ctx, gc.Guild) })
+	})()
 	defer a.session.AddHandler(func(*discordgo.Session, *discordgo.Ready) { a.gateway.Up() })()
 	defer a.session.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { a.gateway.Up() })()
 	defer a.session.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {

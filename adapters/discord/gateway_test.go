@@ -23,6 +23,7 @@ import (
 func TestGateway_InteractionRunsThroughTheSameHandler(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	in := slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery"))
 	in["id"], in["token"], in["application_id"], in["version"] = "GW1", "gwtoken", "APP", 1
 	identified := make(chan map[string]any, 1)

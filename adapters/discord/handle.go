@@ -125,10 +125,13 @@ func attachments(ms []bot.Message) []*discordgo.File {
 	return fs
 }
 
-// component runs a button. Won, Decline and Lost open a modal for the
-// value or the reason; the rest run as the command they stand for.
+// component runs a button or a choice in a menu. Won, Decline and Lost
+// open a modal for the value or the reason; the rest run as the command
+// they stand for.
 func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
-	action, guild := SplitCustomID(i.MessageComponentData().CustomID)
+	data := i.MessageComponentData()
+	action, guild := SplitCustomID(data.CustomID)
+	action = chosen(data, action)
 	if m, ok := closeModal(action, guild); ok {
 		return m
 	}
@@ -137,7 +140,22 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) *disc
 		return errorResponse(core.Errorf(core.EINVALID, "That button is no longer valid.").WithHint("Type /refer list in the server."))
 	}
 	inDM := i.GuildID == ""
-	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.HandleAction(ctx, id, action) }, inDM)
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message {
+		if err := a.fromMember(ctx, i, id); err != nil {
+			return []bot.Message{bot.ErrorMessage(err)}
+		}
+		return a.bot.HandleAction(ctx, id, action)
+	}, inDM)
+}
+
+// fromMember checks, for an interaction from a DM, that the user is still
+// a member of the guild its button or form names (see stillMember); one
+// from inside the guild is a member's by definition.
+func (a *Adapter) fromMember(ctx context.Context, i *discordgo.Interaction, id core.Identity) error {
+	if i.GuildID != "" {
+		return nil
+	}
+	return a.stillMember(ctx, id.TeamID, id.UserID)
 }
 
 // autocomplete suggests the caller's referral codes (and open leads for a
@@ -176,5 +194,10 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) *di
 	if id.TeamID == "" {
 		return errorResponse(core.Errorf(core.EINVALID, "This form is out of date.").WithHint("Type /refer new in the server."))
 	}
-	return a.run(ctx, i, func(ctx context.Context) []bot.Message { return a.bot.Run(ctx, id, cmd) }, false)
+	return a.run(ctx, i, func(ctx context.Context) []bot.Message {
+		if err := a.fromMember(ctx, i, id); err != nil {
+			return []bot.Message{bot.ErrorMessage(err)}
+		}
+		return a.bot.Run(ctx, id, cmd)
+	}, false)
 }

@@ -40,6 +40,7 @@ func TestInteractions_PingSignedCommandAndRefusals(t *testing.T) {
 	must(t, e.count("SELECT count(*) FROM workspaces") == 0 && e.count("SELECT count(*) FROM referrals") == 0,
 		"a refused interaction wrote something")
 
+	e.useChannel("<#C1>")
 	code, resp = e.post(lead, time.Now())
 	must(t, code == 200 && resp["type"] == float64(4), "signed command: %d %v", code, resp)
 	data := resp["data"].(map[string]any)
@@ -53,6 +54,7 @@ func TestInteractions_PingSignedCommandAndRefusals(t *testing.T) {
 func TestLead_PostedWithClaimClaimedAndTheMessageEdited(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery"), opt("client", 3, "Acme Bakery"),
 		opt("contact", 3, "jane@acme.com"), opt("consent", 5, true), opt("value", 3, "2k")))
 	e.deliver()
@@ -77,6 +79,7 @@ func TestLead_PostedWithClaimClaimedAndTheMessageEdited(t *testing.T) {
 func TestClaim_FiftyConcurrentInteractionsOneWinnerOneEdit(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C1>")
 	e.interaction(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping"), opt("contact", 3, "jane@acme.com"), opt("consent", 5, true)))
 	e.deliver()
 	var (

@@ -32,7 +32,7 @@ func (s *Messenger) channel(ctx context.Context, m bot.Message) (string, error) 
 		to = c[1]
 	}
 	if to == "" {
-		return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer admin config setting:channel value:#referrals")}
+		return "", &sender.PermanentError{Err: errors.New("no channel is set: an admin can type /refer-admin config setting:channel value:#referrals")}
 	}
 	if m.Visibility != bot.Direct {
 		return to, nil
@@ -71,8 +71,9 @@ func (s *Messenger) Send(ctx context.Context, m bot.Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	send := messageSend{MessageSend: &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{Embed(m)},
-		Components: Components(m, buttonsGuild(m)), AllowedMentions: noMentions},
+	content, allowed := pings(m)
+	send := messageSend{MessageSend: &discordgo.MessageSend{Content: content, Embeds: []*discordgo.MessageEmbed{Embed(m)},
+		Components: Components(m, buttonsGuild(m)), AllowedMentions: allowed},
 		Nonce: m.Nonce, EnforceNonce: m.Nonce != ""}
 	if m.Attachment != nil {
 		send.Files = attachments([]bot.Message{m})
@@ -139,8 +140,11 @@ func (s *Messenger) Update(ctx context.Context, ref string, m bot.Message) error
 	if comps == nil {
 		comps = []discordgo.MessageComponent{} // remove the old buttons
 	}
-	_, err := s.a.session.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: id, Channel: ch, Embeds: &embeds,
-		Components: &comps, AllowedMentions: noMentions}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	edit := &discordgo.MessageEdit{ID: id, Channel: ch, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions}
+	if content, allowed := pings(m); content != "" {
+		edit.Content, edit.AllowedMentions = &content, allowed
+	}
+	_, err := s.a.session.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	return classify(err)
 }
 

@@ -18,10 +18,14 @@ type args struct {
 }
 
 // subcommand finds the subcommand (and group) typed: its path, such as
-// "give" or "profile set", and its options.
+// "give" or "profile set", and its options. /refer-admin's subcommands
+// read as "admin config" and "admin undelivered".
 func subcommand(data discordgo.ApplicationCommandInteractionData) (string, args) {
 	a := args{opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}, resolved: data.Resolved}
 	path := []string{}
+	if data.Name == AdminCommand {
+		path = append(path, "admin")
+	}
 	opts := data.Options
 	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
 		opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {

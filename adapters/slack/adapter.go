@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/bot/grammar"
 	"github.com/referbot/referbot/core"
 )
 
@@ -33,6 +34,9 @@ type Options struct {
 	ReplyWithin time.Duration
 	// UserTTL is how long users.info answers are cached; default 1 hour.
 	UserTTL time.Duration
+	// LookupTimeout bounds each users.info call, so a slow Slack API
+	// costs a command its display names, never its answer; default 1.5 s.
+	LookupTimeout time.Duration
 	// HTTPClient posts to response_url; default a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// RetryBase is the first wait before reconnecting Socket Mode after a
@@ -87,7 +91,14 @@ func New(o Options) *Adapter {
 	if ttl == 0 {
 		ttl = time.Hour
 	}
-	a.users = &userCache{api: a.api, ttl: ttl, now: a.now, m: map[string]userEntry{}}
+	timeout := o.LookupTimeout
+	if timeout == 0 {
+		timeout = 1500 * time.Millisecond
+	}
+	a.users = &userCache{api: a.api, ttl: ttl, timeout: timeout, now: a.now, m: map[string]userEntry{}}
+	if a.bot != nil {
+		a.bot.CheckChannelsWith(core.Slack, a.checkChannel)
+	}
 	return a
 }
 
@@ -125,27 +136,52 @@ func publicChannel(id string) string {
 
 var mentionRe = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 
+// maxLookups is how many people a command's mentions may cost users.info
+// calls: a command names one or two; one naming hundreds must not turn
+// into hundreds of calls (those beyond join under the name Slack sent, or
+// their id, and get their real name when they next use the bot).
+const maxLookups = 5
+
 // withNames rewrites mentions as <@U123|Display Name>, so members the bot
-// has not met yet join with their real name.
+// has not met yet join with their real name. A text the grammar will
+// refuse as too long is left alone, and at most maxLookups people not in
+// the cache are looked up.
 func (a *Adapter) withNames(ctx context.Context, text string) string {
+	if grammar.CheckLength(text) != nil {
+		return text
+	}
+	lookups := 0
+	names := map[string]string{} // id → name, "" when not known
 	return mentionRe.ReplaceAllStringFunc(text, func(m string) string {
 		id := mentionRe.FindStringSubmatch(m)[1]
-		u, err := a.users.get(ctx, id)
-		if err != nil || u.name == "" {
+		name, seen := names[id]
+		if !seen {
+			u, cached := a.users.cached(id)
+			if !cached && lookups < maxLookups {
+				lookups++
+				var err error
+				if u, err = a.users.get(ctx, id); err != nil {
+					a.log.Warn("users.info failed; using the mention as sent", "user", id, "err", err)
+				}
+			}
+			name, names[id] = u.name, u.name
+		}
+		if name == "" {
 			return m
 		}
-		return "<@" + id + "|" + strings.NewReplacer("|", " ", ">", " ").Replace(u.name) + ">"
+		return "<@" + id + "|" + strings.NewReplacer("|", " ", ">", " ").Replace(name) + ">"
 	})
 }
 
 // userCache remembers users.info answers: display names and admin flags
 // change rarely, and every command needs them.
 type userCache struct {
-	api *slack.Client
-	ttl time.Duration
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[string]userEntry
+	api     *slack.Client
+	ttl     time.Duration
+	timeout time.Duration // each users.info call
+	now     func() time.Time
+	mu      sync.Mutex
+	m       map[string]userEntry
 }
 
 type userEntry struct {
@@ -154,18 +190,30 @@ type userEntry struct {
 	fetched time.Time
 }
 
-func (c *userCache) get(ctx context.Context, id string) (userEntry, error) {
+// cached returns the user's entry if it is cached and fresh.
+func (c *userCache) cached(id string) (userEntry, bool) {
 	c.mu.Lock()
 	e, ok := c.m[id]
 	c.mu.Unlock()
 	if ok && c.now().Sub(e.fetched) < c.ttl {
+		return e, true
+	}
+	return userEntry{}, false
+}
+
+// get returns the user's entry, from the cache or users.info (within the
+// cache's timeout).
+func (c *userCache) get(ctx context.Context, id string) (userEntry, error) {
+	if e, ok := c.cached(id); ok {
 		return e, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	u, err := c.api.GetUserInfoContext(ctx, id)
 	if err != nil {
 		return userEntry{}, err
 	}
-	e = userEntry{name: displayName(u), admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, fetched: c.now()}
+	e := userEntry{name: displayName(u), admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, fetched: c.now()}
 	c.mu.Lock()
 	c.m[id] = e
 	c.mu.Unlock()

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -20,14 +21,23 @@ const (
 	maxActionID    = 255
 	maxBlocks      = 50
 	maxFallback    = 3000
+	maxOptions     = 100 // a static_select's options
+	maxOptionValue = 150
+	maxPlaceholder = 150
 )
+
+// actionMenu is the action id of a static_select: the chosen option's
+// value is the action it runs.
+const actionMenu = "/refer/menu"
 
 // entity matches Slack's own markup, which must reach Slack unescaped:
 // <@U123|name>, <#C123|name>, <!here>, <https://...|label>, <mailto:...>.
 var entity = regexp.MustCompile(`<(?:[@#!][A-Za-z0-9^|._-]*(?:\|[^<>]*)?|(?:https?|mailto):[^<>\s]+(?:\|[^<>]*)?)>`)
 
 // escape makes text safe for mrkdwn: &, < and > are control characters
-// there, except inside Slack's own entities.
+// there, except inside Slack's own entities — the bot's mentions among
+// them (<@U123|name>, see bot.Mention), which Slack shows as the member's
+// current name and which notify them.
 func escape(s string) string {
 	var b strings.Builder
 	last := 0
@@ -49,7 +59,7 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(s, n), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, bot.Clip(bot.PlainMentions(s), n), true, false)
 }
 
 // icon prefixes a message's title by what it is.
@@ -128,6 +138,9 @@ func Blocks(m bot.Message) []slack.Block {
 		// merged into one reply never repeat it.
 		bs = append(bs, slack.NewActionBlock("", els...))
 	}
+	if m.Menu != nil {
+		bs = append(bs, menu(m.Menu)...)
+	}
 	if m.Footer != "" {
 		bs = append(bs, slack.NewContextBlock("", mrkdwn(m.Footer)))
 	}
@@ -135,6 +148,46 @@ func Blocks(m bot.Message) []slack.Block {
 		bs = append(bs[:maxBlocks-1], slack.NewContextBlock("", mrkdwn("…and more: see /refer list")))
 	}
 	return bs
+}
+
+// menu renders a drop-down: a conversations_select for a channel (public
+// and private channels, no DMs; see actionOf), else a static_select whose
+// options' values are their actions, at most 100, with what to type for
+// the rest.
+func menu(mn *bot.Menu) []slack.Block {
+	placeholder := plain(nonEmpty(mn.Placeholder, "Choose"), maxPlaceholder)
+	if mn.Channels {
+		if len(mn.Action) > maxActionID {
+			return nil
+		}
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, placeholder, mn.Action)
+		sel.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
+		return []slack.Block{slack.NewActionBlock("", sel)}
+	}
+	var opts []*slack.OptionBlockObject
+	for _, o := range mn.Options {
+		if len(opts) == maxOptions {
+			break
+		}
+		if len(o.Action) <= maxOptionValue {
+			opts = append(opts, slack.NewOptionBlockObject(o.Action, plain(o.Label, maxButtonText), nil))
+		}
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	bs := []slack.Block{slack.NewActionBlock("", slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, placeholder, actionMenu, opts...))}
+	if rest := len(mn.Options) - len(opts); rest > 0 && mn.More != "" {
+		bs = append(bs, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more: `%s`", rest, mn.More))))
+	}
+	return bs
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // wide reports whether a field needs the whole width: several lines, or

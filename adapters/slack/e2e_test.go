@@ -92,6 +92,7 @@ func TestTypedStageChange_RefreshesTheOfferCard(t *testing.T) {
 func TestClaim_FiftyConcurrentClicksOneWinnerOneUpdate(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	e.useChannel("<#C0CHAN>")
 	e.command("UALICE", "C0CHAN", "lead Acme Bakery jane@acme.com consent — bookkeeping #tax ~2k")
 	e.deliver()
 	posts := e.slack.Calls("chat.postMessage")

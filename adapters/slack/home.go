@@ -40,6 +40,10 @@ func (a *Adapter) homeView(ctx context.Context, t team) (slack.HomeTabViewReques
 		slack.NewHeaderBlock(plain("Your referrals", maxHeader)),
 		slack.NewActionBlock("home-actions", withStyle(slack.NewButtonBlockElement(actionNew, actionNew, plain("New referral", maxButtonText)), slack.StylePrimary)),
 	}
+	if len(h.Received) == 0 && len(h.Given) == 0 {
+		// A first visit, or one before any referral: how to start.
+		bs = append(append(bs, slack.NewDividerBlock()), Blocks(bot.Welcome(core.Slack))...)
+	}
 	lists := []struct {
 		kind  core.ListKind
 		title string

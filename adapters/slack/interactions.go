@@ -40,11 +40,24 @@ func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback)
 		if len(cb.ActionCallback.BlockActions) == 0 {
 			return nil, nil
 		}
-		return nil, a.click(ctx, cb, t, cb.ActionCallback.BlockActions[0].ActionID)
+		return nil, a.click(ctx, cb, t, actionOf(cb.ActionCallback.BlockActions[0]))
 	case slack.InteractionTypeViewSubmission:
 		return a.submit(ctx, cb, t)
 	}
 	return nil, nil // view_closed, shortcuts: nothing to do
+}
+
+// actionOf is the action a block action stands for: a button's id; the
+// chosen option of a static_select (its value); a conversations_select's
+// id completed with the chosen channel.
+func actionOf(ba *slack.BlockAction) string {
+	switch ba.Type {
+	case slack.ActionType(slack.OptTypeStatic):
+		return ba.SelectedOption.Value
+	case slack.ActionType(slack.OptTypeConversations):
+		return ba.ActionID + "/" + ba.SelectedConversation
+	}
+	return ba.ActionID
 }
 
 // click runs a button. Buttons that need more input (a won value, a

@@ -20,7 +20,9 @@ func TestManifests_MatchTheRoutesAndScopes(t *testing.T) {
 		}
 		s := string(b)
 		for _, w := range append(wants, "command: /refer", "should_escape: true", "app_home_opened", "home_tab_enabled: true",
-			"- commands", "- chat:write", "- chat:write.public", "- im:write", "- users:read", "- files:write") {
+			"- commands", "- chat:write", "- chat:write.public", "- im:write", "- users:read", "- files:write",
+			"- channels:read", "- groups:read", "- im:history", "- message.im", "messages_tab_enabled: true",
+			"messages_tab_read_only_enabled: false") {
 			must(t, strings.Contains(s, w), "%s lacks %q", file, w)
 		}
 		must(t, !strings.Contains(s, "\t"), "%s has a tab: YAML refuses it", file)

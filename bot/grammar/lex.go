@@ -13,6 +13,14 @@ import (
 // accident.
 const MaxLen = 4000
 
+// CheckLength reports, as Parse would, whether text is too long once
+// cleaned: an adapter checks it before any work a command's text costs
+// (looking up the people it mentions), so an oversize paste costs none.
+func CheckLength(text string) error {
+	_, err := clean(text)
+	return err
+}
+
 // clean applies the input hygiene: valid UTF-8, no invisible format or
 // control characters, whitespace collapsed to single spaces, a length cap,
 // and a leading "/refer" dropped when a whole line was passed.

@@ -45,6 +45,9 @@ func flowSetup(t *testing.T, receivers ...string) *flow {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.svc.Configure(ctx, f.bob, "channel", []string{"<#C1>"}); err != nil { // chosen on purpose
+		t.Fatal(err)
+	}
 	for _, u := range receivers {
 		r, err := f.svc.Refer(ctx, f.bob, core.ReferInput{To: core.MemberRef{UserID: u, Name: strings.ToLower(u)}, ClientName: "Acme " + u, Need: "a website"})
 		if err != nil {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/referbot/referbot/core"
 )
 
 // TestRun_ServeWithDiscordCredentials starts `referbot serve` configured
@@ -50,7 +52,8 @@ func TestRun_ServeWithDiscordCredentials(t *testing.T) {
 	}
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	addr := startServe(t, map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "APP", "DISCORD_GUILD_ID": "G1",
-		"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "DISCORD_API_URL": fake.URL + "/api/v10"})
+		"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "DISCORD_API_URL": fake.URL + "/api/v10",
+		"DATABASE_URL": networkWithChannel(t, core.Discord, "G1", "<#C1>")})
 
 	in, _ := json.Marshal(map[string]any{"id": "I1", "application_id": "APP", "type": 2, "token": "t1", "version": 1,
 		"guild_id": "G1", "channel_id": "C1",

@@ -87,8 +87,9 @@ const forAParty = `(o.recipient_member_id IS NULL OR COALESCE((o.payload->'refer
 			AND o.recipient_member_id IN (r.referrer_id, r.receiver_id, r.co_owner_id)))`
 
 // ClaimNotices leases up to limit due notices of the platform's workspaces
-// in one statement, oldest first, whatever their destination: tests and
-// tools use it to see the whole queue; the sender uses ClaimHeads. Rows
+// in one statement, oldest first, whatever their destination (channel
+// posts still waiting for a channel too): tests and tools use it to see
+// the whole queue; the sender uses ClaimHeads. Rows
 // another sender has locked are skipped, so concurrent senders never get
 // the same notice; the lease (next_attempt_at) re-offers a notice whose
 // sender died. A due DM whose recipient is no longer a party of its
@@ -120,7 +121,7 @@ func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now ti
 		WITH heads AS (
 			SELECT DISTINCT ON (o.workspace_id, o.recipient_member_id, o.channel) o.id, o.next_attempt_at, o.priority
 			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
-			WHERE o.status = 'pending' AND w.platform = $1
+			WHERE o.status = 'pending' AND w.platform = $1 AND `+hasDestination+`
 			ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id
 		), due AS MATERIALIZED (
 			SELECT o.id
@@ -131,6 +132,14 @@ func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now ti
 			FOR UPDATE OF o SKIP LOCKED
 		)`, "o.priority DESC, o.id", p, limit, now, lease)
 }
+
+// hasDestination holds for an outbox row o of workspace w that can be
+// delivered: a DM, or a channel post once the workspace has a channel. A
+// network's channel is chosen on purpose, so posts made before an admin
+// chooses it wait, untried (ClaimHeads passes them over), and go to it
+// once chosen (see scanNotices).
+const hasDestination = `(o.recipient_member_id IS NOT NULL OR o.channel <> ''
+	OR COALESCE(w.settings->>'channel', '') <> '')`
 
 // claim leases the notices the query's due CTE picks and returns them in
 // the order given.
@@ -154,35 +163,51 @@ func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, lim
 		SELECT `+noticeColumns+`, NULL::text
 		FROM claimed o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
 		ORDER BY `+order, p, now, limit, now.Add(lease))
 	return scanNotices(rows, err)
 }
 
 // noticeColumns are the columns scanNotices reads, from an outbox row o,
-// its workspace w and its recipient m (LEFT JOINed: a channel has none).
-// A query adds one more: the recipient's name (see scanNotices).
+// its workspace w, its recipient m (LEFT JOINed: a channel has none) and
+// the people it names (noticePeople). A query adds one more: the
+// recipient's name (see scanNotices).
 const noticeColumns = `o.id, o.workspace_id, w.platform, w.external_id, o.payload, COALESCE(o.dedupe_key, ''),
-	o.attempts, o.created_at, COALESCE(o.last_error, ''), m.user_id`
+	o.attempts, o.created_at, COALESCE(o.last_error, ''), m.user_id,
+	COALESCE(prf.user_id, ''), COALESCE(prc.user_id, ''), COALESCE(w.settings->>'channel', '')`
+
+// noticePeople joins the active members an outbox row o names — its
+// referral's referrer (prf) and receiver (prc) — for their platform ids,
+// so a post mentions them as they are now.
+const noticePeople = `
+		LEFT JOIN members prf ON prf.workspace_id = o.workspace_id AND prf.status = 'active'
+			AND prf.id = (o.payload->'referral'->>'referrer_id')::bigint
+		LEFT JOIN members prc ON prc.workspace_id = o.workspace_id AND prc.status = 'active'
+			AND prc.id = (o.payload->'referral'->>'receiver_id')::bigint`
 
 // scanNotices reads notices selected as noticeColumns and a name. The
 // recipient's current platform id replaces the one in the payload; the
 // name does too where the query gives one (NULL keeps the name the notice
-// was queued with).
+// was queued with). A channel post queued before the workspace had a
+// channel goes to the one it has now.
 func scanNotices(rows pgx.Rows, err error) ([]core.Notice, error) {
 	return collect(rows, err, func(row pgx.Row) (*core.Notice, error) {
 		var (
 			n            core.Notice
 			payload      []byte
 			userID, name *string
+			channel      string
 		)
 		if err := row.Scan(&n.ID, &n.WorkspaceID, &n.Platform, &n.TeamID, &payload, &n.DedupeKey,
-			&n.Attempts, &n.CreatedAt, &n.LastError, &userID, &name); err != nil {
+			&n.Attempts, &n.CreatedAt, &n.LastError, &userID, &n.ReferrerUserID, &n.ReceiverUserID, &channel, &name); err != nil {
 			return nil, err
 		}
 		// The payload holds none of the columns above (they are json:"-").
 		if err := json.Unmarshal(payload, &n); err != nil {
 			return nil, fmt.Errorf("payload of notice %d: %w", n.ID, err)
+		}
+		if n.To.IsChannel() && n.To.Channel == "" {
+			n.To.Channel = channel
 		}
 		if userID != nil {
 			n.To.UserID = *userID
@@ -277,7 +302,7 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 		SELECT `+noticeColumns+`, m.display_name
 		FROM outbox o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id
+		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
 		WHERE o.workspace_id = $1 AND o.status = 'failed'
 		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit))
 }

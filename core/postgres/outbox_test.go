@@ -83,6 +83,8 @@ func TestClaimNotices_RoundTripsTheNotice(t *testing.T) {
 	want := n
 	want.ID, want.Platform, want.TeamID, want.Attempts = got.ID, core.Slack, "T1", 1
 	want.To.UserID = alice.UserID // the member's current id, not the one enqueued
+	// The parties' current ids too, so a post can mention them.
+	want.ReferrerUserID, want.ReceiverUserID = alice.UserID, bob.UserID
 	if fmt.Sprintf("%+v", *got.Referral) != fmt.Sprintf("%+v", *want.Referral) {
 		t.Errorf("claimed referral\n %+v\nwant\n %+v", *got.Referral, *want.Referral)
 	}
