@@ -31,12 +31,13 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 	if sc.TeamID == "" || sc.UserID == "" {
 		return nil, badRequest("team_id and user_id are required")
 	}
-	if first, err := a.first(ctx, "command", sc.TriggerID); err != nil || !first {
-		return nil, err
-	}
 	t := team{TeamID: sc.TeamID, TeamName: sc.TeamDomain, UserID: sc.UserID, UserName: sc.UserName, Channel: sc.ChannelID}
 	text := strings.TrimSpace(sc.Text)
+	key := requestKey(ctx, "command", sc.TriggerID)
 	if text == "" {
+		if first, err := a.first(ctx, "command", sc.TriggerID); err != nil || !first {
+			return nil, err
+		}
 		// The trigger lives 3 s: open the modal before answering.
 		if err := a.openView(ctx, sc.TriggerID, newReferralModal()); err != nil {
 			a.log.Error("views.open failed", "err", err)
@@ -46,12 +47,15 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 	}
 	ms, done := bot.RunWithin(&a.deadline, ctx, func(ctx context.Context) []bot.Message {
 		id := a.identity(ctx, t)
+		id.RequestKey = key
 		return a.withFiles(ctx, t.UserID, a.bot.Handle(ctx, bot.Request{Identity: id, Text: a.withNames(ctx, text)}))
 	}, func(ctx context.Context, ms []bot.Message) {
 		a.wake()
-		a.respond(ctx, sc.ResponseURL, ms, false)
+		if len(ms) > 0 { // none: a redelivery of a command already applied
+			a.respond(ctx, sc.ResponseURL, ms, false)
+		}
 	})
-	if !done {
+	if !done || len(ms) == 0 {
 		return nil, nil
 	}
 	a.wake()

@@ -82,14 +82,25 @@ func withDigest(ctx context.Context, d string) context.Context {
 // first claims a delivery key; false means Slack (or an attacker
 // replaying a captured request) sent it before, and it must be ignored.
 func (a *Adapter) first(ctx context.Context, kind, key string) (bool, error) {
-	if key == "" {
-		d, _ := ctx.Value(digestKey{}).(string)
-		if d == "" {
-			return true, nil
-		}
-		key = d
+	k := requestKey(ctx, kind, key)
+	if k == "" {
+		return true, nil
 	}
-	return a.bot.FirstDelivery(ctx, core.Slack, kind+":"+key)
+	return a.bot.FirstDelivery(ctx, core.Slack, k)
+}
+
+// requestKey is the dedupe key of a request: its own id (trigger, event)
+// or, lacking one, the digest of its signed content; "" if neither.
+// Commands and clicks hand it to the bot (Identity.RequestKey), which
+// records it in the transaction of their work: a request that failed
+// midway is applied when Slack redelivers it, one that succeeded is not.
+func requestKey(ctx context.Context, kind, key string) string {
+	if key == "" {
+		if key, _ = ctx.Value(digestKey{}).(string); key == "" {
+			return ""
+		}
+	}
+	return kind + ":" + key
 }
 
 // reply is the JSON of a message answering a command or click.

@@ -131,3 +131,25 @@ func TestCommand_SSLCheckIsAnswered200(t *testing.T) {
 	code, body := e.post("/slack/commands", form, "ssl_check=1&token=x", time.Now())
 	must(t, code == http.StatusOK && body == "", "ssl_check: %d %q", code, body)
 }
+
+// TestCommand_AFailedDeliveryIsAppliedWhenRedelivered: the request's
+// dedupe key commits with its work. A delivery whose work failed (here:
+// the partner had paused referrals) left no key, so Slack's retry of the
+// very same request is applied once the cause is gone — and a further
+// retry is not applied again.
+func TestCommand_AFailedDeliveryIsAppliedWhenRedelivered(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.command("UBOB", "C0CHAN", "profile set availability paused")
+	body := e.commandBody("UALICE", "C0CHAN", "<@UBOB> Acme Corp — a new website")
+	code, reply := e.post("/slack/commands", form, body, time.Now())
+	must(t, code == 200 && strings.Contains(reply, "paused"), "first delivery: %d %s", code, reply)
+	must(t, e.count("SELECT count(*) FROM referrals") == 0, "a failed delivery stored a referral")
+	e.command("UBOB", "C0CHAN", "profile set availability open")
+	code, reply = e.post("/slack/commands", form, body, time.Now(), "X-Slack-Retry-Num", "1")
+	must(t, code == 200 && strings.Contains(reply, "R-1001"), "redelivery after the cause is gone: %d %s", code, reply)
+	code, _ = e.post("/slack/commands", form, body, time.Now(), "X-Slack-Retry-Num", "2")
+	must(t, code == 200, "second redelivery: %d", code)
+	e.adapter.Wait()
+	must(t, e.count("SELECT count(*) FROM referrals") == 1, "applied %d times", e.count("SELECT count(*) FROM referrals"))
+}

@@ -30,17 +30,16 @@ func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback)
 	if key == "" && cb.View.ID != "" {
 		key = cb.View.ID + ":" + cb.View.Hash
 	}
+	t := team{TeamID: cb.Team.ID, TeamName: cb.Team.Domain, UserID: cb.User.ID, UserName: cb.User.Name,
+		Channel: cb.Channel.ID}
+	if cb.Type == slack.InteractionTypeBlockActions && len(cb.ActionCallback.BlockActions) > 0 {
+		// A click that runs a command records its key with its work.
+		return nil, a.click(ctx, cb, t, actionOf(cb.ActionCallback.BlockActions[0]), requestKey(ctx, "interaction", key))
+	}
 	if first, err := a.first(ctx, "interaction", key); err != nil || !first {
 		return nil, err
 	}
-	t := team{TeamID: cb.Team.ID, TeamName: cb.Team.Domain, UserID: cb.User.ID, UserName: cb.User.Name,
-		Channel: cb.Channel.ID}
 	switch cb.Type {
-	case slack.InteractionTypeBlockActions:
-		if len(cb.ActionCallback.BlockActions) == 0 {
-			return nil, nil
-		}
-		return nil, a.click(ctx, cb, t, actionOf(cb.ActionCallback.BlockActions[0]))
 	case slack.InteractionTypeViewSubmission:
 		return a.submit(ctx, cb, t)
 	}
@@ -62,7 +61,16 @@ func actionOf(ba *slack.BlockAction) string {
 
 // click runs a button. Buttons that need more input (a won value, a
 // reason) open a modal; the rest run as the command they stand for.
-func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t team, action string) error {
+func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t team, action, key string) error {
+	opens := action == actionNew
+	if !opens {
+		_, opens = closeModal(action)
+	}
+	if opens && key != "" { // a form opens: no work to record the key with
+		if first, err := a.bot.FirstDelivery(ctx, core.Slack, key); err != nil || !first {
+			return err
+		}
+	}
 	if action == actionNew {
 		v := newReferralModal()
 		if cb.Container.Type == "view" {
@@ -74,9 +82,15 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t tea
 		return a.openOrSay(ctx, cb, t, v)
 	}
 	ms, done := bot.RunWithin(&a.deadline, ctx, func(ctx context.Context) []bot.Message {
-		return a.bot.HandleAction(ctx, a.identity(ctx, t), action)
-	}, func(ctx context.Context, ms []bot.Message) { a.afterClick(ctx, cb, t, ms) })
-	if done {
+		id := a.identity(ctx, t)
+		id.RequestKey = key
+		return a.bot.HandleAction(ctx, id, action)
+	}, func(ctx context.Context, ms []bot.Message) {
+		if len(ms) > 0 { // none: a redelivery of a click already applied
+			a.afterClick(ctx, cb, t, ms)
+		}
+	})
+	if done && len(ms) > 0 {
 		a.deadline.Go(ctx, func(ctx context.Context) { a.afterClick(ctx, cb, t, ms) })
 	}
 	return nil
