@@ -105,7 +105,7 @@ func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url stri
 
 // Count runs a query returning one number (a COUNT) on the database at
 // url, so tests can check what was, or was not, written.
-func Count(t testing.TB, url, query string) int {
+func Count(t testing.TB, url, query string, args ...any) int {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
@@ -114,10 +114,24 @@ func Count(t testing.TB, url, query string) int {
 	}
 	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// Exec runs one statement on the database at url, outside any store, and
+// returns its error (a test may expect one).
+func Exec(t testing.TB, url, sql string, args ...any) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql, args...)
+	return err
 }
 
 func exec(ctx context.Context, u string, stmts ...string) error {
