@@ -44,6 +44,9 @@ type Options struct {
 	// the wall clock (and Clock nil), as the adapters' tests over real
 	// HTTP want.
 	At time.Time
+	// Now, if set, is the service's time source instead of Clock, for a
+	// test that keeps a clock of its own.
+	Now func() time.Time
 	// Log is the bot's logger; nil is Quiet.
 	Log *slog.Logger
 }
@@ -64,8 +67,8 @@ func New(t testing.TB, o Options) *Env {
 	t.Helper()
 	e := &Env{T: t}
 	e.DB, e.URL = DB(t)
-	var now func() time.Time
-	if !o.At.IsZero() {
+	now := o.Now
+	if now == nil && !o.At.IsZero() {
 		e.Clock = fixture.NewClock(o.At)
 		now = e.Clock.Now
 	}
