@@ -9,8 +9,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // bench is the real bot over a real database, spoken to as Slack members.
@@ -23,16 +22,8 @@ type bench struct {
 
 func newBench(t *testing.T) *bench {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	h := &bench{db: db, now: time.Date(2026, 5, 4, 11, 0, 0, 0, time.UTC)}
-	h.svc = core.NewService(db, core.Options{Now: func() time.Time { return h.now }})
-	h.bot = bot.New(h.svc, nil)
-	return h
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 5, 4, 11, 0, 0, 0, time.UTC)})
+	return &bench{svc: e.Svc, db: e.DB, bot: e.Bot, now: e.Now()}
 }
 
 // do runs a command as the named member and returns the replies.
