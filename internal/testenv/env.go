@@ -25,11 +25,19 @@ func Main(m *testing.M) { pgtest.Main(m) }
 // Quiet is a logger that drops everything, for code under test that logs.
 var Quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// URL returns the URL of a fresh database cloned from the migrated
+// template, dropped when the test ends: for a test that hands it to the
+// program as DATABASE_URL.
+func URL(t testing.TB) string {
+	t.Helper()
+	return pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+}
+
 // DB returns a fresh database cloned from the migrated template, opened
 // through core/postgres, and its URL. Both go away when the test ends.
 func DB(t testing.TB) (*postgres.DB, string) {
 	t.Helper()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	url := URL(t)
 	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
