@@ -38,7 +38,13 @@ type env struct {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	te := testenv.New(t, testenv.Options{})
+	return setupWith(t, testenv.Options{})
+}
+
+// setupWith is setup with the service's clock (and logger) as o says.
+func setupWith(t testing.TB, o testenv.Options) *env {
+	t.Helper()
+	te := testenv.New(t, o)
 	key := testenv.NewDiscordKey(t)
 	e := &env{t: t, url: te.URL, svc: te.Svc, discord: newFakeDiscord(t), priv: key.Private}
 	var err error

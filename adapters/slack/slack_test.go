@@ -42,7 +42,13 @@ type env struct {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	te := testenv.New(t, testenv.Options{})
+	return setupWith(t, testenv.Options{})
+}
+
+// setupWith is setup with the service's clock (and logger) as o says.
+func setupWith(t testing.TB, o testenv.Options) *env {
+	t.Helper()
+	te := testenv.New(t, o)
 	e := &env{t: t, url: te.URL, db: te.DB, svc: te.Svc, slack: newFakeSlack(t)}
 	api := slack.New("xoxb-test", slack.OptionAPIURL(e.slack.APIURL()))
 	e.adapter = slackadapter.New(slackadapter.Options{Bot: te.Bot, Client: api, SigningSecret: secret, Log: quiet})
