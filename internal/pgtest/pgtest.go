@@ -77,9 +77,27 @@ func withDB(u, name string) string {
 func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url string) error) string {
 	t.Helper()
 	ctx := context.Background()
+	admin, tmpl := template(t, name, migrate)
+	// Clones of one template may be made side by side (nobody connects to
+	// a template once it is migrated), so parallel tests do not queue here.
+	db := fmt.Sprintf("t_%d_%d", os.Getpid(), counter.Add(1))
+	if err := exec(ctx, admin, `CREATE DATABASE `+db+` TEMPLATE `+tmpl); err != nil {
+		t.Fatalf("pgtest: clone: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = exec(context.Background(), admin, `DROP DATABASE IF EXISTS `+db+` WITH (FORCE)`)
+	})
+	return withDB(admin, db)
+}
+
+// template returns the admin URL and the template called name, building
+// it the first time.
+func template(t testing.TB, name string, migrate func(ctx context.Context, url string) error) (admin, tmpl string) {
+	t.Helper()
+	ctx := context.Background()
 	mu.Lock()
 	defer mu.Unlock()
-	admin := adminURL(t)
+	admin = adminURL(t)
 	tmpl, ok := templates[name]
 	if !ok {
 		tmpl = fmt.Sprintf("tmpl_%s_%d", sanitize(name), os.Getpid())
@@ -91,16 +109,7 @@ func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url stri
 		}
 		templates[name] = tmpl
 	}
-	db := fmt.Sprintf("t_%d_%d", os.Getpid(), counter.Add(1))
-	if err := exec(ctx, admin, `CREATE DATABASE `+db+` TEMPLATE `+tmpl); err != nil {
-		t.Fatalf("pgtest: clone: %v", err)
-	}
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		_ = exec(context.Background(), admin, `DROP DATABASE IF EXISTS `+db+` WITH (FORCE)`)
-	})
-	return withDB(admin, db)
+	return admin, tmpl
 }
 
 // Count runs a query returning one number (a COUNT) on the database at
