@@ -11,8 +11,7 @@ import (
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/fixture"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // currencyWorld is a USD network whose members win deals in USD, EUR and
@@ -27,14 +26,8 @@ type currencyWorld struct {
 }
 
 func newCurrencyWorld(t *testing.T) *currencyWorld {
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	w := &currencyWorld{t: t, ctx: ctx, db: db, clk: fixture.NewClock(time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC))}
-	w.svc = core.NewService(db, core.Options{Now: w.clk.Now})
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)})
+	w := &currencyWorld{t: t, ctx: context.Background(), db: e.DB, svc: e.Svc, clk: e.Clock}
 	w.org, w.alice, w.bob = w.join("org"), w.join("alice"), w.join("bob")
 	return w
 }

@@ -9,8 +9,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // bench is the real bot over a real database, spoken to as Slack members.
@@ -23,12 +22,8 @@ type bench struct {
 
 func newBench(t *testing.T) *bench {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db, _ := testenv.DB(t)
+	// The service reads the bench's own clock, which tests move by setting h.now.
 	h := &bench{db: db, now: time.Date(2026, 5, 4, 11, 0, 0, 0, time.UTC)}
 	h.svc = core.NewService(db, core.Options{Now: func() time.Time { return h.now }})
 	h.bot = bot.New(h.svc, nil)

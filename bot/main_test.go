@@ -3,7 +3,7 @@ package bot_test
 import (
 	"testing"
 
-	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }

@@ -8,9 +8,7 @@ import (
 
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // network is a bot over a fresh database, and a way to type as someone.
@@ -21,14 +19,8 @@ type network struct {
 
 func newNetwork(t *testing.T) *network {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	n := &network{t: t, bot: bot.New(core.NewService(db, core.Options{Now: func() time.Time { return now }}), nil)}
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)})
+	n := &network{t: t, bot: e.Bot}
 	n.as("organiser", "config") // the first member is the admin
 	return n
 }

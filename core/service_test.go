@@ -2,23 +2,20 @@ package core_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-// clock is a settable time source shared by a test's service.
+// clock is a settable time source shared by a test's service; tests set
+// its t directly.
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -45,15 +42,9 @@ type bundle struct {
 
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	ctx := context.Background()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
 	clk := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
-	return &bundle{svc: core.NewService(db, core.Options{Now: clk.Now}), db: db, url: url, clock: clk}
+	e := testenv.New(t, testenv.Options{Now: clk.Now})
+	return &bundle{svc: e.Svc, db: e.DB, url: e.URL, clock: clk}
 }
 
 func (b *bundle) join(t testing.TB, team, name string) core.Caller {
@@ -81,27 +72,12 @@ func (b *bundle) refer(t testing.TB, from, to core.Caller, client string, value 
 // count returns the number of rows in a table, straight from the database.
 func (b *bundle) count(t testing.TB, table string) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), b.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return testenv.Count(t, b.url, "SELECT count(*) FROM "+table)
 }
 
 func wantCode(t testing.TB, err error, code string) {
 	t.Helper()
-	if got := core.ErrorCode(err); got != code {
-		t.Fatalf("error = %v (code %q), want code %q", err, got, code)
-	}
-	var e *core.Error
-	if errors.As(err, &e) && e.Message == "" {
-		t.Fatalf("error %q has no message", code)
-	}
+	testenv.WantCode(t, err, code)
 }
 
 func TestClaim_OnlyOneWinnerUnderConcurrentClicks(t *testing.T) {
@@ -357,15 +333,7 @@ func TestContact_OnlyPartiesAndAdminsSeeIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := pgx.Connect(ctx, b.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var leaks int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE recipient_member_id IS NULL AND payload::text LIKE '%@%example%'`).Scan(&leaks); err != nil {
-		t.Fatal(err)
-	}
+	leaks := testenv.Count(t, b.url, `SELECT count(*) FROM outbox WHERE recipient_member_id IS NULL AND payload::text LIKE '%@%example%'`)
 	if leaks != 0 {
 		t.Errorf("%d channel posts carry client contact details", leaks)
 	}
@@ -573,18 +541,10 @@ func TestExportAndForget(t *testing.T) {
 			t.Errorf("%d rows left in %s", n, tb)
 		}
 	}
-	conn, err := pgx.Connect(ctx, b.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var leftovers int
-	if err := conn.QueryRow(ctx, `SELECT
+	leftovers := testenv.Count(t, b.url, `SELECT
 		(SELECT count(*) FROM members WHERE display_name = 'bob' OR user_id = 'u-bob') +
 		(SELECT count(*) FROM thanks WHERE message <> '' AND from_id = $1) +
-		(SELECT count(*) FROM referrals WHERE code = $2 AND client_contact IS NOT NULL)`, bob.Member.ID, lead.Code).Scan(&leftovers); err != nil {
-		t.Fatal(err)
-	}
+		(SELECT count(*) FROM referrals WHERE code = $2 AND client_contact IS NOT NULL)`, bob.Member.ID, lead.Code)
 	if leftovers != 0 {
 		t.Errorf("%d pieces of bob's personal data left", leftovers)
 	}

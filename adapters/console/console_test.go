@@ -10,32 +10,23 @@ import (
 	"time"
 
 	"github.com/referbot/referbot/adapters/console"
-	"github.com/referbot/referbot/bot"
-	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // run drives the real bot over a real database with a script, as
 // `referbot < script` does, and returns the transcript.
 func run(t *testing.T, script string) string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	svc := core.NewService(db, core.Options{Now: func() time.Time { return now }})
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)})
 	var out bytes.Buffer
-	c := console.New(bot.New(svc, nil), &out)
+	c := console.New(e.Bot, &out)
 	c.Echo = true
-	s := &sender.Sender{Outbox: db, Platform: core.Console, Messenger: c.Messenger(), Now: svc.Now, Workers: 1}
+	s := e.Sender(core.Console, c.Messenger())
+	s.Workers = 1
 	c.Deliver = func(ctx context.Context) error {
 		_, err := s.DeliverAll(ctx)
 		return err
@@ -323,14 +314,10 @@ func (w *signalWriter) String() string {
 func TestConsole_InterruptLeavesCleanly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	e := testenv.New(t, testenv.Options{})
 	out := &signalWriter{want: "Profile of @bob", seen: make(chan struct{})}
 	seen := out.seen
-	c := console.New(bot.New(core.NewService(db, core.Options{}), nil), out)
+	c := console.New(e.Bot, out)
 	c.Data = "/srv/referbot/.referbot/"
 	in, typing := io.Pipe() // stays open: the console waits for more
 	t.Cleanup(func() { typing.Close() })

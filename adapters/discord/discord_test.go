@@ -2,13 +2,9 @@ package discord_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,17 +13,14 @@ import (
 	"time"
 
 	discordadapter "github.com/referbot/referbot/adapters/discord"
-	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+var quiet = testenv.Quiet
 
 // env is the bot over real HTTP and a real database, with a fake Discord
 // REST API and a generated Ed25519 key pair standing in for Discord's.
@@ -45,51 +38,39 @@ type env struct {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	dbURL := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(ctx, dbURL)
+	return setupWith(t, testenv.Options{})
+}
+
+// setupWith is setup with the service's clock (and logger) as o says.
+func setupWith(t testing.TB, o testenv.Options) *env {
+	t.Helper()
+	te := testenv.New(t, o)
+	key := testenv.NewDiscordKey(t)
+	e := &env{t: t, url: te.URL, svc: te.Svc, discord: newFakeDiscord(t), priv: key.Private}
+	var err error
+	e.adapter, err = discordadapter.New(discordadapter.Options{Bot: te.Bot, Token: "test-token", AppID: "APP",
+		GuildID: "G1", PublicKey: key.Public, APIURL: e.discord.APIURL(), Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, url: dbURL, svc: core.NewService(db, core.Options{}), discord: newFakeDiscord(t), priv: priv}
-	e.adapter, err = discordadapter.New(discordadapter.Options{Bot: bot.New(e.svc, quiet), Token: "test-token", AppID: "APP",
-		GuildID: "G1", PublicKey: pub, APIURL: e.discord.APIURL(), Log: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	e.adapter.Routes(mux)
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	e.sender = &sender.Sender{Outbox: db, Platform: core.Discord, Messenger: e.adapter.Messenger(), Now: e.svc.Now, Log: quiet}
+	e.srv = testenv.Serve(t, e.adapter.Routes)
+	e.sender = te.Sender(core.Discord, e.adapter.Messenger())
 	return e
 }
 
 // post sends a body signed with the key pair at the given instant.
 func (e *env) post(body []byte, at time.Time, spoil ...func(*http.Request)) (int, map[string]any) {
 	e.t.Helper()
-	ts := strconv.FormatInt(at.Unix(), 10)
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/discord/interactions", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e.priv, append([]byte(ts), body...))))
+	testenv.DiscordKey{Private: e.priv}.Sign(req, body, at)
 	for _, s := range spoil {
 		s(req)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	code, b := testenv.Do(e.t, req)
 	var out map[string]any
-	b, _ := io.ReadAll(resp.Body)
 	json.Unmarshal(b, &out)
-	return resp.StatusCode, out
+	return code, out
 }
 
 // interaction signs and sends an interaction, returning Discord's view of
@@ -151,21 +132,17 @@ func click(user, customID, channel, messageID string, dm bool) map[string]any {
 
 func (e *env) deliver() {
 	e.t.Helper()
-	if _, err := e.sender.DeliverAll(context.Background()); err != nil {
-		e.t.Fatal(err)
-	}
+	testenv.Deliver(e.t, e.sender)
 }
 
 func (e *env) count(query string) int {
 	e.t.Helper()
-	return pgtest.Count(e.t, e.url, query)
+	return testenv.Count(e.t, e.url, query)
 }
 
 func must(t testing.TB, ok bool, format string, args ...any) {
 	t.Helper()
-	if !ok {
-		t.Fatalf(format, args...)
-	}
+	testenv.Must(t, ok, format, args...)
 }
 
 func js(v any) string {

@@ -2,18 +2,14 @@ package discord_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	discordadapter "github.com/referbot/referbot/adapters/discord"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // TestGateway_InteractionRunsThroughTheSameHandler connects over a fake
@@ -27,40 +23,13 @@ func TestGateway_InteractionRunsThroughTheSameHandler(t *testing.T) {
 	in := slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery"))
 	in["id"], in["token"], in["application_id"], in["version"] = "GW1", "gwtoken", "APP", 1
 	identified := make(chan map[string]any, 1)
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	var srv *httptest.Server
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v10/gateway", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]string{"url": "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"})
-	})
-	mux.HandleFunc("/ws/", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
-		var id map[string]any
-		if c.ReadJSON(&id) != nil {
-			return
-		}
+	e.discord.Dispatch = func(id map[string]any) []map[string]any {
 		identified <- id
-		c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{"v": 9, "session_id": "S1",
-			"user": map[string]any{"id": "BOT", "username": "referbot"}, "guilds": []any{}}})
-		c.WriteJSON(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": 2, "d": in})
-		for {
-			if _, _, err := c.ReadMessage(); err != nil {
-				return
-			}
-		}
-	})
-	mux.Handle("/", e.discord.Server.Config.Handler)
-	srv = httptest.NewServer(mux)
-	defer srv.Close()
+		return []map[string]any{{"t": "INTERACTION_CREATE", "d": in}}
+	}
 
 	a, err := discordadapter.New(discordadapter.Options{Bot: bot.New(e.svc, quiet), Token: "test-token", AppID: "APP",
-		APIURL: srv.URL + "/api/v10/", Log: quiet})
+		APIURL: e.discord.APIURL(), Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +46,7 @@ func TestGateway_InteractionRunsThroughTheSameHandler(t *testing.T) {
 	deadline := time.Now().Add(15 * time.Second)
 	for len(e.discord.Calls("POST", "/interactions/GW1/gwtoken/callback")) == 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no interaction callback; calls: %v", e.discord.calls)
+			t.Fatalf("no interaction callback; calls: %v", e.discord.All())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -104,46 +73,15 @@ func TestGateway_DownAtStartIsRetriedAndReported(t *testing.T) {
 		down     = true
 		attempts int
 	)
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	var srv *httptest.Server
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v10/gateway", func(w http.ResponseWriter, r *http.Request) {
+	e.discord.GatewayDown = func() bool {
 		mu.Lock()
+		defer mu.Unlock()
 		attempts++
-		isDown := down
-		mu.Unlock()
-		if isDown {
-			http.Error(w, `{"message":"502: Bad Gateway","code":0}`, http.StatusBadGateway)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]string{"url": "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"})
-	})
-	mux.HandleFunc("/ws/", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
-		var id map[string]any
-		if c.ReadJSON(&id) != nil {
-			return
-		}
-		c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{"v": 9, "session_id": "S1",
-			"user": map[string]any{"id": "BOT", "username": "referbot"}, "guilds": []any{}}})
-		for {
-			if _, _, err := c.ReadMessage(); err != nil {
-				return
-			}
-		}
-	})
-	mux.Handle("/", e.discord.Server.Config.Handler)
-	srv = httptest.NewServer(mux)
-	defer srv.Close()
+		return down
+	}
 
 	a, err := discordadapter.New(discordadapter.Options{Bot: bot.New(e.svc, quiet), Token: "test-token", AppID: "APP",
-		APIURL: srv.URL + "/api/v10/", Log: quiet, RetryBase: 10 * time.Millisecond})
+		APIURL: e.discord.APIURL(), Log: quiet, RetryBase: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,9 +109,5 @@ func TestGateway_DownAtStartIsRetriedAndReported(t *testing.T) {
 // waitFor waits up to 15 s for cond.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-	}
+	testenv.Eventually(t, what, cond)
 }

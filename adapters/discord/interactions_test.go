@@ -59,7 +59,7 @@ func TestLead_PostedWithClaimClaimedAndTheMessageEdited(t *testing.T) {
 		opt("contact", 3, "jane@acme.com"), opt("consent", 5, true), opt("value", 3, "2k")))
 	e.deliver()
 	posts := e.discord.Calls("POST", "/channels/C1/messages")
-	must(t, len(posts) == 1, "channel posts: %d (calls %v)", len(posts), e.discord.calls)
+	must(t, len(posts) == 1, "channel posts: %d (calls %v)", len(posts), e.discord.All())
 	p := posts[0].Body
 	must(t, strings.Contains(p, `"custom_id":"/refer/claim/R-1001"`) && strings.Contains(p, `"embeds":[{`) &&
 		strings.Contains(p, "New lead R-1001") && !strings.Contains(p, "jane@acme.com") &&

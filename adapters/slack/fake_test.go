@@ -1,31 +1,23 @@
 package slack_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-// call is one request the fake Slack received.
-type call struct {
-	Method string         // "chat.postMessage", "response" for a response_url, ...
-	Form   url.Values     // form-encoded Web API calls
-	JSON   map[string]any // JSON calls (views.*, response_url)
-}
+// call is one request the fake Slack received (testenv.SlackCall).
+type call struct{ testenv.SlackCall }
 
-// fakeSlack is a Web API and response_url host recording every call, so
-// tests see exactly what referbot asked Slack to do.
+// text is everything a call would show: its text and blocks.
+func (c call) text() string { return c.Text() }
+
+// fakeSlack is the shared fake Web API and response_url host
+// (testenv.Slack), recording every call, so tests see exactly what
+// referbot asked Slack to do.
 type fakeSlack struct {
-	*httptest.Server
-	mu    sync.Mutex
-	calls []call
-	ts    int
+	*testenv.Slack
 	// fail, if set, may answer a call instead of the fake (a 429, say).
 	fail func(method string) (status int, header http.Header, body string, ok bool)
 	// hold, if set, sees each call before it is answered and may keep it
@@ -34,99 +26,26 @@ type fakeSlack struct {
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.Close)
+	f := &fakeSlack{Slack: testenv.NewSlack(t)}
+	f.Slack.Fail = func(method string) (int, http.Header, string, bool) {
+		if f.fail == nil {
+			return 0, nil, "", false
+		}
+		return f.fail(method)
+	}
+	f.Slack.Hold = func(c testenv.SlackCall) {
+		if f.hold != nil {
+			f.hold(call{c})
+		}
+	}
 	return f
-}
-
-func (f *fakeSlack) APIURL() string { return f.URL + "/api/" }
-
-func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	c := call{Method: strings.TrimPrefix(r.URL.Path, "/api/")}
-	if strings.HasPrefix(r.URL.Path, "/response/") {
-		c.Method = "response"
-	}
-	if strings.HasPrefix(r.URL.Path, "/upload/") {
-		c.Method, c.Form = "upload", url.Values{"body": {string(body)}}
-		f.mu.Lock()
-		f.calls = append(f.calls, c)
-		f.mu.Unlock()
-		return
-	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(body, &c.JSON)
-	} else {
-		c.Form, _ = url.ParseQuery(string(body))
-	}
-	if f.hold != nil {
-		f.hold(c)
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.fail != nil {
-		if status, h, b, ok := f.fail(c.Method); ok {
-			for k, v := range h {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(status)
-			io.WriteString(w, b)
-			return
-		}
-	}
-	f.calls = append(f.calls, c)
-	w.Header().Set("Content-Type", "application/json")
-	switch c.Method {
-	case "users.info":
-		id := c.Form.Get("user")
-		name := strings.ToUpper(id[1:2]) + strings.ToLower(id[2:])
-		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":%q,"real_name":%q,"profile":{"display_name":%q},"is_admin":%t}}`,
-			id, strings.ToLower(id[1:]), name, name, id == "UADMIN")
-	case "chat.postMessage", "chat.update":
-		ch := c.Form.Get("channel")
-		if strings.HasPrefix(ch, "U") {
-			ch = "D" + ch[1:] // a user id posts to the app's DM with them
-		}
-		ts := c.Form.Get("ts")
-		if ts == "" {
-			f.ts++
-			ts = fmt.Sprintf("1700000000.%06d", f.ts)
-		}
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
-	case "conversations.open":
-		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(c.Form.Get("users"), "U"))
-	case "files.getUploadURLExternal":
-		fmt.Fprintf(w, `{"ok":true,"upload_url":"%s/upload/F1","file_id":"F1"}`, f.URL)
-	case "files.completeUploadExternal":
-		io.WriteString(w, `{"ok":true,"files":[{"id":"F1","title":"export"}]}`)
-	case "views.open", "views.publish":
-		io.WriteString(w, `{"ok":true,"view":{"id":"V123"}}`)
-	case "response":
-		io.WriteString(w, `{"ok":true}`)
-	default:
-		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
-	}
 }
 
 // Calls returns the calls of a method so far.
 func (f *fakeSlack) Calls(method string) []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []call
-	for _, c := range f.calls {
-		if c.Method == method {
-			out = append(out, c)
-		}
+	for _, c := range f.Slack.Calls(method) {
+		out = append(out, call{c})
 	}
 	return out
-}
-
-// text is everything a call would show: its text and blocks.
-func (c call) text() string {
-	if c.Form != nil {
-		return c.Form.Get("text") + c.Form.Get("blocks")
-	}
-	b, _ := json.Marshal(c.JSON)
-	return string(b)
 }

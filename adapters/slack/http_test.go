@@ -58,7 +58,7 @@ func TestHTTP_UnverifiedRequestsGet401AndChangeNothing(t *testing.T) {
 	}
 	must(t, e.count("SELECT count(*) FROM workspaces") == 0, "a refused request created a workspace")
 	must(t, e.count("SELECT count(*) FROM referrals") == 0, "a refused request created a referral")
-	must(t, len(e.slack.calls) == 0, "a refused request reached Slack: %v", e.slack.calls)
+	must(t, len(e.slack.All()) == 0, "a refused request reached Slack: %v", e.slack.All())
 }
 
 func TestCommand_RetriedOrReplayedDeliveryAppliesOnce(t *testing.T) {

@@ -1,15 +1,11 @@
 package slack_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,17 +14,15 @@ import (
 	"github.com/slack-go/slack"
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
-	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+var quiet = testenv.Quiet
 
 const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 
@@ -48,43 +42,32 @@ type env struct {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	dbURL := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	svc := core.NewService(db, core.Options{})
-	e := &env{t: t, url: dbURL, db: db, svc: svc, slack: newFakeSlack(t)}
+	return setupWith(t, testenv.Options{})
+}
+
+// setupWith is setup with the service's clock (and logger) as o says.
+func setupWith(t testing.TB, o testenv.Options) *env {
+	t.Helper()
+	te := testenv.New(t, o)
+	e := &env{t: t, url: te.URL, db: te.DB, svc: te.Svc, slack: newFakeSlack(t)}
 	api := slack.New("xoxb-test", slack.OptionAPIURL(e.slack.APIURL()))
-	e.adapter = slackadapter.New(slackadapter.Options{Bot: bot.New(svc, quiet), Client: api, SigningSecret: secret, Log: quiet})
-	mux := http.NewServeMux()
-	e.adapter.Routes(mux)
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	e.sender = &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: e.adapter.Messenger(), Now: svc.Now}
+	e.adapter = slackadapter.New(slackadapter.Options{Bot: te.Bot, Client: api, SigningSecret: secret, Log: quiet})
+	e.srv = testenv.Serve(t, e.adapter.Routes)
+	e.sender = te.Sender(core.Slack, e.adapter.Messenger())
 	return e
 }
 
 // post sends a body signed as Slack signs it, at the given instant.
 func (e *env) post(path, contentType, body string, at time.Time, header ...string) (int, string) {
 	e.t.Helper()
-	ts := strconv.FormatInt(at.Unix(), 10)
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slackadapter.Sign(secret, ts, []byte(body)))
+	testenv.SignSlack(req, secret, []byte(body), at)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := testenv.Do(e.t, req)
+	return code, string(b)
 }
 
 const form = "application/x-www-form-urlencoded"
@@ -135,22 +118,18 @@ func click(user, action, channel, ts string) map[string]any {
 // deliver runs the outbox sender until nothing is due.
 func (e *env) deliver() {
 	e.t.Helper()
-	if _, err := e.sender.DeliverAll(context.Background()); err != nil {
-		e.t.Fatal(err)
-	}
+	testenv.Deliver(e.t, e.sender)
 }
 
 // count runs a COUNT query on the database.
 func (e *env) count(query string) int {
 	e.t.Helper()
-	return pgtest.Count(e.t, e.url, query)
+	return testenv.Count(e.t, e.url, query)
 }
 
 func must(t testing.TB, ok bool, format string, args ...any) {
 	t.Helper()
-	if !ok {
-		t.Fatalf(format, args...)
-	}
+	testenv.Must(t, ok, format, args...)
 }
 
 func sign(ts, body string) string { return slackadapter.Sign(secret, ts, []byte(body)) }

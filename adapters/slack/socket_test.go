@@ -18,6 +18,7 @@ import (
 
 	slackadapter "github.com/referbot/referbot/adapters/slack"
 	"github.com/referbot/referbot/bot"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // TestSocketMode_CommandRunsThroughTheSameHandler connects over Socket
@@ -243,9 +244,5 @@ func TestSocketMode_DownAtStartIsRetriedAndReported(t *testing.T) {
 // eventually waits up to 15 s for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-	}
+	testenv.Eventually(t, what, cond)
 }

@@ -8,26 +8,18 @@ import (
 
 	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
 	start := time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)
-	svc := core.NewService(db, core.Options{Now: func() time.Time { return start }})
-	if _, err := svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob"}); err != nil {
-		t.Fatal(err)
-	}
+	e := testenv.New(t, testenv.Options{At: start})
+	svc := e.Svc
+	e.Join(core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob"})
 
 	// Two replicas tick at the same instant: each period runs once in all.
 	var wg sync.WaitGroup

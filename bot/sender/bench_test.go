@@ -19,9 +19,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // pacedSlack answers chat.postMessage as Slack does under load: after a
@@ -109,12 +107,7 @@ func (c *counting) MarkDelivered(ctx context.Context, id int64, ref string, at t
 func BenchmarkSender_Drain5000DMs(b *testing.B) {
 	const members = 5000
 	ctx := context.Background()
-	dbURL := pgtest.NewDB(b, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
+	db, dbURL := testenv.DB(b)
 	var ws *core.Workspace
 	if err := db.InTx(ctx, func(tx core.Tx) (err error) {
 		ws, err = tx.EnsureWorkspace(ctx, core.Slack, "T1", "Acme", core.DefaultSettings())

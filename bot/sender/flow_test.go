@@ -8,14 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // flow is a database whose outbox holds one referral DM to each receiver
@@ -33,18 +30,9 @@ type flow struct {
 func flowSetup(t *testing.T, receivers ...string) *flow {
 	t.Helper()
 	ctx := context.Background()
-	f := &flow{url: pgtest.NewDB(t, "referbot", migrations.MigrateURL), notes: map[string]int64{},
-		clk: &fakeClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}}
-	var err error
-	if f.db, err = postgres.Open(ctx, f.url); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.db.Close)
-	f.svc = core.NewService(f.db, core.Options{Now: f.clk.Now})
-	f.bob, err = f.svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob", Channel: "C1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)})
+	f := &flow{db: e.DB, url: e.URL, clk: e.Clock, svc: e.Svc, notes: map[string]int64{}}
+	f.bob = e.Join(core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob", Channel: "C1"})
 	if _, err := f.svc.Configure(ctx, f.bob, "channel", []string{"<#C1>"}); err != nil { // chosen on purpose
 		t.Fatal(err)
 	}
@@ -62,17 +50,7 @@ func flowSetup(t *testing.T, receivers ...string) *flow {
 
 func (f *flow) count(t *testing.T, query string, args ...any) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, f.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return testenv.Count(t, f.url, query, args...)
 }
 
 // run starts s.Run and returns a function that stops it and waits.

@@ -11,24 +11,14 @@ import (
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/fixture"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // fakeClock is a settable clock shared by the service and the sender.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+type fakeClock = fixture.Clock
 
 // scripted is a messenger that answers with the errors it is given, in
 // turn, then succeeds; it records what it delivered.
@@ -56,22 +46,12 @@ func (s *scripted) Send(_ context.Context, m bot.Message) (string, error) {
 // DM to the receiver (on Slack).
 func outboxSetup(t *testing.T) (*postgres.DB, *fakeClock) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)})
+	bob := e.Join(core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob", Channel: "C1"})
+	if _, err := e.Svc.Refer(context.Background(), bob, core.ReferInput{To: core.MemberRef{UserID: "U2", Name: "alice"}, ClientName: "Acme", Need: "a website"}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
-	clk := &fakeClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	svc := core.NewService(db, core.Options{Now: clk.Now})
-	bob, err := svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "U1", UserName: "bob", Channel: "C1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Refer(ctx, bob, core.ReferInput{To: core.MemberRef{UserID: "U2", Name: "alice"}, ClientName: "Acme", Need: "a website"}); err != nil {
-		t.Fatal(err)
-	}
-	return db, clk
+	return e.DB, e.Clock
 }
 
 func TestSender_FailsThreeTimesThenDeliversExactlyOnce(t *testing.T) {

@@ -11,10 +11,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/fixture"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // editor is a messenger that can edit: each message is posted where it was
@@ -42,29 +39,15 @@ func (e *editor) Update(_ context.Context, ref string, m bot.Message) error {
 func TestSender_UpdatesOnlyTheRecipientsOwnMessage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewDB(t, "referbot", migrations.MigrateURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	clk := fixture.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	svc := core.NewService(db, core.Options{Now: clk.Now})
+	e := testenv.New(t, testenv.Options{At: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)})
+	db, clk, svc := e.DB, e.Clock, e.Svc
 	join := func(uid, name string) core.Caller {
-		c, err := svc.Join(ctx, core.Identity{Platform: core.Slack, TeamID: "T1", UserID: uid, UserName: name, Channel: "C1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+		return e.Join(core.Identity{Platform: core.Slack, TeamID: "T1", UserID: uid, UserName: name, Channel: "C1"})
 	}
 	bob, alice, carol := join("U1", "bob"), join("U2", "alice"), join("U3", "carol")
 	m := &editor{posted: map[string]string{}, closed: map[string]bool{}}
 	s := &sender.Sender{Outbox: db, Platform: core.Slack, Messenger: m, Now: clk.Now, Log: slog.New(slog.DiscardHandler)}
-	deliver := func() {
-		t.Helper()
-		if _, err := s.DeliverAll(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	deliver := func() { t.Helper(); testenv.Deliver(t, s) }
 
 	// Alice is offered a referral and declines it; bob sends it on to
 	// carol, whose offer can't be delivered; carol accepts it anyway.

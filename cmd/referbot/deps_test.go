@@ -39,6 +39,10 @@ var rooms = map[string]struct{ code, tests []string }{
 	// Test-only: the visibility property test drives the real bot and
 	// renders on every platform, so its tests see every room but cmd.
 	"internal/privacycheck": {nil, []string{"adapters/", "bot", "bot/", "core", "core/", "internal/", "migrations"}},
+	// Test support: the one harness, imported by tests only. It builds the
+	// stack below the adapters and never imports an adapter, whose own
+	// tests import it.
+	"internal/testenv": {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "migrations"}, nil},
 }
 
 // standardOnly are the rooms that may import nothing outside the module

@@ -2,21 +2,16 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // TestRun_ServeWithDiscordCredentials starts `referbot serve` configured
@@ -25,34 +20,16 @@ import (
 // through DISCORD_API_URL, and an unsigned one is refused.
 func TestRun_ServeWithDiscordCredentials(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var calls []string
-	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		calls = append(calls, r.Method+" "+r.URL.Path+" "+string(body))
-		mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == "PUT" {
-			io.WriteString(w, "[]")
-			return
-		}
-		io.WriteString(w, `{"id":"M1","channel_id":"C1"}`)
-	}))
-	defer fake.Close()
-	seen := func(prefix string) string {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range calls {
-			if strings.HasPrefix(c, prefix) {
-				return c
-			}
+	fake := testenv.NewDiscord(t)
+	seen := func(method, path string) string {
+		if cs := fake.Calls(method, path); len(cs) > 0 {
+			return cs[0].Body
 		}
 		return ""
 	}
-	pub, priv, _ := ed25519.GenerateKey(nil)
+	key := testenv.NewDiscordKey(t)
 	addr := startServe(t, map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "APP", "DISCORD_GUILD_ID": "G1",
-		"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "DISCORD_API_URL": fake.URL + "/api/v10",
+		"DISCORD_PUBLIC_KEY": hex.EncodeToString(key.Public), "DISCORD_API_URL": fake.URL + "/api/v10",
 		"DATABASE_URL": networkWithChannel(t, core.Discord, "G1", "<#C1>")})
 
 	in, _ := json.Marshal(map[string]any{"id": "I1", "application_id": "APP", "type": 2, "token": "t1", "version": 1,
@@ -61,14 +38,13 @@ func TestRun_ServeWithDiscordCredentials(t *testing.T) {
 		"data": map[string]any{"id": "CMD", "name": "refer", "type": 1, "options": []map[string]any{{"name": "lead", "type": 1,
 			"options": []map[string]any{{"name": "need", "type": 3, "value": "bookkeeping"}}}}}})
 	post := func(signed bool) (int, string) {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/discord/interactions", bytes.NewReader(in))
-		req.Header.Set("X-Signature-Timestamp", ts)
-		sig := ed25519.Sign(priv, append([]byte(ts), in...))
+		key.Sign(req, in, time.Now())
 		if !signed {
+			sig, _ := hex.DecodeString(req.Header.Get("X-Signature-Ed25519"))
 			sig[0] ^= 1
+			req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
 		}
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
 		return request(t, req)
 	}
 	if code, _ := post(false); code != http.StatusUnauthorized {
@@ -79,9 +55,9 @@ func TestRun_ServeWithDiscordCredentials(t *testing.T) {
 		t.Fatalf("signed interaction: %d %s", code, body)
 	}
 	eventually(t, "commands registered and the lead posted", func() bool {
-		return seen("POST /api/v10/channels/C1/messages") != "" && seen("PUT /api/v10/applications/APP/guilds/G1/commands") != ""
+		return seen("POST", "/channels/C1/messages") != "" && seen("PUT", "/applications/APP/guilds/G1/commands") != ""
 	})
-	if c := seen("POST /api/v10/channels/C1/messages"); !strings.Contains(c, "/refer/claim/R-1001") {
+	if c := seen("POST", "/channels/C1/messages"); !strings.Contains(c, "/refer/claim/R-1001") {
 		t.Errorf("lead post: %s", c)
 	}
 }
@@ -95,43 +71,13 @@ func TestRun_ReadyzFollowsTheDiscordGateway(t *testing.T) {
 	var (
 		mu   sync.Mutex
 		down = true
-		srv  *httptest.Server
 	)
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := testenv.NewDiscord(t)
+	srv.GatewayDown = func() bool {
 		mu.Lock()
-		isDown := down
-		mu.Unlock()
-		switch {
-		case r.URL.Path == "/api/v10/gateway" && isDown:
-			http.Error(w, `{"message":"502: Bad Gateway","code":0}`, http.StatusBadGateway)
-		case r.URL.Path == "/api/v10/gateway":
-			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"url":"ws`+strings.TrimPrefix(srv.URL, "http")+`/ws"}`)
-		case strings.HasPrefix(r.URL.Path, "/ws"):
-			c, err := up.Upgrade(w, r, nil)
-			if err != nil {
-				return
-			}
-			defer c.Close()
-			c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
-			var id map[string]any
-			if c.ReadJSON(&id) != nil {
-				return
-			}
-			c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{"v": 9, "session_id": "S1",
-				"user": map[string]any{"id": "BOT", "username": "referbot"}, "guilds": []any{}}})
-			for {
-				if _, _, err := c.ReadMessage(); err != nil {
-					return
-				}
-			}
-		default:
-			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, "[]")
-		}
-	}))
-	defer srv.Close()
+		defer mu.Unlock()
+		return down
+	}
 	addr := startServe(t, map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "APP",
 		"DISCORD_API_URL": srv.URL + "/api/v10"})
 	get := func(path string) (int, string) {

@@ -6,15 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // jobs list shows when each job really ran (job_runs), and "never" for a
 // job that hasn't — not the last instant its schedule names.
 func TestRun_JobsListShowsTheLastRealRun(t *testing.T) {
 	t.Parallel()
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL)})
+	vars := env(map[string]string{"DATABASE_URL": testenv.URL(t)})
 	run := func(stdin string, args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
@@ -51,7 +50,7 @@ func TestRun_JobsListShowsTheLastRealRun(t *testing.T) {
 // period deletes nothing.
 func TestRun_JobsRunRetentionOncePerPeriod(t *testing.T) {
 	t.Parallel()
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL),
+	vars := env(map[string]string{"DATABASE_URL": testenv.URL(t),
 		"REFERBOT_RETENTION_DAYS": "30"})
 	run := func(stdin string, args ...string) string {
 		t.Helper()

@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -21,7 +20,7 @@ func TestMain(m *testing.M) {
 		main() // this test binary plays referbot itself: see TestMain_CtrlCLeavesTheConsoleCleanly
 		return
 	}
-	pgtest.Main(m)
+	testenv.Main(m)
 }
 
 func env(vars map[string]string) func(string) string {
@@ -32,7 +31,7 @@ func env(vars map[string]string) func(string) string {
 // README does, on a database of its own, and pipes a script through it.
 func TestRun_ConsoleScriptEndToEnd(t *testing.T) {
 	t.Parallel()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	url := testenv.URL(t)
 	script := strings.Join([]string{
 		"/as bob",
 		"/refer @alice Acme Bakery jane@acme.example consent — new website ~5k hot",
@@ -82,7 +81,7 @@ func TestRun_BadConfigNamesTheVariable(t *testing.T) {
 
 func TestRun_SeedDemoThenStats(t *testing.T) {
 	t.Parallel()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	url := testenv.URL(t)
 	vars := env(map[string]string{"DATABASE_URL": url})
 	var out bytes.Buffer
 	if err := Run(context.Background(), []string{"seed", "demo"}, strings.NewReader(""), &out, &bytes.Buffer{}, vars); err != nil {
@@ -107,7 +106,7 @@ func TestRun_SeedDemoThenStats(t *testing.T) {
 
 func TestRun_SeedDemoRefusesANetworkWithData(t *testing.T) {
 	t.Parallel()
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL)})
+	vars := env(map[string]string{"DATABASE_URL": testenv.URL(t)})
 	run := func() error {
 		return Run(context.Background(), []string{"seed", "demo"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, vars)
 	}
@@ -121,7 +120,7 @@ func TestRun_SeedDemoRefusesANetworkWithData(t *testing.T) {
 
 func TestRun_JobsRunTwiceForOnePeriodPostsOnce(t *testing.T) {
 	t.Parallel()
-	vars := env(map[string]string{"DATABASE_URL": pgtest.NewDB(t, "referbot", migrations.MigrateURL)})
+	vars := env(map[string]string{"DATABASE_URL": testenv.URL(t)})
 	run := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
@@ -170,7 +169,7 @@ func startServeLogging(t *testing.T, vars map[string]string, logs io.Writer) str
 	ln.Close()
 	vars["REFERBOT_ADDR"] = addr
 	if vars["DATABASE_URL"] == "" {
-		vars["DATABASE_URL"] = pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+		vars["DATABASE_URL"] = testenv.URL(t)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -202,13 +201,8 @@ func startServeLogging(t *testing.T, vars map[string]string, logs io.Writer) str
 // request sends a request and returns the status and body.
 func request(t *testing.T, req *http.Request) (int, string) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := testenv.Do(t, req)
+	return code, string(b)
 }
 
 // eventually waits up to 10 s for cond.

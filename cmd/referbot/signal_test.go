@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // asMainEnv makes the test binary run main() instead of the tests.
@@ -20,7 +19,7 @@ const asMainEnv = "REFERBOT_TEST_AS_MAIN"
 // nothing on stderr, after saying where the data stays.
 func TestMain_CtrlCLeavesTheConsoleCleanly(t *testing.T) {
 	t.Parallel()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
+	url := testenv.URL(t)
 	cmd := exec.Command(os.Args[0], "console")
 	cmd.Env = append(os.Environ(), asMainEnv+"=1", "DATABASE_URL="+url)
 	var stderr bytes.Buffer

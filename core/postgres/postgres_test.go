@@ -10,15 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/internal/testenv"
 	"github.com/referbot/referbot/migrations"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // t0 is the instant the fixtures happen at, unless a test says otherwise.
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -32,12 +31,7 @@ type bundle struct {
 
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db, url := testenv.DB(t)
 	b := &bundle{db: db, url: url}
 	b.ws = b.workspace(t, core.Slack, "T1")
 	return b
@@ -98,35 +92,18 @@ func (b *bundle) referral(t testing.TB, from, to *core.Member, edit ...func(*cor
 // exec runs SQL straight on the database, outside the store.
 func (b *bundle) exec(t testing.TB, sql string, args ...any) error {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, b.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, sql, args...)
-	return err
+	return testenv.Exec(t, b.url, sql, args...)
 }
 
 func (b *bundle) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, b.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return testenv.Count(t, b.url, sql, args...)
 }
 
 func wantCode(t testing.TB, what string, err error, code string) {
 	t.Helper()
-	if got := core.ErrorCode(err); got != code {
-		t.Errorf("%s: error %v (code %q), want code %q", what, err, got, code)
+	if err := testenv.CodeError(err, code); err != nil {
+		t.Errorf("%s: %v", what, err)
 	}
 }
 

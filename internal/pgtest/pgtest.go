@@ -77,9 +77,27 @@ func withDB(u, name string) string {
 func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url string) error) string {
 	t.Helper()
 	ctx := context.Background()
+	admin, tmpl := template(t, name, migrate)
+	// Clones of one template may be made side by side (nobody connects to
+	// a template once it is migrated), so parallel tests do not queue here.
+	db := fmt.Sprintf("t_%d_%d", os.Getpid(), counter.Add(1))
+	if err := exec(ctx, admin, `CREATE DATABASE `+db+` TEMPLATE `+tmpl); err != nil {
+		t.Fatalf("pgtest: clone: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = exec(context.Background(), admin, `DROP DATABASE IF EXISTS `+db+` WITH (FORCE)`)
+	})
+	return withDB(admin, db)
+}
+
+// template returns the admin URL and the template called name, building
+// it the first time.
+func template(t testing.TB, name string, migrate func(ctx context.Context, url string) error) (admin, tmpl string) {
+	t.Helper()
+	ctx := context.Background()
 	mu.Lock()
 	defer mu.Unlock()
-	admin := adminURL(t)
+	admin = adminURL(t)
 	tmpl, ok := templates[name]
 	if !ok {
 		tmpl = fmt.Sprintf("tmpl_%s_%d", sanitize(name), os.Getpid())
@@ -91,21 +109,12 @@ func NewDB(t testing.TB, name string, migrate func(ctx context.Context, url stri
 		}
 		templates[name] = tmpl
 	}
-	db := fmt.Sprintf("t_%d_%d", os.Getpid(), counter.Add(1))
-	if err := exec(ctx, admin, `CREATE DATABASE `+db+` TEMPLATE `+tmpl); err != nil {
-		t.Fatalf("pgtest: clone: %v", err)
-	}
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		_ = exec(context.Background(), admin, `DROP DATABASE IF EXISTS `+db+` WITH (FORCE)`)
-	})
-	return withDB(admin, db)
+	return admin, tmpl
 }
 
 // Count runs a query returning one number (a COUNT) on the database at
 // url, so tests can check what was, or was not, written.
-func Count(t testing.TB, url, query string) int {
+func Count(t testing.TB, url, query string, args ...any) int {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
@@ -114,10 +123,24 @@ func Count(t testing.TB, url, query string) int {
 	}
 	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// Exec runs one statement on the database at url, outside any store, and
+// returns its error (a test may expect one).
+func Exec(t testing.TB, url, sql string, args ...any) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql, args...)
+	return err
 }
 
 func exec(ctx context.Context, u string, stmts ...string) error {

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // envInt reads a whole number from the environment, or def.
 func envInt(t *testing.T, name string, def int) int {

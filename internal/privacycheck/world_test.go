@@ -23,9 +23,7 @@ import (
 	"github.com/referbot/referbot/bot/scheduler"
 	"github.com/referbot/referbot/bot/sender"
 	"github.com/referbot/referbot/core"
-	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
-	"github.com/referbot/referbot/migrations"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // A rendering turns a bot message into what one platform shows: every
@@ -285,12 +283,7 @@ type world struct {
 func newWorld(t *testing.T, seed uint64) *world {
 	t.Helper()
 	ctx := context.Background()
-	url := pgtest.NewDB(t, "referbot", migrations.MigrateURL)
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db, url := testenv.DB(t)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
