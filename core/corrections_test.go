@@ -354,3 +354,38 @@ func TestUndoAndCorrect_TheWindowBindsMembersNotAdmins(t *testing.T) {
 		t.Errorf("window off: %q", err)
 	}
 }
+
+// TestCorrect_TheLeaderboardFollowsTheConfirmedValue: a corrected value
+// leaves the leaderboard until its referrer confirms it again, then
+// counts at the corrected value; undoing the win takes it off.
+func TestCorrect_TheLeaderboardFollowsTheConfirmedValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	bob, alice := b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
+	r := b.wonAt(t, bob, alice, "Acme", usd(48000))
+	ok(b.svc.ConfirmWon(ctx, bob, r.Code))(t)
+	bobValue := func() int64 {
+		t.Helper()
+		lb := ok(b.svc.Leaderboard(ctx, org, ""))(t)
+		for _, g := range lb.Givers {
+			if g.MemberID == bob.Member.ID {
+				return g.Value.Get("USD").Cents / 100
+			}
+		}
+		return 0
+	}
+	if v := bobValue(); v != 48000 {
+		t.Fatalf("before the correction: bob's confirmed value %d, want 48000", v)
+	}
+	b.clock.Add(time.Hour)
+	ok(b.svc.Correct(ctx, alice, r.Code, core.Money{Cents: 480000}, "typed an extra zero"))(t)
+	if v := bobValue(); v != 0 {
+		t.Errorf("an unconfirmed correction counts %d on the leaderboard, want 0", v)
+	}
+	ok(b.svc.ConfirmWon(ctx, bob, r.Code))(t)
+	if v := bobValue(); v != 4800 {
+		t.Errorf("after confirming the correction: %d, want 4800", v)
+	}
+}
