@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -94,7 +95,7 @@ func releaseText(days int) string {
 
 func undoneNotice(d draft) (Message, bool) {
 	return d.card(fmt.Sprintf("%s undid a change on %s", d.actor, d.code),
-		fmt.Sprintf("%s undid %s. It stands at *%s* now; the history keeps both.", d.actor, nonEmpty(d.n.Text, "a change"), d.r.Status))
+		fmt.Sprintf("%s undid %s. It stands at *%s* now; the history keeps both.", d.actor, cmp.Or(d.n.Text, "a change"), d.r.Status))
 }
 
 func correctedNotice(d draft) (Message, bool) {
@@ -135,19 +136,19 @@ func coOwnerNotice(d draft) (Message, bool) {
 			fmt.Sprintf("You present to %s together with @%s: the details below are for the parties only. Move the stage as it goes: /refer status %s contacted|meeting|proposal",
 				d.client(), d.r.ReceiverName, d.code), nextButtons(d.r, to)...)
 	case to != 0 && to == d.r.ReferrerID:
-		text := fmt.Sprintf("%s: %s.", d.actor, nonEmpty(d.n.Text, "the co-owner changed"))
+		text := fmt.Sprintf("%s: %s.", d.actor, cmp.Or(d.n.Text, "the co-owner changed"))
 		if d.r.CoOwnerName != "" {
 			text += fmt.Sprintf(" @%s sees the client's details and can move the stage; you'll hear of every step.", d.r.CoOwnerName)
 		}
 		return d.card(fmt.Sprintf("Co-owner of your referral %s: %s", d.code, mention(d.r.CoOwnerName)), text)
 	}
-	return d.card(fmt.Sprintf("Co-owner of %s changed", d.code), fmt.Sprintf("%s: %s.", d.actor, nonEmpty(d.n.Text, "the co-owner changed")))
+	return d.card(fmt.Sprintf("Co-owner of %s changed", d.code), fmt.Sprintf("%s: %s.", d.actor, cmp.Or(d.n.Text, "the co-owner changed")))
 }
 
 // takenBackNotice tells an owner that a referral they did not update went
 // back: a lead to the channel, a direct referral to its referrer.
 func takenBackNotice(d draft) (Message, bool) {
-	why := capitalize(nonEmpty(d.n.Text, "it had no update for a while"))
+	why := capitalize(cmp.Or(d.n.Text, "it had no update for a while"))
 	if d.r.CreatedAsLead() {
 		return d.card(fmt.Sprintf("Lead %s is open to claims again", d.code),
 			fmt.Sprintf("%s, so it went back to the channel for someone else to claim, and @%s was told. If you're still on it, claim it again: /refer claim %s",

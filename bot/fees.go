@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -249,7 +250,7 @@ func FeesMessage(book *core.FeeBook, viewerID int64, cur string) Message {
 		if !book.Everyone && t.MemberID == viewerID {
 			name = "You"
 		}
-		m.Fields = append(m.Fields, Field{name, nonEmpty(strings.Join(lines, "\n"), "nothing")})
+		m.Fields = append(m.Fields, Field{name, cmp.Or(strings.Join(lines, "\n"), "nothing")})
 	}
 	var lines []string
 	for i, f := range book.Fees {

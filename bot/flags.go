@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -84,7 +85,7 @@ func FlagLine(f core.Flag, id bool) string {
 		line = "`" + f.ID + "` " + line
 	}
 	if d := f.Dismissed; d != nil && id {
-		line += fmt.Sprintf(" (new evidence since @%s dismissed it: %s)", nonEmpty(d.By, "an admin"), firstWords(d.Reason, 12))
+		line += fmt.Sprintf(" (new evidence since @%s dismissed it: %s)", cmp.Or(d.By, "an admin"), firstWords(d.Reason, 12))
 	}
 	return line
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -170,7 +171,7 @@ var notices = map[core.NoticeKind]func(d draft) (Message, bool){
 		return d.say(fmt.Sprintf("🙏 %s thanks @%s", d.actor, d.r.ReferrerName), text)
 	},
 	core.NoticeThanksDM: func(d draft) (Message, bool) {
-		return d.say(fmt.Sprintf("%s thanked you for %s", d.actor, d.code), nonEmpty(d.n.Text, "Thank you for the introduction!"))
+		return d.say(fmt.Sprintf("%s thanked you for %s", d.actor, d.code), cmp.Or(d.n.Text, "Thank you for the introduction!"))
 	},
 	core.NoticeQuarterly:    report(QuarterlyMessage),
 	core.NoticeWeeklyDigest: report(WeeklyMessage),

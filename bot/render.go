@@ -129,19 +129,13 @@ func clientOr(r *core.Referral) string {
 	return "the client"
 }
 
-func nonEmpty(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
+// firstWords is s shortened to its first n words, the cut marked.
 func firstWords(s string, n int) string {
-	f := strings.Fields(s)
-	if len(f) > n {
-		f = append(f[:n], "…")
+	short := core.FirstWords(s, n)
+	if len(strings.Fields(s)) > n {
+		short += " …"
 	}
-	return strings.Join(f, " ")
+	return short
 }
 
 // when formats an instant for a timeline.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -60,7 +61,7 @@ func withheld(a core.Amount) string {
 
 func joinAmounts(as core.Amounts, def string, one func(core.Amount) string) string {
 	if len(as) == 0 {
-		as = core.Amounts{{Currency: nonEmpty(def, core.DefaultCurrency)}}
+		as = core.Amounts{{Currency: cmp.Or(def, core.DefaultCurrency)}}
 	}
 	parts := make([]string, len(as))
 	for i, a := range as {
@@ -222,7 +223,7 @@ func nonEmpties(ss ...string) []string {
 
 // ListMessage renders a list of referrals, one line each.
 func ListMessage(kind core.ListKind, rs []core.Referral, viewerID int64) Message {
-	m := reply(fmt.Sprintf("Referrals — %s (%d)", nonEmpty(string(kind), "mine"), len(rs)), "")
+	m := reply(fmt.Sprintf("Referrals — %s (%d)", cmp.Or(string(kind), "mine"), len(rs)), "")
 	m.Kind = "list"
 	if len(rs) == 0 {
 		m.Text = "Nothing here yet. Refer a client with /refer @partner <client> — <need>, or post one with /refer lead <need>."
@@ -265,7 +266,7 @@ func DetailMessage(d *core.Detail, viewerID int64, loc *time.Location) Message {
 }
 
 func describeEvent(e core.Event) string {
-	who := nonEmpty(e.ActorName, "referbot")
+	who := cmp.Or(e.ActorName, "referbot")
 	if s, ok := describeFeeEvent(e, who); ok {
 		return s
 	}
@@ -288,9 +289,9 @@ func describeEvent(e core.Event) string {
 	case core.EvExpired:
 		return "expired unclaimed"
 	case core.EvReturned:
-		return "came back to its referrer: " + nonEmpty(e.Note, "its receiver left")
+		return "came back to its referrer: " + cmp.Or(e.Note, "its receiver left")
 	case core.EvReleased:
-		return "open to claims again: " + nonEmpty(e.Note, "its owner left")
+		return "open to claims again: " + cmp.Or(e.Note, "its owner left")
 	case core.EvReassigned:
 		return "@" + who + " sent it to @" + e.Note
 	case core.EvCoOwner:
@@ -307,7 +308,7 @@ func describeEvent(e core.Event) string {
 		}
 		return "@" + who + " rated it " + e.Note
 	case core.EvUndone:
-		return "@" + who + " undid " + nonEmpty(e.Note, "a change")
+		return "@" + who + " undid " + cmp.Or(e.Note, "a change")
 	case core.EvCorrected:
 		return "@" + who + " corrected the won value" + prefixed(": ", e.Note)
 	case core.EvStage:
@@ -384,15 +385,15 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 		quiet = fmt.Sprintf("%02d:00–%02d:00", st.QuietStart, st.QuietEnd)
 	}
 	m.Fields = []Field{
-		{"Channel", nonEmpty(st.Channel, "not set — /refer config channel #referrals")},
-		{"Time zone", nonEmpty(st.TimeZone, def+" (default)")},
+		{"Channel", cmp.Or(st.Channel, "not set — /refer config channel #referrals")},
+		{"Time zone", cmp.Or(st.TimeZone, def+" (default)")},
 		{"Quiet hours", quiet},
 		{"Touchpoint cadence", fmt.Sprintf("every %d days", st.CadenceDays)},
 		{"Open leads expire after", fmt.Sprintf("%d days", st.LeadExpiryDays)},
 		{"Stale referral follow-up after", fmt.Sprintf("%d days", st.StaleDays)},
 		{"Stale handoffs released after", releaseText(st.ReleaseAfterDays)},
 		{"Undo window", core.WindowText(st.UndoWindowHours)},
-		{"Currency", nonEmpty(st.Currency, core.DefaultCurrency)},
+		{"Currency", cmp.Or(st.Currency, core.DefaultCurrency)},
 		{"Fee policy", st.Fee.In(st.Currency).String()},
 		{"Daily cap", dailyCap(st.DailyCap)},
 	}
@@ -403,7 +404,7 @@ func SettingsMessage(st *core.Configuration, def string) Message {
 	for i, a := range st.Admins {
 		admins[i] = a.Mention()
 	}
-	m.Fields = append(m.Fields, Field{"Admins", nonEmpty(strings.Join(admins, ", "), "none")})
+	m.Fields = append(m.Fields, Field{"Admins", cmp.Or(strings.Join(admins, ", "), "none")})
 	m.Footer = "Admins change them with /refer config <setting> <value>"
 	return m
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -158,7 +159,7 @@ func changeOf(e Event, c Caller) string {
 		what = string(e.Kind)
 	}
 	if e.ActorID != c.Member.ID {
-		return "@" + nonEmpty(e.ActorName, "someone") + "'s " + what
+		return "@" + cmp.Or(e.ActorName, "someone") + "'s " + what
 	}
 	return "the " + what
 }
@@ -186,7 +187,7 @@ func movedOnSince(live []Event, i int, code Code) error {
 	if later.Kind == EvCorrected {
 		did = "corrected its won value"
 	}
-	who := "@" + nonEmpty(later.ActorName, "someone")
+	who := "@" + cmp.Or(later.ActorName, "someone")
 	return Errorf(ECONFLICT, "%s has changed since: %s %s. Only the latest change can be undone.", code, who, did).
 		WithHint("%s can undo theirs with /refer undo %s; /refer show %s shows the history.", who, code, code)
 }
@@ -341,7 +342,7 @@ func (s *Service) Correct(ctx context.Context, c Caller, code Code, value Money,
 		if err := s.withinWindow(ctx, tx, c, wonAt, "the won value of "+code.String(), "/refer correct "+code.String()+" <value>"); err != nil {
 			return nil, err
 		}
-		v, err := value.In(nonEmpty(r.WonValue.Currency, c.Workspace.Settings.Currency))
+		v, err := value.In(cmp.Or(r.WonValue.Currency, c.Workspace.Settings.Currency))
 		if err != nil {
 			return nil, err
 		}

@@ -115,7 +115,7 @@ func (s *Service) Reassign(ctx context.Context, c Caller, code Code, to MemberRe
 		}
 		if m.ID == r.ReferrerID {
 			return nil, Errorf(EINVALID, "You can't refer a client to yourself.").
-				WithHint("Pick a partner with /refer who %s", firstWords(r.Need, 6))
+				WithHint("Pick a partner with /refer who %s", FirstWords(r.Need, 6))
 		}
 		if m.ID == r.ReceiverID && r.Status == StatusOffered {
 			return nil, Errorf(ECONFLICT, "%s is already waiting for %s's answer.", code, m.Mention())

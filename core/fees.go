@@ -365,7 +365,7 @@ func (fs FeeSums) IsZero() bool {
 
 // plus adds one amount of money to the sum in its currency, counting it.
 func (as Amounts) plus(m Money) Amounts {
-	cur := nonEmpty(m.Currency, DefaultCurrency)
+	cur := cmp.Or(m.Currency, DefaultCurrency)
 	for i := range as {
 		if as[i].Currency == cur {
 			as[i].Cents += m.Cents

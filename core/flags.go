@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -122,7 +123,7 @@ func (s *Service) Flags(ctx context.Context, c Caller, period string) (*FlagRepo
 		return nil, Errorf(EFORBIDDEN, "Only admins can see abuse flags.").
 			WithHint("If something looks wrong to you, tell an admin of your network.")
 	}
-	p, err := ParsePeriod(nonEmpty(period, FlagsPeriod), s.now(), s.Location(c.Workspace))
+	p, err := ParsePeriod(cmp.Or(period, FlagsPeriod), s.now(), s.Location(c.Workspace))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -212,7 +213,7 @@ func JobSchedule(ws Workspace, job JobInfo) string {
 
 // periodStats computes the network's figures for a period.
 func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time) (*Stats, error) {
-	cur := nonEmpty(ws.Settings.Currency, DefaultCurrency)
+	cur := cmp.Or(ws.Settings.Currency, DefaultCurrency)
 	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now})
 	if err != nil {
 		return nil, err

@@ -96,7 +96,7 @@ func (s *Service) Leaderboard(ctx context.Context, c Caller, period string) (*Le
 
 // leaderboard computes the leaderboard of ws over p (see the rules above).
 func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period) (*Leaderboard, error) {
-	lb := &Leaderboard{Period: p, Currency: nonEmpty(ws.Settings.Currency, DefaultCurrency)}
+	lb := &Leaderboard{Period: p, Currency: cmp.Or(ws.Settings.Currency, DefaultCurrency)}
 	ms, err := tx.Members(ctx, ws.ID)
 	if err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 		sums := map[string]int64{}
 		var curs []string
 		for _, r := range g {
-			cur := nonEmpty(r.WonValue.Currency, DefaultCurrency)
+			cur := cmp.Or(r.WonValue.Currency, DefaultCurrency)
 			if _, ok := sums[cur]; !ok {
 				curs = append(curs, cur)
 			}

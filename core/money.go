@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"slices"
@@ -52,7 +53,7 @@ func (m Money) In(cur string) (Money, error) {
 	if m.Currency != "" || m.Cents == 0 {
 		return m, nil
 	}
-	cur = strings.ToUpper(nonEmpty(cur, DefaultCurrency))
+	cur = strings.ToUpper(cmp.Or(cur, DefaultCurrency))
 	switch MinorDigits(cur) {
 	case 0:
 		if m.Cents%100 != 0 {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -198,7 +199,7 @@ func (s *Service) win(ctx context.Context, tx Tx, c Caller, r *Referral, code Co
 		// Even a deal won for nothing is in a currency, so that
 		// the stats count it where it belongs, whatever the
 		// network's currency becomes later.
-		r.WonValue.Currency = nonEmpty(r.Estimate.Currency, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency))
+		r.WonValue.Currency = cmp.Or(r.Estimate.Currency, cmp.Or(c.Workspace.Settings.Currency, DefaultCurrency))
 	}
 	if !in.Confirm {
 		if err := unusualWon(ctx, tx, c, code, r.WonValue); err != nil {

@@ -162,7 +162,7 @@ func takesReferrals(ctx context.Context, tx Tx, c Caller, m *Member, need string
 	}
 	if prof.Availability == Paused {
 		return Errorf(ECONFLICT, "%s has paused new referrals for now.", m.Mention()).
-			WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", firstWords(need, 6))
+			WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", FirstWords(need, 6))
 	}
 	return nil
 }

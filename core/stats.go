@@ -296,7 +296,7 @@ func (st *Stats) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, (*plain)(st)); err != nil {
 		return err
 	}
-	cur := nonEmpty(st.Currency, DefaultCurrency)
+	cur := cmp.Or(st.Currency, DefaultCurrency)
 	fill := func(as Amounts, count int) {
 		for i := range as {
 			if as[i].Currency == "" {
@@ -388,7 +388,7 @@ func (as Amounts) Minus(bs Amounts) Amounts {
 	var out Amounts
 	for _, cur := range Currencies(as, bs) {
 		a, b := as.Get(cur), bs.Get(cur)
-		if why := nonEmpty(a.Withheld, b.Withheld); why != "" {
+		if why := cmp.Or(a.Withheld, b.Withheld); why != "" {
 			out = append(out, Amount{Currency: cur, Private: a.Private + b.Private, Withheld: why})
 		} else if d := a.Cents - b.Cents; d != 0 {
 			out = append(out, Amount{Currency: cur, Cents: d, Private: a.Private + b.Private})
@@ -464,7 +464,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 		if err != nil {
 			return nil, err
 		}
-		st.Period, st.Member, st.Currency = p, m, nonEmpty(c.Workspace.Settings.Currency, DefaultCurrency)
+		st.Period, st.Member, st.Currency = p, m, cmp.Or(c.Workspace.Settings.Currency, DefaultCurrency)
 		st.Visible()
 		return st, nil
 	})

@@ -41,14 +41,8 @@ func nonZero(v, alt int) int {
 	return v
 }
 
-func nonEmpty(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-func firstWords(s string, n int) string {
+// FirstWords is s shortened to its first n words.
+func FirstWords(s string, n int) string {
 	f := strings.Fields(s)
 	if len(f) > n {
 		f = f[:n]

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -18,7 +19,7 @@ func (s *Service) Thank(ctx context.Context, c Caller, code Code, message string
 			return nil, err
 		}
 		if !r.Owns(c.Member.ID) {
-			return nil, Errorf(EFORBIDDEN, "Only @%s, who received %s, can thank for it.", nonEmpty(r.ReceiverName, "its receiver"), code).
+			return nil, Errorf(EFORBIDDEN, "Only @%s, who received %s, can thank for it.", cmp.Or(r.ReceiverName, "its receiver"), code).
 				WithHint("To thank someone for something else, log it with /refer touch @member ...")
 		}
 		if !r.Status.Working() && r.Status != StatusWon && r.Status != StatusLost {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func (f FeeTerms) In(currency string) FeeTerms {
 // any amount typed without one, into currency's minor units (a fee of
 // 250.50 in a yen network is rounded down to whole yen).
 func feeIn(hundredths int64, currency string) Money {
-	cur := strings.ToUpper(nonEmpty(currency, DefaultCurrency))
+	cur := strings.ToUpper(cmp.Or(currency, DefaultCurrency))
 	if m, err := (Money{Cents: hundredths}).In(cur); err == nil {
 		return m
 	}
@@ -105,7 +106,7 @@ func (f FeeTerms) Owed(won Money) Money {
 	if f.Kind == FeeFixed {
 		return f.In(won.Currency).Money()
 	}
-	return Money{Cents: f.Fee(won.Cents), Currency: nonEmpty(won.Currency, DefaultCurrency)}
+	return Money{Cents: f.Fee(won.Cents), Currency: cmp.Or(won.Currency, DefaultCurrency)}
 }
 
 // Money is a fixed fee as money (zero for other terms).

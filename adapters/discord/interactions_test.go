@@ -100,6 +100,8 @@ func TestClaim_FiftyConcurrentInteractionsOneWinnerOneEdit(t *testing.T) {
 				won++
 			case strings.Contains(s, "R-1001 was already claimed by @") && strings.Contains(s, `"flags":64`):
 				lost++
+			case strings.Contains(s, `"type":5`) && strings.Contains(s, `"flags":64`):
+				// Deferred on a busy machine: the answer follows as an edit.
 			default:
 				t.Errorf("unexpected reply: %s", s)
 			}
@@ -107,6 +109,14 @@ func TestClaim_FiftyConcurrentInteractionsOneWinnerOneEdit(t *testing.T) {
 	}
 	wg.Wait()
 	e.adapter.Wait()
+	for _, c := range e.discord.Calls("PATCH", "/webhooks/") {
+		switch {
+		case strings.Contains(c.Body, "You claimed R-1001") && strings.Contains(c.Body, "jane@acme.com"):
+			won++
+		case strings.Contains(c.Body, "R-1001 was already claimed by @"):
+			lost++
+		}
+	}
 	e.deliver()
 	must(t, won == 1 && lost == 49, "winners %d, told they lost %d", won, lost)
 	must(t, len(e.discord.Calls("PATCH", "/channels/C1/messages/M1")) == 1, "edits: %d", len(e.discord.Calls("PATCH", "/channels/C1/messages/M1")))
