@@ -45,16 +45,26 @@ func (b *Bot) Handle(ctx context.Context, req Request) []Message {
 	return b.Run(ctx, req.Identity, cmd)
 }
 
-// Run executes a parsed command for the identity, as one transaction with
-// the record of its request key (id.RequestKey): a redelivered request
-// that was applied returns no message at all, one that failed is applied
-// now. Every handler returns an error rather than a reply for it; fail,
+// Run executes a parsed command for the identity: the caller joins, then
+// the command runs as one transaction with the record of its request key
+// (id.RequestKey): a redelivered request that was applied returns no
+// message at all, one that failed is applied now. Every handler returns an error rather than a reply for it; fail,
 // the one error handler, turns it into the reply.
 func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []Message {
+	if h, ok := cmd.(grammar.Help); ok {
+		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}
+	}
+	// Joining commits on its own, before the command: a joining member's
+	// row and the workspace's stay locked only for that moment, so the
+	// commands of one workspace don't queue (or deadlock) behind each other.
+	c, err := b.svc.Join(ctx, id)
+	if err != nil {
+		return []Message{b.fail(err, cmd)}
+	}
 	var ms []Message
-	err := b.svc.Once(ctx, id.Platform, id.RequestKey, func(ctx context.Context) error {
+	err = b.svc.Once(ctx, id.Platform, id.RequestKey, func(ctx context.Context) error {
 		var err error
-		ms, err = b.run(ctx, id, cmd)
+		ms, err = b.run(ctx, c, cmd)
 		return err
 	})
 	switch {
@@ -66,14 +76,7 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 	return ms
 }
 
-func (b *Bot) run(ctx context.Context, id core.Identity, cmd grammar.Command) ([]Message, error) {
-	if h, ok := cmd.(grammar.Help); ok {
-		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}, nil
-	}
-	c, err := b.svc.Join(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+func (b *Bot) run(ctx context.Context, c core.Caller, cmd grammar.Command) ([]Message, error) {
 	m, err := b.dispatch(ctx, c, cmd)
 	if err != nil {
 		return nil, err

@@ -117,7 +117,7 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	fmt.Printf("%d clients × %s per target per round, %d rounds; signed Slack /refer creating a referral\n\n",
 		clients, duration, rounds)
 	for _, teams := range []int{1, workspaces} {
-		compare(targets, clients, duration, rounds, teams, bot.Process.Pid)
+		compare(targets, clients, duration, rounds, teams, bot.Process.Pid, "http://"+slackLn.Addr().String()+"/response")
 	}
 	var made, floorRows int64
 	pool, err := pgxpool.New(ctx, dbURL)
@@ -178,7 +178,7 @@ var seq atomic.Int64
 
 // load sends signed commands from clients goroutines for d, spread over
 // teams workspaces, and measures each request.
-func load(t target, clients int, d time.Duration, teams int) result {
+func load(t target, clients int, d time.Duration, teams int, responseURL string) result {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -202,7 +202,7 @@ func load(t target, clients int, d time.Duration, teams int) result {
 					"user_id": {fmt.Sprintf("U%03d", n%50)}, "user_name": {"member"}, "command": {"/refer"},
 					"text":         {fmt.Sprintf("<@U9%02d|partner> Client %d — a new website ~5k", n%40, n)},
 					"trigger_id":   {"trig." + strconv.FormatInt(n, 10)},
-					"response_url": {"http://127.0.0.1:1/response"}}.Encode()
+					"response_url": {responseURL}}.Encode()
 				ts := strconv.FormatInt(time.Now().Unix(), 10)
 				req, _ := http.NewRequest(http.MethodPost, t.url, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -365,11 +365,11 @@ func rss(pid int) int {
 
 // compare loads each target in turn, rounds times, in teams workspaces,
 // and prints each round and the ratios of the best rounds.
-func compare(targets []target, clients int, duration time.Duration, rounds, teams, botPID int) {
+func compare(targets []target, clients int, duration time.Duration, rounds, teams, botPID int, responseURL string) {
 	results := map[string][]result{}
 	for r := 0; r < rounds; r++ {
 		for _, t := range targets {
-			res := load(t, clients, duration, teams)
+			res := load(t, clients, duration, teams, responseURL)
 			if t.name == "referbot" {
 				res.rssKB = rss(botPID)
 			}
