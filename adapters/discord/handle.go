@@ -107,9 +107,16 @@ func guildOf(i *discordgo.Interaction) string {
 	if i.GuildID != "" {
 		return ""
 	}
-	if i.Type == discordgo.InteractionMessageComponent {
+	switch i.Type {
+	case discordgo.InteractionMessageComponent:
 		_, g := SplitCustomID(i.MessageComponentData().CustomID)
 		return g
+	case discordgo.InteractionModalSubmit:
+		// A form opened from a DM button (won, lost, decline, dispute) is
+		// named <command>|<code>|<guild>: its reply's buttons need the guild.
+		if parts := strings.Split(i.ModalSubmitData().CustomID, "|"); len(parts) == 3 {
+			return parts[2]
+		}
 	}
 	return ""
 }
