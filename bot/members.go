@@ -109,10 +109,13 @@ func (b *Bot) undelivered(ctx context.Context, c core.Caller, x grammar.Undelive
 	return UndeliveredMessage(ns), nil
 }
 
-func (b *Bot) export(ctx context.Context, c core.Caller, _ grammar.Export) (Message, error) {
+func (b *Bot) export(ctx context.Context, c core.Caller, x grammar.Export) (Message, error) {
 	data, err := b.svc.Export(ctx, c)
 	if err != nil {
 		return Message{}, err
+	}
+	if x.CSV {
+		return ExportCSVMessage(data)
 	}
 	return ExportMessage(data), nil
 }

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -428,6 +430,45 @@ func ExportMessage(x *core.Export) Message {
 		Footer:     "Only you see this. Keep it somewhere safe: it includes client contacts you're entitled to.",
 		Attachment: &Attachment{Name: exportFile, ContentType: "application/json", Data: append(b, '\n')}}
 }
+
+// ExportCSVMessage is the member's referrals as a spreadsheet (RFC 4180,
+// a header row, amounts as plain numbers beside their currency), each as
+// the member may see it.
+func ExportCSVMessage(x *core.Export) (Message, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"code", "created", "referrer", "receiver", "client", "need", "tags", "stage",
+		"estimate", "estimate_currency", "won_value", "won_currency", "closed"})
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02")
+	}
+	amount := func(m core.Money) (string, string) {
+		if m.IsZero() {
+			return "", ""
+		}
+		return m.Number(), m.Currency
+	}
+	for _, r := range x.Referrals {
+		est, estCur := amount(r.Estimate)
+		won, wonCur := amount(r.WonValue)
+		w.Write([]string{r.Code.String(), day(r.CreatedAt), r.ReferrerName, r.ReceiverName, r.ClientName, r.Need,
+			strings.Join(r.Tags, " "), string(r.Status), est, estCur, won, wonCur, day(r.ClosedAt)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return Message{}, err
+	}
+	return Message{Kind: "export", Title: fmt.Sprintf("Your referrals (%d)", len(x.Referrals)),
+		Text:       fmt.Sprintf("%s you gave or received, as a spreadsheet in %s.", plural(len(x.Referrals), "referral"), exportCSVFile),
+		Footer:     "Only you see this. It includes client names you're entitled to.",
+		Attachment: &Attachment{Name: exportCSVFile, ContentType: "text/csv", Data: buf.Bytes()}}, nil
+}
+
+// exportCSVFile names a member's referrals as CSV.
+const exportCSVFile = "referbot-referrals.csv"
 
 // exportFile names a member's data export.
 const exportFile = "referbot-export.json"

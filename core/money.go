@@ -35,6 +35,11 @@ func (m Money) String() string {
 // Plain writes the amount so that ParseMoney reads it back exactly, with
 // no separators: "5000000EUR", "1250.50USD", "5000JPY", or "4800" for an
 // amount without a currency. Button actions carry amounts this way.
+// Number writes the amount as a plain decimal number without grouping or
+// currency ("4800", "1250.5"), for spreadsheets.
+func (m Money) Number() string { return formatMinor(m.Cents, MinorDigits(m.Currency), false) }
+
+// Plain writes the amount so it parses back exactly.
 func (m Money) Plain() string {
 	d := MinorDigits(m.Currency)
 	s := formatMinor(m.Cents, d, false)

@@ -183,8 +183,9 @@ type FlagsDismiss struct {
 	Reason string
 }
 
-// Export asks for the caller's own data.
-type Export struct{}
+// Export asks for the caller's own data: as JSON, or with CSV their
+// referrals as a spreadsheet.
+type Export struct{ CSV bool }
 
 // Forget erases the caller's personal data; without Confirm it only
 // explains what would go and asks to confirm.

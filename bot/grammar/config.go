@@ -68,10 +68,15 @@ func (p *parser) undelivered() (Command, error) {
 }
 
 func (p *parser) export() (Command, error) {
-	if len(p.ts) > 0 {
-		return nil, p.fail("`/refer export` takes nothing after it.")
+	switch {
+	case len(p.ts) == 0:
+		return Export{}, nil
+	case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "csv"):
+		return Export{CSV: true}, nil
+	case len(p.ts) == 1 && strings.EqualFold(p.ts[0].text, "json"):
+		return Export{}, nil
 	}
-	return Export{}, nil
+	return nil, p.fail("`/refer export` takes nothing after it, or csv for your referrals as a spreadsheet.")
 }
 
 func (p *parser) forget() (Command, error) {

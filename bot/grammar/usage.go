@@ -265,8 +265,8 @@ var specs = []spec{
 	{
 		name: "export", group: groupAdmin,
 		brief:  "your own data, to keep or move",
-		forms:  []form{{"export", "export"}},
-		detail: "Shows everything referbot stores about you — profile, referrals you gave or received, partnerships, thank-yous — as JSON.",
+		forms:  []form{{"export [csv]", "export csv"}},
+		detail: "Shows everything referbot stores about you — profile, referrals you gave or received, partnerships, thank-yous — as JSON; with csv, your referrals as a spreadsheet.",
 	},
 	{
 		name: "forget", group: groupAdmin,
