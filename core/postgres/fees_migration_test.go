@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
@@ -20,19 +19,7 @@ func TestMigrate010_DealsWonBeforeCountAsConfirmed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewDB(t, "v9", func(ctx context.Context, url string) error {
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		m, err := migrate.NewMigrator(ctx, conn, migrations.VersionTable)
-		if err != nil {
-			return err
-		}
-		if err := m.LoadMigrations(migrations.FS); err != nil {
-			return err
-		}
-		return m.MigrateTo(ctx, 9)
+		return migrations.MigrateURLTo(ctx, url, 9)
 	})
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -78,17 +65,10 @@ func TestMigrate010_DealsWonBeforeCountAsConfirmed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	m, err := migrate.NewMigrator(ctx, conn, migrations.VersionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(migrations.FS); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := conn.Exec(ctx, `UPDATE referrals SET fee_status = 'received' WHERE code = 1002`); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.MigrateTo(ctx, 9); err != nil {
+	if err := migrations.MigrateTo(ctx, conn, 9); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	var st string

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
@@ -19,19 +18,7 @@ func TestMigrate005_AmountsBecomeMinorUnitsOfTheirCurrency(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewDB(t, "v3", func(ctx context.Context, url string) error {
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		m, err := migrate.NewMigrator(ctx, conn, migrations.VersionTable)
-		if err != nil {
-			return err
-		}
-		if err := m.LoadMigrations(migrations.FS); err != nil {
-			return err
-		}
-		return m.MigrateTo(ctx, 3)
+		return migrations.MigrateURLTo(ctx, url, 3)
 	})
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
