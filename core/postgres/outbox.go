@@ -288,8 +288,11 @@ func (db *DB) Defer(ctx context.Context, id int64, until time.Time, reason strin
 // failed for good, for the /metrics gauges.
 func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error) {
 	defer wrap(&err, "outbox depth")
+	// Each count reads only its partial index (outbox_due_idx,
+	// outbox_failed_idx), never the delivered rows that make the bulk.
 	err = db.pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox`).
+		SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'),
+			(SELECT count(*) FROM outbox WHERE status = 'failed')`).
 		Scan(&pending, &failed)
 	return pending, failed, err
 }
