@@ -30,6 +30,8 @@ var rooms = map[string]struct{ code, tests []string }{
 		[]string{"core/postgres", "internal/", "migrations"}},
 	"adapters/discord": {[]string{"bot", "bot/grammar", "bot/sender", "core"},
 		[]string{"core/postgres", "internal/", "migrations"}},
+	"adapters/web": {[]string{"bot", "core"},
+		[]string{"core/postgres", "internal/", "migrations"}},
 	"cmd/referbot":             {[]string{"adapters/", "bot", "bot/", "core", "core/", "internal/localpg", "migrations"}, []string{"internal/"}},
 	"internal/fixture":         {[]string{"core"}, nil},
 	"internal/localpg":         {nil, nil},
