@@ -27,6 +27,12 @@ type TrendPoint struct {
 	RCR     float64 // won / received × 100 of the quarter's cohort
 	HasRCR  bool
 	Revenue Amounts // won value of deals closed in the quarter, per currency
+
+	// Received counts the quarter's referrals a receiver was named for or
+	// claimed (RCR's denominator); Deals the deals closed in the quarter
+	// (what Revenue sums, every currency).
+	Received int
+	Deals    int
 }
 
 // FunnelStep counts the period's referrals that reached a stage (or went
@@ -34,6 +40,7 @@ type TrendPoint struct {
 type FunnelStep struct {
 	Stage Status
 	Count int
+	Label string // how people call the step: "introduced", "taken on", "contacted", ...
 }
 
 // Graph is who referred whom: members as nodes, referrals as weighted

@@ -381,8 +381,7 @@ func (as Amounts) plus(m Money) Amounts {
 // fee in the network, with what they come to per member and currency.
 func (s *Service) Fees(ctx context.Context, c Caller, req FeesRequest) (*FeeBook, error) {
 	filter := strings.ToLower(strings.TrimSpace(req.Filter))
-	statuses, ok := FeeFilters[filter]
-	if !ok {
+	if _, ok := FeeFilters[filter]; !ok {
 		return nil, Errorf(EINVALID, "I can't list %q fees.", req.Filter).
 			WithHint("Type /refer fees [owed|paid|awaiting|disputed] [period], e.g. /refer fees owed last-quarter")
 	}
@@ -390,12 +389,18 @@ func (s *Service) Fees(ctx context.Context, c Caller, req FeesRequest) (*FeeBook
 	if err != nil {
 		return nil, err
 	}
+	return inTx(ctx, s, func(tx Tx) (*FeeBook, error) { return feeBook(ctx, tx, c, filter, p) })
+}
+
+// feeBook reads the fees of a filter (a key of FeeFilters) in p: the
+// caller's, or everyone's for an admin, each as the caller may see it.
+func feeBook(ctx context.Context, tx Tx, c Caller, filter string, p Period) (*FeeBook, error) {
 	book := &FeeBook{Period: p, Filter: filter, Everyone: c.Member.IsAdmin()}
-	q := FeeQuery{MemberID: c.Member.ID, Statuses: statuses, Period: p, ByPaidAt: filter == "paid"}
+	q := FeeQuery{MemberID: c.Member.ID, Statuses: FeeFilters[filter], Period: p, ByPaidAt: filter == "paid"}
 	if book.Everyone {
 		q.MemberID = 0
 	}
-	rs, err := inTx(ctx, s, func(tx Tx) ([]Referral, error) { return tx.Fees(ctx, c.Workspace.ID, q) })
+	rs, err := tx.Fees(ctx, c.Workspace.ID, q)
 	if err != nil {
 		return nil, err
 	}

@@ -411,6 +411,40 @@ type Health struct {
 // networkHealth sends each admin the network's warning signs; a healthy
 // network gets no message.
 func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
+	members, err := tx.Members(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.health(ctx, tx, ws, members, at)
+	if err != nil {
+		return nil, err
+	}
+	falling := h.Falling()
+	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer)+len(h.Flags) == 0 {
+		return nil, nil
+	}
+	if !falling {
+		h.Last30, h.Previous30 = 0, 0
+	}
+	var ns []Notice
+	for i := range members {
+		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
+			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
+				DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))})
+		}
+	}
+	return ns, nil
+}
+
+// Falling reports whether referrals given fell by more than a quarter
+// from the 30 days before to the last 30 (from at least 3).
+func (h *Health) Falling() bool {
+	return h.Previous30 >= 3 && h.Last30*4 < h.Previous30*3
+}
+
+// health computes the network's warning signs at at, whoever reads them
+// (the admins' DM, the admin page); members are the workspace's.
+func (s *Service) health(ctx context.Context, tx Tx, ws Workspace, members []Member, at time.Time) (*Health, error) {
 	stats := func(from, to time.Time) (*Stats, error) {
 		return tx.Stats(ctx, ws.ID, StatsQuery{Period: Period{From: from, To: to}, Now: at})
 	}
@@ -430,11 +464,7 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 	if err != nil {
 		return nil, err
 	}
-	members, err := tx.Members(ctx, ws.ID)
-	if err != nil {
-		return nil, err
-	}
-	h := Health{Last30: last.Given, Previous30: prev.Given}
+	h := &Health{Last30: last.Given, Previous30: prev.Given}
 	active := map[int64]bool{}
 	for _, p := range recent.ByPartner {
 		active[p.MemberID] = true
@@ -444,15 +474,8 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 			h.OnlyTake = append(h.OnlyTake, p.Name)
 		}
 	}
-	var admins []Member
 	for _, m := range members {
-		if m.Status != MemberActive {
-			continue
-		}
-		if m.IsAdmin() && !m.Muted {
-			admins = append(admins, m)
-		}
-		if !active[m.ID] && at.Sub(m.JoinedAt) > 90*24*time.Hour {
+		if m.Status == MemberActive && !active[m.ID] && at.Sub(m.JoinedAt) > 90*24*time.Hour {
 			h.GoneQuiet = append(h.GoneQuiet, m.DisplayName)
 		}
 	}
@@ -472,19 +495,7 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 		return nil, err
 	}
 	h.Flags = flags.Flags
-	falling := h.Previous30 >= 3 && h.Last30*4 < h.Previous30*3 // down by more than a quarter
-	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer)+len(h.Flags) == 0 {
-		return nil, nil
-	}
-	if !falling {
-		h.Last30, h.Previous30 = 0, 0
-	}
-	var ns []Notice
-	for i := range admins {
-		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(&admins[i]), Health: &h, CreatedAt: at,
-			DedupeKey: fmt.Sprintf("health:%d:%s", admins[i].ID, at.UTC().Format("2006-01-02"))})
-	}
-	return ns, nil
+	return h, nil
 }
 
 // reminderKinds are the private nudges a member can tire of.

@@ -159,6 +159,33 @@ type Tx interface {
 	// DismissFlag records one, replacing an earlier one of the same key.
 	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
 	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
+
+	// The dashboard's read models (core/dashboard.go), each in one or two
+	// set-based statements whatever the number of referrals.
+	//
+	// Trend returns one point per quarter of q, in order, with the
+	// network's Given, Received, Won (of each quarter's cohort), Deals and
+	// Revenue (closed in the quarter, amounts private to q.Viewer counted
+	// in Private); core fills in the rest.
+	Trend(ctx context.Context, workspaceID int64, q TrendQuery) ([]TrendPoint, error)
+	// Funnel counts the referrals created in p by the furthest stage each
+	// reached (see funnelSteps), keyed offered (introduced), accepted,
+	// contacted, meeting, proposal, won.
+	Funnel(ctx context.Context, workspaceID int64, p Period) (map[Status]int, error)
+	// Graph returns who referred whom among the referrals created in p:
+	// the size members most active in it (given + received), the edges
+	// between them, and how many other members took part.
+	Graph(ctx context.Context, workspaceID int64, p Period, size int) (Graph, error)
+	// PartnerViews lists a member's partnerships with active members, with
+	// the partner and the referrals given each way (all time); core
+	// decides what is overdue.
+	PartnerViews(ctx context.Context, workspaceID, memberID int64) ([]PartnerView, error)
+	// ThanksCounts counts the standing thank-yous a member gave and
+	// received in p.
+	ThanksCounts(ctx context.Context, workspaceID, memberID int64, p Period) (given, received int, err error)
+	// ReferralPage returns the referrals f selects, newest first, and how
+	// many match in all.
+	ReferralPage(ctx context.Context, workspaceID int64, f ReferralFilter) ([]Referral, int, error)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -1,0 +1,249 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+)
+
+// The dashboard's read models, each in one statement (the referrals page:
+// one batch of two), grouped in PostgreSQL whatever the number of
+// referrals.
+
+// trendSQL: $1 workspace, $2 the quarters' bounds (each quarter is
+// [b[i], b[i+1])), $3 the currency of amounts stored without one, $4 the
+// viewer. The cohort counts follow core.Stats for the network: received
+// means a receiver was named or claimed it.
+const trendSQL = `
+WITH cohort AS (
+	SELECT width_bucket(r.created_at, $2::timestamptz[]) AS i, count(*) AS given,
+		count(*) FILTER (WHERE r.receiver_id IS NOT NULL) AS received,
+		count(*) FILTER (WHERE r.receiver_id IS NOT NULL AND r.status = 'won') AS won
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.created_at >= ($2::timestamptz[])[1]
+		AND r.created_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
+	GROUP BY 1
+), deals AS (
+	SELECT i, cur, sum(cents)::bigint AS cents, count(*) AS n, count(*) FILTER (WHERE hidden) AS p
+	FROM (
+		SELECT width_bucket(r.closed_at, $2::timestamptz[]) AS i, COALESCE(NULLIF(r.won_currency, ''), $3) AS cur,
+			r.won_value_cents AS cents,
+			(` + amountsPrivateSQL + ` AND NOT COALESCE($4::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false)) AS hidden
+		FROM referrals r
+		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= ($2::timestamptz[])[1]
+			AND r.closed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
+	) d
+	GROUP BY i, cur
+)
+SELECT COALESCE(c.given, 0), COALESCE(c.received, 0), COALESCE(c.won, 0),
+	COALESCE((SELECT sum(n) FROM deals d WHERE d.i = g.i), 0)::int,
+	(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
+		FROM deals d WHERE d.i = g.i)
+FROM generate_series(1, cardinality($2::timestamptz[]) - 1) AS g (i)
+LEFT JOIN cohort c ON c.i = g.i
+ORDER BY g.i`
+
+// Trend computes the network's figures quarter by quarter in one grouped
+// statement.
+func (t *tx) Trend(ctx context.Context, workspaceID int64, q core.TrendQuery) (_ []core.TrendPoint, err error) {
+	defer wrap(&err, "trend(%d)", workspaceID)
+	if len(q.Quarters) == 0 {
+		return nil, nil
+	}
+	bounds := make([]time.Time, 0, len(q.Quarters)+1)
+	for _, p := range q.Quarters {
+		bounds = append(bounds, p.From)
+	}
+	bounds = append(bounds, q.Quarters[len(q.Quarters)-1].To)
+	rows, err := t.q.Query(ctx, trendSQL, workspaceID, bounds, core.DefaultCurrency, q.Viewer)
+	return collect(rows, err, func(row pgx.Row) (*core.TrendPoint, error) {
+		var p core.TrendPoint
+		return &p, row.Scan(&p.Given, &p.Received, &p.Won, &p.Deals, &p.Revenue)
+	})
+}
+
+// funnelSQL ($1 workspace, $2 and $3 the period) counts the period's
+// referrals by the furthest stage reached, as core's funnelSteps say: a
+// lost one looks up the furthest stage its history records, leaving out
+// moves that were undone.
+const funnelSQL = `
+SELECT stage, count(*)
+FROM (
+	SELECT CASE
+		WHEN r.status IN ('offered', 'open', 'declined', 'expired') THEN 'offered'
+		WHEN r.status = 'lost' THEN COALESCE((
+			SELECT e.to_status FROM referral_events e
+			WHERE e.workspace_id = r.workspace_id AND e.referral_id = r.id
+				AND e.to_status IN ('contacted', 'meeting', 'proposal')
+				AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
+			ORDER BY array_position(ARRAY['contacted', 'meeting', 'proposal'], e.to_status) DESC
+			LIMIT 1), 'accepted')
+		ELSE r.status END AS stage
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
+) x
+GROUP BY stage`
+
+// Funnel counts the period's referrals by the furthest stage they reached.
+func (t *tx) Funnel(ctx context.Context, workspaceID int64, p core.Period) (_ map[core.Status]int, err error) {
+	defer wrap(&err, "funnel(%d)", workspaceID)
+	from, to := bounds(p)
+	rows, err := t.q.Query(ctx, funnelSQL, workspaceID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[core.Status]int{}
+	var (
+		stage core.Status
+		n     int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&stage, &n}, func() error {
+		out[stage] = n
+		return nil
+	})
+	return out, err
+}
+
+// graphSQL ($1 workspace, $2 and $3 the period, $4 the graph's size)
+// returns how many members took part but are left out, the kept members
+// and the edges between them, as JSON of core's types.
+const graphSQL = `
+WITH e AS (
+	SELECT referrer_id AS f, receiver_id AS t, count(*) AS n, count(*) FILTER (WHERE status = 'won') AS w
+	FROM referrals
+	WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND receiver_id IS NOT NULL
+	GROUP BY 1, 2
+), act AS (
+	SELECT id, sum(g)::int AS given, sum(rc)::int AS received
+	FROM (SELECT f AS id, n AS g, 0 AS rc FROM e UNION ALL SELECT t, 0, n FROM e) x
+	GROUP BY id
+), top AS (
+	SELECT a.id, a.given, a.received, m.display_name
+	FROM act a JOIN members m ON m.workspace_id = $1 AND m.id = a.id
+	ORDER BY a.given + a.received DESC, a.id
+	LIMIT $4
+)
+SELECT (SELECT count(*) FROM act) - (SELECT count(*) FROM top),
+	(SELECT COALESCE(jsonb_agg(jsonb_build_object('MemberID', id, 'Name', display_name, 'Given', given,
+		'Received', received) ORDER BY given + received DESC, id), '[]') FROM top),
+	(SELECT COALESCE(jsonb_agg(jsonb_build_object('From', f, 'To', t, 'Count', n, 'Won', w) ORDER BY n DESC, f, t), '[]')
+		FROM e WHERE f IN (SELECT id FROM top) AND t IN (SELECT id FROM top))`
+
+// Graph computes who referred whom in the period.
+func (t *tx) Graph(ctx context.Context, workspaceID int64, p core.Period, size int) (_ core.Graph, err error) {
+	defer wrap(&err, "graph(%d)", workspaceID)
+	from, to := bounds(p)
+	var g core.Graph
+	err = t.q.QueryRow(ctx, graphSQL, workspaceID, from, to, size).Scan(&g.Others, &g.Nodes, &g.Edges)
+	return g, err
+}
+
+// partnerViewsSQL ($1 workspace, $2 the member) lists the member's
+// partnerships with active members and the referrals given each way.
+const partnerViewsSQL = `
+WITH mine AS (
+	-- each referral the member is a party to, from the other side
+	SELECT o.id, o.gave
+	FROM referrals r
+	CROSS JOIN LATERAL (VALUES (r.receiver_id, true), (r.co_owner_id, true), (r.referrer_id, false)) AS o (id, gave)
+	WHERE r.workspace_id = $1 AND $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND o.id IS NOT NULL
+		AND o.id <> $2 AND (o.gave = (r.referrer_id = $2))
+), counts AS (
+	SELECT id, count(*) FILTER (WHERE gave) AS given, count(*) FILTER (WHERE NOT gave) AS received
+	FROM mine GROUP BY id
+)
+SELECT p.id, p.workspace_id, p.member_a, p.member_b, p.type, p.trust, p.cadence_days, p.last_touch,
+	p.next_due, p.created_at, ` + memberCols + `, COALESCE(c.given, 0), COALESCE(c.received, 0)
+FROM partnerships p
+JOIN members m ON m.workspace_id = p.workspace_id
+	AND m.id = CASE WHEN p.member_a = $2 THEN p.member_b ELSE p.member_a END
+LEFT JOIN counts c ON c.id = m.id
+WHERE p.workspace_id = $1 AND (p.member_a = $2 OR p.member_b = $2) AND m.status = 'active'
+ORDER BY p.next_due NULLS LAST, lower(m.display_name), m.id`
+
+// PartnerViews lists a member's partnerships with what passed each way.
+func (t *tx) PartnerViews(ctx context.Context, workspaceID, memberID int64) (_ []core.PartnerView, err error) {
+	defer wrap(&err, "partner views(%d, %d)", workspaceID, memberID)
+	rows, err := t.q.Query(ctx, partnerViewsSQL, workspaceID, memberID)
+	return collect(rows, err, func(row pgx.Row) (*core.PartnerView, error) {
+		var (
+			v             core.PartnerView
+			p             = &v.Partnership
+			last, nextDue *time.Time
+		)
+		dest := append([]any{&p.ID, &p.WorkspaceID, &p.MemberA, &p.MemberB, &p.Type, &p.Trust, &p.CadenceDays,
+			&last, &nextDue, &p.CreatedAt}, memberDest(&v.Partner)...)
+		if err := row.Scan(append(dest, &v.Given, &v.Received)...); err != nil {
+			return nil, err
+		}
+		p.LastTouch, p.NextDue = timeOf(last), timeOf(nextDue)
+		v.LastTouch, v.NextDue = p.LastTouch, p.NextDue
+		return &v, nil
+	})
+}
+
+// ThanksCounts counts a member's standing thank-yous given and received in p.
+func (t *tx) ThanksCounts(ctx context.Context, workspaceID, memberID int64, p core.Period) (given, received int, err error) {
+	defer wrap(&err, "thanks counts(%d, %d)", workspaceID, memberID)
+	from, to := bounds(p)
+	err = t.q.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE from_id = $2), count(*) FILTER (WHERE to_id = $2)
+		FROM thanks
+		WHERE workspace_id = $1 AND $2 IN (from_id, to_id) AND retracted_at IS NULL AND at >= $3 AND at < $4`,
+		workspaceID, memberID, from, to).Scan(&given, &received)
+	return given, received, err
+}
+
+// ReferralPage reads one page of the referrals f selects and counts every
+// match, in one round trip (a batch of the two statements).
+func (t *tx) ReferralPage(ctx context.Context, workspaceID int64, f core.ReferralFilter) (_ []core.Referral, _ int, err error) {
+	defer wrap(&err, "referral page(%d)", workspaceID)
+	from, to := bounds(f.Period)
+	args := []any{workspaceID, from, to}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := []string{"r.workspace_id = $1", "r.created_at >= $2", "r.created_at < $3"}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		where = append(where, "r.status = ANY("+arg(ss)+")")
+	}
+	if f.PartnerID != 0 {
+		m := arg(f.PartnerID)
+		where = append(where, "(r.referrer_id = "+m+" OR r.receiver_id = "+m+" OR r.co_owner_id = "+m+")")
+	}
+	if f.Tag != "" {
+		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
+	}
+	cond := strings.Join(where, " AND ")
+	page := referralFrom + " WHERE " + cond + " ORDER BY r.created_at DESC, r.id DESC"
+	pageArgs := args
+	if f.Limit > 0 {
+		pageArgs = append(append([]any(nil), args...), f.Limit, f.Offset)
+		page += fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)+1, len(args)+2)
+	}
+	var b pgx.Batch
+	var total int
+	b.Queue("SELECT count(*) FROM referrals r WHERE "+cond, args...).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&total)
+	})
+	var rs []core.Referral
+	b.Queue(page, pageArgs...).Query(func(rows pgx.Rows) error {
+		var err error
+		rs, err = collectReferrals(rows, nil)
+		return err
+	})
+	if err := t.q.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, 0, err
+	}
+	return rs, total, nil
+}
