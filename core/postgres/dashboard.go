@@ -18,9 +18,13 @@ import (
 // trendSQL: $1 workspace, $2 the quarters' bounds (each quarter is
 // [b[i], b[i+1])), $3 the currency of amounts stored without one, $4 the
 // viewer. The cohort counts follow core.Stats for the network: received
-// means a receiver was named or claimed it.
+// means a receiver was named or claimed it. Whether a deal's amounts are
+// private is read as amountsPrivateSQL says, from the few members who
+// keep theirs private, gathered once rather than looked up per deal.
 const trendSQL = `
-WITH cohort AS (
+WITH private AS (
+	SELECT COALESCE(array_agg(id), '{}') AS ids FROM members WHERE workspace_id = $1 AND amounts_private
+), cohort AS (
 	SELECT width_bucket(r.created_at, $2::timestamptz[]) AS i, count(*) AS given,
 		count(*) FILTER (WHERE r.receiver_id IS NOT NULL) AS received,
 		count(*) FILTER (WHERE r.receiver_id IS NOT NULL AND r.status = 'won') AS won
@@ -33,19 +37,23 @@ WITH cohort AS (
 	FROM (
 		SELECT width_bucket(r.closed_at, $2::timestamptz[]) AS i, COALESCE(NULLIF(r.won_currency, ''), $3) AS cur,
 			r.won_value_cents AS cents,
-			(` + amountsPrivateSQL + ` AND NOT COALESCE($4::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false)) AS hidden
-		FROM referrals r
+			COALESCE(r.referrer_id = ANY (pv.ids) OR r.receiver_id = ANY (pv.ids) OR r.co_owner_id = ANY (pv.ids), false)
+				AND NOT COALESCE($4::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false) AS hidden
+		FROM referrals r, private pv
 		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= ($2::timestamptz[])[1]
 			AND r.closed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
 	) d
 	GROUP BY i, cur
+), quarters AS (
+	SELECT i, sum(n)::int AS deals,
+		jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)) AS revenue
+	FROM deals GROUP BY i
 )
-SELECT COALESCE(c.given, 0), COALESCE(c.received, 0), COALESCE(c.won, 0),
-	COALESCE((SELECT sum(n) FROM deals d WHERE d.i = g.i), 0)::int,
-	(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
-		FROM deals d WHERE d.i = g.i)
+SELECT COALESCE(c.given, 0), COALESCE(c.received, 0), COALESCE(c.won, 0), COALESCE(q.deals, 0),
+	COALESCE(q.revenue, '[]')
 FROM generate_series(1, cardinality($2::timestamptz[]) - 1) AS g (i)
 LEFT JOIN cohort c ON c.i = g.i
+LEFT JOIN quarters q ON q.i = g.i
 ORDER BY g.i`
 
 // Trend computes the network's figures quarter by quarter in one grouped
@@ -69,25 +77,26 @@ func (t *tx) Trend(ctx context.Context, workspaceID int64, q core.TrendQuery) (_
 
 // funnelSQL ($1 workspace, $2 and $3 the period) counts the period's
 // referrals by the furthest stage reached, as core's funnelSteps say: a
-// lost one looks up the furthest stage its history records, leaving out
-// moves that were undone.
+// lost one by the furthest stage its history records, leaving out moves
+// that were undone (found for every lost one at once).
 const funnelSQL = `
-SELECT stage, count(*)
-FROM (
-	SELECT CASE
-		WHEN r.status IN ('offered', 'open', 'declined', 'expired') THEN 'offered'
-		WHEN r.status = 'lost' THEN COALESCE((
-			SELECT e.to_status FROM referral_events e
-			WHERE e.workspace_id = r.workspace_id AND e.referral_id = r.id
-				AND e.to_status IN ('contacted', 'meeting', 'proposal')
-				AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
-			ORDER BY array_position(ARRAY['contacted', 'meeting', 'proposal'], e.to_status) DESC
-			LIMIT 1), 'accepted')
-		ELSE r.status END AS stage
-	FROM referrals r
-	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
-) x
-GROUP BY stage`
+WITH p AS (
+	SELECT id, status FROM referrals
+	WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3
+), reached AS (
+	SELECT e.referral_id, max(array_position(ARRAY['contacted', 'meeting', 'proposal'], e.to_status)) AS k
+	FROM p JOIN referral_events e ON e.workspace_id = $1 AND e.referral_id = p.id
+	WHERE p.status = 'lost' AND e.to_status IN ('contacted', 'meeting', 'proposal')
+		AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
+	GROUP BY e.referral_id
+)
+SELECT CASE
+		WHEN p.status IN ('offered', 'open', 'declined', 'expired') THEN 'offered'
+		WHEN p.status = 'lost' THEN COALESCE((ARRAY['contacted', 'meeting', 'proposal'])[x.k], 'accepted')
+		ELSE p.status END AS stage,
+	count(*)
+FROM p LEFT JOIN reached x ON x.referral_id = p.id
+GROUP BY 1`
 
 // Funnel counts the period's referrals by the furthest stage they reached.
 func (t *tx) Funnel(ctx context.Context, workspaceID int64, p core.Period) (_ map[core.Status]int, err error) {

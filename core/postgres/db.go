@@ -52,6 +52,12 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 	case !strings.Contains(url, "pool_max_conns"):
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		// referbot's statements each read at most a workspace's rows and
+		// run in milliseconds; JIT compiling them costs 100–500 ms, which
+		// PostgreSQL decides to spend on cost estimates alone.
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		// Times come back in UTC whatever the server's TimeZone; core
 		// renders them in the workspace's zone.
