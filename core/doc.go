@@ -43,5 +43,9 @@
 //     purges them.
 //   - release.go: stale handoffs released (JobRelease, release-after).
 //   - privacy.go: a member's export, Forget, and undelivered messages.
+//   - dashboard.go: the web dashboard's read models; overview.go (the
+//     network's figures, trend, funnel, who referred whom),
+//     memberpage.go, referralpage.go (filters, pages, the CSV's rows) and
+//     adminpage.go fill them, as the viewer may see them.
 //   - text.go: limits on free text and the small text helpers.
 package core

@@ -160,7 +160,7 @@ WITH mine AS (
 	SELECT o.id, o.gave
 	FROM referrals r
 	CROSS JOIN LATERAL (VALUES (r.receiver_id, true), (r.co_owner_id, true), (r.referrer_id, false)) AS o (id, gave)
-	WHERE r.workspace_id = $1 AND $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND o.id IS NOT NULL
+	WHERE r.workspace_id = $1 AND (r.referrer_id = $2 OR r.receiver_id = $2 OR r.co_owner_id = $2) AND o.id IS NOT NULL
 		AND o.id <> $2 AND (o.gave = (r.referrer_id = $2))
 ), counts AS (
 	SELECT id, count(*) FILTER (WHERE gave) AS given, count(*) FILTER (WHERE NOT gave) AS received
@@ -203,7 +203,7 @@ func (t *tx) ThanksCounts(ctx context.Context, workspaceID, memberID int64, p co
 	err = t.q.QueryRow(ctx, `
 		SELECT count(*) FILTER (WHERE from_id = $2), count(*) FILTER (WHERE to_id = $2)
 		FROM thanks
-		WHERE workspace_id = $1 AND $2 IN (from_id, to_id) AND retracted_at IS NULL AND at >= $3 AND at < $4`,
+		WHERE workspace_id = $1 AND (from_id = $2 OR to_id = $2) AND retracted_at IS NULL AND at >= $3 AND at < $4`,
 		workspaceID, memberID, from, to).Scan(&given, &received)
 	return given, received, err
 }
