@@ -479,16 +479,8 @@ func (s *Service) health(ctx context.Context, tx Tx, ws Workspace, members []Mem
 			h.GoneQuiet = append(h.GoneQuiet, m.DisplayName)
 		}
 	}
-	offered, err := tx.ListReferrals(ctx, ws.ID, ListFilter{Statuses: []Status{StatusOffered}})
-	if err != nil {
+	if h.NoAnswer, err = tx.Unanswered(ctx, ws.ID, at.Add(-7*24*time.Hour)); err != nil {
 		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, r := range offered {
-		if at.Sub(r.CreatedAt) > 7*24*time.Hour && !seen[r.ReceiverName] {
-			seen[r.ReceiverName] = true
-			h.NoAnswer = append(h.NoAnswer, r.ReceiverName)
-		}
 	}
 	flags, err := s.flags(ctx, tx, ws, Period{From: at.Add(-RingWindow), To: at, Label: "the last 90 days"})
 	if err != nil {

@@ -183,6 +183,9 @@ type Tx interface {
 	// ThanksCounts counts the standing thank-yous a member gave and
 	// received in p.
 	ThanksCounts(ctx context.Context, workspaceID, memberID int64, p Period) (given, received int, err error)
+	// Unanswered names the receivers of referrals offered before cutoff
+	// and still unanswered, most recently offered first, each once.
+	Unanswered(ctx context.Context, workspaceID int64, cutoff time.Time) ([]string, error)
 	// ReferralPage returns the referrals f selects, newest first, and how
 	// many match in all.
 	ReferralPage(ctx context.Context, workspaceID int64, f ReferralFilter) ([]Referral, int, error)
