@@ -35,7 +35,30 @@ func (s *Service) AdminPage(ctx context.Context, c Caller, period string) (*Admi
 		if page.Fees, err = feeBook(ctx, tx, c, "", p); err != nil {
 			return nil, err
 		}
-		page.Undelivered, err = tx.FailedNotices(ctx, ws.ID, UndeliveredOnPage)
+		ns, err := tx.FailedNotices(ctx, ws.ID, UndeliveredOnPage)
+		for _, n := range ns {
+			page.Undelivered = append(page.Undelivered, n.visibleTo(c.Member))
+		}
 		return page, err
 	})
+}
+
+// visibleTo returns an undelivered notice as an admin may see it: what
+// it was, to whom, why it failed, and its referrals through the
+// visibility rule (no one else's private amounts); not its report, nor
+// its text where that may carry an amount the admin may not see.
+func (n Notice) visibleTo(admin Member) Notice {
+	if n.Referral != nil {
+		r := n.Referral.VisibleTo(admin)
+		if !n.Referral.SeesAmounts(admin) {
+			n.Text = ""
+		}
+		n.Referral = &r
+	}
+	items := make([]Referral, len(n.Items))
+	for i, r := range n.Items {
+		items[i] = r.VisibleTo(admin)
+	}
+	n.Items, n.Report = items, nil
+	return n
 }

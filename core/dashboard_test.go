@@ -453,8 +453,13 @@ func TestAdminPage_HealthFlagsFeesAndUndeliveredForAdminsOnly(t *testing.T) {
 	if _, err := d.svc.AdminPage(ctx, d.rita, ""); core.ErrorCode(err) != core.EFORBIDDEN {
 		t.Fatalf("rita asks for the admin page: %v, want EFORBIDDEN", err)
 	}
+	// Two messages failed: the first one queued, and one that showed R3's
+	// won value, private to its parties, to rita.
 	d.exec(t, `UPDATE outbox SET status = 'failed', last_error = 'channel_not_found'
-		WHERE id = (SELECT min(id) FROM outbox WHERE workspace_id = $1)`, d.ada.Workspace.ID)
+		WHERE id = (SELECT min(id) FROM outbox WHERE workspace_id = $1)
+			OR id = (SELECT max(id) FROM outbox WHERE workspace_id = $1 AND (payload->'referral'->>'code')::bigint = $2
+				AND (payload->'referral'->'won_value'->>'cents')::bigint > 0)`,
+		d.ada.Workspace.ID, int64(d.r[3].Code))
 
 	page := ok(d.svc.AdminPage(ctx, d.ada, ""))(t)
 	h := page.Health
@@ -473,8 +478,11 @@ func TestAdminPage_HealthFlagsFeesAndUndeliveredForAdminsOnly(t *testing.T) {
 	if f := page.Fees; len(f.Fees) != 1 || f.Fees[0].Referral.Code != d.r[9].Code || f.Fees[0].Amount != usd(200) || !f.Everyone {
 		t.Errorf("fees: %+v", f)
 	}
-	if len(page.Undelivered) != 1 {
-		t.Errorf("undelivered: %d, want 1", len(page.Undelivered))
+	if len(page.Undelivered) != 2 {
+		t.Fatalf("undelivered: %d, want 2", len(page.Undelivered))
+	}
+	if r := page.Undelivered[0].Referral; r == nil || r.Code != d.r[3].Code || r.WonValue.Cents != 0 || !r.AmountsHidden {
+		t.Errorf("the undelivered message about R3 shows the admin its private amount: %+v", r)
 	}
 	// Another period: no fee on a deal won in Q4 2025.
 	if last := ok(d.svc.AdminPage(ctx, d.ada, "last-quarter"))(t); len(last.Fees.Fees) != 0 || last.Period.Label != "Q4 2025" {
