@@ -97,6 +97,7 @@ func (w *world) sweep(people ...string) {
 		w.run(p, "list open")
 		w.run(p, "export")
 	}
+	w.dashboards(people...)
 }
 
 func (w *world) coOwner(code, person string) {
