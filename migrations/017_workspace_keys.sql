@@ -1,0 +1,226 @@
+-- Every table is a workspace's, keyed by it (issue 15, docs/distributed.md):
+-- every primary and unique key starts with workspace_id and every foreign
+-- key between workspace tables matches it, so the schema can be
+-- distributed by workspace_id (Citus: one shard holds a workspace's rows of
+-- every table, and each shard can enforce its keys on its own). Ids stay
+-- identity columns; they are unique on their own, the keys just say which
+-- workspace a row belongs to first. internal/sqlcheck checks the catalog.
+--
+-- The workspaces table is the root: its id is the workspace id. Its own
+-- keys, id and (platform, external_id), stay as they are.
+--
+-- Cost on a large install: each primary key is rebuilt (a scan and a sort
+-- of its table) and each foreign key to members, referrals and
+-- partnerships is validated again (a scan of the referencing table), all
+-- in this one transaction, which holds an ACCESS EXCLUSIVE lock on every
+-- table until it commits: the bot waits for it (commands time out) while
+-- it runs. Measured on this machine: see the closing note of issue 15 — a
+-- few seconds per million rows of outbox and referral_events. Run it in a
+-- quiet hour; nothing else is needed.
+
+-- Request keys: the workspace they came to. Keys of the old form that
+-- name their team (the welcomes: Slack's "welcome:TEAM:USER", Discord's
+-- "welcome:GUILD") keep it; the rest (trigger, event and interaction ids,
+-- body digests) cannot be traced to one and are dropped: they guard
+-- against redeliveries for minutes (Slack retries, the 5-minute signature
+-- window), so only a request redelivered across the upgrade itself could
+-- be applied twice. The platform is the workspace's: the column goes.
+ALTER TABLE inbound_requests ADD COLUMN workspace_id bigint REFERENCES workspaces ON DELETE CASCADE;
+UPDATE inbound_requests i SET workspace_id = w.id
+FROM workspaces w
+WHERE i.key LIKE 'welcome:%' AND w.platform = i.platform AND w.external_id = split_part(i.key, ':', 2);
+DELETE FROM inbound_requests WHERE workspace_id IS NULL;
+ALTER TABLE inbound_requests ALTER COLUMN workspace_id SET NOT NULL,
+    DROP CONSTRAINT inbound_requests_pkey,
+    ADD PRIMARY KEY (workspace_id, key),
+    DROP COLUMN platform;
+DROP INDEX inbound_requests_received_idx;
+-- Retention purges each workspace's old keys (core.Purge).
+CREATE INDEX inbound_requests_received_idx ON inbound_requests (workspace_id, received_at);
+
+-- The foreign keys that use the (workspace_id, id) unique keys of members,
+-- referrals and partnerships go while those keys become primary keys, and
+-- come back the same, on the primary keys.
+ALTER TABLE members DROP CONSTRAINT members_workspace_id_buddy_id_fkey;
+ALTER TABLE profiles DROP CONSTRAINT profiles_workspace_id_member_id_fkey;
+ALTER TABLE referrals DROP CONSTRAINT referrals_workspace_id_referrer_id_fkey,
+    DROP CONSTRAINT referrals_workspace_id_receiver_id_fkey,
+    DROP CONSTRAINT referrals_workspace_id_co_owner_id_fkey;
+ALTER TABLE referral_events DROP CONSTRAINT referral_events_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT referral_events_workspace_id_actor_id_fkey,
+    DROP CONSTRAINT referral_events_undoes_fkey;
+ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT referral_interest_workspace_id_member_id_fkey;
+ALTER TABLE partnerships DROP CONSTRAINT partnerships_workspace_id_member_a_fkey,
+    DROP CONSTRAINT partnerships_workspace_id_member_b_fkey;
+ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_workspace_id_partnership_id_fkey,
+    DROP CONSTRAINT touchpoints_workspace_id_actor_id_fkey;
+ALTER TABLE thanks DROP CONSTRAINT thanks_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT thanks_workspace_id_from_id_fkey,
+    DROP CONSTRAINT thanks_workspace_id_to_id_fkey;
+ALTER TABLE feedback DROP CONSTRAINT feedback_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT feedback_workspace_id_member_id_fkey;
+ALTER TABLE outbox DROP CONSTRAINT outbox_workspace_id_recipient_member_id_fkey;
+
+-- Primary keys on (workspace_id, id); the (workspace_id, id) unique keys
+-- they replace go.
+ALTER TABLE members DROP CONSTRAINT members_pkey, DROP CONSTRAINT members_workspace_id_id_key,
+    ADD PRIMARY KEY (workspace_id, id);
+ALTER TABLE referrals DROP CONSTRAINT referrals_pkey, DROP CONSTRAINT referrals_workspace_id_id_key,
+    ADD PRIMARY KEY (workspace_id, id);
+ALTER TABLE partnerships DROP CONSTRAINT partnerships_pkey, DROP CONSTRAINT partnerships_workspace_id_id_key,
+    ADD PRIMARY KEY (workspace_id, id);
+ALTER TABLE profiles DROP CONSTRAINT profiles_pkey, ADD PRIMARY KEY (workspace_id, member_id);
+ALTER TABLE referral_events DROP CONSTRAINT referral_events_pkey, ADD PRIMARY KEY (workspace_id, id);
+ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_pkey,
+    ADD PRIMARY KEY (workspace_id, referral_id, member_id);
+ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_pkey, ADD PRIMARY KEY (workspace_id, id);
+ALTER TABLE thanks DROP CONSTRAINT thanks_pkey, ADD PRIMARY KEY (workspace_id, id),
+    DROP CONSTRAINT thanks_referral_id_from_id_key, ADD UNIQUE (workspace_id, referral_id, from_id);
+ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (workspace_id, referral_id, member_id);
+ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (workspace_id, id);
+-- An undo names the event it reverts within the workspace, once.
+DROP INDEX referral_events_undoes_idx;
+CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (workspace_id, undoes) WHERE undoes IS NOT NULL;
+
+-- The foreign keys again, as they were (names and actions), on the new
+-- primary keys, plus the undo's, now within the workspace.
+ALTER TABLE members ADD CONSTRAINT members_workspace_id_buddy_id_fkey
+    FOREIGN KEY (workspace_id, buddy_id) REFERENCES members (workspace_id, id);
+ALTER TABLE profiles ADD CONSTRAINT profiles_workspace_id_member_id_fkey
+    FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id) ON DELETE CASCADE;
+ALTER TABLE referrals
+    ADD CONSTRAINT referrals_workspace_id_referrer_id_fkey
+        FOREIGN KEY (workspace_id, referrer_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referrals_workspace_id_receiver_id_fkey
+        FOREIGN KEY (workspace_id, receiver_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referrals_workspace_id_co_owner_id_fkey
+        FOREIGN KEY (workspace_id, co_owner_id) REFERENCES members (workspace_id, id);
+ALTER TABLE referral_events
+    ADD CONSTRAINT referral_events_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id),
+    ADD CONSTRAINT referral_events_workspace_id_actor_id_fkey
+        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referral_events_workspace_id_undoes_fkey
+        FOREIGN KEY (workspace_id, undoes) REFERENCES referral_events (workspace_id, id);
+ALTER TABLE referral_interest
+    ADD CONSTRAINT referral_interest_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT referral_interest_workspace_id_member_id_fkey
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
+ALTER TABLE partnerships
+    ADD CONSTRAINT partnerships_workspace_id_member_a_fkey
+        FOREIGN KEY (workspace_id, member_a) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT partnerships_workspace_id_member_b_fkey
+        FOREIGN KEY (workspace_id, member_b) REFERENCES members (workspace_id, id);
+ALTER TABLE touchpoints
+    ADD CONSTRAINT touchpoints_workspace_id_partnership_id_fkey
+        FOREIGN KEY (workspace_id, partnership_id) REFERENCES partnerships (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT touchpoints_workspace_id_actor_id_fkey
+        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id);
+ALTER TABLE thanks
+    ADD CONSTRAINT thanks_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT thanks_workspace_id_from_id_fkey
+        FOREIGN KEY (workspace_id, from_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT thanks_workspace_id_to_id_fkey
+        FOREIGN KEY (workspace_id, to_id) REFERENCES members (workspace_id, id);
+ALTER TABLE feedback
+    ADD CONSTRAINT feedback_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT feedback_workspace_id_member_id_fkey
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
+ALTER TABLE outbox ADD CONSTRAINT outbox_workspace_id_recipient_member_id_fkey
+    FOREIGN KEY (workspace_id, recipient_member_id) REFERENCES members (workspace_id, id);
+
+---- create above / drop below ----
+
+-- Back to keys on id alone. The foreign keys go and come back as above.
+ALTER TABLE members DROP CONSTRAINT members_workspace_id_buddy_id_fkey;
+ALTER TABLE profiles DROP CONSTRAINT profiles_workspace_id_member_id_fkey;
+ALTER TABLE referrals DROP CONSTRAINT referrals_workspace_id_referrer_id_fkey,
+    DROP CONSTRAINT referrals_workspace_id_receiver_id_fkey,
+    DROP CONSTRAINT referrals_workspace_id_co_owner_id_fkey;
+ALTER TABLE referral_events DROP CONSTRAINT referral_events_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT referral_events_workspace_id_actor_id_fkey,
+    DROP CONSTRAINT referral_events_workspace_id_undoes_fkey;
+ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT referral_interest_workspace_id_member_id_fkey;
+ALTER TABLE partnerships DROP CONSTRAINT partnerships_workspace_id_member_a_fkey,
+    DROP CONSTRAINT partnerships_workspace_id_member_b_fkey;
+ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_workspace_id_partnership_id_fkey,
+    DROP CONSTRAINT touchpoints_workspace_id_actor_id_fkey;
+ALTER TABLE thanks DROP CONSTRAINT thanks_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT thanks_workspace_id_from_id_fkey,
+    DROP CONSTRAINT thanks_workspace_id_to_id_fkey;
+ALTER TABLE feedback DROP CONSTRAINT feedback_workspace_id_referral_id_fkey,
+    DROP CONSTRAINT feedback_workspace_id_member_id_fkey;
+ALTER TABLE outbox DROP CONSTRAINT outbox_workspace_id_recipient_member_id_fkey;
+
+DROP INDEX referral_events_undoes_idx;
+CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (undoes) WHERE undoes IS NOT NULL;
+ALTER TABLE members DROP CONSTRAINT members_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+ALTER TABLE referrals DROP CONSTRAINT referrals_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+ALTER TABLE partnerships DROP CONSTRAINT partnerships_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+ALTER TABLE profiles DROP CONSTRAINT profiles_pkey, ADD PRIMARY KEY (member_id);
+ALTER TABLE referral_events DROP CONSTRAINT referral_events_pkey, ADD PRIMARY KEY (id);
+ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_pkey, ADD PRIMARY KEY (referral_id, member_id);
+ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_pkey, ADD PRIMARY KEY (id);
+ALTER TABLE thanks DROP CONSTRAINT thanks_pkey, ADD PRIMARY KEY (id),
+    DROP CONSTRAINT thanks_workspace_id_referral_id_from_id_key, ADD UNIQUE (referral_id, from_id);
+ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (referral_id, member_id);
+ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (id);
+
+ALTER TABLE members ADD CONSTRAINT members_workspace_id_buddy_id_fkey
+    FOREIGN KEY (workspace_id, buddy_id) REFERENCES members (workspace_id, id);
+ALTER TABLE profiles ADD CONSTRAINT profiles_workspace_id_member_id_fkey
+    FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id) ON DELETE CASCADE;
+ALTER TABLE referrals
+    ADD CONSTRAINT referrals_workspace_id_referrer_id_fkey
+        FOREIGN KEY (workspace_id, referrer_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referrals_workspace_id_receiver_id_fkey
+        FOREIGN KEY (workspace_id, receiver_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referrals_workspace_id_co_owner_id_fkey
+        FOREIGN KEY (workspace_id, co_owner_id) REFERENCES members (workspace_id, id);
+ALTER TABLE referral_events
+    ADD CONSTRAINT referral_events_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id),
+    ADD CONSTRAINT referral_events_workspace_id_actor_id_fkey
+        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT referral_events_undoes_fkey FOREIGN KEY (undoes) REFERENCES referral_events (id);
+ALTER TABLE referral_interest
+    ADD CONSTRAINT referral_interest_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT referral_interest_workspace_id_member_id_fkey
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
+ALTER TABLE partnerships
+    ADD CONSTRAINT partnerships_workspace_id_member_a_fkey
+        FOREIGN KEY (workspace_id, member_a) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT partnerships_workspace_id_member_b_fkey
+        FOREIGN KEY (workspace_id, member_b) REFERENCES members (workspace_id, id);
+ALTER TABLE touchpoints
+    ADD CONSTRAINT touchpoints_workspace_id_partnership_id_fkey
+        FOREIGN KEY (workspace_id, partnership_id) REFERENCES partnerships (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT touchpoints_workspace_id_actor_id_fkey
+        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id);
+ALTER TABLE thanks
+    ADD CONSTRAINT thanks_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT thanks_workspace_id_from_id_fkey
+        FOREIGN KEY (workspace_id, from_id) REFERENCES members (workspace_id, id),
+    ADD CONSTRAINT thanks_workspace_id_to_id_fkey
+        FOREIGN KEY (workspace_id, to_id) REFERENCES members (workspace_id, id);
+ALTER TABLE feedback
+    ADD CONSTRAINT feedback_workspace_id_referral_id_fkey
+        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
+    ADD CONSTRAINT feedback_workspace_id_member_id_fkey
+        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
+ALTER TABLE outbox ADD CONSTRAINT outbox_workspace_id_recipient_member_id_fkey
+    FOREIGN KEY (workspace_id, recipient_member_id) REFERENCES members (workspace_id, id);
+
+DROP INDEX inbound_requests_received_idx;
+ALTER TABLE inbound_requests ADD COLUMN platform text;
+UPDATE inbound_requests i SET platform = w.platform FROM workspaces w WHERE w.id = i.workspace_id;
+ALTER TABLE inbound_requests DROP CONSTRAINT inbound_requests_pkey, DROP COLUMN workspace_id,
+    ALTER COLUMN platform SET NOT NULL, ADD PRIMARY KEY (platform, key);
+CREATE INDEX inbound_requests_received_idx ON inbound_requests (received_at);
