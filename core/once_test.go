@@ -23,7 +23,7 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 		return err
 	}
 	boom := errors.New("connection lost after the work")
-	err := b.svc.Once(ctx, core.Slack, "trig.1", func(ctx context.Context) error {
+	err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", func(ctx context.Context) error {
 		if err := refer(ctx); err != nil {
 			return err
 		}
@@ -38,17 +38,18 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 	if n := b.count(t, "outbox"); n != 0 {
 		t.Fatalf("a failed delivery left %d notices", n)
 	}
-	if err := b.svc.Once(ctx, core.Slack, "trig.1", refer); err != nil {
+	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); err != nil {
 		t.Fatalf("redelivery: %v", err)
 	}
-	if err := b.svc.Once(ctx, core.Slack, "trig.1", refer); !errors.Is(err, core.ErrSeen) {
+	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); !errors.Is(err, core.ErrSeen) {
 		t.Fatalf("a second redelivery after success: %v, want ErrSeen", err)
 	}
 	if n := b.count(t, "referrals"); n != 1 {
 		t.Fatalf("referrals = %d, want 1", n)
 	}
-	// Another platform's request with the same key is another request.
-	if err := b.svc.Once(ctx, core.Discord, "trig.1", refer); err != nil {
-		t.Fatalf("same key on another platform: %v", err)
+	// Another workspace's request with the same key is another request.
+	carol := b.join(t, "T2", "carol")
+	if err := b.svc.Once(ctx, carol.Workspace.ID, "trig.1", func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("same key in another workspace: %v", err)
 	}
 }

@@ -2,3 +2,7 @@
 -- It lets this branch migrate on its own; the merge replaces this file
 -- with that branch's migration 015 (delete this one).
 SELECT 1;
+
+---- create above / drop below ----
+
+SELECT 1;
