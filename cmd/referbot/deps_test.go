@@ -45,7 +45,7 @@ var rooms = map[string]struct{ code, tests []string }{
 	// stack below the adapters and never imports an adapter, whose own
 	// tests import it.
 	"internal/sqlcheck": {nil, []string{"internal/", "migrations"}},
-	"internal/testenv":  {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "migrations"}, nil},
+	"internal/testenv":  {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "internal/sqlcheck", "migrations"}, nil},
 }
 
 // standardOnly are the rooms that may import nothing outside the module
