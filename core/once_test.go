@@ -53,3 +53,20 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 		t.Fatalf("same key in another workspace: %v", err)
 	}
 }
+
+// TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew: with no team there is
+// no workspace to keep the key in; such a request can change nothing (no
+// member can be found for it), so it is passed on, unrecorded.
+func TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	for range 2 {
+		if first, err := b.svc.FirstDelivery(ctx, core.Discord, "", "998877"); err != nil || !first {
+			t.Fatalf("no team: first = %v, %v; want true", first, err)
+		}
+	}
+	if n := b.count(t, "inbound_requests"); n != 0 {
+		t.Errorf("%d keys recorded, want none", n)
+	}
+}

@@ -103,6 +103,11 @@ func TestClaimNotices_RoundTripsTheNotice(t *testing.T) {
 	}
 	wantCode(t, "unknown notice", b.db.MarkDelivered(ctx, b.ws.ID, 99999, "", t0), core.ENOTFOUND)
 	wantCode(t, "unknown notice", b.db.MarkFailed(ctx, b.ws.ID, 99999, "x", time.Time{}), core.ENOTFOUND)
+	// A notice is named by its workspace and id, as every row is.
+	other := b.workspace(t, core.Slack, "T2")
+	wantCode(t, "another workspace's notice", b.db.MarkDelivered(ctx, other.ID, got.ID, "", t0), core.ENOTFOUND)
+	wantCode(t, "another workspace's notice", b.db.MarkFailed(ctx, other.ID, got.ID, "x", time.Time{}), core.ENOTFOUND)
+	wantCode(t, "another workspace's notice", b.db.Defer(ctx, other.ID, got.ID, t0, ""), core.ENOTFOUND)
 }
 
 func TestClaimNotices_OnlyThePlatformsInIDOrder(t *testing.T) {
