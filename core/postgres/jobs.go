@@ -13,7 +13,7 @@ import (
 func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
 	defer wrap(&err, "workspaces")
 	rows, err := t.q.Query(ctx, `
-		-- across workspaces (workspaces): the scheduler's list
+		-- across workspaces (workspaces): the list the scheduler walks
 		SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
 	return collect(rows, err, scanWorkspace)
 }

@@ -37,7 +37,7 @@ func (t *tx) EnsureWorkspace(ctx context.Context, p core.Platform, externalID, n
 	// The common case, a known workspace whose name has not changed, reads
 	// without taking a row lock.
 	w, err := scanWorkspace(t.q.QueryRow(ctx, `
-		-- across workspaces (workspaces): a team's workspace, found by its platform id
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
 		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID))
 	if err == nil && (name == "" || name == w.Name) {
 		return w, nil

@@ -296,7 +296,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error
 	// Each count reads only its partial index (outbox_due_idx,
 	// outbox_failed_idx), never the delivered rows that make the bulk.
 	err = db.pool.QueryRow(ctx, `
-		-- across workspaces (outbox): the gauges are the whole queue's
+		-- across workspaces (outbox): the gauges count the whole queue
 		SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'),
 			(SELECT count(*) FROM outbox WHERE status = 'failed')`).
 		Scan(&pending, &failed)
@@ -377,7 +377,7 @@ func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, team, key stri
 	defer wrap(&err, "first delivery(%s, %s)", p, team)
 	var known bool
 	err = db.pool.QueryRow(ctx, `
-		-- across workspaces (workspaces): a team's workspace, found by its platform id
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
 		WITH w AS (
 			SELECT id FROM workspaces WHERE platform = $1 AND external_id = $2
 		), ins AS (
