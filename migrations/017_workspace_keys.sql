@@ -40,29 +40,26 @@ DROP INDEX inbound_requests_received_idx;
 -- Retention purges each workspace's old keys (core.Purge).
 CREATE INDEX inbound_requests_received_idx ON inbound_requests (workspace_id, received_at);
 
--- The foreign keys that use the (workspace_id, id) unique keys of members,
--- referrals and partnerships go while those keys become primary keys, and
--- come back the same, on the primary keys.
-ALTER TABLE members DROP CONSTRAINT members_workspace_id_buddy_id_fkey;
-ALTER TABLE profiles DROP CONSTRAINT profiles_workspace_id_member_id_fkey;
-ALTER TABLE referrals DROP CONSTRAINT referrals_workspace_id_referrer_id_fkey,
-    DROP CONSTRAINT referrals_workspace_id_receiver_id_fkey,
-    DROP CONSTRAINT referrals_workspace_id_co_owner_id_fkey;
-ALTER TABLE referral_events DROP CONSTRAINT referral_events_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT referral_events_workspace_id_actor_id_fkey,
-    DROP CONSTRAINT referral_events_undoes_fkey;
-ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT referral_interest_workspace_id_member_id_fkey;
-ALTER TABLE partnerships DROP CONSTRAINT partnerships_workspace_id_member_a_fkey,
-    DROP CONSTRAINT partnerships_workspace_id_member_b_fkey;
-ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_workspace_id_partnership_id_fkey,
-    DROP CONSTRAINT touchpoints_workspace_id_actor_id_fkey;
-ALTER TABLE thanks DROP CONSTRAINT thanks_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT thanks_workspace_id_from_id_fkey,
-    DROP CONSTRAINT thanks_workspace_id_to_id_fkey;
-ALTER TABLE feedback DROP CONSTRAINT feedback_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT feedback_workspace_id_member_id_fkey;
-ALTER TABLE outbox DROP CONSTRAINT outbox_workspace_id_recipient_member_id_fkey;
+-- Every foreign key that rests on a key about to be rebuilt goes first and
+-- comes back after, as it was (its definition read from the catalog): those
+-- of 001 and those of any table a later migration added (dashboard links,
+-- rollups), whichever branches landed before this one. The undo's, which
+-- points at an event by id alone, comes back within the workspace.
+CREATE TEMPORARY TABLE keys_017_fks ON COMMIT DROP AS
+SELECT c.conrelid::regclass AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conindid = ANY (ARRAY[
+    'members_pkey', 'members_workspace_id_id_key', 'referrals_pkey', 'referrals_workspace_id_id_key',
+    'partnerships_pkey', 'partnerships_workspace_id_id_key', 'profiles_pkey', 'referral_events_pkey',
+    'referral_interest_pkey', 'touchpoints_pkey', 'thanks_pkey', 'thanks_referral_id_from_id_key',
+    'feedback_pkey', 'outbox_pkey']::regclass[]);
+DO $$
+DECLARE f record;
+BEGIN
+    FOR f IN SELECT tbl, conname FROM keys_017_fks LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', f.tbl, f.conname);
+    END LOOP;
+END $$;
 
 -- Primary keys on (workspace_id, id); the (workspace_id, id) unique keys
 -- they replace go.
@@ -85,79 +82,36 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (workspace_id, i
 DROP INDEX referral_events_undoes_idx;
 CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (workspace_id, undoes) WHERE undoes IS NOT NULL;
 
--- The foreign keys again, as they were (names and actions), on the new
--- primary keys, plus the undo's, now within the workspace.
-ALTER TABLE members ADD CONSTRAINT members_workspace_id_buddy_id_fkey
-    FOREIGN KEY (workspace_id, buddy_id) REFERENCES members (workspace_id, id);
-ALTER TABLE profiles ADD CONSTRAINT profiles_workspace_id_member_id_fkey
-    FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id) ON DELETE CASCADE;
-ALTER TABLE referrals
-    ADD CONSTRAINT referrals_workspace_id_referrer_id_fkey
-        FOREIGN KEY (workspace_id, referrer_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referrals_workspace_id_receiver_id_fkey
-        FOREIGN KEY (workspace_id, receiver_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referrals_workspace_id_co_owner_id_fkey
-        FOREIGN KEY (workspace_id, co_owner_id) REFERENCES members (workspace_id, id);
-ALTER TABLE referral_events
-    ADD CONSTRAINT referral_events_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id),
-    ADD CONSTRAINT referral_events_workspace_id_actor_id_fkey
-        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referral_events_workspace_id_undoes_fkey
-        FOREIGN KEY (workspace_id, undoes) REFERENCES referral_events (workspace_id, id);
-ALTER TABLE referral_interest
-    ADD CONSTRAINT referral_interest_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT referral_interest_workspace_id_member_id_fkey
-        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
-ALTER TABLE partnerships
-    ADD CONSTRAINT partnerships_workspace_id_member_a_fkey
-        FOREIGN KEY (workspace_id, member_a) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT partnerships_workspace_id_member_b_fkey
-        FOREIGN KEY (workspace_id, member_b) REFERENCES members (workspace_id, id);
-ALTER TABLE touchpoints
-    ADD CONSTRAINT touchpoints_workspace_id_partnership_id_fkey
-        FOREIGN KEY (workspace_id, partnership_id) REFERENCES partnerships (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT touchpoints_workspace_id_actor_id_fkey
-        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id);
-ALTER TABLE thanks
-    ADD CONSTRAINT thanks_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT thanks_workspace_id_from_id_fkey
-        FOREIGN KEY (workspace_id, from_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT thanks_workspace_id_to_id_fkey
-        FOREIGN KEY (workspace_id, to_id) REFERENCES members (workspace_id, id);
-ALTER TABLE feedback
-    ADD CONSTRAINT feedback_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT feedback_workspace_id_member_id_fkey
-        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
-ALTER TABLE outbox ADD CONSTRAINT outbox_workspace_id_recipient_member_id_fkey
-    FOREIGN KEY (workspace_id, recipient_member_id) REFERENCES members (workspace_id, id);
+-- The foreign keys again, as they were, on the new keys; the undo's now
+-- within the workspace.
+DO $$
+DECLARE f record;
+BEGIN
+    FOR f IN SELECT tbl, conname, def FROM keys_017_fks WHERE conname <> 'referral_events_undoes_fkey' LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', f.tbl, f.conname, f.def);
+    END LOOP;
+END $$;
+ALTER TABLE referral_events ADD CONSTRAINT referral_events_workspace_id_undoes_fkey
+    FOREIGN KEY (workspace_id, undoes) REFERENCES referral_events (workspace_id, id);
 
 ---- create above / drop below ----
 
--- Back to keys on id alone. The foreign keys go and come back as above.
-ALTER TABLE members DROP CONSTRAINT members_workspace_id_buddy_id_fkey;
-ALTER TABLE profiles DROP CONSTRAINT profiles_workspace_id_member_id_fkey;
-ALTER TABLE referrals DROP CONSTRAINT referrals_workspace_id_referrer_id_fkey,
-    DROP CONSTRAINT referrals_workspace_id_receiver_id_fkey,
-    DROP CONSTRAINT referrals_workspace_id_co_owner_id_fkey;
-ALTER TABLE referral_events DROP CONSTRAINT referral_events_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT referral_events_workspace_id_actor_id_fkey,
-    DROP CONSTRAINT referral_events_workspace_id_undoes_fkey;
-ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT referral_interest_workspace_id_member_id_fkey;
-ALTER TABLE partnerships DROP CONSTRAINT partnerships_workspace_id_member_a_fkey,
-    DROP CONSTRAINT partnerships_workspace_id_member_b_fkey;
-ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_workspace_id_partnership_id_fkey,
-    DROP CONSTRAINT touchpoints_workspace_id_actor_id_fkey;
-ALTER TABLE thanks DROP CONSTRAINT thanks_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT thanks_workspace_id_from_id_fkey,
-    DROP CONSTRAINT thanks_workspace_id_to_id_fkey;
-ALTER TABLE feedback DROP CONSTRAINT feedback_workspace_id_referral_id_fkey,
-    DROP CONSTRAINT feedback_workspace_id_member_id_fkey;
-ALTER TABLE outbox DROP CONSTRAINT outbox_workspace_id_recipient_member_id_fkey;
+-- Back to keys on id alone. The foreign keys on the keys rebuilt go and
+-- come back as above.
+CREATE TEMPORARY TABLE keys_017_fks ON COMMIT DROP AS
+SELECT c.conrelid::regclass AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conindid = ANY (ARRAY[
+    'members_pkey', 'referrals_pkey', 'partnerships_pkey', 'profiles_pkey', 'referral_events_pkey',
+    'referral_interest_pkey', 'touchpoints_pkey', 'thanks_pkey', 'thanks_workspace_id_referral_id_from_id_key',
+    'feedback_pkey', 'outbox_pkey']::regclass[]);
+DO $$
+DECLARE f record;
+BEGIN
+    FOR f IN SELECT tbl, conname FROM keys_017_fks LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', f.tbl, f.conname);
+    END LOOP;
+END $$;
 
 DROP INDEX referral_events_undoes_idx;
 CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (undoes) WHERE undoes IS NOT NULL;
@@ -173,52 +127,14 @@ ALTER TABLE thanks DROP CONSTRAINT thanks_pkey, ADD PRIMARY KEY (id),
 ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (referral_id, member_id);
 ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (id);
 
-ALTER TABLE members ADD CONSTRAINT members_workspace_id_buddy_id_fkey
-    FOREIGN KEY (workspace_id, buddy_id) REFERENCES members (workspace_id, id);
-ALTER TABLE profiles ADD CONSTRAINT profiles_workspace_id_member_id_fkey
-    FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id) ON DELETE CASCADE;
-ALTER TABLE referrals
-    ADD CONSTRAINT referrals_workspace_id_referrer_id_fkey
-        FOREIGN KEY (workspace_id, referrer_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referrals_workspace_id_receiver_id_fkey
-        FOREIGN KEY (workspace_id, receiver_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referrals_workspace_id_co_owner_id_fkey
-        FOREIGN KEY (workspace_id, co_owner_id) REFERENCES members (workspace_id, id);
-ALTER TABLE referral_events
-    ADD CONSTRAINT referral_events_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id),
-    ADD CONSTRAINT referral_events_workspace_id_actor_id_fkey
-        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT referral_events_undoes_fkey FOREIGN KEY (undoes) REFERENCES referral_events (id);
-ALTER TABLE referral_interest
-    ADD CONSTRAINT referral_interest_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT referral_interest_workspace_id_member_id_fkey
-        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
-ALTER TABLE partnerships
-    ADD CONSTRAINT partnerships_workspace_id_member_a_fkey
-        FOREIGN KEY (workspace_id, member_a) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT partnerships_workspace_id_member_b_fkey
-        FOREIGN KEY (workspace_id, member_b) REFERENCES members (workspace_id, id);
-ALTER TABLE touchpoints
-    ADD CONSTRAINT touchpoints_workspace_id_partnership_id_fkey
-        FOREIGN KEY (workspace_id, partnership_id) REFERENCES partnerships (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT touchpoints_workspace_id_actor_id_fkey
-        FOREIGN KEY (workspace_id, actor_id) REFERENCES members (workspace_id, id);
-ALTER TABLE thanks
-    ADD CONSTRAINT thanks_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT thanks_workspace_id_from_id_fkey
-        FOREIGN KEY (workspace_id, from_id) REFERENCES members (workspace_id, id),
-    ADD CONSTRAINT thanks_workspace_id_to_id_fkey
-        FOREIGN KEY (workspace_id, to_id) REFERENCES members (workspace_id, id);
-ALTER TABLE feedback
-    ADD CONSTRAINT feedback_workspace_id_referral_id_fkey
-        FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id) ON DELETE CASCADE,
-    ADD CONSTRAINT feedback_workspace_id_member_id_fkey
-        FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id);
-ALTER TABLE outbox ADD CONSTRAINT outbox_workspace_id_recipient_member_id_fkey
-    FOREIGN KEY (workspace_id, recipient_member_id) REFERENCES members (workspace_id, id);
+DO $$
+DECLARE f record;
+BEGIN
+    FOR f IN SELECT tbl, conname, def FROM keys_017_fks WHERE conname <> 'referral_events_workspace_id_undoes_fkey' LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', f.tbl, f.conname, f.def);
+    END LOOP;
+END $$;
+ALTER TABLE referral_events ADD CONSTRAINT referral_events_undoes_fkey FOREIGN KEY (undoes) REFERENCES referral_events (id);
 
 DROP INDEX inbound_requests_received_idx;
 ALTER TABLE inbound_requests ADD COLUMN platform text;

@@ -10,7 +10,8 @@ import (
 	"github.com/referbot/referbot/migrations"
 )
 
-// 017 rebuilds the keys around workspace_id and keeps every row; request
+// 017 rebuilds the keys around workspace_id and keeps every row (and the
+// foreign keys of tables it does not know); request
 // keys that name their team (the welcomes) are kept in its workspace, the
 // rest dropped. It goes down and up again cleanly.
 func TestMigrate017_KeepsRowsAndTheWelcomeKeysOfEachWorkspace(t *testing.T) {
@@ -35,6 +36,12 @@ func TestMigrate017_KeepsRowsAndTheWelcomeKeysOfEachWorkspace(t *testing.T) {
 		VALUES (1, 1, 'undone', 'offered', 2, now(), 2);
 		INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, at) VALUES (1, 1, 2, 1, now());
 		INSERT INTO outbox (workspace_id, recipient_member_id, kind, payload) VALUES (1, 1, 'x', '{}');
+		-- a table another migration before 017 added, pointing at members
+		-- and referrals: its keys come through the rebuild as they were
+		CREATE TABLE notes (workspace_id bigint NOT NULL, member_id bigint NOT NULL, referral_id bigint,
+			FOREIGN KEY (workspace_id, member_id) REFERENCES members (workspace_id, id) ON DELETE CASCADE,
+			FOREIGN KEY (workspace_id, referral_id) REFERENCES referrals (workspace_id, id));
+		INSERT INTO notes VALUES (1, 2, 1);
 		INSERT INTO inbound_requests (platform, key, received_at)
 		VALUES ('slack', 'welcome:T1:U1', now()), ('discord', 'welcome:G1', now()),
 			('slack', 'command:123.456', now()), ('discord', '998877', now())`); err != nil {
@@ -64,6 +71,14 @@ func TestMigrate017_KeepsRowsAndTheWelcomeKeysOfEachWorkspace(t *testing.T) {
 		`SELECT count(*) FROM inbound_requests WHERE workspace_id = 2 AND key = 'welcome:G1'`:    1,
 		`SELECT count(*) FROM inbound_requests`:                                                  2,
 	})
+	counts("after 017", map[string]int{
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'notes'::regclass AND contype = 'f'`: 2,
+		`SELECT count(*) FROM pg_constraint WHERE conname = 'notes_workspace_id_member_id_fkey'
+			AND pg_get_constraintdef(oid) LIKE '%ON DELETE CASCADE'`: 1,
+	})
+	if _, err := conn.Exec(ctx, `INSERT INTO notes VALUES (2, 1, NULL)`); err == nil {
+		t.Error("a note of workspace 2 points at a member of workspace 1")
+	}
 	// The new keys hold: an event cannot undo one of another workspace.
 	if _, err := conn.Exec(ctx, `INSERT INTO referral_events (workspace_id, referral_id, kind, to_status, at, undoes)
 		VALUES (2, 2, 'undone', 'open', now(), 1)`); err == nil {
@@ -76,6 +91,9 @@ func TestMigrate017_KeepsRowsAndTheWelcomeKeysOfEachWorkspace(t *testing.T) {
 		`SELECT count(*) FROM referral_events`:                              3,
 		`SELECT count(*) FROM inbound_requests WHERE platform = 'discord'`:  1,
 		`SELECT count(*) FROM inbound_requests WHERE key = 'welcome:T1:U1'`: 1,
+	})
+	counts("after going down", map[string]int{
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'notes'::regclass AND contype = 'f'`: 2,
 	})
 	if err := migrations.MigrateURLTo(ctx, url, 17); err != nil {
 		t.Fatalf("up again: %v", err)
