@@ -96,45 +96,46 @@ ALTER TABLE referral_events ADD CONSTRAINT referral_events_workspace_id_undoes_f
 
 ---- create above / drop below ----
 
--- Back to keys on id alone. The foreign keys on the keys rebuilt go and
--- come back as above.
-CREATE TEMPORARY TABLE keys_017_fks ON COMMIT DROP AS
-SELECT c.conrelid::regclass AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
-FROM pg_constraint c
-WHERE c.contype = 'f' AND c.conindid = ANY (ARRAY[
-    'members_pkey', 'referrals_pkey', 'partnerships_pkey', 'profiles_pkey', 'referral_events_pkey',
-    'referral_interest_pkey', 'touchpoints_pkey', 'thanks_pkey', 'thanks_workspace_id_referral_id_from_id_key',
-    'feedback_pkey', 'outbox_pkey']::regclass[]);
+-- Back to keys on id alone, in one block: the foreign keys resting on the
+-- keys rebuilt are kept (as JSON) and dropped, the keys go back, the
+-- foreign keys come back as they were, the undo's by id alone again.
 DO $$
-DECLARE f record;
+DECLARE
+    fk record;
+    kept jsonb := '[]';
 BEGIN
-    FOR f IN SELECT tbl, conname FROM keys_017_fks LOOP
-        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', f.tbl, f.conname);
+    FOR fk IN SELECT c.conrelid::regclass::text AS t, c.conname AS n, pg_get_constraintdef(c.oid) AS d
+        FROM pg_constraint c
+        WHERE c.contype = 'f' AND c.conindid = ANY (ARRAY['members_pkey', 'referrals_pkey', 'partnerships_pkey',
+            'profiles_pkey', 'referral_events_pkey', 'referral_interest_pkey', 'touchpoints_pkey', 'thanks_pkey',
+            'thanks_workspace_id_referral_id_from_id_key', 'feedback_pkey', 'outbox_pkey']::regclass[])
+    LOOP
+        kept := kept || jsonb_build_object('t', fk.t, 'n', fk.n, 'd', fk.d);
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.t, fk.n);
     END LOOP;
-END $$;
 
-DROP INDEX referral_events_undoes_idx;
-CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (undoes) WHERE undoes IS NOT NULL;
-ALTER TABLE members DROP CONSTRAINT members_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
-ALTER TABLE referrals DROP CONSTRAINT referrals_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
-ALTER TABLE partnerships DROP CONSTRAINT partnerships_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
-ALTER TABLE profiles DROP CONSTRAINT profiles_pkey, ADD PRIMARY KEY (member_id);
-ALTER TABLE referral_events DROP CONSTRAINT referral_events_pkey, ADD PRIMARY KEY (id);
-ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_pkey, ADD PRIMARY KEY (referral_id, member_id);
-ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_pkey, ADD PRIMARY KEY (id);
-ALTER TABLE thanks DROP CONSTRAINT thanks_pkey, ADD PRIMARY KEY (id),
-    DROP CONSTRAINT thanks_workspace_id_referral_id_from_id_key, ADD UNIQUE (referral_id, from_id);
-ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (referral_id, member_id);
-ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (id);
+    DROP INDEX referral_events_undoes_idx;
+    CREATE UNIQUE INDEX referral_events_undoes_idx ON referral_events (undoes) WHERE undoes IS NOT NULL;
+    ALTER TABLE members DROP CONSTRAINT members_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+    ALTER TABLE referrals DROP CONSTRAINT referrals_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+    ALTER TABLE partnerships DROP CONSTRAINT partnerships_pkey, ADD PRIMARY KEY (id), ADD UNIQUE (workspace_id, id);
+    ALTER TABLE profiles DROP CONSTRAINT profiles_pkey, ADD PRIMARY KEY (member_id);
+    ALTER TABLE referral_events DROP CONSTRAINT referral_events_pkey, ADD PRIMARY KEY (id);
+    ALTER TABLE referral_interest DROP CONSTRAINT referral_interest_pkey, ADD PRIMARY KEY (referral_id, member_id);
+    ALTER TABLE touchpoints DROP CONSTRAINT touchpoints_pkey, ADD PRIMARY KEY (id);
+    ALTER TABLE thanks DROP CONSTRAINT thanks_pkey, ADD PRIMARY KEY (id),
+        DROP CONSTRAINT thanks_workspace_id_referral_id_from_id_key, ADD UNIQUE (referral_id, from_id);
+    ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (referral_id, member_id);
+    ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (id);
 
-DO $$
-DECLARE f record;
-BEGIN
-    FOR f IN SELECT tbl, conname, def FROM keys_017_fks WHERE conname <> 'referral_events_workspace_id_undoes_fkey' LOOP
-        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', f.tbl, f.conname, f.def);
+    FOR fk IN SELECT * FROM jsonb_to_recordset(kept) AS x (t text, n text, d text)
+        WHERE n <> 'referral_events_workspace_id_undoes_fkey'
+    LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.t, fk.n, fk.d);
     END LOOP;
+    ALTER TABLE referral_events ADD CONSTRAINT referral_events_undoes_fkey
+        FOREIGN KEY (undoes) REFERENCES referral_events (id);
 END $$;
-ALTER TABLE referral_events ADD CONSTRAINT referral_events_undoes_fkey FOREIGN KEY (undoes) REFERENCES referral_events (id);
 
 DROP INDEX inbound_requests_received_idx;
 ALTER TABLE inbound_requests ADD COLUMN platform text;
