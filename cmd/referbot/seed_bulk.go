@@ -14,11 +14,12 @@ import (
 // seedUsage says how to call both seeders.
 const seedUsage = `usage: referbot seed demo
        referbot seed --workspaces N --members M --referrals R [--years Y] [--seed S]
-                       [--outbox-days D] [--workers W]
+                       [--outbox-days D] [--workers W] [--trusted]
   demo   fill the console network with demo members and referrals
   --...  bulk-load a generated data set with COPY (defaults: 3 workspaces, 200 members,
          5000 referrals, 2 years, seed 1; delivered notices of the last 90 days, as
-         retention keeps them, -1 = all); BNI scale is 11300 / 340000 / 10000000`
+         retention keeps them, -1 = all); BNI scale is 11300 / 340000 / 10000000;
+         --trusted skips the foreign-key checks while loading (superuser only; twice as fast)`
 
 // parseSeedArgs reads the bulk seeder's flags; demo is true for `seed demo`.
 func parseSeedArgs(args []string) (spec postgres.SeedSpec, demo bool, err error) {
@@ -38,6 +39,7 @@ func parseSeedArgs(args []string) (spec postgres.SeedSpec, demo bool, err error)
 	fs.Uint64Var(&spec.Seed, "seed", spec.Seed, "")
 	fs.IntVar(&spec.OutboxDays, "outbox-days", 0, "")
 	fs.IntVar(&spec.Workers, "workers", 2, "")
+	fs.BoolVar(&spec.Trusted, "trusted", false, "")
 	if err := fs.Parse(args); err != nil {
 		return spec, false, fmt.Errorf("seed: %v\n%s", err, seedUsage)
 	}

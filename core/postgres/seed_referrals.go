@@ -15,12 +15,15 @@ const (
 	day  = 24 * time.Hour
 )
 
-// referrals generates the workspace's n referrals, oldest first (ids and
+// referralPhase generates the workspace's referrals, oldest first (ids and
 // codes count up with time, as the product's do), with their events,
-// delivered notices, thank-yous, feedback and touchpoints.
-func (g *workspaceGen) referrals(n int) {
+// delivered notices, thank-yous, feedback and touchpoints. after, if set,
+// is called after each referral (to hand on a full chunk).
+func (g *workspaceGen) referralPhase(after func() error) error {
+	g.phase(phaseReferrals)
+	n := g.w.refs[g.index]
 	if n == 0 {
-		return
+		return nil
 	}
 	givers, takers := g.zipfMembers(1.2), g.zipfMembers(1.1)
 	type draft struct {
@@ -57,7 +60,13 @@ func (g *workspaceGen) referrals(n int) {
 		}
 		l.flush()
 		g.c.add("referrals", l.row()...)
+		if after != nil {
+			if err := after(); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
 }
 
 // zipfMembers draws members with a Zipf law over a shuffled order: a few

@@ -41,10 +41,10 @@ func (g *workspaceGen) touch(x, y, actor *seedMember, kind core.TouchKind, note 
 
 var manualTouches = []core.TouchKind{core.TouchCoffee, core.TouchCall, core.TouchContent, core.TouchIntro, core.TouchMeeting}
 
-// partnershipRows adds the touchpoints members log by hand on a share of
-// partnerships (some also made strategic, with more trust), then writes
-// every partnership with its last touch and next due date.
-func (g *workspaceGen) partnershipRows() {
+// manualTouches adds the touchpoints members log by hand on a share of
+// partnerships, and makes some strategic, with more trust.
+func (g *workspaceGen) manualTouches() {
+	g.phase(phaseTouches)
 	for _, p := range g.pairList {
 		if g.r.IntN(4) == 0 {
 			for range 1 + g.r.IntN(3) {
@@ -55,6 +55,13 @@ func (g *workspaceGen) partnershipRows() {
 		if g.r.IntN(10) == 0 {
 			p.typ, p.trust = core.Strategic, 2+g.r.IntN(4)
 		}
+	}
+}
+
+// partnershipRows writes every partnership with its last touch and the
+// date the next is due.
+func (g *workspaceGen) partnershipRows() {
+	for _, p := range g.pairList {
 		g.c.add("partnerships", p.id, g.id, p.a, p.b, string(p.typ), p.trust, p.cadence, p.last,
 			p.last.AddDate(0, 0, p.cadence), p.created)
 	}

@@ -20,7 +20,8 @@ func seeded(t *testing.T) (*postgres.DB, *pgx.Conn, postgres.SeedStats) {
 	t.Helper()
 	ctx := context.Background()
 	db, url := testenv.DB(t)
-	st, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 3, Members: 60, Referrals: 1500, Years: 2, Seed: 7, Now: seedNow})
+	st, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 3, Members: 60, Referrals: 1500, Years: 2, Seed: 7, Now: seedNow,
+		ChunkRows: 2000}) // small: every workspace is split, its header loaded first
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}

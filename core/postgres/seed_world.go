@@ -3,7 +3,7 @@ package postgres
 import (
 	"encoding/json"
 	"fmt"
-	"iter"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -70,30 +70,87 @@ func (w *world) workspaceIDs() []int64 {
 	return out
 }
 
-// chunks generates the workspaces in order, grouped into chunks of about
-// limit referrals (a workspace is never split).
-func (w *world) chunks(limit int) iter.Seq[*seedChunk] {
+// generate makes every workspace in order and hands sink chunks of about
+// limit rows. Small workspaces share a chunk. A big one is split: first a
+// header chunk (the workspace, its members, profiles, partnerships and job
+// runs) that must be loaded before the rest, then its referrals with
+// everything hanging off them, a chunk at a time. Its header needs what
+// only its referrals reveal (when members were last active, each
+// partnership's last touch), so a big workspace is generated twice, the
+// first time to learn those and discard the rows; every phase draws from a
+// random source of its own, so both passes make the same world.
+func (w *world) generate(limit int, sink func(*seedChunk) error) error {
 	w.firstWorkspace = w.ids["workspaces"]
-	return func(yield func(*seedChunk) bool) {
-		c, n := newChunk(), 0
-		for i := range w.spec.Workspaces {
+	c := newChunk()
+	for i := range w.spec.Workspaces {
+		if w.refs[i]*12+w.members[i] < limit { // about 12 rows per referral
 			g := newWorkspaceGen(w, i, c)
-			g.generate()
-			n += w.refs[i] + w.members[i]
-			if n >= limit {
-				if !yield(c) {
-					return
+			g.referralPhase(nil)
+			g.manualTouches()
+			g.headerRows()
+			if c.n >= limit {
+				if err := sink(c); err != nil {
+					return err
 				}
-				c, n = newChunk(), 0
+				c = newChunk()
 			}
+			continue
 		}
-		if len(c.rows) > 0 {
-			yield(c)
+		ids := maps.Clone(w.ids)
+		dry := newWorkspaceGen(w, i, &seedChunk{discard: true})
+		dry.referralPhase(nil)
+		dry.manualTouches()
+		w.ids = ids
+		head := newChunk()
+		g := newWorkspaceGen(w, i, head)
+		for k, m := range g.members {
+			m.lastActive = dry.members[k].lastActive
 		}
+		g.pairList = dry.pairList
+		g.headerRows()
+		head.header = true
+		if err := sink(head); err != nil {
+			return err
+		}
+		g.pairs, g.pairList = map[[2]int64]*seedPair{}, nil
+		g.c = c
+		err := g.referralPhase(func() error {
+			if g.c.n < limit {
+				return nil
+			}
+			err := sink(g.c)
+			g.c = newChunk()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		g.manualTouches()
+		c = g.c
 	}
+	if c.n > 0 {
+		return sink(c)
+	}
+	return nil
 }
 
 func newChunk() *seedChunk { return &seedChunk{rows: map[string][][]any{}} }
+
+// The phases of a workspace's generation, each with a random source of its
+// own (see generate).
+const (
+	phaseSetup = iota
+	phaseReferrals
+	phaseTouches
+	phaseMembers
+	phaseProfiles
+	phaseJobs
+)
+
+// phase switches to the random source of phase k.
+func (g *workspaceGen) phase(k uint64) {
+	g.r = rand.New(rand.NewPCG(g.w.spec.Seed, uint64(g.index)<<8|k))
+}
 
 // powerShares splits total into n shares, each at least least, in
 // proportion to weight(i), rounding by largest remainder.
@@ -172,8 +229,8 @@ type workspaceGen struct {
 }
 
 func newWorkspaceGen(w *world, index int, c *seedChunk) *workspaceGen {
-	g := &workspaceGen{w: w, c: c, index: index, r: rand.New(rand.NewPCG(w.spec.Seed, uint64(index))),
-		now: w.spec.Now, pairs: map[[2]int64]*seedPair{}}
+	g := &workspaceGen{w: w, c: c, index: index, now: w.spec.Now, pairs: map[[2]int64]*seedPair{}}
+	g.phase(phaseSetup)
 	g.id = w.next("workspaces")
 	g.platform = core.Slack
 	if g.r.IntN(7) == 0 {
@@ -194,6 +251,7 @@ func newWorkspaceGen(w *world, index int, c *seedChunk) *workspaceGen {
 		g.settings.Fee = core.FeeTerms{Kind: core.FeeFixed, FixedCents: 10000}.In(g.settings.Currency)
 	}
 	g.created = w.start.Add(-time.Duration(30+g.r.IntN(60)) * 24 * time.Hour)
+	g.newMembers()
 	return g
 }
 
@@ -222,8 +280,9 @@ func (g *workspaceGen) userID(memberID int64) string {
 	return fmt.Sprintf("U%09X", memberID)
 }
 
-// generate makes the workspace's rows, in the order they may be loaded.
-func (g *workspaceGen) generate() {
+// newMembers makes the workspace's members (their rows come later, once
+// their activity is known).
+func (g *workspaceGen) newMembers() {
 	n := g.w.members[g.index]
 	g.members = make([]*seedMember, n)
 	for i := range g.members {
@@ -243,14 +302,20 @@ func (g *workspaceGen) generate() {
 		m.lastActive = m.joined
 		g.members[i] = m
 	}
+}
+
+// headerRows writes the rows everything else of the workspace points to:
+// the workspace, members, profiles and partnerships; and its job runs.
+func (g *workspaceGen) headerRows() {
 	settings, _ := json.Marshal(g.settings)
-	nrefs := g.w.refs[g.index]
 	g.c.add("workspaces", g.id, string(g.platform), g.externalID(), fmt.Sprintf("Chapter %d", g.id), settings,
-		int64(core.FirstCode)+int64(nrefs), g.created)
-	g.referrals(nrefs) // first: they make members active
+		int64(core.FirstCode)+int64(g.w.refs[g.index]), g.created)
+	g.phase(phaseMembers)
 	g.memberRows()
+	g.phase(phaseProfiles)
 	g.profileRows()
 	g.partnershipRows()
+	g.phase(phaseJobs)
 	g.jobRuns()
 }
 
