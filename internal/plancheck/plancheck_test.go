@@ -27,43 +27,18 @@ var allowed = map[string]string{
 func TestPlans_NoQueryScansABigTableWhole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := testenv.URL(t)
-	rec := newRecorder()
-	db, err := postgres.OpenOptions(ctx, url, postgres.Options{Tracer: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	st, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 5, Members: 150, Referrals: 3000, Seed: 1, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-
-	s := newScene(t, db, conn, st.WorkspaceIDs[0], now)
-	rec.on.Store(true)
-	s.play()
-	s.jobs()
-	rec.on.Store(false)
-	for _, name := range grammar.Subcommands() {
-		if s.ran[name] == 0 && name != "refer" {
-			t.Errorf("the scenario never ran /refer %s successfully: its queries go unchecked", name)
-		}
-	}
-
-	partial := planner(t, conn)
+	sts, url := recordScenario(t)
+	strict := connect(t, url)
+	partial := planner(t, strict, "enable_seqscan", "enable_hashjoin", "enable_mergejoin")
+	joins := connect(t, url)
+	planner(t, joins, "enable_seqscan")
 	checked, flagged := 0, 0
-	var history []string
-	for _, stmt := range rec.statements() {
+	var history, byID []string
+	for _, stmt := range sts {
 		if !explainable(stmt.sql) {
 			continue
 		}
-		scans, plan, err := explain(ctx, conn, partial, stmt)
+		scans, plan, err := explain(ctx, strict, partial, stmt)
 		if err != nil {
 			t.Errorf("EXPLAIN %s\n  with %v: %v", oneLine(stmt.sql), stmt.args, err)
 			continue
@@ -77,25 +52,74 @@ func TestPlans_NoQueryScansABigTableWhole(t *testing.T) {
 				whole = append(whole, sc)
 			}
 		}
-		scans = whole
-		if len(scans) == 0 || allowedFor(stmt.sql) != "" {
-			continue
+		if len(whole) > 0 && allowedFor(stmt.sql) == "" {
+			flagged++
+			t.Errorf("%s\n  reads a big table whole even with sequential scans off (no index fits): %s\n  query (run %d times, args %v):\n    %s\n  plan:\n%s",
+				describe(whole), scansList(whole), stmt.calls, stmt.args, oneLine(stmt.sql), plan)
 		}
-		flagged++
-		t.Errorf("%s\n  reads a big table whole even with sequential scans off (no index fits): %s\n  query (run %d times, args %v):\n    %s\n  plan:\n%s",
-			describe(scans), scansList(scans), stmt.calls, stmt.args, oneLine(stmt.sql), plan)
+		// With hash joins allowed, a whole index read to feed one is a
+		// join the planner can't narrow to a workspace: on id alone.
+		if scans, _, err := explain(ctx, joins, partial, stmt); err == nil && len(scans) > 0 && allowedFor(stmt.sql) == "" {
+			for _, sc := range scans {
+				if !sc.history {
+					byID = append(byID, fmt.Sprintf("%s: %s", sc, short(stmt.sql)))
+				}
+			}
+		}
 	}
-	t.Logf("%d statements recorded, %d explained, %d flagged", len(rec.statements()), checked, flagged)
-	// Not a failure (yet): reads whose cost grows with the years kept.
-	t.Logf("%d reads of a whole workspace's history:\n  %s", len(history), strings.Join(history, "\n  "))
+	t.Logf("%d statements recorded, %d explained, %d flagged", len(sts), checked, flagged)
+	// Not failures (yet): reads whose cost grows with the years kept, and
+	// joins not narrowed to the workspace (issue 15, items 4 and 6).
+	t.Logf("%d reads of a whole workspace's history:\n  %s", len(history), listed(history))
+	t.Logf("%d whole index reads to feed a hash or merge join:\n  %s", len(byID), listed(byID))
 	if checked < 50 {
 		t.Errorf("only %d statements were explained: the scenario no longer drives the product", checked)
 	}
 	for fragment := range allowed {
-		if !anyHas(rec.statements(), fragment) {
+		if !anyHas(sts, fragment) {
 			t.Errorf("allowed %q matches no statement any more: remove it", fragment)
 		}
 	}
+}
+
+// recordScenario seeds a database, plays the scenario on its biggest
+// workspace and returns every distinct statement it ran.
+func recordScenario(t *testing.T) ([]*statement, string) {
+	t.Helper()
+	ctx := context.Background()
+	url := testenv.URL(t)
+	rec := newRecorder()
+	db, err := postgres.OpenOptions(ctx, url, postgres.Options{Tracer: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	st, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 5, Members: 150, Referrals: 3000, Seed: 1, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newScene(t, db, connect(t, url), st.WorkspaceIDs[0], now)
+	rec.on.Store(true)
+	s.play()
+	s.jobs()
+	rec.on.Store(false)
+	for _, name := range grammar.Subcommands() {
+		if s.ran[name] == 0 && name != "refer" {
+			t.Errorf("the scenario never ran /refer %s successfully: its queries go unchecked", name)
+		}
+	}
+	return rec.statements(), url
+}
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }
 
 // TestPlans_TheCheckFlagsAQueryNoIndexServes runs the check itself on
@@ -103,12 +127,8 @@ func TestPlans_NoQueryScansABigTableWhole(t *testing.T) {
 func TestPlans_TheCheckFlagsAQueryNoIndexServes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, testenv.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	partial := planner(t, conn)
+	conn := connect(t, testenv.URL(t))
+	partial := planner(t, conn, "enable_seqscan", "enable_hashjoin", "enable_mergejoin")
 	for _, c := range []struct {
 		sql  string
 		args []any
@@ -136,13 +156,13 @@ func TestPlans_TheCheckFlagsAQueryNoIndexServes(t *testing.T) {
 	}
 }
 
-// planner turns off sequential scans, and joins other than by nested loop,
-// on conn: a plan that still reads a table or an index whole has no index
-// to go by. It returns the partial indexes.
-func planner(t *testing.T, conn *pgx.Conn) map[string]bool {
+// planner turns off plan kinds on conn (sequential scans; joins but by
+// nested loop): a plan that still reads a table or an index whole has no
+// index to go by. It returns the partial indexes.
+func planner(t *testing.T, conn *pgx.Conn, off ...string) map[string]bool {
 	t.Helper()
 	ctx := context.Background()
-	for _, set := range []string{"enable_seqscan", "enable_hashjoin", "enable_mergejoin"} {
+	for _, set := range off {
 		if _, err := conn.Exec(ctx, "SET "+set+" = off"); err != nil {
 			t.Fatal(err)
 		}
@@ -173,13 +193,30 @@ func anyHas(sts []*statement, fragment string) bool {
 	return false
 }
 
-// short is the start of a statement, on one line, for a list.
+// short is a statement on one line, its start and its end, for a list.
 func short(sql string) string {
-	s := oneLine(sql)
-	if len(s) > 160 {
-		s = s[:160] + "…"
+	s := []rune(oneLine(sql))
+	if len(s) > 200 {
+		return string(s[:70]) + " … " + string(s[len(s)-120:])
 	}
-	return s
+	return string(s)
+}
+
+// listed is a log list without repeats, each line once with its count.
+func listed(lines []string) string {
+	seen := map[string]int{}
+	var order []string
+	for _, l := range lines {
+		if seen[l] == 0 {
+			order = append(order, l)
+		}
+		seen[l]++
+	}
+	out := make([]string, len(order))
+	for i, l := range order {
+		out[i] = fmt.Sprintf("(%d×) %s", seen[l], l)
+	}
+	return strings.Join(out, "\n  ")
 }
 
 func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }
