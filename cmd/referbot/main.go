@@ -6,6 +6,8 @@
 //	referbot jobs list      the scheduled jobs and their schedules
 //	referbot jobs run NAME [--at RFC3339]
 //	referbot seed demo      fill the console network with demo data
+//	referbot seed --workspaces N --members M --referrals R [--years Y] [--seed S]
+//	                        bulk-load a generated data set (COPY)
 //
 // Configuration comes from the environment; see README.md and .env.example.
 package main
@@ -171,6 +173,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	log := slog.New(handler)
 	m := &Main{Config: cfg, Log: log}
+	var (
+		seedSpec postgres.SeedSpec
+		seedDemo bool
+	)
 
 	switch sub {
 	case "help", "-h", "--help":
@@ -187,8 +193,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 	case "seed":
-		if len(args) != 1 || args[0] != "demo" {
-			return fmt.Errorf("seed takes one argument, demo: referbot seed demo\n%s", usage)
+		if seedSpec, seedDemo, err = parseSeedArgs(args); err != nil {
+			return err
 		}
 		args = nil
 	default:
@@ -206,8 +212,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case sub == "migrate":
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
-	case sub == "seed":
+	case sub == "seed" && seedDemo:
 		return m.seedDemo(ctx, stdout)
+	case sub == "seed":
+		return m.seedBulk(ctx, seedSpec, stdout)
 	case sub == "jobs":
 		return m.jobsCommand(ctx, args, stdout)
 	case sub == "console":
@@ -229,7 +237,9 @@ const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo
   jobs list  the scheduled jobs, their schedules, last and next runs
   jobs run NAME [--at RFC3339]
              run one job now (or as if at that instant); a period runs once
-  seed demo  fill the console network with demo members and referrals`
+  seed demo  fill the console network with demo members and referrals
+  seed --workspaces N --members M --referrals R [--years Y] [--seed S]
+             bulk-load a generated data set with COPY (for benchmarks)`
 
 // RunConsole runs the terminal chat, delivering the outbox after each line.
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {

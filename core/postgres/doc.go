@@ -22,6 +22,10 @@
 // Timestamps are the ones core passes (core runs on an injected clock);
 // the database's now() only fills times core does not provide.
 //
+// Seed (seed*.go) loads a generated data set for benchmarks and the plan
+// check with COPY: rows as the product writes them, ids given after the
+// largest already there, the identity sequences moved past them after.
+//
 // This package imports core, migrations and pgx; nothing in referbot but
 // cmd imports it.
 package postgres
