@@ -181,12 +181,16 @@ func (s *Service) SessionOf(ctx context.Context, cookie string) (*Session, error
 		if err != nil {
 			return nil, err
 		}
-		if rec.MemberID != t.memberID || rec.UsedAt.IsZero() || !rec.EndedAt.IsZero() || !now.Before(rec.SessionUntil) {
+		if rec.MemberID != t.memberID || rec.UsedAt.IsZero() {
 			return nil, errNoSession
 		}
+		// The member first: one who left hears so, not "sign in again".
 		c, err := activeCaller(ctx, tx, t.workspaceID, t.memberID)
 		if err != nil {
 			return nil, err
+		}
+		if !rec.EndedAt.IsZero() || !now.Before(rec.SessionUntil) {
+			return nil, errNoSession
 		}
 		return s.session(key, c, t.id, rec.SessionUntil), nil
 	})
