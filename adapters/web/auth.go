@@ -175,6 +175,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 
 // signOut ends the session and forgets its cookie.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	if v.session == nil { // a Viewer made without a session (tests of the pages)
+		s.refuse(w, r, errSignedOut)
+		return
+	}
 	if err := s.bot.SignOut(r.Context(), v.session); err != nil {
 		s.refuse(w, r, err)
 		return
