@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -297,5 +298,37 @@ func TestSignInLink_IssuingPrunesTheMembersDeadLinks(t *testing.T) {
 	}
 	if _, err := b.svc.SessionOf(context.Background(), live.Cookie); err != nil {
 		t.Errorf("pruning ended a live session: %v", err)
+	}
+}
+
+func TestSignInLink_IssuedInACommandThatFailsLeavesNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	bob := b.join(t, "T1", "bob")
+	boom := errors.New("the command failed after issuing")
+	var lost string
+	err := b.svc.Once(ctx, core.Slack, "req-1", func(ctx context.Context) error {
+		l, err := b.svc.IssueSignInLink(ctx, bob) // in the command's transaction, the secret too
+		if err != nil {
+			return err
+		}
+		lost = l.Token
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if n := testenv.Count(t, b.url, `SELECT (SELECT count(*) FROM dashboard_secrets) + (SELECT count(*) FROM dashboard_links)`); n != 0 {
+		t.Errorf("%d rows outlived the rolled-back command", n)
+	}
+	if _, err := b.svc.RedeemSignInLink(ctx, lost); err == nil {
+		t.Error("a link of a rolled-back command signs in")
+	}
+	// The key made in the rolled-back command was not kept in memory
+	// either: another replica verifies what this one signs now.
+	replica := core.NewService(b.db, core.Options{Now: b.clock.Now})
+	if _, err := replica.RedeemSignInLink(ctx, linkOf(t, b.svc, bob)); err != nil {
+		t.Errorf("a link signed after the rollback, at another replica: %v", err)
 	}
 }

@@ -140,8 +140,9 @@ type keys struct {
 // signingKey is the workspace's key: derived from REFERBOT_SECRET when it
 // is set (Options.Secret), so every replica and restart agrees without the
 // database; else the secret stored for the workspace, generated the first
-// time. It is read in a transaction of its own, committed before the key
-// is used or cached, so a key is never one a rolled-back command made.
+// time. It is read in the command's transaction when there is one (the
+// workspace may be new in it) and then not cached, as that transaction may
+// still roll back; read on its own, it is committed and cached.
 func (s *Service) signingKey(ctx context.Context, workspaceID int64) ([]byte, error) {
 	if len(s.secret) > 0 {
 		return macOf(s.secret, "referbot dashboard key|"+strconv.FormatInt(workspaceID, 10)), nil
@@ -154,7 +155,7 @@ func (s *Service) signingKey(ctx context.Context, workspaceID int64) ([]byte, er
 	}
 	fresh := make([]byte, 32)
 	rand.Read(fresh)
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err := s.tx(ctx, func(tx Tx) error {
 		var err error
 		key, err = tx.DashboardSecret(ctx, workspaceID, fresh)
 		return err
@@ -162,8 +163,10 @@ func (s *Service) signingKey(ctx context.Context, workspaceID int64) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	s.keys.mu.Lock()
-	s.keys.m[workspaceID] = key
-	s.keys.mu.Unlock()
+	if _, inCommand := ctx.Value(txKey{}).(Tx); !inCommand {
+		s.keys.mu.Lock()
+		s.keys.m[workspaceID] = key
+		s.keys.mu.Unlock()
+	}
 	return key, nil
 }
