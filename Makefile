@@ -6,7 +6,8 @@ WITHPG := go run ./internal/tools/withpg --
 run: ## run the bot (the console when no chat credentials are set)
 	go run ./cmd/referbot
 
-test: ## the whole test suite, race detector on, one throwaway PostgreSQL
+test: ## the whole test suite, race detector on, one throwaway PostgreSQL (installs chromium for the browser tests when missing)
+	@./scripts/ensure-chromium
 	$(WITHPG) go test -race -count=1 ./...
 
 bench: ## benchmarks on the real database

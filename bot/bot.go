@@ -68,7 +68,7 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 		return []Message{b.fail(err, cmd)}
 	}
 	var ms []Message
-	err = b.svc.Once(ctx, id.Platform, id.RequestKey, func(ctx context.Context) error {
+	err = b.svc.Once(ctx, c.Workspace.ID, id.RequestKey, func(ctx context.Context) error {
 		var err error
 		ms, err = b.run(ctx, c, cmd)
 		return err

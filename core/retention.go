@@ -63,8 +63,7 @@ func (r Retention) withDefaults() Retention {
 //     the ignored reminders that make the bot ask before sending more);
 //   - job runs started before RunsBefore, except each job's latest (the
 //     scheduler's record that the current period ran);
-//   - platform request keys received before InboundBefore. These belong to
-//     no workspace: every workspace's pass purges them, the first one does.
+//   - the workspace's platform request keys received before InboundBefore.
 //
 // Every statement deletes at most Batch rows and commits on its own, so a
 // large backlog never holds locks for long.

@@ -87,9 +87,10 @@ type Tx interface {
 	// they gave or received. Both serve the member's data export.
 	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
 	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
-	// ClaimRequest records a platform request's key in the transaction of
-	// the work it causes; false means the key was recorded already.
-	ClaimRequest(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+	// ClaimRequest records the key of a platform request to the workspace
+	// in the transaction of the work it causes; false means the key was
+	// recorded already.
+	ClaimRequest(ctx context.Context, workspaceID int64, key string, at time.Time) (bool, error)
 	// DropPendingNotices fails, with the reason, every notice still waiting
 	// to be sent to a member.
 	DropPendingNotices(ctx context.Context, workspaceID, memberID int64, reason string) error
@@ -173,13 +174,15 @@ type Outbox interface {
 	// while it is leased or waiting, later notices to its destination wait
 	// too. A claim counts as an attempt until Defer gives it back.
 	ClaimHeads(ctx context.Context, p Platform, limit int, now time.Time, lease time.Duration) ([]Notice, error)
-	MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error
+	// MarkDelivered, MarkFailed and Defer name a notice by its workspace
+	// and id (Notice.WorkspaceID, Notice.ID), as every key does.
+	MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) error
 	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
-	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
+	MarkFailed(ctx context.Context, workspaceID, id int64, reason string, retryAt time.Time) error
 	// Defer hands a claimed notice back to wait until the given time
 	// without using up an attempt: the platform asked for a wait (a rate
 	// limit), or the sender stopped before sending it.
-	Defer(ctx context.Context, id int64, until time.Time, reason string) error
+	Defer(ctx context.Context, workspaceID, id int64, until time.Time, reason string) error
 	// SentRef is the platform reference of the latest delivered notice of
 	// kind about a referral to the same recipient ("" if none), so a later
 	// message can update it: the channel's post, or that member's own DM —
@@ -190,7 +193,10 @@ type Outbox interface {
 // Deliveries remembers which platform requests were handled, so a retried
 // or replayed request is applied once.
 type Deliveries interface {
-	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+	// FirstDelivery records the key of a request to the platform team's
+	// workspace (created if it is new: the first event of a team that
+	// just installed the app) and reports whether it is new.
+	FirstDelivery(ctx context.Context, p Platform, team, key string, at time.Time) (bool, error)
 }
 
 // Purger deletes what the retention policy no longer keeps.

@@ -303,7 +303,7 @@ func (s *Sender) deliver(ctx context.Context, j job) result {
 		return result{job: j, err: s.recordFailure(db, j.n, err)}
 	}
 	r := result{job: j, sent: true, ref: ref, at: s.Now()}
-	r.err = s.Outbox.MarkDelivered(db, j.n.ID, ref, r.at)
+	r.err = s.Outbox.MarkDelivered(db, j.n.WorkspaceID, j.n.ID, ref, r.at)
 	if r.err == nil {
 		s.delivered()
 	}
@@ -321,7 +321,7 @@ func (s *Sender) recordFailure(ctx context.Context, n core.Notice, err error) er
 	if limited && !permanent {
 		s.failed("rate_limited")
 		s.Log.Info("rate limited", "notice", n.ID, "kind", n.Kind, "retry_after", ra.After)
-		return s.Outbox.Defer(ctx, n.ID, s.Now().Add(max(ra.After, time.Second)), err.Error())
+		return s.Outbox.Defer(ctx, n.WorkspaceID, n.ID, s.Now().Add(max(ra.After, time.Second)), err.Error())
 	}
 	var retryAt time.Time
 	if !permanent && n.Attempts < s.MaxAttempts {
@@ -333,7 +333,7 @@ func (s *Sender) recordFailure(ctx context.Context, n core.Notice, err error) er
 	}
 	s.failed(kind)
 	s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
-	return s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt)
+	return s.Outbox.MarkFailed(ctx, n.WorkspaceID, n.ID, err.Error(), retryAt)
 }
 
 // send posts msg, or edits the earlier post it replaces when the platform

@@ -44,7 +44,8 @@ var rooms = map[string]struct{ code, tests []string }{
 	// Test support: the one harness, imported by tests only. It builds the
 	// stack below the adapters and never imports an adapter, whose own
 	// tests import it.
-	"internal/testenv": {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "migrations"}, nil},
+	"internal/sqlcheck": {nil, []string{"internal/", "migrations"}},
+	"internal/testenv":  {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "internal/sqlcheck", "migrations"}, nil},
 }
 
 // standardOnly are the rooms that may import nothing outside the module

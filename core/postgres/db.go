@@ -32,6 +32,9 @@ type Options struct {
 	// MaxConns caps the pool; 0 means the URL's pool_max_conns, or
 	// DefaultMaxConns when the URL names none.
 	MaxConns int32
+	// Tracer, if set, sees every statement (benchmarks count round trips
+	// with it).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to the database at url with the default options.
@@ -51,6 +54,9 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 		cfg.MaxConns = opts.MaxConns
 	case !strings.Contains(url, "pool_max_conns"):
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		// Times come back in UTC whatever the server's TimeZone; core

@@ -5,10 +5,13 @@
 // notices the operation causes are written to the outbox table in that same
 // transaction. The one exception is Purge, the retention pass: it deletes
 // old rows in bounded batches, each committed on its own, so it never holds
-// a long transaction. Every statement is scoped by workspace_id (but those
-// on inbound_requests, which has none yet), and the schema's composite
-// foreign keys (workspace_id, id) keep rows from pointing across
-// workspaces: an id from another workspace is simply not found.
+// a long transaction. Every statement is scoped by workspace_id and joins
+// on (workspace_id, id); the few that read across workspaces on purpose
+// say so in a comment ("-- across workspaces (table): why"), which the
+// query check of internal/sqlcheck reads (docs/distributed.md). Every key
+// starts with workspace_id, and the composite foreign keys keep rows from
+// pointing across workspaces: an id from another workspace is simply not
+// found.
 //
 // Errors leave this package through one translation (translate): no rows
 // becomes core.ENOTFOUND, a unique violation core.ECONFLICT, a foreign key

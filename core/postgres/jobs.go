@@ -12,7 +12,9 @@ import (
 // Workspaces lists every workspace, oldest first.
 func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
 	defer wrap(&err, "workspaces")
-	rows, err := t.q.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
+	rows, err := t.q.Query(ctx, `
+		-- across workspaces (workspaces): the list the scheduler walks
+		SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
 	return collect(rows, err, scanWorkspace)
 }
 
@@ -58,9 +60,9 @@ func (t *tx) ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) (
 		WITH expired AS (
 			UPDATE referrals SET status = 'expired', closed_at = $2, updated_at = $2
 			WHERE workspace_id = $1 AND status = 'open' AND expires_at <= $2
-			RETURNING id
+			RETURNING workspace_id, id
 		)
-		`+referralFrom+` JOIN expired x ON x.id = r.id ORDER BY r.id`, workspaceID, at)
+		`+referralFrom+` JOIN expired x ON x.workspace_id = r.workspace_id AND x.id = r.id ORDER BY r.id`, workspaceID, at)
 	rs, err := collectReferrals(rows, err)
 	// The statement's read saw the rows as they were before its update.
 	for i := range rs {
@@ -74,7 +76,7 @@ func (t *tx) ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) (
 func (t *tx) DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []core.Referral, err error) {
 	defer wrap(&err, "due thank nudges(%d)", workspaceID)
 	rows, err := t.q.Query(ctx, referralFrom+`
-		JOIN members owner ON owner.id = r.receiver_id
+		JOIN members owner ON owner.workspace_id = r.workspace_id AND owner.id = r.receiver_id
 		WHERE r.workspace_id = $1
 			AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won')
 			AND r.accepted_at <= $2
@@ -138,7 +140,7 @@ func (t *tx) IgnoredReminders(ctx context.Context, workspaceID int64, kinds []co
 	}
 	rows, err := t.q.Query(ctx, `
 		SELECT o.recipient_member_id, count(*), COALESCE(m.last_active_at, m.joined_at)
-		FROM members m JOIN outbox o ON o.recipient_member_id = m.id
+		FROM members m JOIN outbox o ON o.workspace_id = m.workspace_id AND o.recipient_member_id = m.id
 			AND o.created_at > COALESCE(m.last_active_at, m.joined_at)
 		WHERE m.workspace_id = $1 AND o.workspace_id = $1 AND o.kind = ANY($2)
 		GROUP BY o.recipient_member_id, m.last_active_at, m.joined_at
