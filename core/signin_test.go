@@ -308,7 +308,7 @@ func TestSignInLink_IssuedInACommandThatFailsLeavesNothing(t *testing.T) {
 	bob := b.join(t, "T1", "bob")
 	boom := errors.New("the command failed after issuing")
 	var lost string
-	err := b.svc.Once(ctx, core.Slack, "req-1", func(ctx context.Context) error {
+	err := b.svc.Once(ctx, bob.Workspace.ID, "req-1", func(ctx context.Context) error {
 		l, err := b.svc.IssueSignInLink(ctx, bob) // in the command's transaction, the secret too
 		if err != nil {
 			return err
