@@ -43,5 +43,8 @@
 //     purges them.
 //   - release.go: stale handoffs released (JobRelease, release-after).
 //   - privacy.go: a member's export, Forget, and undelivered messages.
+//   - signin.go: signing in to the web dashboard (one-time links,
+//     sessions, their end when a member leaves); signin_token.go: the
+//     signed tokens and the workspaces' signing keys.
 //   - text.go: limits on free text and the small text helpers.
 package core

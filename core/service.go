@@ -14,6 +14,8 @@ type Service struct {
 	now       func() time.Time
 	location  *time.Location
 	retention Retention
+	secret    []byte // signs dashboard links and sessions (signin_token.go)
+	keys      *keys  // shared by copies of the Service
 }
 
 // Options configure a Service.
@@ -23,11 +25,15 @@ type Options struct {
 	// Retention is how long old records are kept; zero durations take
 	// DefaultRetention's.
 	Retention Retention
+	// Secret is REFERBOT_SECRET: the dashboard's signing keys derive from
+	// it. Empty: each workspace's is generated and kept in the database.
+	Secret []byte
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults()}
+	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults(),
+		secret: opts.Secret, keys: &keys{m: map[int64][]byte{}}}
 	if s.now == nil {
 		s.now = time.Now
 	}

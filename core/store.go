@@ -160,6 +160,8 @@ type Tx interface {
 	// DismissFlag records one, replacing an earlier one of the same key.
 	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
 	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
+
+	SignIns // the dashboard's sign-in links and sessions (signin.go)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -50,6 +50,8 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, v *Viewer)
 type Viewer struct {
 	Caller core.Caller
 	CSRF   string // the token every form that changes something must carry
+
+	session *core.Session // what signing out ends (auth.go)
 }
 
 // routes lists every dashboard route. Sign-in routes are auth.go's; every

@@ -47,6 +47,9 @@ type Sender struct {
 	Now       func() time.Time
 	Log       *slog.Logger
 	Metrics   *bot.Metrics // optional
+	// Render turns a notice into the message to send; default
+	// bot.RenderNotice (a Bot's RenderNotice adds its links).
+	Render func(core.Notice) bot.Message
 
 	// Workers is how many chat API calls may be in flight at once;
 	// default 16.
@@ -83,6 +86,9 @@ func (s *Sender) defaults() {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Render == nil {
+		s.Render = bot.RenderNotice
 	}
 	if s.Workers <= 0 {
 		s.Workers = 16
@@ -234,7 +240,7 @@ type job struct {
 }
 
 func (s *Sender) job(n core.Notice) job {
-	msg := bot.RenderNotice(n)
+	msg := s.Render(n)
 	msg.Nonce = "rb" + strconv.FormatInt(n.ID, 10)
 	return job{n: n, msg: msg, dest: n.TeamID + "/" + msg.To}
 }

@@ -118,8 +118,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone, Retention: m.Config.Retention()})
-	m.Bot = bot.New(m.Svc, m.Log)
+	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone, Retention: m.Config.Retention(),
+		Secret: []byte(m.Config.Secret)})
+	m.Bot = bot.New(m.Svc, m.Log, bot.WithPublicURL(m.Config.PublicURL))
 	return nil
 }
 
@@ -222,7 +223,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return m.RunConsole(ctx, stdin, stdout, !interactive)
 	}
 	if !cfg.HasChat() {
-		log.Warn("no chat credentials set: serving only /healthz, /readyz and /metrics (and running the scheduler)")
+		log.Warn("no chat credentials set: serving only /healthz, /readyz, /metrics and /dashboard/ (and running the scheduler)")
 	}
 	return m.Serve(ctx)
 }
@@ -247,11 +248,13 @@ func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo
 	c.Echo = echo
 	c.Data = m.dataPlace()
 	// One message at a time: the terminal shows them in the order they were caused.
-	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1}
+	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1,
+		Render: m.Bot.RenderNotice}
 	c.Deliver = func(ctx context.Context) error {
 		_, err := s.DeliverAll(ctx)
 		return err
 	}
+	defer m.consoleDashboard()()
 	return c.Run(ctx, in)
 }
 
@@ -265,6 +268,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	mux.HandleFunc("GET /readyz", m.readyz(chats))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
+	m.dashboard().Routes(mux)
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
@@ -274,7 +278,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	var running sync.WaitGroup // chat connections and outbox senders
 	for _, c := range chats {
 		c.Sender = &sender.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
-			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
+			Render: m.Bot.RenderNotice, Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
 		if c.Routes != nil {
 			c.Routes(mux)
 		}
@@ -300,10 +304,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		sched.Runs = m.Metrics.JobRuns
 	}
 	go sched.Run(ctx, time.Minute)
-	// Timeouts so slow or idle connections can't pile up: chat platforms
-	// send small bodies and want answers within 3 s.
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := newHTTPServer(mux)
 	m.Log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -334,6 +335,13 @@ func (m *Main) Serve(ctx context.Context) error {
 		m.Log.Warn("shutdown: gave up waiting for chat replies in flight")
 	}
 	return nil
+}
+
+// newHTTPServer serves h with timeouts, so slow or idle connections can't
+// pile up: chat platforms send small bodies and want answers within 3 s.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 64 << 10}
 }
 
 // readyz answers 200 when the database and every configured chat

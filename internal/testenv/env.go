@@ -97,6 +97,10 @@ type Options struct {
 	Now func() time.Time
 	// Log is the bot's logger; nil is Quiet.
 	Log *slog.Logger
+	// PublicURL is where the bot's links point; "" is bot.DefaultPublicURL.
+	PublicURL string
+	// Secret is REFERBOT_SECRET; nil: each workspace's is generated.
+	Secret []byte
 }
 
 // Env is the real stack below the adapters over a fresh database: what
@@ -123,8 +127,12 @@ func New(t testing.TB, o Options) *Env {
 	if o.Log == nil {
 		o.Log = Quiet
 	}
-	e.Svc = core.NewService(e.DB, core.Options{Now: now})
-	e.Bot = bot.New(e.Svc, o.Log)
+	e.Svc = core.NewService(e.DB, core.Options{Now: now, Secret: o.Secret})
+	var opts []bot.Option
+	if o.PublicURL != "" {
+		opts = append(opts, bot.WithPublicURL(o.PublicURL))
+	}
+	e.Bot = bot.New(e.Svc, o.Log, opts...)
 	return e
 }
 
