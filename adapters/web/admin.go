@@ -16,7 +16,7 @@ type adminView struct {
 	Health      []kpi
 	Warnings    table
 	Flags       table
-	Dismissed   int
+	Dismissed   string
 	FlagsCSV    string
 	FeeTotals   table
 	Fees        table
@@ -50,7 +50,10 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		body.Warnings = healthTable(h)
 	}
 	if fr := ap.Flags; fr != nil {
-		body.Flags, body.Dismissed = flagsTable(fr), fr.Dismissed
+		body.Flags = flagsTable(fr)
+		if fr.Dismissed > 0 {
+			body.Dismissed = plural(fr.Dismissed, "flag") + " dismissed before, with no new evidence since, not shown."
+		}
 	}
 	if fb := ap.Fees; fb != nil {
 		body.FeeTotals, body.Fees = feeTables(fb, v.Caller.Workspace.Settings.Currency, period)

@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -65,10 +66,17 @@ func (s *svg) elem(name, text string, attrs ...string) {
 	s.close(name)
 }
 
-// label writes text at (x, y), anchored start, middle or end.
+// label writes text at (x, y), anchored start, middle or end; attrs
+// override its defaults (dark text, 15 units, class label).
 func (s *svg) label(x, y float64, anchor, text string, attrs ...string) {
-	s.elem("text", text, append([]string{"x", n(x), "y", n(y), "text-anchor", anchor, "fill", inkColour,
-		"font-size", "13", "class", "label"}, attrs...)...)
+	defaults := []string{"fill", inkColour, "font-size", "15", "class", "label"}
+	all := []string{"x", n(x), "y", n(y), "text-anchor", anchor}
+	for i := 0; i+1 < len(defaults); i += 2 {
+		if !slices.Contains(attrs, defaults[i]) {
+			all = append(all, defaults[i], defaults[i+1])
+		}
+	}
+	s.elem("text", text, append(all, attrs...)...)
 }
 
 // done closes the <svg> and returns it for a template: safe, since every

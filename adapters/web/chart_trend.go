@@ -29,7 +29,7 @@ func trendSVG(id string, points []core.TrendPoint) template.HTML {
 	y := func(v float64) float64 { return top + plotH - v/topV*plotH }
 	for v := 0.0; v <= topV; v += step {
 		s.leaf("line", "x1", n(left), "x2", n(w-right), "y1", n(y(v)), "y2", n(y(v)), "stroke", gridColour, "class", "grid")
-		s.label(left-6, y(v)+4, "end", strconv.FormatFloat(v, 'f', -1, 64), "class", "label small", "font-size", "11")
+		s.label(left-6, y(v)+4, "end", strconv.FormatFloat(v, 'f', -1, 64), "class", "label small", "font-size", "13")
 	}
 	legend := []struct{ name, colour string }{{"Given", seriesColour}, {"Won", secondColour}}
 	for i, l := range legend {
@@ -46,7 +46,7 @@ func trendSVG(id string, points []core.TrendPoint) template.HTML {
 				x := x0 + float64(j)*bar
 				s.leaf("rect", "x", n(x), "y", n(y(float64(v))), "width", n(bar-2), "height", n(y(0)-y(float64(v))),
 					"fill", legend[j].colour, "class", "series-"+strconv.Itoa(j))
-				s.label(x+bar/2-1, y(float64(v))-4, "middle", strconv.Itoa(v), "class", "label small", "font-size", "11")
+				s.label(x+bar/2-1, y(float64(v))-4, "middle", strconv.Itoa(v), "class", "label small", "font-size", "13")
 			}
 			s.label(left+group*float64(i)+group/2, h-bottom+18, "middle", p.Period.Label)
 		}

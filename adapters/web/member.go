@@ -77,14 +77,14 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, v *Viewer, i
 
 // partnersTable lists a member's partnerships and the next touchpoint due.
 func partnersTable(mp *core.MemberPage, loc *time.Location, period string) table {
-	t := table{ID: "partners-table", Caption: "Partners and touchpoints", Empty: "No partnerships yet.",
+	t := table{ID: "partners-table", Caption: "Partners of @" + mp.Member.DisplayName + ", with the next touchpoint due", Empty: "No partnerships yet.",
 		Head: []string{"Partner", "Type", "Trust", "Gave them", "Received from them", "Last touchpoint", "Next due"}}
 	for _, pv := range mp.Partners {
 		next := cell{Text: "not scheduled"}
 		if !pv.NextDue.IsZero() {
 			next.Text = pv.NextDue.In(loc).Format("2006-01-02")
 			if pv.Overdue {
-				next.Text += " (overdue)"
+				next.Text, next.Class = next.Text+" (overdue)", "overdue"
 			}
 		}
 		last := "never"

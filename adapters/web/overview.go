@@ -37,11 +37,11 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	p.PeriodLabel = ov.Period.Label
 	csv := func(name string) string { return withPeriod("/dashboard/"+name+".csv", period) }
 	body := overviewView{Label: ov.Period.Label, CSV: csv("overview"), BoardCSV: csv("leaderboard"), MembersCSV: csv("members"),
-		Trend: chart{ID: "trend", Title: "Quarter over quarter", SVG: trendSVG("trend-chart", ov.Trend),
+		Trend: chart{ID: "trend", Title: "Referrals given and won, quarter by quarter", SVG: trendSVG("trend-chart", ov.Trend),
 			Table: trendTable(ov.Trend, currencyOf(ov.Stats)), CSV: csv("trend")},
-		Funnel: chart{ID: "funnel", Title: "Pipeline funnel", SVG: funnelSVG("funnel-chart", ov.Funnel),
+		Funnel: chart{ID: "funnel", Title: "The period's referrals by how far they got", SVG: funnelSVG("funnel-chart", ov.Funnel),
 			Table: funnelTable(ov.Funnel), CSV: csv("funnel")},
-		Graph: chart{ID: "network", Title: "Who refers whom", SVG: graphSVG("network-chart", ov.Graph),
+		Graph: chart{ID: "network", Title: "Members sized by referrals given and received; arrows from referrer to receiver, thicker for more", SVG: graphSVG("network-chart", ov.Graph),
 			Table: graphTable(ov.Graph, period), CSV: csv("network")},
 	}
 	if st := ov.Stats; st != nil {

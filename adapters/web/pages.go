@@ -73,6 +73,25 @@ type cell struct {
 	Lines []string
 	Href  string
 	Num   bool
+	Class string // "overdue": a warning, also said in its text
+}
+
+// column is a table's header cell; Num right-aligns it over figures.
+type column struct {
+	Name string
+	Num  bool
+}
+
+// Columns are the table's header cells, aligned as its first row.
+func (t table) Columns() []column {
+	out := make([]column, len(t.Head))
+	for i, h := range t.Head {
+		out[i].Name = h
+		if len(t.Rows) > 0 && i < len(t.Rows[0]) {
+			out[i].Num = t.Rows[0][i].Num
+		}
+	}
+	return out
 }
 
 func text(s string) cell { return cell{Text: s} }

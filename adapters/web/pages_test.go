@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,16 +57,23 @@ func wantIn(t *testing.T, what, got string, wants ...string) {
 	}
 }
 
-func ok(t *testing.T, s *Server, path string) string {
+// fetch gets path, which must answer 200 with the content type.
+func fetch(t *testing.T, s *Server, path, contentType string) *httptest.ResponseRecorder {
 	t.Helper()
 	w := get(t, s, path)
 	if w.Code != http.StatusOK {
 		t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
 	}
-	if ct := w.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
-		t.Errorf("GET %s: Content-Type %q", path, ct)
+	if ct := w.Header().Get("Content-Type"); ct != contentType {
+		t.Errorf("GET %s: Content-Type %q, want %q", path, ct, contentType)
 	}
-	return w.Body.String()
+	return w
+}
+
+// ok is the page at path.
+func ok(t *testing.T, s *Server, path string) string {
+	t.Helper()
+	return fetch(t, s, path, "text/html; charset=utf-8").Body.String()
 }
 
 func TestOverview_KPICardsSayTheFiguresAsChatDoes(t *testing.T) {
@@ -126,17 +134,27 @@ func TestOverview_EveryChartIsAnAccessibleSVGWithItsFiguresInATableUnder(t *test
 	wantIn(t, "trend chart", svgs[0], "Q2 2026: 35 given, 9 won")
 }
 
-// wellFormed fails unless doc is well-formed XML.
+// wellFormed fails unless doc is well-formed XML, no element repeating
+// an attribute.
 func wellFormed(t *testing.T, doc string) {
 	t.Helper()
 	d := xml.NewDecoder(strings.NewReader(doc))
 	for {
-		_, err := d.Token()
+		tok, err := d.Token()
 		if err == io.EOF {
 			return
 		}
 		if err != nil {
 			t.Fatalf("not well-formed XML: %v\n%.300s", err, doc)
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			seen := map[string]bool{}
+			for _, a := range el.Attr {
+				if seen[a.Name.Local] {
+					t.Fatalf("<%s> repeats the attribute %s", el.Name.Local, a.Name.Local)
+				}
+				seen[a.Name.Local] = true
+			}
 		}
 	}
 }
@@ -248,6 +266,7 @@ func TestAdmin_HealthFlagsFeesAndUndelivered(t *testing.T) {
 	if got := card(t, html, "last-30"); got != "Referrals, last 30 days 11 17 in the 30 days before" {
 		t.Errorf("last-30 card: %q", got)
 	}
+	wantIn(t, "admin", html, "1 flag dismissed before, with no new evidence since, not shown.")
 	wantIn(t, "health", tableText(t, html, "health-table"), "Only taking | @erin", "Gone quiet | @farid")
 	wantIn(t, "flags", tableText(t, html, "flags-table"),
 		"F-3a9c1e | Referrals in a circle with finder's fees: @bob → @dan → @carol → @bob | R-1101, R-1107, R-1112",
