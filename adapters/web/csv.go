@@ -60,18 +60,34 @@ func slug(s, def string) string {
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
-// plainNumber is a cell a spreadsheet reads as a number and nothing
-// more: left as it is, so amounts and differences ("-400.00") stay numbers.
-var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
 // safeCell keeps a spreadsheet from running a cell as a formula (CSV
 // injection): a cell starting with = + - @, a tab or a carriage return is
-// prefixed with an apostrophe, unless it is a plain number.
+// prefixed with an apostrophe, unless it is a plain number ("-400.00"
+// stays a number).
 func safeCell(s string) string {
-	if s == "" || plainNumber.MatchString(s) || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || s[0] == '-' && plainNumber(s[1:]) {
 		return s
 	}
 	return "'" + s
+}
+
+// plainNumber reports whether s is digits with at most one decimal point
+// between them: a number a spreadsheet reads as nothing more.
+func plainNumber(s string) bool {
+	whole, frac, dot := strings.Cut(s, ".")
+	return allDigits(whole) && (!dot || allDigits(frac))
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func safeRow(row []string) []string {

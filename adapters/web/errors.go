@@ -52,3 +52,9 @@ var errNoData = errors.New("dashboard: no read models")
 func badParam(name, got, hint string) error {
 	return core.Errorf(core.EINVALID, "I can't read %s %q.", name, got).WithHint("%s", hint)
 }
+
+// notFound answers a path under /dashboard/ that is no page.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	s.fail(w, r, v, core.Errorf(core.ENOTFOUND, "There is no page %s.", r.URL.Path).
+		WithHint("The overview, your page, the referrals and (for admins) the admin page are in the menu above."))
+}

@@ -43,7 +43,7 @@ func forceLayout(nodes []core.GraphNode, edges []core.GraphEdge, w, h, margin fl
 		for i := range pos {
 			for j := i + 1; j < len(pos); j++ {
 				dx, dy := pos[i].X-pos[j].X, pos[i].Y-pos[j].Y
-				d := math.Max(math.Hypot(dx, dy), 1e-3)
+				d := math.Max(math.Sqrt(dx*dx+dy*dy), 1e-3)
 				f := k * k / d
 				disp[i].X += dx / d * f
 				disp[i].Y += dy / d * f
@@ -58,7 +58,7 @@ func forceLayout(nodes []core.GraphNode, edges []core.GraphEdge, w, h, margin fl
 				continue
 			}
 			dx, dy := pos[a].X-pos[b].X, pos[a].Y-pos[b].Y
-			d := math.Max(math.Hypot(dx, dy), 1e-3)
+			d := math.Max(math.Sqrt(dx*dx+dy*dy), 1e-3)
 			f := d * d / k * (1 + math.Log1p(float64(e.Count))) / 2
 			disp[a].X -= dx / d * f
 			disp[a].Y -= dy / d * f

@@ -297,6 +297,7 @@ func TestPages_ReadModelErrorsBecomeAPageWithTheirStatusAndMessage(t *testing.T)
 		{"bad page", "/dashboard/referrals?page=0", nil, 400, []string{"I can&#39;t read the page &#34;0&#34;.", "Pages are numbered from 1."}},
 		{"bad stage", "/dashboard/referrals?stage=done", nil, 400, []string{"Stages are offered, open, accepted"}},
 		{"bad member", "/dashboard/members/bob", nil, 400, []string{"Member pages are /dashboard/members/&lt;number&gt;"}},
+		{"no such page", "/dashboard/nothing/here", nil, 404, []string{"There is no page /dashboard/nothing/here."}},
 		{"csv refused", "/dashboard/flags.csv", core.Errorf(core.EFORBIDDEN, "Only admins can see abuse flags."), 403, []string{"Only admins can see abuse flags."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,6 +78,7 @@ func (s *Server) pageRoutes(signedIn func(pageFunc) http.HandlerFunc) {
 	s.mux.HandleFunc("GET /dashboard/assets/{file}", serveAsset)
 	for path, f := range map[string]pageFunc{
 		"/dashboard/{$}":                       s.overview,
+		"/dashboard/":                          s.notFound,
 		"/dashboard/me":                        s.me,
 		"/dashboard/members/{id}":              s.member,
 		"/dashboard/referrals":                 s.referrals,
