@@ -16,6 +16,7 @@ type overviewView struct {
 	CSV           string
 	Trend, Funnel chart
 	Graph         chart
+	GraphNote     string
 	Givers        table
 	Improved      table
 	FirstWins     table
@@ -43,6 +44,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *Viewer) {
 			Table: funnelTable(ov.Funnel), CSV: csv("funnel")},
 		Graph: chart{ID: "network", Title: "Members sized by referrals given and received; arrows from referrer to receiver, thicker for more", SVG: graphSVG("network-chart", ov.Graph),
 			Table: graphTable(ov.Graph, period), CSV: csv("network")},
+	}
+	if ov.Graph.Others > 0 {
+		body.GraphNote = fmt.Sprintf("The %d most active members are shown; %s less active are left out.", len(ov.Graph.Nodes), plural(ov.Graph.Others, "member"))
 	}
 	if st := ov.Stats; st != nil {
 		body.KPIs = statsKPIs(st)

@@ -108,10 +108,11 @@ type chart struct {
 	CSV       string
 }
 
-// newPage starts a page for the viewer at period.
+// newPage starts a page for the viewer at ?period=; without a viewer (not
+// signed in) the layout shows no menu and no data.
 func (s *Server) newPage(r *http.Request, v *Viewer, title, navName string) *page {
 	period := r.URL.Query().Get("period")
-	return &page{Title: title, Nav: navName, Viewer: v, Admin: v.Caller.Member.IsAdmin(), Period: period,
+	return &page{Title: title, Nav: navName, Viewer: v, Admin: v != nil && v.Caller.Member.IsAdmin(), Period: period,
 		Action: r.URL.Path, Links: nav{Overview: withPeriod("/dashboard/", period), Me: withPeriod("/dashboard/me", period),
 			Referrals: withPeriod("/dashboard/referrals", period), Admin: withPeriod("/dashboard/admin", period)}}
 }

@@ -130,6 +130,7 @@ func TestOverview_EveryChartIsAnAccessibleSVGWithItsFiguresInATableUnder(t *test
 		wantIn(t, id+" table", tableText(t, html, id+"-table"), wants...)
 		wantIn(t, id+" figure", figure, `href="/dashboard/`+id+`.csv"`)
 	}
+	wantIn(t, "overview", html, "The 6 most active members are shown; 2 members less active are left out.")
 	wantIn(t, "network chart", svgs[2], ">alice</text>", ">farid</text>", "alice → bob: 7 referrals, 3 won", "marker-end=")
 	wantIn(t, "trend chart", svgs[0], "Q2 2026: 35 given, 9 won")
 }
@@ -352,5 +353,34 @@ func TestAssets_ServedFromTheBinaryUnderAHashedNameCachedForAYear(t *testing.T) 
 	}
 	if w := get(t, s, "/dashboard/assets/dashboard.css"); w.Code != http.StatusNotFound {
 		t.Errorf("an asset without its hash: %d", w.Code)
+	}
+}
+
+// auth.go can answer a visitor who is not signed in with the same page:
+// the message, no menu, no form, no figure.
+func TestErrorPage_ForAVisitorNotSignedInHasNoMenu(t *testing.T) {
+	t.Parallel()
+	s := testServer(&fakeData{}, viewer(bob))
+	w := httptest.NewRecorder()
+	s.fail(w, httptest.NewRequest(http.MethodGet, "/dashboard/", nil), nil,
+		core.Errorf(core.EFORBIDDEN, "This sign-in link was used already.").WithHint("Type /refer dashboard in chat for a new one."))
+	if w.Code != http.StatusForbidden {
+		t.Errorf("status %d", w.Code)
+	}
+	body := w.Body.String()
+	wantIn(t, "page", body, "This sign-in link was used already.", "Type /refer dashboard in chat for a new one.")
+	for _, no := range []string{`id="nav-overview"`, `name="csrf"`, `id="period-form"`} {
+		if strings.Contains(body, no) {
+			t.Errorf("a visitor not signed in gets %s", no)
+		}
+	}
+}
+
+func TestPartnerFilter_KeepsThePartnerChosenWhenThePageDoesNotNameThem(t *testing.T) {
+	t.Parallel()
+	got := partnerChoices(map[int64]string{13: "carol", 11: "alice"}, 99)
+	want := []partnerChoice{{11, "alice", false}, {13, "carol", false}, {99, "member 99", true}}
+	if !slices.Equal(got, want) {
+		t.Errorf("%v, want %v", got, want)
 	}
 }

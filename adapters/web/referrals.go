@@ -160,6 +160,9 @@ func partnerChoices(names map[int64]string, chosen int64) []partnerChoice {
 	for id, name := range names {
 		out = append(out, partnerChoice{ID: id, Name: name, Selected: id == chosen})
 	}
+	if _, named := names[chosen]; chosen != 0 && !named { // no referral of theirs on this page
+		out = append(out, partnerChoice{ID: chosen, Name: "member " + strconv.FormatInt(chosen, 10), Selected: true})
+	}
 	slices.SortFunc(out, func(a, b partnerChoice) int {
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
