@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -382,5 +383,18 @@ func TestPartnerFilter_KeepsThePartnerChosenWhenThePageDoesNotNameThem(t *testin
 	want := []partnerChoice{{11, "alice", false}, {13, "carol", false}, {99, "member 99", true}}
 	if !slices.Equal(got, want) {
 		t.Errorf("%v, want %v", got, want)
+	}
+}
+
+// New registers every route beside auth.go's (a clash would panic) and
+// serves the stylesheet without a session, so the sign-in pages have it.
+func TestNew_RoutesRegisterAndTheStylesheetNeedsNoSession(t *testing.T) {
+	t.Parallel()
+	s := New(nil, Options{Log: slog.New(slog.DiscardHandler)})
+	if w := get(t, s, assetPath("dashboard.css")); w.Code != http.StatusOK {
+		t.Errorf("stylesheet without a session: %d", w.Code)
+	}
+	if w := get(t, s, "/dashboard/referrals.csv"); w.Code == http.StatusOK {
+		t.Error("a CSV was served without a session")
 	}
 }

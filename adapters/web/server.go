@@ -31,7 +31,10 @@ type Options struct {
 func New(b *bot.Bot, o Options) *Server {
 	s := newServer(o)
 	s.bot = b
-	s.data, _ = any(b).(dashboardData)
+	var ok bool
+	if s.data, ok = any(b).(dashboardData); !ok {
+		s.log.Warn("dashboard: the bot has no read models; every page answers 503")
+	}
 	s.routes()
 	return s
 }
