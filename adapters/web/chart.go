@@ -19,7 +19,6 @@ import (
 // Colours of the charts' series and text; see assets/dashboard.css.
 const (
 	inkColour    = "#1b1f24"
-	mutedColour  = "#4a5361"
 	seriesColour = "#1d4ed8"
 	secondColour = "#0f766e"
 	axisColour   = "#6b7280"
