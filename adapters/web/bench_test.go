@@ -89,3 +89,14 @@ func BenchmarkReferralsCSV_50000(b *testing.B) {
 }
 func BenchmarkMemberPage(b *testing.B) { benchPage(b, &fakeData{}, "/dashboard/members/12") }
 func BenchmarkAdminPage(b *testing.B)  { benchPage(b, &fakeData{}, "/dashboard/admin") }
+
+func BenchmarkForceLayout_FullGraph(b *testing.B) {
+	g := newBigData(0).ov.Graph
+	radius := make([]float64, len(g.Nodes))
+	for i := range radius {
+		radius[i] = 5 + float64(i%10)
+	}
+	for b.Loop() {
+		forceLayout(g.Nodes, g.Edges, radius, 720, 640, 56)
+	}
+}

@@ -13,7 +13,11 @@ import (
 // referrals they gave and received, referrals as arrows from referrer to
 // receiver, thicker for more, placed by forceLayout.
 func graphSVG(id string, g core.Graph) template.HTML {
-	const w, h, margin = 720.0, 480.0, 56.0
+	const w, margin = 720.0, 56.0
+	h := 480.0 // taller as members get more, so each keeps some room
+	if len(g.Nodes) > 15 {
+		h = 640
+	}
 	names := make(map[int64]string, len(g.Nodes))
 	busiest, heaviest := 1, 1
 	for _, nd := range g.Nodes {
@@ -24,13 +28,17 @@ func graphSVG(id string, g core.Graph) template.HTML {
 		heaviest = max(heaviest, e.Count)
 	}
 	s := newSVG(id, w, h, "Who refers whom", graphDesc(g, names))
-	pos := forceLayout(g.Nodes, g.Edges, w, h, margin)
 	at := make(map[int64]int, len(g.Nodes))
 	radius := make([]float64, len(g.Nodes))
+	largest := 20.0
+	if len(g.Nodes) > 15 {
+		largest = 14
+	}
 	for i, nd := range g.Nodes {
 		at[nd.MemberID] = i
-		radius[i] = 6 + 14*math.Sqrt(float64(nd.Given+nd.Received)/float64(busiest))
+		radius[i] = 5 + (largest-5)*math.Sqrt(float64(nd.Given+nd.Received)/float64(busiest))
 	}
+	pos := forceLayout(g.Nodes, g.Edges, radius, w, h, margin)
 	s.open("defs")
 	s.open("marker", "id", id+"-arrow", "viewBox", "0 0 10 10", "refX", "9", "refY", "5",
 		"markerWidth", "9", "markerHeight", "9", "markerUnits", "userSpaceOnUse", "orient", "auto")

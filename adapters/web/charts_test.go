@@ -12,21 +12,27 @@ import (
 
 func TestForceLayout_TheSameGraphIsDrawnTheSameWayInsideTheBoxNodesApart(t *testing.T) {
 	t.Parallel()
-	g := fakeOverview().Graph
-	first := forceLayout(g.Nodes, g.Edges, 720, 480, 56)
-	if again := forceLayout(g.Nodes, g.Edges, 720, 480, 56); !slices.Equal(first, again) {
-		t.Fatalf("two layouts of one graph differ:\n%v\n%v", first, again)
-	}
-	for i, p := range first {
-		if p.X < 56-1e-6 || p.X > 720-56+1e-6 || p.Y < 56-1e-6 || p.Y > 480-56+1e-6 {
-			t.Errorf("%s at %v, outside the box", g.Nodes[i].Name, p)
+	for name, g := range map[string]core.Graph{"six members": fakeOverview().Graph, "forty members": newBigData(0).ov.Graph} {
+		radius := make([]float64, len(g.Nodes))
+		for i := range radius {
+			radius[i] = 5 + float64(i%4)*3
 		}
-		for j, q := range first[:i] {
-			if d := math.Hypot(p.X-q.X, p.Y-q.Y); d < 60 {
-				t.Errorf("%s and %s only %.0f apart", g.Nodes[i].Name, g.Nodes[j].Name, d)
+		first := forceLayout(g.Nodes, g.Edges, radius, 720, 640, 56)
+		if again := forceLayout(g.Nodes, g.Edges, radius, 720, 640, 56); !slices.Equal(first, again) {
+			t.Fatalf("%s: two layouts of one graph differ:\n%v\n%v", name, first, again)
+		}
+		for i, p := range first {
+			if p.X < 56 || p.X > 720-56 || p.Y < 56 || p.Y > 640-56 {
+				t.Errorf("%s: %s at %v, outside the box", name, g.Nodes[i].Name, p)
+			}
+			for j, q := range first[:i] {
+				if d := math.Hypot(p.X-q.X, p.Y-q.Y); d < radius[i]+radius[j]+labelRoom-0.5 {
+					t.Errorf("%s: %s and %s overlap, only %.0f apart", name, g.Nodes[i].Name, g.Nodes[j].Name, d)
+				}
 			}
 		}
 	}
+	g := fakeOverview().Graph
 	if svg := string(graphSVG("g", g)); svg != string(graphSVG("g", g)) {
 		t.Error("the network chart differs between two renderings")
 	}
