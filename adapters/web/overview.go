@@ -23,6 +23,7 @@ type overviewView struct {
 	RankRule      string
 	BoardCSV      string
 	Members       table
+	MembersMore   string
 	MembersCSV    string
 }
 
@@ -52,6 +53,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		body.KPIs = statsKPIs(st)
 		body.Footer = privateNote(st)
 		body.Members = breakdownTable(st, period)
+		if more := len(body.Members.Rows) - membersShown; more > 0 {
+			body.Members.Rows = body.Members.Rows[:membersShown]
+			body.MembersMore = fmt.Sprintf("… and %d more: the CSV below has everyone.", more)
+		}
 	}
 	if lb := ov.Board; lb != nil {
 		body.Givers, body.Improved, body.FirstWins = boardTables(lb, period)
@@ -60,6 +65,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	p.Body = body
 	s.render(w, http.StatusOK, "overview", p)
 }
+
+// membersShown is how many members the overview's breakdown lists; the
+// CSV has them all.
+const membersShown = 50
 
 func currencyOf(st *core.Stats) string {
 	if st == nil {

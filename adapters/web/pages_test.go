@@ -398,3 +398,16 @@ func TestNew_RoutesRegisterAndTheStylesheetNeedsNoSession(t *testing.T) {
 		t.Error("a CSV was served without a session")
 	}
 }
+
+func TestOverview_ListsTheFirst50MembersAndSaysHowManyTheCSVAdds(t *testing.T) {
+	t.Parallel()
+	s := testServer(newBigData(0), viewer(alice))
+	html := ok(t, s, "/dashboard/")
+	if rows := strings.Count(tableText(t, html, "members-table"), "\n"); rows != membersShown {
+		t.Errorf("%d members listed, want %d", rows, membersShown)
+	}
+	wantIn(t, "overview", html, "… and 456 more: the CSV below has everyone.")
+	if rows, _ := csvRows(t, s, "/dashboard/members.csv"); len(rows) != 1+506 {
+		t.Errorf("members.csv has %d rows, want a header and 506 members", len(rows))
+	}
+}
