@@ -166,25 +166,23 @@ func currencyColumns(curs []string, prefixes ...string) []string {
 }
 
 // currencyCells are the value and count of as in each currency of curs,
-// as currencyColumns names them; empty where there is none or it is
-// withheld.
+// as currencyColumns names them: empty where there is none, the value
+// empty where it is withheld.
 func currencyCells(as core.Amounts, curs []string) []string {
+	values := currencyValues(as, curs)
 	var out []string
-	for _, c := range curs {
-		a := as.Get(c)
-		value, count := "", ""
-		if a.Count > 0 || a.Cents != 0 {
-			value, count = a.Money().Number(), strconv.Itoa(a.Count)
+	for i, c := range curs {
+		count := ""
+		if n := as.Get(c).Count; n > 0 {
+			count = strconv.Itoa(n)
 		}
-		if a.Withheld != "" {
-			value = ""
-		}
-		out = append(out, value, count)
+		out = append(out, values[i], count)
 	}
 	return out
 }
 
-// currencyValues are the value of as in each currency of curs.
+// currencyValues are the value of as in each currency of curs: a plain
+// number, empty where there is none or it is withheld.
 func currencyValues(as core.Amounts, curs []string) []string {
 	var out []string
 	for _, c := range curs {

@@ -27,22 +27,20 @@ type errorView struct {
 // error's message and hint and the status its code calls for, never a
 // stack or SQL (those go to the log).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *Viewer, err error) {
-	status, ok := statusOf[core.ErrorCode(err)]
-	ev := errorView{Message: core.ErrorMessage(err)}
+	ev := errorView{Status: http.StatusInternalServerError, Message: core.ErrorMessage(err)}
 	var ce *core.Error
-	if ok && errors.As(err, &ce) {
-		ev.Message, ev.Hint = ce.Message, ce.Hint
-	} else if !errors.Is(err, errNoData) {
-		status = http.StatusInternalServerError
+	switch status, known := statusOf[core.ErrorCode(err)]; {
+	case errors.Is(err, errNoData):
+		ev.Status, ev.Message, ev.Hint = http.StatusServiceUnavailable,
+			"The dashboard's figures are not available in this build.", "Use /refer stats in chat meanwhile."
+	case known && errors.As(err, &ce):
+		ev.Status, ev.Message, ev.Hint = status, ce.Message, ce.Hint
+	default:
 		s.log.Error("dashboard: a page failed", "path", r.URL.Path, "err", err)
 	}
-	if errors.Is(err, errNoData) {
-		status, ev.Message, ev.Hint = http.StatusServiceUnavailable, "The dashboard's figures are not available in this build.", "Use /refer stats in chat meanwhile."
-	}
-	ev.Status = status
-	p := s.newPage(r, v, http.StatusText(status), "")
+	p := s.newPage(r, v, http.StatusText(ev.Status), "")
 	p.Body = ev
-	s.render(w, status, "error", p)
+	s.render(w, ev.Status, "error", p)
 }
 
 // errNoData is what every page answers while the bot has no read models.
