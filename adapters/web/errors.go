@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/referbot/referbot/core"
 )
@@ -39,6 +40,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *Viewer, err err
 		s.log.Error("dashboard: a page failed", "path", r.URL.Path, "err", err)
 	}
 	p := s.newPage(r, v, http.StatusText(ev.Status), "")
+	if strings.HasSuffix(r.URL.Path, ".csv") {
+		p.Action = "" // a period form here would download the file, not show a page
+	}
 	p.Body = ev
 	s.render(w, ev.Status, "error", p)
 }

@@ -308,6 +308,9 @@ func TestPages_ReadModelErrorsBecomeAPageWithTheirStatusAndMessage(t *testing.T)
 				t.Errorf("status %d, want %d", w.Code, tc.status)
 			}
 			wantIn(t, "error page", w.Body.String(), tc.wants...)
+			if strings.HasSuffix(tc.path, ".csv") == strings.Contains(w.Body.String(), `id="period-form"`) {
+				t.Error("a period form on a CSV's error page, or none on a page's")
+			}
 			for _, leak := range []string{"SQLSTATE", "relation", "goroutine", ".go:"} {
 				if strings.Contains(w.Body.String(), leak) {
 					t.Errorf("the error page shows %q", leak)
