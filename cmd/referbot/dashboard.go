@@ -14,7 +14,7 @@ import (
 // dashboard is the web dashboard over the bot, served under /dashboard/.
 func (m *Main) dashboard() *web.Server {
 	u, _ := url.Parse(m.Config.PublicURL) // LoadConfig checked it
-	return web.New(m.Bot, web.Options{PublicURL: u, Log: m.Log})
+	return web.New(m.Bot, web.Options{PublicURL: u, Log: m.Log, Location: m.Config.TimeZone})
 }
 
 // consoleDashboard serves the dashboard beside the terminal chat, on
