@@ -20,7 +20,7 @@ import (
 // load (tables empty), and autovacuum is kept from refreshing them: the
 // stale statistics under which the ignored-reminders count once ran
 // 204 s.
-func seedWorkspaces(b *testing.B, bb *bundle, workspaces, members, referrals int, analyze bool) {
+func seedWorkspaces(b testing.TB, bb *bundle, workspaces, members, referrals int, analyze bool) {
 	b.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, bb.url)
@@ -102,7 +102,7 @@ func seedWorkspaces(b *testing.B, bb *bundle, workspaces, members, referrals int
 
 // runEverywhere runs a job for every workspace in one pass, as the
 // scheduler does, as if at at.
-func runEverywhere(b *testing.B, bb *bundle, job string, at time.Time) int {
+func runEverywhere(b testing.TB, bb *bundle, job string, at time.Time) int {
 	b.Helper()
 	ctx := context.Background()
 	wss, err := bb.svc.Workspaces(ctx)

@@ -41,6 +41,9 @@ const dueWindows = `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) A
 // dueReferrals reads, with their parties' names, the referrals cond picks
 // in each workspace's window (cond reads r, d.since and d.until).
 func dueReferrals(cond, order string) string {
+	if !strings.Contains(referralFrom, "FROM referrals r\n") {
+		panic("postgres: referralFrom no longer reads FROM referrals r; dueReferrals needs it")
+	}
 	from := `FROM ` + dueWindows + `
 		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND ` + cond + ` OFFSET 0) r`
 	return strings.Replace(referralFrom, "FROM referrals r", from, 1) + `
