@@ -33,7 +33,7 @@ type JobInfo struct {
 // Jobs lists the scheduled jobs.
 var Jobs = []JobInfo{
 	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
-	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
+	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago (up to 15 days) and haven't thanked are nudged, once"},
 	{JobStale, "0 9 * * *", "owners of referrals with no update for the stale-days setting are nudged; referrers get a status digest"},
 	{JobRelease, "30 9 * * *", "referrals with no update for the release-after setting go back: a lead to the channel, a direct referral to its referrer"},
 	{JobTouch, "0 11 * * *", "members whose partnerships are past their cadence get a suggested touchpoint"},
