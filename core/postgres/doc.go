@@ -13,6 +13,10 @@
 // pointing across workspaces: an id from another workspace is simply not
 // found.
 //
+// The scheduled jobs' queries (due.go) read many workspaces at once, each
+// through a bounded range scan of a partial index over its time window,
+// in shapes whose plans don't flip when statistics are stale (see there).
+//
 // Errors leave this package through one translation (translate): no rows
 // becomes core.ENOTFOUND, a unique violation core.ECONFLICT, a foreign key
 // or check violation core.EINVALID, each with a generic message that core

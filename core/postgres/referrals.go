@@ -20,7 +20,10 @@ import (
 const amountsPrivateSQL = `EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
 		AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`
 
-// referralFrom reads a referral r with its parties' names.
+// referralFrom reads a referral r with its parties' names. Whether it was
+// thanked is a scalar subquery, one index probe per referral: as EXISTS,
+// stale statistics made it a hashed subplan over every thanks row. Members
+// are joined on (workspace_id, id), never id alone.
 const referralFrom = `
 	SELECT r.id, r.workspace_id, r.code, r.referrer_id, r.receiver_id, r.co_owner_id, r.client_name,
 		r.client_contact, r.consent, r.need, r.tags, r.estimate_cents, r.estimate_currency, r.temperature,
@@ -28,8 +31,8 @@ const referralFrom = `
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at, r.fee_currency, r.won_confirmation, r.fee_paid_at,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
-		EXISTS (SELECT 1 FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id
-			AND th.retracted_at IS NULL), ` + amountsPrivateSQL + `
+		(SELECT th.id FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id
+			AND th.retracted_at IS NULL LIMIT 1) IS NOT NULL, ` + amountsPrivateSQL + `
 	FROM referrals r
 	JOIN members rf ON rf.workspace_id = r.workspace_id AND rf.id = r.referrer_id
 	LEFT JOIN members rc ON rc.workspace_id = r.workspace_id AND rc.id = r.receiver_id
