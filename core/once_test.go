@@ -23,7 +23,7 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 		return err
 	}
 	boom := errors.New("connection lost after the work")
-	err := b.svc.Once(ctx, core.Slack, "trig.1", func(ctx context.Context) error {
+	err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", func(ctx context.Context) error {
 		if err := refer(ctx); err != nil {
 			return err
 		}
@@ -38,17 +38,35 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 	if n := b.count(t, "outbox"); n != 0 {
 		t.Fatalf("a failed delivery left %d notices", n)
 	}
-	if err := b.svc.Once(ctx, core.Slack, "trig.1", refer); err != nil {
+	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); err != nil {
 		t.Fatalf("redelivery: %v", err)
 	}
-	if err := b.svc.Once(ctx, core.Slack, "trig.1", refer); !errors.Is(err, core.ErrSeen) {
+	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); !errors.Is(err, core.ErrSeen) {
 		t.Fatalf("a second redelivery after success: %v, want ErrSeen", err)
 	}
 	if n := b.count(t, "referrals"); n != 1 {
 		t.Fatalf("referrals = %d, want 1", n)
 	}
-	// Another platform's request with the same key is another request.
-	if err := b.svc.Once(ctx, core.Discord, "trig.1", refer); err != nil {
-		t.Fatalf("same key on another platform: %v", err)
+	// Another workspace's request with the same key is another request.
+	carol := b.join(t, "T2", "carol")
+	if err := b.svc.Once(ctx, carol.Workspace.ID, "trig.1", func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("same key in another workspace: %v", err)
+	}
+}
+
+// TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew: with no team there is
+// no workspace to keep the key in; such a request can change nothing (no
+// member can be found for it), so it is passed on, unrecorded.
+func TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	for range 2 {
+		if first, err := b.svc.FirstDelivery(ctx, core.Discord, "", "998877"); err != nil || !first {
+			t.Fatalf("no team: first = %v, %v; want true", first, err)
+		}
+	}
+	if n := b.count(t, "inbound_requests"); n != 0 {
+		t.Errorf("%d keys recorded, want none", n)
 	}
 }

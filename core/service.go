@@ -14,6 +14,8 @@ type Service struct {
 	now       func() time.Time
 	location  *time.Location
 	retention Retention
+	secret    []byte // signs dashboard links and sessions (signin_token.go)
+	keys      *keys  // shared by copies of the Service
 }
 
 // Options configure a Service.
@@ -23,11 +25,15 @@ type Options struct {
 	// Retention is how long old records are kept; zero durations take
 	// DefaultRetention's.
 	Retention Retention
+	// Secret is REFERBOT_SECRET: the dashboard's signing keys derive from
+	// it. Empty: each workspace's is generated and kept in the database.
+	Secret []byte
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults()}
+	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults(),
+		secret: opts.Secret, keys: &keys{m: map[int64][]byte{}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -38,10 +44,16 @@ func NewService(store Store, opts Options) *Service {
 }
 
 // FirstDelivery reports whether a platform request (keyed by its trigger,
-// event or interaction id) is seen for the first time; adapters skip
-// retries and replays, so nothing is applied twice.
-func (s *Service) FirstDelivery(ctx context.Context, p Platform, key string) (bool, error) {
-	return s.store.FirstDelivery(ctx, p, key, s.now())
+// event or interaction id) to a team (Slack team, Discord guild) is seen
+// for the first time; adapters skip retries and replays, so nothing is
+// applied twice. The key is the team's workspace's, as every row is. A
+// request that names no team is new every time: it can change nothing,
+// as no workspace or member can be found for it.
+func (s *Service) FirstDelivery(ctx context.Context, p Platform, team, key string) (bool, error) {
+	if team == "" || key == "" {
+		return true, nil
+	}
+	return s.store.FirstDelivery(ctx, p, team, key, s.now())
 }
 
 // Now is the service's clock, exposed so callers share one notion of time.
@@ -73,19 +85,19 @@ func (s *Service) tx(ctx context.Context, fn func(Tx) error) error {
 // (a retry, or a replay inside the signature's window).
 var ErrSeen = errors.New("core: this request was handled already")
 
-// Once runs a whole command — joining the caller, the operation, the
-// notices it queues — as one transaction, together with the record that
-// the platform request key was handled: a request that failed midway left
-// no trace and is applied when redelivered; one that succeeded is not
+// Once runs a whole command — the operation, the notices it queues — as
+// one transaction, together with the record that the platform request
+// key was handled in the workspace: a request that failed midway left no
+// trace and is applied when redelivered; one that succeeded is not
 // applied again (ErrSeen). Operations called with the ctx fn is given join
 // that transaction. An empty key runs fn once, unrecorded.
-func (s *Service) Once(ctx context.Context, p Platform, key string, fn func(ctx context.Context) error) error {
+func (s *Service) Once(ctx context.Context, workspaceID int64, key string, fn func(ctx context.Context) error) error {
 	if _, nested := ctx.Value(txKey{}).(Tx); nested {
 		return fn(ctx)
 	}
 	return s.store.InTx(ctx, func(tx Tx) error {
 		if key != "" {
-			first, err := tx.ClaimRequest(ctx, p, key, s.now())
+			first, err := tx.ClaimRequest(ctx, workspaceID, key, s.now())
 			if err != nil {
 				return err
 			}

@@ -32,6 +32,9 @@ type Options struct {
 	// MaxConns caps the pool; 0 means the URL's pool_max_conns, or
 	// DefaultMaxConns when the URL names none.
 	MaxConns int32
+	// Tracer, if set, sees every statement (and, if it is also a
+	// pgx.BatchTracer, every batch): the plan check records with it, the query check checks with it.
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to the database at url with the default options.
@@ -51,6 +54,9 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 		cfg.MaxConns = opts.MaxConns
 	case !strings.Contains(url, "pool_max_conns"):
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
 		// referbot's statements each read at most a workspace's rows and
