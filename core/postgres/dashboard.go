@@ -87,7 +87,7 @@ WITH p AS (
 	SELECT e.referral_id, max(array_position(ARRAY['contacted', 'meeting', 'proposal'], e.to_status)) AS k
 	FROM p JOIN referral_events e ON e.workspace_id = $1 AND e.referral_id = p.id
 	WHERE p.status = 'lost' AND e.to_status IN ('contacted', 'meeting', 'proposal')
-		AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
+		AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.workspace_id = $1 AND u.undoes = e.id)
 	GROUP BY e.referral_id
 )
 SELECT CASE
