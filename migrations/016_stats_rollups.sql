@@ -83,34 +83,42 @@ CREATE TABLE stats_rollups (
 CREATE INDEX stats_rollups_bucket_idx ON stats_rollups (workspace_id, bucket);
 
 -- stats_rollup_facts is what one referral adds to the rollups (sign 1) or
--- takes away (sign -1). Readers use it too, on the few referrals at a
--- period's edges, so both sides count a referral the same way.
+-- takes away (sign -1): per subject (the network, each party once, with
+-- the bits of its roles), per measure (created; won) and per bucket (its
+-- month; all time). Readers use it too, on the few referrals at a
+-- period's edges, so both sides count a referral the same way. One plain
+-- SELECT, so that the planner inlines it into the statement that calls it.
 CREATE FUNCTION stats_rollup_facts(r referrals, sign int)
 RETURNS TABLE (subject bigint, measure smallint, bucket timestamptz, role smallint, status text,
                currency text, private boolean, n bigint, n_amount bigint, cents bigint)
 LANGUAGE sql STABLE AS $$
-    WITH parties (id, bit) AS (
-        VALUES (0::bigint, 0), (r.referrer_id, 1), (r.receiver_id, 2), (r.co_owner_id, 4)
-    ), subjects AS (
-        SELECT id, bit_or(bit)::smallint AS role FROM parties WHERE id IS NOT NULL GROUP BY id
-    ), facts AS (
-        SELECT s.id, 1::smallint AS measure, date_trunc('month', r.created_at, 'UTC') AS at,
-            CASE WHEN s.id = 0 THEN (1 | CASE WHEN r.receiver_id IS NOT NULL THEN 2 ELSE 0 END)::smallint
-                ELSE s.role END AS role,
-            r.status, r.estimate_currency AS currency,
-            (r.estimate_cents > 0)::int AS n_amount, r.estimate_cents AS cents
-        FROM subjects s
-        UNION ALL
-        SELECT s.id, 2::smallint, date_trunc('month', r.closed_at, 'UTC'),
-            CASE WHEN s.id = 0 THEN 2::smallint ELSE s.role END,
-            '', COALESCE(r.won_currency, ''), 1, COALESCE(r.won_value_cents, 0)
-        FROM subjects s
-        WHERE r.status = 'won' AND r.closed_at IS NOT NULL
-    )
-    SELECT f.id, f.measure, b.bucket, f.role, f.status, f.currency, r.amounts_private,
-        sign::bigint, (sign * f.n_amount)::bigint, sign * f.cents
-    FROM facts f CROSS JOIN LATERAL (VALUES (f.at), ('-infinity'::timestamptz)) AS b (bucket)
-    WHERE r.id IS NOT NULL
+    SELECT s.id, m.measure,
+        CASE WHEN a.all_time THEN '-infinity'::timestamptz
+            WHEN m.measure = 1 THEN date_trunc('month', r.created_at, 'UTC')
+            ELSE date_trunc('month', r.closed_at, 'UTC') END,
+        CASE WHEN s.id <> 0 THEN s.role
+            WHEN m.measure = 2 THEN 2::smallint
+            WHEN r.receiver_id IS NOT NULL THEN 3::smallint
+            ELSE 1::smallint END,
+        CASE WHEN m.measure = 1 THEN r.status ELSE '' END,
+        CASE WHEN m.measure = 1 THEN r.estimate_currency ELSE COALESCE(r.won_currency, '') END,
+        r.amounts_private,
+        sign::bigint,
+        (CASE WHEN m.measure = 2 OR r.estimate_cents > 0 THEN sign ELSE 0 END)::bigint,
+        (CASE WHEN m.measure = 1 THEN r.estimate_cents ELSE COALESCE(r.won_value_cents, 0) END * sign)::bigint
+    FROM (VALUES
+        (0::bigint, 0::smallint),
+        (r.referrer_id, (1 | CASE WHEN r.receiver_id = r.referrer_id THEN 2 ELSE 0 END
+            | CASE WHEN r.co_owner_id = r.referrer_id THEN 4 ELSE 0 END)::smallint),
+        (CASE WHEN r.receiver_id <> r.referrer_id THEN r.receiver_id END,
+            (2 | CASE WHEN r.co_owner_id = r.receiver_id THEN 4 ELSE 0 END)::smallint),
+        (CASE WHEN r.co_owner_id <> r.referrer_id AND r.co_owner_id IS DISTINCT FROM r.receiver_id
+            THEN r.co_owner_id END, 4::smallint)
+    ) AS s (id, role)
+    CROSS JOIN (VALUES (1::smallint), (2::smallint)) AS m (measure)
+    CROSS JOIN (VALUES (false), (true)) AS a (all_time)
+    WHERE r.id IS NOT NULL AND s.id IS NOT NULL
+        AND (m.measure = 1 OR (r.status = 'won' AND r.closed_at IS NOT NULL))
 $$;
 
 -- referrals_stats_rollup moves one referral's facts, old out and new in, in

@@ -19,7 +19,7 @@ import (
 // reads its current month whole and takes away the (empty) future.
 type coverage struct {
 	all      bool               // read the all-time rows ('-infinity' bucket)
-	lo, hi   pgtype.Timestamptz // the months read when !all: buckets in [lo, hi)
+	lo, hi   pgtype.Timestamptz // the buckets read: [lo, hi), an index range either way
 	edgeLo   []pgtype.Timestamptz
 	edgeHi   []pgtype.Timestamptz
 	edgeSign []int32
@@ -28,8 +28,11 @@ type coverage struct {
 // covered is the span of time the rollup rows read stand for: the
 // corrections for a viewer's own private referrals apply within it.
 func (c coverage) covered() (pgtype.Timestamptz, pgtype.Timestamptz) {
-	if c.all {
+	switch {
+	case c.all:
 		return ts(time.Time{}, pgtype.NegativeInfinity), ts(time.Time{}, pgtype.Infinity)
+	case c.lo.InfinityModifier == pgtype.Finite && c.lo.Time.Equal(firstMonth):
+		return ts(time.Time{}, pgtype.NegativeInfinity), c.hi
 	}
 	return c.lo, c.hi
 }
@@ -41,6 +44,10 @@ func ts(t time.Time, inf pgtype.InfinityModifier) pgtype.Timestamptz {
 	}
 	return pgtype.Timestamptz{Time: t, Valid: true}
 }
+
+// firstMonth is before any month a referral is in: the months read from
+// the beginning start here, and the all-time rows ('-infinity') end here.
+var firstMonth = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func monthStart(t time.Time) time.Time {
 	t = t.UTC()
@@ -66,10 +73,11 @@ func coverPeriod(from, to, wall time.Time) coverage {
 		}
 		return max(hi.Sub(lo), 0)
 	}
-	if from.IsZero() && (to.IsZero() || !to.Before(wall)) {
-		// Since the beginning, to now or later: the all-time rows, less
-		// whatever happens to be recorded after the period's end.
+	if from.IsZero() && (to.IsZero() || cost(to, wall) < 24*time.Hour) {
+		// Since the beginning, to about now or later: the all-time rows,
+		// less whatever happens to be recorded after the period's end.
 		c.all = true
+		c.lo, c.hi = ts(time.Time{}, pgtype.NegativeInfinity), ts(firstMonth, 0)
 		if !to.IsZero() {
 			c.edgeLo = append(c.edgeLo, ts(to, 0))
 			c.edgeHi = append(c.edgeHi, ts(time.Time{}, pgtype.Infinity))
@@ -96,7 +104,10 @@ func coverPeriod(from, to, wall time.Time) coverage {
 		c.lo, c.hi = ts(from, 0), ts(from, 0) // no month
 		return c
 	}
-	c.lo, c.hi = ts(lo, pgtype.NegativeInfinity), ts(hi, pgtype.Infinity)
+	c.lo, c.hi = ts(lo, 0), ts(hi, pgtype.Infinity)
+	if lo.IsZero() {
+		c.lo = ts(firstMonth, 0) // every month, never the all-time rows
+	}
 	if !from.IsZero() {
 		edge(from, lo, 1)
 		edge(lo, from, -1)

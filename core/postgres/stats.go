@@ -21,8 +21,8 @@ import (
 //
 //	$1 workspace, $2 member (0 = the network), $3 period from, $4 period to,
 //	$5 the currency of amounts stored without one, $6 the viewer (0: no one,
-//	as for a channel post), $7 read the all-time rows, $8 and $9 the months
-//	read otherwise, $10–$12 the edges (from, to, sign), $13 and $14 the
+//	as for a channel post), $7 read the all-time rows, $8 and $9 the
+//	buckets read (coverage.lo, coverage.hi), $10–$12 the edges (from, to, sign), $13 and $14 the
 //	span the rows read stand for, $15 and $16 the 12-month activity window.
 //
 // A referral is the member's "received" one when they are its receiver or
@@ -50,8 +50,7 @@ WITH edges AS (
 		s.n, s.n_amount, s.cents
 	FROM stats_rollups s
 	WHERE s.workspace_id = $1 AND {subject}
-		AND CASE WHEN $7 THEN s.bucket = '-infinity'
-			ELSE s.bucket > '-infinity' AND s.bucket >= $8 AND s.bucket < $9 END
+		AND s.bucket >= $8 AND s.bucket < $9 AND $7::boolean = (s.bucket = '-infinity')
 	UNION ALL
 	-- referrals created in an edge, one by one
 	SELECT s.subject, s.measure, s.role, s.status, s.currency,
@@ -137,22 +136,20 @@ FROM (
 		AND ({net} OR $2 IN (r.receiver_id, r.co_owner_id))
 ) w, (
 	-- distinct partners (member) or members (network) active in the window
-	SELECT count(DISTINCT p.id) AS partners
-	FROM referrals r
-	CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
-	WHERE r.workspace_id = $1 AND r.created_at > $15 AND r.created_at <= $16
-		AND ({net} OR $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id))
-		AND p.id IS NOT NULL AND p.id <> $2
-		-- a member's partners are the other side: whom they gave to, who gave to them
-		AND ({net} OR r.referrer_id = $2 OR p.id = r.referrer_id)
+	{partners}
 ) a, (
 	-- thank-yous sent in the period (to the member), hours after acceptance
 	SELECT count(*) AS thanks,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - r.accepted_at) / 3600)::float8)
-			FILTER (WHERE r.accepted_at IS NOT NULL) AS median_latency
-	FROM thanks th JOIN referrals r ON r.workspace_id = th.workspace_id AND r.id = th.referral_id
-	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
-		AND th.retracted_at IS NULL
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - th.accepted_at) / 3600)::float8)
+			FILTER (WHERE th.accepted_at IS NOT NULL) AS median_latency
+	FROM (
+		-- each thank-you's referral by its key (never a pass over all referrals)
+		SELECT th.at, (SELECT r.accepted_at FROM referrals r
+			WHERE r.workspace_id = th.workspace_id AND r.id = th.referral_id) AS accepted_at
+		FROM thanks th
+		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
+			AND th.retracted_at IS NULL
+	) th
 ) t, (
 	-- feedback given in the period on referrals (the member) received
 	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
@@ -210,16 +207,22 @@ const breakdownRowsSQL = `
 // partner's side: Given counts what the partner gave the member.
 const partnerBreakdownSQL = `
 WITH mine AS (
-	SELECT id FROM referrals WHERE workspace_id = $1 AND referrer_id = $2
-	UNION SELECT id FROM referrals WHERE workspace_id = $1 AND receiver_id = $2
-	UNION SELECT id FROM referrals WHERE workspace_id = $1 AND co_owner_id = $2
+	SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND referrer_id = $2
+	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND receiver_id = $2
+	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND co_owner_id = $2
 ), r AS (
 	SELECT referrer_id, receiver_id, co_owner_id,
 		created_at >= $3 AND created_at < $4 AS in_cohort,
 		status = 'won' AND closed_at >= $3 AND closed_at < $4 AS won,
 		COALESCE(NULLIF(won_currency, ''), $5) AS cur, COALESCE(won_value_cents, 0) AS cents,
 		amounts_private AND NOT COALESCE($6 IN (referrer_id, receiver_id, co_owner_id), false) AS hidden
-	FROM referrals r JOIN mine ON r.workspace_id = $1 AND r.id = mine.id
+	FROM mine
 	WHERE (created_at >= $3 AND created_at < $4) OR (status = 'won' AND closed_at >= $3 AND closed_at < $4)
 ), sides AS (
 	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, false AS got_won, cur, cents, hidden
@@ -253,13 +256,35 @@ LEFT JOIN partnerships pt ON pt.workspace_id = $1
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
+// networkPartnersSQL counts the members active in the window: a probe of
+// each member's party indexes, so it costs the members, not the window's
+// referrals.
+const networkPartnersSQL = `SELECT count(*) AS partners FROM members m
+	WHERE m.workspace_id = $1 AND $2::bigint = 0 AND (
+		EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.co_owner_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16))`
+
+// memberPartnersSQL counts the member's partners in the window, from the
+// member's referrals: the other side, whom they gave to, who gave to them.
+const memberPartnersSQL = `SELECT count(DISTINCT p.id) AS partners
+	FROM referrals r
+	CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
+	WHERE r.workspace_id = $1 AND r.created_at > $15 AND r.created_at <= $16
+		AND $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id)
+		AND p.id IS NOT NULL AND p.id <> $2
+		AND (r.referrer_id = $2 OR p.id = r.referrer_id)`
+
 // The statements as run: the network's and a member's are planned apart
 // ({net} is a constant), so neither gets the other's generic plan.
 var (
 	networkSummarySQL = strings.NewReplacer("{net}", "true", "{hide}", "true",
-		"{subject}", "s.subject = 0").Replace(statsSummarySQL)
+		"{subject}", "s.subject = 0", "{partners}", networkPartnersSQL).Replace(statsSummarySQL)
 	memberSummarySQL = strings.NewReplacer("{net}", "false", "{hide}", "($6::bigint <> $2::bigint)",
-		"{subject}", "s.subject = $2").Replace(statsSummarySQL)
+		"{subject}", "s.subject = $2", "{partners}", memberPartnersSQL).Replace(statsSummarySQL)
 	networkRowsSQL = strings.NewReplacer("{hide}", "true",
 		"{subject}", "s.subject <> $2").Replace(networkBreakdownSQL) // $2 = 0
 )
@@ -268,15 +293,15 @@ var (
 // cost follows the period's months and the member's own referrals.
 func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_ *core.Stats, err error) {
 	defer wrap(&err, "stats(%d, member %d)", workspaceID, q.MemberID)
-	now := q.Now
-	if now.IsZero() {
-		now = time.Now()
+	// JIT compiling costs more (hundreds of ms) than these statements take,
+	// and a generic plan (pgx prepares statements; PostgreSQL switches to a
+	// generic plan after five runs) can't see which rows a period or a
+	// member selects: plan each run for its values, for this transaction.
+	if _, err := t.q.Exec(ctx, `SELECT set_config('jit', 'off', true),
+		set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+		return nil, err
 	}
-	cov := coverPeriod(q.Period.From, q.Period.To, time.Now())
-	covLo, covHi := cov.covered()
-	args := []any{workspaceID, q.MemberID, ts(q.Period.From, pgtype.NegativeInfinity), ts(q.Period.To, pgtype.Infinity), core.DefaultCurrency, q.Viewer,
-		cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign, covLo, covHi,
-		now.AddDate(-1, 0, 0), now}
+	args := statsArgs(workspaceID, q)
 	summary := networkSummarySQL
 	if q.MemberID != 0 {
 		summary = memberSummarySQL
@@ -341,4 +366,17 @@ func scanPartnerStats(row pgx.Row) (*core.PartnerStats, error) {
 	p.GivenWonValue.Sort()
 	p.ReceivedWonValue.Sort()
 	return &p, nil
+}
+
+// statsArgs are the statements' parameters (see the top of the file).
+func statsArgs(workspaceID int64, q core.StatsQuery) []any {
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cov := coverPeriod(q.Period.From, q.Period.To, time.Now())
+	covLo, covHi := cov.covered()
+	return []any{workspaceID, q.MemberID, ts(q.Period.From, pgtype.NegativeInfinity), ts(q.Period.To, pgtype.Infinity),
+		core.DefaultCurrency, q.Viewer, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign, covLo, covHi,
+		now.AddDate(-1, 0, 0), now}
 }
