@@ -260,7 +260,8 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 			continue
 		}
 		var last int64
-		if err := db.pool.QueryRow(ctx, `SELECT COALESCE(max(id), 0) FROM `+pgx.Identifier{t.name}.Sanitize()).Scan(&last); err != nil {
+		if err := db.pool.QueryRow(ctx, `-- across workspaces (`+t.name+`): new ids start after every workspace's
+		SELECT COALESCE(max(id), 0) FROM `+pgx.Identifier{t.name}.Sanitize()).Scan(&last); err != nil {
 			return nil, fmt.Errorf("seed: %s: %w", t.name, err)
 		}
 		ids[t.name] = last + 1
@@ -277,7 +278,8 @@ func (db *DB) finishSeed(ctx context.Context) error {
 		if !t.id {
 			continue
 		}
-		if _, err := db.pool.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'),
+		if _, err := db.pool.Exec(ctx, fmt.Sprintf(`-- across workspaces (%[1]s): ids are one sequence for all workspaces
+			SELECT setval(pg_get_serial_sequence('%[1]s', 'id'),
 			GREATEST((SELECT max(id) FROM %[1]s), 1))`, t.name)); err != nil {
 			return fmt.Errorf("seed: move the %s id sequence on: %w", t.name, err)
 		}

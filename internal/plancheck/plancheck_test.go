@@ -137,7 +137,7 @@ func TestPlans_TheCheckFlagsAQueryNoIndexServes(t *testing.T) {
 		{`SELECT id FROM referrals WHERE need = $1`, []any{"x"}, "Seq Scan on referrals"},
 		{`SELECT r.id FROM referrals r JOIN thanks t ON t.message = r.need WHERE r.id = $1`, []any{1}, "Seq Scan on thanks"},
 		{`SELECT id FROM referrals WHERE id = $1`, []any{1}, ""},
-		{`SELECT id FROM outbox WHERE workspace_id = $1 AND dedupe_key = $2`, []any{1, "x"}, ""},
+		{`SELECT id FROM outbox WHERE workspace_id = $1 AND id = $2`, []any{1, 1}, ""},
 		{`SELECT id FROM outbox WHERE status = 'pending' AND no_such_column IS NULL`, nil, "error"},
 		{`SELECT count(*) FROM referrals WHERE workspace_id = $1 AND status = 'lost'`, []any{1}, "of a whole workspace"},
 	} {

@@ -181,7 +181,9 @@ func (s *scene) play() {
 		}
 		s.must(who, "export")
 		s.must(who, "export csv")
+		s.must(who, "dashboard")
 	}
+	s.must("bea", "dashboard last-quarter")
 	s.all("ada", "list all",
 		"leaderboard",
 		"leaderboard last-quarter",
