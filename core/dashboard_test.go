@@ -413,6 +413,7 @@ func TestReferrals_FiltersAndPages(t *testing.T) {
 		code string
 	}{
 		{"past the last page", core.ReferralQuery{PageSize: 4, Page: 4}, core.EINVALID},
+		{"page 2 of nothing", core.ReferralQuery{Tag: "gardening", Page: 2}, core.EINVALID},
 		{"page -1", core.ReferralQuery{Page: -1}, core.EINVALID},
 		{"page size 10000", core.ReferralQuery{PageSize: 10000}, core.EINVALID},
 		{"unknown stage", core.ReferralQuery{Stages: []core.Status{"signed"}}, core.EINVALID},

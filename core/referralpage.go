@@ -50,8 +50,8 @@ func (s *Service) Referrals(ctx context.Context, c Caller, q ReferralQuery) (*Re
 		if err != nil {
 			return nil, err
 		}
-		if len(rs) == 0 && f.Offset > 0 && total > 0 {
-			last := (total + f.Limit - 1) / f.Limit
+		if len(rs) == 0 && f.Offset > 0 {
+			last := max((total+f.Limit-1)/f.Limit, 1)
 			return nil, Errorf(EINVALID, "There is no page %d: the %d referrals that match fill %d.", q.Page, total, last).
 				WithHint("Ask for page 1 to %d.", last)
 		}
