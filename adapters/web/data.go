@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -17,6 +18,9 @@ type dashboardData interface {
 	Referral(ctx context.Context, c core.Caller, code core.Code) (*core.Detail, error)
 	AdminPage(ctx context.Context, c core.Caller, period string) (*core.AdminPage, error)
 }
+
+// The bot serves the read models.
+var _ dashboardData = (*bot.Bot)(nil)
 
 // location is the time zone a workspace's dates are shown in: its own,
 // else the bot's default (REFERBOT_TZ), as chat shows them.

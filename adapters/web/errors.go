@@ -31,9 +31,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *Viewer, err err
 	ev := errorView{Status: http.StatusInternalServerError, Message: core.ErrorMessage(err)}
 	var ce *core.Error
 	switch status, known := statusOf[core.ErrorCode(err)]; {
-	case errors.Is(err, errNoData):
-		ev.Status, ev.Message, ev.Hint = http.StatusServiceUnavailable,
-			"The dashboard's figures are not available in this build.", "Use /refer stats in chat meanwhile."
 	case known && errors.As(err, &ce):
 		ev.Status, ev.Message, ev.Hint = status, ce.Message, ce.Hint
 	default:
@@ -46,9 +43,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *Viewer, err err
 	p.Body = ev
 	s.render(w, ev.Status, "error", p)
 }
-
-// errNoData is what every page answers while the bot has no read models.
-var errNoData = errors.New("dashboard: no read models")
 
 // badParam refuses a query parameter the page can't read.
 func badParam(name, got, hint string) error {

@@ -320,16 +320,6 @@ func TestPages_ReadModelErrorsBecomeAPageWithTheirStatusAndMessage(t *testing.T)
 	}
 }
 
-func TestPages_WithoutReadModelsSayTheyAreNotAvailable(t *testing.T) {
-	t.Parallel()
-	s := newServer(Options{})
-	s.pageRoutes(signedInAs(viewer(bob)))
-	w := get(t, s, "/dashboard/")
-	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "not available") {
-		t.Errorf("%d %s", w.Code, w.Body)
-	}
-}
-
 // Content-Security-Policy: default-src 'none'; style-src 'self': no inline
 // style, no script, no event handler anywhere.
 func TestPages_NothingTheContentSecurityPolicyWouldBlock(t *testing.T) {

@@ -30,11 +30,7 @@ type Options struct {
 // New returns a dashboard server over the bot.
 func New(b *bot.Bot, o Options) *Server {
 	s := newServer(o)
-	s.bot = b
-	var ok bool
-	if s.data, ok = any(b).(dashboardData); !ok {
-		s.log.Warn("dashboard: the bot has no read models; every page answers 503")
-	}
+	s.bot, s.data = b, b
 	s.routes()
 	return s
 }
@@ -100,17 +96,6 @@ func (s *Server) pageRoutes(signedIn func(pageFunc) http.HandlerFunc) {
 		"/dashboard/flags.csv":                 s.fromAdminPage(flagsReport),
 		"/dashboard/fees.csv":                  s.fromAdminPage(feesReport),
 	} {
-		s.mux.HandleFunc("GET "+path, signedIn(s.withData(f)))
-	}
-}
-
-// withData refuses every page while the bot has no read models.
-func (s *Server) withData(f pageFunc) pageFunc {
-	return func(w http.ResponseWriter, r *http.Request, v *Viewer) {
-		if s.data == nil {
-			s.fail(w, r, v, errNoData)
-			return
-		}
-		f(w, r, v)
+		s.mux.HandleFunc("GET "+path, signedIn(f))
 	}
 }
