@@ -11,17 +11,20 @@ type authView struct {
 }
 
 // authTemplate is the sign-in pages' own small page: it shows no data and
-// needs nothing of the pages' layout, so it works whatever the pages do.
-var authTemplate = template.Must(template.New("auth").Parse(`<!doctype html>
+// needs nothing of the pages' layout but the stylesheet, so it works
+// whatever the pages do.
+var authTemplate = template.Must(template.New("auth").Funcs(template.FuncMap{"asset": assetPath}).Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{{.Title}} — referbot</title>
+<link rel="stylesheet" href="{{asset "dashboard.css"}}">
 </head>
 <body>
-<main>
+<header class="top"><span class="brand">referbot</span></header>
+<main id="content">
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
 {{with .Hint}}<p>{{.}}</p>{{end}}
