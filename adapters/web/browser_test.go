@@ -80,7 +80,7 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 	for _, who := range []string{"bea", "cid", "dan"} {
 		b.must(who, "profile")
 	}
-	b.must("bea", "@cid Old Client — logo ~2k")  // R-1001
+	b.must("bea", "@cid Old Client — logo ~2k") // R-1001
 	b.must("cid", "accept R-1001")
 	b.must("cid", "won R-1001 2000")
 	b.must("bea", "confirm R-1001")
