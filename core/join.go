@@ -44,38 +44,86 @@ func (r MemberRef) String() string {
 // of a workspace, and the platform's own admins, are referbot admins. A new
 // member is given an experienced mentoring buddy when there is one.
 func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
-	if id.TeamID == "" || id.UserID == "" {
-		return Caller{}, Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+	if err := checkIdentity(id); err != nil {
+		return Caller{}, err
 	}
-	return inTx(ctx, s, func(tx Tx) (Caller, error) {
-		ws, err := tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings())
+	return inTx(ctx, s, func(tx Tx) (Caller, error) { return s.join(ctx, tx, id, nil, nil) })
+}
+
+// Command runs a platform request as one transaction: the record of its
+// key (id.RequestKey), joining the caller, and fn with the caller (fn's
+// operations, given the ctx fn is given, join that transaction). A request
+// that failed midway left no trace and is applied when redelivered; one
+// that succeeded is not applied again (ErrSeen). An empty key runs fn
+// unrecorded.
+//
+// Joining writes nothing in the common case (a known member, unchanged),
+// and then takes no lock: commands of one workspace don't queue behind
+// each other.
+func (s *Service) Command(ctx context.Context, id Identity, fn func(ctx context.Context, c Caller) error) error {
+	if err := checkIdentity(id); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx Tx) error {
+		first, ws, m, err := tx.Arrive(ctx, id.Platform, id.RequestKey, s.now(), id.TeamID, id.UserID)
 		if err != nil {
-			return Caller{}, err
+			return err
 		}
-		// An admin chooses the network's channel on purpose (config
-		// channel): a command typed somewhere never makes it the channel.
-		// The console has one channel, the one it names: nothing to choose.
-		if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
-			ws.Settings.Channel = id.Channel
-			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
-				return Caller{}, err
-			}
+		if !first {
+			return ErrSeen
 		}
-		m, err := s.joinMember(ctx, tx, ws, id)
+		c, err := s.join(ctx, tx, id, ws, m)
 		if err != nil {
-			return Caller{}, err
+			return err
 		}
-		return Caller{Workspace: *ws, Member: *m}, nil
+		return fn(context.WithValue(ctx, txKey{}, tx), c)
 	})
+}
+
+func checkIdentity(id Identity) error {
+	if id.TeamID == "" || id.UserID == "" {
+		return Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+	}
+	return nil
+}
+
+// join brings the caller's workspace and member up to date in tx; ws and
+// m are what was found of them already, if anything.
+func (s *Service) join(ctx context.Context, tx Tx, id Identity, ws *Workspace, m *Member) (Caller, error) {
+	if ws == nil || (id.TeamName != "" && id.TeamName != ws.Name) {
+		var err error
+		if ws, err = tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings()); err != nil {
+			return Caller{}, err
+		}
+		m = nil // found in the workspace as it was: look again
+	}
+	// An admin chooses the network's channel on purpose (config
+	// channel): a command typed somewhere never makes it the channel.
+	// The console has one channel, the one it names: nothing to choose.
+	if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
+		ws.Settings.Channel = id.Channel
+		if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
+			return Caller{}, err
+		}
+	}
+	m, err := s.joinMember(ctx, tx, ws, id, m)
+	if err != nil {
+		return Caller{}, err
+	}
+	return Caller{Workspace: *ws, Member: *m}, nil
 }
 
 // joinMember finds or creates the member id names in ws and brings them
 // up to date: a forgotten member starts afresh, a new one is given a
 // buddy (or made admin, the first), the platform's admins are admins.
-func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity) (*Member, error) {
-	m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
-	if err != nil {
-		return nil, err
+// found is the member as already read, if they were.
+func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity, found *Member) (*Member, error) {
+	m, created := found, false
+	if found == nil || !sameName(id.Platform, found, id.UserName) {
+		var err error
+		if m, created, err = ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName); err != nil {
+			return nil, err
+		}
 	}
 	before := *m
 	switch m.Status {
@@ -111,6 +159,12 @@ func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Ident
 		}
 	}
 	return m, nil
+}
+
+// sameName is true when ensureMember would leave m's name as it is.
+func sameName(p Platform, m *Member, name string) bool {
+	name = strings.TrimSpace(name)
+	return p == Console || name == "" || name == m.DisplayName
 }
 
 // resolve turns a mention into a member of the caller's workspace. A

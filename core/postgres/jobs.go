@@ -13,7 +13,7 @@ import (
 func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
 	defer wrap(&err, "workspaces")
 	rows, err := t.q.Query(ctx, `SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
-	return collect(rows, err, scanWorkspace)
+	return collect(rows, err, func(row pgx.Row) (*core.Workspace, error) { return scanWorkspace(row, &t.db.settings) })
 }
 
 // ClaimJobRun inserts the run's row; a conflict means the period already
