@@ -63,9 +63,10 @@ func (c *codes) take(ctx context.Context, workspaceID int64) (int64, error) {
 			c.mu.Unlock()
 			return code, nil
 		case b.next < b.end:
+			code := b.next
 			b.next++
 			c.mu.Unlock()
-			return b.next - 1, nil
+			return code, nil
 		case b.fetching != nil:
 			wait := b.fetching
 			c.mu.Unlock()
