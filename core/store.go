@@ -93,12 +93,10 @@ type Tx interface {
 	// they gave or received. Both serve the member's data export.
 	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
 	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
-	// ClaimRequest records a platform request's key in the transaction of
-	// the work it causes; false means the key was recorded already.
-	ClaimRequest(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
-	// Arrive is what a command needs first, in one round trip: it claims
-	// the request's key as ClaimRequest does (an empty key claims nothing
-	// and is first) and finds the caller's workspace and member by their
+	// Arrive is what a command needs first, in one round trip: it records
+	// the request's key in the transaction of the work it causes (false:
+	// the key was recorded already; an empty key records nothing and is
+	// first) and finds the caller's workspace and member by their
 	// platform ids, nil where there is none yet.
 	Arrive(ctx context.Context, p Platform, key string, at time.Time, teamID, userID string) (first bool, ws *Workspace, m *Member, err error)
 	// DropPendingNotices fails, with the reason, every notice still waiting

@@ -364,21 +364,6 @@ func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind c
 	return ref, err
 }
 
-// ClaimRequest records a platform request's key inside the transaction
-// of its work, so the key commits (or rolls back) with it. A concurrent
-// delivery of the same key waits on the first one's transaction and then
-// reports false, or true if the first rolled back.
-func (t *tx) ClaimRequest(ctx context.Context, p core.Platform, key string, at time.Time) (first bool, err error) {
-	defer wrap(&err, "claim request(%s)", p)
-	tag, err := t.q.Exec(ctx, `
-		INSERT INTO inbound_requests (platform, key, received_at) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, string(p), key, at)
-	if err != nil {
-		return false, err
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
 // FirstDelivery records a platform request's key and reports whether it is
 // new; the same key again (a retry or a replay) reports false. Old keys
 // are deleted by the retention job (see Purge): platforms retry for
@@ -394,8 +379,11 @@ func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at
 	return tag.RowsAffected() == 1, nil
 }
 
-// Arrive claims the request's key and reads the caller's workspace and
-// member in one batch, which also carries the transaction's BEGIN.
+// Arrive records the request's key and reads the caller's workspace and
+// member in one batch, which also carries the transaction's BEGIN. The
+// key commits (or rolls back) with the command's work; a concurrent
+// delivery of the same key waits on the first one's transaction and then
+// reports false, or true if the first rolled back.
 func (t *tx) Arrive(ctx context.Context, p core.Platform, key string, at time.Time, teamID, userID string) (first bool, ws *core.Workspace, m *core.Member, err error) {
 	defer wrap(&err, "arrive(%s, %s, %s)", p, teamID, userID)
 	var b pgx.Batch

@@ -95,20 +95,15 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	if err != nil {
 		return err
 	}
-	bot := exec.Command(bin, "serve")
-	bot.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "REFERBOT_ADDR="+addr, "SLACK_SIGNING_SECRET="+secret,
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "REFERBOT_ADDR="+addr, "SLACK_SIGNING_SECRET="+secret,
 		"SLACK_BOT_TOKEN=xoxb-loadbench", "SLACK_API_URL=http://"+slackLn.Addr().String()+"/api/",
 		"REFERBOT_LOG_LEVEL=error")
-	bot.Stderr = os.Stderr
-	started := time.Now()
-	if err := bot.Start(); err != nil {
+	bot, took, err := startBot(bin, env, addr)
+	if err != nil {
 		return err
 	}
-	defer func() { bot.Process.Signal(os.Interrupt); bot.Wait() }()
-	if err := waitReady("http://" + addr + "/readyz"); err != nil {
-		return err
-	}
-	fmt.Printf("referbot ready %s after start (migrated on start, fresh database)\n", time.Since(started).Round(time.Millisecond))
+	defer func() { stopBot(bot) }() // the one running at the end
+	fmt.Printf("referbot ready %s after start (migrated on start, fresh database)\n", took.Round(time.Millisecond))
 
 	targets := []target{
 		{name: "floor", url: floor.URL},
@@ -127,7 +122,39 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	defer pool.Close()
 	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM referrals), (SELECT count(*) FROM floor_commands)`).Scan(&made, &floorRows)
 	fmt.Printf("rows written: %d referrals by referbot, %d by the floor\n", made, floorRows)
+	// A restart, as after a deploy: the database is migrated and holds
+	// what the run wrote.
+	stopBot(bot)
+	if bot, took, err = startBot(bin, env, addr); err != nil {
+		return err
+	}
+	fmt.Printf("referbot restarted: ready %s after start (migrated database, %d referrals)\n", took.Round(time.Millisecond), made)
 	return nil
+}
+
+// startBot starts referbot serving at addr and returns it once /readyz
+// answers, with how long that took.
+func startBot(bin string, env []string, addr string) (*exec.Cmd, time.Duration, error) {
+	bot := exec.Command(bin, "serve")
+	bot.Env = env
+	bot.Stderr = os.Stderr
+	started := time.Now()
+	if err := bot.Start(); err != nil {
+		return nil, 0, err
+	}
+	if err := waitReady("http://" + addr + "/readyz"); err != nil {
+		stopBot(bot)
+		return nil, 0, err
+	}
+	return bot, time.Since(started), nil
+}
+
+// stopBot stops referbot and waits for it; stopping it twice is harmless.
+func stopBot(bot *exec.Cmd) {
+	if bot.ProcessState == nil {
+		bot.Process.Signal(os.Interrupt)
+		bot.Wait()
+	}
 }
 
 type target struct{ name, url string }
@@ -337,7 +364,7 @@ func freeAddr() (string, error) {
 }
 
 func waitReady(u string) error {
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if resp, err := http.Get(u); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
