@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
@@ -51,33 +52,56 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 }
 
 // Command runs a platform request as one transaction: the record of its
-// key (id.RequestKey), joining the caller, and fn with the caller (fn's
+// key (id.RequestKey), the caller as joined, and fn with the caller (fn's
 // operations, given the ctx fn is given, join that transaction). A request
 // that failed midway left no trace and is applied when redelivered; one
 // that succeeded is not applied again (ErrSeen). An empty key runs fn
 // unrecorded.
 //
-// Joining writes nothing in the common case (a known member, unchanged),
-// and then takes no lock: commands of one workspace don't queue behind
-// each other.
+// A caller already joined, unchanged, is read, not written: commands of
+// one workspace don't queue behind each other. A newcomer (or a new
+// workspace, a new name) is joined first in a short transaction of its
+// own, so the locks that order joins (buddy assignment) are not held
+// through a command.
 func (s *Service) Command(ctx context.Context, id Identity, fn func(ctx context.Context, c Caller) error) error {
 	if err := checkIdentity(id); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
-		first, ws, m, err := tx.Arrive(ctx, id.Platform, id.RequestKey, s.now(), id.TeamID, id.UserID)
-		if err != nil {
+	for attempt := 0; ; attempt++ {
+		err := s.store.InTx(ctx, func(tx Tx) error {
+			first, ws, m, err := tx.Arrive(ctx, id.Platform, id.RequestKey, s.now(), id.TeamID, id.UserID)
+			switch {
+			case err != nil:
+				return err
+			case !first:
+				return ErrSeen
+			case attempt == 0 && joinWrites(id, ws, m):
+				return errJoinFirst // nothing written yet
+			}
+			c, err := s.join(ctx, tx, id, ws, m)
+			if err != nil {
+				return err
+			}
+			return fn(context.WithValue(ctx, txKey{}, tx), c)
+		})
+		if !errors.Is(err, errJoinFirst) {
 			return err
 		}
-		if !first {
-			return ErrSeen
-		}
-		c, err := s.join(ctx, tx, id, ws, m)
-		if err != nil {
+		if _, err := s.Join(ctx, id); err != nil {
 			return err
 		}
-		return fn(context.WithValue(ctx, txKey{}, tx), c)
-	})
+	}
+}
+
+// errJoinFirst rolls back a command whose caller must be joined first.
+var errJoinFirst = errors.New("core: join the caller first")
+
+// joinWrites reports whether joining the caller found as ws and m would
+// write more than their last activity.
+func joinWrites(id Identity, ws *Workspace, m *Member) bool {
+	return ws == nil || m == nil || (id.TeamName != "" && id.TeamName != ws.Name) || !sameName(id.Platform, m, id.UserName) ||
+		m.Status != MemberActive || (id.PlatformAdmin && m.Role != RoleAdmin) ||
+		(ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "")
 }
 
 func checkIdentity(id Identity) error {

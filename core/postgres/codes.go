@@ -5,21 +5,27 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/referbot/referbot/core"
 )
 
-// codeBlock is how many referral codes a process takes from a workspace's
-// counter at a time. Larger blocks mean fewer trips to the counter and
+// A process takes a workspace's referral codes from its counter codeBlock
+// at a time; a workspace that used up its last block within a second gets
+// one twice as large, up to maxCodeBlock. Larger blocks mean fewer trips
+// to the counter (every referral of the workspace waits for one) and
 // larger gaps when a process stops with codes left over.
-const codeBlock = 16
+const (
+	codeBlock    = 16
+	maxCodeBlock = 256
+)
 
 // codes hands out referral codes without serialising referrals. The
 // counter (table referral_codes) is only ever touched by one short
 // statement committed at once, on a pool of its own, which takes a block
-// of codeBlock codes; the process then hands them out from memory. So a
+// of codes; the process then hands them out from memory. So a
 // referral's transaction holds no lock other referrals wait for, and the
 // statement can't wait for a transaction of this process (the pool may be
 // full of transactions each waiting for a code).
@@ -43,6 +49,8 @@ type block struct {
 	back      []int64
 	next, end int64
 	fetching  chan struct{}
+	size      int64     // of the next block
+	fetched   time.Time // when the last block was taken
 }
 
 func newCodes(pool *pgxpool.Pool) *codes { return &codes{pool: pool, ws: map[int64]*block{}} }
@@ -79,9 +87,16 @@ func (c *codes) take(ctx context.Context, workspaceID int64) (int64, error) {
 		}
 		done := make(chan struct{})
 		b.fetching = done
+		switch since := time.Since(b.fetched); {
+		case b.size == 0 || since > time.Minute:
+			b.size = codeBlock
+		case since < time.Second:
+			b.size = min(2*b.size, maxCodeBlock)
+		}
+		size := b.size
 		c.mu.Unlock()
 		// Outside the mutex: other workspaces' codes don't wait for this trip.
-		start, err := c.fetch(ctx, workspaceID)
+		start, err := c.fetch(ctx, workspaceID, size)
 		c.mu.Lock()
 		b.fetching = nil
 		close(done)
@@ -89,18 +104,18 @@ func (c *codes) take(ctx context.Context, workspaceID int64) (int64, error) {
 			c.mu.Unlock()
 			return 0, err
 		}
-		b.next, b.end = start+1, start+codeBlock
+		b.next, b.end, b.fetched = start+1, start+size, time.Now()
 		c.mu.Unlock()
 		return start, nil
 	}
 }
 
-// fetch takes the workspace's next block of codes and returns its first.
-func (c *codes) fetch(ctx context.Context, workspaceID int64) (start int64, err error) {
+// fetch takes the workspace's next size codes and returns the first.
+func (c *codes) fetch(ctx context.Context, workspaceID, size int64) (start int64, err error) {
 	err = c.pool.QueryRow(ctx, `
 		INSERT INTO referral_codes AS c (workspace_id, next_code) VALUES ($1, $2::bigint + $3::bigint)
 		ON CONFLICT (workspace_id) DO UPDATE SET next_code = c.next_code + $3::bigint
-		RETURNING c.next_code - $3::bigint`, workspaceID, int64(core.FirstCode), codeBlock).Scan(&start)
+		RETURNING c.next_code - $3::bigint`, workspaceID, int64(core.FirstCode), size).Scan(&start)
 	if err != nil {
 		return 0, fmt.Errorf("referral codes of workspace %d: %w", workspaceID, err)
 	}
