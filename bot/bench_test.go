@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/referbot/referbot/bot"
@@ -52,4 +53,39 @@ func BenchmarkRun_Refer(b *testing.B) {
 	b.ReportMetric(float64(d.RoundTrips)/n, "roundtrips/op")
 	b.ReportMetric(float64(d.Statements)/n, "stmts/op")
 	b.ReportMetric(float64(d.Commits)/n, "commits/op")
+}
+
+// BenchmarkRun_Refer_OneWorkspaceAtOnce runs `/refer` from 16 goroutines
+// at once (8 per CPU on this 2-core machine), all in one workspace, each
+// its own member: what waits on what shows here, not in the serial
+// benchmark.
+func BenchmarkRun_Refer_OneWorkspaceAtOnce(b *testing.B) {
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, testenv.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	bt := bot.New(core.NewService(db, core.Options{}), testenv.Quiet)
+	var seq, members atomic.Int64
+	run := func(user string) {
+		n := seq.Add(1)
+		id := core.Identity{Platform: core.Slack, TeamID: "T1", TeamName: "bench", UserID: user, UserName: user,
+			Channel: "<#C1>", RequestKey: fmt.Sprint("command:trig.", n)}
+		ms := bt.Handle(ctx, bot.Request{Identity: id, Text: fmt.Sprintf("<@UALICE|alice> Client %d — a new website ~5k", n)})
+		if len(ms) == 0 || ms[0].Kind == bot.KindError {
+			b.Fatalf("refer: %+v", ms)
+		}
+	}
+	for i := range 16 { // everyone has joined
+		run(fmt.Sprint("U", i))
+	}
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		user := fmt.Sprint("U", members.Add(1)%16)
+		for pb.Next() {
+			run(user)
+		}
+	})
 }
