@@ -1,12 +1,13 @@
 # referbot — common tasks. `make test` is the test command CI runs.
 WITHPG := go run ./internal/tools/withpg --
 
-.PHONY: run test bench bench-load fuzz lint build
+.PHONY: run test bench bench-load fuzz lint build seed
 
 run: ## run the bot (the console when no chat credentials are set)
 	go run ./cmd/referbot
 
-test: ## the whole test suite, race detector on, one throwaway PostgreSQL
+test: ## the whole test suite, race detector on, one throwaway PostgreSQL (installs chromium for the browser tests when missing)
+	@./scripts/ensure-chromium
 	$(WITHPG) go test -race -count=1 ./...
 
 bench: ## benchmarks on the real database
@@ -18,6 +19,10 @@ PRIVACY_SEEDS ?= 8
 
 bench-load: ## signed Slack /refer under load: referbot beside a floor (signature check + one INSERT), same run
 	go run ./internal/tools/loadbench -clients $(or $(CLIENTS),16) -duration $(or $(DURATION),8s) -rounds $(or $(ROUNDS),2)
+
+seed: ## bulk-load a generated data set into DATABASE_URL (or the local database): WORKSPACES, MEMBERS, REFERRALS, YEARS, SEED
+	go run ./cmd/referbot seed --workspaces $(or $(WORKSPACES),3) --members $(or $(MEMBERS),200) \
+		--referrals $(or $(REFERRALS),5000) --years $(or $(YEARS),2) --seed $(or $(SEED),1)
 
 fuzz: ## fuzz the /refer grammar; walk the visibility property test longer
 	go test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./bot/grammar

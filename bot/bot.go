@@ -13,19 +13,25 @@ import (
 
 // Bot turns requests from any platform into core operations and replies.
 type Bot struct {
-	svc *core.Service
-	log *slog.Logger
+	svc   *core.Service
+	log   *slog.Logger
+	links Links // where the links the bot hands out point
 
 	mu     sync.Mutex
 	checks map[core.Platform]ChannelCheckFunc
 }
 
-// New returns a Bot over the service.
-func New(svc *core.Service, log *slog.Logger) *Bot {
+// New returns a Bot over the service. Its links point under
+// DefaultPublicURL unless an option says otherwise (WithPublicURL).
+func New(svc *core.Service, log *slog.Logger, opts ...Option) *Bot {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Bot{svc: svc, log: log}
+	b := &Bot{svc: svc, log: log, links: NewLinks(DefaultPublicURL)}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
 }
 
 // Request is a `/refer` command as typed by someone.
@@ -177,6 +183,8 @@ func (b *Bot) dispatch(ctx context.Context, c core.Caller, cmd grammar.Command) 
 		return b.correct(ctx, c, x)
 	case grammar.CoOwner:
 		return b.coowner(ctx, c, x)
+	case grammar.Dashboard:
+		return b.dashboard(ctx, c, x)
 	}
 	return Message{}, fmt.Errorf("bot: no handler for %T", cmd)
 }

@@ -48,7 +48,7 @@ func (h *bench) notices(t *testing.T) []bot.Message {
 	var out []bot.Message
 	for _, n := range ns {
 		out = append(out, bot.RenderNotice(n))
-		if err := h.db.MarkDelivered(ctx, n.ID, "", h.now); err != nil {
+		if err := h.db.MarkDelivered(ctx, n.WorkspaceID, n.ID, "", h.now); err != nil {
 			t.Fatal(err)
 		}
 	}

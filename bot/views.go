@@ -12,10 +12,12 @@ import (
 // Adapters speak to the bot only, never to core's service behind it.
 
 // FirstDelivery reports whether a platform request (keyed by its trigger,
-// event or interaction id) is seen for the first time; a retry or a replay
-// is skipped, so nothing is applied twice.
-func (b *Bot) FirstDelivery(ctx context.Context, p core.Platform, key string) (bool, error) {
-	return b.svc.FirstDelivery(ctx, p, key)
+// event or interaction id) to a team (Slack team, Discord guild) is seen
+// for the first time; a retry or a replay is skipped, so nothing is
+// applied twice. A request that names no team is always new (it can
+// change nothing).
+func (b *Bot) FirstDelivery(ctx context.Context, p core.Platform, team, key string) (bool, error) {
+	return b.svc.FirstDelivery(ctx, p, team, key)
 }
 
 // Home is a member's own pipeline, as App Home shows it.

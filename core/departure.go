@@ -18,6 +18,9 @@ import (
 //
 // why is the reason the referrers read (and the history keeps).
 func (s *Service) depart(ctx context.Context, tx Tx, c Caller, m *Member, why string) error {
+	if err := s.endSignIns(ctx, tx, c.Workspace.ID, m.ID); err != nil {
+		return err // their dashboard sessions end with them
+	}
 	rs, err := tx.ListReferrals(ctx, c.Workspace.ID, ListFilter{MemberID: m.ID, Received: true,
 		Statuses: []Status{StatusOffered, StatusAccepted, StatusContacted, StatusMeeting, StatusProposal}})
 	if err != nil {

@@ -39,10 +39,15 @@
 //     paid and received (ConfirmWon, DisputeWon, MarkFee, Fees).
 //   - stats.go: periods, figures and Stats; leaderboard.go: top givers by
 //     confirmed value, repeats damped, most improved, first wins;
-//     jobs.go: the scheduled jobs.
+//     jobs.go: the scheduled jobs and their reports; jobpass.go: a job
+//     as one pass over every workspace it is due in (RunJobs), batched;
+//     duejobs.go: the jobs that act on what fell due in a time window.
 //   - retention.go: how long old records are kept, and the job that
 //     purges them.
 //   - release.go: stale handoffs released (JobRelease, release-after).
 //   - privacy.go: a member's export, Forget, and undelivered messages.
+//   - signin.go: signing in to the web dashboard (one-time links,
+//     sessions, their end when a member leaves); signin_token.go: the
+//     signed tokens and the workspaces' signing keys.
 //   - text.go: limits on free text and the small text helpers.
 package core

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -34,7 +33,7 @@ type JobInfo struct {
 // Jobs lists the scheduled jobs.
 var Jobs = []JobInfo{
 	{JobLeadExpiry, "0 * * * *", "open leads past their time expire; the referrer is told"},
-	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago and haven't thanked are nudged"},
+	{JobThankNudge, "0 10 * * *", "receivers who accepted or won a referral 24 h ago (up to 15 days) and haven't thanked are nudged, once"},
 	{JobStale, "0 9 * * *", "owners of referrals with no update for the stale-days setting are nudged; referrers get a status digest"},
 	{JobRelease, "30 9 * * *", "referrals with no update for the release-after setting go back: a lead to the channel, a direct referral to its referrer"},
 	{JobTouch, "0 11 * * *", "members whose partnerships are past their cadence get a suggested touchpoint"},
@@ -71,98 +70,6 @@ const thankNudgeAfter = 24 * time.Hour
 
 // JobPeriod names the run of a job scheduled at fire, for job_runs.
 func JobPeriod(fire time.Time) string { return fire.UTC().Format(time.RFC3339) }
-
-// RunJob runs a job for one workspace: the run scheduled at fire, carried
-// out as if at the instant at (fire, or later after downtime). The run is
-// claimed in the same transaction as its notices, so however many
-// schedulers or reruns try the same scheduled run, one set of notices is
-// written; every notice also has a dedupe key, so a later run never
-// repeats one. The retention job, which writes no notices, claims its run
-// first and then deletes in batches (see purge).
-func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at time.Time) (JobResult, error) {
-	if _, err := JobByName(job); err != nil {
-		return JobResult{}, err
-	}
-	if job == JobRetention { // deletes in batches, each committed: see purge
-		return s.purge(ctx, ws, fire, at)
-	}
-	return inTx(ctx, s, func(tx Tx) (JobResult, error) {
-		claimed, err := tx.ClaimJobRun(ctx, job, ws.ID, JobPeriod(fire), at)
-		if err != nil || !claimed {
-			return JobResult{}, err
-		}
-		var ns []Notice
-		switch job {
-		case JobLeadExpiry:
-			ns, err = s.expireLeads(ctx, tx, ws, at)
-		case JobThankNudge:
-			ns, err = s.thankNudges(ctx, tx, ws, at)
-		case JobStale:
-			ns, err = s.staleFollowUps(ctx, tx, ws, at)
-		case JobRelease:
-			ns, err = s.releaseIdle(ctx, tx, ws, at)
-		case JobTouch:
-			ns, err = s.touchReminders(ctx, tx, ws, at)
-		case JobBuddy:
-			ns, err = s.buddyReminders(ctx, tx, ws, at)
-		case JobHealth:
-			ns, err = s.networkHealth(ctx, tx, ws, at)
-		case JobWeeklyDigest:
-			ns, err = s.weeklyDigest(ctx, tx, ws, fire, at)
-		case JobQuarterly:
-			ns, err = s.quarterly(ctx, tx, ws, fire, at)
-		}
-		if err != nil {
-			return JobResult{}, err
-		}
-		if ns, err = s.askBeforeMore(ctx, tx, ws, ns, at); err != nil {
-			return JobResult{}, err
-		}
-		n, err := tx.EnqueueNew(ctx, ns...)
-		return JobResult{Ran: true, Notices: n}, err
-	})
-}
-
-// expireLeads closes every open lead past its expiry and tells each referrer.
-func (s *Service) expireLeads(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	expired, err := tx.ExpireLeads(ctx, ws.ID, at)
-	if err != nil {
-		return nil, err
-	}
-	var ns []Notice
-	es := make([]*Event, len(expired))
-	for i := range expired {
-		es[i] = &Event{ReferralID: expired[i].ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at}
-	}
-	if err := tx.AppendEvents(ctx, ws.ID, es); err != nil {
-		return nil, err
-	}
-	for i := range expired {
-		r := &expired[i]
-		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeLeadExpired, CreatedAt: at, Referral: r,
-			To:        Recipient{MemberID: r.ReferrerID, Name: r.ReferrerName},
-			DedupeKey: fmt.Sprintf("expired:%d", r.ID)})
-	}
-	return ns, nil
-}
-
-// thankNudges reminds receivers who took a referral on (or won it) a day
-// ago and haven't thanked the referrer. Each referral is nudged once.
-func (s *Service) thankNudges(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	due, err := tx.DueThankNudges(ctx, ws.ID, at.Add(-thankNudgeAfter))
-	if err != nil {
-		return nil, err
-	}
-	notBefore := s.quietEnd(ws, at)
-	var ns []Notice
-	for i := range due {
-		r := &due[i]
-		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeThankNudge, CreatedAt: at, NotBefore: notBefore,
-			Referral: r, To: Recipient{MemberID: r.ReceiverID, Name: r.ReceiverName},
-			DedupeKey: fmt.Sprintf("nudge-thanks:%d", r.ID)})
-	}
-	return ns, nil
-}
 
 // quietEnd returns when a non-urgent DM may go out: at once, or when the
 // workspace's quiet hours end.
@@ -280,125 +187,6 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
 }
 
-// reminded returns who may get reminders (active, not muted, not paused)
-// and when their DMs may arrive (after the workspace's quiet hours).
-func (s *Service) reminded(ctx context.Context, tx Tx, ws Workspace, at time.Time) (map[int64]Member, time.Time, error) {
-	ms, err := tx.Reachable(ctx, ws.ID)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	out := make(map[int64]Member, len(ms))
-	for _, m := range ms {
-		out[m.ID] = m
-	}
-	return out, s.quietEnd(ws, at), nil
-}
-
-// staleFollowUps nudges the owner of every working referral with no update
-// for the workspace's stale-days ("avoid ghosting"), once per quiet spell,
-// and sends each referrer one digest of where their quiet referrals stand.
-func (s *Service) staleFollowUps(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	days := ws.Settings.StaleDays
-	if days <= 0 {
-		days = DefaultSettings().StaleDays
-	}
-	stale, err := tx.StaleReferrals(ctx, ws.ID, at.AddDate(0, 0, -days))
-	if err != nil || len(stale) == 0 {
-		return nil, err
-	}
-	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
-	if err != nil {
-		return nil, err
-	}
-	var ns []Notice
-	byReferrer := map[int64][]Referral{}
-	var order []int64
-	for i := range stale {
-		r := &stale[i]
-		if m, yes := ok[r.ReceiverID]; yes {
-			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeStaleNudge, To: dm(&m), Referral: r,
-				CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("stale:%d:%d", r.ID, r.UpdatedAt.Unix())})
-		}
-		if _, yes := ok[r.ReferrerID]; yes {
-			if byReferrer[r.ReferrerID] == nil {
-				order = append(order, r.ReferrerID)
-			}
-			byReferrer[r.ReferrerID] = append(byReferrer[r.ReferrerID], r.Public())
-		}
-	}
-	for _, id := range order {
-		m := ok[id]
-		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeStaleDigest, To: dm(&m), Items: byReferrer[id],
-			CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("stale-digest:%d:%s", id, at.UTC().Format("2006-01-02"))})
-	}
-	return ns, nil
-}
-
-// touchSuggestions rotate so a pair isn't told the same thing each time.
-var touchSuggestions = []string{
-	"share something useful with them — an article, a tool, a client story",
-	"book a 20-minute catch-up call",
-	"think of a client of yours who needs what they do, and send a referral",
-	"invite them for a coffee",
-}
-
-// touchReminders reminds both members of every partnership past its
-// cadence, once per due date, with a suggested action.
-func (s *Service) touchReminders(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	due, err := tx.DuePartnerships(ctx, ws.ID, at)
-	if err != nil || len(due) == 0 {
-		return nil, err
-	}
-	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
-	if err != nil {
-		return nil, err
-	}
-	var ns []Notice
-	for _, p := range due {
-		suggestion := touchSuggestions[int((p.ID+p.NextDue.Unix()/86400)%int64(len(touchSuggestions)))]
-		for _, pair := range [][2]int64{{p.MemberA, p.MemberB}, {p.MemberB, p.MemberA}} {
-			me, yes := ok[pair[0]]
-			if !yes {
-				continue
-			}
-			partner := ok[pair[1]] // a muted partner still deserves a touch; fall back to a lookup
-			if partner.ID == 0 {
-				pm, err := tx.Member(ctx, ws.ID, pair[1])
-				if err != nil || pm.Status != MemberActive {
-					continue
-				}
-				partner = *pm
-			}
-			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeTouchReminder, To: dm(&me), Actor: partner.DisplayName,
-				Text: suggestion, CreatedAt: at, NotBefore: notBefore,
-				DedupeKey: fmt.Sprintf("touch:%d:%d:%d", p.ID, me.ID, p.NextDue.Unix())})
-		}
-	}
-	return ns, nil
-}
-
-// buddyReminders asks each mentor, once, whether they have welcomed the
-// newcomer they were paired with in the last fortnight.
-func (s *Service) buddyReminders(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	ok, notBefore, err := s.reminded(ctx, tx, ws, at)
-	if err != nil {
-		return nil, err
-	}
-	var ns []Notice
-	for _, m := range ok {
-		if m.BuddyID == 0 || at.Sub(m.JoinedAt) < 24*time.Hour || at.Sub(m.JoinedAt) > 14*24*time.Hour {
-			continue
-		}
-		mentor, yes := ok[m.BuddyID]
-		if !yes {
-			continue
-		}
-		ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeBuddyReminder, To: dm(&mentor), Actor: m.DisplayName,
-			CreatedAt: at, NotBefore: notBefore, DedupeKey: fmt.Sprintf("buddy-welcome:%d:%d", m.ID, mentor.ID)})
-	}
-	return ns, nil
-}
-
 // Health is what the network-health report tells admins.
 type Health struct {
 	Last30, Previous30 int      // referrals given in the last 30 days and the 30 before
@@ -485,60 +273,4 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 			DedupeKey: fmt.Sprintf("health:%d:%s", admins[i].ID, at.UTC().Format("2006-01-02"))})
 	}
 	return ns, nil
-}
-
-// reminderKinds are the private nudges a member can tire of.
-var reminderKinds = []NoticeKind{NoticeThankNudge, NoticeStaleNudge, NoticeStaleDigest, NoticeTouchReminder, NoticeBuddyReminder}
-
-// ignoredLimit is how many reminders in a row a member may leave
-// unanswered before the bot asks instead of sending more.
-const ignoredLimit = 3
-
-// askBeforeMore keeps a member from getting more than ignoredLimit
-// reminders in a row that they leave unanswered (don't use referbot in
-// between): a member who already ignored that many gets one question
-// instead — keep them coming, or pause? — and no reminder; a run that
-// would take someone past the limit sends only what fits, so the
-// question comes instead of the next one, never with more reminders.
-// Held-back reminders are still due next time. Reminders resume as soon
-// as the member uses referbot again.
-func (s *Service) askBeforeMore(ctx context.Context, tx Tx, ws Workspace, ns []Notice, at time.Time) ([]Notice, error) {
-	hasReminder := false
-	for _, n := range ns {
-		hasReminder = hasReminder || slices.Contains(reminderKinds, n.Kind)
-	}
-	if !hasReminder {
-		return ns, nil
-	}
-	ignored, err := tx.IgnoredReminders(ctx, ws.ID, reminderKinds, 1)
-	if err != nil {
-		return ns, err
-	}
-	out := ns[:0]
-	sent := map[int64]int{} // reminders kept in this run, per member
-	asked := map[int64]bool{}
-	for _, n := range ns {
-		id := n.To.MemberID
-		if !slices.Contains(reminderKinds, n.Kind) || id == 0 {
-			out = append(out, n)
-			continue
-		}
-		ig := ignored[id]
-		switch {
-		case ig.Count >= ignoredLimit:
-			if asked[id] {
-				continue
-			}
-			asked[id] = true
-			out = append(out, Notice{WorkspaceID: ws.ID, Kind: NoticeAskReminders, To: n.To, CreatedAt: at, NotBefore: n.NotBefore,
-				Text: fmt.Sprint(ig.Count),
-				// One question per stretch of silence, which their next
-				// command ends.
-				DedupeKey: fmt.Sprintf("ask-reminders:%d:%d", id, ig.Since.Unix())})
-		case ig.Count+sent[id] < ignoredLimit:
-			sent[id]++
-			out = append(out, n)
-		}
-	}
-	return out, nil
 }

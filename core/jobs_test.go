@@ -497,7 +497,7 @@ func TestReminders_AfterThreeIgnoredTheBotAsksInstead(t *testing.T) {
 			if n.To.MemberID == alice.Member.ID {
 				out[n.Kind]++
 			}
-			if err := b.db.MarkDelivered(ctx, n.ID, "", at); err != nil {
+			if err := b.db.MarkDelivered(ctx, n.WorkspaceID, n.ID, "", at); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -16,7 +16,7 @@ type Identity struct {
 	UserName      string
 	PlatformAdmin bool // a workspace admin on the platform itself
 	// RequestKey identifies the platform delivery (trigger, event or
-	// interaction id) so a retry or replay is applied once; see Once.
+	// interaction id) so a retry or replay is applied once; see Command.
 	RequestKey string
 	Channel    string // where the command was typed
 }
@@ -55,8 +55,8 @@ func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
 // key (id.RequestKey), the caller as joined, and fn with the caller (fn's
 // operations, given the ctx fn is given, join that transaction). A request
 // that failed midway left no trace and is applied when redelivered; one
-// that succeeded is not applied again (ErrSeen). An empty key runs fn
-// unrecorded.
+// that succeeded is not applied again (ErrSeen). The key is the
+// workspace's, as every row is; an empty key runs fn unrecorded.
 //
 // A caller already joined, unchanged, is read, not written: commands of
 // one workspace don't queue behind each other. A newcomer (or a new
@@ -76,11 +76,20 @@ func (s *Service) Command(ctx context.Context, id Identity, fn func(ctx context.
 			case !first:
 				return ErrSeen
 			case attempt == 0 && joinWrites(id, ws, m):
-				return errJoinFirst // nothing written yet
+				return errJoinFirst // rolled back: the key too
 			}
 			c, err := s.join(ctx, tx, id, ws, m)
 			if err != nil {
 				return err
+			}
+			if ws == nil && id.RequestKey != "" {
+				// A team new in this transaction: Arrive had no workspace
+				// to keep the key in.
+				if first, err := tx.ClaimRequest(ctx, c.Workspace.ID, id.RequestKey, s.now()); err != nil {
+					return err
+				} else if !first {
+					return ErrSeen
+				}
 			}
 			return fn(context.WithValue(ctx, txKey{}, tx), c)
 		})

@@ -51,9 +51,39 @@ func TestCommand_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 	if n := b.count(t, "referrals"); n != 1 {
 		t.Fatalf("referrals = %d, want 1", n)
 	}
-	// Another platform's request with the same key is another request.
+	// Another workspace's request with the same key is another request:
+	// the same team on another platform, and another team, new in the
+	// command (its key is kept once its workspace exists).
 	bob.Platform = core.Discord
 	if err := b.svc.Command(ctx, bob, refer); err != nil {
 		t.Fatalf("same key on another platform: %v", err)
+	}
+	carol := core.Identity{Platform: core.Slack, TeamID: "T2", UserID: "u-carol", UserName: "carol", RequestKey: "trig.1"}
+	noop := func(context.Context, core.Caller) error { return nil }
+	if err := b.svc.Command(ctx, carol, noop); err != nil {
+		t.Fatalf("same key in another workspace: %v", err)
+	}
+	if err := b.svc.Command(ctx, carol, noop); !errors.Is(err, core.ErrSeen) {
+		t.Fatalf("the new workspace's request again: %v, want ErrSeen", err)
+	}
+	if n := b.count(t, "inbound_requests"); n != 3 {
+		t.Errorf("%d keys recorded, want 3 (one per workspace)", n)
+	}
+}
+
+// TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew: with no team there is
+// no workspace to keep the key in; such a request can change nothing (no
+// member can be found for it), so it is passed on, unrecorded.
+func TestFirstDelivery_ARequestNamingNoTeamIsAlwaysNew(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	for range 2 {
+		if first, err := b.svc.FirstDelivery(ctx, core.Discord, "", "998877"); err != nil || !first {
+			t.Fatalf("no team: first = %v, %v; want true", first, err)
+		}
+	}
+	if n := b.count(t, "inbound_requests"); n != 0 {
+		t.Errorf("%d keys recorded, want none", n)
 	}
 }

@@ -234,7 +234,7 @@ func TestFailedDeliveries_AdminsSeeAndRetryThem(t *testing.T) {
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("claim: %d, %v", len(ns), err)
 	}
-	if err := b.db.MarkFailed(ctx, ns[0].ID, "user_not_found", time.Time{}); err != nil {
+	if err := b.db.MarkFailed(ctx, ns[0].WorkspaceID, ns[0].ID, "user_not_found", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = b.svc.FailedDeliveries(ctx, bob, false)

@@ -21,7 +21,7 @@ func (b *bundle) deliverAll(t testing.TB) {
 		t.Fatal(err)
 	}
 	for _, n := range ns {
-		if err := b.db.MarkDelivered(ctx, n.ID, "ts-"+string(n.Kind), b.clock.Now()); err != nil {
+		if err := b.db.MarkDelivered(ctx, n.WorkspaceID, n.ID, "ts-"+string(n.Kind), b.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

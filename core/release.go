@@ -19,55 +19,66 @@ import (
 // JobRelease is the job that releases stale handoffs.
 const JobRelease = "stale-release"
 
-// releaseIdle releases every working referral with no update for the
-// workspace's release-after, as of at. It runs inside RunJob, whose claim
-// of the period makes a run happen once; a released referral is no longer
-// working, so no later run touches it again.
-func (s *Service) releaseIdle(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	days := ws.Settings.ReleaseAfterDays
-	if days <= 0 {
-		return nil, nil
-	}
-	cutoff := at.AddDate(0, 0, -days)
-	idle, err := tx.IdleReferrals(ctx, ws.ID, cutoff)
+// releaseIdle releases every working referral with no update for its
+// workspace's release-after, as of at. It runs inside a batch of RunJobs,
+// whose claim of the period makes a run happen once; a released referral
+// is no longer working, so no later run touches it again (nor reads it:
+// the query reads only working referrals).
+func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
+	idle, err := tx.IdleReferrals(ctx, windows(runs, func(ws Workspace) (time.Time, time.Time, bool) {
+		days := ws.Settings.ReleaseAfterDays
+		return time.Time{}, at.AddDate(0, 0, -days), days > 0
+	}))
 	if err != nil || len(idle) == 0 {
 		return nil, err
 	}
-	sys := Caller{Workspace: ws} // referbot acts, not a member
-	js := s.at(at)
+	wss := workspacesOf(runs)
 	rec := &recorder{Tx: tx}
-	why := fmt.Sprintf("it had no update for %d days", days)
+	js := s.at(at)
 	for i := range idle {
-		r, err := referral(ctx, tx, sys, idle[i].Code) // locked, as it is now
-		if err != nil {
+		ws := wss[idle[i].WorkspaceID]
+		if err := js.releaseOne(ctx, rec, ws, idle[i].Code, at.AddDate(0, 0, -ws.Settings.ReleaseAfterDays)); err != nil {
 			return nil, err
-		}
-		if !r.Status.Working() || r.UpdatedAt.After(cutoff) {
-			continue // updated since the list was read
-		}
-		owners := []int64{r.ReceiverID, r.CoOwnerID}
-		if r.CreatedAsLead() {
-			err = js.release(ctx, rec, sys, &ws, r, why)
-		} else {
-			err = js.giveBack(ctx, rec, sys, r, why)
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range owners {
-			if id == 0 {
-				continue
-			}
-			m, err := tx.Member(ctx, ws.ID, id)
-			if err != nil {
-				return nil, err
-			}
-			if m.Status == MemberActive {
-				rec.notices = append(rec.notices, toldOf(sys, rec.last, NoticeTakenBack, dm(m), r, why))
-			}
 		}
 	}
 	return rec.notices, nil
+}
+
+// releaseOne releases one idle referral of a workspace (s's clock stopped
+// at the run's instant), unless it was updated since cutoff, and tells
+// its owners.
+func (s *Service) releaseOne(ctx context.Context, rec *recorder, ws Workspace, code Code, cutoff time.Time) error {
+	sys := Caller{Workspace: ws} // referbot acts, not a member
+	why := fmt.Sprintf("it had no update for %d days", ws.Settings.ReleaseAfterDays)
+	r, err := referral(ctx, rec.Tx, sys, code) // locked, as it is now
+	if err != nil {
+		return err
+	}
+	if !r.Status.Working() || r.UpdatedAt.After(cutoff) {
+		return nil // updated since the list was read
+	}
+	owners := []int64{r.ReceiverID, r.CoOwnerID}
+	if r.CreatedAsLead() {
+		err = s.release(ctx, rec, sys, &ws, r, why)
+	} else {
+		err = s.giveBack(ctx, rec, sys, r, why)
+	}
+	if err != nil {
+		return err
+	}
+	for _, id := range owners {
+		if id == 0 {
+			continue
+		}
+		m, err := rec.Member(ctx, ws.ID, id)
+		if err != nil {
+			return err
+		}
+		if m.Status == MemberActive {
+			rec.notices = append(rec.notices, toldOf(sys, rec.last, NoticeTakenBack, dm(m), r, why))
+		}
+	}
+	return nil
 }
 
 // at returns the service with its clock stopped at t, so what a job run

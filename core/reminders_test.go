@@ -41,7 +41,7 @@ func TestReminders_OneRunNeverSendsPastTheThirdIgnoredReminder(t *testing.T) {
 				out[n.To.MemberID] = map[core.NoticeKind]int{}
 			}
 			out[n.To.MemberID][n.Kind]++
-			if err := b.db.MarkDelivered(ctx, n.ID, "", at); err != nil {
+			if err := b.db.MarkDelivered(ctx, n.WorkspaceID, n.ID, "", at); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -63,8 +63,7 @@ func (r Retention) withDefaults() Retention {
 //     the ignored reminders that make the bot ask before sending more);
 //   - job runs started before RunsBefore, except each job's latest (the
 //     scheduler's record that the current period ran);
-//   - platform request keys received before InboundBefore. These belong to
-//     no workspace: every workspace's pass purges them, the first one does.
+//   - the workspace's platform request keys received before InboundBefore.
 //
 // Every statement deletes at most Batch rows and commits on its own, so a
 // large backlog never holds locks for long.
@@ -94,10 +93,10 @@ const purgeBatch = 10000
 // leaves the rest to the next period's (it is claimed already): purging
 // is by age, so nothing is lost by doing it a day later.
 func (s *Service) purge(ctx context.Context, ws Workspace, fire, at time.Time) (JobResult, error) {
-	claimed, err := inTx(ctx, s, func(tx Tx) (bool, error) {
-		return tx.ClaimJobRun(ctx, JobRetention, ws.ID, JobPeriod(fire), at)
+	claimed, err := inTx(ctx, s, func(tx Tx) ([]int64, error) {
+		return tx.ClaimJobRuns(ctx, JobRetention, []JobClaim{{WorkspaceID: ws.ID, Period: JobPeriod(fire)}}, at)
 	})
-	if err != nil || !claimed {
+	if err != nil || len(claimed) == 0 {
 		return JobResult{}, err
 	}
 	r := s.retention

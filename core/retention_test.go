@@ -73,7 +73,7 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "old-trigger"); err != nil || !first {
+	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "T1", "old-trigger"); err != nil || !first {
 		t.Fatal(first, err)
 	}
 	b.deliverAll(t)
@@ -82,7 +82,7 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 	b.clock.Add(100 * 24 * time.Hour)
 	b.join(t, "T1", "alice")
 	b.refer(t, carol, bob, "Recent", 0)
-	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "new-trigger"); err != nil || !first {
+	if first, err := b.svc.FirstDelivery(ctx, core.Slack, "T1", "new-trigger"); err != nil || !first {
 		t.Fatal(first, err)
 	}
 	at := b.clock.Now()

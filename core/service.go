@@ -14,6 +14,8 @@ type Service struct {
 	now       func() time.Time
 	location  *time.Location
 	retention Retention
+	secret    []byte // signs dashboard links and sessions (signin_token.go)
+	keys      *keys  // shared by copies of the Service
 }
 
 // Options configure a Service.
@@ -23,11 +25,15 @@ type Options struct {
 	// Retention is how long old records are kept; zero durations take
 	// DefaultRetention's.
 	Retention Retention
+	// Secret is REFERBOT_SECRET: the dashboard's signing keys derive from
+	// it. Empty: each workspace's is generated and kept in the database.
+	Secret []byte
 }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults()}
+	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults(),
+		secret: opts.Secret, keys: &keys{m: map[int64][]byte{}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -38,10 +44,16 @@ func NewService(store Store, opts Options) *Service {
 }
 
 // FirstDelivery reports whether a platform request (keyed by its trigger,
-// event or interaction id) is seen for the first time; adapters skip
-// retries and replays, so nothing is applied twice.
-func (s *Service) FirstDelivery(ctx context.Context, p Platform, key string) (bool, error) {
-	return s.store.FirstDelivery(ctx, p, key, s.now())
+// event or interaction id) to a team (Slack team, Discord guild) is seen
+// for the first time; adapters skip retries and replays, so nothing is
+// applied twice. The key is the team's workspace's, as every row is. A
+// request that names no team is new every time: it can change nothing,
+// as no workspace or member can be found for it.
+func (s *Service) FirstDelivery(ctx context.Context, p Platform, team, key string) (bool, error) {
+	if team == "" || key == "" {
+		return true, nil
+	}
+	return s.store.FirstDelivery(ctx, p, team, key, s.now())
 }
 
 // Now is the service's clock, exposed so callers share one notion of time.

@@ -93,11 +93,18 @@ type Tx interface {
 	// they gave or received. Both serve the member's data export.
 	Partnerships(ctx context.Context, workspaceID, memberID int64) ([]Partnership, error)
 	ThanksOf(ctx context.Context, workspaceID, memberID int64) ([]Thanks, error)
+	// ClaimRequest records the key of a platform request to the workspace
+	// in the transaction of the work it causes; false means the key was
+	// recorded already.
+	ClaimRequest(ctx context.Context, workspaceID int64, key string, at time.Time) (bool, error)
 	// Arrive is what a command needs first, in one round trip: it records
-	// the request's key in the transaction of the work it causes (false:
-	// the key was recorded already; an empty key records nothing and is
-	// first) and finds the caller's workspace and member by their
-	// platform ids, nil where there is none yet.
+	// the request's key to the team's workspace in the transaction of the
+	// work it causes (false: the key was recorded already; an empty key
+	// records nothing and is first) and finds the caller's workspace and
+	// member by their platform ids, nil where there is none yet. A team
+	// with no workspace yet has nowhere to keep the key: nothing is
+	// recorded (first is true), and the caller claims the key once the
+	// workspace exists.
 	Arrive(ctx context.Context, p Platform, key string, at time.Time, teamID, userID string) (first bool, ws *Workspace, m *Member, err error)
 	// DropPendingNotices fails, with the reason, every notice still waiting
 	// to be sent to a member.
@@ -105,42 +112,52 @@ type Tx interface {
 	// ForgetMember erases a member's personal data, keeping anonymised rows.
 	ForgetMember(ctx context.Context, workspaceID, memberID int64) error
 
-	// Reachable lists members who may get reminders: active, not muted,
-	// not paused.
-	Reachable(ctx context.Context, workspaceID int64) ([]Member, error)
+	// Reachable returns those of the given members who may get reminders:
+	// active, not muted, not paused.
+	Reachable(ctx context.Context, members []MemberKey) ([]Member, error)
 	// FailedNotices lists the workspace's notices that failed for good,
 	// newest first; RetryFailed puts them back in the queue.
 	FailedNotices(ctx context.Context, workspaceID int64, limit int) ([]Notice, error)
 	RetryFailed(ctx context.Context, workspaceID int64, at time.Time) (int, error)
-	// IgnoredReminders counts, per member, the notices of the given kinds
-	// sent to them since they last used referbot; only counts >= min.
-	IgnoredReminders(ctx context.Context, workspaceID int64, kinds []NoticeKind, min int) (map[int64]Ignored, error)
+	// IgnoredReminders counts, for each of the given members, the notices
+	// of the given kinds sent to them since they last used referbot; only
+	// counts >= min.
+	IgnoredReminders(ctx context.Context, members []MemberKey, kinds []NoticeKind, min int) (map[MemberKey]Ignored, error)
 	// Tags lists the network's tags (profiles and referrals) starting with
 	// prefix, most used first.
 	Tags(ctx context.Context, workspaceID int64, prefix string, limit int) ([]string, error)
 	// Workspaces lists every workspace, for the scheduler.
 	Workspaces(ctx context.Context) ([]Workspace, error)
-	// ClaimJobRun records that a job runs for a workspace and period; false
-	// means that run already happened (or is happening elsewhere).
-	ClaimJobRun(ctx context.Context, job string, workspaceID int64, period string, at time.Time) (bool, error)
+	// ClaimJobRuns records that a job runs for each workspace and period,
+	// in one statement, and returns the workspaces claimed here; a run left
+	// out already happened (or is happening elsewhere).
+	ClaimJobRuns(ctx context.Context, job string, runs []JobClaim, at time.Time) ([]int64, error)
 	// LastJobRuns returns, per job, when it last ran for the workspace (the
 	// instant recorded with its claim); jobs that never ran are absent.
 	LastJobRuns(ctx context.Context, workspaceID int64) (map[string]time.Time, error)
-	// ExpireLeads marks open leads whose expiry is at or before at as
-	// expired, in one statement, and returns them.
-	ExpireLeads(ctx context.Context, workspaceID int64, at time.Time) ([]Referral, error)
-	// DueThankNudges returns referrals accepted (or won) at or before
-	// cutoff, still working or won, whose owner hasn't thanked, whose owner
-	// is active and not muted, and which were never nudged.
-	DueThankNudges(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+	// The scheduled passes below each read what fell due in every given
+	// workspace's window (after From, at or before To) in one statement,
+	// ordered by workspace.
+
+	// ExpireLeads marks the open leads of the given workspaces whose expiry
+	// is at or before at as expired, in one statement, and returns them.
+	ExpireLeads(ctx context.Context, workspaceIDs []int64, at time.Time) ([]Referral, error)
+	// DueThankNudges returns referrals accepted (or won) in the window,
+	// still working or won, whose owner hasn't thanked, whose owner is
+	// active and not muted, and which were never nudged.
+	DueThankNudges(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// StaleReferrals returns working referrals (accepted to proposal) whose
-	// last update is at or before cutoff.
-	StaleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
+	// last update falls in the window and whose owner was not nudged for it.
+	StaleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// IdleReferrals returns every working referral (accepted to proposal)
-	// whose last update is at or before cutoff, nudged or not.
-	IdleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) ([]Referral, error)
-	// DuePartnerships returns partnerships whose next touchpoint is due by at.
-	DuePartnerships(ctx context.Context, workspaceID int64, at time.Time) ([]Partnership, error)
+	// whose last update falls in the window, nudged or not.
+	IdleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
+	// DuePartnerships returns partnerships whose next touchpoint falls in
+	// the window and whose members weren't both reminded of it.
+	DuePartnerships(ctx context.Context, due []DueWindow) ([]Partnership, error)
+	// Newcomers returns the members with a mentoring buddy who joined in
+	// the window.
+	Newcomers(ctx context.Context, due []DueWindow) ([]Member, error)
 
 	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
 	Enqueue(ctx context.Context, ns ...Notice) error
@@ -169,6 +186,8 @@ type Tx interface {
 	// DismissFlag records one, replacing an earlier one of the same key.
 	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
 	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
+
+	SignIns // the dashboard's sign-in links and sessions (signin.go)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due
@@ -181,13 +200,15 @@ type Outbox interface {
 	// while it is leased or waiting, later notices to its destination wait
 	// too. A claim counts as an attempt until Defer gives it back.
 	ClaimHeads(ctx context.Context, p Platform, limit int, now time.Time, lease time.Duration) ([]Notice, error)
-	MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error
+	// MarkDelivered, MarkFailed and Defer name a notice by its workspace
+	// and id (Notice.WorkspaceID, Notice.ID), as every key does.
+	MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) error
 	// MarkFailed records a failed attempt; retryAt zero means permanent failure.
-	MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
+	MarkFailed(ctx context.Context, workspaceID, id int64, reason string, retryAt time.Time) error
 	// Defer hands a claimed notice back to wait until the given time
 	// without using up an attempt: the platform asked for a wait (a rate
 	// limit), or the sender stopped before sending it.
-	Defer(ctx context.Context, id int64, until time.Time, reason string) error
+	Defer(ctx context.Context, workspaceID, id int64, until time.Time, reason string) error
 	// SentRef is the platform reference of the latest delivered notice of
 	// kind about a referral to the same recipient ("" if none), so a later
 	// message can update it: the channel's post, or that member's own DM —
@@ -198,7 +219,10 @@ type Outbox interface {
 // Deliveries remembers which platform requests were handled, so a retried
 // or replayed request is applied once.
 type Deliveries interface {
-	FirstDelivery(ctx context.Context, p Platform, key string, at time.Time) (bool, error)
+	// FirstDelivery records the key of a request to the platform team's
+	// workspace (created if it is new: the first event of a team that
+	// just installed the app) and reports whether it is new.
+	FirstDelivery(ctx context.Context, p Platform, team, key string, at time.Time) (bool, error)
 }
 
 // Purger deletes what the retention policy no longer keeps.
@@ -226,6 +250,22 @@ type ListFilter struct {
 	OpenLeads bool     // unclaimed open leads
 	Statuses  []Status // empty = any
 	Limit     int
+}
+
+// MemberKey names a member across workspaces.
+type MemberKey struct{ WorkspaceID, MemberID int64 }
+
+// DueWindow is one workspace's window in a scheduled pass: what fell due
+// after From and at or before To.
+type DueWindow struct {
+	WorkspaceID int64
+	From, To    time.Time
+}
+
+// JobClaim is one workspace's scheduled run of a job, for job_runs.
+type JobClaim struct {
+	WorkspaceID int64
+	Period      string
 }
 
 // Ignored is how many reminders a member left unanswered since when.

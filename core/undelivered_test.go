@@ -33,10 +33,10 @@ func TestUndeliveredRetry_SendsNothingToMembersWhoLeftOrAreNoLongerParties(t *te
 	}
 	for _, n := range ns {
 		if n.To.MemberID == bob.Member.ID && n.Referral.Code == r.Code || n.To.MemberID == carol.Member.ID {
-			if err := b.db.MarkFailed(ctx, n.ID, "cannot DM bob", time.Time{}); err != nil {
+			if err := b.db.MarkFailed(ctx, n.WorkspaceID, n.ID, "cannot DM bob", time.Time{}); err != nil {
 				t.Fatal(err)
 			}
-		} else if err := b.db.MarkFailed(ctx, n.ID, "try later", b.clock.Now()); err != nil {
+		} else if err := b.db.MarkFailed(ctx, n.WorkspaceID, n.ID, "try later", b.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestDelivery_NoDMAboutAReferralToSomeoneNoLongerAParty(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range ns {
-		if err := b.db.MarkFailed(ctx, n.ID, "carol unreachable", b.clock.Now()); err != nil {
+		if err := b.db.MarkFailed(ctx, n.WorkspaceID, n.ID, "carol unreachable", b.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

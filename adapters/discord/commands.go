@@ -155,6 +155,7 @@ func Commands() []*discordgo.ApplicationCommand {
 			sub("stats", "Referral figures", user("member", "Whose (default: yours)", false),
 				boolean("network", "The whole network's"), period()),
 			sub("leaderboard", "Top givers, most improved and newcomers' first wins", period()),
+			sub("dashboard", "A one-time sign-in link to the web dashboard, just for you", period()),
 			group("fees", "Finder's fees: confirm won values, mark fees paid, list them",
 				sub("list", "Fees you owe and are owed (admins: everyone's)",
 					choice("which", "Which ones (default: all)", false, "owed", "paid", "awaiting", "disputed", "all"), period()),

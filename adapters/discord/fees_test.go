@@ -27,6 +27,8 @@ func TestCommand_FeesAndLeaderboardReadAsTypingWould(t *testing.T) {
 		{"fees received", opts("code", "1042"), "fee R-1042 received"},
 		{"leaderboard", opts(), "leaderboard"},
 		{"leaderboard", opts("period", "2026-Q3"), "leaderboard 2026-Q3"},
+		{"dashboard", opts(), "dashboard"},
+		{"dashboard", opts("period", "last-quarter"), "dashboard last-quarter"},
 		{"give", opts("partner", "U9", "client", "Acme", "need", "site", "fee", "EUR 300"), "<@U9|bob> Acme — site fee EUR 300"},
 		{"give", opts("partner", "U9", "client", "Acme", "need", "site", "fee", "12.5%"), "<@U9|bob> Acme — site fee 12.5%"},
 		{"lead", opts("need", "bookkeeping", "fee", "reciprocal"), "lead bookkeeping fee reciprocal"},

@@ -19,7 +19,13 @@ func (a *Adapter) Handle(ctx context.Context, i *discordgo.Interaction) *discord
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
 	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-		first, err := a.bot.FirstDelivery(ctx, core.Discord, i.ID)
+		// The key is the guild's: where it happened, or the one a DM's
+		// button or form names.
+		guild := i.GuildID
+		if guild == "" {
+			guild = guildOf(i)
+		}
+		first, err := a.bot.FirstDelivery(ctx, core.Discord, guild, i.ID)
 		if err != nil {
 			a.log.Error("dedupe failed", "err", err)
 			return errorResponse(core.Errorf(core.EINTERNAL, "Something went wrong on our side; please try again."))

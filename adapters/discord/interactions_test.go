@@ -18,7 +18,9 @@ func TestInteractions_PingSignedCommandAndRefusals(t *testing.T) {
 	code, resp := e.post([]byte(`{"id":"P1","type":1,"application_id":"APP","token":"t","version":1}`), time.Now())
 	must(t, code == 200 && resp["type"] == float64(1), "PING: %d %v", code, resp)
 
-	lead, _ := json.Marshal(slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery")))
+	in := slash("U1", []string{"lead"}, opt("need", 3, "bookkeeping for a bakery"))
+	in["id"] = "I-lead" // every interaction has its id: the dedupe key
+	lead, _ := json.Marshal(in)
 	refusals := map[string]func(*http.Request){
 		"wrong signature": func(r *http.Request) {
 			_, other, _ := ed25519.GenerateKey(nil)

@@ -298,6 +298,7 @@ var subcommands = map[string]func(a args) (grammar.Command, error){
 	},
 	"help":        func(a args) (grammar.Command, error) { return grammar.ParseArgs("help", a.str("topic")) },
 	"leaderboard": func(a args) (grammar.Command, error) { return grammar.Leaderboard{Period: a.str("period")}, nil },
+	"dashboard":   func(a args) (grammar.Command, error) { return grammar.Dashboard{Period: a.str("period")}, nil },
 	"fees list": func(a args) (grammar.Command, error) {
 		return grammar.Fees{Filter: a.str("which"), Period: a.str("period")}, nil // a choice; core refuses any other
 	},

@@ -34,7 +34,7 @@ func (a *Adapter) GuildCreated(ctx context.Context, g *discordgo.Guild) string {
 	if g == nil || g.ID == "" || g.Unavailable || g.JoinedAt.IsZero() || a.now().Sub(g.JoinedAt) > welcomeWindow {
 		return ""
 	}
-	if first, err := a.bot.FirstDelivery(ctx, core.Discord, "welcome:"+g.ID); err != nil || !first {
+	if first, err := a.bot.FirstDelivery(ctx, core.Discord, g.ID, "welcome:"+g.ID); err != nil || !first {
 		if err != nil {
 			a.log.Error("welcome: dedupe failed", "guild", g.ID, "err", err)
 		}

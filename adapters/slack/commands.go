@@ -35,7 +35,7 @@ func (a *Adapter) command(ctx context.Context, sc slack.SlashCommand) (any, erro
 	text := strings.TrimSpace(sc.Text)
 	key := requestKey(ctx, "command", sc.TriggerID)
 	if text == "" {
-		if first, err := a.first(ctx, "command", sc.TriggerID); err != nil || !first {
+		if first, err := a.first(ctx, sc.TeamID, "command", sc.TriggerID); err != nil || !first {
 			return nil, err
 		}
 		// The trigger lives 3 s: open the modal before answering.

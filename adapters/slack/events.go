@@ -49,7 +49,7 @@ func (a *Adapter) event(ctx context.Context, env eventEnvelope) (any, error) {
 	default:
 		return nil, nil
 	}
-	if first, err := a.first(ctx, "event", env.EventID); err != nil || !first {
+	if first, err := a.first(ctx, env.TeamID, "event", env.EventID); err != nil || !first {
 		return nil, err
 	}
 	ev := env.Event
@@ -90,7 +90,7 @@ func (a *Adapter) welcome(ctx context.Context, t team, channel string) {
 	if len(h.Messages) > 0 {
 		return // they have heard from the bot, or written to it, before
 	}
-	if first, err := a.bot.FirstDelivery(ctx, core.Slack, "welcome:"+t.TeamID+":"+t.UserID); err != nil || !first {
+	if first, err := a.bot.FirstDelivery(ctx, core.Slack, t.TeamID, "welcome:"+t.TeamID+":"+t.UserID); err != nil || !first {
 		return
 	}
 	a.say(ctx, channel, bot.Welcome(core.Slack))

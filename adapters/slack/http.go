@@ -81,12 +81,12 @@ func withDigest(ctx context.Context, d string) context.Context {
 
 // first claims a delivery key; false means Slack (or an attacker
 // replaying a captured request) sent it before, and it must be ignored.
-func (a *Adapter) first(ctx context.Context, kind, key string) (bool, error) {
+func (a *Adapter) first(ctx context.Context, team, kind, key string) (bool, error) {
 	k := requestKey(ctx, kind, key)
 	if k == "" {
 		return true, nil
 	}
-	return a.bot.FirstDelivery(ctx, core.Slack, k)
+	return a.bot.FirstDelivery(ctx, core.Slack, team, k)
 }
 
 // requestKey is the dedupe key of a request: its own id (trigger, event)

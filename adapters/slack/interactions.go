@@ -36,7 +36,7 @@ func (a *Adapter) interaction(ctx context.Context, cb slack.InteractionCallback)
 		// A click that runs a command records its key with its work.
 		return nil, a.click(ctx, cb, t, actionOf(cb.ActionCallback.BlockActions[0]), requestKey(ctx, "interaction", key))
 	}
-	if first, err := a.first(ctx, "interaction", key); err != nil || !first {
+	if first, err := a.first(ctx, t.TeamID, "interaction", key); err != nil || !first {
 		return nil, err
 	}
 	switch cb.Type {
@@ -67,7 +67,7 @@ func (a *Adapter) click(ctx context.Context, cb slack.InteractionCallback, t tea
 		_, opens = closeModal(action)
 	}
 	if opens && key != "" { // a form opens: no work to record the key with
-		if first, err := a.bot.FirstDelivery(ctx, core.Slack, key); err != nil || !first {
+		if first, err := a.bot.FirstDelivery(ctx, core.Slack, t.TeamID, key); err != nil || !first {
 			return err
 		}
 	}

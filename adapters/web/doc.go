@@ -7,7 +7,11 @@
 // package renders them and never computes or reveals more.
 //
 // Files: server.go (the Server and its routes), auth.go (sign-in links,
-// sessions, CSRF, security headers), pages.go and the templates under
-// templates/ (one handler per page), chart*.go (server-side SVG charts),
-// csv.go (a CSV per report), assets/ (CSS, embedded).
+// sessions, CSRF, security headers), data.go (the read models it needs
+// from the bot), pages.go (rendering, with the templates under
+// templates/), one file per page (overview.go, member.go, referrals.go,
+// admin.go), errors.go (error pages), text.go (figures in chat's words),
+// chart*.go and graphlayout.go (server-side SVG charts), csv.go and
+// csv_reports.go (a CSV per report), assets.go with assets/ (CSS,
+// embedded, served under a hashed name).
 package web

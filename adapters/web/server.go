@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
@@ -15,21 +16,35 @@ type Server struct {
 	log       *slog.Logger
 	publicURL *url.URL // where people reach the bot; decides Secure cookies
 	mux       *http.ServeMux
+	data      dashboardData  // the bot's read models; nil until the bot has them
+	loc       *time.Location // the default time zone (REFERBOT_TZ)
 }
 
 // Options configure a Server.
 type Options struct {
 	PublicURL *url.URL // REFERBOT_PUBLIC_URL
 	Log       *slog.Logger
+	Location  *time.Location // REFERBOT_TZ: dates of workspaces without a time zone of their own
 }
 
 // New returns a dashboard server over the bot.
 func New(b *bot.Bot, o Options) *Server {
-	s := &Server{bot: b, log: o.Log, publicURL: o.PublicURL, mux: http.NewServeMux()}
+	s := newServer(o)
+	s.bot = b
+	var ok bool
+	if s.data, ok = any(b).(dashboardData); !ok {
+		s.log.Warn("dashboard: the bot has no read models; every page answers 503")
+	}
+	s.routes()
+	return s
+}
+
+// newServer is a Server without its bot or routes yet.
+func newServer(o Options) *Server {
+	s := &Server{log: o.Log, publicURL: o.PublicURL, loc: o.Location, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.routes()
 	return s
 }
 
@@ -50,6 +65,8 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, v *Viewer)
 type Viewer struct {
 	Caller core.Caller
 	CSRF   string // the token every form that changes something must carry
+
+	session *core.Session // what signing out ends (auth.go)
 }
 
 // routes lists every dashboard route. Sign-in routes are auth.go's; every
@@ -57,6 +74,43 @@ type Viewer struct {
 // session before the page sees it.
 func (s *Server) routes() {
 	s.authRoutes()
-	s.mux.HandleFunc("GET /dashboard/{$}", s.page(s.overview))
-	s.mux.HandleFunc("GET /dashboard/referrals.csv", s.page(s.referralsCSV))
+	s.pageRoutes(s.page)
+}
+
+// pageRoutes lists the pages, the CSV reports and the assets; signedIn
+// wraps each page (s.page; tests sign in directly).
+func (s *Server) pageRoutes(signedIn func(pageFunc) http.HandlerFunc) {
+	s.mux.HandleFunc("GET /dashboard/assets/{file}", serveAsset)
+	for path, f := range map[string]pageFunc{
+		"/dashboard/{$}":                       s.overview,
+		"/dashboard/":                          s.notFound,
+		"/dashboard/me":                        s.me,
+		"/dashboard/members/{id}":              s.member,
+		"/dashboard/referrals":                 s.referrals,
+		"/dashboard/referrals/{code}":          s.referral,
+		"/dashboard/admin":                     s.admin,
+		"/dashboard/referrals.csv":             s.referralsCSV,
+		"/dashboard/overview.csv":              s.fromOverview(overviewReport),
+		"/dashboard/trend.csv":                 s.fromOverview(trendReport),
+		"/dashboard/funnel.csv":                s.fromOverview(funnelReport),
+		"/dashboard/network.csv":               s.fromOverview(networkReport),
+		"/dashboard/leaderboard.csv":           s.fromOverview(leaderboardReport),
+		"/dashboard/members.csv":               s.fromOverview(membersReport),
+		"/dashboard/members/{id}/partners.csv": s.partnersCSV,
+		"/dashboard/flags.csv":                 s.fromAdminPage(flagsReport),
+		"/dashboard/fees.csv":                  s.fromAdminPage(feesReport),
+	} {
+		s.mux.HandleFunc("GET "+path, signedIn(s.withData(f)))
+	}
+}
+
+// withData refuses every page while the bot has no read models.
+func (s *Server) withData(f pageFunc) pageFunc {
+	return func(w http.ResponseWriter, r *http.Request, v *Viewer) {
+		if s.data == nil {
+			s.fail(w, r, v, errNoData)
+			return
+		}
+		f(w, r, v)
+	}
 }

@@ -41,6 +41,8 @@
 //   - typed.go: for commands not typed as one line (a button's path read
 //     back by bot's router, Discord's typed options): Check, what such a
 //     command still lacks, and ParseArgs, the free text of a subcommand.
+//   - dashboard.go: `dashboard [period]`, a sign-in link to the web
+//     dashboard, and its command type.
 //   - commands.go: the Command types Parse returns.
 //   - usage.go: the table of subcommands (names, aliases, usage lines,
 //     examples), Usage and the "Type: ..." hints errors carry.

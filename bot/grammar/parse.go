@@ -94,6 +94,7 @@ var subparsers = map[string]func(*parser) (Command, error){
 	"correct":     (*parser).correct,
 	"coowner":     (*parser).coowner,
 	"flags":       (*parser).flags,
+	"dashboard":   (*parser).dashboard,
 }
 
 // unknown explains an unknown first word, with the nearest subcommand.

@@ -243,6 +243,12 @@ var specs = []spec{
 		detail: "The network's top givers by the value of the deals their referrals won — only values the referrer confirmed, and repeat referrals of the same client to the same partner count once — then the most improved against the period before, and newcomers' first wins. Periods as for stats: this-month, last-quarter, 2026-Q3, 2026-01..2026-06 … (all time by default).",
 	},
 	{
+		name: "dashboard", aliases: []string{"web", "charts"}, group: groupNumbers,
+		brief:  "the network's figures in your browser",
+		forms:  []form{{"dashboard [period]", "dashboard last-quarter"}},
+		detail: "Sends you, privately, a sign-in link to the web dashboard: the network's overview and charts, your page, the referrals you may see with their timelines, and CSV files (admins also see the network's health, flags and fees). The link works once, within 15 minutes, and keeps that browser signed in for 12 hours: don't share it. With a period (last-quarter, 2026-Q3, 2026-01..2026-06 …) the dashboard opens on it.",
+	},
+	{
 		name: "undelivered", aliases: []string{"failures", "outbox"}, group: groupAdmin,
 		brief:  "messages that could not be delivered (admins)",
 		forms:  []form{{"undelivered [retry]", "undelivered retry"}},

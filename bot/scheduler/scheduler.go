@@ -54,7 +54,9 @@ func LastFire(spec string, loc *time.Location, at time.Time) (time.Time, error) 
 }
 
 // RunDue runs every job whose latest scheduled instant hasn't run yet, for
-// every workspace, as at now. It returns how many runs happened here.
+// every workspace, as at now: per job, one pass over all the workspaces it
+// is due in (each in its own time zone and schedule; see core.RunJobs). It
+// returns how many workspace runs happened here.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 	if s.done == nil {
 		s.done = map[string]string{}
@@ -67,8 +69,9 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	ran := 0
-	for _, ws := range wss {
-		for _, job := range core.Jobs {
+	for _, job := range core.Jobs {
+		var due []core.DueRun
+		for _, ws := range wss {
 			fire, err := LastFire(core.JobSchedule(ws, job), s.Svc.Location(ws), now)
 			if err != nil || fire.IsZero() {
 				if err != nil {
@@ -76,40 +79,61 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 				}
 				continue
 			}
-			key := fmt.Sprint(job.Name, "/", ws.ID)
-			period := core.JobPeriod(fire)
-			if s.done[key] == period {
-				continue
+			if s.done[doneKey(job.Name, ws)] != core.JobPeriod(fire) {
+				due = append(due, core.DueRun{Workspace: ws, Fire: fire})
 			}
-			res, err := s.runOne(ctx, job.Name, ws, fire, now)
-			if err != nil {
-				s.count(job.Name, "failed")
-				s.Log.Error("job failed", "workspace", ws.ID, "job", job.Name, "period", period, "err", err)
-				continue // retried next tick: the failed run's claim rolled back
-			}
-			s.done[key] = period
-			if !res.Ran {
-				s.count(job.Name, "skipped")
-			}
-			if res.Ran {
-				s.count(job.Name, "ran")
-				ran++
-				s.Log.Info("job ran", "workspace", ws.ID, "job", job.Name, "period", period, "notices", res.Notices)
-			}
+		}
+		if len(due) > 0 {
+			ran += s.runPass(ctx, job.Name, due, now)
 		}
 	}
 	return ran, nil
 }
 
-// runOne runs a job, turning a panic into an error so one bad job never
+func doneKey(job string, ws core.Workspace) string { return fmt.Sprint(job, "/", ws.ID) }
+
+// runPass runs one job's pass and records what it did; it returns how
+// many workspace runs happened here. A failed batch's claims rolled back:
+// those workspaces are retried next tick.
+func (s *Scheduler) runPass(ctx context.Context, job string, due []core.DueRun, now time.Time) int {
+	started := time.Now()
+	res, err := s.runJobs(ctx, job, due, now)
+	ran, skipped, notices := 0, 0, 0
+	for i, r := range res {
+		switch {
+		case r.Ran:
+			ran++
+			notices += r.Notices
+		case err != nil:
+			continue // maybe never tried: not done
+		default:
+			skipped++
+		}
+		s.done[doneKey(job, due[i].Workspace)] = core.JobPeriod(due[i].Fire)
+	}
+	s.add(job, "ran", ran)
+	s.add(job, "skipped", skipped)
+	if err != nil {
+		s.add(job, "failed", len(due)-ran-skipped)
+		s.Log.Error("job failed", "job", job, "workspaces", len(due), "ran", ran, "err", err)
+		return ran
+	}
+	if ran > 0 {
+		s.Log.Info("job ran", "job", job, "workspaces", ran, "skipped", skipped, "notices", notices,
+			"took", time.Since(started).Round(time.Millisecond))
+	}
+	return ran
+}
+
+// runJobs runs a pass, turning a panic into an error so one bad job never
 // stops the scheduler.
-func (s *Scheduler) runOne(ctx context.Context, job string, ws core.Workspace, fire, now time.Time) (res core.JobResult, err error) {
+func (s *Scheduler) runJobs(ctx context.Context, job string, due []core.DueRun, now time.Time) (res []core.JobResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("job %s panicked: %v", job, p)
 		}
 	}()
-	return s.Svc.RunJob(ctx, job, ws, fire, now)
+	return s.Svc.RunJobs(ctx, job, due, now)
 }
 
 // Run checks the schedules every interval until ctx ends. Runs never
@@ -138,8 +162,8 @@ func NextFire(spec string, loc *time.Location, at time.Time) (time.Time, error) 
 	return sched.Next(at.In(loc)), nil
 }
 
-func (s *Scheduler) count(job, result string) {
-	if s.Runs != nil {
-		s.Runs.WithLabelValues(job, result).Inc()
+func (s *Scheduler) add(job, result string, n int) {
+	if s.Runs != nil && n > 0 {
+		s.Runs.WithLabelValues(job, result).Add(float64(n))
 	}
 }

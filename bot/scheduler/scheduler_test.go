@@ -65,3 +65,33 @@ func TestScheduler_ReplicasAndRestartsRunEachPeriodOnce(t *testing.T) {
 		t.Fatalf("a tick a minute later ran %d periods", n)
 	}
 }
+
+func TestScheduler_OnePassClaimsEachWorkspacesOwnLocalPeriod(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) // 18:30 in Tokyo
+	e := testenv.New(t, testenv.Options{At: now})
+	utc := e.Join(core.Identity{Platform: core.Slack, TeamID: "T-UTC", UserID: "U1", UserName: "bob"})
+	tokyo := e.Join(core.Identity{Platform: core.Slack, TeamID: "T-TOKYO", UserID: "U1", UserName: "aiko"})
+	if err := testenv.Exec(t, e.URL, `UPDATE workspaces SET settings = settings || '{"timezone": "Asia/Tokyo"}' WHERE id = $1`,
+		tokyo.Workspace.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&scheduler.Scheduler{Svc: e.Svc}).RunDue(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	// The nudge fires at 10:00 local: yesterday 10:00 in UTC, today
+	// 10:00 in Tokyo (01:00 UTC).
+	for _, want := range []struct {
+		ws     int64
+		period string
+	}{{utc.Workspace.ID, "2026-11-22T10:00:00Z"}, {tokyo.Workspace.ID, "2026-11-23T01:00:00Z"}} {
+		if n := e.Count(`SELECT count(*) FROM job_runs WHERE job = $1 AND workspace_id = $2 AND period = $3`,
+			core.JobThankNudge, want.ws, want.period); n != 1 {
+			t.Errorf("workspace %d: %d runs of period %s, want 1", want.ws, n, want.period)
+		}
+	}
+	if n := e.Count(`SELECT count(*) FROM job_runs`); n != 2*len(core.Jobs) {
+		t.Errorf("%d runs claimed, want one per job and workspace (%d)", n, 2*len(core.Jobs))
+	}
+}

@@ -92,8 +92,8 @@ type counting struct {
 	done chan struct{}
 }
 
-func (c *counting) MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error {
-	err := c.Outbox.MarkDelivered(ctx, id, ref, at)
+func (c *counting) MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) error {
+	err := c.Outbox.MarkDelivered(ctx, workspaceID, id, ref, at)
 	if err == nil && c.n.Add(1) == c.want {
 		close(c.done)
 	}

@@ -155,7 +155,7 @@ func (e *engine) giveBack(ctx context.Context, j job) {
 	db, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	delete(e.held, j.n.ID)
-	if err := e.s.Outbox.Defer(db, j.n.ID, e.s.Now(), ""); err != nil {
+	if err := e.s.Outbox.Defer(db, j.n.WorkspaceID, j.n.ID, e.s.Now(), ""); err != nil {
 		e.fail(err)
 	}
 }
@@ -163,7 +163,7 @@ func (e *engine) giveBack(ctx context.Context, j job) {
 // retryMarks records deliveries the outbox failed to record earlier.
 func (e *engine) retryMarks(ctx context.Context) {
 	for id, r := range e.unmarked {
-		if err := e.s.Outbox.MarkDelivered(ctx, id, r.ref, r.at); err != nil {
+		if err := e.s.Outbox.MarkDelivered(ctx, r.n.WorkspaceID, id, r.ref, r.at); err != nil {
 			e.fail(err)
 			return
 		}

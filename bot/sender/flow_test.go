@@ -88,16 +88,16 @@ func (w *watched) ClaimHeads(ctx context.Context, p core.Platform, limit int, no
 	return ns, err
 }
 
-func (w *watched) MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error {
-	err := w.Outbox.MarkDelivered(ctx, id, ref, at)
+func (w *watched) MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) error {
+	err := w.Outbox.MarkDelivered(ctx, workspaceID, id, ref, at)
 	if err == nil {
 		report(w.marked, id)
 	}
 	return err
 }
 
-func (w *watched) Defer(ctx context.Context, id int64, until time.Time, reason string) error {
-	err := w.Outbox.Defer(ctx, id, until, reason)
+func (w *watched) Defer(ctx context.Context, workspaceID, id int64, until time.Time, reason string) error {
+	err := w.Outbox.Defer(ctx, workspaceID, id, until, reason)
 	if err == nil {
 		report(w.deferred, id)
 	}

@@ -47,6 +47,9 @@ type Sender struct {
 	Now       func() time.Time
 	Log       *slog.Logger
 	Metrics   *bot.Metrics // optional
+	// Render turns a notice into the message to send; default
+	// bot.RenderNotice (a Bot's RenderNotice adds its links).
+	Render func(core.Notice) bot.Message
 
 	// Workers is how many chat API calls may be in flight at once;
 	// default 16.
@@ -83,6 +86,9 @@ func (s *Sender) defaults() {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Render == nil {
+		s.Render = bot.RenderNotice
 	}
 	if s.Workers <= 0 {
 		s.Workers = 16
@@ -234,7 +240,7 @@ type job struct {
 }
 
 func (s *Sender) job(n core.Notice) job {
-	msg := bot.RenderNotice(n)
+	msg := s.Render(n)
 	msg.Nonce = "rb" + strconv.FormatInt(n.ID, 10)
 	return job{n: n, msg: msg, dest: n.TeamID + "/" + msg.To}
 }
@@ -297,7 +303,7 @@ func (s *Sender) deliver(ctx context.Context, j job) result {
 		return result{job: j, err: s.recordFailure(db, j.n, err)}
 	}
 	r := result{job: j, sent: true, ref: ref, at: s.Now()}
-	r.err = s.Outbox.MarkDelivered(db, j.n.ID, ref, r.at)
+	r.err = s.Outbox.MarkDelivered(db, j.n.WorkspaceID, j.n.ID, ref, r.at)
 	if r.err == nil {
 		s.delivered()
 	}
@@ -315,7 +321,7 @@ func (s *Sender) recordFailure(ctx context.Context, n core.Notice, err error) er
 	if limited && !permanent {
 		s.failed("rate_limited")
 		s.Log.Info("rate limited", "notice", n.ID, "kind", n.Kind, "retry_after", ra.After)
-		return s.Outbox.Defer(ctx, n.ID, s.Now().Add(max(ra.After, time.Second)), err.Error())
+		return s.Outbox.Defer(ctx, n.WorkspaceID, n.ID, s.Now().Add(max(ra.After, time.Second)), err.Error())
 	}
 	var retryAt time.Time
 	if !permanent && n.Attempts < s.MaxAttempts {
@@ -327,7 +333,7 @@ func (s *Sender) recordFailure(ctx context.Context, n core.Notice, err error) er
 	}
 	s.failed(kind)
 	s.Log.Warn("delivery failed", "notice", n.ID, "kind", n.Kind, "attempt", n.Attempts, "permanent", retryAt.IsZero(), "err", err)
-	return s.Outbox.MarkFailed(ctx, n.ID, err.Error(), retryAt)
+	return s.Outbox.MarkFailed(ctx, n.WorkspaceID, n.ID, err.Error(), retryAt)
 }
 
 // send posts msg, or edits the earlier post it replaces when the platform

@@ -42,10 +42,14 @@ var rooms = map[string]struct{ code, tests []string }{
 	// Test-only: the visibility property test drives the real bot and
 	// renders on every platform, so its tests see every room but cmd.
 	"internal/privacycheck": {nil, []string{"adapters/", "bot", "bot/", "core", "core/", "internal/", "migrations"}},
+	// Test-only: the plan check drives the real bot over a seeded
+	// database and EXPLAINs every statement it ran.
+	"internal/plancheck": {nil, []string{"bot", "bot/", "core", "core/", "internal/", "migrations"}},
 	// Test support: the one harness, imported by tests only. It builds the
 	// stack below the adapters and never imports an adapter, whose own
 	// tests import it.
-	"internal/testenv": {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "migrations"}, nil},
+	"internal/sqlcheck": {nil, []string{"internal/", "migrations"}},
+	"internal/testenv":  {[]string{"bot", "bot/sender", "core", "core/postgres", "internal/fixture", "internal/pgtest", "internal/sqlcheck", "migrations"}, nil},
 }
 
 // standardOnly are the rooms that may import nothing outside the module

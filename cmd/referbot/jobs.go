@@ -115,7 +115,8 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 	if err != nil {
 		return err
 	}
-	for _, ws := range wss {
+	due := make([]core.DueRun, len(wss))
+	for i, ws := range wss {
 		fire, err := scheduler.LastFire(core.JobSchedule(ws, job), m.Svc.Location(ws), at)
 		if err != nil {
 			return err
@@ -123,20 +124,26 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 		if fire.IsZero() {
 			fire = at
 		}
-		res, err := m.Svc.RunJob(ctx, job.Name, ws, fire, at)
-		if err != nil {
-			return fmt.Errorf("%s in %s: %w", job.Name, ws.ExternalID, err)
-		}
+		due[i] = core.DueRun{Workspace: ws, Fire: fire}
+	}
+	// One pass over every workspace; what committed is reported even if a
+	// later batch failed.
+	results, err := m.Svc.RunJobs(ctx, job.Name, due, at)
+	for i, res := range results {
+		ws, period := due[i].Workspace, core.JobPeriod(due[i].Fire)
 		switch {
 		case res.Ran && job.Name == core.JobRetention:
 			p := res.Purged
 			fmt.Fprintf(out, "%s: %s/%s period %s: %d delivered message(s), %d job run(s), %d request key(s) deleted\n",
-				job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire), p.Delivered, p.JobRuns, p.Inbound)
+				job.Name, ws.Platform, ws.ExternalID, period, p.Delivered, p.JobRuns, p.Inbound)
 		case res.Ran:
-			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire), res.Notices)
-		default:
-			fmt.Fprintf(out, "%s: %s/%s period %s already ran: nothing new\n", job.Name, ws.Platform, ws.ExternalID, core.JobPeriod(fire))
+			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, period, res.Notices)
+		case err == nil:
+			fmt.Fprintf(out, "%s: %s/%s period %s already ran: nothing new\n", job.Name, ws.Platform, ws.ExternalID, period)
 		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", job.Name, err)
 	}
 	if len(wss) == 0 {
 		fmt.Fprintln(out, "no workspaces yet: nothing to do")

@@ -6,6 +6,8 @@
 //	referbot jobs list      the scheduled jobs and their schedules
 //	referbot jobs run NAME [--at RFC3339]
 //	referbot seed demo      fill the console network with demo data
+//	referbot seed --workspaces N --members M --referrals R [--years Y] [--seed S]
+//	                        bulk-load a generated data set (COPY)
 //
 // Configuration comes from the environment; see README.md and .env.example.
 package main
@@ -116,8 +118,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone, Retention: m.Config.Retention()})
-	m.Bot = bot.New(m.Svc, m.Log)
+	m.Svc = core.NewService(db, core.Options{Location: m.Config.TimeZone, Retention: m.Config.Retention(),
+		Secret: []byte(m.Config.Secret)})
+	m.Bot = bot.New(m.Svc, m.Log, bot.WithPublicURL(m.Config.PublicURL))
 	return nil
 }
 
@@ -171,6 +174,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	log := slog.New(handler)
 	m := &Main{Config: cfg, Log: log}
+	var (
+		seedSpec postgres.SeedSpec
+		seedDemo bool
+	)
 
 	switch sub {
 	case "help", "-h", "--help":
@@ -187,8 +194,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 	case "seed":
-		if len(args) != 1 || args[0] != "demo" {
-			return fmt.Errorf("seed takes one argument, demo: referbot seed demo\n%s", usage)
+		if seedSpec, seedDemo, err = parseSeedArgs(args); err != nil {
+			return err
 		}
 		args = nil
 	default:
@@ -206,15 +213,17 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case sub == "migrate":
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
-	case sub == "seed":
+	case sub == "seed" && seedDemo:
 		return m.seedDemo(ctx, stdout)
+	case sub == "seed":
+		return m.seedBulk(ctx, seedSpec, stdout)
 	case sub == "jobs":
 		return m.jobsCommand(ctx, args, stdout)
 	case sub == "console":
 		return m.RunConsole(ctx, stdin, stdout, !interactive)
 	}
 	if !cfg.HasChat() {
-		log.Warn("no chat credentials set: serving only /healthz, /readyz and /metrics (and running the scheduler)")
+		log.Warn("no chat credentials set: serving only /healthz, /readyz, /metrics and /dashboard/ (and running the scheduler)")
 	}
 	return m.Serve(ctx)
 }
@@ -229,7 +238,9 @@ const usage = `usage: referbot [serve|console|migrate|healthcheck|jobs|seed demo
   jobs list  the scheduled jobs, their schedules, last and next runs
   jobs run NAME [--at RFC3339]
              run one job now (or as if at that instant); a period runs once
-  seed demo  fill the console network with demo members and referrals`
+  seed demo  fill the console network with demo members and referrals
+  seed --workspaces N --members M --referrals R [--years Y] [--seed S]
+             bulk-load a generated data set with COPY (for benchmarks)`
 
 // RunConsole runs the terminal chat, delivering the outbox after each line.
 func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo bool) error {
@@ -237,11 +248,13 @@ func (m *Main) RunConsole(ctx context.Context, in io.Reader, out io.Writer, echo
 	c.Echo = echo
 	c.Data = m.dataPlace()
 	// One message at a time: the terminal shows them in the order they were caused.
-	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1}
+	s := &sender.Sender{Outbox: m.DB, Platform: core.Console, Messenger: c.Messenger(), Now: m.Svc.Now, Log: m.Log, Workers: 1,
+		Render: m.Bot.RenderNotice}
 	c.Deliver = func(ctx context.Context) error {
 		_, err := s.DeliverAll(ctx)
 		return err
 	}
+	defer m.consoleDashboard()()
 	return c.Run(ctx, in)
 }
 
@@ -255,6 +268,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	mux.HandleFunc("GET /readyz", m.readyz(chats))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metricsRegistry(), promhttp.HandlerOpts{}))
+	m.dashboard().Routes(mux)
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("REFERBOT_ADDR %s: %w", m.Config.Addr, err)
@@ -264,7 +278,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	var running sync.WaitGroup // chat connections and outbox senders
 	for _, c := range chats {
 		c.Sender = &sender.Sender{Outbox: m.DB, Platform: c.Platform, Messenger: c.Messenger, Now: m.Svc.Now,
-			Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
+			Render: m.Bot.RenderNotice, Log: m.Log, Metrics: m.Metrics, PerDestination: c.PerDestination}
 		if c.Routes != nil {
 			c.Routes(mux)
 		}
@@ -290,10 +304,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		sched.Runs = m.Metrics.JobRuns
 	}
 	go sched.Run(ctx, time.Minute)
-	// Timeouts so slow or idle connections can't pile up: chat platforms
-	// send small bodies and want answers within 3 s.
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := newHTTPServer(mux)
 	m.Log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -324,6 +335,13 @@ func (m *Main) Serve(ctx context.Context) error {
 		m.Log.Warn("shutdown: gave up waiting for chat replies in flight")
 	}
 	return nil
+}
+
+// newHTTPServer serves h with timeouts, so slow or idle connections can't
+// pile up: chat platforms send small bodies and want answers within 3 s.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 64 << 10}
 }
 
 // readyz answers 200 when the database and every configured chat

@@ -161,12 +161,7 @@ func startServe(t *testing.T, vars map[string]string) string {
 // startServeLogging is startServe with the program's log written to logs.
 func startServeLogging(t *testing.T, vars map[string]string, logs io.Writer) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	vars["REFERBOT_ADDR"] = addr
 	if vars["DATABASE_URL"] == "" {
 		vars["DATABASE_URL"] = testenv.URL(t)
@@ -242,13 +237,8 @@ func TestRun_ServeAnswersHealthReadinessAndMetrics(t *testing.T) {
 
 func TestRun_HealthcheckFailsWhenNothingAnswers(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	err = Run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{},
+	addr := freeAddr(t)
+	err := Run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{},
 		env(map[string]string{"REFERBOT_ADDR": addr}))
 	if err == nil || !strings.Contains(err.Error(), "healthcheck") {
 		t.Fatalf("healthcheck with nothing listening: %v", err)
@@ -268,6 +258,17 @@ func TestRun_JSONLogs(t *testing.T) {
 			t.Errorf("not a JSON log line: %q", line)
 		}
 	}
+}
+
+// freeAddr is a local address nothing listens on, for a server to take.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // syncBuffer is a bytes.Buffer safe to write from the server's goroutines.

@@ -43,14 +43,3 @@ func (t *tx) RemoveFeedback(ctx context.Context, workspaceID, referralID, member
 	}
 	return err
 }
-
-// IdleReferrals finds the working referrals untouched since cutoff, in
-// one query.
-func (t *tx) IdleReferrals(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []core.Referral, err error) {
-	defer wrap(&err, "idle referrals(%d)", workspaceID)
-	rows, err := t.q.Query(ctx, referralFrom+`
-		WHERE r.workspace_id = $1 AND r.status IN ('accepted', 'contacted', 'meeting', 'proposal')
-			AND r.updated_at <= $2
-		ORDER BY r.updated_at, r.id`, workspaceID, cutoff)
-	return collectReferrals(rows, err)
-}

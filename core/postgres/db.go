@@ -34,8 +34,8 @@ type Options struct {
 	// MaxConns caps the pool; 0 means the URL's pool_max_conns, or
 	// DefaultMaxConns when the URL names none.
 	MaxConns int32
-	// Tracer, if set, sees every statement (benchmarks count round trips
-	// with it).
+	// Tracer, if set, sees every statement (and, if it is also a
+	// pgx.BatchTracer, every batch): the plan check records with it, the query check checks with it.
 	Tracer pgx.QueryTracer
 }
 

@@ -9,10 +9,17 @@
 // transaction, so referrals of a workspace don't wait for each other;
 // settingscache.go decodes a workspace's settings once per stored JSON. The one exception is Purge, the retention pass: it deletes
 // old rows in bounded batches, each committed on its own, so it never holds
-// a long transaction. Every statement is scoped by workspace_id (but those
-// on inbound_requests, which has none yet), and the schema's composite
-// foreign keys (workspace_id, id) keep rows from pointing across
-// workspaces: an id from another workspace is simply not found.
+// a long transaction. Every statement is scoped by workspace_id and joins
+// on (workspace_id, id); the few that read across workspaces on purpose
+// say so in a comment ("-- across workspaces (table): why"), which the
+// query check of internal/sqlcheck reads (docs/distributed.md). Every key
+// starts with workspace_id, and the composite foreign keys keep rows from
+// pointing across workspaces: an id from another workspace is simply not
+// found.
+//
+// The scheduled jobs' queries (due.go) read many workspaces at once, each
+// through a bounded range scan of a partial index over its time window,
+// in shapes whose plans don't flip when statistics are stale (see there).
 //
 // Errors leave this package through one translation (translate): no rows
 // becomes core.ENOTFOUND, a unique violation core.ECONFLICT, a foreign key
@@ -22,6 +29,10 @@
 //
 // Timestamps are the ones core passes (core runs on an injected clock);
 // the database's now() only fills times core does not provide.
+//
+// Seed (seed*.go) loads a generated data set for benchmarks and the plan
+// check with COPY: rows as the product writes them, ids given after the
+// largest already there, the identity sequences moved past them after.
 //
 // This package imports core, migrations and pgx; nothing in referbot but
 // cmd imports it.

@@ -54,7 +54,7 @@ func TestClaimHeads_OneNoticePerDestinationInItsOrder(t *testing.T) {
 	if again := b.heads(t, 100, t0.Add(time.Second)); len(again) != 0 {
 		t.Fatalf("claimed behind notices in flight: %v", texts(again))
 	}
-	if err := b.db.MarkDelivered(ctx, got[0].ID, "m1", t0.Add(time.Second)); err != nil {
+	if err := b.db.MarkDelivered(ctx, got[0].WorkspaceID, got[0].ID, "m1", t0.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if next := b.heads(t, 100, t0.Add(time.Second)); !slices.Equal(texts(next), []string{"a1"}) {
@@ -93,14 +93,14 @@ func TestClaimHeads_ARateLimitOrRetryHoldsBackOnlyItsDestination(t *testing.T) {
 	b.enqueue(t, dms(bob, core.NoticeAccepted, "b", 2)...)
 	first := b.heads(t, 100, t0)
 	// Alice's DM is rate limited for 2 s: a wait, not a failure.
-	if err := b.db.Defer(ctx, first[0].ID, t0.Add(2*time.Second), "429 rate limited"); err != nil {
+	if err := b.db.Defer(ctx, first[0].WorkspaceID, first[0].ID, t0.Add(2*time.Second), "429 rate limited"); err != nil {
 		t.Fatal(err)
 	}
 	if c := b.count(t, `SELECT attempts FROM outbox WHERE id = $1`, first[0].ID); c != 0 {
 		t.Errorf("a rate limit used up %d attempts", c)
 	}
 	// Bob's failed: retried after a backoff, the attempt counted.
-	if err := b.db.MarkFailed(ctx, first[1].ID, "timeout", t0.Add(4*time.Second)); err != nil {
+	if err := b.db.MarkFailed(ctx, first[1].WorkspaceID, first[1].ID, "timeout", t0.Add(4*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.heads(t, 100, t0.Add(time.Second)); len(got) != 0 {
@@ -114,16 +114,16 @@ func TestClaimHeads_ARateLimitOrRetryHoldsBackOnlyItsDestination(t *testing.T) {
 		t.Fatalf("after the backoff: %v, want [b0] on its 2nd attempt", texts(got))
 	}
 	// A late Defer never undoes a delivery.
-	if err := b.db.MarkDelivered(ctx, first[0].ID, "m1", t0.Add(3*time.Second)); err != nil {
+	if err := b.db.MarkDelivered(ctx, first[0].WorkspaceID, first[0].ID, "m1", t0.Add(3*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.db.Defer(ctx, first[0].ID, t0.Add(time.Hour), "late"); err != nil {
+	if err := b.db.Defer(ctx, first[0].WorkspaceID, first[0].ID, t0.Add(time.Hour), "late"); err != nil {
 		t.Fatal(err)
 	}
 	if c := b.count(t, `SELECT count(*) FROM outbox WHERE id = $1 AND status = 'sent'`, first[0].ID); c != 1 {
 		t.Error("a late Defer undid a delivery")
 	}
-	wantCode(t, "unknown notice", b.db.Defer(ctx, 99999, t0, ""), core.ENOTFOUND)
+	wantCode(t, "unknown notice", b.db.Defer(ctx, b.ws.ID, 99999, t0, ""), core.ENOTFOUND)
 }
 
 func TestClaimHeads_ConcurrentSendersKeepEachDestinationInOrder(t *testing.T) {
@@ -155,7 +155,7 @@ func TestClaimHeads_ConcurrentSendersKeepEachDestinationInOrder(t *testing.T) {
 					mu.Lock()
 					order[n.To.MemberID] = append(order[n.To.MemberID], n.ID)
 					mu.Unlock()
-					if err := b.db.MarkDelivered(context.Background(), n.ID, "m", t0); err != nil {
+					if err := b.db.MarkDelivered(context.Background(), n.WorkspaceID, n.ID, "m", t0); err != nil {
 						t.Error(err)
 					}
 				}
@@ -167,7 +167,7 @@ func TestClaimHeads_ConcurrentSendersKeepEachDestinationInOrder(t *testing.T) {
 	for ns := b.heads(t, 100, t0); len(ns) > 0; ns = b.heads(t, 100, t0) {
 		for _, n := range ns {
 			order[n.To.MemberID] = append(order[n.To.MemberID], n.ID)
-			if err := b.db.MarkDelivered(context.Background(), n.ID, "m", t0); err != nil {
+			if err := b.db.MarkDelivered(context.Background(), n.WorkspaceID, n.ID, "m", t0); err != nil {
 				t.Fatal(err)
 			}
 		}

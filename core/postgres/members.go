@@ -34,8 +34,9 @@ func (t *tx) EnsureWorkspace(ctx context.Context, p core.Platform, externalID, n
 	defer wrap(&err, "ensure workspace(%s, %s)", p, externalID)
 	// The common case, a known workspace whose name has not changed, reads
 	// without taking a row lock.
-	w, err := scanWorkspace(t.q.QueryRow(ctx,
-		`SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID), &t.db.settings)
+	w, err := scanWorkspace(t.q.QueryRow(ctx, `
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
+		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID), &t.db.settings)
 	if err == nil && (name == "" || name == w.Name) {
 		return w, nil
 	}
@@ -225,7 +226,7 @@ func (t *tx) Profile(ctx context.Context, workspaceID, memberID int64) (_ *core.
 	)
 	err = t.q.QueryRow(ctx, `
 		SELECT `+profileCols+`
-		FROM members m LEFT JOIN profiles p ON p.member_id = m.id
+		FROM members m LEFT JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
 		WHERE m.workspace_id = $1 AND m.id = $2`, workspaceID, memberID).Scan(profileDest(&p, &updated)...)
 	if err != nil {
 		return nil, err
@@ -243,7 +244,7 @@ func (t *tx) SaveProfile(ctx context.Context, workspaceID int64, p *core.Profile
 		SELECT m.id, m.workspace_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
 			COALESCE($18, now())
 		FROM members m WHERE m.workspace_id = $1 AND m.id = $2
-		ON CONFLICT (member_id) DO UPDATE SET
+		ON CONFLICT (workspace_id, member_id) DO UPDATE SET
 			services = excluded.services, tags = excluded.tags, niche = excluded.niche,
 			industry = excluded.industry, client_size = excluded.client_size,
 			budget_range = excluded.budget_range, triggers = excluded.triggers, billing = excluded.billing,
@@ -284,7 +285,7 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 		SELECT `+memberCols+`, `+profileCols+`,
 			COALESCE(got.recent, 0), COALESCE(gave.given, 0), COALESCE(got.received, 0)
 		FROM members m
-		LEFT JOIN profiles p ON p.member_id = m.id
+		LEFT JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
 		LEFT JOIN got ON got.member_id = m.id
 		LEFT JOIN gave ON gave.member_id = m.id
 		WHERE m.workspace_id = $1 AND m.status = 'active'

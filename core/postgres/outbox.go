@@ -115,8 +115,9 @@ const forAParty = `(o.recipient_member_id IS NULL OR COALESCE((o.payload->'refer
 func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
 	defer wrap(&err, "claim notices(%s)", p)
 	return db.claim(ctx, `
+		-- across workspaces (outbox): the whole queue of the platform
 		WITH due AS MATERIALIZED (
-			SELECT o.id
+			SELECT o.workspace_id, o.id
 			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
 			WHERE o.status = 'pending' AND o.next_attempt_at <= $2 AND w.platform = $1
 			ORDER BY o.id
@@ -136,14 +137,16 @@ func (db *DB) ClaimNotices(ctx context.Context, p core.Platform, limit int, now 
 func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now time.Time, lease time.Duration) (_ []core.Notice, err error) {
 	defer wrap(&err, "claim heads(%s)", p)
 	return db.claim(ctx, `
+		-- across workspaces (outbox): one sender serves every workspace of its platform
 		WITH heads AS (
-			SELECT DISTINCT ON (o.workspace_id, o.recipient_member_id, o.channel) o.id, o.next_attempt_at, o.priority
+			SELECT DISTINCT ON (o.workspace_id, o.recipient_member_id, o.channel)
+				o.workspace_id, o.id, o.next_attempt_at, o.priority
 			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
 			WHERE o.status = 'pending' AND w.platform = $1 AND `+hasDestination+`
 			ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id
 		), due AS MATERIALIZED (
-			SELECT o.id
-			FROM heads h JOIN outbox o ON o.id = h.id
+			SELECT o.workspace_id, o.id
+			FROM heads h JOIN outbox o ON o.workspace_id = h.workspace_id AND o.id = h.id
 			WHERE h.next_attempt_at <= $2 AND o.status = 'pending' AND o.next_attempt_at <= $2
 			ORDER BY h.priority DESC, h.id
 			LIMIT $3
@@ -159,8 +162,8 @@ func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now ti
 const hasDestination = `(o.recipient_member_id IS NOT NULL OR o.channel <> ''
 	OR COALESCE(w.settings->>'channel', '') <> '')`
 
-// claim leases the notices the query's due CTE picks and returns them in
-// the order given.
+// claim leases the notices the query's due CTE picks (workspace_id, id)
+// and returns them in the order given.
 func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, limit int, now time.Time, lease time.Duration) ([]core.Notice, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -170,18 +173,19 @@ func (db *DB) claim(ctx context.Context, due, order string, p core.Platform, lim
 	}
 	rows, err := db.pool.Query(ctx, due+`, stale AS (
 			UPDATE outbox o SET status = 'failed', last_error = 'the recipient is no longer a party of the referral'
-			FROM due WHERE o.id = due.id AND NOT `+forAParty+`
-			RETURNING o.id
+			FROM due WHERE o.workspace_id = due.workspace_id AND o.id = due.id AND NOT `+forAParty+`
+			RETURNING o.workspace_id, o.id
 		), claimed AS (
 			UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = $4
-			FROM due WHERE o.id = due.id AND o.id NOT IN (SELECT id FROM stale)
+			FROM due WHERE o.workspace_id = due.workspace_id AND o.id = due.id
+				AND (o.workspace_id, o.id) NOT IN (SELECT workspace_id, id FROM stale)
 			RETURNING o.id, o.workspace_id, o.recipient_member_id, o.payload, o.dedupe_key, o.attempts, o.created_at,
 				o.last_error, o.priority
 		)
 		SELECT `+noticeColumns+`, NULL::text
 		FROM claimed o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
+		LEFT JOIN members m ON m.workspace_id = o.workspace_id AND m.id = o.recipient_member_id`+noticePeople+`
 		ORDER BY `+order, p, now, limit, now.Add(lease))
 	return scanNotices(rows, err)
 }
@@ -238,11 +242,11 @@ func scanNotices(rows pgx.Rows, err error) ([]core.Notice, error) {
 }
 
 // MarkDelivered records that a notice reached the platform as message ref.
-func (db *DB) MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) (err error) {
-	defer wrap(&err, "mark delivered(%d)", id)
+func (db *DB) MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) (err error) {
+	defer wrap(&err, "mark delivered(%d, %d)", workspaceID, id)
 	tag, err := db.pool.Exec(ctx, `
-		UPDATE outbox SET status = 'sent', sent_at = $3, ref = $2, last_error = NULL
-		WHERE id = $1`, id, nullText(ref), at)
+		UPDATE outbox SET status = 'sent', sent_at = $4, ref = $3, last_error = NULL
+		WHERE workspace_id = $1 AND id = $2`, workspaceID, id, nullText(ref), at)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = notFound()
 	}
@@ -256,22 +260,22 @@ const maxErrorLen = 2000
 // pending until then; without one it has failed for good. A notice that
 // was delivered meanwhile (by a sender whose lease had not really expired)
 // stays delivered.
-func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) (err error) {
-	defer wrap(&err, "mark failed(%d)", id)
+func (db *DB) MarkFailed(ctx context.Context, workspaceID, id int64, reason string, retryAt time.Time) (err error) {
+	defer wrap(&err, "mark failed(%d, %d)", workspaceID, id)
 	if len(reason) > maxErrorLen {
 		reason = reason[:maxErrorLen]
 	}
 	var found, pending bool
 	err = db.pool.QueryRow(ctx, `
 		WITH upd AS (
-			UPDATE outbox SET last_error = $2,
-				status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-				next_attempt_at = COALESCE($3, next_attempt_at)
-			WHERE id = $1 AND status = 'pending'
+			UPDATE outbox SET last_error = $3,
+				status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+				next_attempt_at = COALESCE($4, next_attempt_at)
+			WHERE workspace_id = $1 AND id = $2 AND status = 'pending'
 			RETURNING id
 		)
-		SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1), EXISTS (SELECT 1 FROM upd)`,
-		id, reason, nullTime(retryAt)).Scan(&found, &pending)
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE workspace_id = $1 AND id = $2), EXISTS (SELECT 1 FROM upd)`,
+		workspaceID, id, reason, nullTime(retryAt)).Scan(&found, &pending)
 	if err == nil && !found {
 		err = notFound()
 	}
@@ -282,20 +286,21 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, retryAt t
 // gives back the attempt its claim counted: the platform asked for a wait
 // (a rate limit is not a failure) or the sender stopped before sending.
 // A notice delivered meanwhile stays delivered.
-func (db *DB) Defer(ctx context.Context, id int64, until time.Time, reason string) (err error) {
-	defer wrap(&err, "defer(%d)", id)
+func (db *DB) Defer(ctx context.Context, workspaceID, id int64, until time.Time, reason string) (err error) {
+	defer wrap(&err, "defer(%d, %d)", workspaceID, id)
 	if len(reason) > maxErrorLen {
 		reason = reason[:maxErrorLen]
 	}
 	var found bool
 	err = db.pool.QueryRow(ctx, `
 		WITH upd AS (
-			UPDATE outbox SET next_attempt_at = $2, attempts = GREATEST(attempts - 1, 0),
-				last_error = COALESCE($3, last_error)
-			WHERE id = $1 AND status = 'pending'
+			UPDATE outbox SET next_attempt_at = $3, attempts = GREATEST(attempts - 1, 0),
+				last_error = COALESCE($4, last_error)
+			WHERE workspace_id = $1 AND id = $2 AND status = 'pending'
 			RETURNING id
 		)
-		SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)`, id, until, nullText(reason)).Scan(&found)
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE workspace_id = $1 AND id = $2)`,
+		workspaceID, id, until, nullText(reason)).Scan(&found)
 	if err == nil && !found {
 		err = notFound()
 	}
@@ -309,6 +314,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (pending, failed int64, err error
 	// Each count reads only its partial index (outbox_due_idx,
 	// outbox_failed_idx), never the delivered rows that make the bulk.
 	err = db.pool.QueryRow(ctx, `
+		-- across workspaces (outbox): the gauges count the whole queue
 		SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'),
 			(SELECT count(*) FROM outbox WHERE status = 'failed')`).
 		Scan(&pending, &failed)
@@ -323,7 +329,7 @@ func (t *tx) FailedNotices(ctx context.Context, workspaceID int64, limit int) (_
 		SELECT `+noticeColumns+`, m.display_name
 		FROM outbox o
 		JOIN workspaces w ON w.id = o.workspace_id
-		LEFT JOIN members m ON m.id = o.recipient_member_id`+noticePeople+`
+		LEFT JOIN members m ON m.workspace_id = o.workspace_id AND m.id = o.recipient_member_id`+noticePeople+`
 		WHERE o.workspace_id = $1 AND o.status = 'failed'
 		ORDER BY o.id DESC LIMIT $2`, workspaceID, limit))
 }
@@ -364,35 +370,76 @@ func (db *DB) SentRef(ctx context.Context, workspaceID, referralID int64, kind c
 	return ref, err
 }
 
-// FirstDelivery records a platform request's key and reports whether it is
-// new; the same key again (a retry or a replay) reports false. Old keys
-// are deleted by the retention job (see Purge): platforms retry for
-// minutes, not days.
-func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, key string, at time.Time) (first bool, err error) {
-	defer wrap(&err, "first delivery(%s)", p)
-	tag, err := db.pool.Exec(ctx, `
-		INSERT INTO inbound_requests (platform, key, received_at) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, string(p), key, at)
+// ClaimRequest records a platform request's key in its workspace, inside
+// the transaction of its work, so the key commits (or rolls back) with
+// it. A concurrent delivery of the same key waits on the first one's
+// transaction and then reports false, or true if the first rolled back.
+func (t *tx) ClaimRequest(ctx context.Context, workspaceID int64, key string, at time.Time) (first bool, err error) {
+	defer wrap(&err, "claim request(%d)", workspaceID)
+	tag, err := t.q.Exec(ctx, `
+		INSERT INTO inbound_requests (workspace_id, key, received_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, workspaceID, key, at)
 	if err != nil {
 		return false, err
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// Arrive records the request's key and reads the caller's workspace and
-// member in one batch, which also carries the transaction's BEGIN. The
-// key commits (or rolls back) with the command's work; a concurrent
+// FirstDelivery records a platform request's key in the team's workspace
+// and reports whether it is new; the same key again (a retry or a replay)
+// reports false. A known team takes one statement; a team's very first
+// request also makes its workspace, as joining would. Old keys are
+// deleted by the retention job (see Purge): platforms retry for minutes,
+// not days.
+func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, team, key string, at time.Time) (first bool, err error) {
+	defer wrap(&err, "first delivery(%s, %s)", p, team)
+	var known bool
+	err = db.pool.QueryRow(ctx, `
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
+		WITH w AS (
+			SELECT id FROM workspaces WHERE platform = $1 AND external_id = $2
+		), ins AS (
+			INSERT INTO inbound_requests (workspace_id, key, received_at)
+			SELECT id, $3, $4 FROM w
+			ON CONFLICT DO NOTHING
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM w), EXISTS (SELECT 1 FROM ins)`, string(p), team, key, at).Scan(&known, &first)
+	if err != nil || known {
+		return first, err
+	}
+	err = db.InTx(ctx, func(t core.Tx) error {
+		ws, err := t.EnsureWorkspace(ctx, p, team, "", core.DefaultSettings())
+		if err != nil {
+			return err
+		}
+		first, err = t.ClaimRequest(ctx, ws.ID, key, at)
+		return err
+	})
+	return first, err
+}
+
+// Arrive records the request's key in the team's workspace and reads the
+// workspace and the caller's member in one batch, which also carries the
+// transaction's BEGIN. The key commits (or rolls back) with the command's
+// work; a team with no workspace yet records nothing (see core.Tx); a concurrent
 // delivery of the same key waits on the first one's transaction and then
 // reports false, or true if the first rolled back.
 func (t *tx) Arrive(ctx context.Context, p core.Platform, key string, at time.Time, teamID, userID string) (first bool, ws *core.Workspace, m *core.Member, err error) {
 	defer wrap(&err, "arrive(%s, %s, %s)", p, teamID, userID)
 	var b pgx.Batch
 	if key != "" {
-		b.Queue(`INSERT INTO inbound_requests (platform, key, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-			string(p), key, at)
+		b.Queue(`
+			-- across workspaces (workspaces): the workspace of a team, found by its platform id
+			INSERT INTO inbound_requests (workspace_id, key, received_at)
+			SELECT w.id, $3, $4 FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2
+			ON CONFLICT DO NOTHING`, string(p), teamID, key, at)
 	}
-	b.Queue(`SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, teamID)
-	b.Queue(`SELECT `+memberCols+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
+	b.Queue(`
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
+		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, teamID)
+	b.Queue(`
+		SELECT `+memberCols+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
 		WHERE w.platform = $1 AND w.external_id = $2 AND m.user_id = $3`, p, teamID, userID)
 	br := t.q.SendBatch(ctx, &b)
 	defer func() {
@@ -401,17 +448,20 @@ func (t *tx) Arrive(ctx context.Context, p core.Platform, key string, at time.Ti
 		}
 	}()
 	first = true
+	recorded := false
 	if key != "" {
 		tag, err := br.Exec()
 		if err != nil {
 			return false, nil, nil, err
 		}
-		first = tag.RowsAffected() == 1
+		recorded = tag.RowsAffected() == 1
 	}
 	if ws, err = scanWorkspace(br.QueryRow(), &t.db.settings); errors.Is(err, pgx.ErrNoRows) {
-		ws = nil
+		ws = nil // no workspace, no key recorded: first
 	} else if err != nil {
 		return false, nil, nil, err
+	} else if key != "" {
+		first = recorded
 	}
 	if m, err = scanMember(br.QueryRow()); errors.Is(err, pgx.ErrNoRows) {
 		m = nil

@@ -92,7 +92,7 @@ func TestClaimNotices_RoundTripsTheNotice(t *testing.T) {
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("claimed\n %+v\nwant\n %+v", got, want)
 	}
-	if err := b.db.MarkDelivered(ctx, got.ID, "1700000000.000100", t0.Add(time.Second)); err != nil {
+	if err := b.db.MarkDelivered(ctx, got.WorkspaceID, got.ID, "1700000000.000100", t0.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if c := b.count(t, `SELECT count(*) FROM outbox WHERE status = 'sent' AND ref = '1700000000.000100' AND sent_at = $1`, t0.Add(time.Second)); c != 1 {
@@ -101,8 +101,13 @@ func TestClaimNotices_RoundTripsTheNotice(t *testing.T) {
 	if ns := b.claim(t, core.Slack, 10, t0.Add(time.Hour)); len(ns) != 0 {
 		t.Errorf("a delivered notice was claimed again: %v", ids(ns))
 	}
-	wantCode(t, "unknown notice", b.db.MarkDelivered(ctx, 99999, "", t0), core.ENOTFOUND)
-	wantCode(t, "unknown notice", b.db.MarkFailed(ctx, 99999, "x", time.Time{}), core.ENOTFOUND)
+	wantCode(t, "unknown notice", b.db.MarkDelivered(ctx, b.ws.ID, 99999, "", t0), core.ENOTFOUND)
+	wantCode(t, "unknown notice", b.db.MarkFailed(ctx, b.ws.ID, 99999, "x", time.Time{}), core.ENOTFOUND)
+	// A notice is named by its workspace and id, as every row is.
+	other := b.workspace(t, core.Slack, "T2")
+	wantCode(t, "another workspace's notice", b.db.MarkDelivered(ctx, other.ID, got.ID, "", t0), core.ENOTFOUND)
+	wantCode(t, "another workspace's notice", b.db.MarkFailed(ctx, other.ID, got.ID, "x", time.Time{}), core.ENOTFOUND)
+	wantCode(t, "another workspace's notice", b.db.Defer(ctx, other.ID, got.ID, t0, ""), core.ENOTFOUND)
 }
 
 func TestClaimNotices_OnlyThePlatformsInIDOrder(t *testing.T) {
@@ -184,7 +189,7 @@ func TestClaimNotices_LeaseExpiryAndRetriesReoffer(t *testing.T) {
 	if len(other) != 1 || other[0].ID == id {
 		t.Fatalf("during the lease: %v", ids(other))
 	}
-	if err := b.db.MarkDelivered(ctx, other[0].ID, "m1", t0.Add(59*time.Second)); err != nil {
+	if err := b.db.MarkDelivered(ctx, other[0].WorkspaceID, other[0].ID, "m1", t0.Add(59*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	// The sender died: after the lease it comes back, with its attempts counted.
@@ -194,7 +199,7 @@ func TestClaimNotices_LeaseExpiryAndRetriesReoffer(t *testing.T) {
 	}
 	// A failure with a retry time re-offers it then, not before.
 	retry := t0.Add(10 * time.Minute)
-	if err := b.db.MarkFailed(ctx, id, "429 rate limited", retry); err != nil {
+	if err := b.db.MarkFailed(ctx, b.ws.ID, id, "429 rate limited", retry); err != nil {
 		t.Fatal(err)
 	}
 	if ns := b.claim(t, core.Slack, 10, retry.Add(-time.Second)); len(ns) != 0 {
@@ -204,14 +209,14 @@ func TestClaimNotices_LeaseExpiryAndRetriesReoffer(t *testing.T) {
 		t.Fatalf("at the retry time: %+v", ns)
 	}
 	// A permanent failure is never offered again.
-	if err := b.db.MarkFailed(ctx, id, "channel_not_found", time.Time{}); err != nil {
+	if err := b.db.MarkFailed(ctx, b.ws.ID, id, "channel_not_found", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if ns := b.claim(t, core.Slack, 10, retry.Add(24*time.Hour)); len(ns) != 0 {
 		t.Fatalf("after a permanent failure: %v", ids(ns))
 	}
 	// A late failure report never undoes a delivery.
-	if err := b.db.MarkFailed(ctx, other[0].ID, "timeout", retry); err != nil {
+	if err := b.db.MarkFailed(ctx, other[0].WorkspaceID, other[0].ID, "timeout", retry); err != nil {
 		t.Fatal(err)
 	}
 	if c := b.count(t, `SELECT count(*) FROM outbox WHERE id = $1 AND status = 'failed' AND last_error = 'channel_not_found'`, id); c != 1 {

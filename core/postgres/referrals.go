@@ -20,7 +20,10 @@ import (
 const amountsPrivateSQL = `EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
 		AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`
 
-// referralFrom reads a referral r with its parties' names.
+// referralFrom reads a referral r with its parties' names. Whether it was
+// thanked is a scalar subquery, one index probe per referral: as EXISTS,
+// stale statistics made it a hashed subplan over every thanks row. Members
+// are joined on (workspace_id, id), never id alone.
 const referralFrom = `
 	SELECT r.id, r.workspace_id, r.code, r.referrer_id, r.receiver_id, r.co_owner_id, r.client_name,
 		r.client_contact, r.consent, r.need, r.tags, r.estimate_cents, r.estimate_currency, r.temperature,
@@ -28,11 +31,12 @@ const referralFrom = `
 		r.won_currency, r.lost_reason, r.decline_reason, r.expires_at, r.created_at, r.updated_at,
 		r.accepted_at, r.closed_at, r.fee_currency, r.won_confirmation, r.fee_paid_at,
 		rf.display_name, COALESCE(rc.display_name, ''), COALESCE(co.display_name, ''),
-		EXISTS (SELECT 1 FROM thanks th WHERE th.referral_id = r.id AND th.retracted_at IS NULL), ` + amountsPrivateSQL + `
+		(SELECT th.id FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id
+			AND th.retracted_at IS NULL LIMIT 1) IS NOT NULL, ` + amountsPrivateSQL + `
 	FROM referrals r
-	JOIN members rf ON rf.id = r.referrer_id
-	LEFT JOIN members rc ON rc.id = r.receiver_id
-	LEFT JOIN members co ON co.id = r.co_owner_id`
+	JOIN members rf ON rf.workspace_id = r.workspace_id AND rf.id = r.referrer_id
+	LEFT JOIN members rc ON rc.workspace_id = r.workspace_id AND rc.id = r.receiver_id
+	LEFT JOIN members co ON co.workspace_id = r.workspace_id AND co.id = r.co_owner_id`
 
 func scanReferral(row pgx.Row) (*core.Referral, error) {
 	var (
@@ -245,7 +249,7 @@ func (t *tx) Events(ctx context.Context, workspaceID, referralID int64) (_ []cor
 			COALESCE(e.undoes, 0), COALESCE(e.value_cents, 0), COALESCE(e.value_currency, '')
 		FROM referrals r
 		LEFT JOIN referral_events e ON e.workspace_id = r.workspace_id AND e.referral_id = r.id
-		LEFT JOIN members m ON m.id = e.actor_id
+		LEFT JOIN members m ON m.workspace_id = e.workspace_id AND m.id = e.actor_id
 		WHERE r.workspace_id = $1 AND r.id = $2
 		ORDER BY e.id`, workspaceID, referralID)
 	if err != nil {
@@ -321,9 +325,9 @@ func (t *tx) AddThanks(ctx context.Context, workspaceID int64, th *core.Thanks) 
 	err = t.q.QueryRow(ctx, `
 		INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, message, at)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
-		ON CONFLICT (referral_id, from_id) DO UPDATE
+		ON CONFLICT (workspace_id, referral_id, from_id) DO UPDATE
 			SET to_id = excluded.to_id, message = excluded.message, at = excluded.at, retracted_at = NULL
-			WHERE thanks.retracted_at IS NOT NULL AND thanks.workspace_id = excluded.workspace_id
+			WHERE thanks.retracted_at IS NOT NULL
 		RETURNING id, at`,
 		workspaceID, th.ReferralID, th.FromID, th.ToID, th.Message, nullTime(th.At)).Scan(&th.ID, &th.At)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -341,9 +345,8 @@ func (t *tx) SaveFeedback(ctx context.Context, workspaceID int64, f *core.Feedba
 		)
 		INSERT INTO feedback (workspace_id, referral_id, member_id, score, comment, at)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
-		ON CONFLICT (referral_id, member_id) DO UPDATE
+		ON CONFLICT (workspace_id, referral_id, member_id) DO UPDATE
 			SET score = excluded.score, comment = excluded.comment, at = excluded.at
-			WHERE feedback.workspace_id = excluded.workspace_id
 		RETURNING at, COALESCE((SELECT score FROM old), 0)`,
 		workspaceID, f.ReferralID, f.MemberID, f.Score, f.Comment, nullTime(f.At)).Scan(&f.At, &f.Replaced)
 }

@@ -28,7 +28,7 @@ func (db *DB) Purge(ctx context.Context, p core.Purge) (out core.Purged, err err
 		}
 	}
 	if !p.InboundBefore.IsZero() {
-		out.Inbound, err = db.purgeBatches(ctx, purgeInbound, p.Batch, p.InboundBefore)
+		out.Inbound, err = db.purgeBatches(ctx, purgeInbound, p.Batch, p.WorkspaceID, p.InboundBefore)
 	}
 	return out, err
 }
@@ -81,7 +81,7 @@ func (db *DB) purgeDelivered(ctx context.Context, p core.Purge) (deleted int, er
 				LIMIT $5
 			), gone AS (
 				DELETE FROM outbox o USING batch b
-				WHERE o.id = b.id AND o.status = 'sent' AND NOT `+stillRead+`
+				WHERE o.workspace_id = $1 AND o.id = b.id AND o.status = 'sent' AND NOT `+stillRead+`
 				RETURNING o.id
 			), last AS (
 				SELECT sent_at, id FROM batch ORDER BY sent_at DESC, id DESC LIMIT 1
@@ -113,17 +113,17 @@ const purgeJobRuns = `
 				WHERE k.workspace_id = j.workspace_id AND k.job = j.job AND k.started_at > j.started_at)
 		LIMIT $3
 	) old
-	WHERE j.job = old.job AND j.workspace_id = old.workspace_id AND j.period = old.period`
+	WHERE j.workspace_id = old.workspace_id AND j.job = old.job AND j.period = old.period`
 
-// purgeInbound deletes a batch of request keys received before $1 (through
-// inbound_requests_received_idx); rows another pass is deleting are left
-// to it.
+// purgeInbound deletes a batch of the workspace's request keys received
+// before $2 (through inbound_requests_received_idx); rows another pass is
+// deleting are left to it.
 const purgeInbound = `
 	DELETE FROM inbound_requests i USING (
-		SELECT platform, key FROM inbound_requests WHERE received_at < $1
-		LIMIT $2 FOR UPDATE SKIP LOCKED
+		SELECT workspace_id, key FROM inbound_requests WHERE workspace_id = $1 AND received_at < $2
+		LIMIT $3 FOR UPDATE SKIP LOCKED
 	) old
-	WHERE i.platform = old.platform AND i.key = old.key`
+	WHERE i.workspace_id = old.workspace_id AND i.key = old.key`
 
 // purgeBatches runs a batched delete (its last parameter the batch size)
 // until a batch deletes fewer rows than that.

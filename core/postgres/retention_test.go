@@ -51,11 +51,11 @@ func TestPurge_SmallBatchesDeleteEverythingOldThatIsNotStillRead(t *testing.T) {
 		}
 	}
 	for i := range 5 {
-		if _, err := b.db.FirstDelivery(ctx, core.Slack, fmt.Sprint("key", i), t0); err != nil {
+		if _, err := b.db.FirstDelivery(ctx, core.Slack, b.ws.ExternalID, fmt.Sprint("key", i), t0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := b.db.FirstDelivery(ctx, core.Slack, "fresh", cutoff); err != nil {
+	if _, err := b.db.FirstDelivery(ctx, core.Slack, b.ws.ExternalID, "fresh", cutoff); err != nil {
 		t.Fatal(err)
 	}
 

@@ -285,6 +285,7 @@ func (w *world) fixedScenario() {
 		w.run(p, "fees")
 		w.run(p, "fees owed this-month")
 		w.run(p, "leaderboard")
+		w.run(p, "dashboard")
 		w.run(p, "who website for a bakery #web")
 		w.run(p, "profile")
 		w.run(p, "profile @remy")
@@ -539,7 +540,7 @@ func (w *world) randomSteps(n int) {
 		case k < 73:
 			w.run(pick(people), pick([]string{"stats", "stats network", "stats @" + pick(people), "who a website #work",
 				"profile", "profile @" + pick(people), "config", "undelivered", "reminders off", "reminders on", "reminders 7",
-				"fees", "fees owed", "leaderboard", "leaderboard this-month",
+				"fees", "fees owed", "leaderboard", "leaderboard this-month", "dashboard", "dashboard last-quarter",
 				"profile set amounts private", "profile set amounts public", "flags", "stats network last-month",
 				"touch @" + pick(active()) + " call caught up", "buddy @" + pick(active()) + " @" + pick(active()), "forget"}))
 		case k < 74:

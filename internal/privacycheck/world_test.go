@@ -179,14 +179,14 @@ func (c *capture) ClaimHeads(ctx context.Context, p core.Platform, limit int, no
 	return ns, err
 }
 
-func (c *capture) MarkDelivered(ctx context.Context, id int64, ref string, at time.Time) error {
+func (c *capture) MarkDelivered(ctx context.Context, workspaceID, id int64, ref string, at time.Time) error {
 	c.settle(id, false)
-	return c.Outbox.MarkDelivered(ctx, id, ref, at)
+	return c.Outbox.MarkDelivered(ctx, workspaceID, id, ref, at)
 }
 
-func (c *capture) MarkFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+func (c *capture) MarkFailed(ctx context.Context, workspaceID, id int64, reason string, retryAt time.Time) error {
 	c.settle(id, true)
-	return c.Outbox.MarkFailed(ctx, id, reason, retryAt)
+	return c.Outbox.MarkFailed(ctx, workspaceID, id, reason, retryAt)
 }
 
 func (c *capture) settle(id int64, failed bool) {

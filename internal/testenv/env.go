@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/bot/sender"
@@ -15,6 +18,7 @@ import (
 	"github.com/referbot/referbot/core/postgres"
 	"github.com/referbot/referbot/internal/fixture"
 	"github.com/referbot/referbot/internal/pgtest"
+	"github.com/referbot/referbot/internal/sqlcheck"
 	"github.com/referbot/referbot/migrations"
 )
 
@@ -35,15 +39,51 @@ func URL(t testing.TB) string {
 
 // DB returns a fresh database cloned from the migrated template, opened
 // through core/postgres, and its URL. Both go away when the test ends.
+//
+// Every statement the store runs is checked (internal/sqlcheck): one that
+// scans a workspace table without confining it to a workspace, or joins
+// one other than on its workspace, fails the test when it ends.
 func DB(t testing.TB) (*postgres.DB, string) {
 	t.Helper()
 	url := URL(t)
-	db, err := postgres.Open(context.Background(), url)
+	tr := &sqlcheck.Tracer{Tables: workspaceTables(t, url)}
+	db, err := postgres.OpenOptions(context.Background(), url, postgres.Options{Tracer: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
+	t.Cleanup(func() {
+		for _, p := range tr.Problems() {
+			t.Errorf("query check (docs/distributed.md): %s", p)
+		}
+	})
+	t.Cleanup(db.Close) // runs first: every statement has been sent
 	return db, url
+}
+
+var (
+	tablesOnce sync.Once
+	tables     sqlcheck.Tables
+	tablesErr  error
+)
+
+// workspaceTables reads the workspace tables from the catalog once per
+// test binary: every test's database is a clone of the same template.
+func workspaceTables(t testing.TB, url string) sqlcheck.Tables {
+	t.Helper()
+	tablesOnce.Do(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			tablesErr = err
+			return
+		}
+		defer conn.Close(ctx)
+		tables, tablesErr = sqlcheck.WorkspaceTables(ctx, conn)
+	})
+	if tablesErr != nil {
+		t.Fatalf("query check: reading the workspace tables: %v", tablesErr)
+	}
+	return tables
 }
 
 // Options shape an Env.
@@ -57,6 +97,10 @@ type Options struct {
 	Now func() time.Time
 	// Log is the bot's logger; nil is Quiet.
 	Log *slog.Logger
+	// PublicURL is where the bot's links point; "" is bot.DefaultPublicURL.
+	PublicURL string
+	// Secret is REFERBOT_SECRET; nil: each workspace's is generated.
+	Secret []byte
 }
 
 // Env is the real stack below the adapters over a fresh database: what
@@ -83,8 +127,12 @@ func New(t testing.TB, o Options) *Env {
 	if o.Log == nil {
 		o.Log = Quiet
 	}
-	e.Svc = core.NewService(e.DB, core.Options{Now: now})
-	e.Bot = bot.New(e.Svc, o.Log)
+	e.Svc = core.NewService(e.DB, core.Options{Now: now, Secret: o.Secret})
+	var opts []bot.Option
+	if o.PublicURL != "" {
+		opts = append(opts, bot.WithPublicURL(o.PublicURL))
+	}
+	e.Bot = bot.New(e.Svc, o.Log, opts...)
 	return e
 }
 

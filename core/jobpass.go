@@ -1,0 +1,232 @@
+package core
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// A job runs as one pass over every workspace whose scheduled instant came:
+// each of its queries reads what fell due in all of them at once (see
+// Tx.DueThankNudges and the others), rather than a transaction and a round
+// of queries per workspace. What users see stays per workspace: its time
+// zone, quiet hours and settings, its own claim of each period.
+
+// DueRun is one workspace's scheduled run of a job: the instant it fired
+// in that workspace's schedule and time zone.
+type DueRun struct {
+	Workspace Workspace
+	Fire      time.Time
+}
+
+// jobBatch is how many workspaces one transaction of a pass takes: a big
+// installation's pass is a series of bounded transactions, never one
+// giant one. A crash midway leaves the rest unclaimed, for the next run.
+const jobBatch = 250
+
+// dueWindow is how far back the thank-you nudge and the stale follow-up
+// look for what fell due: a referral taken on or gone quiet longer ago
+// than this and never nudged (the bot was down, the job newly enabled) is
+// not nudged any more. Runs are at least weekly, so nothing due is missed
+// in between; the bound keeps each run's cost to what fell due lately,
+// whatever the years of history. touchWindow does the same for
+// partnerships, whose cadence is a month by default: one due date missed
+// entirely is still reminded of.
+const (
+	dueWindow   = 14 * 24 * time.Hour
+	touchWindow = 60 * 24 * time.Hour
+)
+
+// RunJob runs a job for one workspace: the run scheduled at fire, carried
+// out as if at the instant at (fire, or later after downtime). See RunJobs.
+func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at time.Time) (JobResult, error) {
+	res, err := s.RunJobs(ctx, job, []DueRun{{Workspace: ws, Fire: fire}}, at)
+	if err != nil {
+		return JobResult{}, err
+	}
+	return res[0], nil
+}
+
+// RunJobs runs a job for many workspaces as if at the instant at, in
+// batches of workspaces, each batch one transaction: it claims each
+// workspace's period (job_runs), works out every claimed workspace's
+// notices with a few set-based queries, and queues them in the same
+// transaction as the claims. However many schedulers or reruns try the
+// same scheduled run, one set of notices is written; every notice also has
+// a dedupe key, so a later run never repeats one. The retention job, which
+// writes no notices, claims each workspace's run first and then deletes
+// in batches (see purge).
+//
+// The results match runs one to one. On an error, the batches before the
+// failing one are committed and their results filled in; the rest are
+// left unclaimed (Ran false) for the next run.
+func (s *Service) RunJobs(ctx context.Context, job string, runs []DueRun, at time.Time) ([]JobResult, error) {
+	if _, err := JobByName(job); err != nil {
+		return nil, err
+	}
+	// Workspace order: two replicas claiming the same pass lock job_runs
+	// rows in the same order, so one waits for the other, never deadlocks.
+	order := make([]int, len(runs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Workspace.ID, runs[b].Workspace.ID) })
+	results := make([]JobResult, len(runs))
+	for start := 0; start < len(order); start += jobBatch {
+		idx := order[start:min(start+jobBatch, len(order))]
+		batch := make([]DueRun, len(idx))
+		for i, k := range idx {
+			batch[i] = runs[k]
+		}
+		var res []JobResult
+		var err error
+		if job == JobRetention { // deletes in batches, each committed: see purge
+			res, err = s.purgeAll(ctx, batch, at)
+		} else {
+			res, err = s.runBatch(ctx, job, batch, at)
+		}
+		if err != nil {
+			return results, err
+		}
+		for i, k := range idx {
+			results[k] = res[i]
+		}
+	}
+	return results, nil
+}
+
+// purgeAll runs the retention job for each workspace of a batch.
+func (s *Service) purgeAll(ctx context.Context, batch []DueRun, at time.Time) ([]JobResult, error) {
+	out := make([]JobResult, len(batch))
+	for i, r := range batch {
+		res, err := s.purge(ctx, r.Workspace, r.Fire, at)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = res
+	}
+	return out, nil
+}
+
+// runBatch claims and runs a job for a batch of workspaces in one
+// transaction.
+func (s *Service) runBatch(ctx context.Context, job string, batch []DueRun, at time.Time) ([]JobResult, error) {
+	return inTx(ctx, s, func(tx Tx) ([]JobResult, error) {
+		claims := make([]JobClaim, len(batch))
+		for i, r := range batch {
+			claims[i] = JobClaim{WorkspaceID: r.Workspace.ID, Period: JobPeriod(r.Fire)}
+		}
+		claimed, err := tx.ClaimJobRuns(ctx, job, claims, at)
+		if err != nil {
+			return nil, err
+		}
+		mine := make([]DueRun, 0, len(claimed))
+		for _, r := range batch {
+			if slices.Contains(claimed, r.Workspace.ID) {
+				mine = append(mine, r)
+			}
+		}
+		out := make([]JobResult, len(batch))
+		if len(mine) == 0 {
+			return out, nil
+		}
+		ns, err := s.jobNotices(ctx, tx, job, mine, at)
+		if err != nil {
+			return nil, err
+		}
+		if ns, err = s.askBeforeMore(ctx, tx, ns, at); err != nil {
+			return nil, err
+		}
+		// Queued per workspace, to say how many each one's run added.
+		added := map[int64]int{}
+		for _, group := range byWorkspace(ns) {
+			n, err := tx.EnqueueNew(ctx, group...)
+			if err != nil {
+				return nil, err
+			}
+			added[group[0].WorkspaceID] = n
+		}
+		for i, r := range batch {
+			if slices.Contains(claimed, r.Workspace.ID) {
+				out[i] = JobResult{Ran: true, Notices: added[r.Workspace.ID]}
+			}
+		}
+		return out, nil
+	})
+}
+
+// byWorkspace splits notices into runs of one workspace each, keeping
+// each workspace's in order.
+func byWorkspace(ns []Notice) [][]Notice {
+	slices.SortStableFunc(ns, func(a, b Notice) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
+	var out [][]Notice
+	for i := 0; i < len(ns); {
+		j := i + 1
+		for j < len(ns) && ns[j].WorkspaceID == ns[i].WorkspaceID {
+			j++
+		}
+		out = append(out, ns[i:j])
+		i = j
+	}
+	return out
+}
+
+// jobNotices works out the notices of a job's runs. The reminder jobs and
+// the expiries are set-based over the whole batch; the reports (health,
+// weekly, quarterly) are computed per workspace from its figures.
+func (s *Service) jobNotices(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
+	switch job {
+	case JobLeadExpiry:
+		return s.expireLeads(ctx, tx, runs, at)
+	case JobThankNudge:
+		return s.thankNudges(ctx, tx, runs, at)
+	case JobStale:
+		return s.staleFollowUps(ctx, tx, runs, at)
+	case JobRelease:
+		return s.releaseIdle(ctx, tx, runs, at)
+	case JobTouch:
+		return s.touchReminders(ctx, tx, runs, at)
+	case JobBuddy:
+		return s.buddyReminders(ctx, tx, runs, at)
+	}
+	var ns []Notice
+	for _, r := range runs {
+		var more []Notice
+		var err error
+		switch job {
+		case JobHealth:
+			more, err = s.networkHealth(ctx, tx, r.Workspace, at)
+		case JobWeeklyDigest:
+			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at)
+		case JobQuarterly:
+			more, err = s.quarterly(ctx, tx, r.Workspace, r.Fire, at)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ns = append(ns, more...)
+	}
+	return ns, nil
+}
+
+// workspacesOf indexes the runs' workspaces by id.
+func workspacesOf(runs []DueRun) map[int64]Workspace {
+	out := make(map[int64]Workspace, len(runs))
+	for _, r := range runs {
+		out[r.Workspace.ID] = r.Workspace
+	}
+	return out
+}
+
+// windows gives each run's workspace the window window returns for it;
+// a workspace for which ok is false is left out.
+func windows(runs []DueRun, window func(ws Workspace) (from, to time.Time, ok bool)) []DueWindow {
+	var out []DueWindow
+	for _, r := range runs {
+		if from, to, ok := window(r.Workspace); ok {
+			out = append(out, DueWindow{WorkspaceID: r.Workspace.ID, From: from, To: to})
+		}
+	}
+	return out
+}
