@@ -27,6 +27,11 @@
 // rewrites where it matters. Anything else is an internal error whose
 // details belong in the log.
 //
+// Stats (stats.go) read monthly sums from stats_rollups, which a trigger
+// on referrals keeps current in the transaction of every write, whatever
+// the code path; coverage.go splits a period into those months and the few
+// referrals at its edges (docs/rollups.md).
+//
 // Timestamps are the ones core passes (core runs on an injected clock);
 // the database's now() only fills times core does not provide.
 //

@@ -268,26 +268,30 @@ func (t *tx) SaveProfile(ctx context.Context, workspaceID int64, p *core.Profile
 }
 
 // Candidates reads every active member with their profile and referral
-// counts in one statement.
+// counts in one statement. The all-time counts come from the members'
+// all-time rollup rows (migration 016), what they received lately from
+// the referrals of that window alone: neither reads the history.
 func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time) (_ []core.Candidate, err error) {
 	defer wrap(&err, "candidates(%d)", workspaceID)
 	rows, err := t.q.Query(ctx, `
-		WITH got AS (
-			SELECT receiver_id AS member_id, count(*) AS received,
-				count(*) FILTER (WHERE COALESCE(accepted_at, created_at) >= $2) AS recent
-			FROM referrals WHERE workspace_id = $1 AND receiver_id IS NOT NULL
+		WITH counts AS (
+			SELECT subject AS member_id, sum(n) FILTER (WHERE role & 1 <> 0) AS given,
+				sum(n) FILTER (WHERE role & 2 <> 0) AS received
+			FROM stats_rollups
+			WHERE workspace_id = $1 AND bucket = '-infinity' AND measure = 1 AND subject <> 0
+			GROUP BY subject
+		), recent AS (
+			SELECT receiver_id AS member_id, count(*) AS recent
+			FROM referrals
+			WHERE workspace_id = $1 AND receiver_id IS NOT NULL AND COALESCE(accepted_at, created_at) >= $2
 			GROUP BY receiver_id
-		), gave AS (
-			SELECT referrer_id AS member_id, count(*) AS given
-			FROM referrals WHERE workspace_id = $1
-			GROUP BY referrer_id
 		)
 		SELECT `+memberCols+`, `+profileCols+`,
-			COALESCE(got.recent, 0), COALESCE(gave.given, 0), COALESCE(got.received, 0)
+			COALESCE(recent.recent, 0), COALESCE(counts.given, 0), COALESCE(counts.received, 0)
 		FROM members m
 		LEFT JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
-		LEFT JOIN got ON got.member_id = m.id
-		LEFT JOIN gave ON gave.member_id = m.id
+		LEFT JOIN counts ON counts.member_id = m.id
+		LEFT JOIN recent ON recent.member_id = m.id
 		WHERE m.workspace_id = $1 AND m.status = 'active'
 		ORDER BY m.id`, workspaceID, since)
 	return collect(rows, err, func(row pgx.Row) (*core.Candidate, error) {

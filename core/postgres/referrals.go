@@ -170,16 +170,15 @@ func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFi
 		return fmt.Sprintf("$%d", len(args))
 	}
 	where := []string{"r.workspace_id = $1"}
+	var who []string // the member's sides, each read through its own index
 	if f.MemberID != 0 {
 		m := arg(f.MemberID)
-		var who []string
 		if f.Given || !f.Received {
 			who = append(who, "r.referrer_id = "+m)
 		}
 		if f.Received || !f.Given {
 			who = append(who, "r.receiver_id = "+m, "r.co_owner_id = "+m)
 		}
-		where = append(where, "("+strings.Join(who, " OR ")+")")
 	}
 	if f.OpenLeads {
 		where = append(where, "r.status = 'open'", "r.receiver_id IS NULL")
@@ -191,9 +190,31 @@ func (t *tx) ListReferrals(ctx context.Context, workspaceID int64, f core.ListFi
 		}
 		where = append(where, "r.status = ANY("+arg(ss)+")")
 	}
-	sql := referralFrom + " WHERE " + strings.Join(where, " AND ") + " ORDER BY r.created_at DESC, r.id DESC"
-	if f.Limit > 0 {
-		sql += " LIMIT " + arg(f.Limit)
+	const newest = " ORDER BY r.created_at DESC, r.id DESC"
+	var sql string
+	switch {
+	case f.Limit > 0:
+		// Pick the page's ids first, newest first down each side's index,
+		// and only then read and join those rows: a member with thousands
+		// of referrals costs a page, not their history.
+		limit := " LIMIT " + arg(f.Limit)
+		sides := who
+		if len(sides) == 0 {
+			sides = []string{"true"}
+		}
+		picks := make([]string, len(sides))
+		for i, side := range sides {
+			picks[i] = "(SELECT r.id, r.created_at FROM referrals r WHERE " + strings.Join(where, " AND ") +
+				" AND " + side + newest + limit + ")"
+		}
+		sql = referralFrom + " JOIN (SELECT id FROM (" + strings.Join(picks, " UNION ") + ") u" +
+			" ORDER BY created_at DESC, id DESC" + limit + ") page ON page.id = r.id" +
+			" WHERE r.workspace_id = $1" + newest
+	default:
+		if len(who) > 0 {
+			where = append(where, "("+strings.Join(who, " OR ")+")")
+		}
+		sql = referralFrom + " WHERE " + strings.Join(where, " AND ") + newest
 	}
 	rows, err := t.q.Query(ctx, sql, args...)
 	return collectReferrals(rows, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/referbot/referbot/core"
 )
@@ -159,10 +160,15 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec) (SeedStats, error) {
 	if err := ctx.Err(); err != nil {
 		return stats, err
 	}
+	stats.WorkspaceIDs = w.workspaceIDs()
+	if spec.Trusted {
+		if err := db.rebuildDerived(ctx, stats.WorkspaceIDs); err != nil {
+			return stats, err
+		}
+	}
 	if err := db.finishSeed(ctx); err != nil {
 		return stats, err
 	}
-	stats.WorkspaceIDs = w.workspaceIDs()
 	stats.Elapsed = time.Since(start)
 	return stats, nil
 }
@@ -231,8 +237,22 @@ func (c *seedChunk) add(table string, row ...any) {
 	c.n++
 }
 
-// loadChunk COPYs a chunk's tables in one transaction.
+// loadChunk COPYs a chunk's tables in one transaction. Two chunks of one
+// workspace loaded at once both update its stats rollups (their trigger),
+// in whatever order their rows come: PostgreSQL may end one of them as a
+// deadlock, and then the chunk is simply loaded again.
 func (db *DB) loadChunk(ctx context.Context, c *seedChunk, trusted bool) error {
+	for attempt := 1; ; attempt++ {
+		err := db.loadChunkOnce(ctx, c, trusted)
+		var pgErr *pgconn.PgError
+		if attempt < 8 && errors.As(err, &pgErr) && pgErr.Code == "40P01" {
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) loadChunkOnce(ctx context.Context, c *seedChunk, trusted bool) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if trusted {
 			// Foreign keys are enforced by triggers, which replica mode skips.
@@ -268,6 +288,30 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 		ids[t.name] = last + 1
 	}
 	return ids, nil
+}
+
+// rebuildDerived computes, for a load that ran without triggers
+// (--trusted), what the triggers keep on every other write: each
+// referral's amounts_private and the stats rollups (migration 016).
+func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
+	for _, ws := range workspaceIDs {
+		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE referrals r SET amounts_private = true
+				WHERE r.workspace_id = $1 AND EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
+					AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`, ws); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1)`, ws)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("seed: rebuild workspace %d's private amounts and stats rollups: %w", ws, err)
+		}
+	}
+	return nil
 }
 
 // finishSeed moves every identity past the ids the seed used, so the

@@ -252,3 +252,34 @@ func BenchmarkSeed(b *testing.B) {
 		})
 	}
 }
+
+// TestSeed_ATrustedLoadRebuildsWhatTriggersKeep loads without triggers
+// (--trusted) and checks that the stats rollups and each referral's
+// amounts_private come out as the triggers would have kept them.
+func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, url := testenv.DB(t)
+	if _, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 2, Members: 40, Referrals: 800, Years: 2, Seed: 3, Now: seedNow,
+		Trusted: true}); err != nil {
+		t.Fatalf("seed --trusted: %v", err)
+	}
+	// What the triggers keep, against a fresh computation from the rows.
+	if n := testenv.Count(t, url, `SELECT count(*) FROM referrals r WHERE r.amounts_private IS DISTINCT FROM
+		EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
+			AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`); n != 0 {
+		t.Errorf("%d referrals' amounts_private disagree with their parties' setting", n)
+	}
+	if n := testenv.Count(t, url, `SELECT count(*) FROM stats_rollups`); n == 0 {
+		t.Fatal("no stats rollups after a trusted load")
+	}
+	const sums = `SELECT subject, measure, bucket, role, status, currency, private, sum(n) AS n, sum(cents) AS cents
+		FROM stats_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7`
+	before := testenv.Count(t, url, `SELECT count(*) FROM (`+sums+`) x`)
+	if err := testenv.Exec(t, url, `SELECT stats_rollups_rebuild(id) FROM workspaces`); err != nil {
+		t.Fatal(err)
+	}
+	if n := testenv.Count(t, url, `SELECT count(*) FROM (`+sums+`) x`); n != before {
+		t.Errorf("rollups changed on a rebuild: %d groups, then %d", before, n)
+	}
+}

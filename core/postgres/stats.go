@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,140 +11,229 @@ import (
 	"github.com/referbot/referbot/core"
 )
 
-// The stats queries share their parameters:
+// Stats reads its counts and sums from stats_rollups (migration 016: per
+// workspace, subject and UTC month, kept current by a trigger in the
+// transaction of every change), plus the few referrals at the period's
+// edges (coverage), so a summary costs the months of the period, not the
+// referrals of the workspace's history. docs/rollups.md has the design.
+//
+// The statements share their parameters:
 //
 //	$1 workspace, $2 member (0 = the network), $3 period from, $4 period to,
-//	$5 the currency of amounts stored without one, $6 and $7 the 12-month
-//	activity window, $8 the viewer (0: no one, as for a channel post).
+//	$5 the currency of amounts stored without one, $6 the viewer (0: no one,
+//	as for a channel post), $7 read the all-time rows, $8 and $9 the
+//	buckets read (coverage.lo, coverage.hi), $10–$12 the edges (from, to, sign), $13 and $14 the
+//	span the rows read stand for, $15 and $16 the 12-month activity window.
 //
 // A referral is the member's "received" one when they are its receiver or
 // co-owner; for the network, when it has a receiver. Amounts are summed per
-// currency (GROUP BY currency), each in the currency stored on its referral.
+// currency, each in the currency stored on its referral.
 //
-// A referral whose amounts the viewer may not see (hiddenSQL) is left out
-// of a member's amounts and of each member's row of the breakdown, and is
-// counted as private in a network total (core.Amounts.Visible decides
-// whether that total may be shown).
+// A referral whose amounts the viewer may not see (a party keeps them
+// private and the viewer is no party) is left out of a member's amounts and
+// of each member's row of the breakdown, and counted as private in a
+// network total (core.Amounts.Visible decides whether it may be shown).
+// The rollups keep private sums apart; the viewer's own private referrals,
+// which they may see, are moved back from hidden to shown by a correction
+// read from the viewer's referrals alone.
 
-// amountsJSON aggregates rows (cur, cents) of a query into the JSON of
-// core.Amounts, one entry per currency; FROM and WHERE follow it.
-const amountsJSON = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
-		FROM (SELECT cur, sum(cents)::bigint AS cents, count(*) AS n, count(*) FILTER (WHERE hidden) AS p `
+// statsFactsSQL is the WITH list every stats statement starts from: facts
+// (subject, measure, role, status, currency, hidden, n, n_amount, cents),
+// as the rollups keep them, for the subjects {subject} selects (over
+// alias s), hidden when {hide} and the viewer is no party.
+const statsFactsSQL = `
+WITH edges AS (
+	SELECT * FROM unnest($10::timestamptz[], $11::timestamptz[], $12::int[]) AS e (lo, hi, sign)
+), facts AS (
+	-- whole months (or all time) from the rollups
+	SELECT s.subject, s.measure, s.role, s.status, s.currency, s.private AND {hide} AS hidden,
+		s.n, s.n_amount, s.cents
+	FROM stats_rollups s
+	WHERE s.workspace_id = $1 AND {subject}
+		AND s.bucket >= $8 AND s.bucket < $9 AND $7::boolean = (s.bucket = '-infinity')
+	UNION ALL
+	-- referrals created in an edge, one by one
+	SELECT s.subject, s.measure, s.role, s.status, s.currency,
+		s.private AND {hide} AND NOT COALESCE($6 IN (r.referrer_id, r.receiver_id, r.co_owner_id), false),
+		s.n, s.n_amount, s.cents
+	FROM edges e
+	JOIN referrals r ON r.workspace_id = $1 AND r.created_at >= e.lo AND r.created_at < e.hi
+	CROSS JOIN LATERAL stats_rollup_facts(r, e.sign) s
+	WHERE s.measure = 1 AND s.bucket > '-infinity' AND {subject}
+	UNION ALL
+	-- deals won in an edge
+	SELECT s.subject, s.measure, s.role, s.status, s.currency,
+		s.private AND {hide} AND NOT COALESCE($6 IN (r.referrer_id, r.receiver_id, r.co_owner_id), false),
+		s.n, s.n_amount, s.cents
+	FROM edges e
+	JOIN referrals r ON r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= e.lo AND r.closed_at < e.hi
+	CROSS JOIN LATERAL stats_rollup_facts(r, e.sign) s
+	WHERE s.measure = 2 AND s.bucket > '-infinity' AND {subject}
+	UNION ALL
+	-- the viewer's own private referrals in the rows read: shown, not hidden
+	SELECT s.subject, s.measure, s.role, s.status, s.currency, h.hidden,
+		s.n * h.k, s.n_amount * h.k, s.cents * h.k
+	FROM referrals r
+	CROSS JOIN LATERAL stats_rollup_facts(r, 1) s
+	CROSS JOIN (VALUES (true, -1), (false, 1)) AS h (hidden, k)
+	WHERE $6 <> 0 AND {hide} AND r.workspace_id = $1 AND r.amounts_private
+		AND $6 IN (r.referrer_id, r.receiver_id, r.co_owner_id)
+		AND s.bucket > '-infinity' AND {subject}
+		AND CASE s.measure WHEN 1 THEN r.created_at >= $13 AND r.created_at < $14
+			ELSE r.closed_at >= $13 AND r.closed_at < $14 END
+)`
 
-// hiddenSQL is true when the viewer ($8 in the summary, $6 in the
-// breakdown) may not see the amounts of the referral r: a party keeps
-// them private and the viewer is no party.
-const (
-	hiddenSQL = `(` + amountsPrivateSQL + ` AND NOT COALESCE($8::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
-	hidden6   = `(` + amountsPrivateSQL + ` AND NOT COALESCE($6::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
-)
+// amountsOf aggregates the facts of one measure and role into the JSON
+// of core.Amounts, one entry per currency; count names the column that
+// counts (n_amount: referrals with an estimate; n: deals).
+func amountsOf(measure, roleBits, count string) string {
+	return `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
+		FROM (SELECT COALESCE(NULLIF(currency, ''), $5) AS cur, sum(cents)::bigint AS cents,
+				sum(` + count + `)::bigint AS n, COALESCE(sum(` + count + `) FILTER (WHERE hidden), 0)::bigint AS p
+			FROM facts WHERE measure = ` + measure + ` AND role & ` + roleBits + ` <> 0 AND ({net} OR NOT hidden)
+			GROUP BY 1 HAVING sum(` + count + `) <> 0) x)`
+}
 
 // statsSummarySQL computes every figure of core.Stats but the breakdown in
-// one round trip.
-const statsSummarySQL = `
-WITH cohort AS (
-	-- referrals created in the period
-	SELECT ($2::bigint = 0 OR referrer_id = $2) AS gave,
-		CASE WHEN $2::bigint = 0 THEN receiver_id IS NOT NULL
-			ELSE COALESCE(receiver_id = $2 OR co_owner_id = $2, false) END AS got,
-		COALESCE(NULLIF(estimate_currency, ''), $5) AS cur, estimate_cents AS cents,
-		status, ` + hiddenSQL + ` AS hidden
-	FROM referrals r
-	WHERE workspace_id = $1 AND created_at >= $3 AND created_at < $4
-		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
-), won AS (
-	-- deals won in the period
-	SELECT $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false) AS got, created_at,
-		referrer_id = $2 AS gave,
-		COALESCE(NULLIF(won_currency, ''), $5) AS cur, won_value_cents AS cents,
-		(extract(epoch FROM closed_at - created_at) / 86400)::float8 AS days,
-		` + hiddenSQL + ` AS hidden
-	FROM referrals r
-	WHERE workspace_id = $1 AND status = 'won' AND closed_at >= $3 AND closed_at < $4
-		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
-), shown_cohort AS (
-	-- a member's figures leave out what the viewer may not see; the
-	-- network's count it as private
-	SELECT * FROM cohort WHERE $2::bigint = 0 OR NOT hidden
-), shown_won AS (
-	SELECT * FROM won WHERE $2::bigint = 0 OR NOT hidden
-)
+// one round trip. Counts and sums come from the facts; medians, the
+// 12-month partners, thank-yous and satisfaction read only the period's
+// (or window's) rows, through their indexes.
+var statsSummarySQL = statsFactsSQL + `
 SELECT c.given, c.received, c.taken_on, c.won, c.lost, c.in_progress,
-	` + amountsJSON + `FROM shown_cohort WHERE gave AND cents > 0 GROUP BY cur) x) AS given_estimate,
-	` + amountsJSON + `FROM shown_cohort WHERE got AND cents > 0 GROUP BY cur) x) AS received_estimate,
-	w.deals, w.median_days,
-	` + amountsJSON + `FROM shown_won WHERE got GROUP BY cur) x) AS revenue,
-	` + amountsJSON + `FROM shown_won WHERE gave GROUP BY cur) x) AS generated,
+	` + amountsOf("1", "1", "n_amount") + ` AS given_estimate,
+	` + amountsOf("1", "6", "n_amount") + ` AS received_estimate,
+	c.deals, w.median_days,
+	` + amountsOf("2", "6", "n") + ` AS revenue,
+	` + amountsOf("2", "1", "n") + ` AS generated,
 	a.partners, t.thanks, t.median_latency, s.satisfaction, s.ratings,
-	(SELECT count(*) FROM cohort WHERE hidden AND (cents > 0 OR status = 'won'))
-		+ (SELECT count(*) FROM won WHERE hidden AND NOT (created_at >= $3 AND created_at < $4)) AS left_out
+	c.left_out + (
+		-- private deals won in the period but created outside it
+		SELECT count(*) FROM referrals r
+		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.amounts_private
+			AND r.closed_at >= $3 AND r.closed_at < $4 AND NOT (r.created_at >= $3 AND r.created_at < $4)
+			AND ({net} OR $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id))
+			AND {hide} AND NOT COALESCE($6 IN (r.referrer_id, r.receiver_id, r.co_owner_id), false)
+	) AS left_out
 FROM (
-	SELECT count(*) FILTER (WHERE gave) AS given,
-		count(*) FILTER (WHERE got) AS received,
-		count(*) FILTER (WHERE got AND status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won', 'lost')) AS taken_on,
-		count(*) FILTER (WHERE got AND status = 'won') AS won,
-		count(*) FILTER (WHERE got AND status = 'lost') AS lost,
-		count(*) FILTER (WHERE got AND status NOT IN ('won', 'lost', 'declined', 'expired')) AS in_progress
-	FROM cohort
+	SELECT COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 1 <> 0), 0) AS given,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0), 0) AS received,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0
+			AND status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won', 'lost')), 0) AS taken_on,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0 AND status = 'won'), 0) AS won,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0 AND status = 'lost'), 0) AS lost,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0
+			AND status NOT IN ('won', 'lost', 'declined', 'expired')), 0) AS in_progress,
+		COALESCE(sum(n) FILTER (WHERE measure = 2 AND role & 6 <> 0), 0) AS deals,
+		-- referrals of the period whose amounts are hidden
+		COALESCE(sum(CASE WHEN status = 'won' THEN n ELSE n_amount END) FILTER (WHERE measure = 1 AND hidden), 0) AS left_out
+	FROM facts
 ) c, (
-	SELECT count(*) FILTER (WHERE got) AS deals,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE got) AS median_days
-	FROM won
+	-- the median reads the period's deals (an index-only scan), not the
+	-- history: a median can't be summed per month
+	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM closed_at - created_at) / 86400)::float8) AS median_days
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4
+		AND ({net} OR $2 IN (r.receiver_id, r.co_owner_id))
 ) w, (
 	-- distinct partners (member) or members (network) active in the window
-	SELECT count(DISTINCT p.id) AS partners
-	FROM referrals r
-	CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
-	WHERE r.workspace_id = $1 AND r.created_at > $6 AND r.created_at <= $7
-		AND ($2::bigint = 0 OR $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id))
-		AND p.id IS NOT NULL AND p.id <> $2
-		-- a member's partners are the other side: whom they gave to, who gave to them
-		AND ($2::bigint = 0 OR r.referrer_id = $2 OR p.id = r.referrer_id)
+	{partners}
 ) a, (
 	-- thank-yous sent in the period (to the member), hours after acceptance
 	SELECT count(*) AS thanks,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - r.accepted_at) / 3600)::float8)
-			FILTER (WHERE r.accepted_at IS NOT NULL) AS median_latency
-	FROM thanks th JOIN referrals r ON r.workspace_id = th.workspace_id AND r.id = th.referral_id
-	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ($2::bigint = 0 OR th.to_id = $2)
-		AND th.retracted_at IS NULL
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - th.accepted_at) / 3600)::float8)
+			FILTER (WHERE th.accepted_at IS NOT NULL) AS median_latency
+	FROM (
+		-- each thank-you's referral by its key (never a pass over all referrals)
+		SELECT th.at, (SELECT r.accepted_at FROM referrals r
+			WHERE r.workspace_id = th.workspace_id AND r.id = th.referral_id) AS accepted_at
+		FROM thanks th
+		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
+			AND th.retracted_at IS NULL
+	) th
 ) t, (
 	-- feedback given in the period on referrals (the member) received
 	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
 	FROM feedback f JOIN referrals r ON r.workspace_id = f.workspace_id AND r.id = f.referral_id
 	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4
-		AND ($2::bigint = 0 OR COALESCE(r.receiver_id = $2 OR r.co_owner_id = $2, false))
+		AND ({net} OR COALESCE(r.receiver_id = $2 OR r.co_owner_id = $2, false))
 ) s`
 
-// statsByPartnerSQL ($1 to $5 as above, $6 the viewer) breaks the figures down per partner of the member, or
-// per member of the network. Each row is from its own member's side: Given
-// counts the referrals that member gave (to the member, for member stats),
-// GivenWonValue the value of those won in the period, per currency. Rows
-// are ranked by deals won from what they gave (amounts in different
-// currencies can't be compared), then by referrals.
-const statsByPartnerSQL = `
-WITH r AS (
+// networkBreakdownSQL is the network's per-member breakdown from the
+// members' rollup rows. Each row is from its member's side: Given counts
+// the referrals they gave, GivenWonValue the value of those won in the
+// period, per currency. Rows are ranked by deals won from what they gave
+// (amounts in different currencies can't be compared), then by referrals.
+var networkBreakdownSQL = statsFactsSQL + `, per_currency AS (
+	-- deals count whatever their amounts; a row's amounts leave out those
+	-- the viewer may not see
+	SELECT subject AS id, COALESCE(NULLIF(currency, ''), $5) AS cur,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 1 <> 0), 0) AS given,
+		COALESCE(sum(n) FILTER (WHERE measure = 1 AND role & 6 <> 0), 0) AS received,
+		COALESCE(sum(n) FILTER (WHERE measure = 2 AND role & 1 <> 0), 0) AS given_deals,
+		COALESCE(sum(n) FILTER (WHERE measure = 2 AND role & 1 <> 0 AND NOT hidden), 0) AS given_shown,
+		COALESCE(sum(cents) FILTER (WHERE measure = 2 AND role & 1 <> 0 AND NOT hidden), 0)::bigint AS given_won,
+		COALESCE(sum(n) FILTER (WHERE measure = 2 AND role & 6 <> 0), 0) AS received_deals,
+		COALESCE(sum(n) FILTER (WHERE measure = 2 AND role & 6 <> 0 AND NOT hidden), 0) AS received_shown,
+		COALESCE(sum(cents) FILTER (WHERE measure = 2 AND role & 6 <> 0 AND NOT hidden), 0)::bigint AS received_won
+	FROM facts
+	GROUP BY 1, 2
+), rows AS (` + breakdownRowsSQL + `
+), thanked AS (
+	SELECT to_id, count(*) AS n FROM thanks
+	WHERE workspace_id = $1 AND retracted_at IS NULL AND at >= $3 AND at < $4
+	GROUP BY to_id
+)
+SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, '', COALESCE(th.n, 0)
+FROM rows x
+JOIN members m ON m.workspace_id = $1 AND m.id = x.id
+LEFT JOIN thanked th ON th.to_id = x.id
+WHERE x.given + x.received + x.given_deals + x.received_deals > 0
+ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
+
+// breakdownRowsSQL folds per_currency into one row per member.
+const breakdownRowsSQL = `
+	SELECT id, sum(given)::int AS given, sum(received)::int AS received,
+		sum(given_deals)::int AS given_deals, sum(received_deals)::int AS received_deals,
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', given_won, 'count', given_shown))
+			FILTER (WHERE given_shown > 0), '[]') AS given_won,
+		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', received_won, 'count', received_shown))
+			FILTER (WHERE received_shown > 0), '[]') AS received_won
+	FROM per_currency
+	GROUP BY id`
+
+// partnerBreakdownSQL breaks a member's figures down per partner, from
+// the member's own referrals (found through the party indexes, so it
+// costs the member's history, never the workspace's). Each row is from the
+// partner's side: Given counts what the partner gave the member.
+const partnerBreakdownSQL = `
+WITH mine AS (
+	SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND referrer_id = $2
+	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND receiver_id = $2
+	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+		won_value_cents, amounts_private
+	FROM referrals WHERE workspace_id = $1 AND co_owner_id = $2
+), r AS (
 	SELECT referrer_id, receiver_id, co_owner_id,
 		created_at >= $3 AND created_at < $4 AS in_cohort,
 		status = 'won' AND closed_at >= $3 AND closed_at < $4 AS won,
 		COALESCE(NULLIF(won_currency, ''), $5) AS cur, COALESCE(won_value_cents, 0) AS cents,
-		` + hidden6 + ` AS hidden
-	FROM referrals r
-	WHERE workspace_id = $1
-		AND ((created_at >= $3 AND created_at < $4) OR (status = 'won' AND closed_at >= $3 AND closed_at < $4))
-		AND ($2::bigint = 0 OR $2 IN (referrer_id, receiver_id, co_owner_id))
+		amounts_private AND NOT COALESCE($6 IN (referrer_id, receiver_id, co_owner_id), false) AS hidden
+	FROM mine
+	WHERE (created_at >= $3 AND created_at < $4) OR (status = 'won' AND closed_at >= $3 AND closed_at < $4)
 ), sides AS (
 	SELECT referrer_id AS id, in_cohort AS gave, false AS got, won AS gave_won, false AS got_won, cur, cents, hidden
-	FROM r WHERE $2::bigint = 0 OR COALESCE(receiver_id = $2 OR co_owner_id = $2, false)
+	FROM r WHERE COALESCE(receiver_id = $2 OR co_owner_id = $2, false)
 	UNION ALL
 	SELECT receiver_id, false, in_cohort, false, won, cur, cents, hidden
-	FROM r WHERE receiver_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
+	FROM r WHERE receiver_id IS NOT NULL AND referrer_id = $2
 	UNION ALL
 	SELECT co_owner_id, false, in_cohort, false, won, cur, cents, hidden
-	FROM r WHERE co_owner_id IS NOT NULL AND ($2::bigint = 0 OR referrer_id = $2)
+	FROM r WHERE co_owner_id IS NOT NULL AND referrer_id = $2
 ), per_currency AS (
-	-- deals count whatever their amounts; a row's amounts leave out those
-	-- the viewer may not see
 	SELECT id, cur, count(*) FILTER (WHERE gave) AS given, count(*) FILTER (WHERE got) AS received,
 		count(*) FILTER (WHERE gave_won) AS given_deals,
 		count(*) FILTER (WHERE gave_won AND NOT hidden) AS given_shown,
@@ -154,53 +244,95 @@ WITH r AS (
 	FROM sides
 	WHERE id <> $2
 	GROUP BY id, cur
-), rows AS (
-	SELECT id, sum(given)::int AS given, sum(received)::int AS received,
-		sum(given_deals)::int AS given_deals, sum(received_deals)::int AS received_deals,
-		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', given_won, 'count', given_shown))
-			FILTER (WHERE given_shown > 0), '[]') AS given_won,
-		COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', received_won, 'count', received_shown))
-			FILTER (WHERE received_shown > 0), '[]') AS received_won
-	FROM per_currency
-	GROUP BY id
+), rows AS (` + breakdownRowsSQL + `
 )
 SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
 	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id AND th.retracted_at IS NULL
-		AND th.at >= $3 AND th.at < $4 AND ($2::bigint = 0 OR th.from_id = $2)) AS thanks
+		AND th.at >= $3 AND th.at < $4 AND th.from_id = $2) AS thanks
 FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id
-LEFT JOIN partnerships pt ON $2::bigint <> 0 AND pt.workspace_id = $1
+LEFT JOIN partnerships pt ON pt.workspace_id = $1
 	AND pt.member_a = LEAST(x.id, $2) AND pt.member_b = GREATEST(x.id, $2)
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
-// Stats computes the figures core.Stats documents with two set-based
-// statements, whatever the number of members.
+// networkPartnersSQL counts the members active in the window: a probe of
+// each member's party indexes, so it costs the members, not the window's
+// referrals.
+const networkPartnersSQL = `SELECT count(*) AS partners FROM members m
+	WHERE m.workspace_id = $1 AND $2::bigint = 0 AND (
+		EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.co_owner_id = m.id
+			AND r.created_at > $15 AND r.created_at <= $16))`
+
+// memberPartnersSQL counts the member's partners in the window, from the
+// member's referrals: the other side, whom they gave to, who gave to them.
+const memberPartnersSQL = `SELECT count(DISTINCT p.id) AS partners
+	FROM referrals r
+	CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
+	WHERE r.workspace_id = $1 AND r.created_at > $15 AND r.created_at <= $16
+		AND $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id)
+		AND p.id IS NOT NULL AND p.id <> $2
+		AND (r.referrer_id = $2 OR p.id = r.referrer_id)`
+
+// The statements as run: the network's and a member's are planned apart
+// ({net} is a constant), so neither gets the other's generic plan.
+var (
+	networkSummarySQL = strings.NewReplacer("{net}", "true", "{hide}", "true",
+		"{subject}", "s.subject = 0", "{partners}", networkPartnersSQL).Replace(statsSummarySQL)
+	memberSummarySQL = strings.NewReplacer("{net}", "false", "{hide}", "($6::bigint <> $2::bigint)",
+		"{subject}", "s.subject = $2", "{partners}", memberPartnersSQL).Replace(statsSummarySQL)
+	networkRowsSQL = strings.NewReplacer("{hide}", "true",
+		"{subject}", "s.subject <> $2").Replace(networkBreakdownSQL) // $2 = 0
+)
+
+// Stats computes the figures core.Stats documents in two statements whose
+// cost follows the period's months and the member's own referrals.
 func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_ *core.Stats, err error) {
 	defer wrap(&err, "stats(%d, member %d)", workspaceID, q.MemberID)
-	from := pgtype.Timestamptz{Time: q.Period.From, Valid: true}
-	if q.Period.From.IsZero() {
-		from = pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	// JIT compiling costs more (hundreds of ms) than these statements take,
+	// and a generic plan (pgx prepares statements; PostgreSQL switches to a
+	// generic plan after five runs) can't see which rows a period or a
+	// member selects: plan each run for its values, for this transaction.
+	if _, err := t.q.Exec(ctx, `SELECT set_config('jit', 'off', true),
+		set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+		return nil, err
 	}
-	to := pgtype.Timestamptz{Time: q.Period.To, Valid: true}
-	if q.Period.To.IsZero() {
-		to = pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}
+	args := statsArgs(workspaceID, q)
+	summary := networkSummarySQL
+	if q.MemberID != 0 {
+		summary = memberSummarySQL
 	}
-	now := q.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	args := []any{workspaceID, q.MemberID, from, to, core.DefaultCurrency, now.AddDate(-1, 0, 0), now, q.Viewer}
 
 	st := &core.Stats{Period: q.Period}
 	var medianDays, latency, satisfaction *float64
-	if err := t.q.QueryRow(ctx, statsSummarySQL, args...).Scan(
+	if err := t.q.QueryRow(ctx, summary, args...).Scan(
 		&st.Given, &st.Received, &st.TakenOn, &st.Won, &st.Lost, &st.InProgress,
 		&st.GivenEstimate, &st.ReceivedEstimate, &st.Deals, &medianDays, &st.Revenue, &st.RevenueGenerated,
 		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN, &st.PrivateLeftOut,
 	); err != nil {
 		return nil, err
 	}
+	finishStats(st, q, medianDays, latency, satisfaction)
+
+	var rows pgx.Rows
+	if q.MemberID != 0 {
+		rows, err = t.q.Query(ctx, partnerBreakdownSQL, args[:6]...)
+	} else {
+		rows, err = t.q.Query(ctx, networkRowsSQL, args[:14]...)
+	}
+	if st.ByPartner, err = collect(rows, err, scanPartnerStats); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// finishStats derives the figures computed from others: the conversion
+// rate, the average deal, reciprocity (member only).
+func finishStats(st *core.Stats, q core.StatsQuery, medianDays, latency, satisfaction *float64) {
 	if st.Received > 0 {
 		st.RCR, st.HasRCR = float64(st.Won)/float64(st.Received)*100, true
 	}
@@ -223,18 +355,28 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 		as.Sort()
 	}
 
-	rows, err := t.q.Query(ctx, statsByPartnerSQL, args[0], args[1], args[2], args[3], args[4], q.Viewer)
-	if st.ByPartner, err = collect(rows, err, func(row pgx.Row) (*core.PartnerStats, error) {
-		var p core.PartnerStats
-		if err := row.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,
-			&p.ReceivedWonValue, &p.Types, &p.Thanks); err != nil {
-			return nil, err
-		}
-		p.GivenWonValue.Sort()
-		p.ReceivedWonValue.Sort()
-		return &p, nil
-	}); err != nil {
+}
+
+func scanPartnerStats(row pgx.Row) (*core.PartnerStats, error) {
+	var p core.PartnerStats
+	if err := row.Scan(&p.MemberID, &p.Name, &p.Given, &p.Received, &p.GivenWonValue,
+		&p.ReceivedWonValue, &p.Types, &p.Thanks); err != nil {
 		return nil, err
 	}
-	return st, nil
+	p.GivenWonValue.Sort()
+	p.ReceivedWonValue.Sort()
+	return &p, nil
+}
+
+// statsArgs are the statements' parameters (see the top of the file).
+func statsArgs(workspaceID int64, q core.StatsQuery) []any {
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cov := coverPeriod(q.Period.From, q.Period.To, time.Now())
+	covLo, covHi := cov.covered()
+	return []any{workspaceID, q.MemberID, ts(q.Period.From, pgtype.NegativeInfinity), ts(q.Period.To, pgtype.Infinity),
+		core.DefaultCurrency, q.Viewer, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign, covLo, covHi,
+		now.AddDate(-1, 0, 0), now}
 }

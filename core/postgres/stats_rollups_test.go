@@ -1,0 +1,222 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/core/postgres"
+)
+
+// TestStats_RollupsMatchDirectQueries drives a workspace through a random
+// history — referrals in four currencies (one stored without a currency),
+// leads, co-owners, every stage, won values corrected and undone,
+// reassignments, deletions, members making their amounts private and
+// public again — straight in SQL, so only the trigger keeps the rollups
+// current, and compares Stats with the direct queries it replaced
+// (OracleStats) for the network and each member, seen by no one, by
+// themselves and by others, over periods of every shape: calendar months
+// and quarters in UTC and in other time zones, arbitrary instants, since
+// the beginning, to now and beyond.
+func TestStats_RollupsMatchDirectQueries(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			h := newHistory(t, seed)
+			for round := range 4 {
+				for range 60 {
+					h.step()
+				}
+				h.check(round)
+			}
+		})
+	}
+}
+
+type history struct {
+	t       *testing.T
+	b       *bundle
+	conn    *pgx.Conn
+	rnd     *rand.Rand
+	members []*core.Member
+	ids     []int64 // referrals, deleted ones included
+}
+
+func newHistory(t *testing.T, seed uint64) *history {
+	b := setup(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	h := &history{t: t, b: b, conn: conn, rnd: rand.New(rand.NewPCG(seed, 16))}
+	for _, name := range []string{"ann", "ben", "cat", "dan", "eve", "fay"} {
+		h.members = append(h.members, b.member(t, b.ws, name))
+	}
+	return h
+}
+
+// at is a random instant of 2025–2026, to the second.
+func (h *history) at() time.Time {
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	return start.Add(time.Duration(h.rnd.Int64N(2*365*24*3600)) * time.Second)
+}
+
+func (h *history) member() *core.Member { return h.members[h.rnd.IntN(len(h.members))] }
+
+func (h *history) money() core.Money {
+	curs := []string{"", "USD", "EUR", "JPY"}
+	return core.Money{Cents: h.rnd.Int64N(5) * 100000, Currency: curs[h.rnd.IntN(len(curs))]}
+}
+
+// exec runs one change; a change the schema refuses (a check, a foreign
+// key) is simply not made, as in the product.
+func (h *history) exec(sql string, args ...any) {
+	if _, err := h.conn.Exec(context.Background(), sql, args...); err != nil {
+		h.t.Logf("refused (fine): %v", err)
+	}
+}
+
+func (h *history) referral() int64 { return h.ids[h.rnd.IntN(len(h.ids))] }
+
+func (h *history) step() {
+	if len(h.ids) < 5 || h.rnd.IntN(4) == 0 {
+		h.insert()
+		return
+	}
+	id := h.referral()
+	switch h.rnd.IntN(9) {
+	case 0: // a stage change, as a claim, an update or an undo would make
+		st := []string{"offered", "accepted", "contacted", "meeting", "proposal", "lost", "declined", "expired"}
+		h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END
+			WHERE id = $1 AND receiver_id IS NOT NULL`, id, st[h.rnd.IntN(len(st))])
+	case 1: // won, with a value
+		m := h.money()
+		h.exec(`UPDATE referrals SET status = 'won', won_value_cents = $2, won_currency = NULLIF($3, ''),
+			closed_at = created_at + make_interval(secs => $4) WHERE id = $1 AND receiver_id IS NOT NULL`,
+			id, m.Cents, m.Currency, h.rnd.IntN(90*24*3600))
+	case 2: // a corrected value
+		m := h.money()
+		h.exec(`UPDATE referrals SET won_value_cents = $2, won_currency = $3 WHERE id = $1 AND status = 'won'`, id, m.Cents, m.Currency)
+	case 3: // undo of a win
+		h.exec(`UPDATE referrals SET status = 'proposal', won_value_cents = NULL, won_currency = NULL, closed_at = NULL
+			WHERE id = $1 AND status = 'won'`, id)
+	case 4: // reassignment
+		h.exec(`UPDATE referrals SET receiver_id = $2 WHERE id = $1 AND receiver_id IS NOT NULL
+			AND referrer_id <> $2 AND co_owner_id IS DISTINCT FROM $2`, id, h.member().ID)
+	case 5: // a co-owner comes or goes
+		if h.rnd.IntN(2) == 0 {
+			h.exec(`UPDATE referrals SET co_owner_id = NULL WHERE id = $1`, id)
+		} else {
+			h.exec(`UPDATE referrals SET co_owner_id = $2 WHERE id = $1 AND receiver_id IS NOT NULL
+				AND referrer_id <> $2 AND receiver_id <> $2`, id, h.member().ID)
+		}
+	case 6: // an estimate corrected
+		m := h.money()
+		h.exec(`UPDATE referrals SET estimate_cents = $2, estimate_currency = $3 WHERE id = $1`, id, m.Cents, m.Currency)
+	case 7: // a member makes amounts private, or public again
+		h.exec(`UPDATE members SET amounts_private = NOT amounts_private WHERE id = $1`, h.member().ID)
+	case 8:
+		h.exec(`DELETE FROM referrals WHERE id = $1`, id)
+	}
+}
+
+func (h *history) insert() {
+	from := h.member()
+	var to *core.Member
+	if h.rnd.IntN(5) > 0 {
+		if to = h.member(); to.ID == from.ID {
+			to = nil
+		}
+	}
+	created := h.at()
+	r := h.b.referral(h.t, from, to, func(r *core.Referral) {
+		r.CreatedAt, r.UpdatedAt, r.Estimate = created, created, h.money()
+		if to == nil {
+			return
+		}
+		r.AcceptedAt = created.Add(time.Hour)
+		if co := h.member(); h.rnd.IntN(4) == 0 && co.ID != from.ID && co.ID != to.ID {
+			r.CoOwnerID = co.ID
+		}
+		switch h.rnd.IntN(4) {
+		case 0:
+			r.Status, r.ClosedAt, r.WonValue = core.StatusWon, created.Add(time.Duration(h.rnd.IntN(60*24))*time.Hour), h.money()
+			r.WonValue.Cents += 50000 // a won deal has a value
+		case 1:
+			r.Status = core.StatusProposal
+		}
+	})
+	h.ids = append(h.ids, r.ID)
+}
+
+// periods are the shapes of period the product asks for.
+func (h *history) periods(now time.Time) []core.Period {
+	ny, _ := time.LoadLocation("America/New_York")
+	kolkata, _ := time.LoadLocation("Asia/Kolkata")
+	a, b := h.at(), h.at()
+	if b.Before(a) {
+		a, b = b, a
+	}
+	return []core.Period{
+		{To: now.Add(time.Microsecond)}, // all
+		{To: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{To: time.Date(2025, 9, 17, 13, 5, 0, 0, time.UTC)}, // all, up to a past instant
+		core.QuarterOf(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)),
+		core.QuarterOf(time.Date(2025, 8, 1, 0, 0, 0, 0, ny)),
+		core.QuarterOf(time.Date(2026, 5, 1, 0, 0, 0, 0, kolkata)),
+		{From: time.Date(2026, 3, 1, 0, 0, 0, 0, ny), To: time.Date(2026, 4, 1, 0, 0, 0, 0, ny)},
+		{From: now.AddDate(0, 0, -30), To: now.Add(time.Microsecond)},
+		{From: a, To: b},
+		{From: a, To: a.Add(36 * time.Hour)},
+	}
+}
+
+func (h *history) check(round int) {
+	ctx := context.Background()
+	now := time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC)
+	subjects := []int64{0}
+	for _, m := range h.members {
+		subjects = append(subjects, m.ID)
+	}
+	for _, p := range h.periods(now) {
+		for _, subject := range subjects {
+			viewers := []int64{0, h.member().ID}
+			if subject != 0 {
+				viewers = append(viewers, subject)
+			}
+			for _, viewer := range viewers {
+				q := core.StatsQuery{MemberID: subject, Period: p, Now: now, Viewer: viewer}
+				var got, want *core.Stats
+				h.b.tx(h.t, func(tx core.Tx) (err error) {
+					if got, err = tx.Stats(ctx, h.b.ws.ID, q); err != nil {
+						return err
+					}
+					want, err = postgres.OracleStats(ctx, tx, h.b.ws.ID, q)
+					return err
+				})
+				if g, w := asJSON(h.t, got), asJSON(h.t, want); g != w {
+					h.t.Fatalf("round %d, member %d seen by %d over %s – %s:\n rollups %s\n  direct %s",
+						round, subject, viewer, p.From, p.To, g, w)
+				}
+			}
+		}
+	}
+}
+
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
