@@ -66,3 +66,30 @@ func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.
 		t.Errorf("%d referrals stored, %d distinct codes handed out, want %d", got, len(codes), 3*len(givers))
 	}
 }
+
+// Referrals of one workspace to one receiver, at once, all go through:
+// each adds to the same rows of the stats rollups (migration 016, the
+// receiver's and the network's) and none is refused as a conflict
+// (a deadlock between two of them would be).
+func TestRefer_AtOnceToOneReceiver_NoneIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	n := b.network(t, "T1", "none", "amy", "ben", "cat", "dan", "eve", "fay", "gus", "hal")
+	const each = 8
+	var wg sync.WaitGroup
+	for _, giver := range n[1:8] {
+		for i := range each {
+			wg.Go(func() {
+				if _, err := b.svc.Refer(ctx, giver, core.ReferInput{To: ref(n[8]),
+					ClientName: fmt.Sprint(giver.Member.DisplayName, " client ", i), Need: "a website"}); err != nil {
+					t.Errorf("%s's referral %d: %v", giver.Member.DisplayName, i, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if got := b.count(t, "referrals"); got != 7*each {
+		t.Errorf("%d referrals stored, want %d", got, 7*each)
+	}
+}
