@@ -51,8 +51,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) []Message {
 	return b.Run(ctx, req.Identity, cmd)
 }
 
-// Run executes a parsed command for the identity: the caller joins, then
-// the command runs as one transaction with the record of its request key
+// Run executes a parsed command for the identity: the caller joins and
+// the command runs, as one transaction with the record of its request key
 // (id.RequestKey): a redelivered request that was applied returns no
 // message at all, one that failed is applied now. Every handler returns an error rather than a reply for it; fail,
 // the one error handler, turns it into the reply.
@@ -60,15 +60,11 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 	if h, ok := cmd.(grammar.Help); ok {
 		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}
 	}
-	// Joining commits on its own, before the command: a joining member's
-	// row and the workspace's stay locked only for that moment, so the
-	// commands of one workspace don't queue (or deadlock) behind each other.
-	c, err := b.svc.Join(ctx, id)
-	if err != nil {
-		return []Message{b.fail(err, cmd)}
-	}
+	// One transaction: the request's key, joining (a read, in the common
+	// case, so commands of one workspace don't queue behind each other)
+	// and the command.
 	var ms []Message
-	err = b.svc.Once(ctx, c.Workspace.ID, id.RequestKey, func(ctx context.Context) error {
+	err := b.svc.Command(ctx, id, func(ctx context.Context, c core.Caller) error {
 		var err error
 		ms, err = b.run(ctx, c, cmd)
 		return err

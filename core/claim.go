@@ -76,7 +76,7 @@ func (s *Service) handOver(ctx context.Context, tx Tx, c Caller, r *Referral, ow
 	if err != nil {
 		return err
 	}
-	if _, err := s.touch(ctx, tx, c, r.ReferrerID, owner.ID, TouchReferral, r.Code.String()); err != nil {
+	if err := s.recordTouch(ctx, tx, c, r.ReferrerID, owner.ID, TouchReferral, r.Code.String()); err != nil {
 		return err
 	}
 	ns := []Notice{notice(c, e, NoticeLeadClaimed, channel(ws), r, "")}

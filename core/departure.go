@@ -136,7 +136,7 @@ func (s *Service) Reassign(ctx context.Context, c Caller, code Code, to MemberRe
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.touch(ctx, tx, c, r.ReferrerID, m.ID, TouchReferral, code.String()); err != nil {
+		if err := s.recordTouch(ctx, tx, c, r.ReferrerID, m.ID, TouchReferral, code.String()); err != nil {
 			return nil, err
 		}
 		return r, tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(m), r, ""))

@@ -15,8 +15,9 @@
 //     store.go the Store and Tx it runs on.
 //   - types.go, errors.go, money.go, currency.go: the domain types, the
 //     typed errors, amounts of money and the currencies they are in.
-//   - join.go: who is talking (Identity, Caller), Join, and resolving a
-//     mentioned member.
+//   - join.go: who is talking (Identity, Caller), Join, Command (a
+//     platform request as one transaction: its key, the join, the work),
+//     and resolving a mentioned member.
 //   - referral.go: drafting and creating referrals (Refer, PostLead);
 //     claim.go: open leads (Claim, RaiseHand, PickClaimer); pipeline.go:
 //     a referral's stages (Accept, Decline, Advance); thanks.go: Thank and

@@ -211,8 +211,8 @@ func (s *Service) DismissFlag(ctx context.Context, c Caller, id, reason string) 
 }
 
 // underDailyCap refuses a referral that takes its referrer past the
-// network's daily cap; it runs after the referral is inserted (the
-// workspace row lock orders concurrent ones), so it counts itself.
+// network's daily cap; it runs after the referral is inserted, so it
+// counts itself, and CountGiven orders one member's concurrent referrals.
 func (s *Service) underDailyCap(ctx context.Context, tx Tx, c Caller) error {
 	limit := c.Workspace.Settings.DailyCap
 	if limit <= 0 {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
@@ -15,7 +16,7 @@ type Identity struct {
 	UserName      string
 	PlatformAdmin bool // a workspace admin on the platform itself
 	// RequestKey identifies the platform delivery (trigger, event or
-	// interaction id) so a retry or replay is applied once; see Once.
+	// interaction id) so a retry or replay is applied once; see Command.
 	RequestKey string
 	Channel    string // where the command was typed
 }
@@ -44,38 +45,118 @@ func (r MemberRef) String() string {
 // of a workspace, and the platform's own admins, are referbot admins. A new
 // member is given an experienced mentoring buddy when there is one.
 func (s *Service) Join(ctx context.Context, id Identity) (Caller, error) {
-	if id.TeamID == "" || id.UserID == "" {
-		return Caller{}, Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+	if err := checkIdentity(id); err != nil {
+		return Caller{}, err
 	}
-	return inTx(ctx, s, func(tx Tx) (Caller, error) {
-		ws, err := tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings())
-		if err != nil {
-			return Caller{}, err
-		}
-		// An admin chooses the network's channel on purpose (config
-		// channel): a command typed somewhere never makes it the channel.
-		// The console has one channel, the one it names: nothing to choose.
-		if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
-			ws.Settings.Channel = id.Channel
-			if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
-				return Caller{}, err
+	return inTx(ctx, s, func(tx Tx) (Caller, error) { return s.join(ctx, tx, id, nil, nil) })
+}
+
+// Command runs a platform request as one transaction: the record of its
+// key (id.RequestKey), the caller as joined, and fn with the caller (fn's
+// operations, given the ctx fn is given, join that transaction). A request
+// that failed midway left no trace and is applied when redelivered; one
+// that succeeded is not applied again (ErrSeen). The key is the
+// workspace's, as every row is; an empty key runs fn unrecorded.
+//
+// A caller already joined, unchanged, is read, not written: commands of
+// one workspace don't queue behind each other. A newcomer (or a new
+// workspace, a new name) is joined first in a short transaction of its
+// own, so the locks that order joins (buddy assignment) are not held
+// through a command.
+func (s *Service) Command(ctx context.Context, id Identity, fn func(ctx context.Context, c Caller) error) error {
+	if err := checkIdentity(id); err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		err := s.store.InTx(ctx, func(tx Tx) error {
+			first, ws, m, err := tx.Arrive(ctx, id.Platform, id.RequestKey, s.now(), id.TeamID, id.UserID)
+			switch {
+			case err != nil:
+				return err
+			case !first:
+				return ErrSeen
+			case attempt == 0 && joinWrites(id, ws, m):
+				return errJoinFirst // rolled back: the key too
 			}
+			c, err := s.join(ctx, tx, id, ws, m)
+			if err != nil {
+				return err
+			}
+			if ws == nil && id.RequestKey != "" {
+				// A team new in this transaction: Arrive had no workspace
+				// to keep the key in.
+				if first, err := tx.ClaimRequest(ctx, c.Workspace.ID, id.RequestKey, s.now()); err != nil {
+					return err
+				} else if !first {
+					return ErrSeen
+				}
+			}
+			return fn(context.WithValue(ctx, txKey{}, tx), c)
+		})
+		if !errors.Is(err, errJoinFirst) {
+			return err
 		}
-		m, err := s.joinMember(ctx, tx, ws, id)
-		if err != nil {
+		if _, err := s.Join(ctx, id); err != nil {
+			return err
+		}
+	}
+}
+
+// errJoinFirst rolls back a command whose caller must be joined first.
+var errJoinFirst = errors.New("core: join the caller first")
+
+// joinWrites reports whether joining the caller found as ws and m would
+// write more than their last activity.
+func joinWrites(id Identity, ws *Workspace, m *Member) bool {
+	return ws == nil || m == nil || (id.TeamName != "" && id.TeamName != ws.Name) || !sameName(id.Platform, m, id.UserName) ||
+		m.Status != MemberActive || (id.PlatformAdmin && m.Role != RoleAdmin) ||
+		(ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "")
+}
+
+func checkIdentity(id Identity) error {
+	if id.TeamID == "" || id.UserID == "" {
+		return Errorf(EINVALID, "I couldn't tell which workspace or member this came from.")
+	}
+	return nil
+}
+
+// join brings the caller's workspace and member up to date in tx; ws and
+// m are what was found of them already, if anything.
+func (s *Service) join(ctx context.Context, tx Tx, id Identity, ws *Workspace, m *Member) (Caller, error) {
+	if ws == nil || (id.TeamName != "" && id.TeamName != ws.Name) {
+		var err error
+		if ws, err = tx.EnsureWorkspace(ctx, id.Platform, id.TeamID, id.TeamName, DefaultSettings()); err != nil {
 			return Caller{}, err
 		}
-		return Caller{Workspace: *ws, Member: *m}, nil
-	})
+		m = nil // found in the workspace as it was: look again
+	}
+	// An admin chooses the network's channel on purpose (config
+	// channel): a command typed somewhere never makes it the channel.
+	// The console has one channel, the one it names: nothing to choose.
+	if ws.Settings.Channel == "" && id.Platform == Console && id.Channel != "" {
+		ws.Settings.Channel = id.Channel
+		if err := tx.SaveSettings(ctx, ws.ID, ws.Settings); err != nil {
+			return Caller{}, err
+		}
+	}
+	m, err := s.joinMember(ctx, tx, ws, id, m)
+	if err != nil {
+		return Caller{}, err
+	}
+	return Caller{Workspace: *ws, Member: *m}, nil
 }
 
 // joinMember finds or creates the member id names in ws and brings them
 // up to date: a forgotten member starts afresh, a new one is given a
 // buddy (or made admin, the first), the platform's admins are admins.
-func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity) (*Member, error) {
-	m, created, err := ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName)
-	if err != nil {
-		return nil, err
+// found is the member as already read, if they were.
+func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Identity, found *Member) (*Member, error) {
+	m, created := found, false
+	if found == nil || !sameName(id.Platform, found, id.UserName) {
+		var err error
+		if m, created, err = ensureMember(ctx, tx, id.Platform, ws.ID, id.UserID, id.UserName); err != nil {
+			return nil, err
+		}
 	}
 	before := *m
 	switch m.Status {
@@ -111,6 +192,12 @@ func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Ident
 		}
 	}
 	return m, nil
+}
+
+// sameName is true when ensureMember would leave m's name as it is.
+func sameName(p Platform, m *Member, name string) bool {
+	name = strings.TrimSpace(name)
+	return p == Console || name == "" || name == m.DisplayName
 }
 
 // resolve turns a mention into a member of the caller's workspace. A

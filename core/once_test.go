@@ -8,23 +8,24 @@ import (
 	"github.com/referbot/referbot/core"
 )
 
-// TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered: a command runs
+// TestCommand_ARequestFailingMidwayIsAppliedWhenRedelivered: a command runs
 // as one transaction with its request key. A delivery that fails after its
 // work (a crash, the database going away) leaves nothing — neither the
-// referral nor the key — so the redelivery applies it; a delivery that
-// succeeded is not applied again.
-func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
+// referral nor the key; the newcomer it joined stays joined — so the
+// redelivery applies it; a delivery that succeeded is not applied again.
+func TestCommand_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	bob, alice := b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
-	refer := func(ctx context.Context) error {
-		_, err := b.svc.Refer(ctx, bob, core.ReferInput{To: ref(alice), ClientName: "Acme", Need: "a website"})
+	alice := b.join(t, "T1", "alice")
+	bob := core.Identity{Platform: core.Slack, TeamID: "T1", UserID: "u-bob", UserName: "bob", RequestKey: "trig.1"}
+	refer := func(ctx context.Context, c core.Caller) error {
+		_, err := b.svc.Refer(ctx, c, core.ReferInput{To: ref(alice), ClientName: "Acme", Need: "a website"})
 		return err
 	}
 	boom := errors.New("connection lost after the work")
-	err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", func(ctx context.Context) error {
-		if err := refer(ctx); err != nil {
+	err := b.svc.Command(ctx, bob, func(ctx context.Context, c core.Caller) error {
+		if err := refer(ctx, c); err != nil {
 			return err
 		}
 		return boom
@@ -38,19 +39,35 @@ func TestOnce_ARequestFailingMidwayIsAppliedWhenRedelivered(t *testing.T) {
 	if n := b.count(t, "outbox"); n != 0 {
 		t.Fatalf("a failed delivery left %d notices", n)
 	}
-	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); err != nil {
+	if n := b.count(t, "members"); n != 2 {
+		t.Fatalf("%d members after a newcomer's failed delivery, want alice and bob", n)
+	}
+	if err := b.svc.Command(ctx, bob, refer); err != nil {
 		t.Fatalf("redelivery: %v", err)
 	}
-	if err := b.svc.Once(ctx, bob.Workspace.ID, "trig.1", refer); !errors.Is(err, core.ErrSeen) {
+	if err := b.svc.Command(ctx, bob, refer); !errors.Is(err, core.ErrSeen) {
 		t.Fatalf("a second redelivery after success: %v, want ErrSeen", err)
 	}
 	if n := b.count(t, "referrals"); n != 1 {
 		t.Fatalf("referrals = %d, want 1", n)
 	}
-	// Another workspace's request with the same key is another request.
-	carol := b.join(t, "T2", "carol")
-	if err := b.svc.Once(ctx, carol.Workspace.ID, "trig.1", func(context.Context) error { return nil }); err != nil {
+	// Another workspace's request with the same key is another request:
+	// the same team on another platform, and another team, new in the
+	// command (its key is kept once its workspace exists).
+	bob.Platform = core.Discord
+	if err := b.svc.Command(ctx, bob, refer); err != nil {
+		t.Fatalf("same key on another platform: %v", err)
+	}
+	carol := core.Identity{Platform: core.Slack, TeamID: "T2", UserID: "u-carol", UserName: "carol", RequestKey: "trig.1"}
+	noop := func(context.Context, core.Caller) error { return nil }
+	if err := b.svc.Command(ctx, carol, noop); err != nil {
 		t.Fatalf("same key in another workspace: %v", err)
+	}
+	if err := b.svc.Command(ctx, carol, noop); !errors.Is(err, core.ErrSeen) {
+		t.Fatalf("the new workspace's request again: %v, want ErrSeen", err)
+	}
+	if n := b.count(t, "inbound_requests"); n != 3 {
+		t.Errorf("%d keys recorded, want 3 (one per workspace)", n)
 	}
 }
 

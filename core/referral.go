@@ -147,7 +147,7 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		if err := s.underDailyCap(ctx, tx, c); err != nil {
 			return nil, err
 		}
-		if _, err := s.touch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
+		if err := s.recordTouch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
 			return nil, err
 		}
 		return r, tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(to), r, ""))

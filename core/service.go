@@ -69,11 +69,11 @@ func (s *Service) Location(ws Workspace) *time.Location {
 	return s.location
 }
 
-// txKey carries, in a command's context, the transaction Once opened.
+// txKey carries, in a command's context, the transaction Command opened.
 type txKey struct{}
 
 // tx runs fn in one transaction of the store: the command's, when ctx
-// carries one (see Once), else a transaction of its own.
+// carries one (see Command), else a transaction of its own.
 func (s *Service) tx(ctx context.Context, fn func(Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(Tx); ok {
 		return fn(t)
@@ -81,33 +81,9 @@ func (s *Service) tx(ctx context.Context, fn func(Tx) error) error {
 	return s.store.InTx(ctx, fn)
 }
 
-// ErrSeen is what Once returns for a platform request it already handled
-// (a retry, or a replay inside the signature's window).
+// ErrSeen is what Command returns for a platform request it already
+// handled (a retry, or a replay inside the signature's window).
 var ErrSeen = errors.New("core: this request was handled already")
-
-// Once runs a whole command — the operation, the notices it queues — as
-// one transaction, together with the record that the platform request
-// key was handled in the workspace: a request that failed midway left no
-// trace and is applied when redelivered; one that succeeded is not
-// applied again (ErrSeen). Operations called with the ctx fn is given join
-// that transaction. An empty key runs fn once, unrecorded.
-func (s *Service) Once(ctx context.Context, workspaceID int64, key string, fn func(ctx context.Context) error) error {
-	if _, nested := ctx.Value(txKey{}).(Tx); nested {
-		return fn(ctx)
-	}
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if key != "" {
-			first, err := tx.ClaimRequest(ctx, workspaceID, key, s.now())
-			if err != nil {
-				return err
-			}
-			if !first {
-				return ErrSeen
-			}
-		}
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
-}
 
 // inTx runs fn in one transaction and returns what it returns; on an
 // error, the zero T.

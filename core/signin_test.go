@@ -308,7 +308,8 @@ func TestSignInLink_IssuedInACommandThatFailsLeavesNothing(t *testing.T) {
 	bob := b.join(t, "T1", "bob")
 	boom := errors.New("the command failed after issuing")
 	var lost string
-	err := b.svc.Once(ctx, bob.Workspace.ID, "req-1", func(ctx context.Context) error {
+	cmd := core.Identity{Platform: core.Slack, TeamID: "T1", UserID: bob.Member.UserID, UserName: "bob", RequestKey: "req-1"}
+	err := b.svc.Command(ctx, cmd, func(ctx context.Context, bob core.Caller) error {
 		l, err := b.svc.IssueSignInLink(ctx, bob) // in the command's transaction, the secret too
 		if err != nil {
 			return err

@@ -79,6 +79,12 @@ type Tx interface {
 	Partnership(ctx context.Context, workspaceID, a, b int64) (*Partnership, error)
 	SavePartnership(ctx context.Context, p *Partnership) error
 	AddTouchpoint(ctx context.Context, workspaceID int64, t *Touchpoint) error
+	// Touch records a touchpoint t between members a and b: their
+	// partnership (created if new, with the shorter of the members'
+	// cadences, defaultCadence for a member without one) is touched at
+	// t.At and due again a cadence later. It answers nothing, so the write
+	// may travel with the transaction's next statement.
+	Touch(ctx context.Context, workspaceID, a, b int64, defaultCadence int, t Touchpoint) error
 	// SetCadence sets the cadence of all a member's partnerships and moves
 	// their next touchpoint accordingly.
 	SetCadence(ctx context.Context, workspaceID, memberID int64, days int) error
@@ -91,6 +97,15 @@ type Tx interface {
 	// in the transaction of the work it causes; false means the key was
 	// recorded already.
 	ClaimRequest(ctx context.Context, workspaceID int64, key string, at time.Time) (bool, error)
+	// Arrive is what a command needs first, in one round trip: it records
+	// the request's key to the team's workspace in the transaction of the
+	// work it causes (false: the key was recorded already; an empty key
+	// records nothing and is first) and finds the caller's workspace and
+	// member by their platform ids, nil where there is none yet. A team
+	// with no workspace yet has nowhere to keep the key: nothing is
+	// recorded (first is true), and the caller claims the key once the
+	// workspace exists.
+	Arrive(ctx context.Context, p Platform, key string, at time.Time, teamID, userID string) (first bool, ws *Workspace, m *Member, err error)
 	// DropPendingNotices fails, with the reason, every notice still waiting
 	// to be sent to a member.
 	DropPendingNotices(ctx context.Context, workspaceID, memberID int64, reason string) error
@@ -161,7 +176,8 @@ type Tx interface {
 	// the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64) ([]FirstWin, error)
 	// CountGiven counts the referrals a member gave (direct or leads)
-	// since the given time.
+	// since the given time. Concurrent transactions counting for the same
+	// member are ordered: each counts what the one before committed.
 	CountGiven(ctx context.Context, workspaceID, memberID int64, since time.Time) (int, error)
 	// Flags computes the abuse flags of a period (core/flags.go), set-based;
 	// IDs and dismissals are core's.

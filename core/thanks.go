@@ -42,7 +42,7 @@ func (s *Service) Thank(ctx context.Context, c Caller, code Code, message string
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.touch(ctx, tx, c, c.Member.ID, r.ReferrerID, TouchThanks, code.String()); err != nil {
+		if err := s.recordTouch(ctx, tx, c, c.Member.ID, r.ReferrerID, TouchThanks, code.String()); err != nil {
 			return nil, err
 		}
 		referrer, err := memberRecipient(ctx, tx, c, r.ReferrerID)

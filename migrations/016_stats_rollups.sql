@@ -138,6 +138,10 @@ BEGIN
     WHERE TG_OP <> 'DELETE' OR EXISTS (SELECT 1 FROM workspaces w WHERE w.id = OLD.workspace_id)
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     HAVING sum(f.n) <> 0 OR sum(f.n_amount) <> 0 OR sum(f.cents) <> 0
+    -- In key order: concurrent referrals of a workspace (they don't queue
+    -- on anything else) lock the rows they share in the same order, so one
+    -- waits for the other rather than deadlock.
+    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     ON CONFLICT (workspace_id, subject, measure, bucket, role, status, currency, private, shard) DO UPDATE
     SET n = s.n + EXCLUDED.n, n_amount = s.n_amount + EXCLUDED.n_amount, cents = s.cents + EXCLUDED.cents;
     RETURN NULL;

@@ -35,6 +35,7 @@ var rooms = map[string]struct{ code, tests []string }{
 	"cmd/referbot":             {[]string{"adapters/", "bot", "bot/", "core", "core/", "internal/localpg", "migrations"}, []string{"internal/"}},
 	"internal/fixture":         {[]string{"core"}, nil},
 	"internal/localpg":         {nil, nil},
+	"internal/pgtrace":         {nil, nil},
 	"internal/pgtest":          {[]string{"internal/localpg"}, nil},
 	"internal/tools/withpg":    {[]string{"internal/localpg", "internal/pgtest"}, nil},
 	"internal/tools/loadbench": {[]string{"internal/localpg"}, nil},

@@ -18,7 +18,9 @@ import (
 
 // DB is referbot's PostgreSQL database. It implements core.Store.
 type DB struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	codes    *codes
+	settings settingsCache
 }
 
 var _ core.Store = (*DB)(nil)
@@ -79,11 +81,20 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &DB{pool: pool}, nil
+	// The referral code counter's own pool (see codes): it connects when
+	// first needed.
+	codeCfg := cfg.Copy()
+	codeCfg.MaxConns, codeCfg.MinConns = 2, 0
+	codePool, err := pgxpool.NewWithConfig(ctx, codeCfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &DB{pool: pool, codes: newCodes(codePool)}, nil
 }
 
-// Close closes the pool's connections.
-func (db *DB) Close() { db.pool.Close() }
+// Close closes the pools' connections.
+func (db *DB) Close() { db.pool.Close(); db.codes.pool.Close() }
 
 // Ping checks the database answers (for /readyz).
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
@@ -100,16 +111,36 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // InTx runs fn in a READ COMMITTED transaction, committing if fn returns nil
-// and rolling back otherwise (also if fn panics).
-func (db *DB) InTx(ctx context.Context, fn func(core.Tx) error) error {
-	var fnErr error
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(t pgx.Tx) error {
-		fnErr = fn(&tx{q: t})
-		return fnErr
-	})
-	if fnErr != nil {
+// and rolling back otherwise (also if fn panics). BEGIN travels with the
+// first statement and COMMIT with the last writes (see pipe).
+func (db *DB) InTx(ctx context.Context, fn func(core.Tx) error) (err error) {
+	p, err := beginPipe(ctx, db.pool)
+	if err != nil {
+		wrap(&err, "transaction")
+		return err
+	}
+	defer p.release()
+	t := &tx{q: p, pipe: p, db: db}
+	defer func() {
+		if r := recover(); r != nil {
+			p.rollback(ctx)
+			t.rolledBack()
+			panic(r)
+		}
+	}()
+	if err := fn(t); err != nil {
+		p.rollback(ctx)
+		// Rolled back: what the transaction took is free again.
+		t.rolledBack()
 		// core's own error, or one the tx methods already translated.
-		return fnErr
+		return err
+	}
+	sure, err := p.commit(ctx)
+	if err != nil {
+		p.rollback(ctx)
+		if sure {
+			t.rolledBack()
+		}
 	}
 	wrap(&err, "transaction")
 	return err
@@ -125,7 +156,18 @@ type DBTX interface {
 
 // tx implements core.Tx inside one database transaction.
 type tx struct {
-	q DBTX
+	q    DBTX
+	pipe *pipe // q, to queue writes with later
+	db   *DB
+	// undo runs if the transaction rolls back (codes taken, say).
+	undo []func()
+}
+
+// rolledBack runs the undo functions of a transaction that rolled back.
+func (t *tx) rolledBack() {
+	for _, f := range t.undo {
+		f()
+	}
 }
 
 var _ core.Tx = (*tx)(nil)

@@ -3,7 +3,11 @@
 //
 // Every operation of core runs in one READ COMMITTED transaction (InTx);
 // notices the operation causes are written to the outbox table in that same
-// transaction. The one exception is Purge, the retention pass: it deletes
+// transaction. pipeline.go spares round trips: BEGIN and writes nobody
+// reads an answer of travel with the next statement read, or with COMMIT.
+// codes.go hands out referral codes in blocks taken outside the
+// transaction, so referrals of a workspace don't wait for each other;
+// settingscache.go decodes a workspace's settings once per stored JSON. The one exception is Purge, the retention pass: it deletes
 // old rows in bounded batches, each committed on its own, so it never holds
 // a long transaction. Every statement is scoped by workspace_id and joins
 // on (workspace_id, id); the few that read across workspaces on purpose

@@ -201,8 +201,15 @@ func (t *tx) DismissFlag(ctx context.Context, workspaceID int64, d core.Dismissa
 	return err
 }
 
+// CountGiven first takes the member's daily-cap lock (an advisory lock
+// held until the transaction ends, per workspace and member: nobody else
+// waits), then counts, in a statement of its own so that it sees what the
+// lock's previous holder committed: two referrals of one member at once
+// count each other, and referrals of different members don't queue.
 func (t *tx) CountGiven(ctx context.Context, workspaceID, memberID int64, since time.Time) (_ int, err error) {
 	defer wrap(&err, "count given(%d, %d)", workspaceID, memberID)
+	t.pipe.later(`SELECT pg_advisory_xact_lock(hashtextextended('daily-cap:' || $1::bigint || ':' || $2::bigint, 0))`,
+		workspaceID, memberID)
 	var n int
 	err = t.q.QueryRow(ctx, `SELECT count(*) FROM referrals WHERE workspace_id = $1 AND referrer_id = $2 AND created_at >= $3`,
 		workspaceID, memberID, since).Scan(&n)

@@ -15,7 +15,7 @@ func (t *tx) Workspaces(ctx context.Context) (_ []core.Workspace, err error) {
 	rows, err := t.q.Query(ctx, `
 		-- across workspaces (workspaces): the list the scheduler walks
 		SELECT `+workspaceCols+` FROM workspaces w ORDER BY w.id`)
-	return collect(rows, err, scanWorkspace)
+	return collect(rows, err, func(row pgx.Row) (*core.Workspace, error) { return scanWorkspace(row, &t.db.settings) })
 }
 
 // ClaimJobRuns inserts the runs' rows in one statement, in workspace

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 
 const workspaceCols = `w.id, w.platform, w.external_id, w.name, w.settings, w.created_at`
 
-func scanWorkspace(row pgx.Row) (*core.Workspace, error) {
+func scanWorkspace(row pgx.Row, cache *settingsCache) (*core.Workspace, error) {
 	var (
 		w        core.Workspace
 		settings []byte
@@ -23,12 +22,11 @@ func scanWorkspace(row pgx.Row) (*core.Workspace, error) {
 	if err := row.Scan(&w.ID, &w.Platform, &w.ExternalID, &w.Name, &settings, &w.CreatedAt); err != nil {
 		return nil, err
 	}
-	// Decode over the defaults, so a setting added after the workspace was
-	// created starts at its default rather than at zero.
-	w.Settings = core.DefaultSettings()
-	if err := json.Unmarshal(settings, &w.Settings); err != nil {
-		return nil, fmt.Errorf("settings of workspace %d: %w", w.ID, err)
+	s, err := cache.decode(w.ID, settings)
+	if err != nil {
+		return nil, err
 	}
+	w.Settings = s
 	return &w, nil
 }
 
@@ -38,7 +36,7 @@ func (t *tx) EnsureWorkspace(ctx context.Context, p core.Platform, externalID, n
 	// without taking a row lock.
 	w, err := scanWorkspace(t.q.QueryRow(ctx, `
 		-- across workspaces (workspaces): the workspace of a team, found by its platform id
-		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID))
+		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, externalID), &t.db.settings)
 	if err == nil && (name == "" || name == w.Name) {
 		return w, nil
 	}
@@ -55,12 +53,12 @@ func (t *tx) EnsureWorkspace(ctx context.Context, p core.Platform, externalID, n
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (platform, external_id)
 		DO UPDATE SET name = COALESCE(NULLIF(excluded.name, ''), w.name)
-		RETURNING `+workspaceCols, p, externalID, name, settings))
+		RETURNING `+workspaceCols, p, externalID, name, settings), &t.db.settings)
 }
 
 func (t *tx) Workspace(ctx context.Context, id int64) (_ *core.Workspace, err error) {
 	defer wrap(&err, "workspace(%d)", id)
-	return scanWorkspace(t.q.QueryRow(ctx, `SELECT `+workspaceCols+` FROM workspaces w WHERE w.id = $1`, id))
+	return scanWorkspace(t.q.QueryRow(ctx, `SELECT `+workspaceCols+` FROM workspaces w WHERE w.id = $1`, id), &t.db.settings)
 }
 
 func (t *tx) SaveSettings(ctx context.Context, workspaceID int64, s core.Settings) (err error) {

@@ -13,10 +13,19 @@ import (
 )
 
 // Enqueue writes notices to the outbox. The payload is the notice's JSON;
-// a notice whose dedupe key the workspace already has is skipped.
-func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) error {
-	_, err := t.EnqueueNew(ctx, ns...)
-	return err
+// a notice whose dedupe key the workspace already has is skipped. Nobody
+// reads an answer: the writes travel with the transaction's next
+// statement (see pipe).
+func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
+	defer wrap(&err, "enqueue")
+	for _, n := range ns {
+		sql, args, err := enqueueStatement(n)
+		if err != nil {
+			return err
+		}
+		t.pipe.later(sql, args...)
+	}
+	return nil
 }
 
 // EnqueueNew is Enqueue that also says how many notices were new (not
@@ -28,24 +37,11 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 	}
 	var b pgx.Batch
 	for _, n := range ns {
-		if n.WorkspaceID == 0 || n.Kind == "" {
-			return 0, fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
-		}
-		payload, err := json.Marshal(n)
+		sql, args, err := enqueueStatement(n)
 		if err != nil {
-			return 0, fmt.Errorf("notice %q: %w", n.Kind, err)
+			return 0, err
 		}
-		// A member who was removed or erased their data is sent nothing more.
-		b.Queue(`
-			INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
-				next_attempt_at, priority)
-			SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::jsonb, $6::text,
-				COALESCE($7::timestamptz, now()), COALESCE($8::timestamptz, '-infinity'), $9::smallint
-			WHERE NOT EXISTS (
-				SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = $2 AND m.status <> 'active')
-			ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
-			n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
-			nullTime(n.CreatedAt), nullTime(n.NotBefore), priority(n.Kind))
+		b.Queue(sql, args...)
 	}
 	br := t.q.SendBatch(ctx, &b)
 	defer func() {
@@ -61,6 +57,28 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 		added += int(tag.RowsAffected())
 	}
 	return added, nil
+}
+
+// enqueueStatement is the INSERT of one notice into the outbox.
+func enqueueStatement(n core.Notice) (string, []any, error) {
+	if n.WorkspaceID == 0 || n.Kind == "" {
+		return "", nil, fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
+	}
+	payload, err := json.Marshal(n)
+	if err != nil {
+		return "", nil, fmt.Errorf("notice %q: %w", n.Kind, err)
+	}
+	// A member who was removed or erased their data is sent nothing more.
+	return `
+		INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
+			next_attempt_at, priority)
+		SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::jsonb, $6::text,
+			COALESCE($7::timestamptz, now()), COALESCE($8::timestamptz, '-infinity'), $9::smallint
+		WHERE NOT EXISTS (
+			SELECT 1 FROM members m WHERE m.workspace_id = $1 AND m.id = $2 AND m.status <> 'active')
+		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
+		[]any{n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
+			nullTime(n.CreatedAt), nullTime(n.NotBefore), priority(n.Kind)}, nil
 }
 
 // priority orders the heads of destinations in ClaimHeads: interactive
@@ -399,4 +417,56 @@ func (db *DB) FirstDelivery(ctx context.Context, p core.Platform, team, key stri
 		return err
 	})
 	return first, err
+}
+
+// Arrive records the request's key in the team's workspace and reads the
+// workspace and the caller's member in one batch, which also carries the
+// transaction's BEGIN. The key commits (or rolls back) with the command's
+// work; a team with no workspace yet records nothing (see core.Tx); a concurrent
+// delivery of the same key waits on the first one's transaction and then
+// reports false, or true if the first rolled back.
+func (t *tx) Arrive(ctx context.Context, p core.Platform, key string, at time.Time, teamID, userID string) (first bool, ws *core.Workspace, m *core.Member, err error) {
+	defer wrap(&err, "arrive(%s, %s, %s)", p, teamID, userID)
+	var b pgx.Batch
+	if key != "" {
+		b.Queue(`
+			-- across workspaces (workspaces): the workspace of a team, found by its platform id
+			INSERT INTO inbound_requests (workspace_id, key, received_at)
+			SELECT w.id, $3, $4 FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2
+			ON CONFLICT DO NOTHING`, string(p), teamID, key, at)
+	}
+	b.Queue(`
+		-- across workspaces (workspaces): the workspace of a team, found by its platform id
+		SELECT `+workspaceCols+` FROM workspaces w WHERE w.platform = $1 AND w.external_id = $2`, p, teamID)
+	b.Queue(`
+		SELECT `+memberCols+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE w.platform = $1 AND w.external_id = $2 AND m.user_id = $3`, p, teamID, userID)
+	br := t.q.SendBatch(ctx, &b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	first = true
+	recorded := false
+	if key != "" {
+		tag, err := br.Exec()
+		if err != nil {
+			return false, nil, nil, err
+		}
+		recorded = tag.RowsAffected() == 1
+	}
+	if ws, err = scanWorkspace(br.QueryRow(), &t.db.settings); errors.Is(err, pgx.ErrNoRows) {
+		ws = nil // no workspace, no key recorded: first
+	} else if err != nil {
+		return false, nil, nil, err
+	} else if key != "" {
+		first = recorded
+	}
+	if m, err = scanMember(br.QueryRow()); errors.Is(err, pgx.ErrNoRows) {
+		m = nil
+	} else if err != nil {
+		return false, nil, nil, err
+	}
+	return first, ws, m, nil
 }

@@ -79,3 +79,33 @@ func (t *tx) SetCadence(ctx context.Context, workspaceID, memberID int64, days i
 		WHERE workspace_id = $1 AND (member_a = $2 OR member_b = $2)`, workspaceID, memberID, days)
 	return err
 }
+
+// Touch upserts the pair's partnership and adds the touchpoint in one
+// statement, sent with the transaction's next one (see pipe). A new
+// pair's cadence is the shorter of the members' own (or defaultCadence);
+// a cadence that is not positive is 30 days.
+func (t *tx) Touch(ctx context.Context, workspaceID, a, b int64, defaultCadence int, tp core.Touchpoint) error {
+	if a > b {
+		a, b = b, a
+	}
+	t.pipe.later(`
+		WITH cadence AS (
+			SELECT COALESCE(min(w.days) FILTER (WHERE w.days > 0), 30) AS days
+			FROM (SELECT COALESCE(NULLIF(m.cadence_days, 0), $4::int) AS days
+				FROM members m WHERE m.workspace_id = $1 AND m.id IN ($2, $3)) w
+		), p AS (
+			INSERT INTO partnerships AS p (workspace_id, member_a, member_b, type, trust, cadence_days,
+				last_touch, next_due, created_at)
+			SELECT $1, $2, $3, 'advocate', 1, c.days, $5, $5::timestamptz + make_interval(days => c.days), $5
+			FROM cadence c
+			ON CONFLICT (workspace_id, member_a, member_b) DO UPDATE SET
+				cadence_days = CASE WHEN p.cadence_days > 0 THEN p.cadence_days ELSE 30 END,
+				last_touch = excluded.last_touch,
+				next_due = excluded.last_touch + make_interval(days => CASE WHEN p.cadence_days > 0 THEN p.cadence_days ELSE 30 END)
+			RETURNING p.id
+		)
+		INSERT INTO touchpoints (workspace_id, partnership_id, actor_id, kind, note, at)
+		SELECT $1, p.id, $6, $7, $8, $5 FROM p`,
+		workspaceID, a, b, defaultCadence, tp.At, tp.ActorID, tp.Kind, tp.Note)
+	return nil
+}

@@ -78,24 +78,26 @@ func wonValue(m core.Money) (*int64, *string) {
 	return &m.Cents, nullText(m.Currency)
 }
 
-// InsertReferral takes the workspace's next code and inserts r in one
-// statement; the workspace row lock orders concurrent inserts. It reads
-// back whether r's amounts are private.
+// InsertReferral inserts r under a code of its workspace taken from the
+// process's block of codes (see codes): no lock that other referrals of
+// the workspace wait for. A rollback gives the code back. It reads back
+// whether r's amounts are private.
 func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 	defer wrap(&err, "insert referral(%d)", r.WorkspaceID)
+	code, err := t.db.codes.take(ctx, r.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	t.undo = append(t.undo, func() { t.db.codes.giveBack(r.WorkspaceID, code) })
 	wonCents, wonCur := wonValue(r.WonValue)
 	err = t.q.QueryRow(ctx, `
-		WITH next AS (
-			UPDATE workspaces SET next_code = next_code + 1 WHERE id = $1 RETURNING next_code - 1 AS code
-		)
 		INSERT INTO referrals AS r (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
 			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
 			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
 			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency,
 			won_confirmation, fee_paid_at)
-		SELECT $1, next.code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29
-		FROM next
+		VALUES ($1, $30, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29)
 		RETURNING id, code, created_at, updated_at, `+amountsPrivateSQL+``,
 		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
 		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
@@ -103,7 +105,7 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
 		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
 		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
-		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt),
+		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt), code,
 	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt, &r.AmountsPrivate)
 	return err
 }

@@ -113,17 +113,19 @@ const purgeJobRuns = `
 				WHERE k.workspace_id = j.workspace_id AND k.job = j.job AND k.started_at > j.started_at)
 		LIMIT $3
 	) old
-	WHERE j.workspace_id = old.workspace_id AND j.job = old.job AND j.period = old.period`
+	WHERE j.workspace_id = $1 AND j.workspace_id = old.workspace_id AND j.job = old.job AND j.period = old.period`
 
 // purgeInbound deletes a batch of the workspace's request keys received
 // before $2 (through inbound_requests_received_idx); rows another pass is
-// deleting are left to it.
+// deleting are left to it. The outer workspace_id = $1 keeps the join's
+// other side within the workspace whichever side the planner reads first
+// (a near-empty table's estimates let it pick either).
 const purgeInbound = `
 	DELETE FROM inbound_requests i USING (
 		SELECT workspace_id, key FROM inbound_requests WHERE workspace_id = $1 AND received_at < $2
 		LIMIT $3 FOR UPDATE SKIP LOCKED
 	) old
-	WHERE i.workspace_id = old.workspace_id AND i.key = old.key`
+	WHERE i.workspace_id = $1 AND i.workspace_id = old.workspace_id AND i.key = old.key`
 
 // purgeBatches runs a batched delete (its last parameter the batch size)
 // until a batch deletes fewer rows than that.

@@ -197,7 +197,8 @@ var seedTables = []struct {
 	columns []string
 	id      bool // has an identity id whose sequence Seed moves on
 }{
-	{"workspaces", []string{"id", "platform", "external_id", "name", "settings", "next_code", "created_at"}, true},
+	{"workspaces", []string{"id", "platform", "external_id", "name", "settings", "created_at"}, true},
+	{"referral_codes", []string{"workspace_id", "next_code"}, false},
 	{"members", []string{"id", "workspace_id", "user_id", "display_name", "role", "status", "buddy_id", "muted",
 		"cadence_days", "joined_at", "last_active_at", "amounts_private"}, true},
 	{"profiles", []string{"member_id", "workspace_id", "services", "tags", "niche", "industry", "time_zone",

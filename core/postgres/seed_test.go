@@ -44,7 +44,7 @@ func TestSeed_RowsAreConsistentAsTheProductWritesThem(t *testing.T) {
 		t.Fatalf("seeded %v, want 3 workspaces, 60 members, 1500 referrals", st.Rows)
 	}
 	for table, least := range map[string]int64{"referral_events": 1500, "outbox": 1, "thanks": 1, "feedback": 1,
-		"partnerships": 1, "touchpoints": 1500, "profiles": 1, "job_runs": 3} {
+		"partnerships": 1, "touchpoints": 1500, "profiles": 1, "job_runs": 3, "referral_codes": 3} {
 		if st.Rows[table] < least {
 			t.Errorf("%s: %d rows, want at least %d", table, st.Rows[table], least)
 		}
@@ -76,8 +76,9 @@ func TestSeed_RowsAreConsistentAsTheProductWritesThem(t *testing.T) {
 			WHERE status = 'lost' AND lost_reason = '' OR status = 'declined' AND decline_reason = ''`,
 		"a fee paid without its date": `SELECT count(*) FROM referrals
 			WHERE (fee_status IN ('paid', 'received')) <> (fee_paid_at IS NOT NULL)`,
-		"a code not below next_code": `SELECT count(*) FROM referrals r JOIN workspaces w ON w.id = r.workspace_id
-			WHERE r.code >= w.next_code OR r.code < 1001`,
+		"a code not below the workspace's next": `SELECT count(*) FROM referrals r
+			LEFT JOIN referral_codes c ON c.workspace_id = r.workspace_id
+			WHERE c.next_code IS NULL OR r.code >= c.next_code OR r.code < 1001`,
 		"codes not counting up with time": `SELECT count(*) FROM referrals a JOIN referrals b
 			ON b.workspace_id = a.workspace_id AND b.code = a.code + 1 WHERE b.created_at < a.created_at`,
 		"a referral without events": `SELECT count(*) FROM referrals r WHERE NOT EXISTS

@@ -308,8 +308,9 @@ func (g *workspaceGen) newMembers() {
 // the workspace, members, profiles and partnerships; and its job runs.
 func (g *workspaceGen) headerRows() {
 	settings, _ := json.Marshal(g.settings)
-	g.c.add("workspaces", g.id, string(g.platform), g.externalID(), fmt.Sprintf("Chapter %d", g.id), settings,
-		int64(core.FirstCode)+int64(g.w.refs[g.index]), g.created)
+	g.c.add("workspaces", g.id, string(g.platform), g.externalID(), fmt.Sprintf("Chapter %d", g.id), settings, g.created)
+	// The product's referrals carry on after the seeded codes (see codes.go).
+	g.c.add("referral_codes", g.id, int64(core.FirstCode)+int64(g.w.refs[g.index]))
 	g.phase(phaseMembers)
 	g.memberRows()
 	g.phase(phaseProfiles)

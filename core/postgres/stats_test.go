@@ -344,7 +344,7 @@ func BenchmarkStats(b *testing.B) {
 		 FROM generate_series(1, 6000) i, m,
 			LATERAL (SELECT timestamptz '2024-07-01' + (i * interval '3 hours') AS at) c,
 			LATERAL (SELECT (ARRAY['won', 'lost', 'accepted', 'meeting', 'proposal'])[1 + i % 5] AS status) s`,
-		`UPDATE workspaces SET next_code = 7001 WHERE id = $1`,
+		`INSERT INTO referral_codes (workspace_id, next_code) VALUES ($1, 7001) ON CONFLICT (workspace_id) DO UPDATE SET next_code = 7001`,
 		`INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, at)
 		 SELECT workspace_id, id, receiver_id, referrer_id, accepted_at + interval '5 hours'
 		 FROM referrals WHERE workspace_id = $1 AND status = 'won'`,

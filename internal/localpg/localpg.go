@@ -57,6 +57,9 @@ type Options struct {
 	Port      int    // 0 picks a free loopback port
 	Ephemeral bool   // throwaway data: trade durability for speed
 	Logger    *slog.Logger
+	// Settings are more server settings, "name=value" each (say,
+	// shared_preload_libraries=pg_stat_statements).
+	Settings []string
 }
 
 // Server is a running private PostgreSQL.
@@ -109,6 +112,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		"-c", "unix_socket_directories=" + sockDir, "-c", "max_connections=200"}
 	if o.Ephemeral {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	for _, kv := range o.Settings {
+		args = append(args, "-c", kv)
 	}
 	logPath := filepath.Join(sockDir, "postgres.log")
 	logf, err := os.Create(logPath)

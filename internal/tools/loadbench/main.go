@@ -48,14 +48,15 @@ func main() {
 	workspaces := flag.Int("workspaces", 16, "workspaces in the many-workspace scenario")
 	durable := flag.Bool("durable", true, "PostgreSQL with fsync on (off: faster, less like production)")
 	bin := flag.String("bin", "", "referbot binary (default: built from ./cmd/referbot)")
+	statements := flag.Bool("statements", false, "count the statements PostgreSQL ran for referbot (pg_stat_statements)")
 	flag.Parse()
-	if err := run(*clients, *duration, *rounds, *workspaces, *durable, *bin); err != nil {
+	if err := run(*clients, *duration, *rounds, *workspaces, *durable, *bin, *statements); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(clients int, duration time.Duration, rounds, workspaces int, durable bool, bin string) error {
+func run(clients int, duration time.Duration, rounds, workspaces int, durable bool, bin string, statements bool) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "referbot-loadbench-")
 	if err != nil {
@@ -70,7 +71,11 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 			return fmt.Errorf("build: %w", err)
 		}
 	}
-	pg, err := localpg.Start(ctx, localpg.Options{DataDir: filepath.Join(dir, "pg"), Ephemeral: !durable})
+	opts := localpg.Options{DataDir: filepath.Join(dir, "pg"), Ephemeral: !durable}
+	if statements {
+		opts.Settings = []string{"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"}
+	}
+	pg, err := localpg.Start(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -95,20 +100,15 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	if err != nil {
 		return err
 	}
-	bot := exec.Command(bin, "serve")
-	bot.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "REFERBOT_ADDR="+addr, "SLACK_SIGNING_SECRET="+secret,
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "REFERBOT_ADDR="+addr, "SLACK_SIGNING_SECRET="+secret,
 		"SLACK_BOT_TOKEN=xoxb-loadbench", "SLACK_API_URL=http://"+slackLn.Addr().String()+"/api/",
 		"REFERBOT_LOG_LEVEL=error")
-	bot.Stderr = os.Stderr
-	started := time.Now()
-	if err := bot.Start(); err != nil {
+	bot, took, err := startBot(bin, env, addr)
+	if err != nil {
 		return err
 	}
-	defer func() { bot.Process.Signal(os.Interrupt); bot.Wait() }()
-	if err := waitReady("http://" + addr + "/readyz"); err != nil {
-		return err
-	}
-	fmt.Printf("referbot ready %s after start (migrated on start, fresh database)\n", time.Since(started).Round(time.Millisecond))
+	defer func() { stopBot(bot) }() // the one running at the end
+	fmt.Printf("referbot ready %s after start (migrated on start, fresh database)\n", took.Round(time.Millisecond))
 
 	targets := []target{
 		{name: "floor", url: floor.URL},
@@ -127,7 +127,44 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	defer pool.Close()
 	pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM referrals), (SELECT count(*) FROM floor_commands)`).Scan(&made, &floorRows)
 	fmt.Printf("rows written: %d referrals by referbot, %d by the floor\n", made, floorRows)
+	if statements {
+		if err := printStatements(ctx, pool, made); err != nil {
+			return err
+		}
+	}
+	// A restart, as after a deploy: the database is migrated and holds
+	// what the run wrote.
+	stopBot(bot)
+	if bot, took, err = startBot(bin, env, addr); err != nil {
+		return err
+	}
+	fmt.Printf("referbot restarted: ready %s after start (migrated database, %d referrals)\n", took.Round(time.Millisecond), made)
 	return nil
+}
+
+// startBot starts referbot serving at addr and returns it once /readyz
+// answers, with how long that took.
+func startBot(bin string, env []string, addr string) (*exec.Cmd, time.Duration, error) {
+	bot := exec.Command(bin, "serve")
+	bot.Env = env
+	bot.Stderr = os.Stderr
+	started := time.Now()
+	if err := bot.Start(); err != nil {
+		return nil, 0, err
+	}
+	if err := waitReady("http://" + addr + "/readyz"); err != nil {
+		stopBot(bot)
+		return nil, 0, err
+	}
+	return bot, time.Since(started), nil
+}
+
+// stopBot stops referbot and waits for it; stopping it twice is harmless.
+func stopBot(bot *exec.Cmd) {
+	if bot.ProcessState == nil {
+		bot.Process.Signal(os.Interrupt)
+		bot.Wait()
+	}
 }
 
 type target struct{ name, url string }
@@ -337,7 +374,7 @@ func freeAddr() (string, error) {
 }
 
 func waitReady(u string) error {
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if resp, err := http.Get(u); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -385,4 +422,45 @@ func compare(targets []target, clients int, duration time.Duration, rounds, team
 	f, b := best(results["floor"]), best(results["referbot"])
 	fmt.Printf("ratio (best rounds): throughput %.2f× the floor, p99 %.2f× the floor's; referbot peak RSS %d MB\n\n",
 		b.rps()/f.rps(), float64(b.pct(99))/float64(f.pct(99)), b.rssKB/1024)
+}
+
+// printStatements prints what PostgreSQL ran for referbot during the run,
+// per referral made: every statement but the floor's, the sender's
+// deliveries and the scheduler's jobs included.
+func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) error {
+	if _, err := pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		return err
+	}
+	rows, err := pool.Query(ctx, `
+		SELECT s.calls, s.total_exec_time, regexp_replace(s.query, '\s+', ' ', 'g')
+		FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+		WHERE d.datname = current_database() AND s.query NOT LIKE '%floor_commands%'
+			AND s.query NOT LIKE '%pg_stat_statements%'
+		ORDER BY s.calls DESC`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var total, commits int64
+	fmt.Printf("\nstatements PostgreSQL ran for referbot, per referral made (%d):\n", referrals)
+	for i := 0; rows.Next(); i++ {
+		var (
+			calls int64
+			ms    float64
+			query string
+		)
+		if err := rows.Scan(&calls, &ms, &query); err != nil {
+			return err
+		}
+		total += calls
+		if strings.EqualFold(query, "commit") {
+			commits += calls
+		}
+		if i < 15 {
+			fmt.Printf("  %6.2f  %6.3f ms  %.90s\n", float64(calls)/float64(max(referrals, 1)), ms/float64(calls), query)
+		}
+	}
+	fmt.Printf("  total %.2f statements per referral (%.2f explicit COMMITs)\n",
+		float64(total)/float64(max(referrals, 1)), float64(commits)/float64(max(referrals, 1)))
+	return rows.Err()
 }

@@ -1,0 +1,95 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/referbot/referbot/core"
+)
+
+// Referrals of one workspace no longer wait for each other (codes come in
+// blocks, the daily cap locks only its member): at once, they still get
+// distinct codes, and no member gets past the cap.
+func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	n := b.network(t, "T1", "none", "amy", "ben", "cat", "dan", "eve")
+	admin := n[0]
+	if _, err := b.svc.Configure(ctx, admin, "daily-cap", []string{"3"}); err != nil {
+		t.Fatal(err)
+	}
+	givers := []string{"amy", "ben", "cat", "dan"}
+	const each = 6
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		made    = map[string]int{}
+		codes   = map[core.Code]bool{}
+		refused int
+	)
+	for _, name := range givers {
+		giver := b.join(t, "T1", name) // with the cap in its settings
+		for i := range each {
+			wg.Go(func() {
+				r, err := b.svc.Refer(ctx, giver, core.ReferInput{To: ref(n[5]), ClientName: fmt.Sprint(name, " client ", i),
+					Need: "a website"})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case core.ErrorCode(err) == core.ECONFLICT:
+					refused++
+				case err != nil:
+					t.Errorf("%s's referral %d: %v", name, i, err)
+				default:
+					made[name]++
+					if codes[r.Code] {
+						t.Errorf("%s given twice", r.Code)
+					}
+					codes[r.Code] = true
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for _, name := range givers {
+		if made[name] != 3 {
+			t.Errorf("%s gave %d referrals today, want the cap, 3", name, made[name])
+		}
+	}
+	if refused != len(givers)*(each-3) {
+		t.Errorf("%d refused, want %d", refused, len(givers)*(each-3))
+	}
+	if got := b.count(t, "referrals"); got != len(codes) || got != 3*len(givers) {
+		t.Errorf("%d referrals stored, %d distinct codes handed out, want %d", got, len(codes), 3*len(givers))
+	}
+}
+
+// Referrals of one workspace to one receiver, at once, all go through:
+// each adds to the same rows of the stats rollups (migration 016, the
+// receiver's and the network's) and none is refused as a conflict
+// (a deadlock between two of them would be).
+func TestRefer_AtOnceToOneReceiver_NoneIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	n := b.network(t, "T1", "none", "amy", "ben", "cat", "dan", "eve", "fay", "gus", "hal")
+	const each = 8
+	var wg sync.WaitGroup
+	for _, giver := range n[1:8] {
+		for i := range each {
+			wg.Go(func() {
+				if _, err := b.svc.Refer(ctx, giver, core.ReferInput{To: ref(n[8]),
+					ClientName: fmt.Sprint(giver.Member.DisplayName, " client ", i), Need: "a website"}); err != nil {
+					t.Errorf("%s's referral %d: %v", giver.Member.DisplayName, i, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if got := b.count(t, "referrals"); got != 7*each {
+		t.Errorf("%d referrals stored, want %d", got, 7*each)
+	}
+}

@@ -1,8 +1,0 @@
--- Placeholder: migration 014 is reserved for the "hotpath" branch of issue 15.
--- It lets this branch migrate on its own; the merge replaces this file
--- with that branch's migration 014 (delete this one).
-SELECT 1;
-
----- create above / drop below ----
-
-SELECT 1;
