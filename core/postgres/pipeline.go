@@ -115,9 +115,9 @@ func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	}
 	all := p.pending
 	p.pending = pgx.Batch{}
-	for _, q := range b.QueuedQueries {
-		all.Queue(q.SQL, q.Arguments...)
-	}
+	// The queued queries themselves, not copies: their result callbacks
+	// (Query, QueryRow, Exec on a QueuedQuery) run as Close reads them.
+	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
 	br, err := p.sendBatch(ctx, &all, n)
 	if err != nil {
 		return errBatch{err}
