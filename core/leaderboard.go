@@ -138,7 +138,15 @@ func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period
 		lb.Improved = lb.Improved[:min(len(lb.Improved), ImprovedSize)]
 	}
 
-	firsts, err := tx.FirstWins(ctx, ws.ID)
+	// Only members who joined at most NewcomerDays before the period's
+	// start can have their first win in it soon enough after joining.
+	var newcomers []int64
+	for _, m := range ms {
+		if m.Status == MemberActive && (p.From.IsZero() || !m.JoinedAt.Before(p.From.Add(-NewcomerDays*24*time.Hour))) {
+			newcomers = append(newcomers, m.ID)
+		}
+	}
+	firsts, err := tx.FirstWins(ctx, ws.ID, newcomers)
 	if err != nil {
 		return nil, err
 	}
@@ -182,21 +190,31 @@ func (g gain) compare(h gain) int {
 	return cmp.Or(cmp.Compare(g.deals, h.deals), cmp.Compare(g.value, h.value), cmp.Compare(g.given, h.given))
 }
 
+// BoardReferral is what a leaderboard reads of a referral: its parties,
+// its client, whether it was given in the period and whether it was won
+// in the period with its value confirmed, and that value.
+type BoardReferral struct {
+	ReferrerID, ReceiverID    int64
+	ClientName, ClientContact string
+	Given, Won                bool
+	WonValue                  Money
+}
+
 // boardEntries are the figures of each active member over p.
 func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, active map[int64]Member) (map[int64]BoardEntry, error) {
-	rs, err := tx.PeriodReferrals(ctx, workspaceID, p)
+	rs, err := tx.BoardReferrals(ctx, workspaceID, p)
 	if err != nil {
 		return nil, err
 	}
-	var given, won []Referral
+	var given, won []BoardReferral
 	for _, r := range rs {
 		if _, ok := active[r.ReferrerID]; !ok {
 			continue
 		}
-		if p.Contains(r.CreatedAt) {
+		if r.Given {
 			given = append(given, r)
 		}
-		if r.ValueConfirmed() && p.Contains(r.ClosedAt) {
+		if r.Won {
 			won = append(won, r)
 		}
 	}
@@ -237,7 +255,7 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 // repeatGroups splits referrals into groups of repeats: the same client
 // referred by the same referrer to the same receiver. Referrals whose
 // client can't be told (no name, no contact) are groups of their own.
-func repeatGroups(rs []Referral) [][]*Referral {
+func repeatGroups(rs []BoardReferral) [][]*BoardReferral {
 	parent := make([]int, len(rs))
 	for i := range parent {
 		parent[i] = i
@@ -253,7 +271,7 @@ func repeatGroups(rs []Referral) [][]*Referral {
 	seen := map[string]int{}
 	for i := range rs {
 		pair := strconv.FormatInt(rs[i].ReferrerID, 10) + ">" + strconv.FormatInt(rs[i].ReceiverID, 10) + "|"
-		for _, k := range clientKeys(&rs[i]) {
+		for _, k := range clientKeys(rs[i].ClientName, rs[i].ClientContact) {
 			if j, ok := seen[pair+k]; ok {
 				parent[find(i)] = find(j)
 			} else {
@@ -261,7 +279,7 @@ func repeatGroups(rs []Referral) [][]*Referral {
 			}
 		}
 	}
-	byRoot := map[int][]*Referral{}
+	byRoot := map[int][]*BoardReferral{}
 	var roots []int
 	for i := range rs {
 		root := find(i)
@@ -270,7 +288,7 @@ func repeatGroups(rs []Referral) [][]*Referral {
 		}
 		byRoot[root] = append(byRoot[root], &rs[i])
 	}
-	out := make([][]*Referral, len(roots))
+	out := make([][]*BoardReferral, len(roots))
 	for i, root := range roots {
 		out[i] = byRoot[root]
 	}
@@ -289,9 +307,9 @@ var legalForms = map[string]bool{
 // case without punctuation or a legal form ("Acme, Inc." is "acme"), and
 // each of its contacts — an e-mail in lower case, a phone number's
 // digits, a link without its scheme or "www.".
-func clientKeys(r *Referral) []string {
+func clientKeys(name, contact string) []string {
 	var keys []string
-	words := strings.FieldsFunc(strings.ToLower(r.ClientName), func(c rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(c rune) bool {
 		return !unicode.IsLetter(c) && !unicode.IsDigit(c)
 	})
 	for len(words) > 1 && legalForms[words[len(words)-1]] {
@@ -303,7 +321,7 @@ func clientKeys(r *Referral) []string {
 	if len(words) > 0 {
 		keys = append(keys, "name:"+strings.Join(words, " "))
 	}
-	for part := range strings.FieldsFuncSeq(r.ClientContact, func(c rune) bool { return c == ',' || c == ';' }) {
+	for part := range strings.FieldsFuncSeq(contact, func(c rune) bool { return c == ',' || c == ';' }) {
 		if k := contactKey(part); k != "" {
 			keys = append(keys, k)
 		}
