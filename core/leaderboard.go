@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -268,29 +267,34 @@ func repeatGroups(rs []BoardReferral) [][]*BoardReferral {
 		}
 		return i
 	}
-	seen := map[string]int{}
+	type pairKey struct {
+		referrer, receiver int64
+		client             string
+	}
+	seen := make(map[pairKey]int, 2*len(rs))
 	for i := range rs {
-		pair := strconv.FormatInt(rs[i].ReferrerID, 10) + ">" + strconv.FormatInt(rs[i].ReceiverID, 10) + "|"
 		for _, k := range clientKeys(rs[i].ClientName, rs[i].ClientContact) {
-			if j, ok := seen[pair+k]; ok {
+			pk := pairKey{rs[i].ReferrerID, rs[i].ReceiverID, k}
+			if j, ok := seen[pk]; ok {
 				parent[find(i)] = find(j)
 			} else {
-				seen[pair+k] = i
+				seen[pk] = i
 			}
 		}
 	}
-	byRoot := map[int][]*BoardReferral{}
-	var roots []int
+	// groups in the order their first referral comes
+	group := make([]int, len(rs))
+	for i := range group {
+		group[i] = -1
+	}
+	var out [][]*BoardReferral
 	for i := range rs {
 		root := find(i)
-		if byRoot[root] == nil {
-			roots = append(roots, root)
+		if group[root] < 0 {
+			group[root] = len(out)
+			out = append(out, nil)
 		}
-		byRoot[root] = append(byRoot[root], &rs[i])
-	}
-	out := make([][]*BoardReferral, len(roots))
-	for i, root := range roots {
-		out[i] = byRoot[root]
+		out[group[root]] = append(out[group[root]], &rs[i])
 	}
 	return out
 }

@@ -13,8 +13,15 @@ import (
 // windows' referrals and probes each member's party indexes, never the
 // history.
 const healthSQL = `
-WITH taker AS (
-	-- members who gave nothing in the year, with what the breakdown ranks by
+WITH quiet_giver AS MATERIALIZED (
+	-- members who gave nothing in the year (one probe each), before
+	-- anything is counted for them
+	SELECT m.id, m.display_name
+	FROM members m
+	WHERE m.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1
+		AND r.referrer_id = m.id AND r.created_at >= $5 AND r.created_at < $2)
+), taker AS (
+	-- with what the breakdown ranks them by
 	SELECT m.id, m.display_name,
 		(SELECT count(*) FROM referrals r WHERE r.workspace_id = $1 AND (r.receiver_id = m.id OR r.co_owner_id = m.id)
 			AND r.created_at >= $5 AND r.created_at < $2) AS received,
@@ -22,9 +29,7 @@ WITH taker AS (
 			AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2) AS given_deals,
 		(SELECT count(*) FROM referrals r WHERE r.workspace_id = $1 AND (r.receiver_id = m.id OR r.co_owner_id = m.id)
 			AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2) AS received_deals
-	FROM members m
-	WHERE m.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1
-		AND r.referrer_id = m.id AND r.created_at >= $5 AND r.created_at < $2)
+	FROM quiet_giver m
 ), active AS (
 	SELECT p.id FROM referrals r CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
 	WHERE r.workspace_id = $1 AND r.created_at >= $6 AND r.created_at < $2 AND p.id IS NOT NULL
