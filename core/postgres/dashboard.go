@@ -44,6 +44,12 @@ WITH private AS (
 			AND r.closed_at < ($2::timestamptz[])[cardinality($2::timestamptz[])]
 	) d
 	GROUP BY i, cur
+` + trendQuartersSQL
+
+// trendQuartersSQL ends both trend statements: from their cohort (i,
+// given, received, won) and deals (i, cur, cents, n, p), one row per
+// quarter.
+const trendQuartersSQL = `
 ), quarters AS (
 	SELECT i, sum(n)::int AS deals,
 		jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)) AS revenue
@@ -91,17 +97,7 @@ WITH cohort AS (
 		HAVING sum(s.n) <> 0
 	) d
 	LEFT JOIN mine m ON m.i = d.i AND m.cur = d.cur
-), quarters AS (
-	SELECT i, sum(n)::int AS deals,
-		jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)) AS revenue
-	FROM deals GROUP BY i
-)
-SELECT COALESCE(c.given, 0), COALESCE(c.received, 0), COALESCE(c.won, 0), COALESCE(q.deals, 0),
-	COALESCE(q.revenue, '[]')
-FROM generate_series(1, cardinality($2::timestamptz[]) - 1) AS g (i)
-LEFT JOIN cohort c ON c.i = g.i
-LEFT JOIN quarters q ON q.i = g.i
-ORDER BY g.i`
+` + trendQuartersSQL
 
 // Trend computes the network's figures quarter by quarter in one grouped
 // statement: from the rollups when the quarters are whole UTC months,

@@ -16,6 +16,17 @@ import (
 // (30 days, the 30 before, a year, 90 days) and their breakdowns.
 func TestHealthCounts_MatchTheNetworksFigures(t *testing.T) {
 	t.Parallel()
+	forHistories(t, func(h *history, round int) {
+		for _, at := range []time.Time{time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC), h.at(), h.at()} {
+			h.checkHealth(round, at)
+		}
+	})
+}
+
+// forHistories drives three random histories (seeds 0 to 2) of the
+// rollup test, 80 changes a round, and checks each after each of three
+// rounds.
+func forHistories(t *testing.T, check func(h *history, round int)) {
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
@@ -24,9 +35,7 @@ func TestHealthCounts_MatchTheNetworksFigures(t *testing.T) {
 				for range 80 {
 					h.step()
 				}
-				for _, at := range []time.Time{time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC), h.at(), h.at()} {
-					h.checkHealth(round, at)
-				}
+				check(h, round)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -16,18 +15,7 @@ import (
 // the trend read from the referrals, seen by no one and by each member.
 func TestTrend_RollupsMatchReferrals(t *testing.T) {
 	t.Parallel()
-	for seed := range uint64(3) {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			t.Parallel()
-			h := newHistory(t, seed)
-			for round := range 3 {
-				for range 80 {
-					h.step()
-				}
-				h.checkTrend(round)
-			}
-		})
-	}
+	forHistories(t, (*history).checkTrend)
 }
 
 func (h *history) checkTrend(round int) {
