@@ -190,12 +190,13 @@ func (g gain) compare(h gain) int {
 }
 
 // BoardReferral is what a leaderboard reads of a referral: its parties,
-// its client, whether it was given in the period and whether it was won
-// in the period with its value confirmed, and that value.
+// its client, when it was given and closed, whether it was won with its
+// value confirmed (Referral.ValueConfirmed), and that value.
 type BoardReferral struct {
 	ReferrerID, ReceiverID    int64
 	ClientName, ClientContact string
-	Given, Won                bool
+	CreatedAt, ClosedAt       time.Time
+	ValueConfirmed            bool
 	WonValue                  Money
 }
 
@@ -210,10 +211,10 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 		if _, ok := active[r.ReferrerID]; !ok {
 			continue
 		}
-		if r.Given {
+		if p.Contains(r.CreatedAt) {
 			given = append(given, r)
 		}
-		if r.Won {
+		if r.ValueConfirmed && p.Contains(r.ClosedAt) {
 			won = append(won, r)
 		}
 	}

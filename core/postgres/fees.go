@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -54,8 +55,7 @@ func (t *tx) BoardReferrals(ctx context.Context, workspaceID int64, p core.Perio
 	from, to := bounds(p)
 	rows, err := t.q.Query(ctx, `
 		SELECT r.referrer_id, COALESCE(r.receiver_id, 0), r.client_name, COALESCE(r.client_contact, ''),
-			r.created_at >= $2 AND r.created_at < $3,
-			r.status = 'won' AND r.won_confirmation = 'confirmed' AND r.closed_at >= $2 AND r.closed_at < $3,
+			r.created_at, r.closed_at, r.status = 'won' AND r.won_confirmation = 'confirmed',
 			COALESCE(r.won_value_cents, 0), COALESCE(r.won_currency, '')
 		FROM referrals r
 		WHERE r.workspace_id = $1 AND (
@@ -67,11 +67,13 @@ func (t *tx) BoardReferrals(ctx context.Context, workspaceID int64, p core.Perio
 		return nil, err
 	}
 	var (
-		out []core.BoardReferral
-		b   core.BoardReferral
+		out    []core.BoardReferral
+		b      core.BoardReferral
+		closed *time.Time
 	)
-	_, err = pgx.ForEachRow(rows, []any{&b.ReferrerID, &b.ReceiverID, &b.ClientName, &b.ClientContact, &b.Given, &b.Won,
-		&b.WonValue.Cents, &b.WonValue.Currency}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&b.ReferrerID, &b.ReceiverID, &b.ClientName, &b.ClientContact, &b.CreatedAt,
+		&closed, &b.ValueConfirmed, &b.WonValue.Cents, &b.WonValue.Currency}, func() error {
+		b.ClosedAt = timeOf(closed)
 		out = append(out, b)
 		return nil
 	})
