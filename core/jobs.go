@@ -230,37 +230,40 @@ func (h *Health) Falling() bool {
 	return h.Previous30 >= 3 && h.Last30*4 < h.Previous30*3
 }
 
+// HealthQuery asks the store for what the network-health report counts:
+// windows that each end at At.
+type HealthQuery struct {
+	At         time.Time
+	Last30     time.Time // referrals given since then (Last30 in Health)
+	Previous30 time.Time // referrals given from then to Last30 (Previous30)
+	Year       time.Time // takers: received since then, gave nothing
+	Recent     time.Time // activity: gave, received or won since then
+}
+
+// HealthCounts is what the store counts for a HealthQuery, as the
+// network's figures (Stats) count them.
+type HealthCounts struct {
+	Last30, Previous30 int
+	// OnlyTake names the members who received referrals since Year and
+	// gave none, in the order of the network's breakdown (Stats.ByPartner).
+	OnlyTake []string
+	// Active are the members who gave or received a referral, or were
+	// party to a deal won, since Recent.
+	Active []int64
+}
+
 // health computes the network's warning signs at at, whoever reads them
 // (the admins' DM, the admin page); members are the workspace's.
 func (s *Service) health(ctx context.Context, tx Tx, ws Workspace, members []Member, at time.Time) (*Health, error) {
-	stats := func(from, to time.Time) (*Stats, error) {
-		return tx.Stats(ctx, ws.ID, StatsQuery{Period: Period{From: from, To: to}, Now: at})
-	}
-	last, err := stats(at.AddDate(0, 0, -30), at)
+	c, err := tx.HealthCounts(ctx, ws.ID, HealthQuery{At: at, Last30: at.AddDate(0, 0, -30),
+		Previous30: at.AddDate(0, 0, -60), Year: at.AddDate(-1, 0, 0), Recent: at.AddDate(0, 0, -90)})
 	if err != nil {
 		return nil, err
 	}
-	prev, err := stats(at.AddDate(0, 0, -60), at.AddDate(0, 0, -30))
-	if err != nil {
-		return nil, err
-	}
-	year, err := stats(at.AddDate(-1, 0, 0), at)
-	if err != nil {
-		return nil, err
-	}
-	recent, err := stats(at.AddDate(0, 0, -90), at)
-	if err != nil {
-		return nil, err
-	}
-	h := &Health{Last30: last.Given, Previous30: prev.Given}
+	h := &Health{Last30: c.Last30, Previous30: c.Previous30, OnlyTake: c.OnlyTake}
 	active := map[int64]bool{}
-	for _, p := range recent.ByPartner {
-		active[p.MemberID] = true
-	}
-	for _, p := range year.ByPartner {
-		if p.Received > 0 && p.Given == 0 {
-			h.OnlyTake = append(h.OnlyTake, p.Name)
-		}
+	for _, id := range c.Active {
+		active[id] = true
 	}
 	for _, m := range members {
 		if m.Status == MemberActive && !active[m.ID] && at.Sub(m.JoinedAt) > 90*24*time.Hour {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -138,7 +137,15 @@ func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period
 		lb.Improved = lb.Improved[:min(len(lb.Improved), ImprovedSize)]
 	}
 
-	firsts, err := tx.FirstWins(ctx, ws.ID)
+	// Only members who joined at most NewcomerDays before the period's
+	// start can have their first win in it soon enough after joining.
+	var newcomers []int64
+	for _, m := range ms {
+		if m.Status == MemberActive && (p.From.IsZero() || !m.JoinedAt.Before(p.From.Add(-NewcomerDays*24*time.Hour))) {
+			newcomers = append(newcomers, m.ID)
+		}
+	}
+	firsts, err := tx.FirstWins(ctx, ws.ID, newcomers)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +189,24 @@ func (g gain) compare(h gain) int {
 	return cmp.Or(cmp.Compare(g.deals, h.deals), cmp.Compare(g.value, h.value), cmp.Compare(g.given, h.given))
 }
 
+// BoardReferral is what a leaderboard reads of a referral: its parties,
+// its client, when it was given and closed, whether it was won with its
+// value confirmed (Referral.ValueConfirmed), and that value.
+type BoardReferral struct {
+	ReferrerID, ReceiverID    int64
+	ClientName, ClientContact string
+	CreatedAt, ClosedAt       time.Time
+	ValueConfirmed            bool
+	WonValue                  Money
+}
+
 // boardEntries are the figures of each active member over p.
 func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, active map[int64]Member) (map[int64]BoardEntry, error) {
-	rs, err := tx.PeriodReferrals(ctx, workspaceID, p)
+	rs, err := tx.BoardReferrals(ctx, workspaceID, p)
 	if err != nil {
 		return nil, err
 	}
-	var given, won []Referral
+	var given, won []BoardReferral
 	for _, r := range rs {
 		if _, ok := active[r.ReferrerID]; !ok {
 			continue
@@ -196,7 +214,7 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 		if p.Contains(r.CreatedAt) {
 			given = append(given, r)
 		}
-		if r.ValueConfirmed() && p.Contains(r.ClosedAt) {
+		if r.ValueConfirmed && p.Contains(r.ClosedAt) {
 			won = append(won, r)
 		}
 	}
@@ -237,7 +255,7 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 // repeatGroups splits referrals into groups of repeats: the same client
 // referred by the same referrer to the same receiver. Referrals whose
 // client can't be told (no name, no contact) are groups of their own.
-func repeatGroups(rs []Referral) [][]*Referral {
+func repeatGroups(rs []BoardReferral) [][]*BoardReferral {
 	parent := make([]int, len(rs))
 	for i := range parent {
 		parent[i] = i
@@ -250,29 +268,34 @@ func repeatGroups(rs []Referral) [][]*Referral {
 		}
 		return i
 	}
-	seen := map[string]int{}
+	type pairKey struct {
+		referrer, receiver int64
+		client             string
+	}
+	seen := make(map[pairKey]int, 2*len(rs))
 	for i := range rs {
-		pair := strconv.FormatInt(rs[i].ReferrerID, 10) + ">" + strconv.FormatInt(rs[i].ReceiverID, 10) + "|"
-		for _, k := range clientKeys(&rs[i]) {
-			if j, ok := seen[pair+k]; ok {
+		for _, k := range clientKeys(rs[i].ClientName, rs[i].ClientContact) {
+			pk := pairKey{rs[i].ReferrerID, rs[i].ReceiverID, k}
+			if j, ok := seen[pk]; ok {
 				parent[find(i)] = find(j)
 			} else {
-				seen[pair+k] = i
+				seen[pk] = i
 			}
 		}
 	}
-	byRoot := map[int][]*Referral{}
-	var roots []int
+	// groups in the order their first referral comes
+	group := make([]int, len(rs))
+	for i := range group {
+		group[i] = -1
+	}
+	var out [][]*BoardReferral
 	for i := range rs {
 		root := find(i)
-		if byRoot[root] == nil {
-			roots = append(roots, root)
+		if group[root] < 0 {
+			group[root] = len(out)
+			out = append(out, nil)
 		}
-		byRoot[root] = append(byRoot[root], &rs[i])
-	}
-	out := make([][]*Referral, len(roots))
-	for i, root := range roots {
-		out[i] = byRoot[root]
+		out[group[root]] = append(out[group[root]], &rs[i])
 	}
 	return out
 }
@@ -289,9 +312,9 @@ var legalForms = map[string]bool{
 // case without punctuation or a legal form ("Acme, Inc." is "acme"), and
 // each of its contacts — an e-mail in lower case, a phone number's
 // digits, a link without its scheme or "www.".
-func clientKeys(r *Referral) []string {
+func clientKeys(name, contact string) []string {
 	var keys []string
-	words := strings.FieldsFunc(strings.ToLower(r.ClientName), func(c rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(c rune) bool {
 		return !unicode.IsLetter(c) && !unicode.IsDigit(c)
 	})
 	for len(words) > 1 && legalForms[words[len(words)-1]] {
@@ -303,7 +326,7 @@ func clientKeys(r *Referral) []string {
 	if len(words) > 0 {
 		keys = append(keys, "name:"+strings.Join(words, " "))
 	}
-	for part := range strings.FieldsFuncSeq(r.ClientContact, func(c rune) bool { return c == ',' || c == ';' }) {
+	for part := range strings.FieldsFuncSeq(contact, func(c rune) bool { return c == ',' || c == ';' }) {
 		if k := contactKey(part); k != "" {
 			keys = append(keys, k)
 		}

@@ -169,12 +169,16 @@ type Tx interface {
 	// Fees returns the referrals with a money fee that q selects, newest
 	// deal (or payment) first.
 	Fees(ctx context.Context, workspaceID int64, q FeeQuery) ([]Referral, error)
-	// PeriodReferrals returns the referrals created in p, and those won in
-	// p whose value the referrer confirmed: what a leaderboard counts.
-	PeriodReferrals(ctx context.Context, workspaceID int64, p Period) ([]Referral, error)
-	// FirstWins returns, for each member party to a confirmed won deal,
-	// the first such deal.
-	FirstWins(ctx context.Context, workspaceID int64) ([]FirstWin, error)
+	// HealthCounts counts what the network-health report needs (see
+	// HealthCounts), without computing the network's whole figures.
+	HealthCounts(ctx context.Context, workspaceID int64, q HealthQuery) (HealthCounts, error)
+	// BoardReferrals returns the referrals created in p, and those won in
+	// p whose value the referrer confirmed: what a leaderboard counts, and
+	// only that of each.
+	BoardReferrals(ctx context.Context, workspaceID int64, p Period) ([]BoardReferral, error)
+	// FirstWins returns, for each of the members party to a confirmed won
+	// deal, the first such deal.
+	FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) ([]FirstWin, error)
 	// CountGiven counts the referrals a member gave (direct or leads)
 	// since the given time. Concurrent transactions counting for the same
 	// member are ordered: each counts what the one before committed.

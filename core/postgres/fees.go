@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -45,31 +46,74 @@ func (t *tx) Fees(ctx context.Context, workspaceID int64, q core.FeeQuery) (_ []
 	return collectReferrals(rows, err)
 }
 
-// PeriodReferrals returns the referrals created in p and those won in p
-// whose referrer confirmed the value, oldest first.
-func (t *tx) PeriodReferrals(ctx context.Context, workspaceID int64, p core.Period) (_ []core.Referral, err error) {
-	defer wrap(&err, "period referrals(%d)", workspaceID)
+// BoardReferrals returns the referrals created in p and those won in p
+// whose referrer confirmed the value, oldest first, with only what a
+// leaderboard counts (no names, no thank-yous: a leaderboard of all time
+// reads every referral).
+func (t *tx) BoardReferrals(ctx context.Context, workspaceID int64, p core.Period) (_ []core.BoardReferral, err error) {
+	defer wrap(&err, "board referrals(%d)", workspaceID)
 	from, to := bounds(p)
-	rows, err := t.q.Query(ctx, referralFrom+`
+	rows, err := t.q.Query(ctx, `
+		SELECT r.referrer_id, COALESCE(r.receiver_id, 0), r.client_name, COALESCE(r.client_contact, ''),
+			r.created_at, r.closed_at, r.status = 'won' AND r.won_confirmation = 'confirmed',
+			COALESCE(r.won_value_cents, 0), COALESCE(r.won_currency, '')
+		FROM referrals r
 		WHERE r.workspace_id = $1 AND (
 			(r.created_at >= $2 AND r.created_at < $3)
 			OR (r.status = 'won' AND r.won_confirmation = 'confirmed' AND r.closed_at >= $2 AND r.closed_at < $3))
 		ORDER BY r.created_at, r.id`,
 		workspaceID, from, to)
-	return collectReferrals(rows, err)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out    []core.BoardReferral
+		b      core.BoardReferral
+		closed *time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&b.ReferrerID, &b.ReceiverID, &b.ClientName, &b.ClientContact, &b.CreatedAt,
+		&closed, &b.ValueConfirmed, &b.WonValue.Cents, &b.WonValue.Currency}, func() error {
+		b.ClosedAt = timeOf(closed)
+		out = append(out, b)
+		return nil
+	})
+	return out, err
 }
 
-// FirstWins returns, per member, the first won deal whose value its
-// referrer confirmed among those the member referred, received or
-// co-owned; Name is left for core to fill in.
-func (t *tx) FirstWins(ctx context.Context, workspaceID int64) (_ []core.FirstWin, err error) {
+// firstWinsSQL ($1 workspace, $2 the members) finds each member's first
+// confirmed won deal through the first-win indexes (migration 020): at
+// most three index probes a member, whatever the history.
+const firstWinsSQL = `
+SELECT m.id, f.code, f.closed_at, f.gave
+FROM unnest($2::bigint[]) AS m (id)
+CROSS JOIN LATERAL (
+	SELECT x.code, x.closed_at, x.gave
+	FROM (
+		(SELECT r.code, r.closed_at, r.id, true AS gave FROM referrals r
+		WHERE r.workspace_id = $1 AND r.referrer_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
+		ORDER BY r.closed_at, r.id LIMIT 1)
+		UNION ALL
+		(SELECT r.code, r.closed_at, r.id, false FROM referrals r
+		WHERE r.workspace_id = $1 AND r.receiver_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
+		ORDER BY r.closed_at, r.id LIMIT 1)
+		UNION ALL
+		(SELECT r.code, r.closed_at, r.id, false FROM referrals r
+		WHERE r.workspace_id = $1 AND r.co_owner_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
+		ORDER BY r.closed_at, r.id LIMIT 1)
+	) x
+	ORDER BY x.closed_at, x.id, x.gave DESC
+	LIMIT 1
+) f`
+
+// FirstWins returns, for each of the members with one, the first won deal
+// whose value its referrer confirmed among those the member referred,
+// received or co-owned; Name is left for core to fill in.
+func (t *tx) FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) (_ []core.FirstWin, err error) {
 	defer wrap(&err, "first wins(%d)", workspaceID)
-	rows, err := t.q.Query(ctx, `
-		SELECT DISTINCT ON (p.id) p.id, r.code, r.closed_at, p.gave
-		FROM referrals r
-		CROSS JOIN LATERAL (VALUES (r.referrer_id, true), (r.receiver_id, false), (r.co_owner_id, false)) AS p (id, gave)
-		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.won_confirmation = 'confirmed' AND p.id IS NOT NULL
-		ORDER BY p.id, r.closed_at, r.id, p.gave DESC`, workspaceID)
+	if len(memberIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := t.q.Query(ctx, firstWinsSQL, workspaceID, memberIDs)
 	return collect(rows, err, func(row pgx.Row) (*core.FirstWin, error) {
 		var f core.FirstWin
 		return &f, row.Scan(&f.MemberID, &f.Code, &f.At, &f.Gave)
