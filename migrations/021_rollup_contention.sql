@@ -42,6 +42,18 @@ DECLARE
     writer_shard smallint := COALESCE(NULLIF(current_setting('referbot.rollup_shard', true), '')::smallint,
         pg_backend_pid() % 8);
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- A new referral (every /refer): its own facts alone, each key once.
+        INSERT INTO stats_rollups AS s (workspace_id, subject, measure, bucket, role, status, currency, private,
+            shard, n, n_amount, cents)
+        SELECT NEW.workspace_id, f.subject, f.measure, f.bucket, f.role, f.status, f.currency, f.private,
+            writer_shard, f.n, f.n_amount, f.cents
+        FROM stats_rollup_facts(NEW, 1) f
+        ORDER BY 2, 3, 4, 5, 6, 7, 8
+        ON CONFLICT (workspace_id, subject, measure, bucket, role, status, currency, private, shard) DO UPDATE
+        SET n = s.n + EXCLUDED.n, n_amount = s.n_amount + EXCLUDED.n_amount, cents = s.cents + EXCLUDED.cents;
+        RETURN NULL;
+    END IF;
     INSERT INTO stats_rollups AS s (workspace_id, subject, measure, bucket, role, status, currency, private, shard,
         n, n_amount, cents)
     SELECT COALESCE(NEW.workspace_id, OLD.workspace_id), f.subject, f.measure, f.bucket, f.role, f.status,
