@@ -66,6 +66,12 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 		// PostgreSQL decides to spend on cost estimates alone.
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	}
+	shards := &shardSlots{}
+	cfg.BeforeConnect = func(_ context.Context, cc *pgx.ConnConfig) error {
+		shards.take(cc)
+		return nil
+	}
+	cfg.BeforeClose = shards.giveBack
 	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		// Times come back in UTC whatever the server's TimeZone; core
 		// renders them in the workspace's zone.
@@ -85,6 +91,7 @@ func OpenOptions(ctx context.Context, url string, opts Options) (*DB, error) {
 	// first needed.
 	codeCfg := cfg.Copy()
 	codeCfg.MaxConns, codeCfg.MinConns = 2, 0
+	codeCfg.BeforeConnect, codeCfg.BeforeClose = nil, nil // it writes no referrals
 	codePool, err := pgxpool.NewWithConfig(ctx, codeCfg)
 	if err != nil {
 		pool.Close()
