@@ -56,7 +56,8 @@ func seedDashboard(b *testing.B, bb *bundle, members, referrals int) (admin, mem
 			CASE WHEN status IN ('won', 'lost', 'declined', 'expired') THEN LEAST(created + (g % 60) * interval '1 day', @now) END,
 			CASE WHEN status IN ('open', 'expired') THEN created + interval '7 days' END
 		 FROM g, m`,
-		`UPDATE workspaces SET next_code = 1001 + @referrals::int WHERE id = @ws`,
+		`INSERT INTO referral_codes (workspace_id, next_code) VALUES (@ws, 1001 + @referrals::int)
+			ON CONFLICT (workspace_id) DO UPDATE SET next_code = EXCLUDED.next_code`,
 		// Each referral's history: the stages it went through, one hour apart.
 		`WITH r AS (
 			SELECT id, referrer_id, receiver_id, created_at, CASE status
