@@ -261,7 +261,7 @@ func FeesMessage(book *core.FeeBook, viewerID int64, cur string) Message {
 		}
 		amount := f.Amount.String()
 		if r.AmountsHidden {
-			amount = "amount " + privateAmounts + ","
+			amount = "amount " + PrivateAmounts + ","
 		}
 		line := fmt.Sprintf("`%s` %s · @%s → @%s · %s %s", r.Code, clientOr(r), r.ReferrerName, r.ReceiverName, amount, feeStatusText[r.FeeStatus])
 		switch {

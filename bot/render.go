@@ -26,8 +26,8 @@ func mention(name string) string {
 	return "@" + name
 }
 
-// privateAmounts stands for amounts a party keeps private.
-const privateAmounts = "private to the parties"
+// PrivateAmounts stands for amounts a party keeps private.
+const PrivateAmounts = "private to the parties"
 
 // cardFields describes a referral; contact appears only when r still holds
 // it (core strips it for anyone who may not see it).
@@ -46,7 +46,7 @@ func cardFields(r *core.Referral) []Field {
 	if v := money(r.Estimate); v != "" {
 		fs = append(fs, Field{"Estimated value", v})
 	} else if r.AmountsHidden {
-		fs = append(fs, Field{"Amounts", privateAmounts})
+		fs = append(fs, Field{"Amounts", PrivateAmounts})
 	}
 	fs = append(fs, Field{"Temperature", string(r.Temperature)})
 	fs = append(fs, Field{"Stage", string(r.Status)})
@@ -60,7 +60,7 @@ func cardFields(r *core.Referral) []Field {
 	if r.Status == core.StatusWon {
 		won := wonValue(r)
 		if r.AmountsHidden {
-			won = "yes — the amount is " + privateAmounts
+			won = "yes — the amount is " + PrivateAmounts
 		}
 		fs = append(fs, Field{"Won", won})
 	}

@@ -33,26 +33,35 @@ func pct(v float64) string {
 // sums renders amounts kept per currency, "USD 18,900 · EUR 4,000"; with
 // none, a zero in the network's currency def.
 func sums(as core.Amounts, def string) string {
-	return joinAmounts(as, def, func(a core.Amount) string { return a.Money().String() })
+	return strings.Join(AmountLines(as, def, Sum), " · ")
 }
 
 // sumsOf also says how many deals (noun) each covers:
 // "USD 18,900 from 5 deals · EUR 4,000 from 1 deal".
 func sumsOf(as core.Amounts, def, noun string) string {
-	return joinAmounts(as, def, func(a core.Amount) string {
-		return a.Money().String() + " from " + plural(a.Count, noun)
-	})
+	return strings.Join(AmountLines(as, def, SumOf(noun)), " · ")
 }
 
 // signedSums renders differences with their sign: "+USD 6,000 · -EUR 3,000".
 func signedSums(as core.Amounts, def string) string {
-	return joinAmounts(as, def, func(a core.Amount) string {
-		if a.Cents < 0 {
-			a.Cents = -a.Cents
-			return "-" + a.Money().String()
-		}
-		return "+" + a.Money().String()
-	})
+	return strings.Join(AmountLines(as, def, SignedSum), " · ")
+}
+
+// Sum is one amount: "USD 18,900".
+func Sum(a core.Amount) string { return a.Money().String() }
+
+// SumOf also says how many deals (noun) it covers: "USD 18,900 from 5 deals".
+func SumOf(noun string) func(core.Amount) string {
+	return func(a core.Amount) string { return Sum(a) + " from " + plural(a.Count, noun) }
+}
+
+// SignedSum is a difference with its sign: "+USD 6,000", "-EUR 3,000".
+func SignedSum(a core.Amount) string {
+	if a.Cents < 0 {
+		a.Cents = -a.Cents
+		return "-" + Sum(a)
+	}
+	return "+" + Sum(a)
 }
 
 // withheld renders a total the visibility rule withholds:
@@ -61,18 +70,22 @@ func withheld(a core.Amount) string {
 	return a.Currency + " withheld: " + a.Withheld
 }
 
-func joinAmounts(as core.Amounts, def string, one func(core.Amount) string) string {
+// AmountLines renders amounts kept per currency, each with one (Sum,
+// SumOf, SignedSum) and a withheld total saying why; with none, a zero in
+// the network's currency def. Chat joins them with " · "; the dashboard
+// shows a line each, in the same words.
+func AmountLines(as core.Amounts, def string, one func(core.Amount) string) []string {
 	if len(as) == 0 {
 		as = core.Amounts{{Currency: cmp.Or(def, core.DefaultCurrency)}}
 	}
-	parts := make([]string, len(as))
+	lines := make([]string, len(as))
 	for i, a := range as {
-		parts[i] = one(a)
+		lines[i] = one(a)
 		if a.Withheld != "" {
-			parts[i] = withheld(a)
+			lines[i] = withheld(a)
 		}
 	}
-	return strings.Join(parts, " · ")
+	return lines
 }
 
 // StatsMessage renders the figures of a member or the network.

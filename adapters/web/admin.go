@@ -113,7 +113,7 @@ func feeTables(fb *core.FeeBook, cur, period string) (totals, fees table) {
 		r := &f.Referral
 		amount, won := f.Amount.String(), ""
 		if r.AmountsHidden {
-			amount = privateAmounts
+			amount = bot.PrivateAmounts
 		} else if !r.WonValue.IsZero() {
 			won = r.WonValue.String()
 		}

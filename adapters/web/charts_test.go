@@ -87,7 +87,7 @@ func TestText_AmountsReadAsChatReadsThem(t *testing.T) {
 	}
 	network := fakeOverview().Stats
 	chat := bot.StatsMessage(network)
-	if got, want := strings.Join(amountLines(network.Revenue, "USD", sumOf("deal")), " · "), field(chat, "Revenue from referrals"); got != want {
+	if got, want := strings.Join(bot.AmountLines(network.Revenue, "USD", bot.SumOf("deal")), " · "), field(chat, "Revenue from referrals"); got != want {
 		t.Errorf("revenue reads %q, chat %q", got, want)
 	}
 	if got, want := sums(network.AvgDeal, "USD"), field(chat, "Average deal"); got != want {
@@ -99,7 +99,7 @@ func TestText_AmountsReadAsChatReadsThem(t *testing.T) {
 	member := fakeMemberPage().Stats
 	member.Reciprocity = core.Amounts{usd(-2290000, 0), {Currency: "EUR", Cents: 120000}, {Currency: "JPY", Withheld: core.WithheldSubtract}}
 	chat = bot.StatsMessage(member)
-	if got, want := strings.Join(amountLines(member.Reciprocity, "USD", signedSum), " · ")+" (given − received won value)", field(chat, "Reciprocity balance"); got != want {
+	if got, want := strings.Join(bot.AmountLines(member.Reciprocity, "USD", bot.SignedSum), " · ")+" (given − received won value)", field(chat, "Reciprocity balance"); got != want {
 		t.Errorf("reciprocity reads %q, chat %q", got, want)
 	}
 	if got, want := "9 (est. "+sums(member.GivenEstimate, "USD")+")", field(chat, "Referrals given"); got != want {

@@ -45,7 +45,7 @@ func (s *Server) referralsCSV(w http.ResponseWriter, r *http.Request, v *Viewer)
 	for i, row := range rows[1:] {
 		private := ""
 		if rp.Referrals[i].AmountsHidden {
-			private = privateAmounts
+			private = bot.PrivateAmounts
 		}
 		rep.add(append(row, private)...)
 	}
@@ -383,7 +383,7 @@ func feesReport(ap *core.AdminPage) *report {
 				won, wonCur = rf.WonValue.Number(), rf.WonValue.Currency
 			}
 			if rf.AmountsHidden {
-				fee, feeCur, won, wonCur, private = "", "", "", "", privateAmounts
+				fee, feeCur, won, wonCur, private = "", "", "", "", bot.PrivateAmounts
 			}
 			rep.add(rf.Code.String(), rf.ReferrerName, rf.ReceiverName, rf.ClientName, rf.Fee.String(), fee, feeCur,
 				string(rf.FeeStatus), won, wonCur, isoDay(rf.ClosedAt), isoDay(rf.FeePaidAt), private)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -87,7 +88,7 @@ func statsKPIs(st *core.Stats) []kpi {
 		{ID: "received", Label: "Received by a partner", Lines: []string{strconv.Itoa(st.Received)},
 			Note: fmt.Sprintf("%d taken on; %d won, %d lost, %d in progress", st.TakenOn, st.Won, st.Lost, st.InProgress)},
 		{ID: "rcr", Label: "Conversion rate (RCR)", Lines: []string{"—"}, Note: "nothing received yet"},
-		{ID: "revenue", Label: "Revenue from referrals", Lines: amountLines(st.Revenue, cur, sumOf("deal"))},
+		{ID: "revenue", Label: "Revenue from referrals", Lines: bot.AmountLines(st.Revenue, cur, bot.SumOf("deal"))},
 		{ID: "avg-deal", Label: "Average deal", Lines: []string{"—"}, Note: "no deal won in the period"},
 		{ID: "median-days", Label: "Median time to close", Lines: []string{"—"}},
 		{ID: "active", Label: "Active members (12 months)", Lines: []string{strconv.Itoa(st.ActivePartners)}},
@@ -105,7 +106,7 @@ func statsKPIs(st *core.Stats) []kpi {
 		ks[2].Lines, ks[2].Note = []string{pct(st.RCR)}, "won ÷ received × 100"
 	}
 	if st.Deals > 0 {
-		ks[4].Lines, ks[4].Note = amountLines(st.AvgDeal, cur, sum), plural(st.Deals, "deal")
+		ks[4].Lines, ks[4].Note = bot.AmountLines(st.AvgDeal, cur, bot.Sum), plural(st.Deals, "deal")
 	}
 	if st.HasMedianDays {
 		ks[5].Lines = []string{decimal1(st.MedianDaysToClose) + " days"}
@@ -119,8 +120,8 @@ func statsKPIs(st *core.Stats) []kpi {
 	}
 	if member {
 		ks = append(ks[:4], append([]kpi{
-			{ID: "generated", Label: "Business generated for others", Lines: amountLines(st.RevenueGenerated, cur, sumOf("deal"))},
-			{ID: "reciprocity", Label: "Reciprocity balance", Lines: amountLines(st.Reciprocity, cur, signedSum),
+			{ID: "generated", Label: "Business generated for others", Lines: bot.AmountLines(st.RevenueGenerated, cur, bot.SumOf("deal"))},
+			{ID: "reciprocity", Label: "Reciprocity balance", Lines: bot.AmountLines(st.Reciprocity, cur, bot.SignedSum),
 				Note: "given − received won value"},
 		}, ks[4:]...)...)
 	}
@@ -149,7 +150,7 @@ func trendTable(points []core.TrendPoint, cur string) table {
 			rcr = pct(p.RCR)
 		}
 		t.Rows = append(t.Rows, []cell{text(p.Period.Label), num(p.Given), num(p.Won), {Text: rcr, Num: true},
-			{Lines: amountLines(p.Revenue, cur, sumOf("deal"))}})
+			{Lines: bot.AmountLines(p.Revenue, cur, bot.SumOf("deal"))}})
 	}
 	return t
 }
@@ -193,7 +194,7 @@ func boardTables(lb *core.Leaderboard, period string) (givers, improved, first t
 		Head: []string{"#", "Member", "Confirmed deals", "Won value", "Referrals given"}}
 	for i, e := range lb.Givers {
 		givers.Rows = append(givers.Rows, []cell{num(i + 1), memberLink(e.MemberID, e.Name, period), num(e.Deals),
-			{Lines: amountLines(e.Value, lb.Currency, sum)}, num(e.Given)})
+			{Lines: bot.AmountLines(e.Value, lb.Currency, bot.Sum)}, num(e.Given)})
 	}
 	against := "the period before"
 	if lb.Previous != nil {
@@ -232,7 +233,7 @@ func breakdownTable(st *core.Stats, period string) table {
 	}
 	for _, p := range st.ByPartner {
 		t.Rows = append(t.Rows, []cell{memberLink(p.MemberID, p.Name, period), num(p.Given), num(p.Received),
-			{Lines: amountLines(p.GivenWonValue, st.Currency, sum)}, {Lines: amountLines(p.ReceivedWonValue, st.Currency, sum)},
+			{Lines: bot.AmountLines(p.GivenWonValue, st.Currency, bot.Sum)}, {Lines: bot.AmountLines(p.ReceivedWonValue, st.Currency, bot.Sum)},
 			num(p.Thanks), text(p.Types)})
 	}
 	return t
