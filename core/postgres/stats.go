@@ -293,12 +293,11 @@ var (
 // cost follows the period's months and the member's own referrals.
 func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_ *core.Stats, err error) {
 	defer wrap(&err, "stats(%d, member %d)", workspaceID, q.MemberID)
-	// JIT compiling costs more (hundreds of ms) than these statements take,
-	// and a generic plan (pgx prepares statements; PostgreSQL switches to a
+	// A generic plan (pgx prepares statements; PostgreSQL switches to a
 	// generic plan after five runs) can't see which rows a period or a
 	// member selects: plan each run for its values, for this transaction.
-	if _, err := t.q.Exec(ctx, `SELECT set_config('jit', 'off', true),
-		set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+	// (JIT is off for every connection already: Open.)
+	if _, err := t.q.Exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
 		return nil, err
 	}
 	args := statsArgs(workspaceID, q)
