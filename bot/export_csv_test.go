@@ -37,3 +37,23 @@ func TestExportCSV_TheMembersReferralsAsASpreadsheet(t *testing.T) {
 		t.Errorf("export xml: %+v", ms)
 	}
 }
+
+// TestExportCSV_NoCellRunsAsAFormula: a client named like a formula reaches
+// the spreadsheet as text, as on the dashboard.
+func TestExportCSV_NoCellRunsAsAFormula(t *testing.T) {
+	t.Parallel()
+	h := newBench(t)
+	h.do(t, "organiser", "help")
+	h.do(t, "bob", `<@UALICE|alice> =HYPERLINK("http://x.example") — @SUM(A1) logo`)
+	ms := h.do(t, "bob", "export csv")
+	if len(ms) != 1 || ms[0].Attachment == nil {
+		t.Fatalf("export csv: %+v", ms)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(ms[0].Attachment.Data))).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("rows %q, %v", rows, err)
+	}
+	if c, n := rows[1][4], rows[1][5]; c != `'=HYPERLINK("http://x.example")` || n != "'@SUM(A1) logo" {
+		t.Errorf("client %q, need %q: want each behind an apostrophe", c, n)
+	}
+}

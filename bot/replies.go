@@ -467,8 +467,9 @@ func ExportCSVMessage(x *core.Export) (Message, error) {
 	for _, r := range x.Referrals {
 		est, estCur := amount(r.Estimate)
 		won, wonCur := amount(r.WonValue)
-		w.Write([]string{r.Code.String(), day(r.CreatedAt), r.ReferrerName, r.ReceiverName, r.ClientName, r.Need,
-			strings.Join(r.Tags, " "), string(r.Status), est, estCur, won, wonCur, day(r.ClosedAt)})
+		w.Write([]string{r.Code.String(), day(r.CreatedAt), SafeCell(r.ReferrerName), SafeCell(r.ReceiverName),
+			SafeCell(r.ClientName), SafeCell(r.Need), SafeCell(strings.Join(r.Tags, " ")), string(r.Status),
+			est, estCur, won, wonCur, day(r.ClosedAt)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -60,40 +61,10 @@ func slug(s, def string) string {
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
-// safeCell keeps a spreadsheet from running a cell as a formula (CSV
-// injection): a cell starting with = + - @, a tab or a carriage return is
-// prefixed with an apostrophe, unless it is a plain number ("-400.00"
-// stays a number).
-func safeCell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || s[0] == '-' && plainNumber(s[1:]) {
-		return s
-	}
-	return "'" + s
-}
-
-// plainNumber reports whether s is digits with at most one decimal point
-// between them: a number a spreadsheet reads as nothing more.
-func plainNumber(s string) bool {
-	whole, frac, dot := strings.Cut(s, ".")
-	return allDigits(whole) && (!dot || allDigits(frac))
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func safeRow(row []string) []string {
 	out := make([]string, len(row))
 	for i, c := range row {
-		out[i] = safeCell(c)
+		out[i] = bot.SafeCell(c)
 	}
 	return out
 }

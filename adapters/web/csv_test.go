@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 )
 
@@ -145,8 +146,8 @@ func TestCSV_CellsASpreadsheetWouldRunAsFormulasAreEscaped(t *testing.T) {
 		`R-1099,2026-08-04,'@SUM(1+1),bob,'=HYPERLINK("http://evil.example","Click"),'+1 555 0100 call now,'-x,accepted,5000,USD,,,,`)
 	for in, want := range map[string]string{"-400.00": "-400.00", "-2+3": "'-2+3", "\tTAB": "'\tTAB", "\rCR": "'\rCR",
 		"1234.50": "1234.50", "plain": "plain", "": ""} {
-		if got := safeCell(in); got != want {
-			t.Errorf("safeCell(%q) = %q, want %q", in, got, want)
+		if got := bot.SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
