@@ -13,8 +13,9 @@ const ReferralStreamPage = 500
 
 // ReferralKey is a referral's place in the newest-first order of the
 // referrals lists: its creation time, then its id. Neither ever changes,
-// so a stream that goes on after the last key it read never repeats or
-// skips a referral, whatever is written meanwhile.
+// so a stream that goes on after the last key it read never repeats a
+// referral, nor skips one that still matches, whatever is written
+// meanwhile.
 type ReferralKey struct {
 	CreatedAt time.Time
 	ID        int64

@@ -11,10 +11,10 @@ import (
 
 // referralsCSV serves GET /dashboard/referrals.csv: every referral the
 // viewer may see that matches the list's filters, in the columns of
-// `/refer export csv` (bot.AppendReferralCSVRow), each as the viewer may see it;
-// a last column says when a party keeps its amounts private. The rows are
-// sent a page at a time as they are read, so the first arrive at once and
-// memory stays one page whatever the network's size.
+// `/refer export csv` (bot.AppendReferralCSVRow), each as the viewer may
+// see it; a last column says when a party keeps its amounts private. The
+// rows are sent a page at a time as they are read, so the first arrive at
+// once and memory stays one page whatever the network's size.
 func (s *Server) referralsCSV(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	q, err := referralQuery(r.URL.Query())
 	if err != nil {
@@ -31,11 +31,11 @@ func (s *Server) referralsCSV(w http.ResponseWriter, r *http.Request, v *Viewer)
 	case out.file == nil: // nothing sent yet: a page that says why
 		s.fail(w, r, v, err)
 	default:
-		// The status and some rows are out: end the file as if complete
-		// and a spreadsheet would show a short list as the whole. Aborting
-		// closes the connection without the response's last chunk, so the
+		// The status and some rows are out. Ending the response normally
+		// would pass a short list off as the whole file; aborting closes
+		// the connection without the response's last chunk, so the
 		// browser reports a failed download instead.
-		if r.Context().Err() != nil {
+		if out.unsent != nil || r.Context().Err() != nil {
 			s.log.Info("dashboard: a CSV download stopped: the client went away", "path", r.URL.Path, "rows", out.file.rows, "err", err)
 		} else {
 			s.log.Error("dashboard: a CSV download failed midway", "path", r.URL.Path, "rows", out.file.rows, "err", err)
@@ -52,6 +52,7 @@ type referralsFile struct {
 	period string
 	file   *csvFile // nil until the first page
 	row    []string // the row being written, reused
+	unsent error    // why the client could not be sent the rows
 }
 
 func (f *referralsFile) Begin(p core.Period) error {
@@ -69,13 +70,19 @@ func (f *referralsFile) Page(rs []core.Referral) error {
 		f.row = append(bot.AppendReferralCSVRow(f.row[:0], r), private)
 		f.file.write(f.row)
 	}
-	return f.file.flush()
+	return f.flush()
 }
 
 // end finishes the file: a header alone if nothing matched.
 func (f *referralsFile) end() error {
 	f.start()
-	return f.file.flush()
+	return f.flush()
+}
+
+// flush sends the rows so far; its failure is the client's going.
+func (f *referralsFile) flush() error {
+	f.unsent = f.file.flush()
+	return f.unsent
 }
 
 func (f *referralsFile) start() {
