@@ -27,6 +27,12 @@ func (b *Bot) Referrals(ctx context.Context, c core.Caller, q core.ReferralQuery
 	return b.svc.Referrals(ctx, c, q)
 }
 
+// StreamReferrals hands sink every referral q selects, a page at a time,
+// each as the caller may see it (the CSV): see core.StreamReferrals.
+func (b *Bot) StreamReferrals(ctx context.Context, c core.Caller, q core.ReferralQuery, sink core.ReferralSink) error {
+	return b.svc.StreamReferrals(ctx, c, q, sink)
+}
+
 // Referral is one referral and its timeline, as /refer show gives them.
 func (b *Bot) Referral(ctx context.Context, c core.Caller, code core.Code) (*core.Detail, error) {
 	return b.svc.Show(ctx, c, code)

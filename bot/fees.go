@@ -205,19 +205,26 @@ func describeFeeEvent(e core.Event, who string) (string, bool) {
 	return "", false
 }
 
-// feeSumsText writes fee sums by where they stand: "owed USD 480 ·
-// EUR 200; paid USD 300"; "" when there is none.
-func feeSumsText(fs core.FeeSums, cur string) string {
-	var parts []string
+// FeeSumLines are fee sums by where they stand, one line each: "owed
+// USD 480 · EUR 200", "paid USD 300"; none when there is none. /refer
+// fees joins them on one line, the dashboard's admin page lists them.
+func FeeSumLines(fs core.FeeSums, cur string) []string {
+	var lines []string
 	for _, p := range []struct {
 		name string
 		as   core.Amounts
 	}{{"owed", fs.Owed}, {"awaiting confirmation", fs.Awaiting}, {"disputed", fs.Disputed}, {"paid", fs.Paid}} {
 		if len(p.as) > 0 {
-			parts = append(parts, p.name+" "+sums(p.as, cur))
+			lines = append(lines, p.name+" "+sums(p.as, cur))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return lines
+}
+
+// feeSumsText writes fee sums on one line: "owed USD 480 · EUR 200; paid
+// USD 300"; "" when there is none.
+func feeSumsText(fs core.FeeSums, cur string) string {
+	return strings.Join(FeeSumLines(fs, cur), "; ")
 }
 
 // maxFeeLines caps the fees a reply lists one by one.

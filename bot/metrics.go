@@ -15,7 +15,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		JobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "referbot_job_runs_total", Help: "Scheduled job runs by job and result (ran, skipped: another replica or an earlier run had it, failed).",
+			Name: "referbot_job_runs_total", Help: "Scheduled job runs by job and result (ran, skipped: another replica or an earlier run had it, failed, stopped: cancelled by shutdown, run at the next start).",
 		}, []string{"job", "result"}),
 		Delivered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "referbot_outbox_delivered_total", Help: "Outbox messages delivered, by platform.",

@@ -450,8 +450,34 @@ func ExportMessage(x *core.Export) Message {
 func ExportCSVMessage(x *core.Export) (Message, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"code", "created", "referrer", "receiver", "client", "need", "tags", "stage",
-		"estimate", "estimate_currency", "won_value", "won_currency", "closed"})
+	w.Write(ReferralCSVHeader())
+	var row []string
+	for _, r := range x.Referrals {
+		row = AppendReferralCSVRow(row[:0], r)
+		w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return Message{}, err
+	}
+	return Message{Kind: "export", Title: fmt.Sprintf("Your referrals (%d)", len(x.Referrals)),
+		Text:       fmt.Sprintf("%s you gave or received, as a spreadsheet in %s.", plural(len(x.Referrals), "referral"), exportCSVFile),
+		Footer:     "Only you see this. It includes client names you're entitled to.",
+		Attachment: &Attachment{Name: exportCSVFile, ContentType: "text/csv", Data: buf.Bytes()}}, nil
+}
+
+// ReferralCSVHeader names the columns of a referrals CSV, in chat's
+// export and the dashboard's alike.
+func ReferralCSVHeader() []string {
+	return []string{"code", "created", "referrer", "receiver", "client", "need", "tags", "stage",
+		"estimate", "estimate_currency", "won_value", "won_currency", "closed"}
+}
+
+// AppendReferralCSVRow appends to row the cells of r under
+// ReferralCSVHeader, r shown as it is (apply the visibility rule first):
+// dates as ISO 8601 in UTC, amounts as plain numbers beside their
+// currency, text through SafeCell. A writer of many rows reuses one.
+func AppendReferralCSVRow(row []string, r core.Referral) []string {
 	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -464,21 +490,11 @@ func ExportCSVMessage(x *core.Export) (Message, error) {
 		}
 		return m.Number(), m.Currency
 	}
-	for _, r := range x.Referrals {
-		est, estCur := amount(r.Estimate)
-		won, wonCur := amount(r.WonValue)
-		w.Write([]string{r.Code.String(), day(r.CreatedAt), SafeCell(r.ReferrerName), SafeCell(r.ReceiverName),
-			SafeCell(r.ClientName), SafeCell(r.Need), SafeCell(strings.Join(r.Tags, " ")), string(r.Status),
-			est, estCur, won, wonCur, day(r.ClosedAt)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return Message{}, err
-	}
-	return Message{Kind: "export", Title: fmt.Sprintf("Your referrals (%d)", len(x.Referrals)),
-		Text:       fmt.Sprintf("%s you gave or received, as a spreadsheet in %s.", plural(len(x.Referrals), "referral"), exportCSVFile),
-		Footer:     "Only you see this. It includes client names you're entitled to.",
-		Attachment: &Attachment{Name: exportCSVFile, ContentType: "text/csv", Data: buf.Bytes()}}, nil
+	est, estCur := amount(r.Estimate)
+	won, wonCur := amount(r.WonValue)
+	return append(row, r.Code.String(), day(r.CreatedAt), SafeCell(r.ReferrerName), SafeCell(r.ReceiverName),
+		SafeCell(r.ClientName), SafeCell(r.Need), SafeCell(strings.Join(r.Tags, " ")), string(r.Status),
+		est, estCur, won, wonCur, day(r.ClosedAt))
 }
 
 // exportCSVFile names a member's referrals as CSV.

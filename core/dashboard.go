@@ -100,7 +100,7 @@ type ReferralQuery struct {
 	PartnerID int64    // referrals this member is a party to; 0 = anyone
 	Tag       string   // a tag the referral carries; "" = any
 	Page      int      // 1-based
-	PageSize  int      // 0 = ReferralPageSize; -1 = every match (the CSV)
+	PageSize  int      // 0 = ReferralPageSize (StreamReferrals: ReferralStreamPage)
 }
 
 // ReferralPageSize is how many referrals a page lists by default.

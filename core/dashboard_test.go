@@ -399,7 +399,7 @@ func TestReferrals_FiltersAndPages(t *testing.T) {
 		{"rita, won, Q1", core.ReferralQuery{Period: "2026-Q1", PartnerID: d.rita.Member.ID, Stages: []core.Status{core.StatusWon}}, []int{9, 3}, 2},
 		{"page 1 of 3", core.ReferralQuery{PageSize: 4}, []int{9, 8, 7, 6}, 9},
 		{"page 3 of 3", core.ReferralQuery{PageSize: 4, Page: 3}, []int{1}, 9},
-		{"every match", core.ReferralQuery{PageSize: -1}, []int{9, 8, 7, 6, 5, 4, 3, 2, 1}, 9},
+		{"every match on a page", core.ReferralQuery{PageSize: core.MaxReferralPageSize}, []int{9, 8, 7, 6, 5, 4, 3, 2, 1}, 9},
 		{"nothing", core.ReferralQuery{Tag: "gardening"}, nil, 0},
 	} {
 		if got, total := list(c.q); !slices.Equal(got, c.want) || total != c.total {
@@ -416,6 +416,7 @@ func TestReferrals_FiltersAndPages(t *testing.T) {
 		{"page 2 of nothing", core.ReferralQuery{Tag: "gardening", Page: 2}, core.EINVALID},
 		{"page -1", core.ReferralQuery{Page: -1}, core.EINVALID},
 		{"page size 10000", core.ReferralQuery{PageSize: 10000}, core.EINVALID},
+		{"every match at once (the CSV streams them)", core.ReferralQuery{PageSize: -1}, core.EINVALID},
 		{"unknown stage", core.ReferralQuery{Stages: []core.Status{"signed"}}, core.EINVALID},
 		{"unknown period", core.ReferralQuery{Period: "someday"}, core.EINVALID},
 		{"unknown partner", core.ReferralQuery{PartnerID: 999999}, core.ENOTFOUND},

@@ -41,7 +41,7 @@ var Jobs = []JobInfo{
 	{JobHealth, "0 8 * * MON", "admins hear of falling volume, members who only take, members gone quiet and receivers who never answer"},
 	{JobWeeklyDigest, "0 9 * * MON", "the channel hears of the week's new referrals, wins and leads awaiting a claim"},
 	{JobQuarterly, "0 9 1 1,4,7,10 *", "the quarter that just ended, celebrated in the channel: wins, revenue, top givers, conversion, newcomers"},
-	{JobRetention, "30 3 * * *", "delivered messages and job runs past the retention (90 days unless configured) and request keys past 2 days are deleted, except what reminders and in-place edits still need"},
+	{JobRetention, "30 3 * * *", "delivered messages and job runs past the retention (90 days unless configured) request keys past 2 days and dashboard sign-ins over for a day are deleted, except what reminders and in-place edits still need"},
 }
 
 // JobByName finds a job.

@@ -7,7 +7,7 @@ import (
 )
 
 // MaxReferralPageSize is the most referrals one page may list (the CSV
-// asks for every match instead, with PageSize -1).
+// reads every match a page at a time instead: StreamReferrals).
 const MaxReferralPageSize = 500
 
 // ReferralFilter selects referrals from the store, newest first: created
@@ -36,11 +36,7 @@ func (s *Service) Referrals(ctx context.Context, c Caller, q ReferralQuery) (*Re
 	return inTx(ctx, s, func(tx Tx) (*ReferralPage, error) {
 		page := &ReferralPage{Period: f.Period, Query: q, Names: map[int64]string{}}
 		if q.PartnerID != 0 {
-			m, err := tx.Member(ctx, c.Workspace.ID, q.PartnerID)
-			if ErrorCode(err) == ENOTFOUND {
-				return nil, Errorf(ENOTFOUND, "There is no member %d in this network.", q.PartnerID).
-					WithHint("Pick a partner from the list, or leave the partner out to see everyone's referrals.")
-			}
+			m, err := listPartner(ctx, tx, c, q.PartnerID)
 			if err != nil {
 				return nil, err
 			}
@@ -65,6 +61,17 @@ func (s *Service) Referrals(ctx context.Context, c Caller, q ReferralQuery) (*Re
 		}
 		return page, nil
 	})
+}
+
+// listPartner is the member a list's partner filter names; ENOTFOUND, with
+// what to do instead, if there is none in the caller's network.
+func listPartner(ctx context.Context, tx Tx, c Caller, id int64) (*Member, error) {
+	m, err := tx.Member(ctx, c.Workspace.ID, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "There is no member %d in this network.", id).
+			WithHint("Pick a partner from the list, or leave the partner out to see everyone's referrals.")
+	}
+	return m, err
 }
 
 // name records the display name of a member the page mentions.
@@ -103,7 +110,6 @@ func (s *Service) referralFilter(c Caller, q *ReferralQuery) (ReferralFilter, er
 	switch {
 	case q.PageSize == 0:
 		q.PageSize = ReferralPageSize
-	case q.PageSize == -1:
 	case q.PageSize < 0 || q.PageSize > MaxReferralPageSize:
 		return f, Errorf(EINVALID, "A page can list 1 to %d referrals, not %d.", MaxReferralPageSize, q.PageSize).
 			WithHint("Ask for %d per page, or download the CSV for every referral.", ReferralPageSize)
@@ -114,13 +120,8 @@ func (s *Service) referralFilter(c Caller, q *ReferralQuery) (ReferralFilter, er
 	case q.Page < 0:
 		return f, Errorf(EINVALID, "There is no page %d: pages count from 1.", q.Page).
 			WithHint("Ask for page 1.")
-	case q.PageSize == -1 && q.Page > 1:
-		return f, Errorf(EINVALID, "Every referral is on page 1 when all are listed at once, not on page %d.", q.Page).
-			WithHint("Ask for page 1.")
 	}
-	if q.PageSize > 0 {
-		f.Limit, f.Offset = q.PageSize, (q.Page-1)*q.PageSize
-	}
+	f.Limit, f.Offset = q.PageSize, (q.Page-1)*q.PageSize
 	return f, nil
 }
 

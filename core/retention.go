@@ -6,22 +6,27 @@ import (
 )
 
 // Retention is how long records that only look back are kept: delivered
-// messages, the record of each job run, and the keys of platform requests
-// (which only have to outlive a platform's retries and replays). The
+// messages, the record of each job run, the keys of platform requests
+// (which only have to outlive a platform's retries and replays) and the
+// dashboard's sign-in links and sessions once they are over. The
 // retention job purges what is older, except what something still reads
 // (see Purge).
 type Retention struct {
 	Delivered time.Duration // outbox messages delivered longer ago than this
 	JobRuns   time.Duration // job runs that started longer ago (each job's latest stays)
 	Inbound   time.Duration // request keys received longer ago
+	SignIns   time.Duration // sign-in links and sessions over (expired, ended) longer ago
 }
 
 // Retention defaults: 90 days of delivered messages and job runs; request
 // keys for 2 days (Slack retries for minutes, and a signed request is
-// refused after 5 minutes anyway).
+// refused after 5 minutes anyway); a day of sign-ins that are over (a link
+// lives 15 minutes, a session 12 hours; a day later neither says anything
+// a member could ask about).
 const (
 	DefaultRetentionDays = 90
 	DefaultInboundKeep   = 48 * time.Hour
+	DefaultSignInKeep    = 24 * time.Hour
 	// MinRetentionDays is the shortest retention of delivered messages the
 	// jobs are safe with: the buddy welcome is deduplicated by its message
 	// alone, within 14 days of a join (the other reminders' messages are
@@ -32,7 +37,7 @@ const (
 // DefaultRetention is the retention when none is configured.
 func DefaultRetention() Retention {
 	return Retention{Delivered: DefaultRetentionDays * 24 * time.Hour, JobRuns: DefaultRetentionDays * 24 * time.Hour,
-		Inbound: DefaultInboundKeep}
+		Inbound: DefaultInboundKeep, SignIns: DefaultSignInKeep}
 }
 
 // withDefaults fills the durations left zero.
@@ -46,6 +51,9 @@ func (r Retention) withDefaults() Retention {
 	}
 	if r.Inbound <= 0 {
 		r.Inbound = d.Inbound
+	}
+	if r.SignIns <= 0 {
+		r.SignIns = d.SignIns
 	}
 	return r
 }
@@ -63,7 +71,11 @@ func (r Retention) withDefaults() Retention {
 //     the ignored reminders that make the bot ask before sending more);
 //   - job runs started before RunsBefore, except each job's latest (the
 //     scheduler's record that the current period ran);
-//   - the workspace's platform request keys received before InboundBefore.
+//   - the workspace's platform request keys received before InboundBefore;
+//   - the workspace's dashboard sign-in links and sessions over before
+//     SignInsBefore: a link never used that expired, a session that ran
+//     out or was ended (signed out, the member left). Live sessions and
+//     unexpired links stay, whatever their age.
 //
 // Every statement deletes at most Batch rows and commits on its own, so a
 // large backlog never holds locks for long.
@@ -72,17 +84,18 @@ type Purge struct {
 	SentBefore    time.Time
 	RunsBefore    time.Time
 	InboundBefore time.Time
+	SignInsBefore time.Time
 	Reminders     []NoticeKind
 	Batch         int
 }
 
 // Purged counts what a Purge deleted.
 type Purged struct {
-	Delivered, JobRuns, Inbound int
+	Delivered, JobRuns, Inbound, SignIns int
 }
 
 // Total is every row deleted.
-func (p Purged) Total() int { return p.Delivered + p.JobRuns + p.Inbound }
+func (p Purged) Total() int { return p.Delivered + p.JobRuns + p.Inbound + p.SignIns }
 
 // purgeBatch is how many rows one delete statement takes.
 const purgeBatch = 10000
@@ -105,6 +118,7 @@ func (s *Service) purge(ctx context.Context, ws Workspace, fire, at time.Time) (
 		SentBefore:    at.Add(-r.Delivered),
 		RunsBefore:    at.Add(-r.JobRuns),
 		InboundBefore: at.Add(-r.Inbound),
+		SignInsBefore: at.Add(-r.SignIns),
 		Reminders:     append([]NoticeKind{NoticeAskReminders}, reminderKinds...),
 		Batch:         purgeBatch,
 	})

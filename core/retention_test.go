@@ -38,6 +38,13 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 	org := b.join(t, "T1", "organiser")
 	bob, alice, carol := b.join(t, "T1", "bob"), b.join(t, "T1", "alice"), b.join(t, "T1", "carol")
 	t0 := b.clock.Now()
+	// carol signed in to the dashboard back then; her session is long over.
+	signIn := func(c core.Caller) *core.Session {
+		t.Helper()
+		link := ok(b.svc.IssueSignInLink(ctx, c))(t)
+		return ok(b.svc.RedeemSignInLink(ctx, link.Token))(t)
+	}
+	signIn(carol)
 
 	// Three months ago and more: a referral that closed then, one offered
 	// and never answered, an open lead, one being worked, one thanked.
@@ -86,6 +93,7 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 		t.Fatal(first, err)
 	}
 	at := b.clock.Now()
+	live := signIn(bob) // and bob, just now
 	if _, err := b.svc.RunJob(ctx, core.JobLeadExpiry, ws, at, at); err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +126,14 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 	if got := b.kinds(t, `status = 'sent' AND sent_at = $1`, at); !slices.Equal(got, recent) {
 		t.Errorf("recent messages: %v, want all of %v", got, recent)
 	}
-	if res.Purged.Delivered == 0 || res.Purged.JobRuns != 3 || res.Purged.Inbound != 1 {
-		t.Errorf("purged: %+v, want some messages, 3 job runs, 1 request key", res.Purged)
+	if res.Purged.Delivered == 0 || res.Purged.JobRuns != 3 || res.Purged.Inbound != 1 || res.Purged.SignIns != 1 {
+		t.Errorf("purged: %+v, want some messages, 3 job runs, 1 request key, 1 sign-in", res.Purged)
+	}
+	if _, err := b.svc.SessionOf(ctx, live.Cookie); err != nil {
+		t.Errorf("bob's live session after the purge: %v", err)
+	}
+	if left := b.count(t, "dashboard_links"); left != 1 {
+		t.Errorf("%d sign-ins left, want bob's live one", left)
 	}
 	// Job runs: the old lead-expiry runs go, the latest of each job stays
 	// (the thank-you nudge's, however old, and this retention run's).

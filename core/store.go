@@ -222,6 +222,10 @@ type Tx interface {
 	// ReferralPage returns the referrals f selects, newest first, and how
 	// many match in all.
 	ReferralPage(ctx context.Context, workspaceID int64, f ReferralFilter) ([]Referral, int, error)
+	// ReferralsAfter returns up to f.Limit (0: every one) of the referrals
+	// f selects that come after key in the newest-first order (ReferralKey;
+	// the zero key: from the newest); f.Offset is not used.
+	ReferralsAfter(ctx context.Context, workspaceID int64, f ReferralFilter, key ReferralKey) ([]Referral, error)
 }
 
 // Outbox is the delivery side of the notices: the bot's sender claims due

@@ -127,22 +127,12 @@ func feeTables(fb *core.FeeBook, cur, period string) (totals, fees table) {
 }
 
 // feeLines are fee sums by where they stand, one line each, in the words
-// of /refer fees: "owed USD 480 · EUR 200", "paid USD 300"; "nothing"
-// when there is none.
+// of /refer fees (bot.FeeSumLines); "nothing" when there is none.
 func feeLines(fs core.FeeSums, cur string) []string {
-	var lines []string
-	for _, p := range []struct {
-		name string
-		as   core.Amounts
-	}{{"owed", fs.Owed}, {"awaiting confirmation", fs.Awaiting}, {"disputed", fs.Disputed}, {"paid", fs.Paid}} {
-		if len(p.as) > 0 {
-			lines = append(lines, p.name+" "+sums(p.as, cur))
-		}
+	if lines := bot.FeeSumLines(fs, cur); len(lines) > 0 {
+		return lines
 	}
-	if len(lines) == 0 {
-		return []string{"nothing"}
-	}
-	return lines
+	return []string{"nothing"}
 }
 
 // undeliveredTable lists messages that failed for good, as chat's

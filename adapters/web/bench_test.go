@@ -56,6 +56,10 @@ func (d *bigData) Referrals(context.Context, core.Caller, core.ReferralQuery) (*
 	return d.list, nil
 }
 
+func (d *bigData) StreamReferrals(ctx context.Context, _ core.Caller, _ core.ReferralQuery, sink core.ReferralSink) error {
+	return streamPages(ctx, d.list, core.ReferralStreamPage, nil, sink)
+}
+
 func benchPage(b *testing.B, data dashboardData, path string) {
 	s := testServer(data, viewer(alice))
 	req := httptest.NewRequest(http.MethodGet, path, nil)

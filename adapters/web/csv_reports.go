@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,42 +11,84 @@ import (
 
 // referralsCSV serves GET /dashboard/referrals.csv: every referral the
 // viewer may see that matches the list's filters, in the columns of
-// `/refer export csv` (bot.ExportCSVMessage), each as the viewer may see
-// it; a last column says when a party keeps its amounts private.
+// `/refer export csv` (bot.AppendReferralCSVRow), each as the viewer may
+// see it; a last column says when a party keeps its amounts private. The
+// rows are sent a page at a time as they are read, so the first arrive at
+// once and memory stays one page whatever the network's size.
 func (s *Server) referralsCSV(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	q, err := referralQuery(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	q.Page, q.PageSize = 1, -1
-	rp, err := s.data.Referrals(r.Context(), v.Caller, q)
-	if err != nil {
+	out := &referralsFile{w: w}
+	err = s.data.StreamReferrals(r.Context(), v.Caller, q, out)
+	if err == nil {
+		err = out.end()
+	}
+	switch {
+	case err == nil:
+	case out.file == nil: // nothing sent yet: a page that says why
 		s.fail(w, r, v, err)
-		return
+	default:
+		// The status and some rows are out. Ending the response normally
+		// would pass a short list off as the whole file; aborting closes
+		// the connection without the response's last chunk, so the
+		// browser reports a failed download instead.
+		if out.unsent != nil || r.Context().Err() != nil {
+			s.log.Info("dashboard: a CSV download stopped: the client went away", "path", r.URL.Path, "rows", out.file.rows, "err", err)
+		} else {
+			s.log.Error("dashboard: a CSV download failed midway", "path", r.URL.Path, "rows", out.file.rows, "err", err)
+		}
+		panic(http.ErrAbortHandler)
 	}
-	msg, err := bot.ExportCSVMessage(&core.Export{Referrals: rp.Referrals})
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	rows, err := csv.NewReader(bytes.NewReader(msg.Attachment.Data)).ReadAll()
-	if err == nil && len(rows) != len(rp.Referrals)+1 {
-		err = fmt.Errorf("dashboard: the export has %d rows for %d referrals", len(rows)-1, len(rp.Referrals))
-	}
-	if err != nil {
-		s.fail(w, r, v, err)
-		return
-	}
-	rep := &report{name: "referrals", period: rp.Period.Label, header: append(rows[0], "amounts")}
-	for i, row := range rows[1:] {
+}
+
+// referralsFile writes the referrals CSV as the bot hands over its pages
+// (a core.ReferralSink). The response starts with the first page, so an
+// error before it still gets an error page.
+type referralsFile struct {
+	w      http.ResponseWriter
+	period string
+	file   *csvFile // nil until the first page
+	row    []string // the row being written, reused
+	unsent error    // why the client could not be sent the rows
+}
+
+func (f *referralsFile) Begin(p core.Period) error {
+	f.period = p.Label
+	return nil
+}
+
+func (f *referralsFile) Page(rs []core.Referral) error {
+	f.start()
+	for _, r := range rs {
 		private := ""
-		if rp.Referrals[i].AmountsHidden {
+		if r.AmountsHidden {
 			private = bot.PrivateAmounts
 		}
-		rep.add(append(row, private)...)
+		f.row = append(bot.AppendReferralCSVRow(f.row[:0], r), private)
+		f.file.write(f.row)
 	}
-	writeCSV(w, rep)
+	return f.flush()
+}
+
+// end finishes the file: a header alone if nothing matched.
+func (f *referralsFile) end() error {
+	f.start()
+	return f.flush()
+}
+
+// flush sends the rows so far; its failure is the client's going.
+func (f *referralsFile) flush() error {
+	f.unsent = f.file.flush()
+	return f.unsent
+}
+
+func (f *referralsFile) start() {
+	if f.file == nil {
+		f.file = startCSV(f.w, "referrals", f.period, append(bot.ReferralCSVHeader(), "amounts"))
+	}
 }
 
 // fromOverview serves a CSV report built from the overview of ?period=.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/csv"
+	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -49,8 +51,8 @@ func TestReferralsCSV_TheListsReferralsWithItsFiltersAsChatsExportColumns(t *tes
 	data := &fakeData{}
 	rows, file := csvRows(t, testServer(data, viewer(bob)), "/dashboard/referrals.csv?stage=won&period=2026-Q3&page=2")
 	q := data.queries[0]
-	if q.PageSize != -1 || q.Page != 1 || !slices.Equal(q.Stages, []core.Status{core.StatusWon}) || q.Period != "2026-Q3" {
-		t.Errorf("query %+v: want every match (PageSize -1) with the list's filters", q)
+	if !slices.Equal(q.Stages, []core.Status{core.StatusWon}) || q.Period != "2026-Q3" {
+		t.Errorf("query %+v: want the list's filters (the stream reads every match, whatever the page)", q)
 	}
 	if file != "referbot-referrals-q3-2026.csv" {
 		t.Errorf("file %q", file)
@@ -149,5 +151,55 @@ func TestCSV_CellsASpreadsheetWouldRunAsFormulasAreEscaped(t *testing.T) {
 		if got := bot.SafeCell(in); got != want {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// csvDataSet is a known list for the referrals CSV: the fake page's
+// referrals and every kind of cell a file must keep intact: commas,
+// quotes and line breaks, formulas, signs, other currencies, no receiver.
+func csvDataSet() *core.ReferralPage {
+	page := fakeReferralPage()
+	evil := fakeReferral(1099, core.Member{ID: 21, DisplayName: "@SUM(1+1)"}, bob, "=HYPERLINK(\"http://evil.example\",\"Click\")",
+		"+1 555 0100 call now", core.StatusAccepted)
+	evil.Tags = []string{"-x", "tax"}
+	quoted := fakeReferral(1100, dan, erin, `Müller, "Bäckerei" & Söhne`, "a logo,\r\nthen a \"brand book\"", core.StatusWon)
+	quoted.Estimate = core.Money{Cents: 123456, Currency: "EUR"}
+	quoted.WonValue = core.Money{Cents: -40000, Currency: "EUR"}
+	quoted.CreatedAt, quoted.ClosedAt = at(2026, 7, 1, 23), at(2026, 9, 30, 23)
+	lost := fakeReferral(1101, farid, alice, "\tTabbed Ltd", "-2+3 audit", core.StatusLost)
+	lost.Tags, lost.Estimate = nil, core.Money{}
+	page.Referrals = append(page.Referrals, evil, quoted, lost)
+	return page
+}
+
+// testdata/referrals-q3-2026.csv is what the dashboard sent for
+// csvDataSet before the file was streamed (read whole, then written).
+func TestReferralsCSV_StreamedInPagesIsByteIdenticalToTheWholeFile(t *testing.T) {
+	t.Parallel()
+	want, err := os.ReadFile("testdata/referrals-q3-2026.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 2, core.ReferralStreamPage} {
+		w := get(t, testServer(&fakeData{list: csvDataSet(), pageSize: size}, viewer(bob)), "/dashboard/referrals.csv?period=2026-Q3")
+		if w.Code != http.StatusOK || !w.Flushed {
+			t.Errorf("pages of %d: status %d, flushed %v", size, w.Code, w.Flushed)
+		}
+		if got := w.Body.String(); got != string(want) {
+			t.Errorf("pages of %d:\n%q\nwant\n%q", size, got, want)
+		}
+		if disp := w.Header().Get("Content-Disposition"); disp != `attachment; filename="referbot-referrals-q3-2026.csv"` {
+			t.Errorf("pages of %d: Content-Disposition %q", size, disp)
+		}
+	}
+}
+
+// With nothing to list the file is its header row, as before.
+func TestReferralsCSV_NoMatchIsTheHeaderAlone(t *testing.T) {
+	t.Parallel()
+	list := &core.ReferralPage{Period: quarter(2026, 3)}
+	rows, _ := csvRows(t, testServer(&fakeData{list: list}, viewer(bob)), "/dashboard/referrals.csv?period=2026-Q3")
+	if len(rows) != 1 || rows[0][0] != "code" {
+		t.Errorf("rows %q: want the header alone", rows)
 	}
 }

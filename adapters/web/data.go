@@ -15,6 +15,7 @@ type dashboardData interface {
 	Overview(ctx context.Context, c core.Caller, period string) (*core.Overview, error)
 	MemberPage(ctx context.Context, c core.Caller, memberID int64, period string) (*core.MemberPage, error)
 	Referrals(ctx context.Context, c core.Caller, q core.ReferralQuery) (*core.ReferralPage, error)
+	StreamReferrals(ctx context.Context, c core.Caller, q core.ReferralQuery, sink core.ReferralSink) error
 	Referral(ctx context.Context, c core.Caller, code core.Code) (*core.Detail, error)
 	AdminPage(ctx context.Context, c core.Caller, period string) (*core.AdminPage, error)
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -171,14 +173,18 @@ func fakeAdminPage() *core.AdminPage {
 }
 
 // fakeData serves the fixed read models above, or err, and records the
-// queries it was asked.
+// queries it was asked. A stream of referrals hands over list's in pages
+// of pageSize (default core.ReferralStreamPage); with midway, it fails
+// after the first page with what midway returns.
 type fakeData struct {
-	err     error
-	detail  *core.Detail
-	list    *core.ReferralPage
-	queries []core.ReferralQuery
-	periods []string
-	members []int64
+	err      error
+	detail   *core.Detail
+	list     *core.ReferralPage
+	queries  []core.ReferralQuery
+	periods  []string
+	members  []int64
+	pageSize int
+	midway   func(context.Context) error
 }
 
 func (f *fakeData) Overview(_ context.Context, _ core.Caller, period string) (*core.Overview, error) {
@@ -197,6 +203,32 @@ func (f *fakeData) Referrals(_ context.Context, _ core.Caller, q core.ReferralQu
 		return f.list, f.err
 	}
 	return fakeReferralPage(), f.err
+}
+
+func (f *fakeData) StreamReferrals(ctx context.Context, c core.Caller, q core.ReferralQuery, sink core.ReferralSink) error {
+	list, err := f.Referrals(ctx, c, q)
+	if err != nil {
+		return err
+	}
+	return streamPages(ctx, list, cmp.Or(f.pageSize, core.ReferralStreamPage), f.midway, sink)
+}
+
+// streamPages hands sink list's referrals size at a time, as the bot's
+// stream does; with midway, it fails after the first page with what
+// midway returns.
+func streamPages(ctx context.Context, list *core.ReferralPage, size int, midway func(context.Context) error, sink core.ReferralSink) error {
+	if err := sink.Begin(list.Period); err != nil {
+		return err
+	}
+	for page := range slices.Chunk(list.Referrals, size) {
+		if err := sink.Page(slices.Clone(page)); err != nil {
+			return err
+		}
+		if midway != nil {
+			return midway(ctx)
+		}
+	}
+	return nil
 }
 
 func (f *fakeData) Referral(context.Context, core.Caller, core.Code) (*core.Detail, error) {

@@ -21,7 +21,8 @@ import (
 type Scheduler struct {
 	Svc *core.Service
 	Log *slog.Logger
-	// Runs counts runs by job and result (ran, skipped, failed): main
+	// Runs counts runs by job and result (ran, skipped, failed, stopped
+	// by shutdown): main
 	// passes bot.Metrics' JobRuns. Optional.
 	Runs *prometheus.CounterVec
 
@@ -70,6 +71,9 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) (int, error) {
 	}
 	ran := 0
 	for _, job := range core.Jobs {
+		if ctx.Err() != nil {
+			break // shutting down: the other jobs run at the next start
+		}
 		var due []core.DueRun
 		for _, ws := range wss {
 			fire, err := LastFire(core.JobSchedule(ws, job), s.Svc.Location(ws), now)
@@ -113,6 +117,13 @@ func (s *Scheduler) runPass(ctx context.Context, job string, due []core.DueRun, 
 	}
 	s.add(job, "ran", ran)
 	s.add(job, "skipped", skipped)
+	if err != nil && ctx.Err() != nil {
+		// Shutdown cancelled the pass: no failure. What did not commit
+		// runs at the next start (each period is claimed in PostgreSQL).
+		s.add(job, "stopped", len(due)-ran-skipped)
+		s.Log.Info("job stopped: shutting down", "job", job, "workspaces", len(due), "ran", ran, "err", err)
+		return ran
+	}
 	if err != nil {
 		s.add(job, "failed", len(due)-ran-skipped)
 		s.Log.Error("job failed", "job", job, "workspaces", len(due), "ran", ran, "err", err)

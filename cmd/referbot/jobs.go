@@ -134,8 +134,8 @@ func (m *Main) runJob(ctx context.Context, name string, at time.Time, out io.Wri
 		switch {
 		case res.Ran && job.Name == core.JobRetention:
 			p := res.Purged
-			fmt.Fprintf(out, "%s: %s/%s period %s: %d delivered message(s), %d job run(s), %d request key(s) deleted\n",
-				job.Name, ws.Platform, ws.ExternalID, period, p.Delivered, p.JobRuns, p.Inbound)
+			fmt.Fprintf(out, "%s: %s/%s period %s: %d delivered message(s), %d job run(s), %d request key(s), %d dashboard sign-in(s) deleted\n",
+				job.Name, ws.Platform, ws.ExternalID, period, p.Delivered, p.JobRuns, p.Inbound, p.SignIns)
 		case res.Ran:
 			fmt.Fprintf(out, "%s: %s/%s period %s: %d message(s) queued\n", job.Name, ws.Platform, ws.ExternalID, period, res.Notices)
 		case err == nil:

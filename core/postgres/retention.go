@@ -28,7 +28,12 @@ func (db *DB) Purge(ctx context.Context, p core.Purge) (out core.Purged, err err
 		}
 	}
 	if !p.InboundBefore.IsZero() {
-		out.Inbound, err = db.purgeBatches(ctx, purgeInbound, p.Batch, p.WorkspaceID, p.InboundBefore)
+		if out.Inbound, err = db.purgeBatches(ctx, purgeInbound, p.Batch, p.WorkspaceID, p.InboundBefore); err != nil {
+			return out, err
+		}
+	}
+	if !p.SignInsBefore.IsZero() {
+		out.SignIns, err = db.purgeBatches(ctx, purgeSignIns, p.Batch, p.WorkspaceID, p.SignInsBefore)
 	}
 	return out, err
 }
@@ -126,6 +131,20 @@ const purgeInbound = `
 		LIMIT $3 FOR UPDATE SKIP LOCKED
 	) old
 	WHERE i.workspace_id = $1 AND i.workspace_id = old.workspace_id AND i.key = old.key`
+
+// purgeSignIns deletes a batch of the workspace's dashboard links (each
+// row a sign-in link, and once used the session it opened) that were
+// over before $2: ended (signed out, the member left), a session run out,
+// or a link never used that expired. A workspace has a link or two per
+// member, so the scan of its rows needs no index of its own.
+const purgeSignIns = `
+	DELETE FROM dashboard_links l USING (
+		SELECT workspace_id, id FROM dashboard_links
+		WHERE workspace_id = $1
+			AND LEAST(ended_at, COALESCE(session_until, expires_at)) < $2
+		LIMIT $3 FOR UPDATE SKIP LOCKED
+	) old
+	WHERE l.workspace_id = $1 AND l.workspace_id = old.workspace_id AND l.id = old.id`
 
 // purgeBatches runs a batched delete (its last parameter the batch size)
 // until a batch deletes fewer rows than that.

@@ -166,3 +166,69 @@ func TestPurge_KeepsWhatRemindersStillRead(t *testing.T) {
 		t.Errorf("purged %d, %d left; want %d, %d", got.Delivered, left, len(rows)-kept, kept)
 	}
 }
+
+// Dashboard sign-ins go a day after they are over: links never used once
+// expired, sessions once run out or ended; live ones stay, however old.
+func TestPurge_SignInLinksAndSessionsOverBeforeTheCutoff(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	other := b.workspace(t, core.Slack, "T2")
+	alice, carl := b.member(t, b.ws, "alice"), b.member(t, other, "carl")
+	cutoff := t0.AddDate(0, 0, 30) // the purge runs a day after this
+	type link struct {
+		name           string
+		ws             *core.Workspace
+		member         int64
+		issued         time.Time
+		used, ended    bool
+		until, endedAt time.Time
+		kept           bool
+	}
+	before, after := cutoff.Add(-time.Hour), cutoff.Add(time.Hour)
+	links := []link{
+		{name: "never used, expired before", issued: before.Add(-15 * time.Minute), kept: false},
+		{name: "never used, expired since", issued: after.Add(-15 * time.Minute), kept: true},
+		{name: "session ran out before", issued: t0, used: true, until: before, kept: false},
+		{name: "session runs past it (issued long before)", issued: t0, used: true, until: after, kept: true},
+		{name: "session ended (signed out) before", issued: t0, used: true, until: after, ended: true, endedAt: before, kept: false},
+		{name: "session ended since", issued: t0, used: true, until: after, ended: true, endedAt: after, kept: true},
+		{name: "link ended unused (member left) before", issued: before.Add(-time.Minute), ended: true, endedAt: before, kept: false},
+		{name: "another workspace's, over long ago", ws: other, member: carl.ID, issued: t0, kept: true},
+	}
+	for i, l := range links {
+		ws, member := b.ws, alice.ID
+		if l.ws != nil {
+			ws, member = l.ws, l.member
+		}
+		var used, until, ended any
+		if l.used {
+			used, until = l.issued.Add(time.Minute), l.until
+		}
+		if l.ended {
+			ended = l.endedAt
+		}
+		if err := b.exec(t, `INSERT INTO dashboard_links (workspace_id, id, member_id, issued_at, expires_at, used_at, session_until, ended_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, ws.ID, fmt.Sprintf("%032x", i), member, l.issued,
+			l.issued.Add(15*time.Minute), used, until, ended); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := b.db.Purge(ctx, core.Purge{WorkspaceID: b.ws.ID, SignInsBefore: cutoff, Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := 0
+	for i, l := range links {
+		n := b.count(t, `SELECT count(*) FROM dashboard_links WHERE id = $1`, fmt.Sprintf("%032x", i))
+		if (n == 1) != l.kept {
+			t.Errorf("%s: kept %v, want %v", l.name, n == 1, l.kept)
+		}
+		if n == 0 {
+			gone++
+		}
+	}
+	if got != (core.Purged{SignIns: gone}) || gone != 4 {
+		t.Errorf("purged %+v, %d rows gone; want 4 sign-ins and nothing else", got, gone)
+	}
+}

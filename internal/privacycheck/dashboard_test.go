@@ -9,7 +9,7 @@ import (
 
 // dashboards reads, as each person, every dashboard read model the web
 // pages render (the overview, every active member's page, every
-// referral at once as the CSV gets them, the admin page) and checks each
+// referral as the CSV streams them, the admin page) and checks each
 // whole, as JSON, as a reply only they see: whatever a page could show is
 // in it, so nothing in it may be a client detail, note or private amount
 // they may not see.
@@ -30,7 +30,9 @@ func (w *world) dashboards(people ...string) {
 				return o, err
 			},
 			"referrals": func() (any, error) {
-				return w.bot.Referrals(w.ctx, c, core.ReferralQuery{PageSize: -1})
+				var all collected
+				err := w.bot.StreamReferrals(w.ctx, c, core.ReferralQuery{}, &all)
+				return all, err
 			},
 			"admin page": func() (any, error) { return w.bot.AdminPage(w.ctx, c, "all") },
 		}
@@ -63,6 +65,16 @@ func (w *world) dashboards(people ...string) {
 				reply: true, actor: actor, viewers: []int64{actor}}, p)
 		}
 	}
+}
+
+// collected is every referral a stream handed over (the CSV's rows).
+type collected []core.Referral
+
+func (c *collected) Begin(core.Period) error { return nil }
+
+func (c *collected) Page(rs []core.Referral) error {
+	*c = append(*c, rs...)
+	return nil
 }
 
 // withoutDerived drops the figures the renderings' check leaves out too
