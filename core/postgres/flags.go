@@ -18,11 +18,12 @@ import (
 //
 // A ring is walked over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
-// holds a referral of each of its steps; a client's name or contact enters
-// its key only hashed.
+// holds a referral of each of its steps. Same-client flags read the
+// client keys kept with the referrals (migration 023): a key enters a
+// flag's only hashed.
 const flagsSQL = `
 WITH RECURSIVE scope AS (
-	SELECT r.code, r.referrer_id, r.receiver_id, r.created_at, r.status, r.fee_kind, r.client_name, r.client_contact
+	SELECT r.code, r.referrer_id, r.receiver_id, r.created_at, r.status, r.fee_kind
 	FROM referrals r
 	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
 ), edge AS (
@@ -73,23 +74,15 @@ WITH RECURSIVE scope AS (
 	GROUP BY r.path, r.steps
 	ORDER BY count(DISTINCT r.code) DESC, r.path
 	LIMIT $10
-), clients AS (
-	-- a client's name without case, punctuation or a company suffix; a
-	-- contact as an e-mail in lower case, a phone's digits, or else its
-	-- letters and digits
-	SELECT code,
-		NULLIF(regexp_replace(regexp_replace(lower(client_name),
-			'\m(the|inc|ltd|llc|gmbh|corp|co|company|limited|plc)\M', '', 'g'), '[^[:alnum:]]+', '', 'g'), '') AS name_key,
-		NULLIF(CASE WHEN client_contact LIKE '%@%' THEN lower(btrim(client_contact))
-			WHEN client_contact ~ '^[0-9 +().-]+$' THEN regexp_replace(client_contact, '[^0-9]', '', 'g')
-			ELSE regexp_replace(lower(COALESCE(client_contact, '')), '[^[:alnum:]]+', '', 'g') END, '') AS contact_key
-	FROM scope
 ), same_client AS (
-	SELECT 'same-client', 'same-client:' || md5(k), NULL::bigint[], array_agg(code ORDER BY code), ''
-	FROM (SELECT 'name:' || name_key AS k, code FROM clients WHERE name_key IS NOT NULL
-		UNION ALL
-		SELECT 'contact:' || contact_key, code FROM clients WHERE contact_key IS NOT NULL) x
-	GROUP BY k
+	-- a client's key (migration 023) that three or more referrals of the
+	-- period share, from the keys the workspace has more than once
+	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), ''
+	FROM client_key_counts c
+	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
+	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
+	WHERE c.workspace_id = $1 AND c.n > 1 AND c.n >= $4 AND r.created_at >= $2 AND r.created_at < $3
+	GROUP BY k.key
 	HAVING count(*) >= $4
 ), capped AS (
 	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day
