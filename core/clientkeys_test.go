@@ -10,6 +10,9 @@ import (
 	"unicode"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/referbot/referbot/core"
+	"github.com/referbot/referbot/internal/testenv"
 )
 
 // goClientKeys is how clients were told apart before migration 023 moved
@@ -69,16 +72,22 @@ func goContactKey(s string) string {
 	return "contact:" + strings.TrimSuffix(strings.Join(strings.Fields(s), " "), "/")
 }
 
-// sqlClientKeys asks the database's client_keys for each pair at once.
-func sqlClientKeys(t testing.TB, url string, names, contacts []string) [][]string {
+// dbConn is a connection to the test's database, straight, outside the
+// store; it closes when the test ends.
+func dbConn(t testing.TB, url string) *pgx.Conn {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
+	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// sqlClientKeys asks the database's client_keys for each pair at once.
+func sqlClientKeys(t testing.TB, url string, names, contacts []string) [][]string {
+	t.Helper()
+	rows, err := dbConn(t, url).Query(context.Background(), `
 		SELECT client_keys(u.name, u.contact) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u (name, contact, i)
 		ORDER BY u.i`, names, contacts)
 	if err != nil {
@@ -163,4 +172,110 @@ func trim(s string) string {
 		return s[:200] + "…"
 	}
 	return s
+}
+
+// keysDrift counts the stored client keys and key counts that differ from
+// the keys of the referrals as they are now.
+func keysDrift(t testing.TB, url string) int {
+	t.Helper()
+	return testenv.Count(t, url, `
+		WITH now_keys AS (
+			SELECT DISTINCT r.workspace_id, r.id AS referral_id, u.key
+			FROM referrals r CROSS JOIN LATERAL unnest(client_keys(r.client_name, r.client_contact)) AS u (key)
+		), now_counts AS (
+			SELECT workspace_id, key, count(*) AS n FROM now_keys GROUP BY 1, 2
+		)
+		SELECT (SELECT count(*) FROM (
+				(SELECT * FROM now_keys EXCEPT SELECT workspace_id, referral_id, key FROM referral_client_keys)
+				UNION ALL
+				(SELECT workspace_id, referral_id, key FROM referral_client_keys EXCEPT SELECT * FROM now_keys)) x)
+			+ (SELECT count(*) FROM (
+				(SELECT * FROM now_counts EXCEPT SELECT workspace_id, key, n FROM client_key_counts)
+				UNION ALL
+				(SELECT workspace_id, key, n FROM client_key_counts EXCEPT SELECT * FROM now_counts)) y)`)
+}
+
+// TestClientKeys_FollowEveryWriteOfAClient: a referral's keys come with
+// it, change with its client's name or contact, go when a forgotten
+// member's lead loses its contact, and go with it; the counts follow.
+func TestClientKeys_FollowEveryWriteOfAClient(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	amy, ben := b.join(t, "T1", "amy"), b.join(t, "T1", "ben")
+	keysOf := func(code core.Code) []string {
+		t.Helper()
+		rows, err := dbConn(t, b.url).Query(ctx, `
+			SELECT k.key FROM referral_client_keys k JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
+			WHERE r.workspace_id = $1 AND r.code = $2 ORDER BY k.key`, amy.Workspace.ID, int64(code))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	count := func(key string) int {
+		return testenv.Count(t, b.url, `SELECT COALESCE(sum(n), 0) FROM client_key_counts WHERE workspace_id = $1 AND key = $2`,
+			amy.Workspace.ID, key)
+	}
+	lead, err := b.svc.PostLead(ctx, amy, core.LeadInput{ClientName: "Acme Inc.", Contact: "Jane@Acme.example, jane@acme.example",
+		Consent: true, Need: "a website for a bakery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := b.svc.Refer(ctx, amy, core.ReferInput{To: ref(ben), ClientName: "ACME", Contact: "+1 555 123 4567",
+		Consent: true, Need: "a website"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(lead.Code); !slices.Equal(got, []string{"mail:jane@acme.example", "name:acme"}) {
+		t.Errorf("the lead's keys: %q", got)
+	}
+	if got := keysOf(direct.Code); !slices.Equal(got, []string{"name:acme", "tel:15551234567"}) {
+		t.Errorf("the referral's keys: %q", got)
+	}
+	if count("name:acme") != 2 || count("mail:jane@acme.example") != 1 {
+		t.Errorf("counts: name %d, mail %d", count("name:acme"), count("mail:jane@acme.example"))
+	}
+
+	if err := testenv.Exec(t, b.url, `UPDATE referrals SET client_name = 'Beta Ltd' WHERE workspace_id = $1 AND code = $2`,
+		amy.Workspace.ID, int64(direct.Code)); err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(direct.Code); !slices.Equal(got, []string{"name:beta", "tel:15551234567"}) || count("name:acme") != 1 {
+		t.Errorf("after a new name: %q, name:acme %d", got, count("name:acme"))
+	}
+
+	if err := b.svc.Forget(ctx, amy); err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(lead.Code); !slices.Equal(got, []string{"name:acme"}) || count("mail:jane@acme.example") != 0 {
+		t.Errorf("a forgotten member's lead keeps %q (mail count %d)", got, count("mail:jane@acme.example"))
+	}
+	if got := keysOf(direct.Code); len(got) != 2 {
+		t.Errorf("a referral ben took keeps its contact, and its keys: %q", got)
+	}
+
+	// a referral without a history (events can't be deleted) written and
+	// deleted straight in SQL
+	if err := testenv.Exec(t, b.url, `INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, client_name, status,
+			created_at, updated_at) VALUES ($1, 9999, $2, $2, 'The Acme Company', 'offered', now(), now())`,
+		ben.Workspace.ID, ben.Member.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(9999); !slices.Equal(got, []string{"name:acme"}) || count("name:acme") != 2 {
+		t.Errorf("a referral written in SQL: %q, name:acme %d", got, count("name:acme"))
+	}
+	if err := testenv.Exec(t, b.url, `DELETE FROM referrals WHERE workspace_id = $1 AND code = 9999`, ben.Workspace.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(9999); len(got) != 0 || count("name:acme") != 1 {
+		t.Errorf("a deleted referral leaves %q, name:acme %d", got, count("name:acme"))
+	}
+	if n := keysDrift(t, b.url); n != 0 {
+		t.Errorf("%d stored keys or counts differ from the referrals'", n)
+	}
 }
