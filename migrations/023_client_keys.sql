@@ -311,6 +311,12 @@ CREATE TABLE client_key_counts (
 );
 CREATE INDEX client_key_counts_repeated_idx ON client_key_counts (workspace_id, key) WHERE n > 1;
 
+-- The steps a ring of referrals with fees can be made of (the abuse
+-- flags, core/postgres/flags.go): read without reading every referral of
+-- the period.
+CREATE INDEX referrals_ring_step_idx ON referrals (workspace_id, created_at) INCLUDE (code, referrer_id, receiver_id)
+    WHERE fee_kind IN ('percent', 'fixed') AND receiver_id IS NOT NULL AND status NOT IN ('declined', 'expired');
+
 -- referrals_client_keys replaces a referral's keys: the old row's go, the
 -- new row's come. Counts change in key order, so that two writes of
 -- referrals sharing keys wait for each other rather than deadlock.
@@ -389,6 +395,7 @@ ORDER BY workspace_id, new_key, at DESC;
 
 ---- create above / drop below ----
 
+DROP INDEX IF EXISTS referrals_ring_step_idx;
 DROP TRIGGER IF EXISTS referrals_client_keys_delete ON referrals;
 DROP TRIGGER IF EXISTS referrals_client_keys_update ON referrals;
 DROP TRIGGER IF EXISTS referrals_client_keys_insert ON referrals;
