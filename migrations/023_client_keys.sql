@@ -325,7 +325,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
     k text;
     left_ bigint;
-    fresh text[];
 BEGIN
     IF TG_OP <> 'INSERT' THEN
         FOR k IN WITH gone AS (
@@ -341,14 +340,16 @@ BEGIN
         END LOOP;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        fresh := ARRAY(SELECT DISTINCT u.k FROM unnest(client_keys(NEW.client_name, NEW.client_contact)) AS u (k) ORDER BY 1);
-        IF cardinality(fresh) > 0 THEN
+        -- one statement (every /refer runs it)
+        WITH fresh AS (
+            SELECT DISTINCT u.k FROM unnest(client_keys(NEW.client_name, NEW.client_contact)) AS u (k)
+        ), stored AS (
             INSERT INTO referral_client_keys (workspace_id, referral_id, key)
-            SELECT NEW.workspace_id, NEW.id, u.k FROM unnest(fresh) AS u (k);
-            INSERT INTO client_key_counts AS c (workspace_id, key, n)
-            SELECT NEW.workspace_id, u.k, 1 FROM unnest(fresh) AS u (k) ORDER BY u.k
-            ON CONFLICT (workspace_id, key) DO UPDATE SET n = c.n + 1;
-        END IF;
+            SELECT NEW.workspace_id, NEW.id, fresh.k FROM fresh
+        )
+        INSERT INTO client_key_counts AS c (workspace_id, key, n)
+        SELECT NEW.workspace_id, fresh.k, 1 FROM fresh ORDER BY fresh.k
+        ON CONFLICT (workspace_id, key) DO UPDATE SET n = c.n + 1;
     END IF;
     RETURN NULL;
 END;
