@@ -99,9 +99,11 @@ WITH edge AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
 )
 SELECT f.kind, f.key, COALESCE(f.members, '{}'),
-	-- each name by its key (a join would read every member once per flag)
-	ARRAY(SELECT m.display_name FROM unnest(f.members) WITH ORDINALITY AS u (id, i)
-		CROSS JOIN LATERAL (SELECT display_name FROM members WHERE workspace_id = $1 AND id = u.id) m ORDER BY u.i),
+	-- each name by its key (a join reads every member once per flag)
+	ARRAY(SELECT n.name FROM (
+			SELECT (SELECT m.display_name FROM members m WHERE m.workspace_id = $1 AND m.id = u.id) AS name, u.i
+			FROM unnest(f.members) WITH ORDINALITY AS u (id, i)) n
+		WHERE n.name IS NOT NULL ORDER BY n.i),
 	f.codes, f.day
 FROM flags f
 ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.codes[1], f.key`
