@@ -24,7 +24,9 @@ import (
 //     members, so their cost grows with the pairs, not the referrals; the
 //     MaxRings with most evidence are listed.
 //   - FlagSameClient: the same client, by normalised name or contact,
-//     referred SameClientMin times or more (by anyone, to anyone).
+//     referred SameClientMin times or more (by anyone, to anyone). A
+//     client is told by the keys the leaderboard's repeats use
+//     (migrations/023_client_keys.sql), kept with each referral.
 //   - FlagDailyCap: a member who reached the network's daily cap on a
 //     day (`/refer config daily-cap 10`; core refuses the referral past
 //     it, so reaching it is what can be seen — or being over it, on a day

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Leaderboards that reward value over volume, and more than the same few
@@ -18,7 +17,8 @@ import (
 //     receiver within the period count 1/n each: n referrals of one client
 //     count as one referral, n deals with one client as one deal worth
 //     their average. A client is the same when its name (normalised) or
-//     any of its contacts match.
+//     any of its contacts match: the keys migrations/023_client_keys.sql
+//     keeps with each referral.
 //   - Top givers are ranked by the deals won from the referrals they gave
 //     (counted so), then by that won value in the network's currency (sums
 //     in other currencies are shown, never converted), then by the
@@ -189,34 +189,51 @@ func (g gain) compare(h gain) int {
 	return cmp.Or(cmp.Compare(g.deals, h.deals), cmp.Compare(g.value, h.value), cmp.Compare(g.given, h.given))
 }
 
-// BoardReferral is what a leaderboard reads of a referral: its parties,
-// its client, when it was given and closed, whether it was won with its
-// value confirmed (Referral.ValueConfirmed), and that value.
-type BoardReferral struct {
-	ReferrerID, ReceiverID    int64
-	ClientName, ClientContact string
-	CreatedAt, ClosedAt       time.Time
-	ValueConfirmed            bool
-	WonValue                  Money
+// BoardTally is what a leaderboard reads of a period, counted by the
+// store: what each member gave and won, and the few referrals that may
+// repeat a client, one by one. A referral repeats a client when it shares
+// a client key with another referral of the same referrer to the same
+// receiver in the same set (given in the period; won in it): keys are
+// kept with each referral (migrations/023_client_keys.sql: its name,
+// normalised, and each of its contacts), and never leave the store: a
+// repeat carries its key as a number.
+type BoardTally struct {
+	Given   []BoardGiven // per referrer: referrals created in the period
+	Won     []BoardWon   // per referrer and currency: deals won in it, value confirmed
+	Repeats []BoardRepeat
+}
+
+// BoardGiven is how many referrals a member gave in a period.
+type BoardGiven struct {
+	ReferrerID int64
+	Referrals  int
+}
+
+// BoardWon is a member's confirmed won deals of a period in one currency
+// ("" is DefaultCurrency) and their value.
+type BoardWon struct {
+	ReferrerID int64
+	Currency   string
+	Deals      int
+	Cents      int64
+}
+
+// BoardRepeat is one key of a referral that shares it with another of its
+// set, of the same referrer and receiver (0: none yet). A referral with
+// several such keys comes once for each; Value is its won value (Won).
+type BoardRepeat struct {
+	Won                    bool // of the won deals (else of the referrals given)
+	ReferralID             int64
+	ReferrerID, ReceiverID int64
+	Key                    int64
+	Value                  Money
 }
 
 // boardEntries are the figures of each active member over p.
 func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, active map[int64]Member) (map[int64]BoardEntry, error) {
-	rs, err := tx.BoardReferrals(ctx, workspaceID, p)
+	tally, err := tx.BoardTally(ctx, workspaceID, p)
 	if err != nil {
 		return nil, err
-	}
-	var given, won []BoardReferral
-	for _, r := range rs {
-		if _, ok := active[r.ReferrerID]; !ok {
-			continue
-		}
-		if p.Contains(r.CreatedAt) {
-			given = append(given, r)
-		}
-		if r.ValueConfirmed && p.Contains(r.ClosedAt) {
-			won = append(won, r)
-		}
 	}
 	out := map[int64]BoardEntry{}
 	entry := func(id int64) BoardEntry {
@@ -226,134 +243,121 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, activ
 		}
 		return e
 	}
+	// Every referral counts alone first; repeats are then taken out and
+	// put back as one per group.
+	for _, g := range tally.Given {
+		if _, ok := active[g.ReferrerID]; ok {
+			e := entry(g.ReferrerID)
+			e.Given, e.Referred = e.Given+g.Referrals, e.Referred+g.Referrals
+			out[g.ReferrerID] = e
+		}
+	}
+	type sum struct {
+		deals int
+		cents int64
+	}
+	values := map[int64]map[string]sum{}
+	add := func(id int64, cur string, deals int, cents int64) {
+		if values[id] == nil {
+			values[id] = map[string]sum{}
+		}
+		cur = cmp.Or(cur, DefaultCurrency)
+		s := values[id][cur]
+		values[id][cur] = sum{s.deals + deals, s.cents + cents}
+	}
+	for _, w := range tally.Won {
+		if _, ok := active[w.ReferrerID]; ok {
+			e := entry(w.ReferrerID)
+			e.Deals, e.Won = e.Deals+w.Deals, e.Won+w.Deals
+			out[w.ReferrerID] = e
+			add(w.ReferrerID, w.Currency, w.Deals, w.Cents)
+		}
+	}
+	var given, won []BoardRepeat
+	for _, r := range tally.Repeats {
+		if _, ok := active[r.ReferrerID]; !ok {
+			continue
+		}
+		if r.Won {
+			won = append(won, r)
+		} else {
+			given = append(given, r)
+		}
+	}
 	for _, g := range repeatGroups(given) {
-		e := entry(g[0].ReferrerID)
-		e.Given, e.Referred = e.Given+1, e.Referred+len(g)
+		e := out[g[0].ReferrerID]
+		e.Given -= len(g) - 1
 		out[e.MemberID] = e
 	}
 	for _, g := range repeatGroups(won) {
-		e := entry(g[0].ReferrerID)
-		e.Deals, e.Won = e.Deals+1, e.Won+len(g)
+		e := out[g[0].ReferrerID]
+		e.Deals -= len(g) - 1
+		out[e.MemberID] = e
+		// n deals with one client are one deal worth their average
 		sums := map[string]int64{}
-		var curs []string
 		for _, r := range g {
-			cur := cmp.Or(r.WonValue.Currency, DefaultCurrency)
-			if _, ok := sums[cur]; !ok {
-				curs = append(curs, cur)
-			}
-			sums[cur] += r.WonValue.Cents
+			add(r.ReferrerID, r.Value.Currency, -1, -r.Value.Cents)
+			sums[cmp.Or(r.Value.Currency, DefaultCurrency)] += r.Value.Cents
 		}
 		n := int64(len(g))
-		for _, cur := range curs {
-			e.Value = e.Value.plus(Money{Cents: (sums[cur] + n/2) / n, Currency: cur})
+		for cur, cents := range sums {
+			add(e.MemberID, cur, 1, (cents+n/2)/n)
 		}
-		out[e.MemberID] = e
+	}
+	for id, byCurrency := range values {
+		e := out[id]
+		for cur, s := range byCurrency {
+			if s.deals > 0 {
+				e.Value = append(e.Value, Amount{Currency: cur, Cents: s.cents, Count: s.deals})
+			}
+		}
+		e.Value = e.Value.Sort()
+		out[id] = e
 	}
 	return out, nil
 }
 
-// repeatGroups splits referrals into groups of repeats: the same client
-// referred by the same referrer to the same receiver. Referrals whose
-// client can't be told (no name, no contact) are groups of their own.
-func repeatGroups(rs []BoardReferral) [][]*BoardReferral {
-	parent := make([]int, len(rs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
+// repeatGroups splits the repeats of one set into groups of referrals of
+// the same client (linked by any key, directly or through others) by the
+// same referrer to the same receiver: each group, n referrals, counts as
+// one. Each referral is in it once.
+func repeatGroups(rs []BoardRepeat) [][]*BoardRepeat {
+	parent := map[int64]int64{}
+	var find func(int64) int64
+	find = func(id int64) int64 {
+		for parent[id] != id {
+			parent[id] = parent[parent[id]]
+			id = parent[id]
 		}
-		return i
+		return id
 	}
-	type pairKey struct {
-		referrer, receiver int64
-		client             string
-	}
-	seen := make(map[pairKey]int, 2*len(rs))
+	type pairKey struct{ referrer, receiver, key int64 }
+	seen := make(map[pairKey]int64, len(rs))
+	var order []*BoardRepeat // each referral once, in the store's order
 	for i := range rs {
-		for _, k := range clientKeys(rs[i].ClientName, rs[i].ClientContact) {
-			pk := pairKey{rs[i].ReferrerID, rs[i].ReceiverID, k}
-			if j, ok := seen[pk]; ok {
-				parent[find(i)] = find(j)
-			} else {
-				seen[pk] = i
-			}
+		r := &rs[i]
+		if _, ok := parent[r.ReferralID]; !ok {
+			parent[r.ReferralID] = r.ReferralID
+			order = append(order, r)
+		}
+		pk := pairKey{r.ReferrerID, r.ReceiverID, r.Key}
+		if other, ok := seen[pk]; ok {
+			parent[find(r.ReferralID)] = find(other)
+		} else {
+			seen[pk] = r.ReferralID
 		}
 	}
-	// groups in the order their first referral comes
-	group := make([]int, len(rs))
-	for i := range group {
-		group[i] = -1
-	}
-	var out [][]*BoardReferral
-	for i := range rs {
-		root := find(i)
-		if group[root] < 0 {
-			group[root] = len(out)
+	group := map[int64]int{}
+	var out [][]*BoardRepeat
+	for _, r := range order {
+		root := find(r.ReferralID)
+		i, ok := group[root]
+		if !ok {
+			i = len(out)
+			group[root] = i
 			out = append(out, nil)
 		}
-		out[group[root]] = append(out[group[root]], &rs[i])
+		out[i] = append(out[i], r)
 	}
 	return out
-}
-
-// legalForms are the words of a company's name that say what kind of
-// company it is, not which: "Acme Inc." and "ACME" are one client.
-var legalForms = map[string]bool{
-	"inc": true, "incorporated": true, "ltd": true, "limited": true, "llc": true, "llp": true, "plc": true,
-	"corp": true, "corporation": true, "co": true, "company": true, "gmbh": true, "ag": true, "kg": true,
-	"sa": true, "sas": true, "sarl": true, "srl": true, "spa": true, "bv": true, "nv": true, "oy": true, "ab": true,
-}
-
-// clientKeys are what tell one client from another: its name, in lower
-// case without punctuation or a legal form ("Acme, Inc." is "acme"), and
-// each of its contacts — an e-mail in lower case, a phone number's
-// digits, a link without its scheme or "www.".
-func clientKeys(name, contact string) []string {
-	var keys []string
-	words := strings.FieldsFunc(strings.ToLower(name), func(c rune) bool {
-		return !unicode.IsLetter(c) && !unicode.IsDigit(c)
-	})
-	for len(words) > 1 && legalForms[words[len(words)-1]] {
-		words = words[:len(words)-1]
-	}
-	if len(words) > 1 && words[0] == "the" {
-		words = words[1:]
-	}
-	if len(words) > 0 {
-		keys = append(keys, "name:"+strings.Join(words, " "))
-	}
-	for part := range strings.FieldsFuncSeq(contact, func(c rune) bool { return c == ',' || c == ';' }) {
-		if k := contactKey(part); k != "" {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
-// contactKey normalises one contact (see clientKeys); "" if empty.
-func contactKey(s string) string {
-	s = strings.ToLower(strings.Trim(strings.TrimSpace(s), "[]()<>"))
-	s = strings.TrimPrefix(s, "mailto:")
-	digits := strings.Map(func(c rune) rune {
-		if c >= '0' && c <= '9' {
-			return c
-		}
-		return -1
-	}, s)
-	switch {
-	case s == "":
-		return ""
-	case strings.Contains(s, "@") && !strings.ContainsAny(s, " /"):
-		return "mail:" + s
-	case len(digits) >= 6 && strings.Trim(s, "0123456789 +-.()/") == "":
-		return "tel:" + digits
-	}
-	for _, p := range []string{"https://", "http://", "www."} {
-		s = strings.TrimPrefix(s, p)
-	}
-	return "contact:" + strings.TrimSuffix(strings.Join(strings.Fields(s), " "), "/")
 }

@@ -172,10 +172,11 @@ type Tx interface {
 	// HealthCounts counts what the network-health report needs (see
 	// HealthCounts), without computing the network's whole figures.
 	HealthCounts(ctx context.Context, workspaceID int64, q HealthQuery) (HealthCounts, error)
-	// BoardReferrals returns the referrals created in p, and those won in
-	// p whose value the referrer confirmed: what a leaderboard counts, and
-	// only that of each.
-	BoardReferrals(ctx context.Context, workspaceID int64, p Period) ([]BoardReferral, error)
+	// BoardTally counts what a leaderboard reads of p: the referrals each
+	// member gave in it, the deals won in it whose value the referrer
+	// confirmed, and those of either that may repeat a client (see
+	// BoardTally).
+	BoardTally(ctx context.Context, workspaceID int64, p Period) (*BoardTally, error)
 	// FirstWins returns, for each of the members party to a confirmed won
 	// deal, the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) ([]FirstWin, error)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -44,40 +43,6 @@ func (t *tx) Fees(ctx context.Context, workspaceID int64, q core.FeeQuery) (_ []
 		ORDER BY `+at+` DESC, r.id DESC`,
 		workspaceID, statuses, q.MemberID, from, to)
 	return collectReferrals(rows, err)
-}
-
-// BoardReferrals returns the referrals created in p and those won in p
-// whose referrer confirmed the value, oldest first, with only what a
-// leaderboard counts (no names, no thank-yous: a leaderboard of all time
-// reads every referral).
-func (t *tx) BoardReferrals(ctx context.Context, workspaceID int64, p core.Period) (_ []core.BoardReferral, err error) {
-	defer wrap(&err, "board referrals(%d)", workspaceID)
-	from, to := bounds(p)
-	rows, err := t.q.Query(ctx, `
-		SELECT r.referrer_id, COALESCE(r.receiver_id, 0), r.client_name, COALESCE(r.client_contact, ''),
-			r.created_at, r.closed_at, r.status = 'won' AND r.won_confirmation = 'confirmed',
-			COALESCE(r.won_value_cents, 0), COALESCE(r.won_currency, '')
-		FROM referrals r
-		WHERE r.workspace_id = $1 AND (
-			(r.created_at >= $2 AND r.created_at < $3)
-			OR (r.status = 'won' AND r.won_confirmation = 'confirmed' AND r.closed_at >= $2 AND r.closed_at < $3))
-		ORDER BY r.created_at, r.id`,
-		workspaceID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		out    []core.BoardReferral
-		b      core.BoardReferral
-		closed *time.Time
-	)
-	_, err = pgx.ForEachRow(rows, []any{&b.ReferrerID, &b.ReceiverID, &b.ClientName, &b.ClientContact, &b.CreatedAt,
-		&closed, &b.ValueConfirmed, &b.WonValue.Cents, &b.WonValue.Currency}, func() error {
-		b.ClosedAt = timeOf(closed)
-		out = append(out, b)
-		return nil
-	})
-	return out, err
 }
 
 // firstWinsSQL ($1 workspace, $2 the members) finds each member's first

@@ -16,38 +16,36 @@ import (
 //	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
 //	days it counts, $9 NeverConvertsMin, $10 MaxRings.
 //
-// A ring is walked over pairs of members from its smallest member id only,
+// A ring is found over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
-// holds a referral of each of its steps; a client's name or contact enters
-// its key only hashed.
+// holds a referral of each of its steps. Same-client flags read the
+// client keys kept with the referrals (migration 023): a key enters a
+// flag's only hashed.
 const flagsSQL = `
-WITH RECURSIVE scope AS (
-	SELECT r.code, r.referrer_id, r.receiver_id, r.created_at, r.status, r.fee_kind, r.client_name, r.client_contact
+WITH edge AS (
+	-- a step of a ring: a referral with a finder's fee, taken or in work
+	-- (referrals_ring_step_idx: only those)
+	SELECT r.code, r.referrer_id AS a, r.receiver_id AS b, r.created_at AS at
 	FROM referrals r
 	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
-), edge AS (
-	-- a step of a ring: a referral with a finder's fee, taken or in work
-	SELECT code, referrer_id AS a, receiver_id AS b, created_at AS at
-	FROM scope
-	WHERE receiver_id IS NOT NULL AND receiver_id <> referrer_id
-		AND fee_kind IN ('percent', 'fixed') AND status NOT IN ('declined', 'expired')
-), pair AS (
-	-- rings are walked over pairs of members, not referrals
+		AND r.receiver_id IS NOT NULL AND r.receiver_id <> r.referrer_id
+		AND r.fee_kind IN ('percent', 'fixed') AND r.status NOT IN ('declined', 'expired')
+), pair AS MATERIALIZED (
+	-- rings are found over pairs of members, not referrals
 	SELECT DISTINCT a, b FROM edge
-), walk (start, node, path) AS (
-	SELECT a, b, ARRAY[a, b] FROM pair WHERE b > a
+), ring (path) AS (
+	-- A→B→A and A→B→C→A from A, the ring's smallest member (RingMaxMembers
+	-- is 3: see ringsUpTo3), each found once per direction
+	SELECT ARRAY[p.a, p.b, p.a] FROM pair p JOIN pair q ON q.a = p.b AND q.b = p.a WHERE p.b > p.a AND $5::int >= 2
 	UNION ALL
-	-- on to a member not yet in the ring, bigger than its first, or back
-	-- to its first; a ring of RingMaxMembers can only close
-	SELECT w.start, p.b, w.path || p.b
-	FROM walk w JOIN pair p ON p.a = w.node
-	WHERE w.node <> w.start
-		AND (p.b = w.start OR (cardinality(w.path) < $5 AND p.b > w.start AND p.b <> ALL (w.path)))
+	SELECT ARRAY[p.a, p.b, q.b, p.a]
+	FROM pair p JOIN pair q ON q.a = p.b JOIN pair r ON r.a = q.b AND r.b = p.a
+	WHERE p.b > p.a AND q.b > p.a AND q.b <> p.b AND $5::int >= 3
 ), ring_ref AS (
 	-- each step i of each ring, with its referrals
 	SELECT g.path, g.steps, g.i, e.code, e.at
 	FROM (SELECT path, cardinality(path) - 1 AS steps, generate_series(1, cardinality(path) - 1) AS i
-		FROM walk WHERE node = start) g
+		FROM ring) g
 	JOIN edge e ON e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
 ), next_ref AS (
 	-- from each referral of a ring on, the first referral of each step
@@ -73,45 +71,48 @@ WITH RECURSIVE scope AS (
 	GROUP BY r.path, r.steps
 	ORDER BY count(DISTINCT r.code) DESC, r.path
 	LIMIT $10
-), clients AS (
-	-- a client's name without case, punctuation or a company suffix; a
-	-- contact as an e-mail in lower case, a phone's digits, or else its
-	-- letters and digits
-	SELECT code,
-		NULLIF(regexp_replace(regexp_replace(lower(client_name),
-			'\m(the|inc|ltd|llc|gmbh|corp|co|company|limited|plc)\M', '', 'g'), '[^[:alnum:]]+', '', 'g'), '') AS name_key,
-		NULLIF(CASE WHEN client_contact LIKE '%@%' THEN lower(btrim(client_contact))
-			WHEN client_contact ~ '^[0-9 +().-]+$' THEN regexp_replace(client_contact, '[^0-9]', '', 'g')
-			ELSE regexp_replace(lower(COALESCE(client_contact, '')), '[^[:alnum:]]+', '', 'g') END, '') AS contact_key
-	FROM scope
 ), same_client AS (
-	SELECT 'same-client', 'same-client:' || md5(k), NULL::bigint[], array_agg(code ORDER BY code), ''
-	FROM (SELECT 'name:' || name_key AS k, code FROM clients WHERE name_key IS NOT NULL
-		UNION ALL
-		SELECT 'contact:' || contact_key, code FROM clients WHERE contact_key IS NOT NULL) x
-	GROUP BY k
+	-- a client's key (migration 023) that three or more referrals of the
+	-- period share, from the keys the workspace has more than once
+	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), ''
+	FROM client_key_counts c
+	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
+	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
+	WHERE c.workspace_id = $1 AND c.n > 1 AND c.n >= $4 AND r.created_at >= $2 AND r.created_at < $3
+	GROUP BY k.key
 	HAVING count(*) >= $4
 ), capped AS (
 	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day
-	FROM (SELECT referrer_id, to_char(created_at AT TIME ZONE $8, 'YYYY-MM-DD') AS day, array_agg(code ORDER BY code) AS codes
-		FROM scope
+	FROM (SELECT r.referrer_id, to_char(r.created_at AT TIME ZONE $8, 'YYYY-MM-DD') AS day,
+			array_agg(r.code ORDER BY r.code) AS codes
+		FROM referrals r
+		WHERE $7::int > 0 AND r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
 		GROUP BY 1, 2
-		HAVING $7::int > 0 AND count(*) >= $7::int) x
+		HAVING count(*) >= $7::int) x
 ), never AS (
-	SELECT 'never-converts', 'never-converts:' || referrer_id, ARRAY[referrer_id], array_agg(code ORDER BY code), ''
-	FROM scope
-	WHERE receiver_id IS NOT NULL
-	GROUP BY referrer_id
-	HAVING count(*) >= $9 AND count(*) FILTER (WHERE status = 'won') = 0
+	SELECT 'never-converts', 'never-converts:' || r.referrer_id, ARRAY[r.referrer_id], array_agg(r.code ORDER BY r.code), ''
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.receiver_id IS NOT NULL
+	GROUP BY r.referrer_id
+	HAVING count(*) >= $9 AND count(*) FILTER (WHERE r.status = 'won') = 0
 ), flags AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
 )
 SELECT f.kind, f.key, COALESCE(f.members, '{}'),
-	ARRAY(SELECT m.display_name FROM unnest(f.members) WITH ORDINALITY AS u (id, i)
-		JOIN members m ON m.workspace_id = $1 AND m.id = u.id ORDER BY u.i),
+	-- each name by its key (a join reads every member once per flag)
+	ARRAY(SELECT n.name FROM (
+			SELECT (SELECT m.display_name FROM members m WHERE m.workspace_id = $1 AND m.id = u.id) AS name, u.i
+			FROM unnest(f.members) WITH ORDINALITY AS u (id, i)) n
+		WHERE n.name IS NOT NULL ORDER BY n.i),
 	f.codes, f.day
 FROM flags f
 ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.codes[1], f.key`
+
+// ringsUpTo3 fails to compile unless core.RingMaxMembers is 3: flagsSQL
+// joins pairs of members into rings of two and three members (as a
+// recursive walk it took more than twice as long); a longer ring needs one
+// more join there.
+const ringsUpTo3 = uint(3-core.RingMaxMembers) + uint(core.RingMaxMembers-3)
 
 // Flags computes the abuse flags of a period in one statement.
 func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {
