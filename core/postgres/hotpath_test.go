@@ -1,0 +1,87 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/referbot/referbot/core"
+)
+
+func TestInsertReferral_WithItsFirstEventInOneStatement(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
+	ctx := context.Background()
+	r := &core.Referral{WorkspaceID: b.ws.ID, ReferrerID: alice.ID, ReceiverID: bob.ID, ClientName: "Acme",
+		Need: "a new website", Status: core.StatusOffered, CreatedAt: t0, UpdatedAt: t0}
+	e := &core.Event{Kind: core.EvCreated, To: core.StatusOffered, ActorID: alice.ID, At: t0}
+	b.tx(t, func(tx core.Tx) error { return tx.InsertReferral(ctx, r, e) })
+	if r.ID == 0 || r.Code == 0 || e.ID == 0 || e.ReferralID != r.ID || !e.At.Equal(t0) {
+		t.Fatalf("referral %d code %d, event %d of referral %d at %s: want all set, the event r's at t0",
+			r.ID, r.Code, e.ID, e.ReferralID, e.At)
+	}
+	var got []core.Event
+	b.tx(t, func(tx core.Tx) (err error) {
+		got, err = tx.Events(ctx, b.ws.ID, r.ID)
+		return err
+	})
+	if len(got) != 1 || got[0].ID != e.ID || got[0].Kind != core.EvCreated || got[0].ActorID != alice.ID {
+		t.Fatalf("history = %+v, want the one created event %d by alice", got, e.ID)
+	}
+}
+
+func TestInsertReferral_FailingEventLeavesNoReferral(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
+	r := &core.Referral{WorkspaceID: b.ws.ID, ReferrerID: alice.ID, ReceiverID: bob.ID, ClientName: "Acme",
+		Need: "a new website", Status: core.StatusOffered}
+	// An actor who is no member: the event's foreign key refuses it.
+	e := &core.Event{Kind: core.EvCreated, To: core.StatusOffered, ActorID: alice.ID + 1000}
+	err := b.try(func(tx core.Tx) error { return tx.InsertReferral(context.Background(), r, e) })
+	if core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM referrals`); n != 0 {
+		t.Fatalf("%d referrals after a failed insert, want 0", n)
+	}
+}
+
+func TestProfile_ReadWithTheMemberUnlessSomethingWasWrittenBetween(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	bob := b.member(t, b.ws, "bob")
+	ctx := context.Background()
+	b.tx(t, func(tx core.Tx) error {
+		return tx.SaveProfile(ctx, b.ws.ID, &core.Profile{MemberID: bob.ID, Tags: []string{"tax"}, UpdatedAt: t0})
+	})
+	b.tx(t, func(tx core.Tx) error {
+		if _, _, err := tx.EnsureMember(ctx, b.ws.ID, bob.UserID, bob.DisplayName); err != nil {
+			return err
+		}
+		p, err := tx.Profile(ctx, b.ws.ID, bob.ID)
+		if err != nil {
+			return err
+		}
+		if p.MemberID != bob.ID || len(p.Tags) != 1 || p.Tags[0] != "tax" || p.Availability != core.Open {
+			t.Errorf("profile read with the member = %+v, want bob's, tagged tax, open", p)
+		}
+		return nil
+	})
+	b.tx(t, func(tx core.Tx) error {
+		if _, _, err := tx.EnsureMember(ctx, b.ws.ID, bob.UserID, bob.DisplayName); err != nil {
+			return err
+		}
+		if err := tx.SaveProfile(ctx, b.ws.ID, &core.Profile{MemberID: bob.ID, Availability: core.Paused}); err != nil {
+			return err
+		}
+		p, err := tx.Profile(ctx, b.ws.ID, bob.ID)
+		if err != nil {
+			return err
+		}
+		if p.Availability != core.Paused {
+			t.Errorf("profile after a change in the same transaction: %s, want paused (read again)", p.Availability)
+		}
+		return nil
+	})
+}
