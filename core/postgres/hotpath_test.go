@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/referbot/referbot/core"
 )
@@ -84,4 +85,47 @@ func TestProfile_ReadWithTheMemberUnlessSomethingWasWrittenBetween(t *testing.T)
 		}
 		return nil
 	})
+}
+
+func TestTouch_FirstCreatesThePairWithTheShorterCadenceLaterOnesMoveIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
+	if err := b.exec(t, `UPDATE members SET cadence_days = 14 WHERE id = $1`, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	touch := func(at time.Time) {
+		t.Helper()
+		b.tx(t, func(tx core.Tx) error { // the touch travels with COMMIT
+			return tx.Touch(ctx, b.ws.ID, bob.ID, alice.ID, 30, core.Touchpoint{ActorID: alice.ID,
+				Kind: core.TouchReferral, Note: "R-1", At: at})
+		})
+	}
+	partnership := func() *core.Partnership {
+		t.Helper()
+		var p *core.Partnership
+		b.tx(t, func(tx core.Tx) (err error) {
+			p, err = tx.Partnership(ctx, b.ws.ID, alice.ID, bob.ID)
+			return err
+		})
+		return p
+	}
+	touch(t0)
+	first := partnership()
+	if first.CadenceDays != 14 || !first.NextDue.Equal(t0.AddDate(0, 0, 14)) {
+		t.Fatalf("first touch: cadence %d, next due %s; want bob's 14 days, %s", first.CadenceDays, first.NextDue,
+			t0.AddDate(0, 0, 14))
+	}
+	later := t0.Add(48 * time.Hour)
+	touch(later)
+	second := partnership()
+	if second.ID != first.ID || second.CadenceDays != 14 || !second.LastTouch.Equal(later) ||
+		!second.NextDue.Equal(later.AddDate(0, 0, 14)) {
+		t.Fatalf("second touch: %+v; want partnership %d moved to %s, due 14 days later", second, first.ID, later)
+	}
+	if n := b.count(t, `SELECT count(*) FROM touchpoints WHERE workspace_id = $1 AND partnership_id = $2`,
+		b.ws.ID, first.ID); n != 2 {
+		t.Fatalf("%d touchpoints, want 2", n)
+	}
 }

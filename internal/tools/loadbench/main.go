@@ -74,7 +74,8 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	}
 	opts := localpg.Options{DataDir: filepath.Join(dir, "pg"), Ephemeral: !durable}
 	if statements {
-		opts.Settings = []string{"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"}
+		opts.Settings = []string{"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all",
+			"pg_stat_statements.track_planning=on"}
 	}
 	pg, err := localpg.Start(ctx, opts)
 	if err != nil {
@@ -115,7 +116,7 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 			return err
 		}
 	}
-	procs := processes{postgres: postmasterPID(opts.DataDir), bot: bot.Process.Pid}
+	procs := processes{postgres: postmasterPID(opts.DataDir), bot: bot.Process.Pid, wal: walPosition(floor.pool)}
 
 	targets := []target{
 		{name: "floor", url: floor.URL},
@@ -185,6 +186,7 @@ type result struct {
 	// CPU time used per request, by PostgreSQL and by referbot (0 for the
 	// floor, which runs in this process beside the clients).
 	pgCPU, botCPU time.Duration
+	walBytes      int64 // WAL written per request (every writer's: referbot's sender and jobs too)
 }
 
 func (r result) rps() float64 { return float64(r.n) / r.elapsed.Seconds() }
@@ -199,7 +201,7 @@ func (r result) pct(p int) time.Duration {
 func (r result) String() string {
 	s := fmt.Sprintf("%6.0f rps  p50 %5.1f ms  p95 %5.1f ms  p99 %5.1f ms  (%d requests, %d errors)",
 		r.rps(), ms(r.pct(50)), ms(r.pct(95)), ms(r.pct(99)), r.n, r.errs)
-	s += fmt.Sprintf("  CPU/request: PostgreSQL %.2f ms", ms(r.pgCPU))
+	s += fmt.Sprintf("  per request: WAL %d B, CPU PostgreSQL %.2f ms", r.walBytes, ms(r.pgCPU))
 	if r.botCPU > 0 {
 		s += fmt.Sprintf(", referbot %.2f ms", ms(r.botCPU))
 	}
@@ -414,8 +416,22 @@ func rss(pid int) int {
 	return 0
 }
 
-// processes are the ones whose CPU time is counted.
-type processes struct{ postgres, bot int }
+// processes are the ones whose CPU time is counted, and where the server's
+// write-ahead log is.
+type processes struct {
+	postgres, bot int
+	wal           func() int64
+}
+
+// walPosition reads how far the server's write-ahead log has come, in
+// bytes (0 if it can't tell).
+func walPosition(pool *pgxpool.Pool) func() int64 {
+	return func() int64 {
+		var n int64
+		pool.QueryRow(context.Background(), `SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint`).Scan(&n)
+		return n
+	}
+}
 
 // compare loads each target in turn, rounds times, in teams workspaces,
 // and prints each round and the ratios of the best rounds.
@@ -423,10 +439,11 @@ func compare(targets []target, clients int, duration time.Duration, rounds, team
 	results := map[string][]result{}
 	for r := 0; r < rounds; r++ {
 		for _, t := range targets {
-			pg0, bot0 := serverCPU(procs.postgres), cpuOf(procs.bot)
+			pg0, bot0, wal0 := serverCPU(procs.postgres), cpuOf(procs.bot), procs.wal()
 			res := load(t, clients, duration, teams, responseURL)
 			n := time.Duration(max(res.n, 1))
 			res.pgCPU = (serverCPU(procs.postgres) - pg0) / n
+			res.walBytes = (procs.wal() - wal0) / int64(n)
 			if t.name == "referbot" {
 				res.rssKB = rss(procs.bot)
 				res.botCPU = (cpuOf(procs.bot) - bot0) / n
@@ -471,7 +488,7 @@ func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) e
 		return err
 	}
 	rows, err := pool.Query(ctx, `
-		SELECT s.calls, s.total_exec_time, regexp_replace(s.query, '\s+', ' ', 'g')
+		SELECT s.calls, s.total_exec_time, s.plans, s.total_plan_time, regexp_replace(s.query, '\s+', ' ', 'g')
 		FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
 		WHERE d.datname = current_database() AND s.query NOT LIKE '%floor_commands%'
 			AND s.query NOT LIKE '%pg_stat_statements%'
@@ -482,14 +499,15 @@ func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) e
 	defer rows.Close()
 	var total, commits int64
 	fmt.Printf("\nstatements PostgreSQL ran for referbot, per referral made (%d), costliest first\n"+
-		"  (calls, mean time, time per referral; a statement's time includes its triggers', which are also listed):\n", referrals)
+		"  (calls, mean time, time per referral, how often it was planned and how long that took; a statement's\n"+
+		"  time includes its triggers', which are also listed):\n", referrals)
 	for i := 0; rows.Next(); i++ {
 		var (
-			calls int64
-			ms    float64
-			query string
+			calls, plans int64
+			ms, planMS   float64
+			query        string
 		)
-		if err := rows.Scan(&calls, &ms, &query); err != nil {
+		if err := rows.Scan(&calls, &ms, &plans, &planMS, &query); err != nil {
 			return err
 		}
 		total += calls
@@ -497,8 +515,9 @@ func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) e
 			commits += calls
 		}
 		if i < 15 {
-			fmt.Printf("  %6.2f  %6.3f ms  %6.3f ms  %.90s\n", float64(calls)/float64(max(referrals, 1)), ms/float64(calls),
-				ms/float64(max(referrals, 1)), query)
+			fmt.Printf("  %6.2f  %6.3f ms  %6.3f ms  planned %5.1f%% (%.3f ms)  %.80s\n", float64(calls)/float64(max(referrals, 1)),
+				ms/float64(calls), ms/float64(max(referrals, 1)), 100*float64(plans)/float64(max(calls, 1)),
+				planMS/float64(max(plans, 1)), query)
 		}
 	}
 	fmt.Printf("  total %.2f statements per referral (%.2f explicit COMMITs)\n",
