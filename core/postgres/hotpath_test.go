@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -127,5 +128,28 @@ func TestTouch_FirstCreatesThePairWithTheShorterCadenceLaterOnesMoveIt(t *testin
 	if n := b.count(t, `SELECT count(*) FROM touchpoints WHERE workspace_id = $1 AND partnership_id = $2`,
 		b.ws.ID, first.ID); n != 2 {
 		t.Fatalf("%d touchpoints, want 2", n)
+	}
+}
+
+// ClaimHeads walks the destinations (one index probe each) rather than
+// every pending notice: the heads must be the same, across workspaces,
+// each destination's oldest, channel posts included, and none of another
+// platform.
+func TestClaimHeads_EachDestinationsOldestAcrossWorkspacesAndChannels(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := b.workspace(t, core.Slack, "T2")
+	discord := b.workspace(t, core.Discord, "G1")
+	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
+	carol, dave := b.member(t, other, "carol"), b.member(t, discord, "dave")
+	b.enqueue(t, dms(bob, core.NoticeAccepted, "bob", 4)...)
+	b.enqueue(t, dms(alice, core.NoticeAccepted, "alice", 3)...)
+	b.enqueue(t, notices(b.ws, "post", 2)...)
+	b.enqueue(t, dms(carol, core.NoticeAccepted, "carol", 5)...)
+	b.enqueue(t, dms(dave, core.NoticeAccepted, "dave", 2)...)
+	got := texts(b.heads(t, 100, t0))
+	slices.Sort(got)
+	if want := []string{"alice0", "bob0", "carol0", "post0"}; !slices.Equal(got, want) {
+		t.Fatalf("heads %v, want %v (each Slack destination's oldest)", got, want)
 	}
 }
