@@ -110,10 +110,11 @@ func (s *Service) draft(c Caller, in draftInput, nameRequired bool, needHint str
 
 // create inserts a drafted referral and its first event.
 func (s *Service) create(ctx context.Context, tx Tx, c Caller, r *Referral) (*Event, error) {
-	if err := tx.InsertReferral(ctx, r); err != nil {
+	e := s.newEvent(c, r, EvCreated, "", "")
+	if err := tx.InsertReferral(ctx, r, e); err != nil {
 		return nil, err
 	}
-	return s.event(ctx, tx, c, r, EvCreated, "", "")
+	return e, nil
 }
 
 // Refer introduces a client directly to a partner, who is asked privately
@@ -238,10 +239,16 @@ func (s *Service) record(ctx context.Context, tx Tx, c Caller, r *Referral, kind
 
 // event appends a history entry and returns it with its id.
 func (s *Service) event(ctx context.Context, tx Tx, c Caller, r *Referral, kind EventKind, from Status, note string) (*Event, error) {
+	e := s.newEvent(c, r, kind, from, note)
+	return e, tx.AppendEvent(ctx, c.Workspace.ID, e)
+}
+
+// newEvent is the history entry of c's change to r, not yet appended.
+func (s *Service) newEvent(c Caller, r *Referral, kind EventKind, from Status, note string) *Event {
 	e := &Event{ReferralID: r.ID, Kind: kind, From: from, To: r.Status, ActorID: c.Member.ID,
 		ActorName: c.Member.DisplayName, Note: note, At: s.now()}
 	if kind == EvStage && r.Status == StatusWon {
 		e.Value = r.WonValue // so a correction's undo can restore it
 	}
-	return e, tx.AppendEvent(ctx, c.Workspace.ID, e)
+	return e
 }

@@ -111,6 +111,16 @@ func (r *recorder) AppendEvent(ctx context.Context, workspaceID int64, e *Event)
 	return nil
 }
 
+func (r *recorder) InsertReferral(ctx context.Context, ref *Referral, first *Event) error {
+	if err := r.Tx.InsertReferral(ctx, ref, first); err != nil {
+		return err
+	}
+	if first != nil {
+		r.last = first
+	}
+	return nil
+}
+
 // releaseAfterSetting reads `/refer config release-after`: days ("21d",
 // "21", "monthly", as settingDays reads them) or "off"; an owner must be
 // nudged before their referral is taken back, so it must be longer than

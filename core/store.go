@@ -45,8 +45,10 @@ type Tx interface {
 	// the pairings made before it.
 	MentorLoads(ctx context.Context, workspaceID int64, since time.Time) (map[int64]int, error)
 
-	// InsertReferral assigns ID and the next Code of the workspace.
-	InsertReferral(ctx context.Context, r *Referral) error
+	// InsertReferral assigns ID and the next Code of the workspace. first,
+	// if not nil, is r's first event, appended with it (its ReferralID,
+	// ID and At are set) in the same round trip.
+	InsertReferral(ctx context.Context, r *Referral, first *Event) error
 	// Referral reads one referral by code, locking it when forUpdate.
 	Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error)
 	// UpdateReferral saves r; it and InsertReferral set r.AmountsPrivate

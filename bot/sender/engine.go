@@ -3,6 +3,7 @@ package sender
 import (
 	"container/heap"
 	"context"
+	"time"
 
 	"github.com/referbot/referbot/core"
 )
@@ -16,17 +17,21 @@ type engine struct {
 	// lease ran out while it was still with us (a call slower than the
 	// lease) is offered again by the outbox; held keeps it from being sent
 	// a second time.
-	held      map[int64]bool
-	ready     queue // due now: interactive edits first, then oldest
-	busy      int   // calls in flight
-	pacing    int   // waiting out their destination's pace
-	done      chan result
-	paced     chan paced
-	claims    chan claimed // Run's claim in flight answers here
-	claiming  bool
-	unmarked  map[int64]result // sent, but the outbox has not recorded it yet
-	delivered int
-	err       error // the first error recording an outcome
+	held     map[int64]bool
+	ready    queue // due now: interactive edits first, then oldest
+	busy     int   // calls in flight
+	pacing   int   // waiting out their destination's pace
+	done     chan result
+	paced    chan paced
+	claims   chan claimed // Run's claim in flight answers here
+	claiming bool
+	// The last claim Run made: how long it took, and when it answered
+	// (see rest).
+	claimTook  time.Duration
+	claimEnded time.Time
+	unmarked   map[int64]result // sent, but the outbox has not recorded it yet
+	delivered  int
+	err        error // the first error recording an outcome
 }
 
 // paced is a job whose pace wait ended (err: it was cut short).
@@ -40,6 +45,7 @@ type claimed struct {
 	ns    []core.Notice
 	limit int
 	err   error
+	took  time.Duration
 }
 
 func (s *Sender) newEngine() *engine {
@@ -66,9 +72,32 @@ func (e *engine) claimAsync(ctx context.Context, limit int) {
 	go func() {
 		db, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 		defer cancel()
+		start := time.Now()
 		ns, err := e.s.Outbox.ClaimHeads(db, e.s.Platform, limit, e.s.Now(), e.s.Lease)
-		e.claims <- claimed{ns, limit, err}
+		e.claims <- claimed{ns, limit, err, time.Since(start)}
 	}()
+}
+
+// A claim looks over every pending notice: at tens of thousands pending
+// (a burst of commands faster than the platform's pace lets out) one
+// costs the database about 100 ms, and claims woken by every command and
+// every delivery would follow each other back to back, taking most of a
+// core from the commands themselves. After a claim that took
+// expensiveClaim or more, Run rests claimRest times as long before the
+// next, so claims take at most a quarter of the database's time; cheap
+// claims (a few ms, the usual) wait for nothing. Notices wait a little
+// longer only when their destinations' pace holds most of them anyway.
+const (
+	expensiveClaim = 20 * time.Millisecond
+	claimRest      = 3
+)
+
+// rest is how long Run waits from now before its next claim.
+func (e *engine) rest(now time.Time) time.Duration {
+	if e.claimTook < expensiveClaim {
+		return 0
+	}
+	return max(0, e.claimEnded.Add(claimRest*e.claimTook).Sub(now))
 }
 
 // admit readies claimed notices, or sets them waiting for their

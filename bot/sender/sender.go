@@ -195,21 +195,31 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	e := s.newEngine()
-	more := true // notices may be due that we have not claimed
+	more := true                // notices may be due that we have not claimed
+	var rested <-chan time.Time // the rest after an expensive claim ends (see engine.rest)
 	for ctx.Err() == nil {
 		// Claim two workers' worth or more at a time, holding up to four:
 		// a claim costs the same for 1 notice or 64, and a held notice
 		// waits a few calls at most (an interactive one, first in line,
 		// about one).
 		if room := 4*s.Workers - len(e.held); more && !e.claiming && room >= 2*s.Workers {
-			e.claimAsync(ctx, room)
-			more = false
+			if wait := e.rest(time.Now()); wait > 0 {
+				if rested == nil {
+					rested = time.After(wait)
+				}
+			} else {
+				e.claimAsync(ctx, room)
+				more = false
+			}
 		}
 		e.dispatch(ctx)
 		select {
 		case <-ctx.Done():
+		case <-rested:
+			rested = nil
 		case c := <-e.claims:
 			e.claiming = false
+			e.claimTook, e.claimEnded = c.took, time.Now()
 			if c.err != nil {
 				s.Log.Error("outbox claim failed", "platform", s.Platform, "err", c.err)
 				more = false // until the next tick

@@ -102,9 +102,20 @@ func (t *tx) EnsureMember(ctx context.Context, workspaceID int64, userID, displa
 		return nil, false, core.Errorf(core.EINVALID, "I couldn't tell who that is.")
 	}
 	// Read first: most calls find the member unchanged and need no lock.
-	m, err := scanMember(t.q.QueryRow(ctx,
-		`SELECT `+memberCols+` FROM members m WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID))
+	// Their profile comes along: a partner named in a referral is asked
+	// next whether they take referrals (tx.Profile), and answers without
+	// another round trip.
+	var (
+		prof    core.Profile
+		updated *time.Time
+	)
+	m, err := scanMember(t.q.QueryRow(ctx, `
+		SELECT `+memberCols+`, `+profileCols+`
+		FROM members m LEFT JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
+		WHERE m.workspace_id = $1 AND m.user_id = $2`, workspaceID, userID), profileDest(&prof, &updated)...)
 	if err == nil && (displayName == "" || displayName == m.DisplayName) {
+		prof.UpdatedAt = timeOf(updated)
+		t.pipe.read = &readProfile{workspaceID, prof}
 		return m, false, nil
 	}
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -218,7 +229,13 @@ func profileDest(p *core.Profile, updated **time.Time) []any {
 		&p.ContactPref, &p.TimeZone, &p.Availability, updated, &p.AmountsPrivate}
 }
 
+// Profile reads a member's profile; one read with the member just before
+// (EnsureMember), no statement between, is the one returned.
 func (t *tx) Profile(ctx context.Context, workspaceID, memberID int64) (_ *core.Profile, err error) {
+	if r := t.pipe.read; r != nil && r.workspaceID == workspaceID && r.profile.MemberID == memberID {
+		t.pipe.read = nil
+		return &r.profile, nil
+	}
 	defer wrap(&err, "profile(%d, %d)", workspaceID, memberID)
 	var (
 		p       core.Profile

@@ -138,12 +138,28 @@ func (db *DB) ClaimHeads(ctx context.Context, p core.Platform, limit int, now ti
 	defer wrap(&err, "claim heads(%s)", p)
 	return db.claim(ctx, `
 		-- across workspaces (outbox): one sender serves every workspace of its platform
-		WITH heads AS (
-			SELECT DISTINCT ON (o.workspace_id, o.recipient_member_id, o.channel)
-				o.workspace_id, o.id, o.next_attempt_at, o.priority
+		WITH RECURSIVE dm AS (
+			-- The DMs' heads, one index probe per destination (a skip
+			-- scan of outbox_destination_idx), not a pass over every
+			-- pending notice: under a burst, thousands wait per destination.
+			(SELECT o.workspace_id, o.recipient_member_id, o.channel, o.id, o.next_attempt_at, o.priority
+			FROM outbox o WHERE o.status = 'pending' AND o.recipient_member_id IS NOT NULL
+			ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id LIMIT 1)
+			UNION ALL
+			SELECT n.* FROM dm d CROSS JOIN LATERAL (
+				SELECT o.workspace_id, o.recipient_member_id, o.channel, o.id, o.next_attempt_at, o.priority
+				FROM outbox o WHERE o.status = 'pending' AND o.recipient_member_id IS NOT NULL
+					AND (o.workspace_id, o.recipient_member_id, o.channel) > (d.workspace_id, d.recipient_member_id, d.channel)
+				ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id LIMIT 1) n
+		), heads AS (
+			SELECT dm.workspace_id, dm.id, dm.next_attempt_at, dm.priority
+			FROM dm JOIN workspaces w ON w.id = dm.workspace_id WHERE w.platform = $1
+			UNION ALL
+			-- Channel posts (no recipient): a workspace has one channel or two.
+			(SELECT DISTINCT ON (o.workspace_id, o.channel) o.workspace_id, o.id, o.next_attempt_at, o.priority
 			FROM outbox o JOIN workspaces w ON w.id = o.workspace_id
-			WHERE o.status = 'pending' AND w.platform = $1 AND `+hasDestination+`
-			ORDER BY o.workspace_id, o.recipient_member_id, o.channel, o.id
+			WHERE o.status = 'pending' AND o.recipient_member_id IS NULL AND w.platform = $1 AND `+hasDestination+`
+			ORDER BY o.workspace_id, o.channel, o.id)
 		), due AS MATERIALIZED (
 			SELECT o.workspace_id, o.id
 			FROM heads h JOIN outbox o ON o.workspace_id = h.workspace_id AND o.id = h.id

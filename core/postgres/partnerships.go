@@ -80,24 +80,35 @@ func (t *tx) SetCadence(ctx context.Context, workspaceID, memberID int64, days i
 	return err
 }
 
-// Touch upserts the pair's partnership and adds the touchpoint in one
-// statement, sent with the transaction's next one (see pipe). A new
-// pair's cadence is the shorter of the members' own (or defaultCadence);
-// a cadence that is not positive is 30 days.
+// Touch moves the pair's partnership on and adds the touchpoint in one
+// statement, sent with the transaction's next one (see pipe). A known
+// pair (nearly every touch) is updated in place: no insert attempted and
+// given up, no cadence looked up. A new pair's cadence is the shorter of
+// the members' own (or defaultCadence); a cadence that is not positive is
+// 30 days. Two first touches of a pair at once both succeed: the later
+// insert becomes an update, as SavePartnership's.
 func (t *tx) Touch(ctx context.Context, workspaceID, a, b int64, defaultCadence int, tp core.Touchpoint) error {
 	if a > b {
 		a, b = b, a
 	}
 	t.pipe.later(`
-		WITH cadence AS (
+		WITH known AS (
+			UPDATE partnerships AS p SET
+				cadence_days = CASE WHEN p.cadence_days > 0 THEN p.cadence_days ELSE 30 END,
+				last_touch = $5,
+				next_due = $5::timestamptz + make_interval(days => CASE WHEN p.cadence_days > 0 THEN p.cadence_days ELSE 30 END)
+			WHERE p.workspace_id = $1 AND p.member_a = $2 AND p.member_b = $3
+			RETURNING p.id
+		), cadence AS (
 			SELECT COALESCE(min(w.days) FILTER (WHERE w.days > 0), 30) AS days
 			FROM (SELECT COALESCE(NULLIF(m.cadence_days, 0), $4::int) AS days
 				FROM members m WHERE m.workspace_id = $1 AND m.id IN ($2, $3)) w
-		), p AS (
+		), added AS (
 			INSERT INTO partnerships AS p (workspace_id, member_a, member_b, type, trust, cadence_days,
 				last_touch, next_due, created_at)
 			SELECT $1, $2, $3, 'advocate', 1, c.days, $5, $5::timestamptz + make_interval(days => c.days), $5
 			FROM cadence c
+			WHERE NOT EXISTS (SELECT 1 FROM known)
 			ON CONFLICT (workspace_id, member_a, member_b) DO UPDATE SET
 				cadence_days = CASE WHEN p.cadence_days > 0 THEN p.cadence_days ELSE 30 END,
 				last_touch = excluded.last_touch,
@@ -105,7 +116,7 @@ func (t *tx) Touch(ctx context.Context, workspaceID, a, b int64, defaultCadence 
 			RETURNING p.id
 		)
 		INSERT INTO touchpoints (workspace_id, partnership_id, actor_id, kind, note, at)
-		SELECT $1, p.id, $6, $7, $8, $5 FROM p`,
+		SELECT $1, p.id, $6, $7, $8, $5 FROM (SELECT id FROM known UNION ALL SELECT id FROM added) p`,
 		workspaceID, a, b, defaultCadence, tp.At, tp.ActorID, tp.Kind, tp.Note)
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/referbot/referbot/core"
 )
 
 // pipe is one transaction on one connection that spares round trips:
@@ -21,6 +23,15 @@ type pipe struct {
 	conn    *pgxpool.Conn
 	pending pgx.Batch
 	begun   bool // BEGIN has gone to the server
+	// read is a profile read along with the last statement, valid until
+	// the next one (see tx.Profile).
+	read *readProfile
+}
+
+// readProfile is a workspace's member's profile as a statement read it.
+type readProfile struct {
+	workspaceID int64
+	profile     core.Profile
 }
 
 var _ DBTX = (*pipe)(nil)
@@ -36,11 +47,15 @@ func beginPipe(ctx context.Context, pool *pgxpool.Pool) (*pipe, error) {
 }
 
 // later queues a write whose answer nobody needs.
-func (p *pipe) later(sql string, args ...any) { p.pending.Queue(sql, args...) }
+func (p *pipe) later(sql string, args ...any) {
+	p.read = nil
+	p.pending.Queue(sql, args...)
+}
 
 // send sends what is pending with sql, reads the pending answers, and
 // returns the results positioned at sql's. Nothing pending: nil, nil.
 func (p *pipe) send(ctx context.Context, sql string, args ...any) (pgx.BatchResults, error) {
+	p.read = nil // whatever this statement does, a profile read before is no longer current
 	n := p.pending.Len()
 	if n == 0 {
 		return nil, nil
@@ -109,6 +124,7 @@ func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 }
 
 func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	p.read = nil
 	n := p.pending.Len()
 	if n == 0 {
 		return p.conn.SendBatch(ctx, b)

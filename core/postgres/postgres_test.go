@@ -85,7 +85,7 @@ func (b *bundle) referral(t testing.TB, from, to *core.Member, edit ...func(*cor
 	for _, e := range edit {
 		e(r)
 	}
-	b.tx(t, func(tx core.Tx) error { return tx.InsertReferral(context.Background(), r) })
+	b.tx(t, func(tx core.Tx) error { return tx.InsertReferral(context.Background(), r, nil) })
 	return r
 }
 
@@ -318,7 +318,7 @@ func TestReferral_ContactNeedsConsent(t *testing.T) {
 	alice, bob := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob")
 	err := b.try(func(tx core.Tx) error {
 		return tx.InsertReferral(context.Background(), &core.Referral{WorkspaceID: b.ws.ID, ReferrerID: alice.ID,
-			ReceiverID: bob.ID, ClientName: "Acme", ClientContact: "+1 555 0100", Need: "logo", Status: core.StatusOffered})
+			ReceiverID: bob.ID, ClientName: "Acme", ClientContact: "+1 555 0100", Need: "logo", Status: core.StatusOffered}, nil)
 	})
 	wantCode(t, "contact without consent", err, core.EINVALID)
 	if msg := core.ErrorMessage(err); !strings.Contains(msg, "agreed") {
@@ -425,7 +425,7 @@ func TestWorkspaces_AreIsolated(t *testing.T) {
 	for name, fn := range map[string]func(tx core.Tx) error{
 		"InsertReferral": func(tx core.Tx) error {
 			return tx.InsertReferral(ctx, &core.Referral{WorkspaceID: ws, ReferrerID: eve.ID, ReceiverID: bob.ID,
-				Need: "x", Status: core.StatusOffered})
+				Need: "x", Status: core.StatusOffered}, nil)
 		},
 		"AppendEvent": func(tx core.Tx) error {
 			return tx.AppendEvent(ctx, ws, &core.Event{ReferralID: r.ID, Kind: core.EvStage, To: core.StatusWon})

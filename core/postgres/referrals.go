@@ -81,8 +81,11 @@ func wonValue(m core.Money) (*int64, *string) {
 // InsertReferral inserts r under a code of its workspace taken from the
 // process's block of codes (see codes): no lock that other referrals of
 // the workspace wait for. A rollback gives the code back. It reads back
-// whether r's amounts are private.
-func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
+// whether r's amounts are private (the column the BEFORE trigger of
+// migration 016 sets from the parties' setting). first, if not nil, is
+// r's first event, appended by the same statement: a referral and its
+// history cost one round trip.
+func (t *tx) InsertReferral(ctx context.Context, r *core.Referral, first *core.Event) (err error) {
 	defer wrap(&err, "insert referral(%d)", r.WorkspaceID)
 	code, err := t.db.codes.take(ctx, r.WorkspaceID)
 	if err != nil {
@@ -90,25 +93,45 @@ func (t *tx) InsertReferral(ctx context.Context, r *core.Referral) (err error) {
 	}
 	t.undo = append(t.undo, func() { t.db.codes.giveBack(r.WorkspaceID, code) })
 	wonCents, wonCur := wonValue(r.WonValue)
+	args := []any{r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
+		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
+		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
+		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
+		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
+		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
+		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt), code}
+	if first == nil {
+		return t.q.QueryRow(ctx, insertReferralSQL+`
+			RETURNING id, code, created_at, updated_at, amounts_private`, args...).
+			Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt, &r.AmountsPrivate)
+	}
+	// The event's columns after workspace and referral, as AppendEvent's.
+	args = append(args, eventArgs(r.WorkspaceID, first)[2:]...)
 	err = t.q.QueryRow(ctx, `
+		WITH r AS (`+insertReferralSQL+`
+			RETURNING id, code, created_at, updated_at, amounts_private
+		), e AS (
+			INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at,
+				undoes, value_cents, value_currency)
+			SELECT $1, r.id, $31, $32, $33, $34, $35, COALESCE($36, now()), $37, $38, $39 FROM r
+			RETURNING id, at
+		)
+		SELECT r.id, r.code, r.created_at, r.updated_at, r.amounts_private, e.id, e.at FROM r, e`, args...).
+		Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt, &r.AmountsPrivate, &first.ID, &first.At)
+	first.ReferralID = r.ID
+	return err
+}
+
+// insertReferralSQL inserts a referral from InsertReferral's arguments
+// ($1–$30); the caller adds what it returns.
+const insertReferralSQL = `
 		INSERT INTO referrals AS r (workspace_id, code, referrer_id, receiver_id, co_owner_id, client_name,
 			client_contact, consent, need, tags, estimate_cents, estimate_currency, temperature, status,
 			fee_kind, fee_basis_points, fee_fixed_cents, fee_status, won_value_cents, won_currency,
 			lost_reason, decline_reason, expires_at, created_at, updated_at, accepted_at, closed_at, fee_currency,
 			won_confirmation, fee_paid_at)
 		VALUES ($1, $30, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29)
-		RETURNING id, code, created_at, updated_at, `+amountsPrivateSQL+``,
-		r.WorkspaceID, r.ReferrerID, nullID(r.ReceiverID), nullID(r.CoOwnerID), r.ClientName,
-		nullText(r.ClientContact), r.Consent, r.Need, texts(r.Tags), r.Estimate.Cents, r.Estimate.Currency,
-		orDefault(r.Temperature, core.Warm), r.Status, orDefault(r.Fee.Kind, core.FeeNone), r.Fee.BasisPts,
-		r.Fee.FixedCents, orDefault(r.FeeStatus, core.FeeNotDue), wonCents, wonCur, r.LostReason,
-		r.DeclineReason, nullTime(r.ExpiresAt), nullTime(r.CreatedAt), nullTime(r.UpdatedAt),
-		nullTime(r.AcceptedAt), nullTime(r.ClosedAt), r.Fee.Currency,
-		orDefault(r.WonConfirmation, core.NotWon), nullTime(r.FeePaidAt), code,
-	).Scan(&r.ID, &r.Code, &r.CreatedAt, &r.UpdatedAt, &r.AmountsPrivate)
-	return err
-}
+			$20, $21, $22, COALESCE($23, now()), COALESCE($24, $23, now()), $25, $26, $27, $28, $29)`
 
 // Referral reads one referral by code. With forUpdate it first locks the
 // row, then reads it with a fresh snapshot, so the names joined in are those

@@ -49,14 +49,15 @@ func main() {
 	durable := flag.Bool("durable", true, "PostgreSQL with fsync on (off: faster, less like production)")
 	bin := flag.String("bin", "", "referbot binary (default: built from ./cmd/referbot)")
 	statements := flag.Bool("statements", false, "count the statements PostgreSQL ran for referbot (pg_stat_statements)")
+	setup := flag.String("setup", "", "SQL file run on the migrated database before the load (to try what a schema change would save)")
 	flag.Parse()
-	if err := run(*clients, *duration, *rounds, *workspaces, *durable, *bin, *statements); err != nil {
+	if err := run(*clients, *duration, *rounds, *workspaces, *durable, *bin, *statements, *setup); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(clients int, duration time.Duration, rounds, workspaces int, durable bool, bin string, statements bool) error {
+func run(clients int, duration time.Duration, rounds, workspaces int, durable bool, bin string, statements bool, setup string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "referbot-loadbench-")
 	if err != nil {
@@ -73,7 +74,8 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	}
 	opts := localpg.Options{DataDir: filepath.Join(dir, "pg"), Ephemeral: !durable}
 	if statements {
-		opts.Settings = []string{"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"}
+		opts.Settings = []string{"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all",
+			"pg_stat_statements.track_planning=on"}
 	}
 	pg, err := localpg.Start(ctx, opts)
 	if err != nil {
@@ -109,6 +111,12 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	}
 	defer func() { stopBot(bot) }() // the one running at the end
 	fmt.Printf("referbot ready %s after start (migrated on start, fresh database)\n", took.Round(time.Millisecond))
+	if setup != "" {
+		if err := runSetup(ctx, dbURL, setup); err != nil {
+			return err
+		}
+	}
+	procs := processes{postgres: postmasterPID(opts.DataDir), bot: bot.Process.Pid, wal: walPosition(floor.pool)}
 
 	targets := []target{
 		{name: "floor", url: floor.URL},
@@ -117,7 +125,7 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 	fmt.Printf("%d clients × %s per target per round, %d rounds; signed Slack /refer creating a referral\n\n",
 		clients, duration, rounds)
 	for _, teams := range []int{1, workspaces} {
-		compare(targets, clients, duration, rounds, teams, bot.Process.Pid, "http://"+slackLn.Addr().String()+"/response")
+		compare(targets, clients, duration, rounds, teams, procs, "http://"+slackLn.Addr().String()+"/response")
 	}
 	var made, floorRows int64
 	pool, err := pgxpool.New(ctx, dbURL)
@@ -175,6 +183,10 @@ type result struct {
 	latency  []time.Duration
 	rssKB    int
 	firstErr string
+	// CPU time used per request, by PostgreSQL and by referbot (0 for the
+	// floor, which runs in this process beside the clients).
+	pgCPU, botCPU time.Duration
+	walBytes      int64 // WAL written per request (every writer's: referbot's sender and jobs too)
 }
 
 func (r result) rps() float64 { return float64(r.n) / r.elapsed.Seconds() }
@@ -189,6 +201,10 @@ func (r result) pct(p int) time.Duration {
 func (r result) String() string {
 	s := fmt.Sprintf("%6.0f rps  p50 %5.1f ms  p95 %5.1f ms  p99 %5.1f ms  (%d requests, %d errors)",
 		r.rps(), ms(r.pct(50)), ms(r.pct(95)), ms(r.pct(99)), r.n, r.errs)
+	s += fmt.Sprintf("  per request: WAL %d B, CPU PostgreSQL %.2f ms", r.walBytes, ms(r.pgCPU))
+	if r.botCPU > 0 {
+		s += fmt.Sprintf(", referbot %.2f ms", ms(r.botCPU))
+	}
 	if r.rssKB > 0 {
 		s += fmt.Sprintf("  peak RSS %d MB", r.rssKB/1024)
 	}
@@ -400,15 +416,37 @@ func rss(pid int) int {
 	return 0
 }
 
+// processes are the ones whose CPU time is counted, and where the server's
+// write-ahead log is.
+type processes struct {
+	postgres, bot int
+	wal           func() int64
+}
+
+// walPosition reads how far the server's write-ahead log has come, in
+// bytes (0 if it can't tell).
+func walPosition(pool *pgxpool.Pool) func() int64 {
+	return func() int64 {
+		var n int64
+		pool.QueryRow(context.Background(), `SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint`).Scan(&n)
+		return n
+	}
+}
+
 // compare loads each target in turn, rounds times, in teams workspaces,
 // and prints each round and the ratios of the best rounds.
-func compare(targets []target, clients int, duration time.Duration, rounds, teams, botPID int, responseURL string) {
+func compare(targets []target, clients int, duration time.Duration, rounds, teams int, procs processes, responseURL string) {
 	results := map[string][]result{}
 	for r := 0; r < rounds; r++ {
 		for _, t := range targets {
+			pg0, bot0, wal0 := serverCPU(procs.postgres), cpuOf(procs.bot), procs.wal()
 			res := load(t, clients, duration, teams, responseURL)
+			n := time.Duration(max(res.n, 1))
+			res.pgCPU = (serverCPU(procs.postgres) - pg0) / n
+			res.walBytes = (procs.wal() - wal0) / int64(n)
 			if t.name == "referbot" {
-				res.rssKB = rss(botPID)
+				res.rssKB = rss(procs.bot)
+				res.botCPU = (cpuOf(procs.bot) - bot0) / n
 			}
 			results[t.name] = append(results[t.name], res)
 		}
@@ -424,6 +462,24 @@ func compare(targets []target, clients int, duration time.Duration, rounds, team
 		b.rps()/f.rps(), float64(b.pct(99))/float64(f.pct(99)), b.rssKB/1024)
 }
 
+// runSetup runs the SQL in file on the database.
+func runSetup(ctx context.Context, dbURL, file string) error {
+	sql, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(ctx, string(sql)); err != nil {
+		return fmt.Errorf("setup %s: %w", file, err)
+	}
+	fmt.Printf("ran %s on the migrated database\n", file)
+	return nil
+}
+
 // printStatements prints what PostgreSQL ran for referbot during the run,
 // per referral made: every statement but the floor's, the sender's
 // deliveries and the scheduler's jobs included.
@@ -432,24 +488,26 @@ func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) e
 		return err
 	}
 	rows, err := pool.Query(ctx, `
-		SELECT s.calls, s.total_exec_time, regexp_replace(s.query, '\s+', ' ', 'g')
+		SELECT s.calls, s.total_exec_time, s.plans, s.total_plan_time, regexp_replace(s.query, '\s+', ' ', 'g')
 		FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
 		WHERE d.datname = current_database() AND s.query NOT LIKE '%floor_commands%'
 			AND s.query NOT LIKE '%pg_stat_statements%'
-		ORDER BY s.calls DESC`)
+		ORDER BY s.total_exec_time DESC`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var total, commits int64
-	fmt.Printf("\nstatements PostgreSQL ran for referbot, per referral made (%d):\n", referrals)
+	fmt.Printf("\nstatements PostgreSQL ran for referbot, per referral made (%d), costliest first\n"+
+		"  (calls, mean time, time per referral, how often it was planned and how long that took; a statement's\n"+
+		"  time includes its triggers', which are also listed):\n", referrals)
 	for i := 0; rows.Next(); i++ {
 		var (
-			calls int64
-			ms    float64
-			query string
+			calls, plans int64
+			ms, planMS   float64
+			query        string
 		)
-		if err := rows.Scan(&calls, &ms, &query); err != nil {
+		if err := rows.Scan(&calls, &ms, &plans, &planMS, &query); err != nil {
 			return err
 		}
 		total += calls
@@ -457,7 +515,9 @@ func printStatements(ctx context.Context, pool *pgxpool.Pool, referrals int64) e
 			commits += calls
 		}
 		if i < 15 {
-			fmt.Printf("  %6.2f  %6.3f ms  %.90s\n", float64(calls)/float64(max(referrals, 1)), ms/float64(calls), query)
+			fmt.Printf("  %6.2f  %6.3f ms  %6.3f ms  planned %5.1f%% (%.3f ms)  %.80s\n", float64(calls)/float64(max(referrals, 1)),
+				ms/float64(calls), ms/float64(max(referrals, 1)), 100*float64(plans)/float64(max(calls, 1)),
+				planMS/float64(max(plans, 1)), query)
 		}
 	}
 	fmt.Printf("  total %.2f statements per referral (%.2f explicit COMMITs)\n",
