@@ -18,8 +18,8 @@ import (
 // history — referrals in four currencies (one stored without a currency),
 // leads, co-owners, every stage, won values corrected and undone,
 // reassignments, deletions, members making their amounts private and
-// public again — straight in SQL, so only the trigger keeps the rollups
-// current, and compares Stats with the direct queries it replaced
+// public again, moves and undos recorded in the history — straight in
+// SQL, so only the triggers keep the rollups current, and compares Stats with the direct queries it replaced
 // (OracleStats) for the network and each member, seen by no one, by
 // themselves and by others, over periods of every shape: calendar months
 // and quarters in UTC and in other time zones, arbitrary instants, since
@@ -93,7 +93,7 @@ func (h *history) step() {
 		return
 	}
 	id := h.referral()
-	switch h.rnd.IntN(9) {
+	switch h.rnd.IntN(11) {
 	case 0: // a stage change, as a claim, an update or an undo would make
 		st := []string{"offered", "accepted", "contacted", "meeting", "proposal", "lost", "declined", "expired"}
 		h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END
@@ -126,7 +126,29 @@ func (h *history) step() {
 		h.exec(`UPDATE members SET amounts_private = NOT amounts_private WHERE id = $1`, h.member().ID)
 	case 8:
 		h.exec(`DELETE FROM referrals WHERE id = $1`, id)
+	case 9: // a move recorded in the history (the funnel's furthest stage)
+		h.move(id)
+	case 10:
+		h.undoMove()
 	}
+}
+
+// move records a move of referral id in its history.
+func (h *history) move(id int64) {
+	st := []string{"accepted", "contacted", "meeting", "proposal", "won", "lost"}
+	h.exec(`INSERT INTO referral_events (workspace_id, referral_id, kind, to_status, at)
+		VALUES ($1, $2, 'stage', $3, now())`, h.b.ws.ID, id, st[h.rnd.IntN(len(st))])
+}
+
+// undoMove records the undo of a move not undone yet, itself a move back
+// to a stage.
+func (h *history) undoMove() {
+	st := []string{"accepted", "contacted", "meeting"}
+	h.exec(`INSERT INTO referral_events (workspace_id, referral_id, kind, to_status, undoes, at)
+		SELECT e.workspace_id, e.referral_id, 'undo', $3, e.id, now()
+		FROM referral_events e
+		WHERE e.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
+		ORDER BY (e.id * $2) % 1009, e.id LIMIT 1`, h.b.ws.ID, h.rnd.Int64N(1000)+1, st[h.rnd.IntN(len(st))])
 }
 
 func (h *history) insert() {
