@@ -12,8 +12,10 @@
 -- network rows only) in the same transaction, like every other figure.
 --
 -- The graph counts referrals (and those won) per referrer and receiver
--- and cohort month (pair_rollups), sharded per writer as stats_rollups is
--- (migration 021), in the same statement as the stats rows.
+-- and cohort month (pair_rollups), and each member's referrals given and
+-- received (those with a receiver) to choose the most active without
+-- reading every pair; sharded per writer as stats_rollups is (migration
+-- 021), written in the same statement as the stats rows.
 --
 -- docs/rollups.md explains the design.
 
@@ -110,28 +112,37 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Who referred whom: per referrer, receiver and UTC month of created_at
--- ('-infinity': all time), the referrals and how many of them are won.
--- Sharded per writer and summed by readers, as stats_rollups.
+-- ('-infinity': all time), the referrals and how many of them are won;
+-- with receiver 0, what the referrer gave (to anyone), with referrer 0,
+-- what the receiver received (member ids start at 1). Sharded per writer
+-- and summed by readers, as stats_rollups.
 CREATE TABLE pair_rollups (
     workspace_id bigint NOT NULL,
     bucket       timestamptz NOT NULL,  -- UTC month start, or '-infinity' (all time)
-    referrer_id  bigint NOT NULL,
-    receiver_id  bigint NOT NULL,
+    referrer_id  bigint NOT NULL,       -- 0: any
+    receiver_id  bigint NOT NULL,       -- 0: any
     shard        smallint NOT NULL,
     n            bigint NOT NULL,       -- referrals
     won          bigint NOT NULL,       -- of which won
     PRIMARY KEY (workspace_id, bucket, referrer_id, receiver_id, shard)
 ) WITH (fillfactor = 50);
+-- The members' rows alone: the graph ranks members from these, then reads
+-- the pairs of the few it keeps.
+CREATE INDEX pair_rollups_members_idx ON pair_rollups (workspace_id, bucket)
+    WHERE referrer_id = 0 OR receiver_id = 0;
 
 -- pair_rollup_facts is what one referral adds to pair_rollups (sign 1) or
--- takes away (-1): its month and all time, when it has a receiver. The
--- trigger, the rebuild and the readers (a period's edges) share it.
+-- takes away (-1) when it has a receiver: its pair and each side's row,
+-- for its month and all time. The trigger, the rebuild and the readers (a
+-- period's edges) share it.
 CREATE FUNCTION pair_rollup_facts(r referrals, sign int)
 RETURNS TABLE (bucket timestamptz, referrer_id bigint, receiver_id bigint, n bigint, won bigint)
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN a.all_time THEN '-infinity'::timestamptz ELSE date_trunc('month', r.created_at, 'UTC') END,
-        r.referrer_id, r.receiver_id, sign::bigint, (CASE WHEN r.status = 'won' THEN sign ELSE 0 END)::bigint
+        p.referrer_id, p.receiver_id, sign::bigint, (CASE WHEN r.status = 'won' THEN sign ELSE 0 END)::bigint
     FROM (VALUES (false), (true)) AS a (all_time)
+    CROSS JOIN (VALUES (r.referrer_id, r.receiver_id), (r.referrer_id, 0::bigint), (0::bigint, r.receiver_id))
+        AS p (referrer_id, receiver_id)
     WHERE r.id IS NOT NULL AND r.receiver_id IS NOT NULL
 $$;
 
@@ -149,7 +160,7 @@ BEGIN
             INSERT INTO pair_rollups AS p (workspace_id, bucket, referrer_id, receiver_id, shard, n, won)
             SELECT NEW.workspace_id, f.bucket, f.referrer_id, f.receiver_id, writer_shard, f.n, f.won
             FROM pair_rollup_facts(NEW, 1) f
-            ORDER BY 2
+            ORDER BY 2, 3, 4
             ON CONFLICT (workspace_id, bucket, referrer_id, receiver_id, shard) DO UPDATE
             SET n = p.n + EXCLUDED.n, won = p.won + EXCLUDED.won
         )

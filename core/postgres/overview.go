@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,41 +49,55 @@ HAVING sum(n) <> 0`
 
 // graphSQL ($8 the graph's size) returns how many members took part but
 // are left out, the kept members and the edges between them, as JSON of
-// core's types: the pairs' rows of the period, summed per pair.
-var graphSQL = strings.ReplaceAll(overviewEdgesSQL+`, pairs AS (
-	SELECT p.referrer_id AS f, p.receiver_id AS t, p.n, p.won
-	FROM pair_rollups p
-	WHERE p.workspace_id = $1 AND p.bucket >= $3 AND p.bucket < $4 AND $2::boolean = (p.bucket = '-infinity')
-	UNION ALL
-	SELECT p.referrer_id, p.receiver_id, p.n, p.won
+// core's types. It ranks the members from their own rows (referrer or
+// receiver 0), then sums the pairs among the kept ones: for all time,
+// through the primary key, their pairs alone.
+var graphSQL = overviewEdgesSQL + `, edge_facts AS (
+	SELECT p.*
 	FROM edges x
 	JOIN referrals r ON r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi
 	CROSS JOIN LATERAL pair_rollup_facts(r, x.sign) p
 	WHERE p.bucket > '-infinity'
-), e AS (
-	SELECT f, t, sum(n)::bigint AS n, sum(won)::bigint AS w
-	FROM pairs
-	GROUP BY 1, 2
+), sides AS (
+	SELECT p.referrer_id, p.receiver_id, p.n
+	FROM pair_rollups p
+	WHERE p.workspace_id = $1 AND p.bucket >= $3 AND p.bucket < $4 AND $2::boolean = (p.bucket = '-infinity')
+		AND (p.referrer_id = 0 OR p.receiver_id = 0)
+	UNION ALL
+	SELECT referrer_id, receiver_id, n FROM edge_facts WHERE referrer_id = 0 OR receiver_id = 0
+), act AS (
+	SELECT GREATEST(referrer_id, receiver_id) AS id,
+		COALESCE(sum(n) FILTER (WHERE receiver_id = 0), 0)::int AS given,
+		COALESCE(sum(n) FILTER (WHERE referrer_id = 0), 0)::int AS received
+	FROM sides
+	GROUP BY 1
 	HAVING sum(n) <> 0
-`+graphTopSQL, "{size}", "$8")
-
-// graphTopSQL ends a graph statement from its edges e (f, t, n, w):
-// $4 (direct) or $8 (rollups) is the size, written {size}.
-const graphTopSQL = `), act AS (
-	SELECT id, sum(g)::int AS given, sum(rc)::int AS received
-	FROM (SELECT f AS id, n AS g, 0 AS rc FROM e UNION ALL SELECT t, 0, n FROM e) x
-	GROUP BY id
 ), top AS (
 	SELECT a.id, a.given, a.received, m.display_name
 	FROM act a JOIN members m ON m.workspace_id = $1 AND m.id = a.id
 	ORDER BY a.given + a.received DESC, a.id
-	LIMIT {size}
+	LIMIT $8
+), kept AS (
+	SELECT COALESCE(array_agg(id), '{}') AS ids FROM top
+), e AS (
+	SELECT f, t, sum(n)::bigint AS n, sum(won)::bigint AS w
+	FROM (
+		SELECT p.referrer_id AS f, p.receiver_id AS t, p.n, p.won
+		FROM pair_rollups p
+		WHERE p.workspace_id = $1 AND p.bucket >= $3 AND p.bucket < $4 AND $2::boolean = (p.bucket = '-infinity')
+			AND p.referrer_id = ANY ((SELECT ids FROM kept)::bigint[]) AND p.receiver_id = ANY ((SELECT ids FROM kept)::bigint[])
+		UNION ALL
+		SELECT referrer_id, receiver_id, n, won FROM edge_facts
+		WHERE referrer_id = ANY ((SELECT ids FROM kept)::bigint[]) AND receiver_id = ANY ((SELECT ids FROM kept)::bigint[])
+	) x
+	GROUP BY 1, 2
+	HAVING sum(n) <> 0
 )
 SELECT (SELECT count(*) FROM act) - (SELECT count(*) FROM top),
 	(SELECT COALESCE(jsonb_agg(jsonb_build_object('MemberID', id, 'Name', display_name, 'Given', given,
 		'Received', received) ORDER BY given + received DESC, id), '[]') FROM top),
 	(SELECT COALESCE(jsonb_agg(jsonb_build_object('From', f, 'To', t, 'Count', n, 'Won', w) ORDER BY n DESC, f, t), '[]')
-		FROM e WHERE f IN (SELECT id FROM top) AND t IN (SELECT id FROM top))`
+		FROM e)`
 
 // overviewArgs are the parameters $1–$7: p read as coverPeriod plans it,
 // with now as the clock the edges' cost is guessed with.

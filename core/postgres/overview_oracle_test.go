@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 
 	"github.com/referbot/referbot/core"
 )
@@ -36,14 +35,29 @@ FROM p LEFT JOIN reached x ON x.referral_id = p.id
 GROUP BY 1`
 
 // oracleGraphSQL ($1 workspace, $2 and $3 the period, $4 the graph's size)
-// is graphSQL's answer from the period's referrals.
-var oracleGraphSQL = strings.ReplaceAll(`
+// returns how many members took part but are left out, the kept members
+// and the edges between them, as JSON of core's types.
+const oracleGraphSQL = `
 WITH e AS (
 	SELECT referrer_id AS f, receiver_id AS t, count(*) AS n, count(*) FILTER (WHERE status = 'won') AS w
 	FROM referrals
 	WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND receiver_id IS NOT NULL
 	GROUP BY 1, 2
-`+graphTopSQL, "{size}", "$4")
+), act AS (
+	SELECT id, sum(g)::int AS given, sum(rc)::int AS received
+	FROM (SELECT f AS id, n AS g, 0 AS rc FROM e UNION ALL SELECT t, 0, n FROM e) x
+	GROUP BY id
+), top AS (
+	SELECT a.id, a.given, a.received, m.display_name
+	FROM act a JOIN members m ON m.workspace_id = $1 AND m.id = a.id
+	ORDER BY a.given + a.received DESC, a.id
+	LIMIT $4
+)
+SELECT (SELECT count(*) FROM act) - (SELECT count(*) FROM top),
+	(SELECT COALESCE(jsonb_agg(jsonb_build_object('MemberID', id, 'Name', display_name, 'Given', given,
+		'Received', received) ORDER BY given + received DESC, id), '[]') FROM top),
+	(SELECT COALESCE(jsonb_agg(jsonb_build_object('From', f, 'To', t, 'Count', n, 'Won', w) ORDER BY n DESC, f, t), '[]')
+		FROM e WHERE f IN (SELECT id FROM top) AND t IN (SELECT id FROM top))`
 
 // OracleFunnel is Funnel read from the referrals and their history.
 func OracleFunnel(ctx context.Context, t core.Tx, workspaceID int64, p core.Period) (map[core.Status]int, error) {

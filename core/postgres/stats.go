@@ -149,6 +149,7 @@ FROM (
 		FROM thanks th
 		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
 			AND th.retracted_at IS NULL
+		OFFSET 0 -- kept apart: flattened, each referral was looked up twice (count and median)
 	) th
 ) t, (
 	-- feedback given in the period on referrals (the member) received
