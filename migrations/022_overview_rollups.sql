@@ -256,6 +256,59 @@ SELECT r.workspace_id, f.bucket, f.referrer_id, f.receiver_id, 0, sum(f.n), sum(
 FROM referrals r CROSS JOIN LATERAL pair_rollup_facts(r, 1) f
 GROUP BY 1, 2, 3, 4, 5;
 
+-- rollups_compact folds one workspace's rollup rows of every writer's
+-- shard into shard -1, which no writer uses: readers sum one row a key
+-- (plus what was written since) however many connections wrote them — a
+-- pool of 20 spreads each all-time row over up to 20 shards. Rows a writer
+-- holds are skipped (SKIP LOCKED) and folded next time; the fold never
+-- waits for a writer, and writers never lock shard -1, so neither can
+-- deadlock the other. Rows that sum to nothing go. The nightly retention
+-- job calls it (core/postgres/retention.go). Returns the rows folded.
+CREATE FUNCTION rollups_compact(ws bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    folded bigint;
+    pairs bigint;
+BEGIN
+    -- one fold of a workspace at a time
+    PERFORM pg_advisory_xact_lock(hashtextextended('rollups-compact:' || ws, 0));
+    WITH moved AS (
+        DELETE FROM stats_rollups s
+        WHERE s.workspace_id = ws AND s.ctid = ANY (ARRAY(
+            SELECT x.ctid FROM stats_rollups x WHERE x.workspace_id = ws AND x.shard <> -1 FOR UPDATE SKIP LOCKED))
+        RETURNING s.*
+    ), added AS (
+        INSERT INTO stats_rollups AS s (workspace_id, subject, measure, bucket, role, status, currency, private,
+            shard, n, n_amount, cents)
+        SELECT ws, subject, measure, bucket, role, status, currency, private, -1, sum(n), sum(n_amount), sum(cents)
+        FROM moved
+        GROUP BY subject, measure, bucket, role, status, currency, private
+        HAVING sum(n) <> 0 OR sum(n_amount) <> 0 OR sum(cents) <> 0
+        ON CONFLICT (workspace_id, subject, measure, bucket, role, status, currency, private, shard) DO UPDATE
+        SET n = s.n + EXCLUDED.n, n_amount = s.n_amount + EXCLUDED.n_amount, cents = s.cents + EXCLUDED.cents
+    )
+    SELECT count(*) INTO folded FROM moved;
+    DELETE FROM stats_rollups WHERE workspace_id = ws AND shard = -1 AND n = 0 AND n_amount = 0 AND cents = 0;
+    WITH moved AS (
+        DELETE FROM pair_rollups p
+        WHERE p.workspace_id = ws AND p.ctid = ANY (ARRAY(
+            SELECT x.ctid FROM pair_rollups x WHERE x.workspace_id = ws AND x.shard <> -1 FOR UPDATE SKIP LOCKED))
+        RETURNING p.*
+    ), added AS (
+        INSERT INTO pair_rollups AS p (workspace_id, bucket, referrer_id, receiver_id, shard, n, won)
+        SELECT ws, bucket, referrer_id, receiver_id, -1, sum(n), sum(won)
+        FROM moved
+        GROUP BY bucket, referrer_id, receiver_id
+        HAVING sum(n) <> 0 OR sum(won) <> 0
+        ON CONFLICT (workspace_id, bucket, referrer_id, receiver_id, shard) DO UPDATE
+        SET n = p.n + EXCLUDED.n, won = p.won + EXCLUDED.won
+    )
+    SELECT count(*) INTO pairs FROM moved;
+    DELETE FROM pair_rollups WHERE workspace_id = ws AND shard = -1 AND n = 0 AND won = 0;
+    RETURN folded + pairs;
+END;
+$$;
+
 CREATE OR REPLACE FUNCTION workspaces_drop_keyless_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -276,6 +329,7 @@ BEGIN
     RETURN NULL;
 END;
 $$;
+DROP FUNCTION IF EXISTS rollups_compact(bigint);
 DELETE FROM stats_rollups WHERE measure = 3;
 CREATE OR REPLACE FUNCTION stats_rollups_rebuild(ws bigint) RETURNS void
 LANGUAGE sql AS $$
