@@ -52,7 +52,7 @@ HAVING sum(n) <> 0`
 // core's types. It ranks the members from their own rows (referrer or
 // receiver 0), then sums the pairs among the kept ones: for all time,
 // through the primary key, their pairs alone.
-var graphSQL = overviewEdgesSQL + `, edge_facts AS (
+const graphSQL = overviewEdgesSQL + `, edge_facts AS (
 	SELECT p.*
 	FROM edges x
 	JOIN referrals r ON r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi
