@@ -42,9 +42,14 @@ BEGIN
     RETURN NEW;
 END;
 $$;
-CREATE TRIGGER referrals_funnel_reached
-    BEFORE INSERT OR UPDATE OF status ON referrals
+CREATE TRIGGER referrals_funnel_reached_insert
+    BEFORE INSERT ON referrals
     FOR EACH ROW WHEN (NEW.status = 'lost')
+    EXECUTE FUNCTION referrals_funnel_reached();
+-- Only on the way in: while lost, the trigger on referral_events keeps it.
+CREATE TRIGGER referrals_funnel_reached_update
+    BEFORE UPDATE OF status ON referrals
+    FOR EACH ROW WHEN (NEW.status = 'lost' AND OLD.status IS DISTINCT FROM 'lost')
     EXECUTE FUNCTION referrals_funnel_reached();
 
 -- History is append-only (migration 001): a new move, or an undo, is the
@@ -68,6 +73,40 @@ CREATE TRIGGER referral_events_funnel_reached
     EXECUTE FUNCTION referral_events_funnel_reached();
 
 UPDATE referrals SET funnel_reached = referral_funnel_reached(workspace_id, id) WHERE status = 'lost';
+
+-- The stats' thank-you latency (hours from acceptance to thanks) is read
+-- from the thank-yous alone: each carries its referral's accepted_at, set
+-- when it is written and whenever the referral's changes (a claim, an
+-- undo), so the stats no longer look up each thank-you's referral.
+ALTER TABLE thanks ADD COLUMN accepted_at timestamptz;
+UPDATE thanks th SET accepted_at = r.accepted_at
+FROM referrals r
+WHERE r.workspace_id = th.workspace_id AND r.id = th.referral_id AND r.accepted_at IS NOT NULL;
+
+CREATE FUNCTION thanks_accepted_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.accepted_at := (SELECT r.accepted_at FROM referrals r
+        WHERE r.workspace_id = NEW.workspace_id AND r.id = NEW.referral_id);
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER thanks_accepted_at
+    BEFORE INSERT OR UPDATE OF workspace_id, referral_id, accepted_at ON thanks
+    FOR EACH ROW EXECUTE FUNCTION thanks_accepted_at();
+
+CREATE FUNCTION referrals_thanks_accepted_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE thanks SET accepted_at = NEW.accepted_at
+    WHERE workspace_id = NEW.workspace_id AND referral_id = NEW.id AND accepted_at IS DISTINCT FROM NEW.accepted_at;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER referrals_thanks_accepted_at
+    AFTER UPDATE OF accepted_at ON referrals
+    FOR EACH ROW WHEN (OLD.accepted_at IS DISTINCT FROM NEW.accepted_at)
+    EXECUTE FUNCTION referrals_thanks_accepted_at();
 
 -- stats_rollup_facts as in 016, plus measure 3: a lost referral counted by
 -- the furthest stage it reached (status: accepted, contacted, meeting or
@@ -219,12 +258,17 @@ CREATE TRIGGER referrals_stats_rollup_update
     EXECUTE FUNCTION referrals_stats_rollup();
 
 -- The rebuild (a load without triggers, or a check) reads each lost
--- referral's history again and fills both tables.
+-- referral's history again, each thank-you's referral's accepted_at, and
+-- fills both tables.
 CREATE OR REPLACE FUNCTION stats_rollups_rebuild(ws bigint) RETURNS void
 LANGUAGE sql AS $$
     UPDATE referrals SET funnel_reached = referral_funnel_reached(workspace_id, id)
     WHERE workspace_id = ws AND status = 'lost'
         AND funnel_reached IS DISTINCT FROM referral_funnel_reached(workspace_id, id);
+    UPDATE thanks th SET accepted_at = r.accepted_at
+    FROM referrals r
+    WHERE th.workspace_id = ws AND r.workspace_id = ws AND r.id = th.referral_id
+        AND th.accepted_at IS DISTINCT FROM r.accepted_at;
     DELETE FROM stats_rollups WHERE workspace_id = ws;
     INSERT INTO stats_rollups (workspace_id, subject, measure, bucket, role, status, currency, private, shard,
         n, n_amount, cents)
@@ -417,9 +461,15 @@ LANGUAGE sql STABLE AS $$
     WHERE r.id IS NOT NULL AND s.id IS NOT NULL
         AND (m.measure = 1 OR (r.status = 'won' AND r.closed_at IS NOT NULL))
 $$;
+DROP TRIGGER IF EXISTS referrals_thanks_accepted_at ON referrals;
+DROP FUNCTION IF EXISTS referrals_thanks_accepted_at();
+DROP TRIGGER IF EXISTS thanks_accepted_at ON thanks;
+DROP FUNCTION IF EXISTS thanks_accepted_at();
+ALTER TABLE thanks DROP COLUMN IF EXISTS accepted_at;
 DROP TRIGGER IF EXISTS referral_events_funnel_reached ON referral_events;
 DROP FUNCTION IF EXISTS referral_events_funnel_reached();
-DROP TRIGGER IF EXISTS referrals_funnel_reached ON referrals;
+DROP TRIGGER IF EXISTS referrals_funnel_reached_update ON referrals;
+DROP TRIGGER IF EXISTS referrals_funnel_reached_insert ON referrals;
 DROP FUNCTION IF EXISTS referrals_funnel_reached();
 DROP FUNCTION IF EXISTS referral_funnel_reached(bigint, bigint);
 ALTER TABLE referrals DROP COLUMN IF EXISTS funnel_reached;

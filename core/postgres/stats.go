@@ -142,15 +142,10 @@ FROM (
 	SELECT count(*) AS thanks,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - th.accepted_at) / 3600)::float8)
 			FILTER (WHERE th.accepted_at IS NOT NULL) AS median_latency
-	FROM (
-		-- each thank-you's referral by its key (never a pass over all referrals)
-		SELECT th.at, (SELECT r.accepted_at FROM referrals r
-			WHERE r.workspace_id = th.workspace_id AND r.id = th.referral_id) AS accepted_at
-		FROM thanks th
-		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
-			AND th.retracted_at IS NULL
-		OFFSET 0 -- kept apart: flattened, each referral was looked up twice (count and median)
-	) th
+	-- each thank-you carries its referral's accepted_at (migration 022)
+	FROM thanks th
+	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
+		AND th.retracted_at IS NULL
 ) t, (
 	-- feedback given in the period on referrals (the member) received
 	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
