@@ -157,10 +157,10 @@ func BenchmarkDashboard_500Members50kReferrals(b *testing.B) {
 				return inTx(func(tx core.Tx) error { _, err := tx.Trend(ctx, ws, quarters); return err })
 			}},
 			{"part-Funnel", func() error {
-				return inTx(func(tx core.Tx) error { _, err := tx.Funnel(ctx, ws, p); return err })
+				return inTx(func(tx core.Tx) error { _, err := tx.Funnel(ctx, ws, p, bb.clock.Now()); return err })
 			}},
 			{"part-Graph", func() error {
-				return inTx(func(tx core.Tx) error { _, err := tx.Graph(ctx, ws, p, core.GraphSize); return err })
+				return inTx(func(tx core.Tx) error { _, err := tx.Graph(ctx, ws, p, core.GraphSize, bb.clock.Now()); return err })
 			}},
 			{"part-Leaderboard", func() error { _, err := bb.svc.Leaderboard(ctx, member, period); return err }},
 			{"part-Flags", func() error { _, err := bb.svc.Flags(ctx, admin, period); return err }},

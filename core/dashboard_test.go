@@ -250,7 +250,7 @@ func TestGraph_KeepsTheMostActiveAndCountsTheOthers(t *testing.T) {
 	p := ok(core.ParsePeriod("2026-Q1", d.clock.Now(), time.UTC))(t)
 	var g core.Graph
 	err := d.db.InTx(ctx, func(tx core.Tx) (err error) {
-		g, err = tx.Graph(ctx, d.otto.Workspace.ID, p, 2)
+		g, err = tx.Graph(ctx, d.otto.Workspace.ID, p, 2, d.clock.Now())
 		return err
 	})
 	if err != nil {

@@ -67,12 +67,12 @@ func (s *Service) Overview(ctx context.Context, c Caller, period string) (*Overv
 		if o.Trend, err = trend(ctx, tx, c, trendQuarters(p, loc)); err != nil {
 			return nil, err
 		}
-		reached, err := tx.Funnel(ctx, ws.ID, p)
+		reached, err := tx.Funnel(ctx, ws.ID, p, now)
 		if err != nil {
 			return nil, err
 		}
 		o.Funnel = funnel(reached)
-		if o.Graph, err = tx.Graph(ctx, ws.ID, p, GraphSize); err != nil {
+		if o.Graph, err = tx.Graph(ctx, ws.ID, p, GraphSize, now); err != nil {
 			return nil, err
 		}
 		if o.Board, err = s.leaderboard(ctx, tx, ws, p); err != nil {

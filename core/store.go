@@ -206,12 +206,14 @@ type Tx interface {
 	Trend(ctx context.Context, workspaceID int64, q TrendQuery) ([]TrendPoint, error)
 	// Funnel counts the referrals created in p by the furthest stage each
 	// reached (see funnelSteps), keyed offered (introduced), accepted,
-	// contacted, meeting, proposal, won.
-	Funnel(ctx context.Context, workspaceID int64, p Period) (map[Status]int, error)
+	// contacted, meeting, proposal, won. now is the clock p was read
+	// with: it guides how the store reads p, never the result.
+	Funnel(ctx context.Context, workspaceID int64, p Period, now time.Time) (map[Status]int, error)
 	// Graph returns who referred whom among the referrals created in p:
 	// the size members most active in it (given + received), the edges
-	// between them, and how many other members took part.
-	Graph(ctx context.Context, workspaceID int64, p Period, size int) (Graph, error)
+	// between them, and how many other members took part (now: as for
+	// Funnel).
+	Graph(ctx context.Context, workspaceID int64, p Period, size int, now time.Time) (Graph, error)
 	// PartnerViews lists a member's partnerships with active members, with
 	// the partner and the referrals given each way (all time); core
 	// decides what is overdue.

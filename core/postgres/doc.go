@@ -30,7 +30,9 @@
 // Stats (stats.go) read monthly sums from stats_rollups, which a trigger
 // on referrals keeps current in the transaction of every write, whatever
 // the code path; coverage.go splits a period into those months and the few
-// referrals at its edges (docs/rollups.md).
+// referrals at its edges (docs/rollups.md). The overview's funnel and
+// graph (overview.go) read the same way, from stats_rollups and
+// pair_rollups; Purge also folds the rollups' shards (rollups_compact).
 //
 // Timestamps are the ones core passes (core runs on an injected clock);
 // the database's now() only fills times core does not provide.

@@ -24,9 +24,9 @@ func TestHealthCounts_MatchTheNetworksFigures(t *testing.T) {
 }
 
 // forHistories drives three random histories (seeds 0 to 2) of the
-// rollup test, 80 changes a round, and checks each after each of three
-// rounds.
-func forHistories(t *testing.T, check func(h *history, round int)) {
+// rollup test, 80 changes a round (each followed by the extra steps, if
+// any), and checks each after each of three rounds.
+func forHistories(t *testing.T, check func(h *history, round int), extra ...func(h *history)) {
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
@@ -34,6 +34,9 @@ func forHistories(t *testing.T, check func(h *history, round int)) {
 			for round := range 3 {
 				for range 80 {
 					h.step()
+					for _, step := range extra {
+						step(h)
+					}
 				}
 				check(h, round)
 			}

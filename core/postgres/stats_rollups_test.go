@@ -18,9 +18,10 @@ import (
 // history — referrals in four currencies (one stored without a currency),
 // leads, co-owners, every stage, won values corrected and undone,
 // reassignments, deletions, members making their amounts private and
-// public again — straight in SQL, so only the trigger keeps the rollups
-// current, and compares Stats with the direct queries it replaced
-// (OracleStats) for the network and each member, seen by no one, by
+// public again, moves and undos recorded in the history, thank-yous and
+// acceptances moved or undone — straight in SQL, so only the triggers
+// keep the rollups current, and compares Stats with the direct queries it
+// replaced (OracleStats) for the network and each member, seen by no one, by
 // themselves and by others, over periods of every shape: calendar months
 // and quarters in UTC and in other time zones, arbitrary instants, since
 // the beginning, to now and beyond.
@@ -93,7 +94,7 @@ func (h *history) step() {
 		return
 	}
 	id := h.referral()
-	switch h.rnd.IntN(9) {
+	switch h.rnd.IntN(13) {
 	case 0: // a stage change, as a claim, an update or an undo would make
 		st := []string{"offered", "accepted", "contacted", "meeting", "proposal", "lost", "declined", "expired"}
 		h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END
@@ -126,7 +127,37 @@ func (h *history) step() {
 		h.exec(`UPDATE members SET amounts_private = NOT amounts_private WHERE id = $1`, h.member().ID)
 	case 8:
 		h.exec(`DELETE FROM referrals WHERE id = $1`, id)
+	case 9: // a move recorded in the history (the funnel's furthest stage)
+		h.move(id)
+	case 10:
+		h.undoMove()
+	case 11: // a thank-you, from either party
+		h.exec(`INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, at)
+			SELECT workspace_id, id, CASE WHEN $2 THEN receiver_id ELSE referrer_id END,
+				CASE WHEN $2 THEN referrer_id ELSE receiver_id END, created_at + make_interval(secs => $3)
+			FROM referrals WHERE id = $1 AND receiver_id IS NOT NULL`, id, h.rnd.IntN(2) == 0, h.rnd.IntN(90*24*3600))
+	case 12: // taken on again, later or never (a claim, an undo)
+		h.exec(`UPDATE referrals SET accepted_at = CASE WHEN $2 THEN NULL ELSE created_at + make_interval(secs => $3) END
+			WHERE id = $1`, id, h.rnd.IntN(3) == 0, h.rnd.IntN(30*24*3600))
 	}
+}
+
+// move records a move of referral id in its history.
+func (h *history) move(id int64) {
+	st := []string{"accepted", "contacted", "meeting", "proposal", "won", "lost"}
+	h.exec(`INSERT INTO referral_events (workspace_id, referral_id, kind, to_status, at)
+		VALUES ($1, $2, 'stage', $3, now())`, h.b.ws.ID, id, st[h.rnd.IntN(len(st))])
+}
+
+// undoMove records the undo of a move not undone yet, itself a move back
+// to a stage.
+func (h *history) undoMove() {
+	st := []string{"accepted", "contacted", "meeting"}
+	h.exec(`INSERT INTO referral_events (workspace_id, referral_id, kind, to_status, undoes, at)
+		SELECT e.workspace_id, e.referral_id, 'undo', $3, e.id, now()
+		FROM referral_events e
+		WHERE e.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_events u WHERE u.undoes = e.id)
+		ORDER BY (e.id * $2) % 1009, e.id LIMIT 1`, h.b.ws.ID, h.rnd.Int64N(1000)+1, st[h.rnd.IntN(len(st))])
 }
 
 func (h *history) insert() {

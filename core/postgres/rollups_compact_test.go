@@ -1,0 +1,37 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/referbot/referbot/core"
+)
+
+// TestRollupsCompact_FoldsEveryShardAndKeepsEveryFigure drives the random
+// histories (written through the pool's connections, each with its shard,
+// and the history's own connection) and folds the rollups after each
+// round through the retention job's entry point: no row is left in a
+// writer's shard, none is added, and the stats, the trend, the funnel and
+// the graph still equal the direct queries — also in the next rounds,
+// which write over the folded rows again.
+func TestRollupsCompact_FoldsEveryShardAndKeepsEveryFigure(t *testing.T) {
+	t.Parallel()
+	forHistories(t, func(h *history, round int) {
+		count := func(table, where string) int {
+			return h.b.count(h.t, `SELECT count(*) FROM `+table+` WHERE workspace_id = $1`+where, h.b.ws.ID)
+		}
+		before := count("stats_rollups", "") + count("pair_rollups", "")
+		if _, err := h.b.db.Purge(context.Background(), core.Purge{WorkspaceID: h.b.ws.ID}); err != nil {
+			h.t.Fatal(err)
+		}
+		if n := count("stats_rollups", " AND shard <> -1") + count("pair_rollups", " AND shard <> -1"); n != 0 {
+			h.t.Errorf("round %d: %d rollup rows left in writers' shards", round, n)
+		}
+		if after := count("stats_rollups", "") + count("pair_rollups", ""); after > before {
+			h.t.Errorf("round %d: %d rollup rows after folding, %d before", round, after, before)
+		}
+		h.check(round)
+		h.checkTrend(round)
+		h.checkOverview(round)
+	}, (*history).funnelStep)
+}
