@@ -52,6 +52,7 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		}
 		rep.samples = r.samples
 	}
+	rep.print(out) // the commands' table now: the jobs take a while
 	if !o.skipJobs {
 		// Each run's passes fire on days of their own after the seeded
 		// history, so a rerun on the kept data finds work rather than
@@ -64,14 +65,16 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		if err := st.save(dataDir); err != nil {
 			return err
 		}
-		jobs, err := runJobs(ctx, svc, first, 3)
+		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, os.Stderr)
 		rep.jobs, rep.jobsAt = jobs, first
 		if err != nil {
-			rep.print(out)
+			rep.printJobs(out)
 			return err
 		}
 	}
-	rep.print(out)
+	if rep.jobs != nil {
+		rep.printJobs(out)
+	}
 	if o.report != "" {
 		f, err := os.Create(o.report)
 		if err != nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/referbot/referbot/core"
@@ -20,13 +23,16 @@ type jobTiming struct {
 // runJobs runs every scheduled job across all workspaces as the scheduler
 // does (each workspace's run fired at the same instant), on days days in a
 // row from first, and times each pass.
-func runJobs(ctx context.Context, svc *core.Service, first time.Time, days int) ([]jobTiming, error) {
+func runJobs(ctx context.Context, svc *core.Service, first time.Time, days int, only string, progress io.Writer) ([]jobTiming, error) {
 	wss, err := svc.Workspaces(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []jobTiming
 	for _, job := range core.Jobs {
+		if only != "" && !slices.Contains(strings.Split(only, ","), job.Name) {
+			continue
+		}
 		t := jobTiming{name: job.Name}
 		for day := range days {
 			at := first.AddDate(0, 0, day)
@@ -49,6 +55,7 @@ func runJobs(ctx context.Context, svc *core.Service, first time.Time, days int) 
 			}
 			t.notices = append(t.notices, n)
 			t.ran = append(t.ran, ran)
+			fmt.Fprintf(progress, "%s day %d: %.2f s, %d notices\n", job.Name, day+1, t.took[day].Seconds(), n)
 		}
 		out = append(out, t)
 	}

@@ -39,6 +39,7 @@ type options struct {
 	reps        int
 	only        string
 	skipJobs    bool
+	jobs        string
 	skipCmds    bool
 	report      string
 	timeout     time.Duration
@@ -62,6 +63,7 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "time only the commands whose name contains this")
 	flag.BoolVar(&o.skipJobs, "no-jobs", false, "don't run the scheduled jobs")
 	flag.BoolVar(&o.skipCmds, "no-commands", false, "don't time the commands")
+	flag.StringVar(&o.jobs, "jobs", "", "run only these scheduled jobs (comma-separated names)")
 	flag.StringVar(&o.report, "report", "", "also write the report to this file")
 	flag.DurationVar(&o.timeout, "timeout", 3*time.Hour, "stop after this long")
 	flag.StringVar(&o.sharedBufs, "shared-buffers", "1GB", "PostgreSQL shared_buffers")
@@ -96,7 +98,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	pg, err := localpg.Start(ctx, localpg.Options{DataDir: filepath.Join(dataDir, "pg"),
-		Settings: []string{"shared_buffers=" + o.sharedBufs, "max_wal_size=4GB", "checkpoint_timeout=15min"}})
+		Settings: []string{"shared_buffers=" + o.sharedBufs, "max_wal_size=2GB", "checkpoint_timeout=15min"}})
 	if err != nil {
 		return err
 	}
