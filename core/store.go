@@ -41,6 +41,8 @@ type Tx interface {
 	// Profiled returns the active members who filled in a profile, with
 	// it: Who's first pass, which reads no referral and no count.
 	Profiled(ctx context.Context, workspaceID int64) ([]Candidate, error)
+	// Admins returns the workspace's active admins, by name.
+	Admins(ctx context.Context, workspaceID int64) ([]Member, error)
 	// ReceivedSince counts, for each of the given members, the referrals
 	// they received (taken on, or sent to them) since the given time.
 	ReceivedSince(ctx context.Context, workspaceID int64, memberIDs []int64, since time.Time) (map[int64]int, error)

@@ -181,6 +181,17 @@ func (t *tx) Members(ctx context.Context, workspaceID int64) (_ []core.Member, e
 		ORDER BY lower(m.display_name), m.id`, workspaceID))
 }
 
+// Admins reads the active admins through members_admins_idx (migration
+// 025): /refer config lists them, and read every member to find them
+// (12,190 in make bench-scale's biggest chapter).
+func (t *tx) Admins(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
+	defer wrap(&err, "admins(%d)", workspaceID)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM members m
+		WHERE m.workspace_id = $1 AND m.role = 'admin' AND m.status = 'active'
+		ORDER BY lower(m.display_name), m.id`, workspaceID))
+}
+
 func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
 	defer wrap(&err, "save member(%d, %d)", m.WorkspaceID, m.ID)
 	tag, err := t.q.Exec(ctx, `
