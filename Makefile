@@ -1,7 +1,7 @@
 # referbot — common tasks. `make test` is the test command CI runs.
 WITHPG := go run ./internal/tools/withpg --
 
-.PHONY: run test bench bench-load fuzz lint build seed
+.PHONY: run test bench bench-load bench-scale fuzz lint build seed
 
 run: ## run the bot (the console when no chat credentials are set)
 	go run ./cmd/referbot
@@ -19,6 +19,12 @@ PRIVACY_SEEDS ?= 8
 
 bench-load: ## signed Slack /refer under load: referbot beside a floor (signature check + one INSERT), same run
 	go run ./internal/tools/loadbench -clients $(or $(CLIENTS),16) -duration $(or $(DURATION),8s) -rounds $(or $(ROUNDS),2)
+
+# Where bench-scale keeps its PostgreSQL and seeded data between runs (~10 GB at the default size).
+SCALE_DATA ?= .scalebench
+
+bench-scale: ## every command and scheduled job on a tenth of BNI plus one full-size chapter (seeded once into SCALE_DATA, reused): p50/p99 against an empty workspace, job passes first and steady
+	go run ./internal/tools/scalebench -data $(SCALE_DATA) -reps $(or $(REPS),30) -report $(SCALE_DATA)/report.md
 
 seed: ## bulk-load a generated data set into DATABASE_URL (or the local database): WORKSPACES, MEMBERS, REFERRALS, YEARS, SEED
 	go run ./cmd/referbot seed --workspaces $(or $(WORKSPACES),3) --members $(or $(MEMBERS),200) \

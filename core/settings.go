@@ -88,14 +88,7 @@ func (s *Service) setRole(ctx context.Context, tx Tx, c Caller, key string, args
 // admins lists the workspace's active admins, as saved.
 func (s *Service) admins(ctx context.Context, c Caller) ([]Member, error) {
 	return inTx(ctx, s, func(tx Tx) ([]Member, error) {
-		ms, err := tx.Members(ctx, c.Workspace.ID)
-		var out []Member
-		for _, m := range ms {
-			if m.Status == MemberActive && m.IsAdmin() {
-				out = append(out, m)
-			}
-		}
-		return out, err
+		return tx.Admins(ctx, c.Workspace.ID)
 	})
 }
 

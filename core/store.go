@@ -38,6 +38,14 @@ type Tx interface {
 	// Candidates returns active members with their profiles and how many
 	// referrals each received since the given time (for fair rotation).
 	Candidates(ctx context.Context, workspaceID int64, since time.Time) ([]Candidate, error)
+	// Profiled returns the active members who filled in a profile, with
+	// it: Who's first pass, which reads no referral and no count.
+	Profiled(ctx context.Context, workspaceID int64) ([]Candidate, error)
+	// Admins returns the workspace's active admins, by name.
+	Admins(ctx context.Context, workspaceID int64) ([]Member, error)
+	// ReceivedSince counts, for each of the given members, the referrals
+	// they received (taken on, or sent to them) since the given time.
+	ReceivedSince(ctx context.Context, workspaceID int64, memberIDs []int64, since time.Time) (map[int64]int, error)
 	// MentorLoads counts, per mentor, the active members who joined since
 	// the given time with them as their buddy. It first takes the
 	// workspace's mentoring lock, held until the transaction ends, so

@@ -28,13 +28,72 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 		return nil, Errorf(EINVALID, "Tell me what the client needs.").
 			WithHint("E.g. /refer who bookkeeping for a small bakery #tax")
 	}
+	tags = NormalizeTags(tags)
+	q := newNeedQuery(need, tags)
 	cands, err := inTx(ctx, s, func(tx Tx) ([]Candidate, error) {
-		return tx.Candidates(ctx, c.Workspace.ID, s.now().Add(-fairnessWindow))
+		// Profiles first, matched here; only the matches' recent referrals
+		// are counted, so the cost follows who fits, not the history.
+		all, err := tx.Profiled(ctx, c.Workspace.ID)
+		if err != nil {
+			return nil, err
+		}
+		var fit []Candidate
+		var ids []int64
+		for _, cd := range all {
+			if score, _ := q.match(cd.Profile); score > 0 && cd.Member.ID != c.Member.ID {
+				fit = append(fit, cd)
+				ids = append(ids, cd.Member.ID)
+			}
+		}
+		got, err := tx.ReceivedSince(ctx, c.Workspace.ID, ids, s.now().Add(-fairnessWindow))
+		for i := range fit {
+			fit[i].RecentlyGot = got[fit[i].Member.ID]
+		}
+		return fit, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return rankCandidates(cands, c.Member.ID, need, NormalizeTags(tags)), nil
+	return rankCandidates(cands, c.Member.ID, need, tags), nil
+}
+
+// needQuery is a need as Who matches profiles against it.
+type needQuery struct {
+	lower string          // the need in lower case
+	words map[string]bool // its words that carry meaning
+	tags  []string
+}
+
+func newNeedQuery(need string, tags []string) needQuery {
+	q := needQuery{lower: strings.ToLower(need), words: map[string]bool{}, tags: tags}
+	for _, w := range splitWords(q.lower) {
+		if len(w) > 2 && !stopWords[w] {
+			q.words[w] = true
+		}
+	}
+	return q
+}
+
+// match scores a profile against the need, before availability and
+// fairness, and says why; 0 is no match.
+func (q needQuery) match(p Profile) (score float64, why []string) {
+	for _, t := range p.Tags {
+		if slices.Contains(q.tags, t) || q.words[t] || containsWords(q.lower, strings.ReplaceAll(t, "-", " ")) {
+			score += 3
+			why = append(why, "#"+t)
+		}
+	}
+	for _, tr := range p.Triggers {
+		if tl := strings.ToLower(tr); tl != "" && (containsWords(q.lower, tl) || overlap(q.words, tl) >= 2) {
+			score += 4
+			why = append(why, fmt.Sprintf("listens for %q", tr)) // the whole phrase, as they wrote it
+		}
+	}
+	if mentioned := overlapping(q.words, strings.ToLower(p.Services+" "+p.Niche+" "+p.Industry)); len(mentioned) > 0 {
+		score += float64(len(mentioned))
+		why = append(why, "profile mentions “"+strings.Join(mentioned, "”, “")+"”")
+	}
+	return score, why
 }
 
 // rankCandidates scores each active member against the need, best first
@@ -42,36 +101,13 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 // matches: then the paused matches are returned, so the caller can say
 // who would fit once back, instead of "nobody".
 func rankCandidates(cands []Candidate, self int64, need string, tags []string) []Suggestion {
-	needLower := strings.ToLower(need)
-	words := map[string]bool{}
-	for _, w := range splitWords(needLower) {
-		if len(w) > 2 && !stopWords[w] {
-			words[w] = true
-		}
-	}
+	q := newNeedQuery(need, tags)
 	var out, paused []Suggestion
 	for _, cd := range cands {
 		if cd.Member.ID == self || cd.Member.Status != MemberActive {
 			continue
 		}
-		var score float64
-		var why []string
-		for _, t := range cd.Profile.Tags {
-			if slices.Contains(tags, t) || words[t] || containsWords(needLower, strings.ReplaceAll(t, "-", " ")) {
-				score += 3
-				why = append(why, "#"+t)
-			}
-		}
-		for _, tr := range cd.Profile.Triggers {
-			if tl := strings.ToLower(tr); tl != "" && (containsWords(needLower, tl) || overlap(words, tl) >= 2) {
-				score += 4
-				why = append(why, fmt.Sprintf("listens for %q", tr)) // the whole phrase, as they wrote it
-			}
-		}
-		if mentioned := overlapping(words, strings.ToLower(cd.Profile.Services+" "+cd.Profile.Niche+" "+cd.Profile.Industry)); len(mentioned) > 0 {
-			score += float64(len(mentioned))
-			why = append(why, "profile mentions “"+strings.Join(mentioned, "”, “")+"”")
-		}
+		score, why := q.match(cd.Profile)
 		if score == 0 {
 			continue
 		}

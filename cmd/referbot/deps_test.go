@@ -39,6 +39,9 @@ var rooms = map[string]struct{ code, tests []string }{
 	"internal/pgtest":          {[]string{"internal/localpg"}, nil},
 	"internal/tools/withpg":    {[]string{"internal/localpg", "internal/pgtest"}, nil},
 	"internal/tools/loadbench": {[]string{"internal/localpg"}, nil},
+	// A tool: times every command through the bot's API and every job
+	// through core's service on a seeded database it starts itself.
+	"internal/tools/scalebench": {[]string{"bot", "core", "core/postgres", "internal/localpg"}, nil},
 	// Test-only: the visibility property test drives the real bot and
 	// renders on every platform, so its tests see every room but cmd.
 	"internal/privacycheck": {nil, []string{"adapters/", "bot", "bot/", "core", "core/", "internal/", "migrations"}},

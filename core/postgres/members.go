@@ -192,6 +192,17 @@ func (t *tx) Members(ctx context.Context, workspaceID int64) (_ []core.Member, e
 		ORDER BY lower(m.display_name), m.id`, workspaceID))
 }
 
+// Admins reads the active admins through members_admins_idx (migration
+// 025): /refer config lists them, and read every member to find them
+// (12,190 in make bench-scale's biggest chapter).
+func (t *tx) Admins(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
+	defer wrap(&err, "admins(%d)", workspaceID)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM members m
+		WHERE m.workspace_id = $1 AND m.role = 'admin' AND m.status = 'active'
+		ORDER BY lower(m.display_name), m.id`, workspaceID))
+}
+
 func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
 	defer wrap(&err, "save member(%d, %d)", m.WorkspaceID, m.ID)
 	tag, err := t.q.Exec(ctx, `
@@ -325,6 +336,62 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 	})
 }
 
+// Profiled reads the workspace's active members with a profile, and no
+// count: Who matches them in Go and counts only for those that match
+// (ReceivedSince), so its cost follows the profiles, not the history.
+func (t *tx) Profiled(ctx context.Context, workspaceID int64) (_ []core.Candidate, err error) {
+	defer wrap(&err, "profiled(%d)", workspaceID)
+	rows, err := t.q.Query(ctx, `
+		SELECT `+memberCols+`, `+profileCols+`
+		FROM members m
+		JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
+		WHERE m.workspace_id = $1 AND m.status = 'active'
+		ORDER BY m.id`, workspaceID)
+	return collect(rows, err, func(row pgx.Row) (*core.Candidate, error) {
+		var (
+			c       core.Candidate
+			updated *time.Time
+		)
+		if err := row.Scan(append(memberDest(&c.Member), profileDest(&c.Profile, &updated)...)...); err != nil {
+			return nil, err
+		}
+		c.Profile.UpdatedAt = timeOf(updated)
+		return &c, nil
+	})
+}
+
+// ReceivedSince counts what each member received since a time: per member
+// one range of referrals_received_by_idx (migration 025), as a scalar
+// subquery so no plan turns it into a pass over the workspace's window.
+func (t *tx) ReceivedSince(ctx context.Context, workspaceID int64, memberIDs []int64, since time.Time) (_ map[int64]int, err error) {
+	defer wrap(&err, "received since(%d, %d members)", workspaceID, len(memberIDs))
+	if len(memberIDs) == 0 {
+		return map[int64]int{}, nil
+	}
+	return countsByID(t.q.Query(ctx, `
+		SELECT k.id, (SELECT count(*) FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = k.id
+			AND COALESCE(r.accepted_at, r.created_at) >= $3)
+		FROM unnest($2::bigint[]) AS k(id)`, workspaceID, memberIDs, since))
+}
+
+// countsByID reads rows of (id, count) into a map.
+func countsByID(rows pgx.Rows, err error) (map[int64]int, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // mentorLockClass is the first key of the advisory locks that serialise a
 // workspace's buddy assignments (the second is the workspace's hash): the
 // two-key space keeps them apart from the migrator's one-key lock.
@@ -339,22 +406,8 @@ func (t *tx) MentorLoads(ctx context.Context, workspaceID int64, since time.Time
 	if _, err := t.q.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashint8($2))`, mentorLockClass, workspaceID); err != nil {
 		return nil, err
 	}
-	rows, err := t.q.Query(ctx, `
+	return countsByID(t.q.Query(ctx, `
 		SELECT buddy_id, count(*) FROM members
 		WHERE workspace_id = $1 AND buddy_id IS NOT NULL AND joined_at >= $2 AND status = 'active'
-		GROUP BY buddy_id`, workspaceID, since)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	loads := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		loads[id] = n
-	}
-	return loads, rows.Err()
+		GROUP BY buddy_id`, workspaceID, since))
 }

@@ -724,3 +724,37 @@ func TestCandidates_CountsReferralsPerMember(t *testing.T) {
 		t.Errorf("candidates\n %v\nwant\n %v", got, want)
 	}
 }
+
+func TestProfiledAndReceivedSince_ReadOnlyProfilesAndCountWhatCameLately(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	alice, bob, carol := b.member(t, b.ws, "alice"), b.member(t, b.ws, "bob"), b.member(t, b.ws, "carol")
+	b.tx(t, func(tx core.Tx) error {
+		return tx.SaveProfile(ctx, b.ws.ID, &core.Profile{MemberID: bob.ID, Tags: []string{"tax"}, UpdatedAt: t0})
+	})
+	since := t0.AddDate(0, -3, 0)
+	b.referral(t, alice, bob, func(r *core.Referral) { r.CreatedAt = t0.AddDate(0, -6, 0) })
+	// Sent long ago, taken on lately: it counts from when it was taken on.
+	b.referral(t, alice, bob, func(r *core.Referral) {
+		r.CreatedAt, r.AcceptedAt, r.Status = t0.AddDate(0, -6, 0), t0.AddDate(0, -1, 0), core.StatusAccepted
+	})
+	b.referral(t, carol, bob)
+	b.referral(t, bob, alice)
+	var profiled []core.Candidate
+	var got map[int64]int
+	b.tx(t, func(tx core.Tx) (err error) {
+		if profiled, err = tx.Profiled(ctx, b.ws.ID); err != nil {
+			return err
+		}
+		got, err = tx.ReceivedSince(ctx, b.ws.ID, []int64{alice.ID, bob.ID, carol.ID}, since)
+		return err
+	})
+	if len(profiled) != 1 || profiled[0].Member.ID != bob.ID || fmt.Sprint(profiled[0].Profile.Tags) != "[tax]" {
+		t.Errorf("profiled = %+v, want bob alone, with his tags", profiled)
+	}
+	want := map[int64]int{alice.ID: 1, bob.ID: 2, carol.ID: 0}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("received since = %v, want %v", got, want)
+	}
+}
