@@ -1,7 +1,0 @@
--- 024: reserved for another helper's migration of this session (scale-run's branch only;
--- the merger deletes this placeholder when the real 024 arrives).
-SELECT 1;
-
----- create above / drop below ----
-
-SELECT 1;
