@@ -208,27 +208,7 @@ func (t *tx) Unanswered(ctx context.Context, workspaceID int64, cutoff time.Time
 // match, in one round trip (a batch of the two statements).
 func (t *tx) ReferralPage(ctx context.Context, workspaceID int64, f core.ReferralFilter) (_ []core.Referral, _ int, err error) {
 	defer wrap(&err, "referral page(%d)", workspaceID)
-	from, to := bounds(f.Period)
-	args := []any{workspaceID, from, to}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where := []string{"r.workspace_id = $1", "r.created_at >= $2", "r.created_at < $3"}
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			ss[i] = string(s)
-		}
-		where = append(where, "r.status = ANY("+arg(ss)+")")
-	}
-	if f.PartnerID != 0 {
-		m := arg(f.PartnerID)
-		where = append(where, "(r.referrer_id = "+m+" OR r.receiver_id = "+m+" OR r.co_owner_id = "+m+")")
-	}
-	if f.Tag != "" {
-		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
-	}
+	where, args := referralConds(workspaceID, f)
 	cond := strings.Join(where, " AND ")
 	page := referralFrom + " WHERE " + cond + " ORDER BY r.created_at DESC, r.id DESC"
 	pageArgs := args

@@ -34,12 +34,18 @@ import (
 const oracleAmountsJSON = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', cur, 'cents', cents, 'count', n, 'private', p)), '[]')
 		FROM (SELECT cur, sum(cents)::bigint AS cents, count(*) AS n, count(*) FILTER (WHERE hidden) AS p `
 
+// partiesPrivateSQL asks the parties of the referral r whether one keeps
+// amounts private, as the stored column referrals.amounts_private should
+// answer (amountsPrivateSQL reads that column).
+const partiesPrivateSQL = `EXISTS (SELECT 1 FROM members pm WHERE pm.workspace_id = r.workspace_id
+		AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`
+
 // oracleHiddenSQL is true when the viewer ($8 in the summary, $6 in the
 // breakdown) may not see the amounts of the referral r: a party keeps
 // them private and the viewer is no party.
 const (
-	oracleHiddenSQL = `(` + amountsPrivateSQL + ` AND NOT COALESCE($8::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
-	oracleHidden6   = `(` + amountsPrivateSQL + ` AND NOT COALESCE($6::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
+	oracleHiddenSQL = `(` + partiesPrivateSQL + ` AND NOT COALESCE($8::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
+	oracleHidden6   = `(` + partiesPrivateSQL + ` AND NOT COALESCE($6::bigint IN (r.referrer_id, r.receiver_id, r.co_owner_id), false))`
 )
 
 // oracleSummarySQL computes every figure of core.Stats but the breakdown in
