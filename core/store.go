@@ -162,6 +162,12 @@ type Tx interface {
 	// IdleReferrals returns every working referral (accepted to proposal)
 	// whose last update falls in the window, nudged or not.
 	IdleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
+	// LockReferrals locks the given referrals (by workspace and id) until
+	// the transaction ends, in one statement, in workspace and id order.
+	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// MembersByKey reads the given members, whatever their status, in one
+	// statement; a key with no member is left out.
+	MembersByKey(ctx context.Context, members []MemberKey) ([]Member, error)
 	// DuePartnerships returns partnerships whose next touchpoint falls in
 	// the window and whose members weren't both reminded of it.
 	DuePartnerships(ctx context.Context, due []DueWindow) ([]Partnership, error)
@@ -305,6 +311,9 @@ type ListFilter struct {
 
 // MemberKey names a member across workspaces.
 type MemberKey struct{ WorkspaceID, MemberID int64 }
+
+// ReferralRef names a referral across workspaces.
+type ReferralRef struct{ WorkspaceID, ReferralID int64 }
 
 // DueWindow is one workspace's window in a scheduled pass: what fell due
 // after From and at or before To.

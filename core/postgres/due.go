@@ -223,3 +223,30 @@ func (t *tx) IgnoredReminders(ctx context.Context, keys []core.MemberKey, kinds 
 	}
 	return out, rows.Err()
 }
+
+// LockReferrals locks the given referrals in one statement, in workspace
+// and id order (as a scheduled pass reads them), each through the
+// (workspace_id, id) key.
+func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err error) {
+	defer wrap(&err, "lock referrals(%d)", len(keys))
+	ws, ids := make([]int64, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		ws[i], ids[i] = k.WorkspaceID, k.ReferralID
+	}
+	_, err = t.q.Exec(ctx, `
+		SELECT r.id FROM referrals r
+		WHERE (r.workspace_id, r.id) IN (SELECT k.ws, k.id FROM unnest($1::bigint[], $2::bigint[]) AS k(ws, id))
+		ORDER BY r.workspace_id, r.id
+		FOR UPDATE OF r`, ws, ids)
+	return err
+}
+
+// MembersByKey reads the given members, whatever their status, in one
+// statement: one probe of members' (workspace_id, id) key per member.
+func (t *tx) MembersByKey(ctx context.Context, keys []core.MemberKey) (_ []core.Member, err error) {
+	defer wrap(&err, "members by key(%d)", len(keys))
+	ws, ids := memberArgs(keys)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM `+keyedMembers+`
+		ORDER BY m.workspace_id, m.id`, ws, ids))
+}
