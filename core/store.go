@@ -157,7 +157,11 @@ type Tx interface {
 	// active and not muted, and which were never nudged.
 	DueThankNudges(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// StaleReferrals returns working referrals (accepted to proposal) whose
-	// last update falls in the window and whose owner was not nudged for it.
+	// last update falls in the window and whose owner was not nudged for it,
+	// leaving out those neither of whose parties would get a reminder today
+	// (not reachable, or held back: asked in this silence whether to keep
+	// reminders coming). DueThankNudges and DuePartnerships leave out the
+	// same: read again each day, they would queue nothing.
 	StaleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// IdleReferrals returns every working referral (accepted to proposal)
 	// whose last update falls in the window, nudged or not.
