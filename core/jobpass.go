@@ -96,11 +96,26 @@ func (s *Service) RunJobs(ctx context.Context, job string, runs []DueRun, at tim
 	return results, nil
 }
 
-// purgeAll runs the retention job for each workspace of a batch.
+// purgeAll runs the retention job for each workspace of a batch: the
+// batch's runs claimed in one transaction (one commit, not one per
+// workspace), then each claimed workspace purged (see purge).
 func (s *Service) purgeAll(ctx context.Context, batch []DueRun, at time.Time) ([]JobResult, error) {
+	claims := make([]JobClaim, len(batch))
+	for i, r := range batch {
+		claims[i] = JobClaim{WorkspaceID: r.Workspace.ID, Period: JobPeriod(r.Fire)}
+	}
+	claimed, err := inTx(ctx, s, func(tx Tx) ([]int64, error) {
+		return tx.ClaimJobRuns(ctx, JobRetention, claims, at)
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make([]JobResult, len(batch))
 	for i, r := range batch {
-		res, err := s.purge(ctx, r.Workspace, r.Fire, at)
+		if !slices.Contains(claimed, r.Workspace.ID) {
+			continue // this period ran already (here or on another replica)
+		}
+		res, err := s.purge(ctx, r.Workspace, at)
 		if err != nil {
 			return nil, err
 		}

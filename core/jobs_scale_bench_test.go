@@ -140,9 +140,6 @@ func BenchmarkJobs_300Workspaces(b *testing.B) {
 			seedWorkspaces(b, bb, 300, 100, 100000, stats.analyze)
 			base := bb.clock.Now()
 			for _, job := range core.Jobs {
-				if job.Name == core.JobRetention {
-					continue // batched deletes of its own; see core/retention.go
-				}
 				b.Run(job.Name, func(b *testing.B) {
 					start := time.Now()
 					first := runEverywhere(b, bb, job.Name, base)

@@ -24,19 +24,62 @@ const JobRelease = "stale-release"
 // whose claim of the period makes a run happen once; a released referral
 // is no longer working, so no later run touches it again (nor reads it:
 // the query reads only working referrals).
+//
+// The batch is set-based where it reads: the idle referrals are locked in
+// one statement and read again in one (what changed in between drops
+// out, as it would under a lock of its own), their parties read in one;
+// each release then only writes (the referral and its event), with the
+// same steps, events and notices as a release one by one.
 func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
-	idle, err := tx.IdleReferrals(ctx, windows(runs, func(ws Workspace) (time.Time, time.Time, bool) {
+	due := windows(runs, func(ws Workspace) (time.Time, time.Time, bool) {
 		days := ws.Settings.ReleaseAfterDays
 		return time.Time{}, at.AddDate(0, 0, -days), days > 0
-	}))
+	})
+	idle, err := tx.IdleReferrals(ctx, due)
 	if err != nil || len(idle) == 0 {
 		return nil, err
 	}
+	keys := make([]ReferralRef, len(idle))
+	read := make(map[ReferralRef]bool, len(idle))
+	for i, r := range idle {
+		keys[i] = ReferralRef{r.WorkspaceID, r.ID}
+		read[keys[i]] = true
+	}
+	if err := tx.LockReferrals(ctx, keys); err != nil {
+		return nil, err
+	}
+	// Read again now that they are locked: as they are now.
+	if idle, err = tx.IdleReferrals(ctx, due); err != nil {
+		return nil, err
+	}
+	rec := &recorder{Tx: tx, locked: map[codeKey]*Referral{}}
+	var parties []MemberKey
+	for i := range idle {
+		r := &idle[i]
+		if !read[ReferralRef{r.WorkspaceID, r.ID}] {
+			continue // idle only since the first read: next run's
+		}
+		rec.locked[codeKey{r.WorkspaceID, r.Code}] = r
+		parties = append(parties, MemberKey{r.WorkspaceID, r.ReferrerID}, MemberKey{r.WorkspaceID, r.ReceiverID})
+		if r.CoOwnerID != 0 {
+			parties = append(parties, MemberKey{r.WorkspaceID, r.CoOwnerID})
+		}
+	}
+	ms, err := tx.MembersByKey(ctx, uniqueKeys(parties))
+	if err != nil {
+		return nil, err
+	}
+	rec.members = make(map[MemberKey]Member, len(ms))
+	for _, m := range ms {
+		rec.members[MemberKey{m.WorkspaceID, m.ID}] = m
+	}
 	wss := workspacesOf(runs)
-	rec := &recorder{Tx: tx}
 	js := s.at(at)
 	for i := range idle {
 		ws := wss[idle[i].WorkspaceID]
+		if rec.locked[codeKey{ws.ID, idle[i].Code}] == nil {
+			continue
+		}
 		if err := js.releaseOne(ctx, rec, ws, idle[i].Code, at.AddDate(0, 0, -ws.Settings.ReleaseAfterDays)); err != nil {
 			return nil, err
 		}
@@ -50,7 +93,7 @@ func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time
 func (s *Service) releaseOne(ctx context.Context, rec *recorder, ws Workspace, code Code, cutoff time.Time) error {
 	sys := Caller{Workspace: ws} // referbot acts, not a member
 	why := fmt.Sprintf("it had no update for %d days", ws.Settings.ReleaseAfterDays)
-	r, err := referral(ctx, rec.Tx, sys, code) // locked, as it is now
+	r, err := referral(ctx, rec, sys, code) // locked, as it is now
 	if err != nil {
 		return err
 	}
@@ -92,10 +135,40 @@ func (s *Service) at(t time.Time) *Service {
 // recorder is a Tx that keeps the notices an operation queues instead of
 // queueing them, so a job returns them to RunJob (which filters, queues
 // and counts them), and remembers the last event appended.
+//
+// A pass that read and locked its referrals and their parties up front
+// hands them over (locked, members): reads of them cost no round trip.
 type recorder struct {
 	Tx
 	notices []Notice
 	last    *Event
+	locked  map[codeKey]*Referral // read after they were locked
+	members map[MemberKey]Member
+}
+
+// codeKey names a referral by its workspace and code.
+type codeKey struct {
+	WorkspaceID int64
+	Code        Code
+}
+
+// Referral serves a referral locked and read by the pass, once: a
+// second read goes to the store (it may have changed since).
+func (r *recorder) Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error) {
+	if ref := r.locked[codeKey{workspaceID, code}]; ref != nil {
+		delete(r.locked, codeKey{workspaceID, code})
+		c := *ref
+		return &c, nil
+	}
+	return r.Tx.Referral(ctx, workspaceID, code, forUpdate)
+}
+
+// Member serves a member the pass read.
+func (r *recorder) Member(ctx context.Context, workspaceID, id int64) (*Member, error) {
+	if m, ok := r.members[MemberKey{workspaceID, id}]; ok {
+		return &m, nil
+	}
+	return r.Tx.Member(ctx, workspaceID, id)
 }
 
 func (r *recorder) Enqueue(_ context.Context, ns ...Notice) error {

@@ -94,3 +94,77 @@ func TestReminders_OneRunNeverSendsPastTheThirdIgnoredReminder(t *testing.T) {
 		t.Fatalf("day three, bob: %v; want the question alone", bb)
 	}
 }
+
+// A member asked whether to keep reminders coming is held back until they
+// use referbot again: while both parties of a quiet referral are held back
+// or paused, the stale follow-up no longer reads it each day (it would
+// queue nothing); it is still due, and nudged once its owner is back.
+func TestReminders_HeldBackStaysHeldBackNotReadAgainUntilTheMemberReturns(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice")
+	for i := range 5 {
+		r := b.refer(t, org, alice, fmt.Sprint("Client ", i), 0)
+		if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The referrer gets no digests: paused.
+	if _, err := b.svc.SetProfile(ctx, org, "availability", []string{"paused"}); err != nil {
+		t.Fatal(err)
+	}
+	ws := b.workspace(t, org)
+	days := ws.Settings.StaleDays
+	if days <= 0 {
+		days = core.DefaultSettings().StaleDays
+	}
+	stale := func(at time.Time) []core.Referral {
+		t.Helper()
+		cutoff := at.AddDate(0, 0, -days)
+		var rs []core.Referral
+		if err := b.db.InTx(ctx, func(tx core.Tx) (err error) {
+			rs, err = tx.StaleReferrals(ctx, []core.DueWindow{{WorkspaceID: ws.ID, From: cutoff.Add(-14 * 24 * time.Hour), To: cutoff}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	run := func(at time.Time) int {
+		t.Helper()
+		res, err := b.svc.RunJob(ctx, core.JobStale, ws, at, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Notices
+	}
+	at := b.clock.Now().AddDate(0, 0, days+1)
+	if n := run(at); n != 3 {
+		t.Fatalf("day one: %d notices, want three nudges", n)
+	}
+	at = at.Add(24 * time.Hour)
+	if got := len(stale(at)); got != 2 {
+		t.Fatalf("day two: %d referrals due, want the two held back", got)
+	}
+	if n := run(at); n != 1 {
+		t.Fatalf("day two: %d notices, want the question alone", n)
+	}
+	at = at.Add(24 * time.Hour)
+	if got := stale(at); len(got) != 0 {
+		t.Fatalf("day three: %d referrals read again for a member held back", len(got))
+	}
+	if n := run(at); n != 0 {
+		t.Fatalf("day three: %d notices, want none", n)
+	}
+	// She comes back: what was held back is due again, and nudged.
+	b.clock.t = at.Add(time.Hour)
+	b.join(t, "T1", "alice")
+	at = at.Add(24 * time.Hour)
+	if got := len(stale(at)); got != 2 {
+		t.Fatalf("after she came back: %d referrals due, want the two held back", got)
+	}
+	if n := run(at); n != 2 {
+		t.Fatalf("after she came back: %d notices, want the two nudges", n)
+	}
+}

@@ -100,18 +100,13 @@ func (p Purged) Total() int { return p.Delivered + p.JobRuns + p.Inbound + p.Sig
 // purgeBatch is how many rows one delete statement takes.
 const purgeBatch = 10000
 
-// purge runs the retention job for a workspace. The run is claimed first,
-// in a transaction of its own, so one replica purges each period; then the
-// purge deletes in batches, each committed. A pass that fails midway
-// leaves the rest to the next period's (it is claimed already): purging
-// is by age, so nothing is lost by doing it a day later.
-func (s *Service) purge(ctx context.Context, ws Workspace, fire, at time.Time) (JobResult, error) {
-	claimed, err := inTx(ctx, s, func(tx Tx) ([]int64, error) {
-		return tx.ClaimJobRuns(ctx, JobRetention, []JobClaim{{WorkspaceID: ws.ID, Period: JobPeriod(fire)}}, at)
-	})
-	if err != nil || len(claimed) == 0 {
-		return JobResult{}, err
-	}
+// purge runs the retention job for a workspace whose run is claimed
+// already (purgeAll claims a batch's runs in a transaction of their own,
+// so one replica purges each period); the purge deletes in batches, each
+// committed. A pass that fails midway leaves the rest to the next
+// period's (it is claimed already): purging is by age, so nothing is lost
+// by doing it a day later.
+func (s *Service) purge(ctx context.Context, ws Workspace, at time.Time) (JobResult, error) {
 	r := s.retention
 	p, err := s.store.Purge(ctx, Purge{
 		WorkspaceID:   ws.ID,

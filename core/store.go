@@ -157,11 +157,21 @@ type Tx interface {
 	// active and not muted, and which were never nudged.
 	DueThankNudges(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// StaleReferrals returns working referrals (accepted to proposal) whose
-	// last update falls in the window and whose owner was not nudged for it.
+	// last update falls in the window and whose owner was not nudged for it,
+	// leaving out those neither of whose parties would get a reminder today
+	// (not reachable, or held back: asked in this silence whether to keep
+	// reminders coming). DueThankNudges and DuePartnerships leave out the
+	// same: read again each day, they would queue nothing.
 	StaleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// IdleReferrals returns every working referral (accepted to proposal)
 	// whose last update falls in the window, nudged or not.
 	IdleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
+	// LockReferrals locks the given referrals (by workspace and id) until
+	// the transaction ends, in one statement, in workspace and id order.
+	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// MembersByKey reads the given members, whatever their status, in one
+	// statement; a key with no member is left out.
+	MembersByKey(ctx context.Context, members []MemberKey) ([]Member, error)
 	// DuePartnerships returns partnerships whose next touchpoint falls in
 	// the window and whose members weren't both reminded of it.
 	DuePartnerships(ctx context.Context, due []DueWindow) ([]Partnership, error)
@@ -305,6 +315,9 @@ type ListFilter struct {
 
 // MemberKey names a member across workspaces.
 type MemberKey struct{ WorkspaceID, MemberID int64 }
+
+// ReferralRef names a referral across workspaces.
+type ReferralRef struct{ WorkspaceID, ReferralID int64 }
 
 // DueWindow is one workspace's window in a scheduled pass: what fell due
 // after From and at or before To.

@@ -56,6 +56,30 @@ func sent(key string) string {
 	return `(SELECT o.id FROM outbox o WHERE o.workspace_id = r.workspace_id AND o.dedupe_key = ` + key + ` LIMIT 1) IS NOT NULL`
 }
 
+// mayRemind holds for a member m who may get reminders: active, not
+// muted, not paused (Reachable's rule).
+const mayRemind = `m.status = 'active' AND NOT m.muted
+	AND (SELECT p.availability FROM profiles p WHERE p.workspace_id = m.workspace_id AND p.member_id = m.id)
+		IS DISTINCT FROM 'paused'`
+
+// heldBack holds for a member m who was asked, in this stretch of
+// silence, whether to keep reminders coming (core's askBeforeMore, whose
+// key it reads): every reminder to them is held back, and the question
+// not asked again, until they use referbot again. One index probe.
+const heldBack = `(SELECT o.id FROM outbox o WHERE o.workspace_id = m.workspace_id
+	AND o.dedupe_key = 'ask-reminders:' || m.id || ':'
+		|| floor(extract(epoch FROM COALESCE(m.last_active_at, m.joined_at)))::bigint LIMIT 1) IS NOT NULL`
+
+// remindable is true when a reminder to the member (a column of r) would
+// go out today: they may get reminders and are not held back. A due row
+// whose every recipient is not remindable would only be read again, day
+// after day, to queue nothing; the passes leave it out. It is still due:
+// it comes back the day its member uses referbot again (or unmutes).
+func remindable(member string) string {
+	return `COALESCE((SELECT ` + mayRemind + ` AND NOT ` + heldBack + `
+		FROM members m WHERE m.workspace_id = r.workspace_id AND m.id = ` + member + `), false)`
+}
+
 // working are the stages someone works a referral in.
 const working = `r.status IN ('accepted', 'contacted', 'meeting', 'proposal')`
 
@@ -90,8 +114,8 @@ func (t *tx) DueThankNudges(ctx context.Context, due []core.DueWindow) (_ []core
 	rows, err := t.q.Query(ctx, dueReferrals(`
 			r.status IN ('accepted', 'contacted', 'meeting', 'proposal', 'won')
 			AND r.accepted_at > d.since AND r.accepted_at <= d.until
-			AND (SELECT owner.status = 'active' AND NOT owner.muted FROM members owner
-				WHERE owner.workspace_id = r.workspace_id AND owner.id = r.receiver_id)
+			AND (SELECT m.status = 'active' AND NOT m.muted AND NOT `+heldBack+` FROM members m
+				WHERE m.workspace_id = r.workspace_id AND m.id = r.receiver_id)
 			AND (SELECT th.id FROM thanks th WHERE th.workspace_id = r.workspace_id AND th.referral_id = r.id
 				AND th.retracted_at IS NULL LIMIT 1) IS NULL
 			AND NOT `+sent(`'nudge-thanks:' || r.id`),
@@ -107,7 +131,8 @@ func (t *tx) StaleReferrals(ctx context.Context, due []core.DueWindow) (_ []core
 	ids, from, to := dueArgs(due)
 	rows, err := t.q.Query(ctx, dueReferrals(working+`
 			AND r.updated_at > d.since AND r.updated_at <= d.until
-			AND NOT `+sent(`'stale:' || r.id || ':' || floor(extract(epoch FROM r.updated_at))::bigint`),
+			AND NOT `+sent(`'stale:' || r.id || ':' || floor(extract(epoch FROM r.updated_at))::bigint`)+`
+			AND (`+remindable("r.receiver_id")+` OR `+remindable("r.referrer_id")+`)`,
 		`r.workspace_id, r.referrer_id, r.id`), ids, from, to)
 	return collectReferrals(rows, err)
 }
@@ -137,6 +162,7 @@ func (t *tx) DuePartnerships(ctx context.Context, due []core.DueWindow) (_ []cor
 		CROSS JOIN LATERAL (SELECT * FROM partnerships r WHERE r.workspace_id = d.ws
 			AND r.next_due > d.since AND r.next_due <= d.until
 			AND NOT (`+reminded("member_a")+` AND `+reminded("member_b")+`)
+			AND (`+remindable("r.member_a")+` OR `+remindable("r.member_b")+`)
 			OFFSET 0) r
 		ORDER BY r.workspace_id, r.next_due, r.id`, ids, from, to)
 	return collectPartnerships(rows, err)
@@ -175,9 +201,7 @@ func (t *tx) Reachable(ctx context.Context, keys []core.MemberKey) (_ []core.Mem
 	ws, ids := memberArgs(keys)
 	return collectMembers(t.q.Query(ctx, `
 		SELECT `+memberCols+` FROM `+keyedMembers+`
-		WHERE m.status = 'active' AND NOT m.muted
-			AND (SELECT p.availability FROM profiles p WHERE p.workspace_id = m.workspace_id AND p.member_id = m.id)
-				IS DISTINCT FROM 'paused'
+		WHERE `+mayRemind+`
 		ORDER BY m.workspace_id, m.id`, ws, ids))
 }
 
@@ -222,4 +246,31 @@ func (t *tx) IgnoredReminders(ctx context.Context, keys []core.MemberKey, kinds 
 		out[k] = ig
 	}
 	return out, rows.Err()
+}
+
+// LockReferrals locks the given referrals in one statement, in workspace
+// and id order (as a scheduled pass reads them), each through the
+// (workspace_id, id) key.
+func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err error) {
+	defer wrap(&err, "lock referrals(%d)", len(keys))
+	ws, ids := make([]int64, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		ws[i], ids[i] = k.WorkspaceID, k.ReferralID
+	}
+	_, err = t.q.Exec(ctx, `
+		SELECT r.id FROM referrals r
+		WHERE (r.workspace_id, r.id) IN (SELECT k.ws, k.id FROM unnest($1::bigint[], $2::bigint[]) AS k(ws, id))
+		ORDER BY r.workspace_id, r.id
+		FOR UPDATE OF r`, ws, ids)
+	return err
+}
+
+// MembersByKey reads the given members, whatever their status, in one
+// statement: one probe of members' (workspace_id, id) key per member.
+func (t *tx) MembersByKey(ctx context.Context, keys []core.MemberKey) (_ []core.Member, err error) {
+	defer wrap(&err, "members by key(%d)", len(keys))
+	ws, ids := memberArgs(keys)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM `+keyedMembers+`
+		ORDER BY m.workspace_id, m.id`, ws, ids))
 }
