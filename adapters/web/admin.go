@@ -12,16 +12,17 @@ import (
 
 // adminView is the admins' page body.
 type adminView struct {
-	Label       string
-	Health      []kpi
-	Warnings    table
-	Flags       table
-	Dismissed   string
-	FlagsCSV    string
-	FeeTotals   table
-	Fees        table
-	FeesCSV     string
-	Undelivered table
+	Label        string
+	Health       []kpi
+	Warnings     table
+	Flags        table
+	Dismissed    string
+	FlagsCSV     string
+	FeeTotals    table
+	Fees         table
+	FeesCSV      string
+	FeesUnlisted string
+	Undelivered  table
 }
 
 // admin serves GET /dashboard/admin: network health, abuse flags, fees
@@ -57,6 +58,10 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	}
 	if fb := ap.Fees; fb != nil {
 		body.FeeTotals, body.Fees = feeTables(fb, v.Caller.Workspace.Settings.Currency, period)
+		if fb.Unlisted > 0 {
+			body.FeesUnlisted = fmt.Sprintf("The newest %s are listed, and %d more, counted in the totals above: the CSV below lists every one.",
+				plural(len(fb.Fees), "fee"), fb.Unlisted)
+		}
 	}
 	p.Body = body
 	s.render(w, http.StatusOK, "admin", p)

@@ -408,25 +408,34 @@ func flagsReport(ap *core.AdminPage) *report {
 	return rep
 }
 
-// feesReport is /dashboard/fees.csv (admins): each fee, its amount
-// a plain number beside its currency, or private.
-func feesReport(ap *core.AdminPage) *report {
-	rep := &report{name: "fees", period: ap.Period.Label,
+// adminFees serves /dashboard/fees.csv (admins): every fee of ?period=,
+// of which the admin page lists the newest.
+func (s *Server) adminFees(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	fb, err := s.data.AdminFees(r.Context(), v.Caller, r.URL.Query().Get("period"))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	writeCSV(w, feesReport(fb))
+}
+
+// feesReport is fees.csv: each fee, its amount a plain number beside its
+// currency, or private.
+func feesReport(fb *core.FeeBook) *report {
+	rep := &report{name: "fees", period: fb.Period.Label,
 		header: []string{"code", "referrer", "receiver", "client", "terms", "fee", "fee_currency", "status",
 			"won_value", "won_currency", "won_on", "paid_on", "amounts"}}
-	if ap.Fees != nil {
-		for _, f := range ap.Fees.Fees {
-			rf := &f.Referral
-			fee, feeCur, won, wonCur, private := f.Amount.Number(), f.Amount.Currency, "", "", ""
-			if !rf.WonValue.IsZero() {
-				won, wonCur = rf.WonValue.Number(), rf.WonValue.Currency
-			}
-			if rf.AmountsHidden {
-				fee, feeCur, won, wonCur, private = "", "", "", "", bot.PrivateAmounts
-			}
-			rep.add(rf.Code.String(), rf.ReferrerName, rf.ReceiverName, rf.ClientName, rf.Fee.String(), fee, feeCur,
-				string(rf.FeeStatus), won, wonCur, isoDay(rf.ClosedAt), isoDay(rf.FeePaidAt), private)
+	for _, f := range fb.Fees {
+		rf := &f.Referral
+		fee, feeCur, won, wonCur, private := f.Amount.Number(), f.Amount.Currency, "", "", ""
+		if !rf.WonValue.IsZero() {
+			won, wonCur = rf.WonValue.Number(), rf.WonValue.Currency
 		}
+		if rf.AmountsHidden {
+			fee, feeCur, won, wonCur, private = "", "", "", "", bot.PrivateAmounts
+		}
+		rep.add(rf.Code.String(), rf.ReferrerName, rf.ReceiverName, rf.ClientName, rf.Fee.String(), fee, feeCur,
+			string(rf.FeeStatus), won, wonCur, isoDay(rf.ClosedAt), isoDay(rf.FeePaidAt), private)
 	}
 	return rep
 }

@@ -243,6 +243,11 @@ func (f *fakeData) AdminPage(_ context.Context, _ core.Caller, period string) (*
 	return fakeAdminPage(), f.err
 }
 
+func (f *fakeData) AdminFees(_ context.Context, _ core.Caller, period string) (*core.FeeBook, error) {
+	f.periods = append(f.periods, period)
+	return fakeAdminPage().Fees, f.err
+}
+
 // signedInAs stands in for auth.go's s.page: every page is served to v.
 func signedInAs(v *Viewer) func(pageFunc) http.HandlerFunc {
 	return func(f pageFunc) http.HandlerFunc {

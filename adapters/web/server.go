@@ -94,7 +94,7 @@ func (s *Server) pageRoutes(signedIn func(pageFunc) http.HandlerFunc) {
 		"/dashboard/members.csv":               s.fromOverview(membersReport),
 		"/dashboard/members/{id}/partners.csv": s.partnersCSV,
 		"/dashboard/flags.csv":                 s.fromAdminPage(flagsReport),
-		"/dashboard/fees.csv":                  s.fromAdminPage(feesReport),
+		"/dashboard/fees.csv":                  s.adminFees,
 	} {
 		s.mux.HandleFunc("GET "+path, signedIn(f))
 	}
