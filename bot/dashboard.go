@@ -48,3 +48,9 @@ func (b *Bot) AdminPage(ctx context.Context, c core.Caller, period string) (*cor
 func (b *Bot) AdminFees(ctx context.Context, c core.Caller, period string) (*core.FeeBook, error) {
 	return b.svc.AdminFees(ctx, c, period)
 }
+
+// AdminFlags is the admin page's abuse flags, each naming every code of
+// its evidence (flags.csv); EFORBIDDEN for anyone but an admin.
+func (b *Bot) AdminFlags(ctx context.Context, c core.Caller, period string) (*core.FlagReport, error) {
+	return b.svc.AdminFlags(ctx, c, period)
+}

@@ -50,14 +50,21 @@ func (s *Service) AdminPage(ctx context.Context, c Caller, period string) (*Admi
 // AdminFees lists, for admins only, every fee of the period (as AdminPage
 // reads it) with its totals: what the admin page lists the newest of.
 func (s *Service) AdminFees(ctx context.Context, c Caller, period string) (*FeeBook, error) {
-	if err := adminOnly(c); err != nil {
-		return nil, err
-	}
-	p, err := ParsePeriod(period, s.now(), s.Location(c.Workspace))
+	p, err := s.adminPeriod(c, period)
 	if err != nil {
 		return nil, err
 	}
 	return inTx(ctx, s, func(tx Tx) (*FeeBook, error) { return feeBook(ctx, tx, c, "", p, 0) })
+}
+
+// AdminFlags is, for admins only, the admin page's abuse flags of the
+// period, each naming every code of its evidence (flags.csv).
+func (s *Service) AdminFlags(ctx context.Context, c Caller, period string) (*FlagReport, error) {
+	p, err := s.adminPeriod(c, period)
+	if err != nil {
+		return nil, err
+	}
+	return inTx(ctx, s, func(tx Tx) (*FlagReport, error) { return s.flagsOf(ctx, tx, c.Workspace, p, true) })
 }
 
 // visibleTo returns an undelivered notice as an admin may see it: what
@@ -78,6 +85,15 @@ func (n Notice) visibleTo(admin Member) Notice {
 	}
 	n.Items, n.Report = items, nil
 	return n
+}
+
+// adminPeriod reads the period of an admins' report (all time by
+// default), refusing anyone but an admin.
+func (s *Service) adminPeriod(c Caller, period string) (Period, error) {
+	if err := adminOnly(c); err != nil {
+		return Period{}, err
+	}
+	return ParsePeriod(period, s.now(), s.Location(c.Workspace))
 }
 
 // adminOnly refuses the admin page, and what it lists, to anyone else.

@@ -95,11 +95,8 @@ func flagsTable(fr *core.FlagReport) table {
 		Head:  []string{"Flag", "What", "Evidence"}}
 	for _, f := range fr.Flags {
 		what, _, _ := strings.Cut(bot.FlagLine(f, false), " — ")
-		ev := cell{}
-		for _, c := range f.Codes {
-			ev.Lines = append(ev.Lines, c.String())
-		}
-		t.Rows = append(t.Rows, []cell{text(f.ID), text(what), {Text: strings.Join(ev.Lines, ", ")}})
+		ev := strings.Join(bot.EvidenceCodes(f, core.FlagCodesKept), ", ")
+		t.Rows = append(t.Rows, []cell{text(f.ID), text(what), text(ev)})
 	}
 	return t
 }

@@ -19,6 +19,7 @@ type dashboardData interface {
 	Referral(ctx context.Context, c core.Caller, code core.Code) (*core.Detail, error)
 	AdminPage(ctx context.Context, c core.Caller, period string) (*core.AdminPage, error)
 	AdminFees(ctx context.Context, c core.Caller, period string) (*core.FeeBook, error)
+	AdminFlags(ctx context.Context, c core.Caller, period string) (*core.FlagReport, error)
 }
 
 // The bot serves the read models.

@@ -248,6 +248,11 @@ func (f *fakeData) AdminFees(_ context.Context, _ core.Caller, period string) (*
 	return fakeAdminPage().Fees, f.err
 }
 
+func (f *fakeData) AdminFlags(_ context.Context, _ core.Caller, period string) (*core.FlagReport, error) {
+	f.periods = append(f.periods, period)
+	return fakeAdminPage().Flags, f.err
+}
+
 // signedInAs stands in for auth.go's s.page: every page is served to v.
 func signedInAs(v *Viewer) func(pageFunc) http.HandlerFunc {
 	return func(f pageFunc) http.HandlerFunc {
