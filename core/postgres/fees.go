@@ -65,14 +65,14 @@ func (t *tx) Fees(ctx context.Context, workspaceID int64, q core.FeeQuery) (_ []
 // every fee of all time, and the page lists the newest.
 func (t *tx) FeeAmounts(ctx context.Context, workspaceID int64, q core.FeeQuery) (_ []core.Referral, err error) {
 	defer wrap(&err, "fee amounts(%d, member %d)", workspaceID, q.MemberID)
-	where, order, args := feeWhere(q)
+	where, _, args := feeWhere(q) // sums need no order
 	rows, err := t.q.Query(ctx, `
 	SELECT r.referrer_id, COALESCE(r.receiver_id, 0), COALESCE(r.co_owner_id, 0), rf.display_name, COALESCE(rc.display_name, ''),
 		r.fee_kind, r.fee_basis_points, r.fee_fixed_cents, r.fee_currency, r.fee_status,
 		COALESCE(r.won_value_cents, 0), COALESCE(r.won_currency, ''), r.amounts_private
 	FROM referrals r
 	JOIN members rf ON rf.workspace_id = r.workspace_id AND rf.id = r.referrer_id
-	LEFT JOIN members rc ON rc.workspace_id = r.workspace_id AND rc.id = r.receiver_id`+where+order,
+	LEFT JOIN members rc ON rc.workspace_id = r.workspace_id AND rc.id = r.receiver_id`+where,
 		append([]any{workspaceID}, args...)...)
 	return collect(rows, err, func(row pgx.Row) (*core.Referral, error) {
 		var r core.Referral
