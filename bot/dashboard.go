@@ -42,3 +42,15 @@ func (b *Bot) Referral(ctx context.Context, c core.Caller, code core.Code) (*cor
 func (b *Bot) AdminPage(ctx context.Context, c core.Caller, period string) (*core.AdminPage, error) {
 	return b.svc.AdminPage(ctx, c, period)
 }
+
+// AdminFees is every fee of the admin page's period, which the page lists
+// the newest of (fees.csv); EFORBIDDEN for anyone but an admin.
+func (b *Bot) AdminFees(ctx context.Context, c core.Caller, period string) (*core.FeeBook, error) {
+	return b.svc.AdminFees(ctx, c, period)
+}
+
+// AdminFlags is the admin page's abuse flags, each naming every code of
+// its evidence (flags.csv); EFORBIDDEN for anyone but an admin.
+func (b *Bot) AdminFlags(ctx context.Context, c core.Caller, period string) (*core.FlagReport, error) {
+	return b.svc.AdminFlags(ctx, c, period)
+}

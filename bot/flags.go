@@ -49,7 +49,7 @@ func FlagsMessage(rep *core.FlagReport) Message {
 	return m
 }
 
-// maxEvidence is how many codes a flag's line lists.
+// maxEvidence is how many codes a flag's line lists, the newest.
 const maxEvidence = 10
 
 // FlagLine describes a flag with its evidence; with id, it starts with
@@ -64,22 +64,15 @@ func FlagLine(f core.Flag, id bool) string {
 	case core.FlagRing:
 		what = "Referrals in a circle with finder's fees: " + strings.Join(append(names, names[:1]...), " → ")
 	case core.FlagSameClient:
-		what = fmt.Sprintf("The same client referred %s", times(len(f.Codes)))
+		what = fmt.Sprintf("The same client referred %s", times(f.Evidence()))
 	case core.FlagDailyCap:
 		what = fmt.Sprintf("%s reached the daily cap (%d) on %s", strings.Join(names, ", "), f.Cap, f.Day)
 	case core.FlagNeverConverts:
-		what = fmt.Sprintf("%s: %s received by partners, none won", strings.Join(names, ", "), plural(len(f.Codes), "referral"))
+		what = fmt.Sprintf("%s: %s received by partners, none won", strings.Join(names, ", "), plural(f.Evidence(), "referral"))
 	default:
 		what = string(f.Kind)
 	}
-	codes := make([]string, 0, maxEvidence)
-	for i, c := range f.Codes {
-		if i == maxEvidence {
-			codes = append(codes, fmt.Sprintf("and %d more", len(f.Codes)-maxEvidence))
-			break
-		}
-		codes = append(codes, c.String())
-	}
+	codes := EvidenceCodes(f, maxEvidence)
 	line := what + " — " + strings.Join(codes, ", ")
 	if id {
 		line = "`" + f.ID + "` " + line
@@ -88,4 +81,18 @@ func FlagLine(f core.Flag, id bool) string {
 		line += fmt.Sprintf(" (new evidence since @%s dismissed it: %s)", cmp.Or(d.By, "an admin"), firstWords(d.Reason, 12))
 	}
 	return line
+}
+
+// EvidenceCodes are the newest n codes a flag names, oldest first, then
+// how many earlier ones it has.
+func EvidenceCodes(f core.Flag, n int) []string {
+	shown := f.Codes[max(0, len(f.Codes)-n):]
+	codes := make([]string, 0, len(shown)+1)
+	for _, c := range shown {
+		codes = append(codes, c.String())
+	}
+	if earlier := f.Evidence() - len(shown); earlier > 0 {
+		codes = append(codes, fmt.Sprintf("and %d earlier", earlier))
+	}
+	return codes
 }

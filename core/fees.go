@@ -312,6 +312,7 @@ type FeeQuery struct {
 	Statuses []FeeStatus
 	Period   Period
 	ByPaidAt bool
+	Limit    int // the newest this many; 0: every one
 }
 
 // FeeBook is what /refer fees shows: the fees, and what they come to per
@@ -320,7 +321,8 @@ type FeeBook struct {
 	Period   Period
 	Filter   string
 	Everyone bool        // an admin's view of the whole network; else the caller's own fees
-	Fees     []Fee       // newest deal first
+	Fees     []Fee       // newest deal first; with Unlisted, only the newest
+	Unlisted int         // fees counted in Members but not in Fees (the admin page lists FeesOnPage)
 	Members  []FeeTotals // by name: everyone in the fees (admins), or just the caller
 }
 
@@ -389,14 +391,16 @@ func (s *Service) Fees(ctx context.Context, c Caller, req FeesRequest) (*FeeBook
 	if err != nil {
 		return nil, err
 	}
-	return inTx(ctx, s, func(tx Tx) (*FeeBook, error) { return feeBook(ctx, tx, c, filter, p) })
+	return inTx(ctx, s, func(tx Tx) (*FeeBook, error) { return feeBook(ctx, tx, c, filter, p, 0) })
 }
 
 // feeBook reads the fees of a filter (a key of FeeFilters) in p: the
 // caller's, or everyone's for an admin, each as the caller may see it.
-func feeBook(ctx context.Context, tx Tx, c Caller, filter string, p Period) (*FeeBook, error) {
+// With listed > 0 it lists only the newest listed of them, in full, and
+// sums every one from the columns their amounts need (FeeAmounts).
+func feeBook(ctx context.Context, tx Tx, c Caller, filter string, p Period, listed int) (*FeeBook, error) {
 	book := &FeeBook{Period: p, Filter: filter, Everyone: c.Member.IsAdmin()}
-	q := FeeQuery{MemberID: c.Member.ID, Statuses: FeeFilters[filter], Period: p, ByPaidAt: filter == "paid"}
+	q := FeeQuery{MemberID: c.Member.ID, Statuses: FeeFilters[filter], Period: p, ByPaidAt: filter == "paid", Limit: listed}
 	if book.Everyone {
 		q.MemberID = 0
 	}
@@ -404,15 +408,13 @@ func feeBook(ctx context.Context, tx Tx, c Caller, filter string, p Period) (*Fe
 	if err != nil {
 		return nil, err
 	}
-	totals := map[int64]*FeeTotals{}
-	total := func(id int64, name string) *FeeTotals {
-		if totals[id] == nil {
-			totals[id] = &FeeTotals{MemberID: id, Name: name}
+	summed := rs
+	if listed > 0 && len(rs) == listed {
+		q.Limit = 0
+		if summed, err = tx.FeeAmounts(ctx, c.Workspace.ID, q); err != nil {
+			return nil, err
 		}
-		return totals[id]
-	}
-	if !book.Everyone {
-		total(c.Member.ID, c.Member.DisplayName)
+		book.Unlisted = len(summed) - len(rs)
 	}
 	for _, r := range rs {
 		if !r.SeesAmounts(c.Member) {
@@ -420,20 +422,43 @@ func feeBook(ctx context.Context, tx Tx, c Caller, filter string, p Period) (*Fe
 			book.Fees = append(book.Fees, Fee{Referral: r.VisibleTo(c.Member)})
 			continue
 		}
+		book.Fees = append(book.Fees, Fee{Referral: r.VisibleTo(c.Member), Amount: r.FeeAmount()})
+	}
+	book.Members = feeTotals(c, book.Everyone, summed)
+	return book, nil
+}
+
+// feeTotals sums the fees of rs whose amounts the caller sees, per member
+// (everyone's for an admin, else the caller's own), by name.
+func feeTotals(c Caller, everyone bool, rs []Referral) []FeeTotals {
+	totals := map[int64]*FeeTotals{}
+	total := func(id int64, name string) *FeeTotals {
+		if totals[id] == nil {
+			totals[id] = &FeeTotals{MemberID: id, Name: name}
+		}
+		return totals[id]
+	}
+	if !everyone {
+		total(c.Member.ID, c.Member.DisplayName)
+	}
+	for _, r := range rs {
+		if !r.SeesAmounts(c.Member) {
+			continue
+		}
 		amount := r.FeeAmount()
-		book.Fees = append(book.Fees, Fee{Referral: r.VisibleTo(c.Member), Amount: amount})
-		if book.Everyone || r.ReceiverID == c.Member.ID {
+		if everyone || r.ReceiverID == c.Member.ID {
 			total(r.ReceiverID, r.ReceiverName).Pays.add(r.FeeStatus, amount)
 		}
-		if book.Everyone || r.ReferrerID == c.Member.ID {
+		if everyone || r.ReferrerID == c.Member.ID {
 			total(r.ReferrerID, r.ReferrerName).Gets.add(r.FeeStatus, amount)
 		}
 	}
+	var out []FeeTotals
 	for _, t := range totals {
-		book.Members = append(book.Members, *t)
+		out = append(out, *t)
 	}
-	slices.SortFunc(book.Members, func(a, b FeeTotals) int {
+	slices.SortFunc(out, func(a, b FeeTotals) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.MemberID, b.MemberID))
 	})
-	return book, nil
+	return out
 }

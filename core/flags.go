@@ -59,6 +59,10 @@ const (
 	MaxRings         = 50 // the rings with most evidence; more would be noise
 	SameClientMin    = 3
 	NeverConvertsMin = 10
+	// FlagCodesKept is how many referral codes of a flag's evidence it
+	// names, the newest; Count counts them all. A referrer whose leads
+	// never convert may have hundreds, and new evidence is new codes.
+	FlagCodesKept = 10
 	// FlagsPeriod is the period `/refer flags` and the health DM cover
 	// when none is given.
 	FlagsPeriod = "90d"
@@ -71,7 +75,8 @@ type Flag struct {
 	Kind      FlagKind   `json:"kind"`
 	MemberIDs []int64    `json:"member_ids,omitempty"`
 	Members   []string   `json:"members,omitempty"`   // display names; a ring's in its order
-	Codes     []Code     `json:"codes"`               // the evidence, oldest first
+	Codes     []Code     `json:"codes"`               // the evidence, oldest first: its newest FlagCodesKept (all for the CSV)
+	Count     int        `json:"count,omitempty"`     // the referrals of evidence, named or not
 	Day       string     `json:"day,omitempty"`       // FlagDailyCap: the local day, 2006-01-02
 	Cap       int        `json:"cap,omitempty"`       // FlagDailyCap: the cap then
 	Dismissed *Dismissal `json:"dismissed,omitempty"` // an earlier dismissal, now outgrown by new evidence
@@ -92,7 +97,11 @@ type FlagQuery struct {
 	Period   Period
 	DailyCap int    // 0: no daily-cap flags
 	TimeZone string // the IANA zone whose days the cap counts
+	AllCodes bool   // every code of the evidence, not the newest FlagCodesKept
 }
+
+// Evidence is how many referrals a flag's evidence has.
+func (f Flag) Evidence() int { return max(f.Count, len(f.Codes)) }
 
 // FlagID derives a flag's short, stable ID from its key.
 func FlagID(key string) string {
@@ -134,13 +143,19 @@ func (s *Service) Flags(ctx context.Context, c Caller, period string) (*FlagRepo
 	})
 }
 
-// flags computes the flags of ws in p and leaves out the dismissed ones.
+// flags computes the flags of ws in p, naming the newest codes of their
+// evidence, and leaves out the dismissed ones.
 func (s *Service) flags(ctx context.Context, tx Tx, ws Workspace, p Period) (*FlagReport, error) {
+	return s.flagsOf(ctx, tx, ws, p, false)
+}
+
+// flagsOf is flags, naming every code of the evidence with allCodes.
+func (s *Service) flagsOf(ctx context.Context, tx Tx, ws Workspace, p Period, allCodes bool) (*FlagReport, error) {
 	loc := s.Location(ws).String()
 	if loc == "Local" || loc == "" {
 		loc = "UTC"
 	}
-	fs, err := tx.Flags(ctx, ws.ID, FlagQuery{Period: p, DailyCap: ws.Settings.DailyCap, TimeZone: loc})
+	fs, err := tx.Flags(ctx, ws.ID, FlagQuery{Period: p, DailyCap: ws.Settings.DailyCap, TimeZone: loc, AllCodes: allCodes})
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,18 @@ func (b *bundle) flags(t testing.TB, admin core.Caller, period string) *core.Fla
 	return rep
 }
 
+// referTurns has from refer n clients, an hour apart, to each of to in
+// turn.
+func (b *bundle) referTurns(t testing.TB, from core.Caller, n int, to ...core.Caller) []*core.Referral {
+	t.Helper()
+	var rs []*core.Referral
+	for i := range n {
+		b.clock.Add(time.Hour)
+		rs = append(rs, b.refer(t, from, to[i%len(to)], fmt.Sprint("Client ", i), 0))
+	}
+	return rs
+}
+
 func codes(rs ...*core.Referral) []core.Code {
 	var cs []core.Code
 	for _, r := range rs {
@@ -206,10 +218,7 @@ func TestFlags_NeverConvertsAfterTenReceivedAndNoneWon(t *testing.T) {
 	ctx := context.Background()
 	n := b.network(t, "T1", "none", "amy", "ben", "cat")
 	admin, amy, ben, cat := n[0], n[1], n[2], n[3]
-	var rs []*core.Referral
-	for i := range 10 {
-		rs = append(rs, b.refer(t, amy, []core.Caller{ben, cat}[i%2], fmt.Sprint("Client ", i), 0))
-	}
+	rs := b.referTurns(t, amy, 10, ben, cat)
 	b.svc.PostLead(ctx, amy, core.LeadInput{Need: "an unclaimed lead"}) // not received: doesn't count
 	got := only(t, b.flags(t, admin, ""), core.FlagNeverConverts)
 	if len(got) != 1 || got[0].Members[0] != "amy" || !slices.Equal(got[0].Codes, codes(rs...)) {
@@ -280,5 +289,37 @@ func TestNetworkHealth_ListsOpenFlagsForAdmins(t *testing.T) {
 	if err != nil || len(ns) != 1 || ns[0].Health == nil || len(ns[0].Health.Flags) != 1 || ns[0].Health.Flags[0].Kind != core.FlagRing ||
 		ns[0].To.MemberID != admin.Member.ID {
 		t.Fatalf("health notice: %+v, %v", ns, err)
+	}
+}
+
+func TestFlags_NameTheNewestCodesCountAllAndANewOneRaisesADismissedFlagAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	n := b.network(t, "T1", "none", "amy", "ben", "cat")
+	admin, amy, ben, cat := n[0], n[1], n[2], n[3]
+	rs := b.referTurns(t, amy, core.FlagCodesKept+3, ben, cat)
+	got := only(t, b.flags(t, admin, ""), core.FlagNeverConverts)
+	if len(got) != 1 || got[0].Evidence() != len(rs) || !slices.Equal(got[0].Codes, codes(rs[3:]...)) {
+		t.Fatalf("never-converts flags: %+v, want %d referrals naming the newest %d", got, len(rs), core.FlagCodesKept)
+	}
+	all, err := b.svc.AdminFlags(ctx, admin, "")
+	if err != nil || len(all.Flags) != 1 || !slices.Equal(all.Flags[0].Codes, codes(rs...)) {
+		t.Fatalf("every code for the CSV: %+v, %v", all, err)
+	}
+	if _, err := b.svc.AdminFlags(ctx, amy, ""); core.ErrorCode(err) != core.EFORBIDDEN {
+		t.Errorf("amy asks for every flag's codes: %v, want EFORBIDDEN", err)
+	}
+	if _, err := b.svc.DismissFlag(ctx, admin, got[0].ID, "new in the network"); err != nil {
+		t.Fatal(err)
+	}
+	if rep := b.flags(t, admin, ""); len(rep.Flags) != 0 || rep.Dismissed != 1 {
+		t.Fatalf("after dismissal: %+v", rep)
+	}
+	b.clock.Add(time.Hour)
+	next := b.refer(t, amy, ben, "Client next", 0)
+	got = only(t, b.flags(t, admin, ""), core.FlagNeverConverts)
+	if len(got) != 1 || got[0].Dismissed == nil || got[0].Evidence() != len(rs)+1 || got[0].Codes[len(got[0].Codes)-1] != next.Code {
+		t.Fatalf("after new evidence: %+v", got)
 	}
 }

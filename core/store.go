@@ -189,6 +189,10 @@ type Tx interface {
 	// Fees returns the referrals with a money fee that q selects, newest
 	// deal (or payment) first.
 	Fees(ctx context.Context, workspaceID int64, q FeeQuery) ([]Referral, error)
+	// FeeAmounts returns the same referrals with only what their fee
+	// totals read: the parties and their names, the fee terms and status,
+	// the won value and whether its amounts are private.
+	FeeAmounts(ctx context.Context, workspaceID int64, q FeeQuery) ([]Referral, error)
 	// HealthCounts counts what the network-health report needs (see
 	// HealthCounts), without computing the network's whole figures.
 	HealthCounts(ctx context.Context, workspaceID int64, q HealthQuery) (HealthCounts, error)

@@ -12,16 +12,17 @@ import (
 
 // adminView is the admins' page body.
 type adminView struct {
-	Label       string
-	Health      []kpi
-	Warnings    table
-	Flags       table
-	Dismissed   string
-	FlagsCSV    string
-	FeeTotals   table
-	Fees        table
-	FeesCSV     string
-	Undelivered table
+	Label        string
+	Health       []kpi
+	Warnings     table
+	Flags        table
+	Dismissed    string
+	FlagsCSV     string
+	FeeTotals    table
+	Fees         table
+	FeesCSV      string
+	FeesUnlisted string
+	Undelivered  table
 }
 
 // admin serves GET /dashboard/admin: network health, abuse flags, fees
@@ -57,6 +58,10 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	}
 	if fb := ap.Fees; fb != nil {
 		body.FeeTotals, body.Fees = feeTables(fb, v.Caller.Workspace.Settings.Currency, period)
+		if fb.Unlisted > 0 {
+			body.FeesUnlisted = fmt.Sprintf("The newest %s are listed, and %d more, counted in the totals above: the CSV below lists every one.",
+				plural(len(fb.Fees), "fee"), fb.Unlisted)
+		}
 	}
 	p.Body = body
 	s.render(w, http.StatusOK, "admin", p)
@@ -90,11 +95,8 @@ func flagsTable(fr *core.FlagReport) table {
 		Head:  []string{"Flag", "What", "Evidence"}}
 	for _, f := range fr.Flags {
 		what, _, _ := strings.Cut(bot.FlagLine(f, false), " — ")
-		ev := cell{}
-		for _, c := range f.Codes {
-			ev.Lines = append(ev.Lines, c.String())
-		}
-		t.Rows = append(t.Rows, []cell{text(f.ID), text(what), {Text: strings.Join(ev.Lines, ", ")}})
+		ev := strings.Join(bot.EvidenceCodes(f, core.FlagCodesKept), ", ")
+		t.Rows = append(t.Rows, []cell{text(f.ID), text(what), text(ev)})
 	}
 	return t
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -103,16 +104,16 @@ func (s *Server) fromOverview(build func(*core.Overview) *report) pageFunc {
 	}
 }
 
-// fromAdminPage serves a CSV report built from the admins' page of
-// ?period=; the read model refuses non-admins.
-func (s *Server) fromAdminPage(build func(*core.AdminPage) *report) pageFunc {
+// fromPeriod serves a CSV report built from what read gives for
+// ?period=; the read models refuse whom they must (admins' reports).
+func fromPeriod[T any](s *Server, read func(context.Context, core.Caller, string) (T, error), build func(T) *report) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request, v *Viewer) {
-		ap, err := s.data.AdminPage(r.Context(), v.Caller, r.URL.Query().Get("period"))
+		x, err := read(r.Context(), v.Caller, r.URL.Query().Get("period"))
 		if err != nil {
 			s.fail(w, r, v, err)
 			return
 		}
-		writeCSV(w, build(ap))
+		writeCSV(w, build(x))
 	}
 }
 
@@ -384,49 +385,47 @@ func (s *Server) partnersCSV(w http.ResponseWriter, r *http.Request, v *Viewer) 
 	writeCSV(w, rep)
 }
 
-// flagsReport is /dashboard/flags.csv (admins).
-func flagsReport(ap *core.AdminPage) *report {
-	rep := &report{name: "flags", period: ap.Period.Label,
+// flagsReport is /dashboard/flags.csv (admins): each flag with every
+// referral of its evidence, of which the admin page names the newest.
+func flagsReport(fr *core.FlagReport) *report {
+	rep := &report{name: "flags", period: fr.Period.Label,
 		header: []string{"flag", "kind", "members", "referrals", "day", "cap", "description", "dismissed_before_by", "dismissed_reason"}}
-	if ap.Flags != nil {
-		for _, f := range ap.Flags.Flags {
-			codes := make([]string, len(f.Codes))
-			for i, c := range f.Codes {
-				codes[i] = c.String()
-			}
-			what, _, _ := strings.Cut(bot.FlagLine(f, false), " — ")
-			limit, by, why := "", "", ""
-			if f.Cap > 0 {
-				limit = strconv.Itoa(f.Cap)
-			}
-			if d := f.Dismissed; d != nil {
-				by, why = d.By, d.Reason
-			}
-			rep.add(f.ID, string(f.Kind), strings.Join(f.Members, " "), strings.Join(codes, " "), f.Day, limit, what, by, why)
+	for _, f := range fr.Flags {
+		codes := make([]string, len(f.Codes))
+		for i, c := range f.Codes {
+			codes[i] = c.String()
 		}
+		what, _, _ := strings.Cut(bot.FlagLine(f, false), " — ")
+		limit, by, why := "", "", ""
+		if f.Cap > 0 {
+			limit = strconv.Itoa(f.Cap)
+		}
+		if d := f.Dismissed; d != nil {
+			by, why = d.By, d.Reason
+		}
+		rep.add(f.ID, string(f.Kind), strings.Join(f.Members, " "), strings.Join(codes, " "), f.Day, limit, what, by, why)
 	}
 	return rep
 }
 
-// feesReport is /dashboard/fees.csv (admins): each fee, its amount
-// a plain number beside its currency, or private.
-func feesReport(ap *core.AdminPage) *report {
-	rep := &report{name: "fees", period: ap.Period.Label,
+// feesReport is /dashboard/fees.csv (admins): every fee, of which the
+// admin page lists the newest, its amount a plain number beside its
+// currency, or private.
+func feesReport(fb *core.FeeBook) *report {
+	rep := &report{name: "fees", period: fb.Period.Label,
 		header: []string{"code", "referrer", "receiver", "client", "terms", "fee", "fee_currency", "status",
 			"won_value", "won_currency", "won_on", "paid_on", "amounts"}}
-	if ap.Fees != nil {
-		for _, f := range ap.Fees.Fees {
-			rf := &f.Referral
-			fee, feeCur, won, wonCur, private := f.Amount.Number(), f.Amount.Currency, "", "", ""
-			if !rf.WonValue.IsZero() {
-				won, wonCur = rf.WonValue.Number(), rf.WonValue.Currency
-			}
-			if rf.AmountsHidden {
-				fee, feeCur, won, wonCur, private = "", "", "", "", bot.PrivateAmounts
-			}
-			rep.add(rf.Code.String(), rf.ReferrerName, rf.ReceiverName, rf.ClientName, rf.Fee.String(), fee, feeCur,
-				string(rf.FeeStatus), won, wonCur, isoDay(rf.ClosedAt), isoDay(rf.FeePaidAt), private)
+	for _, f := range fb.Fees {
+		rf := &f.Referral
+		fee, feeCur, won, wonCur, private := f.Amount.Number(), f.Amount.Currency, "", "", ""
+		if !rf.WonValue.IsZero() {
+			won, wonCur = rf.WonValue.Number(), rf.WonValue.Currency
 		}
+		if rf.AmountsHidden {
+			fee, feeCur, won, wonCur, private = "", "", "", "", bot.PrivateAmounts
+		}
+		rep.add(rf.Code.String(), rf.ReferrerName, rf.ReceiverName, rf.ClientName, rf.Fee.String(), fee, feeCur,
+			string(rf.FeeStatus), won, wonCur, isoDay(rf.ClosedAt), isoDay(rf.FeePaidAt), private)
 	}
 	return rep
 }

@@ -18,6 +18,8 @@ type dashboardData interface {
 	StreamReferrals(ctx context.Context, c core.Caller, q core.ReferralQuery, sink core.ReferralSink) error
 	Referral(ctx context.Context, c core.Caller, code core.Code) (*core.Detail, error)
 	AdminPage(ctx context.Context, c core.Caller, period string) (*core.AdminPage, error)
+	AdminFees(ctx context.Context, c core.Caller, period string) (*core.FeeBook, error)
+	AdminFlags(ctx context.Context, c core.Caller, period string) (*core.FlagReport, error)
 }
 
 // The bot serves the read models.

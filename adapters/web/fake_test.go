@@ -159,9 +159,9 @@ func fakeAdminPage() *core.AdminPage {
 		Health: &core.Health{Last30: 11, Previous30: 17, OnlyTake: []string{"erin"}, GoneQuiet: []string{"farid"}},
 		Flags: &core.FlagReport{Period: quarter(2026, 3), Dismissed: 1, Flags: []core.Flag{
 			{ID: "F-3a9c1e", Kind: core.FlagRing, MemberIDs: []int64{12, 14, 13}, Members: []string{"bob", "dan", "carol"}, Codes: []core.Code{1101, 1107, 1112}},
-			{ID: "F-77b2d0", Kind: core.FlagSameClient, MemberIDs: []int64{15}, Members: []string{"erin"}, Codes: []core.Code{1120, 1131, 1140, 1152}},
+			{ID: "F-77b2d0", Kind: core.FlagSameClient, MemberIDs: []int64{15}, Members: []string{"erin"}, Codes: []core.Code{1120, 1131, 1140, 1152}, Count: 14},
 		}},
-		Fees: &core.FeeBook{Period: quarter(2026, 3), Everyone: true,
+		Fees: &core.FeeBook{Period: quarter(2026, 3), Everyone: true, Unlisted: 3,
 			Fees: []core.Fee{{Referral: hidden}, {Referral: won, Amount: core.Money{Cents: 48000, Currency: "USD"}}},
 			Members: []core.FeeTotals{
 				{MemberID: 11, Name: "alice", Gets: core.FeeSums{Owed: core.Amounts{usd(48000, 1)}}},
@@ -241,6 +241,16 @@ func (f *fakeData) Referral(context.Context, core.Caller, core.Code) (*core.Deta
 func (f *fakeData) AdminPage(_ context.Context, _ core.Caller, period string) (*core.AdminPage, error) {
 	f.periods = append(f.periods, period)
 	return fakeAdminPage(), f.err
+}
+
+func (f *fakeData) AdminFees(_ context.Context, _ core.Caller, period string) (*core.FeeBook, error) {
+	f.periods = append(f.periods, period)
+	return fakeAdminPage().Fees, f.err
+}
+
+func (f *fakeData) AdminFlags(_ context.Context, _ core.Caller, period string) (*core.FlagReport, error) {
+	f.periods = append(f.periods, period)
+	return fakeAdminPage().Flags, f.err
 }
 
 // signedInAs stands in for auth.go's s.page: every page is served to v.

@@ -272,10 +272,11 @@ func TestAdmin_HealthFlagsFeesAndUndelivered(t *testing.T) {
 	wantIn(t, "health", tableText(t, html, "health-table"), "Only taking | @erin", "Gone quiet | @farid")
 	wantIn(t, "flags", tableText(t, html, "flags-table"),
 		"F-3a9c1e | Referrals in a circle with finder's fees: @bob → @dan → @carol → @bob | R-1101, R-1107, R-1112",
-		"F-77b2d0 | The same client referred 4 times | R-1120, R-1131, R-1140, R-1152")
+		"F-77b2d0 | The same client referred 14 times | R-1120, R-1131, R-1140, R-1152, and 10 earlier")
 	wantIn(t, "fee totals", tableText(t, html, "fee-totals-table"), "@alice | nothing | owed USD 480", "@bob | owed USD 480 | nothing")
 	wantIn(t, "fees", tableText(t, html, "fees-table"), "R-1051 | @carol → @erin | Globex | private to the parties | paid | 2026-09-10",
 		"R-1042 | @alice → @bob | Acme Bakery | USD 480 | owed | USD 4,800 2026-09-01")
+	wantIn(t, "fees unlisted", html, "The newest 2 fees are listed, and 3 more, counted in the totals above: the CSV below lists every one.")
 	wantIn(t, "undelivered", tableText(t, html, "undelivered-table"), "2026-09-28 08:00 | @bob |", "slack: channel_not_found")
 }
 

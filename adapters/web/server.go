@@ -93,8 +93,8 @@ func (s *Server) pageRoutes(signedIn func(pageFunc) http.HandlerFunc) {
 		"/dashboard/leaderboard.csv":           s.fromOverview(leaderboardReport),
 		"/dashboard/members.csv":               s.fromOverview(membersReport),
 		"/dashboard/members/{id}/partners.csv": s.partnersCSV,
-		"/dashboard/flags.csv":                 s.fromAdminPage(flagsReport),
-		"/dashboard/fees.csv":                  s.fromAdminPage(feesReport),
+		"/dashboard/flags.csv":                 fromPeriod(s, s.data.AdminFlags, flagsReport),
+		"/dashboard/fees.csv":                  fromPeriod(s, s.data.AdminFees, feesReport),
 	} {
 		s.mux.HandleFunc("GET "+path, signedIn(f))
 	}

@@ -14,7 +14,8 @@ import (
 //
 //	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
 //	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
-//	days it counts, $9 NeverConvertsMin, $10 MaxRings.
+//	days it counts, $9 NeverConvertsMin, $10 MaxRings, $11 how many codes
+//	of a never-converts flag to read, the newest (0: all).
 //
 // A ring is found over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
@@ -65,7 +66,8 @@ WITH edge AS (
 	-- the evidence: every referral in such a window; the rings with most
 	-- evidence first, at most maxRings
 	SELECT 'ring' AS kind, 'ring:' || array_to_string(r.path[1:r.steps], '-') AS key,
-		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes, '' AS day
+		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes, '' AS day,
+		count(DISTINCT r.code) AS n, min(r.code) AS first
 	FROM ring_ref r JOIN window_start w ON w.path = r.path
 		AND r.at >= w.at AND r.at <= w.at + $6::bigint * interval '1 second'
 	GROUP BY r.path, r.steps
@@ -74,7 +76,7 @@ WITH edge AS (
 ), same_client AS (
 	-- a client's key (migration 023) that three or more referrals of the
 	-- period share, from the keys the workspace has more than once
-	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), ''
+	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '', count(*), min(r.code)
 	FROM client_key_counts c
 	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
@@ -82,19 +84,31 @@ WITH edge AS (
 	GROUP BY k.key
 	HAVING count(*) >= $4
 ), capped AS (
-	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day
+	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day, cardinality(codes)::bigint, codes[1]
 	FROM (SELECT r.referrer_id, to_char(r.created_at AT TIME ZONE $8, 'YYYY-MM-DD') AS day,
 			array_agg(r.code ORDER BY r.code) AS codes
 		FROM referrals r
 		WHERE $7::int > 0 AND r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
 		GROUP BY 1, 2
 		HAVING count(*) >= $7::int) x
-), never AS (
-	SELECT 'never-converts', 'never-converts:' || r.referrer_id, ARRAY[r.referrer_id], array_agg(r.code ORDER BY r.code), ''
+), never_who AS (
+	-- counted, not listed: a referrer's codes are read below, the newest
+	-- first through referrals_referrer_created_idx
+	SELECT r.referrer_id, count(*) AS n, min(r.code) AS first
 	FROM referrals r
 	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.receiver_id IS NOT NULL
 	GROUP BY r.referrer_id
 	HAVING count(*) >= $9 AND count(*) FILTER (WHERE r.status = 'won') = 0
+), never AS (
+	SELECT 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
+		ARRAY(SELECT c.code FROM (
+				SELECT r.code FROM referrals r
+				WHERE r.workspace_id = $1 AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
+					AND r.receiver_id IS NOT NULL
+				ORDER BY r.created_at DESC, r.code DESC
+				LIMIT NULLIF($11::int, 0)) c
+			ORDER BY c.code), '', w.n, w.first
+	FROM never_who w
 ), flags AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
 )
@@ -104,9 +118,9 @@ SELECT f.kind, f.key, COALESCE(f.members, '{}'),
 			SELECT (SELECT m.display_name FROM members m WHERE m.workspace_id = $1 AND m.id = u.id) AS name, u.i
 			FROM unnest(f.members) WITH ORDINALITY AS u (id, i)) n
 		WHERE n.name IS NOT NULL ORDER BY n.i),
-	f.codes, f.day
+	f.codes, f.day, f.n
 FROM flags f
-ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.codes[1], f.key`
+ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.first, f.key`
 
 // ringsUpTo3 fails to compile unless core.RingMaxMembers is 3: flagsSQL
 // joins pairs of members into rings of two and three members (as a
@@ -118,12 +132,16 @@ const ringsUpTo3 = uint(3-core.RingMaxMembers) + uint(core.RingMaxMembers-3)
 func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {
 	defer wrap(&err, "flags(%d)", workspaceID)
 	from, to := bounds(q.Period)
+	keep := core.FlagCodesKept
+	if q.AllCodes {
+		keep = 0
+	}
 	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
-		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings)
+		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep)
 	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
 		var f core.Flag
 		var codes []int64
-		if err := row.Scan(&f.Kind, &f.Key, &f.MemberIDs, &f.Members, &codes, &f.Day); err != nil {
+		if err := row.Scan(&f.Kind, &f.Key, &f.MemberIDs, &f.Members, &codes, &f.Day, &f.Count); err != nil {
 			return nil, err
 		}
 		for _, c := range codes {
@@ -141,11 +159,16 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 	out := fs[:0]
 	seen := map[string]bool{}
 	for _, f := range fs {
-		k := string(f.Kind) + codesKey(f.Codes)
-		if f.Kind == core.FlagSameClient && seen[k] {
-			continue
+		if f.Kind == core.FlagSameClient {
+			k := codesKey(f.Codes)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 		}
-		seen[k] = true
+		if keep > 0 && len(f.Codes) > keep {
+			f.Codes = f.Codes[len(f.Codes)-keep:]
+		}
 		out = append(out, f)
 	}
 	return out, nil
