@@ -27,7 +27,7 @@ func benchWorkspace(tb testing.TB, b *bundle, n int) int64 {
 			SELECT $1, 'B' || g, 'member ' || g, g % 100 = 7 FROM generate_series(1, 500) g`,
 		`ALTER TABLE referrals DISABLE TRIGGER referrals_stats_rollup_insert`,
 		`WITH m AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM members WHERE workspace_id = $1),
-		g AS (SELECT g, CASE WHEN g % 25 = 0 THEN 0 ELSE (g * 7919) % m.n END AS ref, m.ids, m.n,
+		g AS (SELECT g, CASE WHEN g % 25 = 0 THEN 0 ELSE ((g::bigint * 7919) % m.n)::int END AS ref, m.ids, m.n,
 				now() - ($2 - g) * interval '15 minutes' * (100000.0 / $2)::float8 AS at
 			FROM m, generate_series(1, $2::int) g)
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, client_name, need,
