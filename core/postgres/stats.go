@@ -228,14 +228,20 @@ WITH mine AS (
 	WHERE id <> $2
 	GROUP BY id, cur
 ), rows AS (` + breakdownRowsSQL + `
+), thanked AS (
+	-- the member's thank-yous of the period, per partner (thanks_from_idx,
+	-- migration 027): theirs alone, not every thank-you each partner got
+	SELECT th.to_id, count(*) AS n FROM thanks th
+	WHERE th.workspace_id = $1 AND th.from_id = $2 AND th.retracted_at IS NULL AND th.at >= $3 AND th.at < $4
+	GROUP BY th.to_id
 )
 SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
-	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id AND th.retracted_at IS NULL
-		AND th.at >= $3 AND th.at < $4 AND th.from_id = $2) AS thanks
+	COALESCE(th.n, 0) AS thanks
 FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id
 LEFT JOIN partnerships pt ON pt.workspace_id = $1
 	AND pt.member_a = LEAST(x.id, $2) AND pt.member_b = GREATEST(x.id, $2)
+LEFT JOIN thanked th ON th.to_id = x.id
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 

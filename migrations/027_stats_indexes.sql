@@ -1,5 +1,5 @@
--- 027_median_indexes: the network's all-time medians without sorting the
--- history (issue 15).
+-- 027_stats_indexes: the network's all-time medians without sorting the
+-- history, and a member's thank-yous per partner (issue 15).
 --
 -- A median can't be summed per month, so `stats network` over all time
 -- read every won deal and every thank-you, computed each one's duration
@@ -24,7 +24,13 @@ CREATE INDEX IF NOT EXISTS thanks_latency_idx
     INCLUDE (at, accepted_at)
     WHERE retracted_at IS NULL AND accepted_at IS NOT NULL;
 
+-- The thank-yous a member sent (their per-partner breakdown, `stats me`,
+-- counts them per partner: before, every thank-you each partner received
+-- was read, one partner after another).
+CREATE INDEX IF NOT EXISTS thanks_from_idx ON thanks (workspace_id, from_id, at);
+
 ---- create above / drop below ----
 
+DROP INDEX IF EXISTS thanks_from_idx;
 DROP INDEX IF EXISTS thanks_latency_idx;
 DROP INDEX IF EXISTS referrals_won_days_idx;
