@@ -127,25 +127,12 @@ FROM (
 		-- referrals of the period whose amounts are hidden
 		COALESCE(sum(CASE WHEN status = 'won' THEN n ELSE n_amount END) FILTER (WHERE measure = 1 AND hidden), 0) AS left_out
 	FROM facts
-) c, (
-	-- the median reads the period's deals (an index-only scan), not the
-	-- history: a median can't be summed per month
-	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM closed_at - created_at) / 86400)::float8) AS median_days
-	FROM referrals r
-	WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4
-		AND ({net} OR $2 IN (r.receiver_id, r.co_owner_id))
-) w, (
+) c, {median_days} w, (
 	-- distinct partners (member) or members (network) active in the window
 	{partners}
 ) a, (
 	-- thank-yous sent in the period (to the member), hours after acceptance
-	SELECT count(*) AS thanks,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - th.accepted_at) / 3600)::float8)
-			FILTER (WHERE th.accepted_at IS NOT NULL) AS median_latency
-	-- each thank-you carries its referral's accepted_at (migration 022)
-	FROM thanks th
-	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
-		AND th.retracted_at IS NULL
+	{thanks}
 ) t, (
 	-- feedback given in the period on referrals (the member) received
 	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
@@ -241,14 +228,20 @@ WITH mine AS (
 	WHERE id <> $2
 	GROUP BY id, cur
 ), rows AS (` + breakdownRowsSQL + `
+), thanked AS (
+	-- the member's thank-yous of the period, per partner (thanks_from_idx,
+	-- migration 027): theirs alone, not every thank-you each partner got
+	SELECT th.to_id, count(*) AS n FROM thanks th
+	WHERE th.workspace_id = $1 AND th.from_id = $2 AND th.retracted_at IS NULL AND th.at >= $3 AND th.at < $4
+	GROUP BY th.to_id
 )
 SELECT m.id, m.display_name, x.given, x.received, x.given_won, x.received_won, COALESCE(pt.type, ''),
-	(SELECT count(*) FROM thanks th WHERE th.workspace_id = $1 AND th.to_id = x.id AND th.retracted_at IS NULL
-		AND th.at >= $3 AND th.at < $4 AND th.from_id = $2) AS thanks
+	COALESCE(th.n, 0) AS thanks
 FROM rows x
 JOIN members m ON m.workspace_id = $1 AND m.id = x.id
 LEFT JOIN partnerships pt ON pt.workspace_id = $1
 	AND pt.member_a = LEAST(x.id, $2) AND pt.member_b = GREATEST(x.id, $2)
+LEFT JOIN thanked th ON th.to_id = x.id
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
@@ -274,16 +267,76 @@ const memberPartnersSQL = `SELECT count(DISTINCT p.id) AS partners
 		AND p.id IS NOT NULL AND p.id <> $2
 		AND (r.referrer_id = $2 OR p.id = r.referrer_id)`
 
+// periodMedianDaysSQL is the median time to close of the period's deals:
+// it reads them (an index-only scan of the period), not the history, for a
+// period; a median can't be summed per month.
+const periodMedianDaysSQL = `(
+	SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM closed_at - created_at) / 86400)::float8) AS median_days
+	FROM referrals r
+	WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4
+		AND ({net} OR $2 IN (r.receiver_id, r.co_owner_id))
+)`
+
+// periodThanksSQL counts the period's thank-yous and their median latency
+// (each thank-you carries its referral's accepted_at, migration 022).
+const periodThanksSQL = `SELECT count(*) AS thanks,
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY (extract(epoch FROM th.at - th.accepted_at) / 3600)::float8)
+			FILTER (WHERE th.accepted_at IS NOT NULL) AS median_latency
+	FROM thanks th
+	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
+		AND th.retracted_at IS NULL`
+
+// middleOf is percentile_cont(0.5) of the n values ordered by the
+// statement whose ORDER BY and FROM follow, read as its middle entry (n
+// odd) or two (n even) of an index scan: lo + 0.5 * (hi - lo), the very
+// float8 arithmetic percentile_cont does, so the result is bit for bit
+// its own. n = 0: NULL, as percentile_cont of no rows.
+func middleOf(n, value, from string) string {
+	return `(SELECT CASE WHEN ` + n + ` % 2 = 1 THEN min(v) ELSE min(v) + 0.5::float8 * (max(v) - min(v)) END
+		FROM (SELECT ` + value + ` AS v ` + from + `
+			ORDER BY 1 OFFSET (` + n + ` - 1) / 2 LIMIT 2 - ` + n + ` % 2) mid)`
+}
+
+// networkAllMedianDaysSQL is the network's all-time median time to close
+// without a sort of the history: the deals' count from the rollups (c),
+// then the middle of referrals_won_days_idx (migration 027), which holds
+// the very value ordered by.
+var networkAllMedianDaysSQL = `LATERAL (SELECT ` + middleOf("c.deals::bigint",
+	"(extract(epoch FROM r.closed_at - r.created_at) / 86400)::float8",
+	"FROM referrals r WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4") +
+	` AS median_days)`
+
+// networkAllThanksSQL is periodThanksSQL for the network over all time:
+// a count of the thank-yous, then the middle of thanks_latency_idx
+// (migration 027) instead of a sort of every latency.
+var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
+	"(extract(epoch FROM th.at - th.accepted_at) / 3600)::float8",
+	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
+				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
+	FROM (SELECT count(*) AS thanks, count(*) FILTER (WHERE th.accepted_at IS NOT NULL) AS accepted
+		FROM thanks th
+		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL) n`
+
 // The statements as run: the network's and a member's are planned apart
-// ({net} is a constant), so neither gets the other's generic plan.
+// ({net} is a constant), so neither gets the other's generic plan; the
+// network over all time has its own, whose medians read the middle of an
+// index instead of sorting the history.
 var (
-	networkSummarySQL = strings.NewReplacer("{net}", "true", "{hide}", "true",
-		"{subject}", "s.subject = 0", "{partners}", networkPartnersSQL).Replace(statsSummarySQL)
-	memberSummarySQL = strings.NewReplacer("{net}", "false", "{hide}", "($6::bigint <> $2::bigint)",
-		"{subject}", "s.subject = $2", "{partners}", memberPartnersSQL).Replace(statsSummarySQL)
+	networkSummarySQL = summaryOf(periodMedianDaysSQL, periodThanksSQL, strings.NewReplacer("{net}", "true",
+		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL))
+	networkAllSummarySQL = summaryOf(networkAllMedianDaysSQL, networkAllThanksSQL, strings.NewReplacer("{net}", "true",
+		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL))
+	memberSummarySQL = summaryOf(periodMedianDaysSQL, periodThanksSQL, strings.NewReplacer("{net}", "false",
+		"{hide}", "($6::bigint <> $2::bigint)", "{subject}", "s.subject = $2", "{partners}", memberPartnersSQL))
 	networkRowsSQL = strings.NewReplacer("{hide}", "true",
 		"{subject}", "s.subject <> $2").Replace(networkBreakdownSQL) // $2 = 0
 )
+
+// summaryOf is statsSummarySQL with its medians' statements, then the
+// placeholders (theirs too) replaced.
+func summaryOf(medianDays, thanks string, r *strings.Replacer) string {
+	return r.Replace(strings.NewReplacer("{median_days}", medianDays, "{thanks}", thanks).Replace(statsSummarySQL))
+}
 
 // Stats computes the figures core.Stats documents in two statements whose
 // cost follows the period's months and the member's own referrals.
@@ -298,8 +351,11 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	}
 	args := statsArgs(workspaceID, q)
 	summary := networkSummarySQL
-	if q.MemberID != 0 {
+	switch {
+	case q.MemberID != 0:
 		summary = memberSummarySQL
+	case args[6] == true: // the all-time rows (coverPeriod)
+		summary = networkAllSummarySQL
 	}
 
 	st := &core.Stats{Period: q.Period}

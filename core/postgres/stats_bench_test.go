@@ -2,6 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"os"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -24,7 +27,7 @@ func benchWorkspace(tb testing.TB, b *bundle, n int) int64 {
 			SELECT $1, 'B' || g, 'member ' || g, g % 100 = 7 FROM generate_series(1, 500) g`,
 		`ALTER TABLE referrals DISABLE TRIGGER referrals_stats_rollup_insert`,
 		`WITH m AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM members WHERE workspace_id = $1),
-		g AS (SELECT g, CASE WHEN g % 25 = 0 THEN 0 ELSE (g * 7919) % m.n END AS ref, m.ids, m.n,
+		g AS (SELECT g, CASE WHEN g % 25 = 0 THEN 0 ELSE ((g::bigint * 7919) % m.n)::int END AS ref, m.ids, m.n,
 				now() - ($2 - g) * interval '15 minutes' * (100000.0 / $2)::float8 AS at
 			FROM m, generate_series(1, $2::int) g)
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, client_name, need,
@@ -63,17 +66,31 @@ func benchWorkspace(tb testing.TB, b *bundle, n int) int64 {
 
 // BenchmarkStatsAtScale compares the rollup-based Stats with the direct queries it
 // replaced (the oracle), on an empty workspace and on one of 100,000
-// referrals: the network over all time and over a quarter (what the
-// quarterly report computes), a member, and the heavy member.
+// referrals (or REFERBOT_BENCH_REFERRALS, e.g. 300000, to show what grows
+// with history): the network over all time and over a quarter (what the
+// quarterly report computes), a member, and the heavy member. Set
+// REFERBOT_BENCH_DIRECT=0 to skip the (slow) direct queries.
 func BenchmarkStatsAtScale(b *testing.B) {
 	ctx := context.Background()
 	now := time.Now()
 	quarter, _ := core.QuarterOf(now).Before()
 	all := core.Period{To: now.Add(time.Microsecond)}
+	big := struct {
+		name string
+		n    int
+	}{"100k", 100000}
+	if v := os.Getenv("REFERBOT_BENCH_REFERRALS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("REFERBOT_BENCH_REFERRALS=%q: type a positive number of referrals, e.g. 300000", v)
+		}
+		big.name, big.n = strconv.Itoa(n/1000)+"k", n
+	}
+	direct := os.Getenv("REFERBOT_BENCH_DIRECT") != "0"
 	for _, size := range []struct {
 		name string
 		n    int
-	}{{"empty", 0}, {"100k", 100000}} {
+	}{{"empty", 0}, big} {
 		bb := setup(b)
 		heavy := int64(0)
 		if size.n > 0 {
@@ -101,10 +118,17 @@ func BenchmarkStatsAtScale(b *testing.B) {
 				{"rollups", func(tx core.Tx) (*core.Stats, error) { return tx.Stats(ctx, bb.ws.ID, c.q) }},
 				{"direct", func(tx core.Tx) (*core.Stats, error) { return postgres.OracleStats(ctx, tx, bb.ws.ID, c.q) }},
 			} {
+				if impl.name == "direct" && !direct {
+					continue
+				}
 				b.Run(size.name+"/"+c.name+"/"+impl.name, func(b *testing.B) {
+					var took []time.Duration
 					for b.Loop() {
+						start := time.Now()
 						bb.tx(b, func(tx core.Tx) error { _, err := impl.stats(tx); return err })
+						took = append(took, time.Since(start))
 					}
+					b.ReportMetric(p50ms(took), "p50-ms")
 				})
 			}
 		}
@@ -125,4 +149,10 @@ func BenchmarkStatsAtScale(b *testing.B) {
 			}
 		})
 	}
+}
+
+// p50ms is the median of ds in milliseconds.
+func p50ms(ds []time.Duration) float64 {
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Microseconds()) / 1000
 }

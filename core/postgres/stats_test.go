@@ -236,9 +236,26 @@ func TestStats_Network_HandComputed(t *testing.T) {
 		`dan gave 1 got 1 gaveWon [] gotWon [EUR 300000/1] ""`,
 	)
 
-	// All time (no lower bound): every referral.
-	if ever := w.stats(t, nil, core.Period{To: w.now}); ever.Given != 9 || ever.Deals != 3 {
+	// All time (no lower bound): every referral. Its medians are read from
+	// the middle of their indexes (migration 027): the middle deal of 10,
+	// 20 and 31 days; halfway between the thank-yous of 6 and 30 h.
+	ever := w.stats(t, nil, core.Period{To: w.now})
+	if ever.Given != 9 || ever.Deals != 3 {
 		t.Errorf("all time: given %d, deals %d; want 9, 3", ever.Given, ever.Deals)
+	}
+	if !ever.HasMedianDays || ever.MedianDaysToClose != 20 || !ever.HasThanksLatency || ever.MedianThanksLatencyHours != 18 {
+		t.Errorf("all time: median %v days (%v), %v h (%v); want 20 days, 18 h",
+			ever.MedianDaysToClose, ever.HasMedianDays, ever.MedianThanksLatencyHours, ever.HasThanksLatency)
+	}
+	// A network that never won nor thanked: no median (no middle to read).
+	fresh := setup(t)
+	var none *core.Stats
+	fresh.tx(t, func(tx core.Tx) (err error) {
+		none, err = tx.Stats(context.Background(), fresh.ws.ID, core.StatsQuery{Period: core.Period{To: w.now}, Now: w.now})
+		return err
+	})
+	if none.HasMedianDays || none.HasThanksLatency {
+		t.Errorf("nothing won yet: median days %v, thanks latency %v; want neither", none.HasMedianDays, none.HasThanksLatency)
 	}
 	// A period before anything happened.
 	empty := w.stats(t, nil, core.Period{From: day(2025, 1, 1, 0), To: day(2025, 3, 1, 0)})
