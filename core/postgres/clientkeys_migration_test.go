@@ -5,11 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
 
@@ -19,15 +16,8 @@ import (
 func TestMigrate023_OldReferralsGetKeysAndDismissedFlagsStayDismissed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewDB(t, "v22", func(ctx context.Context, url string) error {
-		return migrations.MigrateURLTo(ctx, url, 22)
-	})
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `
+	conn, url := connAtVersion(t, 22)
+	_, err := conn.Exec(ctx, `
 		INSERT INTO workspaces (platform, external_id) VALUES ('slack', 'T1');
 		INSERT INTO members (workspace_id, user_id, display_name) VALUES (1, 'U1', 'bob'), (1, 'U2', 'alice');
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, client_name, client_contact, consent, status,

@@ -4,11 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
 
@@ -18,15 +15,8 @@ import (
 func TestMigrate010_DealsWonBeforeCountAsConfirmed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewDB(t, "v9", func(ctx context.Context, url string) error {
-		return migrations.MigrateURLTo(ctx, url, 9)
-	})
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `
+	conn, url := connAtVersion(t, 9)
+	_, err := conn.Exec(ctx, `
 		INSERT INTO workspaces (platform, external_id) VALUES ('slack', 'T1');
 		INSERT INTO members (workspace_id, user_id, display_name) VALUES (1, 'U1', 'bob'), (1, 'U2', 'alice');
 		INSERT INTO referrals (workspace_id, code, referrer_id, receiver_id, status, fee_kind, fee_basis_points, fee_status,

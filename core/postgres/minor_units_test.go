@@ -4,11 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
-	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/migrations"
 )
 
@@ -17,15 +14,8 @@ import (
 func TestMigrate005_AmountsBecomeMinorUnitsOfTheirCurrency(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewDB(t, "v3", func(ctx context.Context, url string) error {
-		return migrations.MigrateURLTo(ctx, url, 3)
-	})
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `
+	conn, url := connAtVersion(t, 3)
+	_, err := conn.Exec(ctx, `
 		INSERT INTO workspaces (platform, external_id) VALUES ('slack', 'T1');
 		INSERT INTO members (workspace_id, user_id, display_name) VALUES (1, 'U1', 'bob'), (1, 'U2', 'alice');
 		INSERT INTO profiles (member_id, workspace_id, min_budget_cents, min_budget_currency, updated_at)
