@@ -248,14 +248,40 @@ func TestBrowser_AMemberSignsInReadsTheFiguresAndDownloadsTheCSV(t *testing.T) {
 	b.wantText(ctx, "main", "cid")
 
 	// The referrals she may see, downloaded as CSV by the browser.
+	// The CSV is streamed: the file is there before its last row, so the
+	// test waits for the browser to say the download completed.
 	dir := t.TempDir()
+	completed := make(chan struct{}, 1)
+	if err := chromedp.ListenBrowser(ctx, func(ev any) {
+		var state browser.DownloadProgressState
+		switch e := ev.(type) {
+		case *browser.EventDownloadProgress:
+			state = e.State
+		case browser.EventDownloadProgress:
+			state = e.State
+		}
+		if state == browser.DownloadProgressStateCompleted {
+			select {
+			case completed <- struct{}{}:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	events := true
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: &events}); err != nil {
 		t.Fatal(err)
 	}
 	b.visit(ctx, "/dashboard/referrals?period=all", "03-referrals")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#referrals-csv"))); err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case <-completed:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the browser never finished downloading the CSV")
 	}
 	rows := b.downloaded(dir)
 	if len(rows) != 5 {
