@@ -162,20 +162,20 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 	if err != nil {
 		return nil, err
 	}
+	if cur.Given == 0 && cur.Deals == 0 {
+		return nil, nil // nothing happened: no celebration to post
+	}
 	before, err := s.periodStats(ctx, tx, ws, prev, at)
 	if err != nil {
 		return nil, err
 	}
-	members, err := tx.Members(ctx, ws.ID)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Given == 0 && cur.Deals == 0 {
-		return nil, nil // nothing happened: no celebration to post
-	}
 	rep := &Report{Period: q, Current: cur, Previous: before}
 	// Top givers by the leaderboard's rules: confirmed value, repeats damped.
 	if rep.Leaderboard, err = s.leaderboard(ctx, tx, ws, q); err != nil {
+		return nil, err
+	}
+	members, err := tx.Members(ctx, ws.ID)
+	if err != nil {
 		return nil, err
 	}
 	for _, m := range members {
