@@ -86,11 +86,14 @@ func seedDashboard(b *testing.B, bb *bundle, members, referrals int) (admin, mem
 		`INSERT INTO outbox (workspace_id, recipient_member_id, kind, payload, status, attempts, last_error, created_at)
 		 SELECT @ws, id, 'health', jsonb_build_object('kind', 'health'), 'failed', 5, 'channel_not_found', @now
 		 FROM members WHERE workspace_id = @ws AND id % 50 = 0`,
-		`ANALYZE`,
+		`VACUUM ANALYZE`, // as autovacuum would have by then: visibility maps set, index-only scans
 	} {
-		args := pgx.NamedArgs{"ws": admin.Workspace.ID, "now": bb.clock.Now(), "members": members,
-			"referrals": referrals, "admin": admin.Member.UserID}
-		if _, err := conn.Exec(ctx, q, args); err != nil {
+		var args []any
+		if q[:7] != "VACUUM " {
+			args = []any{pgx.NamedArgs{"ws": admin.Workspace.ID, "now": bb.clock.Now(), "members": members,
+				"referrals": referrals, "admin": admin.Member.UserID}}
+		}
+		if _, err := conn.Exec(ctx, q, args...); err != nil {
 			b.Fatalf("seed: %v\n%s", err, q)
 		}
 	}
