@@ -19,8 +19,8 @@ import (
 
 // TestLeaderboard_StoredKeysMatchTheGoRules plays random histories
 // through the service — clients under several spellings of their names
-// and contacts, leads claimed, wins in three currencies confirmed or not,
-// corrected and undone, client names and contacts changed, a member who
+// and contacts, leads claimed, referrals declined and reassigned, wins in
+// three currencies confirmed or not, corrected and undone, client names and contacts changed, a member who
 // forgets (their leads lose their contacts) — and compares every period's
 // top givers with what the rules computed before migration 023: every
 // referral of the period read, its keys built in Go (goClientKeys), its
@@ -54,9 +54,9 @@ func TestLeaderboard_StoredKeysMatchTheGoRules(t *testing.T) {
 				h.check(t)
 			}
 			// the histories must have had what the rules are about
-			if h.repeatsGiven == 0 || h.repeatsWon == 0 || h.currencies < 2 {
-				t.Fatalf("a history without repeats given (%d), repeats won (%d) or several currencies (%d)",
-					h.repeatsGiven, h.repeatsWon, h.currencies)
+			if h.repeatsGiven == 0 || h.repeatsWon == 0 || h.currencies < 2 || h.reassigned == 0 {
+				t.Fatalf("a history without repeats given (%d), repeats won (%d), several currencies (%d) or reassignments (%d of %d declined)",
+					h.repeatsGiven, h.repeatsWon, h.currencies, h.reassigned, h.declined)
 			}
 		})
 	}
@@ -72,6 +72,8 @@ type boardHistory struct {
 	// what the checks saw: members whose repeats counted once, most
 	// currencies in one member's value
 	repeatsGiven, repeatsWon, currencies int
+	// referrals declined and sent to someone else (their pair changes)
+	declined, reassigned int
 }
 
 var (
@@ -143,8 +145,16 @@ func (h *boardHistory) step(t *testing.T) {
 		switch {
 		case r.Status == core.StatusOpen && !h.gone[to.Member.ID]:
 			_, _ = b.svc.Claim(ctx, to, code)
+		case r.Status == core.StatusOffered && ok2 && rng.IntN(4) == 0:
+			_, _ = b.svc.Decline(ctx, receiver, code, "not my field")
+			h.declined++
 		case r.Status == core.StatusOffered && ok2:
 			_, _ = b.svc.Accept(ctx, receiver, code)
+		case r.Status == core.StatusDeclined && ok1 && !h.gone[to.Member.ID] && to.Member.ID != r.ReferrerID:
+			// reassigned: the same client, now of another pair
+			if _, err := b.svc.Reassign(ctx, referrer, code, ref(to)); err == nil {
+				h.reassigned++
+			}
 		case r.Status == core.StatusWon && ok1 && r.WonConfirmation == core.Unconfirmed && rng.IntN(6) > 0:
 			_, _ = b.svc.ConfirmWon(ctx, referrer, code)
 		case r.Status == core.StatusWon && rng.IntN(4) == 0:

@@ -28,19 +28,21 @@ GROUP BY 1, 2`
 
 // boardRepeatsSQL lists the keys a referral shares with another of its
 // set (given in the period; won in it, value confirmed) of the same
-// referrer and receiver. It starts from the keys the workspace has more
-// than once (client_key_counts_repeated_idx, migration 023), so it reads
-// the referrals of repeated clients only, whatever the history. A key
-// leaves as its rank among the keys read: never as text.
+// referrer and receiver. It starts from the keys a referrer gave the same
+// receiver more than once, ever (pair_client_key_counts_repeated_idx,
+// migration 029), so it reads the referrals of repeated clients of a pair
+// only, whatever the history and however many people refer the same
+// client. A key leaves as its rank among the keys read: never as text.
 const boardRepeatsSQL = `
 WITH keyed AS (
-	SELECT k.key, r.id, r.referrer_id, COALESCE(r.receiver_id, 0) AS receiver_id, r.created_at, r.closed_at,
+	SELECT p.key, r.id, r.referrer_id, p.receiver_id, r.created_at, r.closed_at,
 		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
 		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
-	FROM client_key_counts c
-	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
+	FROM pair_client_key_counts p
+	JOIN referral_client_keys k ON k.workspace_id = p.workspace_id AND k.key = p.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
-	WHERE c.workspace_id = $1 AND c.n > 1
+		AND r.referrer_id = p.referrer_id AND COALESCE(r.receiver_id, 0) = p.receiver_id
+	WHERE p.workspace_id = $1 AND p.n > 1
 ), sets AS (
 	SELECT false AS won, * FROM keyed WHERE created_at >= $2 AND created_at < $3
 	UNION ALL

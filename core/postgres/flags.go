@@ -75,12 +75,13 @@ WITH edge AS (
 	LIMIT $10
 ), same_client AS (
 	-- a client's key (migration 023) that three or more referrals of the
-	-- period share, from the keys the workspace has more than once
+	-- period share, from the keys the workspace has three times or more
+	-- (client_key_counts_flagged_idx, migration 029: see sameClientMin3)
 	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '', count(*), min(r.code)
 	FROM client_key_counts c
 	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
-	WHERE c.workspace_id = $1 AND c.n > 1 AND c.n >= $4 AND r.created_at >= $2 AND r.created_at < $3
+	WHERE c.workspace_id = $1 AND c.n >= 3 AND r.created_at >= $2 AND r.created_at < $3
 	GROUP BY k.key
 	HAVING count(*) >= $4
 ), capped AS (
@@ -127,6 +128,11 @@ ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-ca
 // recursive walk it took more than twice as long); a longer ring needs one
 // more join there.
 const ringsUpTo3 = uint(3-core.RingMaxMembers) + uint(core.RingMaxMembers-3)
+
+// sameClientMin3 fails to compile unless core.SameClientMin is 3: the
+// same-client flags read the keys of client_key_counts_flagged_idx
+// (migration 029, n >= 3); another minimum needs an index of its own.
+const sameClientMin3 = uint(3-core.SameClientMin) + uint(core.SameClientMin-3)
 
 // Flags computes the abuse flags of a period in one statement.
 func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {

@@ -1,0 +1,2 @@
+-- 028: a placeholder for the board branch only (the merger removes it).
+SELECT 1;
