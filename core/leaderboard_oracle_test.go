@@ -202,6 +202,9 @@ func (h *boardHistory) check(t *testing.T) {
 	if n := keysDrift(t, h.b.url); n != 0 {
 		t.Fatalf("%d stored client keys or counts differ from the referrals'", n)
 	}
+	if n := boardRollupsDrift(t, h.b.url); n != 0 {
+		t.Fatalf("%d board rollups differ from the referrals'", n)
+	}
 	viewer := h.people[0]
 	for _, period := range []string{"all", "this-quarter", "last-quarter", "2025-Q4", "2025-10..2026-01", "30d", "this-month"} {
 		got, err := h.b.svc.Leaderboard(ctx, viewer, period)
@@ -378,4 +381,20 @@ func oracleGroups(rs []oracleReferral) [][]oracleReferral {
 		out[g] = append(out[g], rs[i])
 	}
 	return out
+}
+
+// boardRollupsDrift counts the board rollups (migration 029) that differ
+// from the referrals as they are now (rows counted down to nothing stay,
+// as zeros).
+func boardRollupsDrift(t testing.TB, url string) int {
+	t.Helper()
+	return testenv.Count(t, url, `
+		WITH now_rows AS (
+			SELECT r.workspace_id, f.bucket, f.member_id, f.measure, f.currency, sum(f.n) AS n, sum(f.cents) AS cents
+			FROM referrals r CROSS JOIN LATERAL board_rollup_facts(r, 1) f
+			GROUP BY 1, 2, 3, 4, 5
+		), kept AS (
+			SELECT workspace_id, bucket, member_id, measure, currency, n, cents FROM board_rollups WHERE n <> 0 OR cents <> 0
+		)
+		SELECT count(*) FROM ((SELECT * FROM now_rows EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM now_rows)) x`)
 }

@@ -15,7 +15,9 @@ import (
 //	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
 //	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
 //	days it counts, $9 NeverConvertsMin, $10 MaxRings, $11 how many codes
-//	of a never-converts flag to read, the newest (0: all).
+//	of a never-converts flag to read, the newest (0: all); $12 to $17 how
+//	the period is read from the rollups (coverage: all time, the buckets,
+//	the edges).
 //
 // A ring is found over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
@@ -93,13 +95,29 @@ WITH edge AS (
 		GROUP BY 1, 2
 		HAVING count(*) >= $7::int) x
 ), never_who AS (
-	-- counted, not listed: a referrer's codes are read below, the newest
-	-- first through referrals_referrer_created_idx
-	SELECT r.referrer_id, count(*) AS n, min(r.code) AS first
-	FROM referrals r
-	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.receiver_id IS NOT NULL
-	GROUP BY r.referrer_id
-	HAVING count(*) >= $9 AND count(*) FILTER (WHERE r.status = 'won') = 0
+	-- counted from pair_rollups (migration 022: per referrer and month,
+	-- the referrals with a receiver and how many are won) and the
+	-- referrals at the period's edges ($12 all time, $13 and $14 the
+	-- buckets read, $15 to $17 the edges: see coverage), not from every
+	-- referral of the period
+	SELECT f.referrer_id, sum(f.n) AS n
+	FROM (
+		SELECT p.referrer_id, p.n, p.won
+		FROM pair_rollups p
+		WHERE p.workspace_id = $1 AND p.receiver_id = 0
+			AND p.bucket >= $13 AND p.bucket < $14 AND $12::boolean = (p.bucket = '-infinity')
+		UNION ALL
+		SELECT p.referrer_id, p.n, p.won
+		FROM unnest($15::timestamptz[], $16::timestamptz[], $17::int[]) AS x (lo, hi, sign)
+		-- each edge its own index range (OFFSET 0: joined flat, the
+		-- planner read every referral of the workspace)
+		CROSS JOIN LATERAL (SELECT * FROM referrals r
+			WHERE r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi OFFSET 0) r
+		CROSS JOIN LATERAL pair_rollup_facts(r::referrals, x.sign) p
+		WHERE p.receiver_id = 0 AND p.bucket > '-infinity'
+	) f
+	GROUP BY 1
+	HAVING sum(f.n) >= $9 AND sum(f.won) = 0
 ), never AS (
 	SELECT 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
 		ARRAY(SELECT c.code FROM (
@@ -108,7 +126,10 @@ WITH edge AS (
 					AND r.receiver_id IS NOT NULL
 				ORDER BY r.created_at DESC, r.code DESC
 				LIMIT NULLIF($11::int, 0)) c
-			ORDER BY c.code), '', w.n, w.first
+			ORDER BY c.code), '', w.n,
+		(SELECT min(r.code) FROM referrals r
+			WHERE r.workspace_id = $1 AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
+				AND r.receiver_id IS NOT NULL)
 	FROM never_who w
 ), flags AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
@@ -142,8 +163,14 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 	if q.AllCodes {
 		keep = 0
 	}
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cov := coverPeriod(q.Period.From, q.Period.To, now)
 	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
-		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep)
+		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep,
+		cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign)
 	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
 		var f core.Flag
 		var codes []int64

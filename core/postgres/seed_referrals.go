@@ -41,7 +41,7 @@ func (g *workspaceGen) referralPhase(after func() error) error {
 		drafts[i] = draft{from, to, at.Truncate(time.Second)}
 	}
 	slices.SortStableFunc(drafts, func(a, b draft) int { return a.at.Compare(b.at) })
-	clients := clientPool{r: g.r, byReferrer: map[int64][]seedClient{}}
+	clients := newClientPool(g)
 	for i, d := range drafts {
 		l := &seedLife{g: g, at: d.at, referrer: d.from, receiver: d.to}
 		l.r = core.Referral{ID: g.w.next("referrals"), WorkspaceID: g.id, Code: core.FirstCode + core.Code(i),
@@ -455,9 +455,11 @@ type seedClient struct{ name, contact string }
 // clientPool draws each referral's client as life does: mostly one
 // nobody referred before, now and then one the referrer referred already
 // (RepeatClientPercent), to the same partner or another. Names alone
-// still collide now and then (word, kind and town), as real ones do.
+// still collide now and then, as real ones do. It takes the draws it
+// took when every client was one of 180 names from the workspace's
+// stream (so the rest of the seed is as it was) and the rest from its own.
 type clientPool struct {
-	r          *rand.Rand
+	r, own     *rand.Rand
 	byReferrer map[int64][]seedClient
 	fresh      int
 }
@@ -466,18 +468,23 @@ type clientPool struct {
 // their referrer referred before.
 const RepeatClientPercent = 4
 
+func newClientPool(g *workspaceGen) *clientPool {
+	return &clientPool{r: g.r, own: rand.New(rand.NewPCG(uint64(g.id), 29)), byReferrer: map[int64][]seedClient{}}
+}
+
 func (p *clientPool) next(referrerID, referralID int64) seedClient {
+	word, kind, contact := pick(p.r, clientWords), pick(p.r, clientKinds), p.r.IntN(10) < 4
 	mine := p.byReferrer[referrerID]
-	if len(mine) > 0 && p.r.IntN(100) < RepeatClientPercent {
-		return mine[p.r.IntN(len(mine))]
+	if len(mine) > 0 && p.own.IntN(100) < RepeatClientPercent {
+		return mine[p.own.IntN(len(mine))]
 	}
 	p.fresh++
-	c := seedClient{name: fmt.Sprintf("%s %s %s %d", pick(p.r, clientWords), pick(p.r, clientKinds), pick(p.r, clientTowns), p.fresh)}
-	if p.r.IntN(10) < 4 {
-		c.contact = fmt.Sprintf("hello@client%d.example", referralID)
+	c := seedClient{name: fmt.Sprintf("%s %s %s %d", word, kind, pick(p.own, clientTowns), p.fresh)}
+	if p.own.IntN(1000) == 0 { // the odd name shared by unrelated clients
+		c.name = word + " " + kind
 	}
-	if p.r.IntN(1000) == 0 { // the odd name shared by unrelated clients
-		c.name = pick(p.r, clientWords) + " " + pick(p.r, clientKinds)
+	if contact {
+		c.contact = fmt.Sprintf("hello@client%d.example", referralID)
 	}
 	p.byReferrer[referrerID] = append(mine, c)
 	return c
