@@ -205,6 +205,9 @@ func (h *boardHistory) check(t *testing.T) {
 	if n := boardRollupsDrift(t, h.b.url); n != 0 {
 		t.Fatalf("%d board rollups differ from the referrals'", n)
 	}
+	if n := firstWinsDrift(t, h.b.url); n != 0 {
+		t.Fatalf("%d members' first wins differ from the referrals'", n)
+	}
 	viewer := h.people[0]
 	for _, period := range []string{"all", "this-quarter", "last-quarter", "2025-Q4", "2025-10..2026-01", "30d", "this-month"} {
 		got, err := h.b.svc.Leaderboard(ctx, viewer, period)
@@ -390,11 +393,31 @@ func boardRollupsDrift(t testing.TB, url string) int {
 	t.Helper()
 	return testenv.Count(t, url, `
 		WITH now_rows AS (
-			SELECT r.workspace_id, f.bucket, f.member_id, f.measure, f.currency, sum(f.n) AS n, sum(f.cents) AS cents
+			SELECT r.workspace_id, f.bucket, f.member_id, f.measure, f.currency, sum(f.n) AS n, sum(f.cents) AS cents,
+				sum(f.to_partner) AS to_partner, sum(f.to_partner_won) AS to_partner_won
 			FROM referrals r CROSS JOIN LATERAL board_rollup_facts(r, 1) f
 			GROUP BY 1, 2, 3, 4, 5
 		), kept AS (
-			SELECT workspace_id, bucket, member_id, measure, currency, n, cents FROM board_rollups WHERE n <> 0 OR cents <> 0
+			SELECT workspace_id, bucket, member_id, measure, currency, n, cents, to_partner, to_partner_won
+			FROM board_rollups WHERE n <> 0 OR cents <> 0 OR to_partner <> 0 OR to_partner_won <> 0
 		)
 		SELECT count(*) FROM ((SELECT * FROM now_rows EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM now_rows)) x`)
+}
+
+// firstWinsDrift counts the members whose kept first win (migration 029)
+// differs from the first confirmed won deal of the referrals as they are
+// now, given, received or co-owned.
+func firstWinsDrift(t testing.TB, url string) int {
+	t.Helper()
+	return testenv.Count(t, url, `
+		WITH now_first AS (
+			SELECT DISTINCT ON (r.workspace_id, p.member_id) r.workspace_id, p.member_id, r.id, r.code, r.closed_at, p.gave
+			FROM referrals r
+			CROSS JOIN LATERAL (VALUES (r.referrer_id, true), (r.receiver_id, false), (r.co_owner_id, false)) AS p (member_id, gave)
+			WHERE r.status = 'won' AND r.won_confirmation = 'confirmed' AND p.member_id IS NOT NULL
+			ORDER BY r.workspace_id, p.member_id, r.closed_at, r.id, p.gave DESC
+		), kept AS (
+			SELECT workspace_id, member_id, referral_id, code, closed_at, gave FROM member_first_wins
+		)
+		SELECT count(*) FROM ((SELECT * FROM now_first EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM now_first)) x`)
 }

@@ -95,29 +95,29 @@ WITH edge AS (
 		GROUP BY 1, 2
 		HAVING count(*) >= $7::int) x
 ), never_who AS (
-	-- counted from pair_rollups (migration 022: per referrer and month,
-	-- the referrals with a receiver and how many are won) and the
+	-- counted from board_rollups (migration 029: per referrer and month,
+	-- the referrals a partner has and how many of those are won) and the
 	-- referrals at the period's edges ($12 all time, $13 and $14 the
 	-- buckets read, $15 to $17 the edges: see coverage), not from every
 	-- referral of the period
-	SELECT f.referrer_id, sum(f.n) AS n
+	SELECT f.member_id AS referrer_id, sum(f.to_partner) AS n
 	FROM (
-		SELECT p.referrer_id, p.n, p.won
-		FROM pair_rollups p
-		WHERE p.workspace_id = $1 AND p.receiver_id = 0
-			AND p.bucket >= $13 AND p.bucket < $14 AND $12::boolean = (p.bucket = '-infinity')
+		SELECT b.member_id, b.to_partner, b.to_partner_won
+		FROM board_rollups b
+		WHERE b.workspace_id = $1 AND b.bucket >= $13 AND b.bucket < $14 AND $12::boolean = (b.bucket = '-infinity')
+			AND b.measure = 1
 		UNION ALL
-		SELECT p.referrer_id, p.n, p.won
+		SELECT f.member_id, f.to_partner, f.to_partner_won
 		FROM unnest($15::timestamptz[], $16::timestamptz[], $17::int[]) AS x (lo, hi, sign)
 		-- each edge its own index range (OFFSET 0: joined flat, the
 		-- planner read every referral of the workspace)
 		CROSS JOIN LATERAL (SELECT * FROM referrals r
 			WHERE r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi OFFSET 0) r
-		CROSS JOIN LATERAL pair_rollup_facts(r::referrals, x.sign) p
-		WHERE p.receiver_id = 0 AND p.bucket > '-infinity'
+		CROSS JOIN LATERAL board_rollup_facts(r::referrals, x.sign) f
+		WHERE f.measure = 1 AND f.bucket > '-infinity'
 	) f
 	GROUP BY 1
-	HAVING sum(f.n) >= $9 AND sum(f.won) = 0
+	HAVING sum(f.to_partner) >= $9 AND sum(f.to_partner_won) = 0
 ), never AS (
 	SELECT 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
 		ARRAY(SELECT c.code FROM (

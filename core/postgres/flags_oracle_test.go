@@ -14,7 +14,7 @@ import (
 
 // TestFlags_NeverConvertsFromRollupsMatchTheReferrals compares, on seeded
 // workspaces and over periods of every shape (all time, whole and partial
-// months, a few days), the never-converts flags read from pair_rollups
+// months, a few days), the never-converts flags read from board_rollups
 // and the period's edges with the referrals of the period counted one by
 // one, as before migration 029: the same members, counts, codes and order.
 func TestFlags_NeverConvertsFromRollupsMatchTheReferrals(t *testing.T) {

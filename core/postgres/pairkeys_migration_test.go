@@ -10,7 +10,8 @@ import (
 // Referrals made before 029 are counted per referrer and receiver in the
 // migration, from their stored keys: a client bob gave alice twice is a
 // repeat of that pair (by name and by mail), the one he gave carol and
-// the lead nobody took yet are counted once each.
+// the lead nobody took yet are counted once each. And 029 goes down and
+// up again cleanly.
 func TestMigrate029_OldReferralsAreCountedPerPair(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -59,5 +60,15 @@ func TestMigrate029_OldReferralsAreCountedPerPair(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("pair count %d: %+v, want %+v", i, got[i], want[i])
 		}
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 28); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if err := migrations.MigrateURL(ctx, url); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	var repeated int64
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pair_client_key_counts WHERE n > 1`).Scan(&repeated); err != nil || repeated != 2 {
+		t.Errorf("after down and up: %d repeated pair keys (%v), want 2", repeated, err)
 	}
 }

@@ -293,8 +293,8 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 // rebuildDerived computes, for a load that ran without triggers
 // (--trusted), what the triggers keep on every other write: each
 // referral's amounts_private, its client keys and their counts
-// (migrations 023 and 029) and the stats and board rollups (migrations
-// 016 and 029).
+// (migrations 023 and 029), the stats and board rollups (migrations
+// 016 and 029) and each member's first win (029).
 func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 	for _, ws := range workspaceIDs {
 		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -309,7 +309,7 @@ func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 			if _, err := tx.Exec(ctx, seedClientKeysSQL, ws); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1)`, ws)
+			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1), member_first_wins_rebuild($1)`, ws)
 			return err
 		})
 		if err != nil {
@@ -354,7 +354,8 @@ func (db *DB) finishSeed(ctx context.Context) error {
 		}
 	}
 	// and the tables the loaded referrals' triggers (or rebuildDerived) fill
-	names = append(names, "referral_client_keys", "client_key_counts", "pair_client_key_counts", "board_rollups")
+	names = append(names, "referral_client_keys", "client_key_counts", "pair_client_key_counts", "board_rollups",
+		"member_first_wins")
 	slices.Sort(names)
 	_, err := db.pool.Exec(ctx, "ANALYZE "+joinIdents(names))
 	if err != nil {
