@@ -209,7 +209,7 @@ CREATE TABLE member_first_wins (
     member_id    bigint NOT NULL,
     referral_id  bigint NOT NULL,
     code         bigint NOT NULL,
-    closed_at    timestamptz NOT NULL,
+    closed_at    timestamptz,       -- null only on a deal won before closing dates were kept
     gave         boolean NOT NULL,  -- they referred it (else received or co-owned it)
     PRIMARY KEY (workspace_id, member_id)
 );

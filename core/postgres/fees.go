@@ -88,7 +88,7 @@ func (t *tx) FeeAmounts(ctx context.Context, workspaceID int64, q core.FeeQuery)
 const firstWinsSQL = `
 SELECT f.member_id, f.code, f.closed_at, f.gave
 FROM member_first_wins f
-WHERE f.workspace_id = $1 AND f.member_id = ANY ($2::bigint[])`
+WHERE f.workspace_id = $1 AND f.member_id = ANY ($2::bigint[]) AND f.closed_at IS NOT NULL`
 
 // FirstWins returns, for each of the members with one, the first won deal
 // whose value its referrer confirmed among those the member referred,

@@ -454,7 +454,7 @@ type seedClient struct{ name, contact string }
 
 // clientPool draws each referral's client as life does: mostly one
 // nobody referred before, now and then one the referrer referred already
-// (RepeatClientPercent), to the same partner or another. Names alone
+// (repeatClientPercent), to the same partner or another. Names alone
 // still collide now and then, as real ones do. It takes the draws it
 // took when every client was one of 180 names from the workspace's
 // stream (so the rest of the seed is as it was) and the rest from its own.
@@ -464,9 +464,9 @@ type clientPool struct {
 	fresh      int
 }
 
-// RepeatClientPercent is how many referrals of the seed name a client
+// repeatClientPercent is how many referrals of the seed name a client
 // their referrer referred before.
-const RepeatClientPercent = 4
+const repeatClientPercent = 4
 
 func newClientPool(g *workspaceGen) *clientPool {
 	return &clientPool{r: g.r, own: rand.New(rand.NewPCG(uint64(g.id), 29)), byReferrer: map[int64][]seedClient{}}
@@ -475,7 +475,7 @@ func newClientPool(g *workspaceGen) *clientPool {
 func (p *clientPool) next(referrerID, referralID int64) seedClient {
 	word, kind, contact := pick(p.r, clientWords), pick(p.r, clientKinds), p.r.IntN(10) < 4
 	mine := p.byReferrer[referrerID]
-	if len(mine) > 0 && p.own.IntN(100) < RepeatClientPercent {
+	if len(mine) > 0 && p.own.IntN(100) < repeatClientPercent {
 		return mine[p.own.IntN(len(mine))]
 	}
 	p.fresh++
