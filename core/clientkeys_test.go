@@ -174,8 +174,9 @@ func trim(s string) string {
 	return s
 }
 
-// keysDrift counts the stored client keys and key counts that differ from
-// the keys of the referrals as they are now.
+// keysDrift counts the stored client keys and key counts, per workspace
+// and per referrer and receiver (migration 029), that differ from the
+// keys of the referrals as they are now.
 func keysDrift(t testing.TB, url string) int {
 	t.Helper()
 	return testenv.Count(t, url, `
@@ -184,6 +185,10 @@ func keysDrift(t testing.TB, url string) int {
 			FROM referrals r CROSS JOIN LATERAL unnest(client_keys(r.client_name, r.client_contact)) AS u (key)
 		), now_counts AS (
 			SELECT workspace_id, key, count(*) AS n FROM now_keys GROUP BY 1, 2
+		), now_pairs AS (
+			SELECT k.workspace_id, r.referrer_id, COALESCE(r.receiver_id, 0), k.key, count(*) AS n
+			FROM now_keys k JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
+			GROUP BY 1, 2, 3, 4
 		)
 		SELECT (SELECT count(*) FROM (
 				(SELECT * FROM now_keys EXCEPT SELECT workspace_id, referral_id, key FROM referral_client_keys)
@@ -192,7 +197,11 @@ func keysDrift(t testing.TB, url string) int {
 			+ (SELECT count(*) FROM (
 				(SELECT * FROM now_counts EXCEPT SELECT workspace_id, key, n FROM client_key_counts)
 				UNION ALL
-				(SELECT workspace_id, key, n FROM client_key_counts EXCEPT SELECT * FROM now_counts)) y)`)
+				(SELECT workspace_id, key, n FROM client_key_counts EXCEPT SELECT * FROM now_counts)) y)
+			+ (SELECT count(*) FROM (
+				(SELECT * FROM now_pairs EXCEPT SELECT workspace_id, referrer_id, receiver_id, key, n FROM pair_client_key_counts)
+				UNION ALL
+				(SELECT workspace_id, referrer_id, receiver_id, key, n FROM pair_client_key_counts EXCEPT SELECT * FROM now_pairs)) z)`)
 }
 
 // TestClientKeys_FollowEveryWriteOfAClient: a referral's keys come with

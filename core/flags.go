@@ -98,6 +98,9 @@ type FlagQuery struct {
 	DailyCap int    // 0: no daily-cap flags
 	TimeZone string // the IANA zone whose days the cap counts
 	AllCodes bool   // every code of the evidence, not the newest FlagCodesKept
+	// Now is the clock Period was read with: it guesses what reading the
+	// period's edges costs, never the result (zero: the machine's).
+	Now time.Time
 }
 
 // Evidence is how many referrals a flag's evidence has.
@@ -155,7 +158,7 @@ func (s *Service) flagsOf(ctx context.Context, tx Tx, ws Workspace, p Period, al
 	if loc == "Local" || loc == "" {
 		loc = "UTC"
 	}
-	fs, err := tx.Flags(ctx, ws.ID, FlagQuery{Period: p, DailyCap: ws.Settings.DailyCap, TimeZone: loc, AllCodes: allCodes})
+	fs, err := tx.Flags(ctx, ws.ID, FlagQuery{Period: p, DailyCap: ws.Settings.DailyCap, TimeZone: loc, AllCodes: allCodes, Now: s.now()})
 	if err != nil {
 		return nil, err
 	}

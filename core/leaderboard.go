@@ -106,7 +106,7 @@ func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period
 			active[m.ID] = m
 		}
 	}
-	now, err := boardEntries(ctx, tx, ws.ID, p, active)
+	now, err := boardEntries(ctx, tx, ws.ID, p, s.now(), active)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period
 
 	if prev, ok := p.Before(); ok {
 		lb.Previous = &prev
-		before, err := boardEntries(ctx, tx, ws.ID, prev, active)
+		before, err := boardEntries(ctx, tx, ws.ID, prev, s.now(), active)
 		if err != nil {
 			return nil, err
 		}
@@ -229,9 +229,10 @@ type BoardRepeat struct {
 	Value                  Money
 }
 
-// boardEntries are the figures of each active member over p.
-func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, active map[int64]Member) (map[int64]BoardEntry, error) {
-	tally, err := tx.BoardTally(ctx, workspaceID, p)
+// boardEntries are the figures of each active member over p, read at
+// now.
+func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, now time.Time, active map[int64]Member) (map[int64]BoardEntry, error) {
+	tally, err := tx.BoardTally(ctx, workspaceID, p, now)
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,8 @@ import (
 
 // TestLeaderboard_StoredKeysMatchTheGoRules plays random histories
 // through the service — clients under several spellings of their names
-// and contacts, leads claimed, wins in three currencies confirmed or not,
-// corrected and undone, client names and contacts changed, a member who
+// and contacts, leads claimed, referrals declined and reassigned, wins in
+// three currencies confirmed or not, corrected and undone, client names and contacts changed, a member who
 // forgets (their leads lose their contacts) — and compares every period's
 // top givers with what the rules computed before migration 023: every
 // referral of the period read, its keys built in Go (goClientKeys), its
@@ -54,9 +54,9 @@ func TestLeaderboard_StoredKeysMatchTheGoRules(t *testing.T) {
 				h.check(t)
 			}
 			// the histories must have had what the rules are about
-			if h.repeatsGiven == 0 || h.repeatsWon == 0 || h.currencies < 2 {
-				t.Fatalf("a history without repeats given (%d), repeats won (%d) or several currencies (%d)",
-					h.repeatsGiven, h.repeatsWon, h.currencies)
+			if h.repeatsGiven == 0 || h.repeatsWon == 0 || h.currencies < 2 || h.reassigned == 0 {
+				t.Fatalf("a history without repeats given (%d), repeats won (%d), several currencies (%d) or reassignments (%d of %d declined)",
+					h.repeatsGiven, h.repeatsWon, h.currencies, h.reassigned, h.declined)
 			}
 		})
 	}
@@ -72,6 +72,8 @@ type boardHistory struct {
 	// what the checks saw: members whose repeats counted once, most
 	// currencies in one member's value
 	repeatsGiven, repeatsWon, currencies int
+	// referrals declined and sent to someone else (their pair changes)
+	declined, reassigned int
 }
 
 var (
@@ -143,8 +145,16 @@ func (h *boardHistory) step(t *testing.T) {
 		switch {
 		case r.Status == core.StatusOpen && !h.gone[to.Member.ID]:
 			_, _ = b.svc.Claim(ctx, to, code)
+		case r.Status == core.StatusOffered && ok2 && rng.IntN(4) == 0:
+			_, _ = b.svc.Decline(ctx, receiver, code, "not my field")
+			h.declined++
 		case r.Status == core.StatusOffered && ok2:
 			_, _ = b.svc.Accept(ctx, receiver, code)
+		case r.Status == core.StatusDeclined && ok1 && !h.gone[to.Member.ID] && to.Member.ID != r.ReferrerID:
+			// reassigned: the same client, now of another pair
+			if _, err := b.svc.Reassign(ctx, referrer, code, ref(to)); err == nil {
+				h.reassigned++
+			}
 		case r.Status == core.StatusWon && ok1 && r.WonConfirmation == core.Unconfirmed && rng.IntN(6) > 0:
 			_, _ = b.svc.ConfirmWon(ctx, referrer, code)
 		case r.Status == core.StatusWon && rng.IntN(4) == 0:
@@ -191,6 +201,12 @@ func (h *boardHistory) check(t *testing.T) {
 	ctx := context.Background()
 	if n := keysDrift(t, h.b.url); n != 0 {
 		t.Fatalf("%d stored client keys or counts differ from the referrals'", n)
+	}
+	if n := boardRollupsDrift(t, h.b.url); n != 0 {
+		t.Fatalf("%d board rollups differ from the referrals'", n)
+	}
+	if n := firstWinsDrift(t, h.b.url); n != 0 {
+		t.Fatalf("%d members' first wins differ from the referrals'", n)
 	}
 	viewer := h.people[0]
 	for _, period := range []string{"all", "this-quarter", "last-quarter", "2025-Q4", "2025-10..2026-01", "30d", "this-month"} {
@@ -368,4 +384,40 @@ func oracleGroups(rs []oracleReferral) [][]oracleReferral {
 		out[g] = append(out[g], rs[i])
 	}
 	return out
+}
+
+// boardRollupsDrift counts the board rollups (migration 029) that differ
+// from the referrals as they are now (rows counted down to nothing stay,
+// as zeros).
+func boardRollupsDrift(t testing.TB, url string) int {
+	t.Helper()
+	return testenv.Count(t, url, `
+		WITH now_rows AS (
+			SELECT r.workspace_id, f.bucket, f.member_id, f.measure, f.currency, sum(f.n) AS n, sum(f.cents) AS cents,
+				sum(f.to_partner) AS to_partner, sum(f.to_partner_won) AS to_partner_won
+			FROM referrals r CROSS JOIN LATERAL board_rollup_facts(r, 1) f
+			GROUP BY 1, 2, 3, 4, 5
+		), kept AS (
+			SELECT workspace_id, bucket, member_id, measure, currency, n, cents, to_partner, to_partner_won
+			FROM board_rollups WHERE n <> 0 OR cents <> 0 OR to_partner <> 0 OR to_partner_won <> 0
+		)
+		SELECT count(*) FROM ((SELECT * FROM now_rows EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM now_rows)) x`)
+}
+
+// firstWinsDrift counts the members whose kept first win (migration 029)
+// differs from the first confirmed won deal of the referrals as they are
+// now, given, received or co-owned.
+func firstWinsDrift(t testing.TB, url string) int {
+	t.Helper()
+	return testenv.Count(t, url, `
+		WITH now_first AS (
+			SELECT DISTINCT ON (r.workspace_id, p.member_id) r.workspace_id, p.member_id, r.id, r.code, r.closed_at, p.gave
+			FROM referrals r
+			CROSS JOIN LATERAL (VALUES (r.referrer_id, true), (r.receiver_id, false), (r.co_owner_id, false)) AS p (member_id, gave)
+			WHERE r.status = 'won' AND r.won_confirmation = 'confirmed' AND p.member_id IS NOT NULL
+			ORDER BY r.workspace_id, p.member_id, r.closed_at, r.id, p.gave DESC
+		), kept AS (
+			SELECT workspace_id, member_id, referral_id, code, closed_at, gave FROM member_first_wins
+		)
+		SELECT count(*) FROM ((SELECT * FROM now_first EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM now_first)) x`)
 }

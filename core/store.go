@@ -200,7 +200,7 @@ type Tx interface {
 	// member gave in it, the deals won in it whose value the referrer
 	// confirmed, and those of either that may repeat a client (see
 	// BoardTally).
-	BoardTally(ctx context.Context, workspaceID int64, p Period) (*BoardTally, error)
+	BoardTally(ctx context.Context, workspaceID int64, p Period, now time.Time) (*BoardTally, error)
 	// FirstWins returns, for each of the members party to a confirmed won
 	// deal, the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) ([]FirstWin, error)

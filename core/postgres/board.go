@@ -2,45 +2,67 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/referbot/referbot/core"
 )
 
-// boardGivenSQL ($1 workspace, $2 and $3 the period) counts the
-// referrals each member gave in the period (referrals_referrer_created_idx,
-// index only).
-const boardGivenSQL = `
-SELECT r.referrer_id, count(*)
-FROM referrals r
-WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
-GROUP BY r.referrer_id`
-
-// boardWonSQL sums each member's deals won in the period whose value
-// they confirmed, per currency (referrals_confirmed_won_idx).
-const boardWonSQL = `
-SELECT r.referrer_id, COALESCE(r.won_currency, ''), count(*), COALESCE(sum(r.won_value_cents), 0)
-FROM referrals r
-WHERE r.workspace_id = $1 AND r.status = 'won' AND r.won_confirmation = 'confirmed'
-	AND r.closed_at >= $2 AND r.closed_at < $3
-GROUP BY 1, 2`
+// boardTallySQL counts, per member, the referrals they gave in the period
+// (measure 1) and the deals won from them in it whose value they
+// confirmed, per currency (measure 2), from board_rollups (migration 029:
+// whole UTC months, or the all-time rows) and the referrals at the
+// period's edges, one by one ($2 all time, $3 and $4 the buckets read, $5
+// to $7 the edges: see coverage). Its cost follows the members and months
+// read, not the referrals.
+const boardTallySQL = `
+WITH edges AS (
+	SELECT * FROM unnest($5::timestamptz[], $6::timestamptz[], $7::int[]) AS e (lo, hi, sign)
+), facts AS (
+	SELECT b.member_id, b.measure, b.currency, b.n, b.cents
+	FROM board_rollups b
+	WHERE b.workspace_id = $1 AND b.bucket >= $3 AND b.bucket < $4 AND $2::boolean = (b.bucket = '-infinity')
+	UNION ALL
+	-- each edge its own index range (OFFSET 0: joined flat, the planner
+	-- read every referral of the workspace)
+	SELECT f.member_id, f.measure, f.currency, f.n, f.cents
+	FROM edges e
+	CROSS JOIN LATERAL (SELECT * FROM referrals r
+		WHERE r.workspace_id = $1 AND r.created_at >= e.lo AND r.created_at < e.hi OFFSET 0) r
+	CROSS JOIN LATERAL board_rollup_facts(r::referrals, e.sign) f
+	WHERE f.measure = 1 AND f.bucket > '-infinity'
+	UNION ALL
+	SELECT f.member_id, f.measure, f.currency, f.n, f.cents
+	FROM edges e
+	CROSS JOIN LATERAL (SELECT * FROM referrals r
+		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.won_confirmation = 'confirmed'
+			AND r.closed_at >= e.lo AND r.closed_at < e.hi OFFSET 0) r
+	CROSS JOIN LATERAL board_rollup_facts(r::referrals, e.sign) f
+	WHERE f.measure = 2 AND f.bucket > '-infinity'
+)
+SELECT member_id, measure, currency, sum(n)::bigint, sum(cents)::bigint
+FROM facts
+GROUP BY 1, 2, 3
+HAVING sum(n) <> 0`
 
 // boardRepeatsSQL lists the keys a referral shares with another of its
 // set (given in the period; won in it, value confirmed) of the same
-// referrer and receiver. It starts from the keys the workspace has more
-// than once (client_key_counts_repeated_idx, migration 023), so it reads
-// the referrals of repeated clients only, whatever the history. A key
-// leaves as its rank among the keys read: never as text.
+// referrer and receiver. It starts from the keys a referrer gave the same
+// receiver more than once, ever (pair_client_key_counts_repeated_idx,
+// migration 029), so it reads the referrals of repeated clients of a pair
+// only, whatever the history and however many people refer the same
+// client. A key leaves as its rank among the keys read: never as text.
 const boardRepeatsSQL = `
 WITH keyed AS (
-	SELECT k.key, r.id, r.referrer_id, COALESCE(r.receiver_id, 0) AS receiver_id, r.created_at, r.closed_at,
+	SELECT p.key, r.id, r.referrer_id, p.receiver_id, r.created_at, r.closed_at,
 		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
 		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
-	FROM client_key_counts c
-	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
+	FROM pair_client_key_counts p
+	JOIN referral_client_keys k ON k.workspace_id = p.workspace_id AND k.key = p.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
-	WHERE c.workspace_id = $1 AND c.n > 1
+		AND r.referrer_id = p.referrer_id AND COALESCE(r.receiver_id, 0) = p.receiver_id
+	WHERE p.workspace_id = $1 AND p.n > 1
 ), sets AS (
 	SELECT false AS won, * FROM keyed WHERE created_at >= $2 AND created_at < $3
 	UNION ALL
@@ -53,24 +75,26 @@ FROM shared
 WHERE sharing > 1
 ORDER BY won, created_at, id`
 
-// BoardTally counts what a leaderboard reads of p in one round trip.
-func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period) (_ *core.BoardTally, err error) {
+// BoardTally counts what a leaderboard reads of p in one round trip; now
+// is the clock p was read with (it guesses the edges' cost, never the
+// result).
+func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, now time.Time) (_ *core.BoardTally, err error) {
 	defer wrap(&err, "board tally(%d)", workspaceID)
 	from, to := bounds(p)
+	cov := coverPeriod(p.From, p.To, now)
 	var b pgx.Batch
 	var out core.BoardTally
-	b.Queue(boardGivenSQL, workspaceID, from, to).Query(func(rows pgx.Rows) error {
-		var g core.BoardGiven
-		_, err := pgx.ForEachRow(rows, []any{&g.ReferrerID, &g.Referrals}, func() error {
-			out.Given = append(out.Given, g)
-			return nil
-		})
-		return err
-	})
-	b.Queue(boardWonSQL, workspaceID, from, to).Query(func(rows pgx.Rows) error {
-		var w core.BoardWon
-		_, err := pgx.ForEachRow(rows, []any{&w.ReferrerID, &w.Currency, &w.Deals, &w.Cents}, func() error {
-			out.Won = append(out.Won, w)
+	b.Queue(boardTallySQL, workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign).Query(func(rows pgx.Rows) error {
+		var member int64
+		var measure int16
+		var currency string
+		var n, cents int64
+		_, err := pgx.ForEachRow(rows, []any{&member, &measure, &currency, &n, &cents}, func() error {
+			if measure == 1 {
+				out.Given = append(out.Given, core.BoardGiven{ReferrerID: member, Referrals: int(n)})
+			} else {
+				out.Won = append(out.Won, core.BoardWon{ReferrerID: member, Currency: currency, Deals: int(n), Cents: cents})
+			}
 			return nil
 		})
 		return err

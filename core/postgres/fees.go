@@ -82,30 +82,13 @@ func (t *tx) FeeAmounts(ctx context.Context, workspaceID int64, q core.FeeQuery)
 	})
 }
 
-// firstWinsSQL ($1 workspace, $2 the members) finds each member's first
-// confirmed won deal through the first-win indexes (migration 020): at
-// most three index probes a member, whatever the history.
+// firstWinsSQL ($1 workspace, $2 the members) reads each member's first
+// confirmed won deal as member_first_wins keeps it (migration 029): one
+// row a member, not three index probes.
 const firstWinsSQL = `
-SELECT m.id, f.code, f.closed_at, f.gave
-FROM unnest($2::bigint[]) AS m (id)
-CROSS JOIN LATERAL (
-	SELECT x.code, x.closed_at, x.gave
-	FROM (
-		(SELECT r.code, r.closed_at, r.id, true AS gave FROM referrals r
-		WHERE r.workspace_id = $1 AND r.referrer_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
-		ORDER BY r.closed_at, r.id LIMIT 1)
-		UNION ALL
-		(SELECT r.code, r.closed_at, r.id, false FROM referrals r
-		WHERE r.workspace_id = $1 AND r.receiver_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
-		ORDER BY r.closed_at, r.id LIMIT 1)
-		UNION ALL
-		(SELECT r.code, r.closed_at, r.id, false FROM referrals r
-		WHERE r.workspace_id = $1 AND r.co_owner_id = m.id AND r.status = 'won' AND r.won_confirmation = 'confirmed'
-		ORDER BY r.closed_at, r.id LIMIT 1)
-	) x
-	ORDER BY x.closed_at, x.id, x.gave DESC
-	LIMIT 1
-) f`
+SELECT f.member_id, f.code, f.closed_at, f.gave
+FROM member_first_wins f
+WHERE f.workspace_id = $1 AND f.member_id = ANY ($2::bigint[]) AND f.closed_at IS NOT NULL`
 
 // FirstWins returns, for each of the members with one, the first won deal
 // whose value its referrer confirmed among those the member referred,

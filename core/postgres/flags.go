@@ -15,7 +15,9 @@ import (
 //	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
 //	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
 //	days it counts, $9 NeverConvertsMin, $10 MaxRings, $11 how many codes
-//	of a never-converts flag to read, the newest (0: all).
+//	of a never-converts flag to read, the newest (0: all); $12 to $17 how
+//	the period is read from the rollups (coverage: all time, the buckets,
+//	the edges).
 //
 // A ring is found over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
@@ -75,12 +77,13 @@ WITH edge AS (
 	LIMIT $10
 ), same_client AS (
 	-- a client's key (migration 023) that three or more referrals of the
-	-- period share, from the keys the workspace has more than once
+	-- period share, from the keys the workspace has three times or more
+	-- (client_key_counts_flagged_idx, migration 029: see sameClientMin3)
 	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '', count(*), min(r.code)
 	FROM client_key_counts c
 	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
-	WHERE c.workspace_id = $1 AND c.n > 1 AND c.n >= $4 AND r.created_at >= $2 AND r.created_at < $3
+	WHERE c.workspace_id = $1 AND c.n >= 3 AND r.created_at >= $2 AND r.created_at < $3
 	GROUP BY k.key
 	HAVING count(*) >= $4
 ), capped AS (
@@ -92,13 +95,29 @@ WITH edge AS (
 		GROUP BY 1, 2
 		HAVING count(*) >= $7::int) x
 ), never_who AS (
-	-- counted, not listed: a referrer's codes are read below, the newest
-	-- first through referrals_referrer_created_idx
-	SELECT r.referrer_id, count(*) AS n, min(r.code) AS first
-	FROM referrals r
-	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.receiver_id IS NOT NULL
-	GROUP BY r.referrer_id
-	HAVING count(*) >= $9 AND count(*) FILTER (WHERE r.status = 'won') = 0
+	-- counted from board_rollups (migration 029: per referrer and month,
+	-- the referrals a partner has and how many of those are won) and the
+	-- referrals at the period's edges ($12 all time, $13 and $14 the
+	-- buckets read, $15 to $17 the edges: see coverage), not from every
+	-- referral of the period
+	SELECT f.member_id AS referrer_id, sum(f.to_partner) AS n
+	FROM (
+		SELECT b.member_id, b.to_partner, b.to_partner_won
+		FROM board_rollups b
+		WHERE b.workspace_id = $1 AND b.bucket >= $13 AND b.bucket < $14 AND $12::boolean = (b.bucket = '-infinity')
+			AND b.measure = 1
+		UNION ALL
+		SELECT f.member_id, f.to_partner, f.to_partner_won
+		FROM unnest($15::timestamptz[], $16::timestamptz[], $17::int[]) AS x (lo, hi, sign)
+		-- each edge its own index range (OFFSET 0: joined flat, the
+		-- planner read every referral of the workspace)
+		CROSS JOIN LATERAL (SELECT * FROM referrals r
+			WHERE r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi OFFSET 0) r
+		CROSS JOIN LATERAL board_rollup_facts(r::referrals, x.sign) f
+		WHERE f.measure = 1 AND f.bucket > '-infinity'
+	) f
+	GROUP BY 1
+	HAVING sum(f.to_partner) >= $9 AND sum(f.to_partner_won) = 0
 ), never AS (
 	SELECT 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
 		ARRAY(SELECT c.code FROM (
@@ -107,7 +126,10 @@ WITH edge AS (
 					AND r.receiver_id IS NOT NULL
 				ORDER BY r.created_at DESC, r.code DESC
 				LIMIT NULLIF($11::int, 0)) c
-			ORDER BY c.code), '', w.n, w.first
+			ORDER BY c.code), '', w.n,
+		(SELECT min(r.code) FROM referrals r
+			WHERE r.workspace_id = $1 AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
+				AND r.receiver_id IS NOT NULL)
 	FROM never_who w
 ), flags AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
@@ -128,6 +150,11 @@ ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-ca
 // more join there.
 const ringsUpTo3 = uint(3-core.RingMaxMembers) + uint(core.RingMaxMembers-3)
 
+// sameClientMin3 fails to compile unless core.SameClientMin is 3: the
+// same-client flags read the keys of client_key_counts_flagged_idx
+// (migration 029, n >= 3); another minimum needs an index of its own.
+const sameClientMin3 = uint(3-core.SameClientMin) + uint(core.SameClientMin-3)
+
 // Flags computes the abuse flags of a period in one statement.
 func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {
 	defer wrap(&err, "flags(%d)", workspaceID)
@@ -136,8 +163,14 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 	if q.AllCodes {
 		keep = 0
 	}
+	now := q.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cov := coverPeriod(q.Period.From, q.Period.To, now)
 	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
-		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep)
+		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep,
+		cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign)
 	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
 		var f core.Flag
 		var codes []int64

@@ -292,7 +292,9 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 
 // rebuildDerived computes, for a load that ran without triggers
 // (--trusted), what the triggers keep on every other write: each
-// referral's amounts_private and the stats rollups (migration 016).
+// referral's amounts_private, its client keys and their counts
+// (migrations 023 and 029), the stats and board rollups (migrations
+// 016 and 029) and each member's first win (029).
 func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 	for _, ws := range workspaceIDs {
 		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -304,15 +306,37 @@ func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 					AND pm.id IN (r.referrer_id, r.receiver_id, r.co_owner_id) AND pm.amounts_private)`, ws); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1)`, ws)
+			if _, err := tx.Exec(ctx, seedClientKeysSQL, ws); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1), member_first_wins_rebuild($1)`, ws)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("seed: rebuild workspace %d's private amounts and stats rollups: %w", ws, err)
+			return fmt.Errorf("seed: rebuild workspace %d's private amounts, client keys and rollups: %w", ws, err)
 		}
 	}
 	return nil
 }
+
+// seedClientKeysSQL ($1 a workspace the seed just loaded) stores each
+// referral's client keys and counts them per workspace and per pair, as
+// the triggers of migrations 023 and 029 do on every other write.
+const seedClientKeysSQL = `
+WITH keys AS (
+	INSERT INTO referral_client_keys (workspace_id, referral_id, key)
+	SELECT DISTINCT r.workspace_id, r.id, u.k
+	FROM referrals r CROSS JOIN LATERAL unnest(client_keys(r.client_name, r.client_contact)) AS u (k)
+	WHERE r.workspace_id = $1
+	RETURNING workspace_id, referral_id, key
+), counted AS (
+	INSERT INTO client_key_counts (workspace_id, key, n)
+	SELECT workspace_id, key, count(*) FROM keys GROUP BY 1, 2
+)
+INSERT INTO pair_client_key_counts (workspace_id, referrer_id, receiver_id, key, n)
+SELECT r.workspace_id, r.referrer_id, COALESCE(r.receiver_id, 0), k.key, count(*)
+FROM keys k JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
+GROUP BY 1, 2, 3, 4`
 
 // finishSeed moves every identity past the ids the seed used, so the
 // product's own inserts carry on after them, and analyzes what changed.
@@ -329,6 +353,9 @@ func (db *DB) finishSeed(ctx context.Context) error {
 			return fmt.Errorf("seed: move the %s id sequence on: %w", t.name, err)
 		}
 	}
+	// and the tables the loaded referrals' triggers (or rebuildDerived) fill
+	names = append(names, "referral_client_keys", "client_key_counts", "pair_client_key_counts", "board_rollups",
+		"member_first_wins")
 	slices.Sort(names)
 	_, err := db.pool.Exec(ctx, "ANALYZE "+joinIdents(names))
 	if err != nil {

@@ -41,15 +41,15 @@ func (g *workspaceGen) referralPhase(after func() error) error {
 		drafts[i] = draft{from, to, at.Truncate(time.Second)}
 	}
 	slices.SortStableFunc(drafts, func(a, b draft) int { return a.at.Compare(b.at) })
+	clients := newClientPool(g)
 	for i, d := range drafts {
 		l := &seedLife{g: g, at: d.at, referrer: d.from, receiver: d.to}
 		l.r = core.Referral{ID: g.w.next("referrals"), WorkspaceID: g.id, Code: core.FirstCode + core.Code(i),
 			ReferrerID: d.from.id, ReferrerName: d.from.name, Temperature: pick(g.r, temperatures),
-			ClientName: clientName(g.r), Need: pick(g.r, needs), Tags: g.tags(), Fee: g.settings.Fee,
+			Need: pick(g.r, needs), Tags: g.tags(), Fee: g.settings.Fee,
 			FeeStatus: core.FeeNotDue, WonConfirmation: core.NotWon, CreatedAt: d.at, UpdatedAt: d.at}
-		if g.r.IntN(10) < 4 {
-			l.r.Consent, l.r.ClientContact = true, fmt.Sprintf("hello@client%d.example", l.r.ID)
-		}
+		client := clients.next(d.from.id, l.r.ID)
+		l.r.ClientName, l.r.ClientContact, l.r.Consent = client.name, client.contact, client.contact != ""
 		if g.r.IntN(10) < 7 {
 			l.r.Estimate = g.amount(0)
 		}
@@ -449,14 +449,52 @@ func maxTime(ts ...time.Time) time.Time {
 	return out
 }
 
-func clientName(r *rand.Rand) string {
-	return pick(r, clientWords) + " " + pick(r, clientKinds)
+// seedClient is a client as referrals name it.
+type seedClient struct{ name, contact string }
+
+// clientPool draws each referral's client as life does: mostly one
+// nobody referred before, now and then one the referrer referred already
+// (repeatClientPercent), to the same partner or another. Names alone
+// still collide now and then, as real ones do. It takes the draws it
+// took when every client was one of 180 names from the workspace's
+// stream (so the rest of the seed is as it was) and the rest from its own.
+type clientPool struct {
+	r, own     *rand.Rand
+	byReferrer map[int64][]seedClient
+	fresh      int
+}
+
+// repeatClientPercent is how many referrals of the seed name a client
+// their referrer referred before.
+const repeatClientPercent = 4
+
+func newClientPool(g *workspaceGen) *clientPool {
+	return &clientPool{r: g.r, own: rand.New(rand.NewPCG(uint64(g.id), 29)), byReferrer: map[int64][]seedClient{}}
+}
+
+func (p *clientPool) next(referrerID, referralID int64) seedClient {
+	word, kind, contact := pick(p.r, clientWords), pick(p.r, clientKinds), p.r.IntN(10) < 4
+	mine := p.byReferrer[referrerID]
+	if len(mine) > 0 && p.own.IntN(100) < repeatClientPercent {
+		return mine[p.own.IntN(len(mine))]
+	}
+	p.fresh++
+	c := seedClient{name: fmt.Sprintf("%s %s %s %d", word, kind, pick(p.own, clientTowns), p.fresh)}
+	if p.own.IntN(1000) == 0 { // the odd name shared by unrelated clients
+		c.name = word + " " + kind
+	}
+	if contact {
+		c.contact = fmt.Sprintf("hello@client%d.example", referralID)
+	}
+	p.byReferrer[referrerID] = append(mine, c)
+	return c
 }
 
 var (
 	temperatures     = []core.Temperature{core.Hot, core.Warm, core.Warm, core.Warm, core.Cold}
 	clientWords      = []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Tyrell", "Soylent", "Wonka", "Cyberdyne", "Gringotts", "Monarch", "Oscorp"}
 	clientKinds      = []string{"Bakery", "Imports", "Florist", "Dental", "Studio", "Logistics", "Books", "Cafe", "Motors", "Clinic", "Labs", "Partners"}
+	clientTowns      = []string{"Leeds", "Lyon", "Porto", "Graz", "Austin", "Cork", "Ghent", "Turku", "Malmo", "Bern", "Utrecht", "Bristol"}
 	needs            = []string{"new website and online shop", "logo refresh", "bookkeeping for a small agency", "menu and newsletter copy", "year-end tax return", "booking website", "packaging design", "employment contracts", "office fit-out", "product photos", "fleet insurance", "cloud migration"}
 	declineReasons   = []string{"fully booked until March", "not my field", "too small a budget for me", "conflict of interest"}
 	lostReasons      = []string{"went with an in-house hire", "budget cut", "chose a cheaper quote", "project postponed", "no reply after the proposal"}

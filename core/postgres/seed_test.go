@@ -254,8 +254,9 @@ func BenchmarkSeed(b *testing.B) {
 }
 
 // TestSeed_ATrustedLoadRebuildsWhatTriggersKeep loads without triggers
-// (--trusted) and checks that the stats rollups and each referral's
-// amounts_private come out as the triggers would have kept them.
+// (--trusted) and checks that the stats rollups, each referral's
+// amounts_private and client keys come out as the triggers would have
+// kept them.
 func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -272,6 +273,32 @@ func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
 	}
 	if n := testenv.Count(t, url, `SELECT count(*) FROM stats_rollups`); n == 0 {
 		t.Fatal("no stats rollups after a trusted load")
+	}
+	// client keys and their counts (migrations 023, 029), as the triggers
+	// would have stored them
+	if n := testenv.Count(t, url, `
+		WITH now_keys AS (
+			SELECT DISTINCT r.workspace_id, r.id AS referral_id, r.referrer_id, COALESCE(r.receiver_id, 0) AS receiver_id, u.key
+			FROM referrals r CROSS JOIN LATERAL unnest(client_keys(r.client_name, r.client_contact)) AS u (key)
+		), diff AS (
+			(SELECT workspace_id, referral_id, key FROM now_keys EXCEPT SELECT * FROM referral_client_keys)
+			UNION ALL (SELECT * FROM referral_client_keys EXCEPT SELECT workspace_id, referral_id, key FROM now_keys)
+		), counts AS (
+			(SELECT workspace_id, key, count(*) FROM now_keys GROUP BY 1, 2 EXCEPT SELECT * FROM client_key_counts)
+			UNION ALL (SELECT * FROM client_key_counts EXCEPT SELECT workspace_id, key, count(*) FROM now_keys GROUP BY 1, 2)
+		), pairs AS (
+			(SELECT workspace_id, referrer_id, receiver_id, key, count(*) FROM now_keys GROUP BY 1, 2, 3, 4
+				EXCEPT SELECT * FROM pair_client_key_counts)
+			UNION ALL (SELECT * FROM pair_client_key_counts
+				EXCEPT SELECT workspace_id, referrer_id, receiver_id, key, count(*) FROM now_keys GROUP BY 1, 2, 3, 4)
+		)
+		SELECT (SELECT count(*) FROM diff) + (SELECT count(*) FROM counts) + (SELECT count(*) FROM pairs)`); n != 0 {
+		t.Errorf("%d client keys or counts differ from what the triggers keep", n)
+	}
+	// clients as in life: mostly new ones, a few referred again
+	if n := testenv.Count(t, url, `SELECT count(*) FROM client_key_counts WHERE n > 1`); n == 0 ||
+		n*10 > testenv.Count(t, url, `SELECT count(*) FROM client_key_counts`) {
+		t.Errorf("%d of the seed's client keys repeat: want a few", n)
 	}
 	const sums = `SELECT subject, measure, bucket, role, status, currency, private, sum(n) AS n, sum(cents) AS cents
 		FROM stats_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7`
