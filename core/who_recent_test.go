@@ -36,14 +36,7 @@ func TestCountRecent_SuggestsWhatCountingEveryoneWould(t *testing.T) {
 		want := rankCandidates(all, 0, need, tags)
 
 		asked := 0
-		cands, err := countRecent(fit, need, tags, func(ids []int64) (map[int64]int, error) {
-			asked += len(ids)
-			got := map[int64]int{}
-			for _, id := range ids {
-				got[id] = recent[id]
-			}
-			return got, nil
-		})
+		cands, err := countRecent(fit, need, tags, lookup(recent, &asked))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,13 +67,7 @@ func TestCountRecent_ATieWithAnEarlierNameIsCounted(t *testing.T) {
 		}
 		fit = append(fit, Candidate{Member: Member{ID: id, DisplayName: name, Status: MemberActive}, Profile: p})
 	}
-	cands, err := countRecent(fit, need, tags, func(ids []int64) (map[int64]int, error) {
-		got := map[int64]int{}
-		for _, id := range ids {
-			got[id] = recent[id]
-		}
-		return got, nil
-	})
+	cands, err := countRecent(fit, need, tags, lookup(recent, new(int)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,5 +75,18 @@ func TestCountRecent_ATieWithAnEarlierNameIsCounted(t *testing.T) {
 		if s.Member.DisplayName != "ann" {
 			t.Fatalf("suggested %s (score %v) before every ann (score 3, received none lately)", s.Member.DisplayName, s.Score)
 		}
+	}
+}
+
+// lookup answers countRecent's counts from recent, adding how many it was
+// asked for to asked.
+func lookup(recent map[int64]int, asked *int) func(ids []int64) (map[int64]int, error) {
+	return func(ids []int64) (map[int64]int, error) {
+		*asked += len(ids)
+		got := map[int64]int{}
+		for _, id := range ids {
+			got[id] = recent[id]
+		}
+		return got, nil
 	}
 }
