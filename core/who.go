@@ -37,7 +37,7 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 		// Profiles first, matched here; then the recent referrals of the
 		// best matches only, so the cost follows who fits best, not the
 		// history nor every member who fits at all.
-		all, err := tx.Profiled(ctx, c.Workspace.ID)
+		all, err := tx.Profiled(ctx, c.Workspace.ID, profileNeed(need, tags))
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package core
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // countRecent fills in RecentlyGot for the matching candidates that can
@@ -84,4 +85,36 @@ func settled(fit []Candidate, done []int, need string, tags []string, bound floa
 	}
 	last := top[len(top)-1]
 	return last.Score > bound || last.Score == bound && last.Member.DisplayName < name
+}
+
+// ProfileNeed narrows Who's read of profiles (Tx.Profiled) to those that
+// can match a need. Narrow false reads every profile.
+//
+// When the need and its words are plain ASCII, a profile matches (needQuery.match)
+// only through a word of the need that stands as a whole word in its
+// tags, triggers or texts — a tag or trigger phrase found in the need
+// carries the need's words it spans; a service word is one — or through
+// a tag equal to one of the need's tags. Whole words here are bounded by
+// anything but an ASCII letter or digit, looser than the matching's own
+// bounds, and letters compare without case: never fewer profiles than
+// match. What the words can't vouch for is read whatever it says:
+// profiles with letters outside ASCII (Go and PostgreSQL fold their case
+// apart) and tags or triggers without a letter or digit.
+type ProfileNeed struct {
+	Narrow bool
+	Words  []string // the need's words, short and common ones too ([a-z0-9-] only)
+	Tags   []string // the need's tags, normalised
+}
+
+// profileNeed is what Who asks Profiled for: narrowed by the need's
+// words unless the need has letters outside ASCII.
+func profileNeed(need string, tags []string) ProfileNeed {
+	for i := 0; i < len(need); i++ {
+		if need[i] >= 0x80 {
+			return ProfileNeed{}
+		}
+	}
+	words := splitWords(strings.ToLower(need))
+	slices.Sort(words)
+	return ProfileNeed{Narrow: true, Words: slices.Compact(words), Tags: append([]string{}, tags...)}
 }
