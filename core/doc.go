@@ -31,6 +31,7 @@
 //     cap on referrals.
 //   - notice.go: the notices an operation queues, and building them.
 //   - profiles.go: profiles and tags; who.go: ranking partners for a need;
+//     who_recent.go: counting recent referrals only for the best matches;
 //     buddy.go: mentoring buddies, auto-assigned in rotation with a cap
 //     per mentor; partnerships.go: touchpoints and their
 //     cadence (Touch, SetReminders).

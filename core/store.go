@@ -39,8 +39,10 @@ type Tx interface {
 	// referrals each received since the given time (for fair rotation).
 	Candidates(ctx context.Context, workspaceID int64, since time.Time) ([]Candidate, error)
 	// Profiled returns the active members who filled in a profile, with
-	// it: Who's first pass, which reads no referral and no count.
-	Profiled(ctx context.Context, workspaceID int64) ([]Candidate, error)
+	// it: Who's first pass, which reads no referral and no count. Every
+	// profile that can match the need is returned (others may be too; the
+	// zero ProfileNeed reads them all).
+	Profiled(ctx context.Context, workspaceID int64, need ProfileNeed) ([]Candidate, error)
 	// Admins returns the workspace's active admins, by name.
 	Admins(ctx context.Context, workspaceID int64) ([]Member, error)
 	// ReceivedSince counts, for each of the given members, the referrals

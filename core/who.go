@@ -17,6 +17,9 @@ type Suggestion struct {
 	Reasons []string
 }
 
+// maxSuggestions is how many partners Who proposes at most.
+const maxSuggestions = 5
+
 // fairnessWindow is how far back Who counts referrals received, so
 // introductions rotate instead of piling on one member.
 const fairnessWindow = 90 * 24 * time.Hour
@@ -31,25 +34,22 @@ func (s *Service) Who(ctx context.Context, c Caller, need string, tags []string)
 	tags = NormalizeTags(tags)
 	q := newNeedQuery(need, tags)
 	cands, err := inTx(ctx, s, func(tx Tx) ([]Candidate, error) {
-		// Profiles first, matched here; only the matches' recent referrals
-		// are counted, so the cost follows who fits, not the history.
-		all, err := tx.Profiled(ctx, c.Workspace.ID)
+		// Profiles first, matched here; then the recent referrals of the
+		// best matches only, so the cost follows who fits best, not the
+		// history nor every member who fits at all.
+		all, err := tx.Profiled(ctx, c.Workspace.ID, profileNeed(need, tags))
 		if err != nil {
 			return nil, err
 		}
 		var fit []Candidate
-		var ids []int64
 		for _, cd := range all {
 			if score, _ := q.match(cd.Profile); score > 0 && cd.Member.ID != c.Member.ID {
 				fit = append(fit, cd)
-				ids = append(ids, cd.Member.ID)
 			}
 		}
-		got, err := tx.ReceivedSince(ctx, c.Workspace.ID, ids, s.now().Add(-fairnessWindow))
-		for i := range fit {
-			fit[i].RecentlyGot = got[fit[i].Member.ID]
-		}
-		return fit, err
+		return countRecent(fit, need, tags, func(ids []int64) (map[int64]int, error) {
+			return tx.ReceivedSince(ctx, c.Workspace.ID, ids, s.now().Add(-fairnessWindow))
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -133,8 +133,8 @@ func rankCandidates(cands []Candidate, self int64, need string, tags []string) [
 		}
 		return out[i].Member.DisplayName < out[j].Member.DisplayName
 	})
-	if len(out) > 5 {
-		out = out[:5]
+	if len(out) > maxSuggestions {
+		out = out[:maxSuggestions]
 	}
 	return out
 }

@@ -339,14 +339,30 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 // Profiled reads the workspace's active members with a profile, and no
 // count: Who matches them in Go and counts only for those that match
 // (ReceivedSince), so its cost follows the profiles, not the history.
-func (t *tx) Profiled(ctx context.Context, workspaceID int64) (_ []core.Candidate, err error) {
+// A need narrows the read to the profiles where one of its words stands
+// as a whole word (core.ProfileNeed says why no match is missed).
+func (t *tx) Profiled(ctx context.Context, workspaceID int64, need core.ProfileNeed) (_ []core.Candidate, err error) {
 	defer wrap(&err, "profiled(%d)", workspaceID)
+	var words *string
+	if len(need.Words) > 0 {
+		w := `(^|[^a-z0-9])(` + strings.Join(need.Words, "|") + `)($|[^a-z0-9])`
+		words = &w
+	}
 	rows, err := t.q.Query(ctx, `
 		SELECT `+memberCols+`, `+profileCols+`
 		FROM members m
 		JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
+		CROSS JOIN LATERAL (SELECT array_to_string(p.tags, ' ') || ' ' || array_to_string(p.triggers, ' ') || ' '
+			|| p.services || ' ' || p.niche || ' ' || p.industry AS text) x
 		WHERE m.workspace_id = $1 AND m.status = 'active'
-		ORDER BY m.id`, workspaceID)
+			AND (NOT $2::boolean
+				OR p.tags && $3::text[]
+				OR x.text ~* $4::text
+				-- what the words can't vouch for: other scripts (and their
+				-- case rules), tags and triggers without a letter or digit
+				OR octet_length(x.text) <> char_length(x.text)
+				OR EXISTS (SELECT 1 FROM unnest(p.tags || p.triggers) e WHERE e !~ '[a-zA-Z0-9]'))
+		ORDER BY m.id`, workspaceID, need.Narrow, need.Tags, words)
 	return collect(rows, err, func(row pgx.Row) (*core.Candidate, error) {
 		var (
 			c       core.Candidate

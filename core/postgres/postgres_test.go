@@ -744,7 +744,7 @@ func TestProfiledAndReceivedSince_ReadOnlyProfilesAndCountWhatCameLately(t *test
 	var profiled []core.Candidate
 	var got map[int64]int
 	b.tx(t, func(tx core.Tx) (err error) {
-		if profiled, err = tx.Profiled(ctx, b.ws.ID); err != nil {
+		if profiled, err = tx.Profiled(ctx, b.ws.ID, core.ProfileNeed{}); err != nil {
 			return err
 		}
 		got, err = tx.ReceivedSince(ctx, b.ws.ID, []int64{alice.ID, bob.ID, carol.ID}, since)

@@ -135,10 +135,7 @@ FROM (
 	{thanks}
 ) t, (
 	-- feedback given in the period on referrals (the member) received
-	SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
-	FROM feedback f JOIN referrals r ON r.workspace_id = f.workspace_id AND r.id = f.referral_id
-	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4
-		AND ({net} OR COALESCE(r.receiver_id = $2 OR r.co_owner_id = $2, false))
+	{satisfaction}
 ) s`
 
 // networkBreakdownSQL is the network's per-member breakdown from the
@@ -190,15 +187,18 @@ const breakdownRowsSQL = `
 // partner's side: Given counts what the partner gave the member.
 const partnerBreakdownSQL = `
 WITH mine AS (
+	-- each referral once: from the first of its sides the member is on
+	-- (the giver's and receiver's ranges are index-only, migration 030)
 	SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
 		won_value_cents, amounts_private
 	FROM referrals WHERE workspace_id = $1 AND referrer_id = $2
-	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+	UNION ALL SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
 		won_value_cents, amounts_private
-	FROM referrals WHERE workspace_id = $1 AND receiver_id = $2
-	UNION SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
+	FROM referrals WHERE workspace_id = $1 AND receiver_id = $2 AND referrer_id IS DISTINCT FROM $2
+	UNION ALL SELECT id, referrer_id, receiver_id, co_owner_id, created_at, status, closed_at, won_currency,
 		won_value_cents, amounts_private
-	FROM referrals WHERE workspace_id = $1 AND co_owner_id = $2
+	FROM referrals WHERE workspace_id = $1 AND co_owner_id = $2 AND referrer_id IS DISTINCT FROM $2
+		AND receiver_id IS DISTINCT FROM $2
 ), r AS (
 	SELECT referrer_id, receiver_id, co_owner_id,
 		created_at >= $3 AND created_at < $4 AS in_cohort,
@@ -245,6 +245,24 @@ LEFT JOIN thanked th ON th.to_id = x.id
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
+// networkSatisfactionSQL is the period's feedback: every score is on a
+// referral of the workspace (a foreign key), so the network's reads the
+// scores alone, an index-only scan of feedback_at_idx (migration 030).
+const networkSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
+	FROM feedback f
+	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4`
+
+// memberSatisfactionSQL is the feedback of the period on the referrals
+// the member received or co-owns, found from their side (each feedback is
+// on one referral, so IN counts it once, as a join would).
+const memberSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
+	FROM feedback f
+	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4
+		AND f.referral_id IN (
+			SELECT r.id FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = $2
+			UNION ALL
+			SELECT r.id FROM referrals r WHERE r.workspace_id = $1 AND r.co_owner_id = $2)`
+
 // networkPartnersSQL counts the members active in the window: a probe of
 // each member's party indexes, so it costs the members, not the window's
 // referrals.
@@ -259,13 +277,18 @@ const networkPartnersSQL = `SELECT count(*) AS partners FROM members m
 
 // memberPartnersSQL counts the member's partners in the window, from the
 // member's referrals: the other side, whom they gave to, who gave to them.
-const memberPartnersSQL = `SELECT count(DISTINCT p.id) AS partners
-	FROM referrals r
-	CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
-	WHERE r.workspace_id = $1 AND r.created_at > $15 AND r.created_at <= $16
-		AND $2 IN (r.referrer_id, r.receiver_id, r.co_owner_id)
-		AND p.id IS NOT NULL AND p.id <> $2
-		AND (r.referrer_id = $2 OR p.id = r.referrer_id)`
+// Each side is a range of one party index (index-only for the giver's and
+// the receiver's, migration 030), not a pass over the window's referrals.
+const memberPartnersSQL = `SELECT count(DISTINCT p.id) AS partners FROM (
+		SELECT x.id FROM referrals r CROSS JOIN LATERAL (VALUES (r.receiver_id), (r.co_owner_id)) AS x (id)
+		WHERE r.workspace_id = $1 AND r.referrer_id = $2 AND r.created_at > $15 AND r.created_at <= $16
+		UNION ALL
+		SELECT r.referrer_id FROM referrals r
+		WHERE r.workspace_id = $1 AND r.receiver_id = $2 AND r.created_at > $15 AND r.created_at <= $16
+		UNION ALL
+		SELECT r.referrer_id FROM referrals r
+		WHERE r.workspace_id = $1 AND r.co_owner_id = $2 AND r.created_at > $15 AND r.created_at <= $16
+	) p WHERE p.id IS NOT NULL AND p.id <> $2`
 
 // periodMedianDaysSQL is the median time to close of the period's deals:
 // it reads them (an index-only scan of the period), not the history, for a
@@ -313,9 +336,15 @@ var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
 	"(extract(epoch FROM th.at - th.accepted_at) / 3600)::float8",
 	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
 				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
-	FROM (SELECT count(*) AS thanks, count(*) FILTER (WHERE th.accepted_at IS NOT NULL) AS accepted
-		FROM thanks th
-		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL) n`
+	FROM (SELECT
+		-- two index-only counts: thanks_at_idx (migration 030) and the
+		-- latency index, whose entries are the accepted ones
+		(SELECT count(*) FROM thanks th
+			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL) AS thanks,
+		(SELECT count(*) FROM thanks th
+			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL
+				AND th.accepted_at IS NOT NULL) AS accepted
+		OFFSET 0) n -- counted once, not again wherever the median names them`
 
 // The statements as run: the network's and a member's are planned apart
 // ({net} is a constant), so neither gets the other's generic plan; the
@@ -323,11 +352,14 @@ var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
 // index instead of sorting the history.
 var (
 	networkSummarySQL = summaryOf(periodMedianDaysSQL, periodThanksSQL, strings.NewReplacer("{net}", "true",
-		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL))
+		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL,
+		"{satisfaction}", networkSatisfactionSQL))
 	networkAllSummarySQL = summaryOf(networkAllMedianDaysSQL, networkAllThanksSQL, strings.NewReplacer("{net}", "true",
-		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL))
+		"{hide}", "true", "{subject}", "s.subject = 0", "{partners}", networkPartnersSQL,
+		"{satisfaction}", networkSatisfactionSQL))
 	memberSummarySQL = summaryOf(periodMedianDaysSQL, periodThanksSQL, strings.NewReplacer("{net}", "false",
-		"{hide}", "($6::bigint <> $2::bigint)", "{subject}", "s.subject = $2", "{partners}", memberPartnersSQL))
+		"{hide}", "($6::bigint <> $2::bigint)", "{subject}", "s.subject = $2", "{partners}", memberPartnersSQL,
+		"{satisfaction}", memberSatisfactionSQL))
 	networkRowsSQL = strings.NewReplacer("{hide}", "true",
 		"{subject}", "s.subject <> $2").Replace(networkBreakdownSQL) // $2 = 0
 )

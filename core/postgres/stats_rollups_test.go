@@ -94,7 +94,7 @@ func (h *history) step() {
 		return
 	}
 	id := h.referral()
-	switch h.rnd.IntN(13) {
+	switch h.rnd.IntN(15) {
 	case 0: // a stage change, as a claim, an update or an undo would make
 		st := []string{"offered", "accepted", "contacted", "meeting", "proposal", "lost", "declined", "expired"}
 		h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END
@@ -136,6 +136,14 @@ func (h *history) step() {
 			SELECT workspace_id, id, CASE WHEN $2 THEN receiver_id ELSE referrer_id END,
 				CASE WHEN $2 THEN referrer_id ELSE receiver_id END, created_at + make_interval(secs => $3)
 			FROM referrals WHERE id = $1 AND receiver_id IS NOT NULL`, id, h.rnd.IntN(2) == 0, h.rnd.IntN(90*24*3600))
+	case 13: // feedback from the giver, on a referral received or co-owned
+		h.exec(`INSERT INTO feedback (workspace_id, referral_id, member_id, score, at)
+			SELECT workspace_id, id, referrer_id, $2, created_at + make_interval(secs => $3)
+			FROM referrals WHERE id = $1 AND receiver_id IS NOT NULL
+			ON CONFLICT (workspace_id, referral_id, member_id) DO UPDATE SET score = excluded.score`,
+			id, h.rnd.IntN(5)+1, h.rnd.IntN(90*24*3600))
+	case 14: // a thank-you retracted
+		h.exec(`UPDATE thanks SET retracted_at = at + interval '1 hour' WHERE referral_id = $1`, id)
 	case 12: // taken on again, later or never (a claim, an undo)
 		h.exec(`UPDATE referrals SET accepted_at = CASE WHEN $2 THEN NULL ELSE created_at + make_interval(secs => $3) END
 			WHERE id = $1`, id, h.rnd.IntN(3) == 0, h.rnd.IntN(30*24*3600))
