@@ -131,8 +131,8 @@ func enqueueManyStatement(ns []core.Notice) (string, []any, error) {
 			COALESCE(u.not_before, '-infinity'), u.priority
 		FROM jsonb_to_recordset($1::jsonb) AS u (ws bigint, member bigint, channel text, kind text, payload jsonb,
 			dedupe text, created timestamptz, not_before timestamptz, priority smallint)
-		WHERE NOT EXISTS (
-			SELECT 1 FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member AND m.status <> 'active')
+		-- the recipient's row probed per notice (a NOT EXISTS could read members whole)
+		WHERE COALESCE((SELECT m.status FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member), 'active') = 'active'
 		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`, []any{all}, nil
 }
 
