@@ -24,7 +24,7 @@ import (
 // the others.
 const (
 	referBatchMax     = 64 // requests per transaction at most
-	referBatchWorkers = 2  // batches in flight: one commits while the next is read
+	referBatchWorkers = 4  // batches in flight: some commit while others are read (2 gave a third less throughput on a busy machine)
 	referBatchTimeout = 30 * time.Second
 )
 
