@@ -60,6 +60,12 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 	if h, ok := cmd.(grammar.Help); ok {
 		return []Message{{Kind: "help", Title: helpTitle(h.Topic), Text: grammar.Usage(h.Topic)}}
 	}
+	if x, ok := cmd.(grammar.Refer); ok {
+		// The same transaction, shared with the /refer requests that
+		// arrive meanwhile (core's group commit).
+		c, r, err := b.svc.ReferCommand(ctx, id, core.ReferInput(x))
+		return b.replies(cmd, []Message{referred(c, r)}, err)
+	}
 	// One transaction: the request's key, joining (a read, in the common
 	// case, so commands of one workspace don't queue behind each other)
 	// and the command.
@@ -69,6 +75,12 @@ func (b *Bot) Run(ctx context.Context, id core.Identity, cmd grammar.Command) []
 		ms, err = b.run(ctx, c, cmd)
 		return err
 	})
+	return b.replies(cmd, ms, err)
+}
+
+// replies are a command's messages, or what its error says: nothing for
+// a request already applied.
+func (b *Bot) replies(cmd grammar.Command, ms []Message, err error) []Message {
 	switch {
 	case errors.Is(err, core.ErrSeen):
 		return nil

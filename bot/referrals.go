@@ -34,9 +34,17 @@ func (b *Bot) refer(ctx context.Context, c core.Caller, x grammar.Refer) (Messag
 	if err != nil {
 		return Message{}, err
 	}
+	return referred(c, r), nil
+}
+
+// referred is the reply to a /refer that made r.
+func referred(c core.Caller, r *core.Referral) Message {
+	if r == nil {
+		return Message{}
+	}
 	m := offered(c, r)
 	m.Text = estimated(r) + m.Text
-	return m, nil
+	return m
 }
 
 func (b *Bot) lead(ctx context.Context, c core.Caller, x grammar.Lead) (Message, error) {

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,13 +16,24 @@ import (
 func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ctx := context.Background()
+	raceTheCap(t, b, func(giver core.Caller, to core.MemberRef, i int) (*core.Referral, error) {
+		giver = b.join(t, "T1", giver.Member.DisplayName) // with the cap in its settings
+		return b.svc.Refer(context.Background(), giver, core.ReferInput{To: to,
+			ClientName: fmt.Sprint(giver.Member.DisplayName, " client ", i), Need: "a website"})
+	})
+}
+
+// raceTheCap has four members of a network whose daily cap is 3 refer six
+// clients each, all at once, through refer: each gets exactly three
+// referrals, under codes of their own, and the others are refused with
+// the cap's message. It returns the network.
+func raceTheCap(t *testing.T, b *bundle, refer func(giver core.Caller, to core.MemberRef, i int) (*core.Referral, error)) []core.Caller {
+	t.Helper()
 	n := b.network(t, "T1", "none", "amy", "ben", "cat", "dan", "eve")
-	admin := n[0]
-	if _, err := b.svc.Configure(ctx, admin, "daily-cap", []string{"3"}); err != nil {
+	if _, err := b.svc.Configure(context.Background(), n[0], "daily-cap", []string{"3"}); err != nil {
 		t.Fatal(err)
 	}
-	givers := []string{"amy", "ben", "cat", "dan"}
+	givers := n[1:5]
 	const each = 6
 	var (
 		wg      sync.WaitGroup
@@ -30,16 +42,18 @@ func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.
 		codes   = map[core.Code]bool{}
 		refused int
 	)
-	for _, name := range givers {
-		giver := b.join(t, "T1", name) // with the cap in its settings
+	for _, giver := range givers {
+		name := giver.Member.DisplayName
 		for i := range each {
 			wg.Go(func() {
-				r, err := b.svc.Refer(ctx, giver, core.ReferInput{To: ref(n[5]), ClientName: fmt.Sprint(name, " client ", i),
-					Need: "a website"})
+				r, err := refer(giver, ref(n[5]), i)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
 				case core.ErrorCode(err) == core.ECONFLICT:
+					if !strings.HasPrefix(err.Error(), "You have given 3 referrals today, the network's daily cap, so I can't record this one.") {
+						t.Errorf("refused with %q", err)
+					}
 					refused++
 				case err != nil:
 					t.Errorf("%s's referral %d: %v", name, i, err)
@@ -54,8 +68,8 @@ func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.
 		}
 	}
 	wg.Wait()
-	for _, name := range givers {
-		if made[name] != 3 {
+	for _, giver := range givers {
+		if name := giver.Member.DisplayName; made[name] != 3 {
 			t.Errorf("%s gave %d referrals today, want the cap, 3", name, made[name])
 		}
 	}
@@ -65,6 +79,7 @@ func TestRefer_AtOnceInOneWorkspace_DistinctCodesAndTheDailyCapHolds(t *testing.
 	if got := b.count(t, "referrals"); got != len(codes) || got != 3*len(givers) {
 		t.Errorf("%d referrals stored, %d distinct codes handed out, want %d", got, len(codes), 3*len(givers))
 	}
+	return n
 }
 
 // Referrals of one workspace to one receiver, at once, all go through:

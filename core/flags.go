@@ -234,17 +234,31 @@ func (s *Service) DismissFlag(ctx context.Context, c Caller, id, reason string) 
 // network's daily cap; it runs after the referral is inserted, so it
 // counts itself, and CountGiven orders one member's concurrent referrals.
 func (s *Service) underDailyCap(ctx context.Context, tx Tx, c Caller) error {
-	limit := c.Workspace.Settings.DailyCap
-	if limit <= 0 {
+	if c.Workspace.Settings.DailyCap <= 0 {
 		return nil
 	}
-	now := s.now().In(s.Location(c.Workspace))
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	n, err := tx.CountGiven(ctx, c.Workspace.ID, c.Member.ID, midnight)
-	if err != nil || n <= limit {
+	n, err := tx.CountGiven(ctx, c.Workspace.ID, c.Member.ID, s.capDay(c))
+	if err != nil {
 		return err
+	}
+	return s.capExceeded(c, n)
+}
+
+// capDay is the start of the caller's day, in the workspace's time zone:
+// the daily cap counts the referrals given since.
+func (s *Service) capDay(c Caller) time.Time {
+	now := s.now().In(s.Location(c.Workspace))
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+}
+
+// capExceeded refuses a referral that makes n given today, over the
+// network's daily cap.
+func (s *Service) capExceeded(c Caller, n int) error {
+	limit := c.Workspace.Settings.DailyCap
+	if limit <= 0 || n <= limit {
+		return nil
 	}
 	return Errorf(ECONFLICT, "You have given %d referrals today, the network's daily cap, so I can't record this one.", limit).
 		WithHint("It starts afresh at midnight (%s). If this is real work, ask an admin to raise the cap (/refer config daily-cap <number>).",
-			now.Location())
+			s.Location(c.Workspace))
 }

@@ -183,7 +183,7 @@ func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Ident
 	}
 	// Remember activity (at most hourly, to spare a write per command):
 	// reminders sent since count as ignored.
-	if now := s.now(); now.Sub(m.LastActive) > time.Hour {
+	if now := s.now(); activityDue(m, now) {
 		m.LastActive = now
 	}
 	if *m != before { // most commands change nothing: no write
@@ -193,6 +193,10 @@ func (s *Service) joinMember(ctx context.Context, tx Tx, ws *Workspace, id Ident
 	}
 	return m, nil
 }
+
+// activityDue says m's last activity is older than an hour: a command now
+// writes it.
+func activityDue(m *Member, now time.Time) bool { return now.Sub(m.LastActive) > time.Hour }
 
 // sameName is true when ensureMember would leave m's name as it is.
 func sameName(p Platform, m *Member, name string) bool {
@@ -208,11 +212,7 @@ func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (
 		m   *Member
 		err error
 	)
-	if ref.UserID == "" && c.Workspace.Platform == Console {
-		// The console has no user ids: a member is their lower-cased name,
-		// and mentioning someone brings them in, as a Slack mention would.
-		ref.UserID = strings.ToLower(ref.Name)
-	}
+	ref.UserID = mentionID(c.Workspace.Platform, ref)
 	switch {
 	case ref.UserID != "":
 		m, _, err = ensureMember(ctx, tx, c.Workspace.Platform, c.Workspace.ID, ref.UserID, ref.Name)
@@ -228,10 +228,28 @@ func (s *Service) resolve(ctx context.Context, tx Tx, c Caller, ref MemberRef) (
 	if err != nil {
 		return nil, err
 	}
-	if m.Status == MemberRemoved {
-		return nil, Errorf(ENOTFOUND, "%s is no longer a member of this network.", m.Mention())
+	if err := stillMember(m); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// stillMember refuses a member an admin removed.
+func stillMember(m *Member) error {
+	if m.Status == MemberRemoved {
+		return Errorf(ENOTFOUND, "%s is no longer a member of this network.", m.Mention())
+	}
+	return nil
+}
+
+// mentionID is the platform user id ref names, "" for a bare name. The
+// console has no user ids: a member is their lower-cased name, and
+// mentioning someone brings them in, as a Slack mention would.
+func mentionID(p Platform, ref MemberRef) string {
+	if ref.UserID == "" && p == Console {
+		return strings.ToLower(ref.Name)
+	}
+	return ref.UserID
 }
 
 // ensureMember finds or creates a member. On Slack and Discord the

@@ -58,8 +58,12 @@ func (s *Service) SetReminders(ctx context.Context, c Caller, mute *bool, cadenc
 // recordTouch is touch for a change that doesn't show the partnership
 // (a referral, a claim, a thank-you): one write, no read.
 func (s *Service) recordTouch(ctx context.Context, tx Tx, c Caller, a, b int64, kind TouchKind, note string) error {
-	return tx.Touch(ctx, c.Workspace.ID, a, b, c.Workspace.Settings.CadenceDays,
-		Touchpoint{ActorID: c.Member.ID, Kind: kind, Note: note, At: s.now()})
+	return tx.Touch(ctx, c.Workspace.ID, a, b, c.Workspace.Settings.CadenceDays, s.touchpoint(c, kind, note))
+}
+
+// touchpoint is c's touchpoint of the kind, now.
+func (s *Service) touchpoint(c Caller, kind TouchKind, note string) Touchpoint {
+	return Touchpoint{ActorID: c.Member.ID, Kind: kind, Note: note, At: s.now()}
 }
 
 // touch records a touchpoint between two members, creating their

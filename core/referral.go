@@ -118,13 +118,11 @@ func (s *Service) create(ctx context.Context, tx Tx, c Caller, r *Referral) (*Ev
 }
 
 // Refer introduces a client directly to a partner, who is asked privately
-// to accept or decline.
+// to accept or decline. The group commit of /refer (refer_batch.go) makes
+// the same decisions with the same functions: draftRefer, offerTo,
+// s.offer, offeredNotice, capExceeded, s.touchpoint.
 func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral, error) {
-	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, true,
-		"Say what the client needs after the dash, e.g. /refer @alice Acme Corp — needs a new website")
-	if err == nil && in.Fee != nil {
-		r.Fee, err = s.checkFeeTerms(c, *in.Fee)
-	}
+	r, err := s.draftRefer(c, in)
 	if err != nil {
 		return nil, err
 	}
@@ -133,16 +131,15 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		if err != nil {
 			return nil, err
 		}
-		if to.ID == c.Member.ID {
-			return nil, Errorf(EINVALID, "You can't refer a client to yourself.").
-				WithHint("Pick a partner with /refer who <need>, or post it for everyone with /refer lead <need>.")
-		}
-		if err := takesReferrals(ctx, tx, c, to, in.Need); err != nil {
+		prof, err := tx.Profile(ctx, c.Workspace.ID, to.ID)
+		if err != nil {
 			return nil, err
 		}
-		r.ReceiverID, r.ReceiverName, r.Status = to.ID, to.DisplayName, StatusOffered
-		e, err := s.create(ctx, tx, c, r)
-		if err != nil {
+		if err := offerTo(c, to, prof, in.Need); err != nil {
+			return nil, err
+		}
+		e := s.offer(c, r, to)
+		if err := tx.InsertReferral(ctx, r, e); err != nil {
 			return nil, err
 		}
 		if err := s.underDailyCap(ctx, tx, c); err != nil {
@@ -151,8 +148,48 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		if err := s.recordTouch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
 			return nil, err
 		}
-		return r, tx.Enqueue(ctx, notice(c, e, NoticeOffered, dm(to), r, ""))
+		return r, tx.Enqueue(ctx, offeredNotice(c, e, r, to))
 	})
+}
+
+// draftRefer validates a direct referral's fields and builds it, before
+// anything is read.
+func (s *Service) draftRefer(c Caller, in ReferInput) (*Referral, error) {
+	r, err := s.draft(c, draftInput{in.ClientName, in.Contact, in.Consent, in.Need, in.Tags, in.Estimate, in.Temperature}, true,
+		"Say what the client needs after the dash, e.g. /refer @alice Acme Corp — needs a new website")
+	if err == nil && in.Fee != nil {
+		r.Fee, err = s.checkFeeTerms(c, *in.Fee)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// offerTo checks the partner a direct referral names: a member still, not
+// the caller, taking referrals (prof is theirs).
+func offerTo(c Caller, to *Member, prof *Profile, need string) error {
+	if err := stillMember(to); err != nil {
+		return err
+	}
+	if to.ID == c.Member.ID {
+		return Errorf(EINVALID, "You can't refer a client to yourself.").
+			WithHint("Pick a partner with /refer who <need>, or post it for everyone with /refer lead <need>.")
+	}
+	return available(to, prof, need)
+}
+
+// offer makes the drafted r an offer to to and returns its first event,
+// neither yet written.
+func (s *Service) offer(c Caller, r *Referral, to *Member) *Event {
+	r.ReceiverID, r.ReceiverName, r.Status = to.ID, to.DisplayName, StatusOffered
+	return s.newEvent(c, r, EvCreated, "", "")
+}
+
+// offeredNotice asks the receiver of the offer r (its first event e) to
+// accept or decline.
+func offeredNotice(c Caller, e *Event, r *Referral, to *Member) Notice {
+	return notice(c, e, NoticeOffered, dm(to), r, "")
 }
 
 // takesReferrals refuses a partner who paused new referrals.
@@ -161,6 +198,11 @@ func takesReferrals(ctx context.Context, tx Tx, c Caller, m *Member, need string
 	if err != nil {
 		return err
 	}
+	return available(m, prof, need)
+}
+
+// available refuses a partner whose profile says they paused new referrals.
+func available(m *Member, prof *Profile, need string) error {
 	if prof.Availability == Paused {
 		return Errorf(ECONFLICT, "%s has paused new referrals for now.", m.Mention()).
 			WithHint("Try /refer who %s to find someone else, or /refer lead to post it to the channel.", FirstWords(need, 6))

@@ -16,6 +16,7 @@ type Service struct {
 	retention Retention
 	secret    []byte // signs dashboard links and sessions (signin_token.go)
 	keys      *keys  // shared by copies of the Service
+	batch     *referBatcher
 }
 
 // Options configure a Service.
@@ -34,6 +35,7 @@ type Options struct {
 func NewService(store Store, opts Options) *Service {
 	s := &Service{store: store, now: opts.Now, location: opts.Location, retention: opts.Retention.withDefaults(),
 		secret: opts.Secret, keys: &keys{m: map[int64][]byte{}}}
+	s.batch = newReferBatcher(s)
 	if s.now == nil {
 		s.now = time.Now
 	}

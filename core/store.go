@@ -343,3 +343,50 @@ type Ignored struct {
 	Count int
 	Since time.Time // their last activity
 }
+
+// ReferBatchTx is what the group commit of /refer (refer_batch.go) needs
+// of a transaction: each of today's steps of a /refer, for many requests
+// in one set-based statement. core/postgres's transactions have it; with
+// a store whose transactions don't, every /refer runs on its own.
+type ReferBatchTx interface {
+	// ArriveMany is Arrive for many requests, each also reading the
+	// partner it names (by user id, with their profile): one round trip.
+	ArriveMany(ctx context.Context, as []Arrival, at time.Time) error
+	// CountGivenMany is CountGiven for many members (each member's lock
+	// taken once, all in one order): how many referrals each gave since
+	// its time.
+	CountGivenMany(ctx context.Context, qs []GivenSince) ([]int, error)
+	// InsertReferrals is InsertReferral for many referrals (firsts[i] is
+	// rs[i]'s first event) in one statement.
+	InsertReferrals(ctx context.Context, rs []*Referral, firsts []*Event) error
+	// TouchMany is Touch for many pairs in one statement.
+	TouchMany(ctx context.Context, ts []TouchOf) error
+	// ForgetRequests deletes request keys ArriveMany recorded for
+	// requests this transaction does not apply: they are new again.
+	ForgetRequests(ctx context.Context, as []*Arrival) error
+}
+
+// Arrival is one request's arrival (ArriveMany): what it names, then what
+// was found of it.
+type Arrival struct {
+	Platform            Platform
+	TeamID, UserID, Key string
+	PartnerUserID       string // "": no partner to read
+	First               bool   // the key was recorded now (Key "": true)
+	Workspace           *Workspace
+	Member, Partner     *Member
+	PartnerProfile      *Profile
+}
+
+// GivenSince asks how many referrals a member gave since a time.
+type GivenSince struct {
+	WorkspaceID, MemberID int64
+	Since                 time.Time
+}
+
+// TouchOf is one Touch's arguments.
+type TouchOf struct {
+	WorkspaceID, A, B int64
+	DefaultCadence    int
+	Touchpoint        Touchpoint
+}

@@ -18,6 +18,14 @@ import (
 // statement (see pipe).
 func (t *tx) Enqueue(ctx context.Context, ns ...core.Notice) (err error) {
 	defer wrap(&err, "enqueue")
+	if len(ns) > 1 {
+		sql, args, err := enqueueManyStatement(ns)
+		if err != nil {
+			return err
+		}
+		t.pipe.later(sql, args...)
+		return nil
+	}
 	for _, n := range ns {
 		sql, args, err := enqueueStatement(n)
 		if err != nil {
@@ -79,6 +87,63 @@ func enqueueStatement(n core.Notice) (string, []any, error) {
 		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
 		[]any{n.WorkspaceID, nullID(n.To.MemberID), n.To.Channel, n.Kind, payload, nullText(n.DedupeKey),
 			nullTime(n.CreatedAt), nullTime(n.NotBefore), priority(n.Kind)}, nil
+}
+
+// enqueueRow is one notice of enqueueManyStatement, as
+// jsonb_to_recordset reads it: enqueueStatement's arguments, by name.
+type enqueueRow struct {
+	WS        int64           `json:"ws"`
+	Member    *int64          `json:"member"`
+	Channel   string          `json:"channel"`
+	Kind      core.NoticeKind `json:"kind"`
+	Payload   json.RawMessage `json:"payload"`
+	Dedupe    *string         `json:"dedupe"`
+	Created   *time.Time      `json:"created"`
+	NotBefore *time.Time      `json:"not_before"`
+	Priority  int16           `json:"priority"`
+}
+
+// enqueueManyStatement is enqueueStatement for many notices: one
+// statement (a batch of /refer requests queues one notice each).
+func enqueueManyStatement(ns []core.Notice) (string, []any, error) {
+	rows := make([]enqueueRow, len(ns))
+	for i, n := range ns {
+		if n.WorkspaceID == 0 || n.Kind == "" {
+			return "", nil, fmt.Errorf("notice %q for workspace %d: kind and workspace are required", n.Kind, n.WorkspaceID)
+		}
+		payload, err := json.Marshal(n)
+		if err != nil {
+			return "", nil, fmt.Errorf("notice %q: %w", n.Kind, err)
+		}
+		rows[i] = enqueueRow{WS: n.WorkspaceID, Member: nullID(n.To.MemberID), Channel: n.To.Channel, Kind: n.Kind,
+			Payload: payload, Dedupe: nullText(n.DedupeKey), Created: jsonTime(n.CreatedAt), NotBefore: jsonTime(n.NotBefore),
+			Priority: priority(n.Kind)}
+	}
+	all, err := json.Marshal(rows)
+	if err != nil {
+		return "", nil, fmt.Errorf("%d notices: %w", len(ns), err)
+	}
+	// As enqueueStatement's, row by row.
+	return `
+		INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
+			next_attempt_at, priority)
+		SELECT u.ws, u.member, u.channel, u.kind, u.payload, u.dedupe, COALESCE(u.created, now()),
+			COALESCE(u.not_before, '-infinity'), u.priority
+		FROM jsonb_to_recordset($1::jsonb) AS u (ws bigint, member bigint, channel text, kind text, payload jsonb,
+			dedupe text, created timestamptz, not_before timestamptz, priority smallint)
+		-- the recipient's row probed per notice (a NOT EXISTS could read members whole)
+		WHERE COALESCE((SELECT m.status FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member), 'active') = 'active'
+		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`, []any{all}, nil
+}
+
+// jsonTime is a time for jsonb_to_recordset, to the microsecond as pgx
+// sends one (truncated); zero is NULL.
+func jsonTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.Truncate(time.Microsecond)
+	return &t
 }
 
 // priority orders the heads of destinations in ClaimHeads: interactive

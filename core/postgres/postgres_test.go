@@ -75,6 +75,13 @@ func (b *bundle) member(t testing.TB, ws *core.Workspace, name string) *core.Mem
 // lead), created at t0 unless edit says otherwise.
 func (b *bundle) referral(t testing.TB, from, to *core.Member, edit ...func(*core.Referral)) *core.Referral {
 	t.Helper()
+	r := draftReferral(from, to, edit...)
+	b.tx(t, func(tx core.Tx) error { return tx.InsertReferral(context.Background(), r, nil) })
+	return r
+}
+
+// draftReferral is the referral b.referral inserts, not yet inserted.
+func draftReferral(from, to *core.Member, edit ...func(*core.Referral)) *core.Referral {
 	r := &core.Referral{WorkspaceID: from.WorkspaceID, ReferrerID: from.ID, ClientName: "Acme",
 		Need: "a new website", Status: core.StatusOffered, CreatedAt: t0, UpdatedAt: t0}
 	if to != nil {
@@ -85,7 +92,6 @@ func (b *bundle) referral(t testing.TB, from, to *core.Member, edit ...func(*cor
 	for _, e := range edit {
 		e(r)
 	}
-	b.tx(t, func(tx core.Tx) error { return tx.InsertReferral(context.Background(), r, nil) })
 	return r
 }
 

@@ -169,6 +169,30 @@ func (h *history) undoMove() {
 }
 
 func (h *history) insert() {
+	// Now and then several in one statement, as a batch of /refer
+	// requests writes them (the rollups' statement trigger, 028).
+	n := 1
+	if h.rnd.IntN(3) == 0 {
+		n = 2 + h.rnd.IntN(4)
+	}
+	rs, firsts := make([]*core.Referral, n), make([]*core.Event, n)
+	for i := range rs {
+		rs[i] = h.draft()
+		firsts[i] = &core.Event{Kind: core.EvCreated, To: rs[i].Status, ActorID: rs[i].ReferrerID, At: rs[i].CreatedAt}
+	}
+	h.b.tx(h.t, func(tx core.Tx) error {
+		if n == 1 {
+			return tx.InsertReferral(context.Background(), rs[0], nil)
+		}
+		return tx.(core.ReferBatchTx).InsertReferrals(context.Background(), rs, firsts)
+	})
+	for _, r := range rs {
+		h.ids = append(h.ids, r.ID)
+	}
+}
+
+// draft is a random referral of the history, not yet inserted.
+func (h *history) draft() *core.Referral {
 	from := h.member()
 	var to *core.Member
 	if h.rnd.IntN(5) > 0 {
@@ -177,7 +201,7 @@ func (h *history) insert() {
 		}
 	}
 	created := h.at()
-	r := h.b.referral(h.t, from, to, func(r *core.Referral) {
+	return draftReferral(from, to, func(r *core.Referral) {
 		r.CreatedAt, r.UpdatedAt, r.Estimate = created, created, h.money()
 		if to == nil {
 			return
@@ -194,7 +218,6 @@ func (h *history) insert() {
 			r.Status = core.StatusProposal
 		}
 	})
-	h.ids = append(h.ids, r.ID)
 }
 
 // periods are the shapes of period the product asks for.
