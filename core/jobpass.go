@@ -205,6 +205,50 @@ func (s *Service) jobNotices(ctx context.Context, tx Tx, job string, runs []DueR
 	case JobBuddy:
 		return s.buddyReminders(ctx, tx, runs, at)
 	}
+	// A report already in the outbox (queued, sent or failed) would not
+	// be queued again: its figures are not worked out again either. A
+	// quarterly schedule that fires more than once a quarter finds the
+	// quarter's post there.
+	var err error
+	switch job {
+	case JobQuarterly:
+		runs, err = s.unposted(ctx, tx, runs, func(r DueRun) string { return quarterlyKey(s.endedQuarter(r.Workspace, r.Fire)) })
+	case JobWeeklyDigest:
+		runs, err = s.unposted(ctx, tx, runs, func(r DueRun) string { return weeklyKey(r.Fire) })
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.reports(ctx, tx, job, runs, at)
+}
+
+// unposted leaves out the runs whose report, named by key, is in the
+// outbox already; one query for them all.
+func (s *Service) unposted(ctx context.Context, tx Tx, runs []DueRun, key func(DueRun) string) ([]DueRun, error) {
+	keys := make([]NoticeKey, len(runs))
+	for i, r := range runs {
+		keys[i] = NoticeKey{WorkspaceID: r.Workspace.ID, DedupeKey: key(r)}
+	}
+	posted, err := tx.Posted(ctx, keys)
+	if err != nil || len(posted) == 0 {
+		return runs, err
+	}
+	done := make(map[NoticeKey]bool, len(posted))
+	for _, k := range posted {
+		done[k] = true
+	}
+	out := make([]DueRun, 0, len(runs))
+	for i, r := range runs {
+		if !done[keys[i]] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// reports works out the per-workspace reports of a job's runs: each
+// from its own workspace's figures.
+func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
 	var ns []Notice
 	for _, r := range runs {
 		var more []Notice

@@ -150,13 +150,13 @@ func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, a
 		return nil, nil
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeWeeklyDigest, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: "weekly:" + JobPeriod(fire)}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: weeklyKey(fire)}}, nil
 }
 
 // quarterly celebrates the quarter that ended before the scheduled run,
 // in the workspace's time zone, against the quarter before it.
 func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
-	q := QuarterOf(QuarterOf(fire.In(s.Location(ws))).From.Add(-time.Hour))
+	q := s.endedQuarter(ws, fire)
 	prev := QuarterOf(q.From.Add(-time.Hour))
 	cur, err := s.periodStats(ctx, tx, ws, q, at)
 	if err != nil {
@@ -184,8 +184,19 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 		}
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: quarterlyKey(q)}}, nil
 }
+
+// endedQuarter is the quarter a quarterly run scheduled at fire
+// celebrates: the one that ended before fire, in the workspace's zone.
+func (s *Service) endedQuarter(ws Workspace, fire time.Time) Period {
+	return QuarterOf(QuarterOf(fire.In(s.Location(ws))).From.Add(-time.Hour))
+}
+
+// quarterlyKey and weeklyKey are the dedupe keys of the channel's
+// reports: one post per quarter, one per scheduled weekly run.
+func quarterlyKey(q Period) string    { return "quarterly:" + q.Label }
+func weeklyKey(fire time.Time) string { return "weekly:" + JobPeriod(fire) }
 
 // Health is what the network-health report tells admins.
 type Health struct {

@@ -169,6 +169,10 @@ type Tx interface {
 	// LockReferrals locks the given referrals (by workspace and id) until
 	// the transaction ends, in one statement, in workspace and id order.
 	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// Posted returns those of the given notice keys the outbox holds a
+	// notice under (pending, claimed, delivered or failed): an Enqueue of
+	// a notice with that key would add nothing.
+	Posted(ctx context.Context, keys []NoticeKey) ([]NoticeKey, error)
 	// MembersByKey reads the given members, whatever their status, in one
 	// statement; a key with no member is left out.
 	MembersByKey(ctx context.Context, members []MemberKey) ([]Member, error)
@@ -322,6 +326,12 @@ type MemberKey struct{ WorkspaceID, MemberID int64 }
 
 // ReferralRef names a referral across workspaces.
 type ReferralRef struct{ WorkspaceID, ReferralID int64 }
+
+// NoticeKey names a notice across workspaces by its dedupe key.
+type NoticeKey struct {
+	WorkspaceID int64
+	DedupeKey   string
+}
 
 // DueWindow is one workspace's window in a scheduled pass: what fell due
 // after From and at or before To.

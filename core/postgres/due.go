@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/referbot/referbot/core"
 )
 
@@ -263,6 +265,23 @@ func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err er
 		ORDER BY r.workspace_id, r.id
 		FOR UPDATE OF r`, ws, ids)
 	return err
+}
+
+// Posted finds which of the keys the outbox holds, in one statement: one
+// probe of the (workspace_id, dedupe_key) key per key.
+func (t *tx) Posted(ctx context.Context, keys []core.NoticeKey) (_ []core.NoticeKey, err error) {
+	defer wrap(&err, "posted(%d)", len(keys))
+	ws, dedupe := make([]int64, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		ws[i], dedupe[i] = k.WorkspaceID, k.DedupeKey
+	}
+	rows, err := t.q.Query(ctx, `
+		SELECT k.ws, k.key FROM unnest($1::bigint[], $2::text[]) AS k(ws, key)
+		WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = k.ws AND o.dedupe_key = k.key)`, ws, dedupe)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[core.NoticeKey])
 }
 
 // MembersByKey reads the given members, whatever their status, in one
