@@ -70,6 +70,14 @@ type Tx interface {
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
 	// AppendEvents appends many events in one round trip.
 	AppendEvents(ctx context.Context, workspaceID int64, es []*Event) error
+	// AppendEventsAcross appends events of many workspaces' referrals in
+	// one statement, in the order given, setting each one's ID and At.
+	AppendEventsAcross(ctx context.Context, es []WorkspaceEvent) error
+	// SaveReleases saves what releasing each referral changed (status,
+	// receiver and co-owner, accepted, closed, expiry and update times,
+	// decline reason: see reopenLead, returnToReferrer) in one statement,
+	// setting each one's AmountsPrivate as UpdateReferral does.
+	SaveReleases(ctx context.Context, rs []*Referral) error
 	Events(ctx context.Context, workspaceID, referralID int64) ([]Event, error)
 	// AddInterest records a raised hand; ECONFLICT if already raised.
 	AddInterest(ctx context.Context, workspaceID, referralID, memberID int64) error
@@ -326,6 +334,12 @@ type MemberKey struct{ WorkspaceID, MemberID int64 }
 
 // ReferralRef names a referral across workspaces.
 type ReferralRef struct{ WorkspaceID, ReferralID int64 }
+
+// WorkspaceEvent is an event of one of a workspace's referrals.
+type WorkspaceEvent struct {
+	WorkspaceID int64
+	Event       *Event
+}
 
 // NoticeKey names a notice across workspaces by its dedupe key.
 type NoticeKey struct {
