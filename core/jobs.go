@@ -214,6 +214,15 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 	if err != nil {
 		return nil, err
 	}
+	var admins []*Member
+	for i := range members {
+		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
+			admins = append(admins, m)
+		}
+	}
+	if len(admins) == 0 {
+		return nil, nil // nobody to tell: the signs are not worked out
+	}
 	h, err := s.health(ctx, tx, ws, members, at)
 	if err != nil {
 		return nil, err
@@ -225,12 +234,10 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 	if !falling {
 		h.Last30, h.Previous30 = 0, 0
 	}
-	var ns []Notice
-	for i := range members {
-		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
-			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
-				DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))})
-		}
+	ns := make([]Notice, len(admins))
+	for i, m := range admins {
+		ns[i] = Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
+			DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))}
 	}
 	return ns, nil
 }
