@@ -153,14 +153,12 @@ func (s *Service) runBatch(ctx context.Context, job string, batch []DueRun, at t
 		if ns, err = s.askBeforeMore(ctx, tx, ns, at); err != nil {
 			return nil, err
 		}
-		// Queued per workspace, to say how many each one's run added.
-		added := map[int64]int{}
-		for _, group := range byWorkspace(ns) {
-			n, err := tx.EnqueueNew(ctx, group...)
-			if err != nil {
-				return nil, err
-			}
-			added[group[0].WorkspaceID] = n
+		// Queued in one statement, in workspace order (each workspace's in
+		// the order made), counted per workspace for its run's result.
+		slices.SortStableFunc(ns, func(a, b Notice) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
+		added, err := tx.EnqueueAcross(ctx, ns)
+		if err != nil {
+			return nil, err
 		}
 		for i, r := range batch {
 			if slices.Contains(claimed, r.Workspace.ID) {
@@ -169,22 +167,6 @@ func (s *Service) runBatch(ctx context.Context, job string, batch []DueRun, at t
 		}
 		return out, nil
 	})
-}
-
-// byWorkspace splits notices into runs of one workspace each, keeping
-// each workspace's in order.
-func byWorkspace(ns []Notice) [][]Notice {
-	slices.SortStableFunc(ns, func(a, b Notice) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
-	var out [][]Notice
-	for i := 0; i < len(ns); {
-		j := i + 1
-		for j < len(ns) && ns[j].WorkspaceID == ns[i].WorkspaceID {
-			j++
-		}
-		out = append(out, ns[i:j])
-		i = j
-	}
-	return out
 }
 
 // jobNotices works out the notices of a job's runs. The reminder jobs and

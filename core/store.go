@@ -195,6 +195,10 @@ type Tx interface {
 	Enqueue(ctx context.Context, ns ...Notice) error
 	// EnqueueNew is Enqueue that also returns how many notices were new.
 	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
+	// EnqueueAcross is EnqueueNew for notices of many workspaces in one
+	// statement, in the order given; it returns how many were new in each
+	// workspace.
+	EnqueueAcross(ctx context.Context, ns []Notice) (map[int64]int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
 
