@@ -231,6 +231,16 @@ func (s *Service) unposted(ctx context.Context, tx Tx, runs []DueRun, key func(D
 // reports works out the per-workspace reports of a job's runs: each
 // from its own workspace's figures.
 func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
+	open := map[int64][]Referral{}
+	if job == JobWeeklyDigest && len(runs) > 0 {
+		leads, err := tx.OpenLeads(ctx, workspaceIDs(runs), weeklyLeads)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range leads {
+			open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
+		}
+	}
 	var ns []Notice
 	for _, r := range runs {
 		var more []Notice
@@ -239,7 +249,7 @@ func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun,
 		case JobHealth:
 			more, err = s.networkHealth(ctx, tx, r.Workspace, at)
 		case JobWeeklyDigest:
-			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at)
+			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at, open[r.Workspace.ID])
 		case JobQuarterly:
 			more, err = s.quarterly(ctx, tx, r.Workspace, r.Fire, at)
 		}
@@ -249,6 +259,15 @@ func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun,
 		ns = append(ns, more...)
 	}
 	return ns, nil
+}
+
+// workspaceIDs lists the runs' workspaces' ids.
+func workspaceIDs(runs []DueRun) []int64 {
+	ids := make([]int64, len(runs))
+	for i, r := range runs {
+		ids[i] = r.Workspace.ID
+	}
+	return ids
 }
 
 // workspacesOf indexes the runs' workspaces by id.

@@ -130,15 +130,15 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 	return st, nil
 }
 
-// weeklyDigest posts the last seven days to the channel. A quiet week with
-// no leads waiting gets no post.
-func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
+// weeklyLeads is how many open leads the weekly digest lists.
+const weeklyLeads = 10
+
+// weeklyDigest posts the last seven days to the channel, with open, the
+// workspace's newest open leads (read for the whole batch at once). A
+// quiet week with no leads waiting gets no post.
+func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time, open []Referral) ([]Notice, error) {
 	p := Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
 	st, err := s.periodStats(ctx, tx, ws, p, at)
-	if err != nil {
-		return nil, err
-	}
-	open, err := tx.ListReferrals(ctx, ws.ID, ListFilter{OpenLeads: true, Limit: 10})
 	if err != nil {
 		return nil, err
 	}

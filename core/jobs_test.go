@@ -610,3 +610,54 @@ func TestQuarterly_AQuarterAlreadyPostedIsNeitherRecomputedNorPostedAgain(t *tes
 		t.Errorf("%d quarterly posts, %d Stats reads after the first run; want 1 post and no reads", posts, reads.Load())
 	}
 }
+
+func TestWeeklyDigest_EachWorkspaceOfAPassListsItsOwnNewestOpenLeads(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var runs []core.DueRun
+	leads := map[int64][]core.Code{}
+	for _, team := range []string{"T1", "T2", "T3"} {
+		org, alice := b.join(t, team, "organiser"), b.join(t, team, "alice")
+		n := map[string]int{"T1": 12, "T2": 1, "T3": 0}[team]
+		for i := range n {
+			b.clock.Add(time.Minute)
+			l := ok(b.svc.PostLead(ctx, org, core.LeadInput{Need: fmt.Sprint("need ", i), ExpiryDays: 30}))(t)
+			leads[org.Workspace.ID] = append([]core.Code{l.Code}, leads[org.Workspace.ID]...) // newest first
+		}
+		if team == "T3" {
+			b.refer(t, org, alice, "Acme", 0) // a week with a referral and no lead
+		}
+		runs = append(runs, core.DueRun{Workspace: b.workspace(t, org)})
+	}
+	at := b.clock.Now().Add(time.Hour)
+	for i := range runs {
+		runs[i].Fire = at
+	}
+	res := ok(b.svc.RunJobs(ctx, core.JobWeeklyDigest, runs, at))(t)
+	ns := ok(b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(time.Hour), time.Minute))(t)
+	digests := 0
+	for i, r := range runs {
+		if !res[i].Ran || res[i].Notices != 1 {
+			t.Errorf("workspace %d: %+v, want one digest", r.Workspace.ID, res[i])
+		}
+		want := leads[r.Workspace.ID]
+		want = want[:min(len(want), 10)]
+		for _, n := range ns {
+			if n.Kind != core.NoticeWeeklyDigest || n.WorkspaceID != r.Workspace.ID {
+				continue
+			}
+			digests++
+			var got []core.Code
+			for _, l := range n.Report.OpenLeads {
+				got = append(got, l.Code)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("workspace %d lists %v, want its newest %v", r.Workspace.ID, got, want)
+			}
+		}
+	}
+	if digests != len(runs) {
+		t.Errorf("%d digests in the outbox, want %d", digests, len(runs))
+	}
+}

@@ -177,6 +177,10 @@ type Tx interface {
 	// LockReferrals locks the given referrals (by workspace and id) until
 	// the transaction ends, in one statement, in workspace and id order.
 	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// OpenLeads returns the newest limit unclaimed open leads of each of
+	// the workspaces (as ListReferrals with OpenLeads and Limit reads one
+	// workspace's), by workspace, newest first, in one statement.
+	OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) ([]Referral, error)
 	// Posted returns those of the given notice keys the outbox holds a
 	// notice under (pending, claimed, delivered or failed): an Enqueue of
 	// a notice with that key would add nothing.

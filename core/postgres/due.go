@@ -267,6 +267,17 @@ func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err er
 	return err
 }
 
+// OpenLeads reads each workspace's newest open leads down
+// referrals_open_idx, in one statement.
+func (t *tx) OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) (_ []core.Referral, err error) {
+	defer wrap(&err, "open leads(%d workspaces)", len(workspaceIDs))
+	rows, err := t.q.Query(ctx, strings.Replace(referralFrom, "FROM referrals r", `FROM unnest($1::bigint[]) AS d(ws)
+		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND r.status = 'open'
+			AND r.receiver_id IS NULL ORDER BY r.created_at DESC, r.id DESC LIMIT $2) r`, 1)+`
+		ORDER BY r.workspace_id, r.created_at DESC, r.id DESC`, workspaceIDs, limit)
+	return collectReferrals(rows, err)
+}
+
 // Posted finds which of the keys the outbox holds, in one statement: one
 // probe of the (workspace_id, dedupe_key) key per key.
 func (t *tx) Posted(ctx context.Context, keys []core.NoticeKey) (_ []core.NoticeKey, err error) {

@@ -85,7 +85,9 @@ func (t *tx) EnqueueAcross(ctx context.Context, ns []core.Notice) (_ map[int64]i
 		created[i], notBefore[i], priorities[i] = nullTime(x.CreatedAt), nullTime(x.NotBefore), priority(x.Kind)
 	}
 	// As enqueueStatement, row by row: a member who was removed or erased
-	// their data is sent nothing more.
+	// their data is sent nothing more. A scalar subquery, one probe of
+	// members' key per notice: as NOT EXISTS the planner may join all of
+	// members instead.
 	rows, err := t.q.Query(ctx, `
 		INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
 			next_attempt_at, priority)
@@ -94,8 +96,8 @@ func (t *tx) EnqueueAcross(ctx context.Context, ns []core.Notice) (_ map[int64]i
 		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
 			$8::timestamptz[], $9::smallint[]) WITH ORDINALITY
 			AS u(ws, member, channel, kind, payload, key, created, not_before, priority, ord)
-		WHERE NOT EXISTS (
-			SELECT 1 FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member AND m.status <> 'active')
+		WHERE COALESCE((SELECT m.status <> 'active' FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member),
+			false) IS FALSE
 		ORDER BY u.ord
 		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING
 		RETURNING workspace_id`, ws, members, channels, kinds, payloads, keys, created, notBefore, priorities)

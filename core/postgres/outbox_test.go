@@ -235,12 +235,18 @@ func TestEnqueueAcross_WritesWhatEnqueueNewWritesWorkspaceByWorkspace(t *testing
 	b := setup(t)
 	ctx := context.Background()
 	// The same notices for two pairs of workspaces: a key already queued,
-	// one twice in the batch, one without a key (twice), a DM.
+	// one twice in the batch, one without a key (twice), a DM to a member
+	// who was removed (never queued).
 	batch := func(a, c *core.Workspace) []core.Notice {
 		ns := append(notices(a, "k", 3), notices(c, "k", 2)...)
 		ns = append(ns, ns[1], ns[3])
-		dm := core.Notice{WorkspaceID: c.ID, Kind: core.NoticeThankNudge, To: core.Recipient{MemberID: 0, Name: "x"}, CreatedAt: t0}
-		return append(ns, dm, dm)
+		dm := core.Notice{WorkspaceID: c.ID, Kind: core.NoticeThankNudge, To: core.Recipient{Name: "x"}, CreatedAt: t0}
+		gone := b.member(t, c, "gone")
+		if err := b.exec(t, `UPDATE members SET status = 'removed' WHERE workspace_id = $1 AND id = $2`, c.ID, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		return append(ns, dm, dm, core.Notice{WorkspaceID: c.ID, Kind: core.NoticeThankNudge, CreatedAt: t0,
+			To: core.Recipient{MemberID: gone.ID, Name: "gone"}, DedupeKey: "to-gone"})
 	}
 	one, two := b.workspace(t, core.Slack, "A1"), b.workspace(t, core.Slack, "A2")
 	three, four := b.workspace(t, core.Slack, "B1"), b.workspace(t, core.Slack, "B2")
@@ -254,7 +260,7 @@ func TestEnqueueAcross_WritesWhatEnqueueNewWritesWorkspaceByWorkspace(t *testing
 	alone := map[int64]int{}
 	b.tx(t, func(tx core.Tx) error {
 		ns := batch(three, four)
-		for _, group := range [][]core.Notice{{ns[0], ns[1], ns[2], ns[5]}, {ns[3], ns[4], ns[6], ns[7], ns[8]}} {
+		for _, group := range [][]core.Notice{{ns[0], ns[1], ns[2], ns[5]}, {ns[3], ns[4], ns[6], ns[7], ns[8], ns[9]}} {
 			n, err := tx.EnqueueNew(ctx, group...)
 			if err != nil {
 				return err
