@@ -60,7 +60,17 @@ func (s *Service) depart(ctx context.Context, tx Tx, c Caller, m *Member, why st
 // release opens a lead to claims again: its owner can no longer work it.
 // The channel gets a fresh Claim post and the referrer is told.
 func (s *Service) release(ctx context.Context, tx Tx, c Caller, ws *Workspace, r *Referral, why string) error {
-	now := s.now()
+	from := reopenLead(ws, r, s.now())
+	e, referrer, err := s.record(ctx, tx, c, r, EvReleased, from, why)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, releasedNotices(c, e, ws, r, referrer, why)...)
+}
+
+// reopenLead makes r an open lead again, unowned, open to claims for the
+// network's lead expiry from now; it returns the status r had.
+func reopenLead(ws *Workspace, r *Referral, now time.Time) Status {
 	from := r.Status
 	days := ws.Settings.LeadExpiryDays
 	if days <= 0 {
@@ -68,27 +78,32 @@ func (s *Service) release(ctx context.Context, tx Tx, c Caller, ws *Workspace, r
 	}
 	r.ReceiverID, r.ReceiverName, r.CoOwnerID, r.CoOwnerName = 0, "", 0, ""
 	r.Status, r.AcceptedAt, r.UpdatedAt, r.ExpiresAt = StatusOpen, time.Time{}, now, now.AddDate(0, 0, days)
-	e, referrer, err := s.record(ctx, tx, c, r, EvReleased, from, why)
-	if err != nil {
-		return err
-	}
-	// The channel gets a new lead post (the kind later claims edit), saying
-	// why the lead is open again.
-	return tx.Enqueue(ctx,
-		notice(c, e, NoticeLeadPosted, channel(ws), r, why),
-		notice(c, e, NoticeReleased, referrer, r, why))
+	return from
+}
+
+// releasedNotices are what a release (event e) says: the channel gets a
+// new lead post (the kind later claims edit), saying why the lead is open
+// again, and the referrer is told.
+func releasedNotices(c Caller, e *Event, ws *Workspace, r *Referral, referrer Recipient, why string) []Notice {
+	return []Notice{notice(c, e, NoticeLeadPosted, channel(ws), r, why), notice(c, e, NoticeReleased, referrer, r, why)}
 }
 
 // giveBack returns a direct referral to its referrer, who may reassign it.
 func (s *Service) giveBack(ctx context.Context, tx Tx, c Caller, r *Referral, why string) error {
-	now := s.now()
-	from := r.Status
-	r.Status, r.DeclineReason, r.ClosedAt, r.UpdatedAt = StatusDeclined, why, now, now
+	from := returnToReferrer(r, why, s.now())
 	e, referrer, err := s.record(ctx, tx, c, r, EvReturned, from, why)
 	if err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, notice(c, e, NoticeReturned, referrer, r, why))
+}
+
+// returnToReferrer declines r on its receiver's behalf, for why; it
+// returns the status r had.
+func returnToReferrer(r *Referral, why string, now time.Time) Status {
+	from := r.Status
+	r.Status, r.DeclineReason, r.ClosedAt, r.UpdatedAt = StatusDeclined, why, now, now
+	return from
 }
 
 // Reassign sends a direct referral that came back (declined, or returned

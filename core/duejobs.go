@@ -14,11 +14,7 @@ import (
 
 // expireLeads closes every open lead past its expiry and tells each referrer.
 func (s *Service) expireLeads(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
-	ids := make([]int64, len(runs))
-	for i, r := range runs {
-		ids[i] = r.Workspace.ID
-	}
-	expired, err := tx.ExpireLeads(ctx, ids, at)
+	expired, err := tx.ExpireLeads(ctx, workspaceIDs(runs), at)
 	if err != nil {
 		return nil, err
 	}

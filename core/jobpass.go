@@ -153,14 +153,12 @@ func (s *Service) runBatch(ctx context.Context, job string, batch []DueRun, at t
 		if ns, err = s.askBeforeMore(ctx, tx, ns, at); err != nil {
 			return nil, err
 		}
-		// Queued per workspace, to say how many each one's run added.
-		added := map[int64]int{}
-		for _, group := range byWorkspace(ns) {
-			n, err := tx.EnqueueNew(ctx, group...)
-			if err != nil {
-				return nil, err
-			}
-			added[group[0].WorkspaceID] = n
+		// Queued in one statement, in workspace order (each workspace's in
+		// the order made), counted per workspace for its run's result.
+		slices.SortStableFunc(ns, func(a, b Notice) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
+		added, err := tx.EnqueueAcross(ctx, ns)
+		if err != nil {
+			return nil, err
 		}
 		for i, r := range batch {
 			if slices.Contains(claimed, r.Workspace.ID) {
@@ -169,22 +167,6 @@ func (s *Service) runBatch(ctx context.Context, job string, batch []DueRun, at t
 		}
 		return out, nil
 	})
-}
-
-// byWorkspace splits notices into runs of one workspace each, keeping
-// each workspace's in order.
-func byWorkspace(ns []Notice) [][]Notice {
-	slices.SortStableFunc(ns, func(a, b Notice) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
-	var out [][]Notice
-	for i := 0; i < len(ns); {
-		j := i + 1
-		for j < len(ns) && ns[j].WorkspaceID == ns[i].WorkspaceID {
-			j++
-		}
-		out = append(out, ns[i:j])
-		i = j
-	}
-	return out
 }
 
 // jobNotices works out the notices of a job's runs. The reminder jobs and
@@ -205,6 +187,60 @@ func (s *Service) jobNotices(ctx context.Context, tx Tx, job string, runs []DueR
 	case JobBuddy:
 		return s.buddyReminders(ctx, tx, runs, at)
 	}
+	// A report already in the outbox (queued, sent or failed) would not
+	// be queued again: its figures are not worked out again either. A
+	// quarterly schedule that fires more than once a quarter finds the
+	// quarter's post there.
+	var err error
+	switch job {
+	case JobQuarterly:
+		runs, err = s.unposted(ctx, tx, runs, func(r DueRun) string { return quarterlyKey(s.endedQuarter(r.Workspace, r.Fire)) })
+	case JobWeeklyDigest:
+		runs, err = s.unposted(ctx, tx, runs, func(r DueRun) string { return weeklyKey(r.Fire) })
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.reports(ctx, tx, job, runs, at)
+}
+
+// unposted leaves out the runs whose report, named by key, is in the
+// outbox already; one query for them all.
+func (s *Service) unposted(ctx context.Context, tx Tx, runs []DueRun, key func(DueRun) string) ([]DueRun, error) {
+	keys := make([]NoticeKey, len(runs))
+	for i, r := range runs {
+		keys[i] = NoticeKey{WorkspaceID: r.Workspace.ID, DedupeKey: key(r)}
+	}
+	posted, err := tx.Posted(ctx, keys)
+	if err != nil || len(posted) == 0 {
+		return runs, err
+	}
+	done := make(map[NoticeKey]bool, len(posted))
+	for _, k := range posted {
+		done[k] = true
+	}
+	out := make([]DueRun, 0, len(runs))
+	for i, r := range runs {
+		if !done[keys[i]] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// reports works out the per-workspace reports of a job's runs: each
+// from its own workspace's figures.
+func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
+	open := map[int64][]Referral{}
+	if job == JobWeeklyDigest && len(runs) > 0 {
+		leads, err := tx.OpenLeads(ctx, workspaceIDs(runs), weeklyLeads)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range leads {
+			open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
+		}
+	}
 	var ns []Notice
 	for _, r := range runs {
 		var more []Notice
@@ -213,7 +249,7 @@ func (s *Service) jobNotices(ctx context.Context, tx Tx, job string, runs []DueR
 		case JobHealth:
 			more, err = s.networkHealth(ctx, tx, r.Workspace, at)
 		case JobWeeklyDigest:
-			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at)
+			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at, open[r.Workspace.ID])
 		case JobQuarterly:
 			more, err = s.quarterly(ctx, tx, r.Workspace, r.Fire, at)
 		}
@@ -223,6 +259,15 @@ func (s *Service) jobNotices(ctx context.Context, tx Tx, job string, runs []DueR
 		ns = append(ns, more...)
 	}
 	return ns, nil
+}
+
+// workspaceIDs lists the runs' workspaces' ids.
+func workspaceIDs(runs []DueRun) []int64 {
+	ids := make([]int64, len(runs))
+	for i, r := range runs {
+		ids[i] = r.Workspace.ID
+	}
+	return ids
 }
 
 // workspacesOf indexes the runs' workspaces by id.

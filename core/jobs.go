@@ -130,15 +130,15 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 	return st, nil
 }
 
-// weeklyDigest posts the last seven days to the channel. A quiet week with
-// no leads waiting gets no post.
-func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
+// weeklyLeads is how many open leads the weekly digest lists.
+const weeklyLeads = 10
+
+// weeklyDigest posts the last seven days to the channel, with open, the
+// workspace's newest open leads (read for the whole batch at once). A
+// quiet week with no leads waiting gets no post.
+func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time, open []Referral) ([]Notice, error) {
 	p := Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
 	st, err := s.periodStats(ctx, tx, ws, p, at)
-	if err != nil {
-		return nil, err
-	}
-	open, err := tx.ListReferrals(ctx, ws.ID, ListFilter{OpenLeads: true, Limit: 10})
 	if err != nil {
 		return nil, err
 	}
@@ -150,13 +150,13 @@ func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, a
 		return nil, nil
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeWeeklyDigest, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: "weekly:" + JobPeriod(fire)}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: weeklyKey(fire)}}, nil
 }
 
 // quarterly celebrates the quarter that ended before the scheduled run,
 // in the workspace's time zone, against the quarter before it.
 func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
-	q := QuarterOf(QuarterOf(fire.In(s.Location(ws))).From.Add(-time.Hour))
+	q := s.endedQuarter(ws, fire)
 	prev := QuarterOf(q.From.Add(-time.Hour))
 	cur, err := s.periodStats(ctx, tx, ws, q, at)
 	if err != nil {
@@ -184,8 +184,19 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 		}
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: "quarterly:" + q.Label}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: quarterlyKey(q)}}, nil
 }
+
+// endedQuarter is the quarter a quarterly run scheduled at fire
+// celebrates: the one that ended before fire, in the workspace's zone.
+func (s *Service) endedQuarter(ws Workspace, fire time.Time) Period {
+	return QuarterOf(QuarterOf(fire.In(s.Location(ws))).From.Add(-time.Hour))
+}
+
+// quarterlyKey and weeklyKey are the dedupe keys of the channel's
+// reports: one post per quarter, one per scheduled weekly run.
+func quarterlyKey(q Period) string    { return "quarterly:" + q.Label }
+func weeklyKey(fire time.Time) string { return "weekly:" + JobPeriod(fire) }
 
 // Health is what the network-health report tells admins.
 type Health struct {
@@ -203,6 +214,15 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 	if err != nil {
 		return nil, err
 	}
+	var admins []*Member
+	for i := range members {
+		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
+			admins = append(admins, m)
+		}
+	}
+	if len(admins) == 0 {
+		return nil, nil // nobody to tell: the signs are not worked out
+	}
 	h, err := s.health(ctx, tx, ws, members, at)
 	if err != nil {
 		return nil, err
@@ -214,12 +234,10 @@ func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at tim
 	if !falling {
 		h.Last30, h.Previous30 = 0, 0
 	}
-	var ns []Notice
-	for i := range members {
-		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
-			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
-				DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))})
-		}
+	ns := make([]Notice, len(admins))
+	for i, m := range admins {
+		ns[i] = Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
+			DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))}
 	}
 	return ns, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -536,4 +537,127 @@ func TestReminders_AfterThreeIgnoredTheBotAsksInstead(t *testing.T) {
 		t.Fatalf("after she came back: %v; want nudges again", got)
 	}
 	_ = refs
+}
+
+// statsCounter is the real store, counting the Stats reads of the
+// transactions it runs.
+type statsCounter struct {
+	core.Store
+	reads *atomic.Int64
+}
+
+func (s statsCounter) InTx(ctx context.Context, fn func(tx core.Tx) error) error {
+	return s.Store.InTx(ctx, func(tx core.Tx) error { return fn(statsCountingTx{tx, s.reads}) })
+}
+
+type statsCountingTx struct {
+	core.Tx
+	reads *atomic.Int64
+}
+
+func (t statsCountingTx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (*core.Stats, error) {
+	t.reads.Add(1)
+	return t.Tx.Stats(ctx, workspaceID, q)
+}
+
+func TestQuarterly_AQuarterAlreadyPostedIsNeitherRecomputedNorPostedAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	b.clock.t = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
+	org, alice := b.join(t, "T1", "organiser"), b.join(t, "T1", "alice")
+	r := b.refer(t, org, alice, "Acme", 0)
+	if _, err := b.svc.Accept(ctx, alice, r.Code); err != nil {
+		t.Fatal(err)
+	}
+	var reads atomic.Int64
+	svc := core.NewService(statsCounter{b.db, &reads}, core.Options{Now: b.clock.Now})
+	ws := b.workspace(t, org)
+
+	// A schedule that fires daily: the first run of the quarter posts Q4.
+	first := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	if res, err := svc.RunJob(ctx, core.JobQuarterly, ws, first, first); err != nil || !res.Ran || res.Notices != 1 {
+		t.Fatalf("first run: %+v, %v", res, err)
+	}
+	if reads.Load() == 0 {
+		t.Fatal("the first run read no figures")
+	}
+	// The next day's run claims its own period, finds Q4 queued already
+	// and reads no figures; neither does it once the post was delivered.
+	reads.Store(0)
+	next := first.AddDate(0, 0, 1)
+	if res, err := svc.RunJob(ctx, core.JobQuarterly, ws, next, next); err != nil || !res.Ran || res.Notices != 0 {
+		t.Fatalf("next day: %+v, %v; want ran, no notice", res, err)
+	}
+	ns, err := b.db.ClaimNotices(ctx, core.Slack, 100, next.Add(time.Hour), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := 0
+	for _, n := range ns {
+		if n.Kind == core.NoticeQuarterly {
+			posts++
+			if err := b.db.MarkDelivered(ctx, n.WorkspaceID, n.ID, "ts-1", next); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	after := next.AddDate(0, 0, 1)
+	if res, err := svc.RunJob(ctx, core.JobQuarterly, ws, after, after); err != nil || !res.Ran || res.Notices != 0 {
+		t.Fatalf("after delivery: %+v, %v; want ran, no notice", res, err)
+	}
+	if posts != 1 || reads.Load() != 0 {
+		t.Errorf("%d quarterly posts, %d Stats reads after the first run; want 1 post and no reads", posts, reads.Load())
+	}
+}
+
+func TestWeeklyDigest_EachWorkspaceOfAPassListsItsOwnNewestOpenLeads(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var runs []core.DueRun
+	leads := map[int64][]core.Code{}
+	for _, team := range []string{"T1", "T2", "T3"} {
+		org, alice := b.join(t, team, "organiser"), b.join(t, team, "alice")
+		n := map[string]int{"T1": 12, "T2": 1, "T3": 0}[team]
+		for i := range n {
+			b.clock.Add(time.Minute)
+			l := ok(b.svc.PostLead(ctx, org, core.LeadInput{Need: fmt.Sprint("need ", i), ExpiryDays: 30}))(t)
+			leads[org.Workspace.ID] = append([]core.Code{l.Code}, leads[org.Workspace.ID]...) // newest first
+		}
+		if team == "T3" {
+			b.refer(t, org, alice, "Acme", 0) // a week with a referral and no lead
+		}
+		runs = append(runs, core.DueRun{Workspace: b.workspace(t, org)})
+	}
+	at := b.clock.Now().Add(time.Hour)
+	for i := range runs {
+		runs[i].Fire = at
+	}
+	res := ok(b.svc.RunJobs(ctx, core.JobWeeklyDigest, runs, at))(t)
+	ns := ok(b.db.ClaimNotices(ctx, core.Slack, 100, at.Add(time.Hour), time.Minute))(t)
+	digests := 0
+	for i, r := range runs {
+		if !res[i].Ran || res[i].Notices != 1 {
+			t.Errorf("workspace %d: %+v, want one digest", r.Workspace.ID, res[i])
+		}
+		want := leads[r.Workspace.ID]
+		want = want[:min(len(want), 10)]
+		for _, n := range ns {
+			if n.Kind != core.NoticeWeeklyDigest || n.WorkspaceID != r.Workspace.ID {
+				continue
+			}
+			digests++
+			var got []core.Code
+			for _, l := range n.Report.OpenLeads {
+				got = append(got, l.Code)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("workspace %d lists %v, want its newest %v", r.Workspace.ID, got, want)
+			}
+		}
+	}
+	if digests != len(runs) {
+		t.Errorf("%d digests in the outbox, want %d", digests, len(runs))
+	}
 }

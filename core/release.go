@@ -25,11 +25,12 @@ const JobRelease = "stale-release"
 // is no longer working, so no later run touches it again (nor reads it:
 // the query reads only working referrals).
 //
-// The batch is set-based where it reads: the idle referrals are locked in
-// one statement and read again in one (what changed in between drops
-// out, as it would under a lock of its own), their parties read in one;
-// each release then only writes (the referral and its event), with the
-// same steps, events and notices as a release one by one.
+// The batch is set-based: the idle referrals are locked in one statement
+// and read again in one (what changed in between drops out, as it would
+// under a lock of its own), their parties read in one; then every
+// release's change is saved in one statement and every event appended in
+// one, with the same steps, events and notices as a release one by one
+// (release, giveBack).
 func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
 	due := windows(runs, func(ws Workspace) (time.Time, time.Time, bool) {
 		days := ws.Settings.ReleaseAfterDays
@@ -52,76 +53,91 @@ func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time
 	if idle, err = tx.IdleReferrals(ctx, due); err != nil {
 		return nil, err
 	}
-	rec := &recorder{Tx: tx, locked: map[codeKey]*Referral{}}
+	wss := workspacesOf(runs)
+	var rel []*released
 	var parties []MemberKey
 	for i := range idle {
 		r := &idle[i]
-		if !read[ReferralRef{r.WorkspaceID, r.ID}] {
+		ws := wss[r.WorkspaceID]
+		cutoff := at.AddDate(0, 0, -ws.Settings.ReleaseAfterDays)
+		if !read[ReferralRef{r.WorkspaceID, r.ID}] || !r.Status.Working() || r.UpdatedAt.After(cutoff) {
 			continue // idle only since the first read: next run's
 		}
-		rec.locked[codeKey{r.WorkspaceID, r.Code}] = r
-		parties = append(parties, MemberKey{r.WorkspaceID, r.ReferrerID}, MemberKey{r.WorkspaceID, r.ReceiverID})
+		x := &released{ws: ws, r: r, owners: []int64{r.ReceiverID, r.CoOwnerID},
+			why: fmt.Sprintf("it had no update for %d days", ws.Settings.ReleaseAfterDays)}
+		parties = append(parties, MemberKey{ws.ID, r.ReferrerID}, MemberKey{ws.ID, r.ReceiverID})
 		if r.CoOwnerID != 0 {
-			parties = append(parties, MemberKey{r.WorkspaceID, r.CoOwnerID})
+			parties = append(parties, MemberKey{ws.ID, r.CoOwnerID})
 		}
+		x.kind, x.from = EvReturned, returnToReferrer(r, x.why, at)
+		if r.CreatedAsLead() {
+			x.kind, x.from = EvReleased, reopenLead(&x.ws, r, at)
+		}
+		rel = append(rel, x)
+	}
+	if len(rel) == 0 {
+		return nil, nil
 	}
 	ms, err := tx.MembersByKey(ctx, uniqueKeys(parties))
 	if err != nil {
 		return nil, err
 	}
-	rec.members = make(map[MemberKey]Member, len(ms))
-	for _, m := range ms {
-		rec.members[MemberKey{m.WorkspaceID, m.ID}] = m
+	members := make(map[MemberKey]*Member, len(ms))
+	for i := range ms {
+		members[MemberKey{ms[i].WorkspaceID, ms[i].ID}] = &ms[i]
 	}
-	wss := workspacesOf(runs)
-	js := s.at(at)
-	for i := range idle {
-		ws := wss[idle[i].WorkspaceID]
-		if rec.locked[codeKey{ws.ID, idle[i].Code}] == nil {
-			continue
-		}
-		if err := js.releaseOne(ctx, rec, ws, idle[i].Code, at.AddDate(0, 0, -ws.Settings.ReleaseAfterDays)); err != nil {
-			return nil, err
-		}
-	}
-	return rec.notices, nil
+	return s.at(at).saveReleases(ctx, tx, rel, members)
 }
 
-// releaseOne releases one idle referral of a workspace (s's clock stopped
-// at the run's instant), unless it was updated since cutoff, and tells
-// its owners.
-func (s *Service) releaseOne(ctx context.Context, rec *recorder, ws Workspace, code Code, cutoff time.Time) error {
-	sys := Caller{Workspace: ws} // referbot acts, not a member
-	why := fmt.Sprintf("it had no update for %d days", ws.Settings.ReleaseAfterDays)
-	r, err := referral(ctx, rec, sys, code) // locked, as it is now
-	if err != nil {
-		return err
+// released is one referral a release pass changed, not yet saved.
+type released struct {
+	ws     Workspace
+	r      *Referral // as changed
+	owners []int64   // its receiver and co-owner before
+	why    string
+	kind   EventKind // EvReleased or EvReturned
+	from   Status
+	e      *Event
+}
+
+// saveReleases saves the pass's changed referrals in one statement and
+// their events in one (s's clock stopped at the run's instant), then
+// returns what each release says, in the order of the releases: the
+// notices of release or giveBack, then each former owner who is still
+// active told it was taken back.
+func (s *Service) saveReleases(ctx context.Context, tx Tx, rel []*released, members map[MemberKey]*Member) ([]Notice, error) {
+	rs := make([]*Referral, len(rel))
+	es := make([]WorkspaceEvent, len(rel))
+	for i, x := range rel {
+		rs[i] = x.r
+		x.e = s.newEvent(Caller{Workspace: x.ws}, x.r, x.kind, x.from, x.why)
+		es[i] = WorkspaceEvent{WorkspaceID: x.ws.ID, Event: x.e}
 	}
-	if !r.Status.Working() || r.UpdatedAt.After(cutoff) {
-		return nil // updated since the list was read
+	if err := tx.SaveReleases(ctx, rs); err != nil {
+		return nil, err
 	}
-	owners := []int64{r.ReceiverID, r.CoOwnerID}
-	if r.CreatedAsLead() {
-		err = s.release(ctx, rec, sys, &ws, r, why)
-	} else {
-		err = s.giveBack(ctx, rec, sys, r, why)
+	if err := tx.AppendEventsAcross(ctx, es); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return err
-	}
-	for _, id := range owners {
-		if id == 0 {
-			continue
+	var ns []Notice
+	for _, x := range rel {
+		sys := Caller{Workspace: x.ws} // referbot acts, not a member
+		referrer := members[MemberKey{x.ws.ID, x.r.ReferrerID}]
+		if referrer == nil {
+			return nil, Errorf(ENOTFOUND, "The referrer of %s is not a member of this network.", x.r.Code)
 		}
-		m, err := rec.Member(ctx, ws.ID, id)
-		if err != nil {
-			return err
+		if x.kind == EvReleased {
+			ns = append(ns, releasedNotices(sys, x.e, &x.ws, x.r, dm(referrer), x.why)...)
+		} else {
+			ns = append(ns, notice(sys, x.e, NoticeReturned, dm(referrer), x.r, x.why))
 		}
-		if m.Status == MemberActive {
-			rec.notices = append(rec.notices, toldOf(sys, rec.last, NoticeTakenBack, dm(m), r, why))
+		for _, id := range x.owners {
+			if m := members[MemberKey{x.ws.ID, id}]; id != 0 && m != nil && m.Status == MemberActive {
+				ns = append(ns, toldOf(sys, x.e, NoticeTakenBack, dm(m), x.r, x.why))
+			}
 		}
 	}
-	return nil
+	return ns, nil
 }
 
 // at returns the service with its clock stopped at t, so what a job run
@@ -130,68 +146,6 @@ func (s *Service) at(t time.Time) *Service {
 	c := *s
 	c.now = func() time.Time { return t }
 	return &c
-}
-
-// recorder is a Tx that keeps the notices an operation queues instead of
-// queueing them, so a job returns them to RunJob (which filters, queues
-// and counts them), and remembers the last event appended.
-//
-// A pass that read and locked its referrals and their parties up front
-// hands them over (locked, members): reads of them cost no round trip.
-type recorder struct {
-	Tx
-	notices []Notice
-	last    *Event
-	locked  map[codeKey]*Referral // read after they were locked
-	members map[MemberKey]Member
-}
-
-// codeKey names a referral by its workspace and code.
-type codeKey struct {
-	WorkspaceID int64
-	Code        Code
-}
-
-// Referral serves a referral locked and read by the pass, once: a
-// second read goes to the store (it may have changed since).
-func (r *recorder) Referral(ctx context.Context, workspaceID int64, code Code, forUpdate bool) (*Referral, error) {
-	if ref := r.locked[codeKey{workspaceID, code}]; ref != nil {
-		delete(r.locked, codeKey{workspaceID, code})
-		c := *ref
-		return &c, nil
-	}
-	return r.Tx.Referral(ctx, workspaceID, code, forUpdate)
-}
-
-// Member serves a member the pass read.
-func (r *recorder) Member(ctx context.Context, workspaceID, id int64) (*Member, error) {
-	if m, ok := r.members[MemberKey{workspaceID, id}]; ok {
-		return &m, nil
-	}
-	return r.Tx.Member(ctx, workspaceID, id)
-}
-
-func (r *recorder) Enqueue(_ context.Context, ns ...Notice) error {
-	r.notices = append(r.notices, ns...)
-	return nil
-}
-
-func (r *recorder) AppendEvent(ctx context.Context, workspaceID int64, e *Event) error {
-	if err := r.Tx.AppendEvent(ctx, workspaceID, e); err != nil {
-		return err
-	}
-	r.last = e
-	return nil
-}
-
-func (r *recorder) InsertReferral(ctx context.Context, ref *Referral, first *Event) error {
-	if err := r.Tx.InsertReferral(ctx, ref, first); err != nil {
-		return err
-	}
-	if first != nil {
-		r.last = first
-	}
-	return nil
 }
 
 // releaseAfterSetting reads `/refer config release-after`: days ("21d",

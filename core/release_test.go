@@ -2,9 +2,12 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/referbot/referbot/core"
 )
@@ -140,5 +143,73 @@ func TestReleaseAfter_OffReleasesNothingAndMustFollowStaleDays(t *testing.T) {
 	}
 	for _, bad := range []string{"31d", "-1h", "soon", ""} {
 		wantCode(t, second(b.svc.Configure(ctx, org, "undo-window", []string{bad})), core.EINVALID)
+	}
+}
+
+func TestReleaseAfter_OnePassOverManyWorkspacesSavesEachReleaseAsIfAlone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	type world struct {
+		bob, alice   core.Caller
+		lead, direct *core.Referral
+	}
+	var worlds []world
+	for _, team := range []string{"T1", "T2", "T3"} {
+		b.join(t, team, "organiser")
+		w := world{bob: b.join(t, team, "bob"), alice: b.join(t, team, "alice")}
+		b.private(t, w.alice, true) // her referrals' amounts are private while she owns them
+		w.lead = ok(b.svc.PostLead(ctx, w.bob, core.LeadInput{ClientName: "Dr Kay", Consent: true, Need: "a booking site",
+			Estimate: core.Money{Cents: 500000}}))(t)
+		ok(b.svc.Claim(ctx, w.alice, w.lead.Code))(t)
+		w.direct = b.refer(t, w.bob, w.alice, "Acme", 0)
+		ok(b.svc.Accept(ctx, w.alice, w.direct.Code))(t)
+		worlds = append(worlds, w)
+	}
+	at := time.Date(2026, 3, 24, 9, 30, 0, 0, time.UTC)
+	var runs []core.DueRun
+	for _, w := range worlds {
+		runs = append(runs, core.DueRun{Workspace: b.workspace(t, w.bob), Fire: at})
+	}
+	res := ok(b.svc.RunJobs(ctx, core.JobRelease, runs, at))(t)
+
+	conn := ok(pgx.Connect(ctx, b.url))(t)
+	defer conn.Close(ctx)
+	type sent struct {
+		Key     string
+		Private bool
+	}
+	for i, w := range worlds {
+		if !res[i].Ran || res[i].Notices != 5 {
+			t.Errorf("%s: %+v, want 5 notices as when released alone", w.bob.Workspace.ExternalID, res[i])
+		}
+		// Each notice of a release names its event, and carries the
+		// referral as saved: the lead's amounts are public again once
+		// alice, who keeps hers private, no longer owns it.
+		rows := ok(conn.Query(ctx, `SELECT dedupe_key, (payload->'referral'->>'amounts_private')::bool IS TRUE FROM outbox
+			WHERE workspace_id = $1 AND created_at = $2 ORDER BY id`, w.bob.Workspace.ID, at))(t)
+		notices := ok(pgx.CollectRows(rows, pgx.RowToStructByPos[sent]))(t)
+		for code, x := range map[core.Code]struct {
+			kind    core.EventKind
+			notices int
+		}{w.lead.Code: {core.EvReleased, 3}, w.direct.Code: {core.EvReturned, 2}} {
+			es := b.history(t, w.bob, code)
+			last := es[len(es)-1]
+			if last.Kind != x.kind || !last.At.Equal(at) || last.ID <= es[len(es)-2].ID {
+				t.Errorf("%s: last event %+v, want %s at %s after the others", code, last, x.kind, at)
+			}
+			named := 0
+			for _, n := range notices {
+				if strings.HasPrefix(n.Key, fmt.Sprintf("ev:%d:", last.ID)) {
+					named++
+					if code == w.lead.Code && n.Private {
+						t.Errorf("%s: notice %q says amounts are private; the released lead is bob's alone", code, n.Key)
+					}
+				}
+			}
+			if named != x.notices {
+				t.Errorf("%s: %d notices name its release event, want %d (%+v)", code, named, x.notices, notices)
+			}
+		}
 	}
 }

@@ -72,6 +72,14 @@ type Tx interface {
 	AppendEvent(ctx context.Context, workspaceID int64, e *Event) error
 	// AppendEvents appends many events in one round trip.
 	AppendEvents(ctx context.Context, workspaceID int64, es []*Event) error
+	// AppendEventsAcross appends events of many workspaces' referrals in
+	// one statement, in the order given, setting each one's ID and At.
+	AppendEventsAcross(ctx context.Context, es []WorkspaceEvent) error
+	// SaveReleases saves what releasing each referral changed (status,
+	// receiver and co-owner, accepted, closed, expiry and update times,
+	// decline reason: see reopenLead, returnToReferrer) in one statement,
+	// setting each one's AmountsPrivate as UpdateReferral does.
+	SaveReleases(ctx context.Context, rs []*Referral) error
 	Events(ctx context.Context, workspaceID, referralID int64) ([]Event, error)
 	// AddInterest records a raised hand; ECONFLICT if already raised.
 	AddInterest(ctx context.Context, workspaceID, referralID, memberID int64) error
@@ -171,6 +179,14 @@ type Tx interface {
 	// LockReferrals locks the given referrals (by workspace and id) until
 	// the transaction ends, in one statement, in workspace and id order.
 	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// OpenLeads returns the newest limit unclaimed open leads of each of
+	// the workspaces (as ListReferrals with OpenLeads and Limit reads one
+	// workspace's), by workspace, newest first, in one statement.
+	OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) ([]Referral, error)
+	// Posted returns those of the given notice keys the outbox holds a
+	// notice under (pending, claimed, delivered or failed): an Enqueue of
+	// a notice with that key would add nothing.
+	Posted(ctx context.Context, keys []NoticeKey) ([]NoticeKey, error)
 	// MembersByKey reads the given members, whatever their status, in one
 	// statement; a key with no member is left out.
 	MembersByKey(ctx context.Context, members []MemberKey) ([]Member, error)
@@ -185,6 +201,10 @@ type Tx interface {
 	Enqueue(ctx context.Context, ns ...Notice) error
 	// EnqueueNew is Enqueue that also returns how many notices were new.
 	EnqueueNew(ctx context.Context, ns ...Notice) (int, error)
+	// EnqueueAcross is EnqueueNew for notices of many workspaces in one
+	// statement, in the order given; it returns how many were new in each
+	// workspace.
+	EnqueueAcross(ctx context.Context, ns []Notice) (map[int64]int, error)
 
 	Stats(ctx context.Context, workspaceID int64, q StatsQuery) (*Stats, error)
 
@@ -324,6 +344,18 @@ type MemberKey struct{ WorkspaceID, MemberID int64 }
 
 // ReferralRef names a referral across workspaces.
 type ReferralRef struct{ WorkspaceID, ReferralID int64 }
+
+// WorkspaceEvent is an event of one of a workspace's referrals.
+type WorkspaceEvent struct {
+	WorkspaceID int64
+	Event       *Event
+}
+
+// NoticeKey names a notice across workspaces by its dedupe key.
+type NoticeKey struct {
+	WorkspaceID int64
+	DedupeKey   string
+}
 
 // DueWindow is one workspace's window in a scheduled pass: what fell due
 // after From and at or before To.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/referbot/referbot/core"
 )
 
@@ -263,6 +265,34 @@ func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err er
 		ORDER BY r.workspace_id, r.id
 		FOR UPDATE OF r`, ws, ids)
 	return err
+}
+
+// OpenLeads reads each workspace's newest open leads down
+// referrals_open_idx, in one statement.
+func (t *tx) OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) (_ []core.Referral, err error) {
+	defer wrap(&err, "open leads(%d workspaces)", len(workspaceIDs))
+	rows, err := t.q.Query(ctx, strings.Replace(referralFrom, "FROM referrals r", `FROM unnest($1::bigint[]) AS d(ws)
+		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND r.status = 'open'
+			AND r.receiver_id IS NULL ORDER BY r.created_at DESC, r.id DESC LIMIT $2) r`, 1)+`
+		ORDER BY r.workspace_id, r.created_at DESC, r.id DESC`, workspaceIDs, limit)
+	return collectReferrals(rows, err)
+}
+
+// Posted finds which of the keys the outbox holds, in one statement: one
+// probe of the (workspace_id, dedupe_key) key per key.
+func (t *tx) Posted(ctx context.Context, keys []core.NoticeKey) (_ []core.NoticeKey, err error) {
+	defer wrap(&err, "posted(%d)", len(keys))
+	ws, dedupe := make([]int64, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		ws[i], dedupe[i] = k.WorkspaceID, k.DedupeKey
+	}
+	rows, err := t.q.Query(ctx, `
+		SELECT k.ws, k.key FROM unnest($1::bigint[], $2::text[]) AS k(ws, key)
+		WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.workspace_id = k.ws AND o.dedupe_key = k.key)`, ws, dedupe)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[core.NoticeKey])
 }
 
 // MembersByKey reads the given members, whatever their status, in one

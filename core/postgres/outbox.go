@@ -67,6 +67,58 @@ func (t *tx) EnqueueNew(ctx context.Context, ns ...core.Notice) (added int, err 
 	return added, nil
 }
 
+// EnqueueAcross is EnqueueNew for the notices of many workspaces in one
+// statement: the same rows, in the order given (their ids too), and how
+// many were new in each workspace.
+func (t *tx) EnqueueAcross(ctx context.Context, ns []core.Notice) (_ map[int64]int, err error) {
+	defer wrap(&err, "enqueue %d", len(ns))
+	added := map[int64]int{}
+	if len(ns) == 0 {
+		return added, nil
+	}
+	n := len(ns)
+	ws, members, channels, kinds := make([]int64, n), make([]*int64, n), make([]string, n), make([]string, n)
+	payloads, keys := make([]string, n), make([]*string, n)
+	created, notBefore, priorities := make([]*time.Time, n), make([]*time.Time, n), make([]int16, n)
+	for i, x := range ns {
+		if x.WorkspaceID == 0 || x.Kind == "" {
+			return nil, fmt.Errorf("notice %q for workspace %d: kind and workspace are required", x.Kind, x.WorkspaceID)
+		}
+		payload, err := json.Marshal(x)
+		if err != nil {
+			return nil, fmt.Errorf("notice %q: %w", x.Kind, err)
+		}
+		ws[i], members[i], channels[i], kinds[i] = x.WorkspaceID, nullID(x.To.MemberID), x.To.Channel, string(x.Kind)
+		payloads[i], keys[i] = string(payload), nullText(x.DedupeKey)
+		created[i], notBefore[i], priorities[i] = nullTime(x.CreatedAt), nullTime(x.NotBefore), priority(x.Kind)
+	}
+	// As enqueueStatement, row by row: a member who was removed or erased
+	// their data is sent nothing more. A scalar subquery, one probe of
+	// members' key per notice: as NOT EXISTS the planner may join all of
+	// members instead.
+	rows, err := t.q.Query(ctx, `
+		INSERT INTO outbox (workspace_id, recipient_member_id, channel, kind, payload, dedupe_key, created_at,
+			next_attempt_at, priority)
+		SELECT u.ws, u.member, u.channel, u.kind, u.payload::jsonb, u.key, COALESCE(u.created, now()),
+			COALESCE(u.not_before, '-infinity'), u.priority
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+			$8::timestamptz[], $9::smallint[]) WITH ORDINALITY
+			AS u(ws, member, channel, kind, payload, key, created, not_before, priority, ord)
+		WHERE COALESCE((SELECT m.status <> 'active' FROM members m WHERE m.workspace_id = u.ws AND m.id = u.member),
+			false) IS FALSE
+		ORDER BY u.ord
+		ON CONFLICT (workspace_id, dedupe_key) DO NOTHING
+		RETURNING workspace_id`, ws, members, channels, kinds, payloads, keys, created, notBefore, priorities)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	for _, id := range ids {
+		added[id]++
+	}
+	return added, err
+}
+
 // enqueueStatement is the INSERT of one notice into the outbox.
 func enqueueStatement(n core.Notice) (string, []any, error) {
 	if n.WorkspaceID == 0 || n.Kind == "" {

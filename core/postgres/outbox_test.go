@@ -1,12 +1,15 @@
 package postgres_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/referbot/referbot/core"
 )
@@ -224,5 +227,70 @@ func TestClaimNotices_LeaseExpiryAndRetriesReoffer(t *testing.T) {
 	}
 	if c := b.count(t, `SELECT count(*) FROM outbox WHERE id = $1 AND status = 'sent'`, other[0].ID); c != 1 {
 		t.Error("a late failure undid a delivery")
+	}
+}
+
+func TestEnqueueAcross_WritesWhatEnqueueNewWritesWorkspaceByWorkspace(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	// The same notices for two pairs of workspaces: a key already queued,
+	// one twice in the batch, one without a key (twice), a DM to a member
+	// who was removed (never queued).
+	batch := func(a, c *core.Workspace) []core.Notice {
+		ns := append(notices(a, "k", 3), notices(c, "k", 2)...)
+		ns = append(ns, ns[1], ns[3])
+		dm := core.Notice{WorkspaceID: c.ID, Kind: core.NoticeThankNudge, To: core.Recipient{Name: "x"}, CreatedAt: t0}
+		gone := b.member(t, c, "gone")
+		if err := b.exec(t, `UPDATE members SET status = 'removed' WHERE workspace_id = $1 AND id = $2`, c.ID, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		return append(ns, dm, dm, core.Notice{WorkspaceID: c.ID, Kind: core.NoticeThankNudge, CreatedAt: t0,
+			To: core.Recipient{MemberID: gone.ID, Name: "gone"}, DedupeKey: "to-gone"})
+	}
+	one, two := b.workspace(t, core.Slack, "A1"), b.workspace(t, core.Slack, "A2")
+	three, four := b.workspace(t, core.Slack, "B1"), b.workspace(t, core.Slack, "B2")
+	b.enqueue(t, notices(one, "k", 1)...)
+	b.enqueue(t, notices(three, "k", 1)...)
+
+	var across map[int64]int
+	ns := batch(one, two)
+	slices.SortStableFunc(ns, func(x, y core.Notice) int { return cmp.Compare(x.WorkspaceID, y.WorkspaceID) }) // as a job pass does
+	b.tx(t, func(tx core.Tx) (err error) { across, err = tx.EnqueueAcross(ctx, ns); return err })
+	alone := map[int64]int{}
+	b.tx(t, func(tx core.Tx) error {
+		ns := batch(three, four)
+		for _, group := range [][]core.Notice{{ns[0], ns[1], ns[2], ns[5]}, {ns[3], ns[4], ns[6], ns[7], ns[8], ns[9]}} {
+			n, err := tx.EnqueueNew(ctx, group...)
+			if err != nil {
+				return err
+			}
+			alone[group[0].WorkspaceID] = n
+		}
+		return nil
+	})
+	if across[one.ID] != alone[three.ID] || across[two.ID] != alone[four.ID] || across[one.ID] != 2 || across[two.ID] != 4 {
+		t.Errorf("added %v across, %v one workspace at a time; want 2 and 4 each", across, alone)
+	}
+	conn, err := pgx.Connect(ctx, b.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows := func(a, c *core.Workspace) []string {
+		rs, err := conn.Query(ctx, `SELECT CASE workspace_id WHEN $1 THEN 'a' ELSE 'c' END || ' ' || kind || ' ' ||
+			COALESCE(dedupe_key, '-') || ' ' || COALESCE(channel, '-') || ' ' || COALESCE(payload->>'text', '-') || ' ' || created_at || ' ' || priority
+			FROM outbox WHERE workspace_id IN ($1, $2) ORDER BY id`, a.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rs, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got, want := rows(one, two), rows(three, four); !slices.Equal(got, want) {
+		t.Errorf("across:\n%v\none by one:\n%v", got, want)
 	}
 }

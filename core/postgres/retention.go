@@ -39,10 +39,9 @@ func (db *DB) Purge(ctx context.Context, p core.Purge) (out core.Purged, err err
 	}
 	// The rollups' rows of every writer's shard folded into one a key
 	// (migration 022), so readers' rows don't multiply by the pool's size.
-	// A workspace with nothing written since the last fold (most of them,
-	// most days) has nothing to fold: rollups_compact would read all its
-	// rollups four times (shard is in no index) to find that out; a probe
-	// stops at the first unfolded row.
+	// A workspace with nothing written since the last fold has nothing to
+	// fold: the probe finds that out in the partial indexes of unfolded
+	// rows (migration 031), as the fold finds what to fold.
 	_, err = db.pool.Exec(ctx, `
 		SELECT rollups_compact($1)
 		WHERE EXISTS (SELECT 1 FROM stats_rollups s WHERE s.workspace_id = $1 AND s.shard <> -1)
