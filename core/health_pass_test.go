@@ -38,18 +38,8 @@ func TestNetworkHealth_OnePassTellsEachWorkspaceWhatItsAdminPageShows(t *testing
 		referRandomly(t, b, rnd, members)
 		if w != 4 {
 			admins[org.Workspace.ID] = org
-		} else { // the last workspace's one admin is muted: nobody to tell
-			err := b.db.InTx(ctx, func(tx core.Tx) error {
-				m, err := tx.Member(ctx, org.Workspace.ID, org.Member.ID)
-				if err != nil {
-					return err
-				}
-				m.Muted = true
-				return tx.SaveMember(ctx, m)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+		} else {
+			b.mute(t, org) // the last workspace's one admin: nobody to tell
 		}
 		runs = append(runs, core.DueRun{Workspace: b.workspace(t, org)})
 	}
@@ -94,7 +84,7 @@ func TestNetworkHealth_OnePassTellsEachWorkspaceWhatItsAdminPageShows(t *testing
 		signs["gone quiet"] += len(h.GoneQuiet)
 		signs["not answering"] += len(h.NoAnswer)
 		signs["only take"] += len(h.OnlyTake)
-		if g, w := asJSONString(t, h), asJSONString(t, &want); g != w {
+		if g, w := string(ok(json.Marshal(h))(t)), string(ok(json.Marshal(&want))(t)); g != w {
 			t.Errorf("workspace %d: the pass told\n%s\nits admin page shows\n%s", r.Workspace.ID, g, w)
 		}
 	}
@@ -121,13 +111,4 @@ func referRandomly(t *testing.T, b *bundle, rnd *rand.Rand, members []core.Calle
 			}
 		}
 	}
-}
-
-func asJSONString(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
