@@ -274,11 +274,9 @@ type HealthCounts struct {
 	// OnlyTake names the members who received referrals since Year and
 	// gave none, in the order of the network's breakdown (Stats.ByPartner).
 	OnlyTake []string
-	// Active are the members who gave or received a referral, or were
-	// party to a deal won, since Recent.
-	Active []int64
-	// GoneQuiet names the active members who joined before Joined and are
-	// not Active, in the members' order (by name).
+	// GoneQuiet names the active members who joined before Joined and
+	// neither gave nor received a referral, nor were party to a deal won,
+	// since Recent; in the members' order (by name).
 	GoneQuiet []string
 }
 

@@ -38,33 +38,29 @@ WITH quiet_giver AS MATERIALIZED (
 	SELECT ws, array_agg(display_name ORDER BY given_deals DESC, received DESC, received_deals DESC,
 		lower(display_name), id) AS names
 	FROM taker WHERE received > 0 GROUP BY ws
-), active AS MATERIALIZED (
-	SELECT r.workspace_id AS ws, p.id
-	FROM referrals r CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
-	WHERE r.workspace_id = ANY($1::bigint[]) AND r.created_at >= $6 AND r.created_at < $2 AND p.id IS NOT NULL
-	UNION
-	SELECT r.workspace_id, p.id
-	FROM referrals r CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
-	WHERE r.workspace_id = ANY($1::bigint[]) AND r.status = 'won' AND r.closed_at >= $6 AND r.closed_at < $2
-		AND p.id IS NOT NULL
-), active_ids AS (
-	SELECT ws, array_agg(id) AS ids FROM active GROUP BY ws
 ), gone_quiet AS (
-	-- active members of long enough standing who took no part lately, in
-	-- the members' order
+	-- active members of long enough standing who took no part lately
+	-- (gave, received, or were party to a deal won), in the members'
+	-- order: a few probes each, most ending at the first
 	SELECT m.workspace_id AS ws, array_agg(m.display_name ORDER BY lower(m.display_name), m.id) AS names
 	FROM members m
 	WHERE m.workspace_id = ANY($1::bigint[]) AND m.status = 'active' AND m.joined_at < $7
-		AND NOT EXISTS (SELECT 1 FROM active a WHERE a.ws = m.workspace_id AND a.id = m.id)
+		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.referrer_id = m.id
+			AND r.created_at >= $6 AND r.created_at < $2)
+		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.receiver_id = m.id
+			AND r.created_at >= $6 AND r.created_at < $2)
+		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.co_owner_id = m.id
+			AND r.created_at >= $6 AND r.created_at < $2)
+		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.status = 'won'
+			AND r.closed_at >= $6 AND r.closed_at < $2 AND m.id IN (r.referrer_id, r.receiver_id, r.co_owner_id))
 	GROUP BY m.workspace_id
 )
 SELECT w.id,
 	(SELECT count(*) FROM referrals r WHERE r.workspace_id = w.id AND r.created_at >= $3 AND r.created_at < $2),
 	(SELECT count(*) FROM referrals r WHERE r.workspace_id = w.id AND r.created_at >= $4 AND r.created_at < $3),
-	COALESCE(o.names, '{}'), COALESCE(a.ids, '{}'), COALESCE(g.names, '{}')
+	COALESCE(o.names, '{}'), COALESCE(g.names, '{}')
 FROM unnest($1::bigint[]) AS w (id)
 LEFT JOIN only_take o ON o.ws = w.id
-LEFT JOIN active_ids a ON a.ws = w.id
 LEFT JOIN gone_quiet g ON g.ws = w.id`
 
 // HealthCounts counts the network-health report's figures in one statement.
@@ -90,7 +86,7 @@ func (t *tx) HealthCountsAcross(ctx context.Context, workspaceIDs []int64, q cor
 	}
 	cs, err := collect(rows, err, func(row pgx.Row) (*wsCounts, error) {
 		var c wsCounts
-		if err := row.Scan(&c.ws, &c.Last30, &c.Previous30, &c.OnlyTake, &c.Active, &c.GoneQuiet); err != nil {
+		if err := row.Scan(&c.ws, &c.Last30, &c.Previous30, &c.OnlyTake, &c.GoneQuiet); err != nil {
 			return nil, err
 		}
 		// as the report had them: none is null
