@@ -38,6 +38,13 @@ WITH quiet_giver AS MATERIALIZED (
 	SELECT ws, array_agg(display_name ORDER BY given_deals DESC, received DESC, received_deals DESC,
 		lower(display_name), id) AS names
 	FROM taker WHERE received > 0 GROUP BY ws
+), won_party AS MATERIALIZED (
+	-- the parties to deals won lately (referrals_won_close_idx): no index
+	-- finds a member's won deals by when they closed
+	SELECT DISTINCT r.workspace_id AS ws, p.id
+	FROM referrals r CROSS JOIN LATERAL (VALUES (r.referrer_id), (r.receiver_id), (r.co_owner_id)) AS p (id)
+	WHERE r.workspace_id = ANY($1::bigint[]) AND r.status = 'won' AND r.closed_at >= $6 AND r.closed_at < $2
+		AND p.id IS NOT NULL
 ), gone_quiet AS (
 	-- active members of long enough standing who took no part lately
 	-- (gave, received, or were party to a deal won), in the members'
@@ -51,8 +58,7 @@ WITH quiet_giver AS MATERIALIZED (
 			AND r.created_at >= $6 AND r.created_at < $2)
 		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.co_owner_id = m.id
 			AND r.created_at >= $6 AND r.created_at < $2)
-		AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = m.workspace_id AND r.status = 'won'
-			AND r.closed_at >= $6 AND r.closed_at < $2 AND m.id IN (r.referrer_id, r.receiver_id, r.co_owner_id))
+		AND NOT EXISTS (SELECT 1 FROM won_party w WHERE w.ws = m.workspace_id AND w.id = m.id)
 	GROUP BY m.workspace_id
 )
 SELECT w.id,
