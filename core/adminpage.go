@@ -26,11 +26,8 @@ func (s *Service) AdminPage(ctx context.Context, c Caller, period string) (*Admi
 	ws := c.Workspace
 	return inTx(ctx, s, func(tx Tx) (*AdminPage, error) {
 		page := &AdminPage{Period: p}
-		members, err := tx.Members(ctx, ws.ID)
-		if err != nil {
-			return nil, err
-		}
-		if page.Health, err = s.health(ctx, tx, ws, members, now); err != nil {
+		var err error
+		if page.Health, err = s.health(ctx, tx, ws, now); err != nil {
 			return nil, err
 		}
 		if page.Flags, err = s.flags(ctx, tx, ws, p); err != nil {

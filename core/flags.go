@@ -103,6 +103,14 @@ type FlagQuery struct {
 	Now time.Time
 }
 
+// FlagScope is one workspace flags are computed for, with what its
+// daily-cap flags count by.
+type FlagScope struct {
+	WorkspaceID int64
+	DailyCap    int    // 0: no daily-cap flags
+	TimeZone    string // the IANA zone whose days the cap counts
+}
+
 // Evidence is how many referrals a flag's evidence has.
 func (f Flag) Evidence() int { return max(f.Count, len(f.Codes)) }
 
@@ -154,18 +162,44 @@ func (s *Service) flags(ctx context.Context, tx Tx, ws Workspace, p Period) (*Fl
 
 // flagsOf is flags, naming every code of the evidence with allCodes.
 func (s *Service) flagsOf(ctx context.Context, tx Tx, ws Workspace, p Period, allCodes bool) (*FlagReport, error) {
-	loc := s.Location(ws).String()
-	if loc == "Local" || loc == "" {
-		loc = "UTC"
-	}
-	fs, err := tx.Flags(ctx, ws.ID, FlagQuery{Period: p, DailyCap: ws.Settings.DailyCap, TimeZone: loc, AllCodes: allCodes, Now: s.now()})
+	reps, err := s.flagsAcross(ctx, tx, []Workspace{ws}, p, allCodes)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := tx.FlagDismissals(ctx, ws.ID)
+	return reps[ws.ID], nil
+}
+
+// flagsAcross is flagsOf for many workspaces, in two statements for them
+// all (the network-health job's batch), by workspace.
+func (s *Service) flagsAcross(ctx context.Context, tx Tx, wss []Workspace, p Period, allCodes bool) (map[int64]*FlagReport, error) {
+	scopes := make([]FlagScope, len(wss))
+	ids := make([]int64, len(wss))
+	for i, ws := range wss {
+		loc := s.Location(ws).String()
+		if loc == "Local" || loc == "" {
+			loc = "UTC"
+		}
+		scopes[i] = FlagScope{WorkspaceID: ws.ID, DailyCap: ws.Settings.DailyCap, TimeZone: loc}
+		ids[i] = ws.ID
+	}
+	fss, err := tx.FlagsAcross(ctx, FlagQuery{Period: p, AllCodes: allCodes, Now: s.now()}, scopes)
 	if err != nil {
 		return nil, err
 	}
+	dss, err := tx.FlagDismissalsAcross(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	reps := make(map[int64]*FlagReport, len(wss))
+	for _, id := range ids {
+		reps[id] = dismissedLeftOut(p, fss[id], dss[id])
+	}
+	return reps, nil
+}
+
+// dismissedLeftOut is the report of a workspace's flags fs: IDs given,
+// and those dismissed (ds) left out unless they have new evidence.
+func dismissedLeftOut(p Period, fs []Flag, ds map[string]Dismissal) *FlagReport {
 	rep := &FlagReport{Period: p}
 	for _, f := range fs {
 		f.ID = FlagID(f.Key)
@@ -178,7 +212,7 @@ func (s *Service) flagsOf(ctx context.Context, tx Tx, ws Workspace, p Period, al
 		}
 		rep.Flags = append(rep.Flags, f)
 	}
-	return rep, nil
+	return rep
 }
 
 // newEvidence reports whether codes holds one that dismissed does not.

@@ -241,13 +241,14 @@ func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun,
 			open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
 		}
 	}
+	if job == JobHealth {
+		return s.networkHealth(ctx, tx, runs, at)
+	}
 	var ns []Notice
 	for _, r := range runs {
 		var more []Notice
 		var err error
 		switch job {
-		case JobHealth:
-			more, err = s.networkHealth(ctx, tx, r.Workspace, at)
 		case JobWeeklyDigest:
 			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at, open[r.Workspace.ID])
 		case JobQuarterly:

@@ -207,37 +207,45 @@ type Health struct {
 	Flags              []Flag   `json:"flags,omitempty"` // abuse flags of the last 90 days, not dismissed
 }
 
-// networkHealth sends each admin the network's warning signs; a healthy
-// network gets no message.
-func (s *Service) networkHealth(ctx context.Context, tx Tx, ws Workspace, at time.Time) ([]Notice, error) {
-	members, err := tx.Members(ctx, ws.ID)
+// networkHealth sends each admin of the runs' workspaces the network's
+// warning signs; a healthy network gets no message. The signs of every
+// workspace with an admin to tell are worked out together, a few
+// statements for the whole batch.
+func (s *Service) networkHealth(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
+	members, err := tx.AdminsAcross(ctx, workspaceIDs(runs))
 	if err != nil {
 		return nil, err
 	}
-	var admins []*Member
+	admins := map[int64][]*Member{}
 	for i := range members {
 		if m := &members[i]; m.Status == MemberActive && m.IsAdmin() && !m.Muted {
-			admins = append(admins, m)
+			admins[m.WorkspaceID] = append(admins[m.WorkspaceID], m)
 		}
 	}
-	if len(admins) == 0 {
-		return nil, nil // nobody to tell: the signs are not worked out
+	var told []Workspace
+	for _, r := range runs {
+		if len(admins[r.Workspace.ID]) > 0 { // nobody to tell: the signs are not worked out
+			told = append(told, r.Workspace)
+		}
 	}
-	h, err := s.health(ctx, tx, ws, members, at)
+	hs, err := s.healthAcross(ctx, tx, told, at)
 	if err != nil {
 		return nil, err
 	}
-	falling := h.Falling()
-	if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer)+len(h.Flags) == 0 {
-		return nil, nil
-	}
-	if !falling {
-		h.Last30, h.Previous30 = 0, 0
-	}
-	ns := make([]Notice, len(admins))
-	for i, m := range admins {
-		ns[i] = Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
-			DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))}
+	var ns []Notice
+	for _, ws := range told {
+		h := hs[ws.ID]
+		falling := h.Falling()
+		if !falling && len(h.OnlyTake)+len(h.GoneQuiet)+len(h.NoAnswer)+len(h.Flags) == 0 {
+			continue
+		}
+		if !falling {
+			h.Last30, h.Previous30 = 0, 0
+		}
+		for _, m := range admins[ws.ID] {
+			ns = append(ns, Notice{WorkspaceID: ws.ID, Kind: NoticeHealth, To: dm(m), Health: h, CreatedAt: at,
+				DedupeKey: fmt.Sprintf("health:%d:%s", m.ID, at.UTC().Format("2006-01-02"))})
+		}
 	}
 	return ns, nil
 }
@@ -256,6 +264,7 @@ type HealthQuery struct {
 	Previous30 time.Time // referrals given from then to Last30 (Previous30)
 	Year       time.Time // takers: received since then, gave nothing
 	Recent     time.Time // activity: gave, received or won since then
+	Joined     time.Time // gone quiet: active members joined before then, not active since Recent
 }
 
 // HealthCounts is what the store counts for a HealthQuery, as the
@@ -265,36 +274,55 @@ type HealthCounts struct {
 	// OnlyTake names the members who received referrals since Year and
 	// gave none, in the order of the network's breakdown (Stats.ByPartner).
 	OnlyTake []string
-	// Active are the members who gave or received a referral, or were
-	// party to a deal won, since Recent.
-	Active []int64
+	// GoneQuiet names the active members who joined before Joined and
+	// neither gave nor received a referral, nor were party to a deal won,
+	// since Recent; in the members' order (by name).
+	GoneQuiet []string
 }
 
 // health computes the network's warning signs at at, whoever reads them
-// (the admins' DM, the admin page); members are the workspace's.
-func (s *Service) health(ctx context.Context, tx Tx, ws Workspace, members []Member, at time.Time) (*Health, error) {
-	c, err := tx.HealthCounts(ctx, ws.ID, HealthQuery{At: at, Last30: at.AddDate(0, 0, -30),
-		Previous30: at.AddDate(0, 0, -60), Year: at.AddDate(-1, 0, 0), Recent: at.AddDate(0, 0, -90)})
+// (the admins' DM, the admin page).
+func (s *Service) health(ctx context.Context, tx Tx, ws Workspace, at time.Time) (*Health, error) {
+	hs, err := s.healthAcross(ctx, tx, []Workspace{ws}, at)
 	if err != nil {
 		return nil, err
 	}
-	h := &Health{Last30: c.Last30, Previous30: c.Previous30, OnlyTake: c.OnlyTake}
-	active := map[int64]bool{}
-	for _, id := range c.Active {
-		active[id] = true
+	return hs[ws.ID], nil
+}
+
+// healthAcross is health for many workspaces, in a few statements for
+// them all, by workspace.
+func (s *Service) healthAcross(ctx context.Context, tx Tx, wss []Workspace, at time.Time) (map[int64]*Health, error) {
+	if len(wss) == 0 {
+		return nil, nil
 	}
-	for _, m := range members {
-		if m.Status == MemberActive && !active[m.ID] && at.Sub(m.JoinedAt) > 90*24*time.Hour {
-			h.GoneQuiet = append(h.GoneQuiet, m.DisplayName)
+	ids := make([]int64, len(wss))
+	for i, ws := range wss {
+		ids[i] = ws.ID
+	}
+	cs, err := tx.HealthCountsAcross(ctx, ids, HealthQuery{At: at, Last30: at.AddDate(0, 0, -30),
+		Previous30: at.AddDate(0, 0, -60), Year: at.AddDate(-1, 0, 0), Recent: at.AddDate(0, 0, -90),
+		Joined: at.Add(-90 * 24 * time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	unanswered, err := tx.UnansweredAcross(ctx, ids, at.Add(-7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	flags, err := s.flagsAcross(ctx, tx, wss, Period{From: at.Add(-RingWindow), To: at, Label: "the last 90 days"}, false)
+	if err != nil {
+		return nil, err
+	}
+	hs := make(map[int64]*Health, len(wss))
+	for _, id := range ids {
+		c := cs[id]
+		h := &Health{Last30: c.Last30, Previous30: c.Previous30, OnlyTake: c.OnlyTake, GoneQuiet: c.GoneQuiet,
+			NoAnswer: unanswered[id], Flags: flags[id].Flags}
+		if h.NoAnswer == nil {
+			h.NoAnswer = []string{} // as the report had it: none is an empty list
 		}
+		hs[id] = h
 	}
-	if h.NoAnswer, err = tx.Unanswered(ctx, ws.ID, at.Add(-7*24*time.Hour)); err != nil {
-		return nil, err
-	}
-	flags, err := s.flags(ctx, tx, ws, Period{From: at.Add(-RingWindow), To: at, Label: "the last 90 days"})
-	if err != nil {
-		return nil, err
-	}
-	h.Flags = flags.Flags
-	return h, nil
+	return hs, nil
 }

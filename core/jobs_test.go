@@ -28,6 +28,22 @@ func (b *bundle) workspace(t testing.TB, c core.Caller) core.Workspace {
 	return ws
 }
 
+// mute mutes c: the bot sends them no reminders.
+func (b *bundle) mute(t testing.TB, c core.Caller) {
+	t.Helper()
+	err := b.db.InTx(context.Background(), func(tx core.Tx) error {
+		m, err := tx.Member(context.Background(), c.Workspace.ID, c.Member.ID)
+		if err != nil {
+			return err
+		}
+		m.Muted = true
+		return tx.SaveMember(context.Background(), m)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLeadExpiry_ExpiresOnceAndTellsTheReferrer(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -96,17 +112,7 @@ func TestThankNudge_OnlyThoseWhoHaventThankedAfterADay(t *testing.T) {
 	}
 	mutedRef := b.refer(t, bob, muted, "Muted", 0)
 	accept(mutedRef, muted)
-	err := b.db.InTx(ctx, func(tx core.Tx) error {
-		m, err := tx.Member(ctx, muted.Workspace.ID, muted.Member.ID)
-		if err != nil {
-			return err
-		}
-		m.Muted = true
-		return tx.SaveMember(ctx, m)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.mute(t, muted)
 	b.clock.Add(2 * time.Hour)
 	recent := b.refer(t, bob, alice, "Recent", 0)
 	accept(recent, alice)

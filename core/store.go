@@ -45,6 +45,9 @@ type Tx interface {
 	Profiled(ctx context.Context, workspaceID int64, need ProfileNeed) ([]Candidate, error)
 	// Admins returns the workspace's active admins, by name.
 	Admins(ctx context.Context, workspaceID int64) ([]Member, error)
+	// AdminsAcross is Admins for many workspaces in one statement, in
+	// workspace order, each workspace's as Admins orders them.
+	AdminsAcross(ctx context.Context, workspaceIDs []int64) ([]Member, error)
 	// ReceivedSince counts, for each of the given members, the referrals
 	// they received (taken on, or sent to them) since the given time.
 	ReceivedSince(ctx context.Context, workspaceID int64, memberIDs []int64, since time.Time) (map[int64]int, error)
@@ -218,6 +221,13 @@ type Tx interface {
 	// HealthCounts counts what the network-health report needs (see
 	// HealthCounts), without computing the network's whole figures.
 	HealthCounts(ctx context.Context, workspaceID int64, q HealthQuery) (HealthCounts, error)
+	// HealthCountsAcross is HealthCounts for many workspaces in one
+	// statement, by workspace.
+	HealthCountsAcross(ctx context.Context, workspaceIDs []int64, q HealthQuery) (map[int64]HealthCounts, error)
+	// UnansweredAcross names, by workspace, the receivers of referrals
+	// offered before cutoff and not answered yet, most recently offered
+	// first.
+	UnansweredAcross(ctx context.Context, workspaceIDs []int64, cutoff time.Time) (map[int64][]string, error)
 	// BoardTally counts what a leaderboard reads of p: the referrals each
 	// member gave in it, the deals won in it whose value the referrer
 	// confirmed, and those of either that may repeat a client (see
@@ -233,9 +243,15 @@ type Tx interface {
 	// Flags computes the abuse flags of a period (core/flags.go), set-based;
 	// IDs and dismissals are core's.
 	Flags(ctx context.Context, workspaceID int64, q FlagQuery) ([]Flag, error)
+	// FlagsAcross is Flags for many workspaces in one statement, by
+	// workspace; each scope has its own daily cap and time zone.
+	FlagsAcross(ctx context.Context, q FlagQuery, scopes []FlagScope) (map[int64][]Flag, error)
 	// FlagDismissals returns the workspace's dismissals by flag key;
 	// DismissFlag records one, replacing an earlier one of the same key.
 	FlagDismissals(ctx context.Context, workspaceID int64) (map[string]Dismissal, error)
+	// FlagDismissalsAcross is FlagDismissals for many workspaces, by
+	// workspace (each has a map, empty if none).
+	FlagDismissalsAcross(ctx context.Context, workspaceIDs []int64) (map[int64]map[string]Dismissal, error)
 	DismissFlag(ctx context.Context, workspaceID int64, d Dismissal) error
 
 	SignIns // the dashboard's sign-in links and sessions (signin.go)
@@ -265,9 +281,6 @@ type Tx interface {
 	// ThanksCounts counts the standing thank-yous a member gave and
 	// received in p.
 	ThanksCounts(ctx context.Context, workspaceID, memberID int64, p Period) (given, received int, err error)
-	// Unanswered names the receivers of referrals offered before cutoff
-	// and still unanswered, most recently offered first, each once.
-	Unanswered(ctx context.Context, workspaceID int64, cutoff time.Time) ([]string, error)
 	// ReferralPage returns the referrals f selects, newest first, and how
 	// many match in all.
 	ReferralPage(ctx context.Context, workspaceID int64, f ReferralFilter) ([]Referral, int, error)

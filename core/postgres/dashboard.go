@@ -191,19 +191,6 @@ func (t *tx) ThanksCounts(ctx context.Context, workspaceID, memberID int64, p co
 	return given, received, err
 }
 
-// Unanswered names the receivers of referrals offered before cutoff and
-// not answered yet, most recently offered first.
-func (t *tx) Unanswered(ctx context.Context, workspaceID int64, cutoff time.Time) (_ []string, err error) {
-	defer wrap(&err, "unanswered(%d)", workspaceID)
-	rows, err := t.q.Query(ctx, `
-		SELECT m.display_name
-		FROM referrals r JOIN members m ON m.workspace_id = r.workspace_id AND m.id = r.receiver_id
-		WHERE r.workspace_id = $1 AND r.status = 'offered' AND r.created_at < $2
-		GROUP BY m.id, m.display_name
-		ORDER BY max(r.created_at) DESC, max(r.id) DESC`, workspaceID, cutoff)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
-}
-
 // ReferralPage reads one page of the referrals f selects and counts every
 // match, in one round trip (a batch of the two statements).
 func (t *tx) ReferralPage(ctx context.Context, workspaceID int64, f core.ReferralFilter) (_ []core.Referral, _ int, err error) {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,14 +11,15 @@ import (
 )
 
 // flagsSQL computes every kind of abuse flag core/flags.go describes in
-// one statement over the referrals created in the period:
+// one statement over the referrals created in the period, for many
+// workspaces at once (the network-health job asks for a batch of them):
 //
-//	$1 workspace, $2 and $3 the period, $4 SameClientMin, $5 RingMaxMembers,
-//	$6 RingWindow in seconds, $7 the daily cap (0: none), $8 the zone whose
-//	days it counts, $9 NeverConvertsMin, $10 MaxRings, $11 how many codes
+//	$1 the workspaces, $2 and $3 the period, $4 SameClientMin, $5
+//	RingMaxMembers, $6 RingWindow in seconds, $7 each workspace's daily cap
+//	(0: none), $8 the zone whose days it counts, $9 NeverConvertsMin, $10 MaxRings, $11 how many codes
 //	of a never-converts flag to read, the newest (0: all); $12 to $17 how
 //	the period is read from the rollups (coverage: all time, the buckets,
-//	the edges).
+//	the edges); $18 whether the period is short (see sameClientByPeriod).
 //
 // A ring is found over pairs of members from its smallest member id only,
 // so each is found once per direction, then kept if a window of RingWindow
@@ -25,124 +27,159 @@ import (
 // client keys kept with the referrals (migration 023): a key enters a
 // flag's only hashed.
 const flagsSQL = `
-WITH edge AS (
+WITH ws AS (
+	-- the workspaces asked for, each with its daily cap and the zone whose
+	-- days it counts
+	SELECT * FROM unnest($1::bigint[], $7::int[], $8::text[]) AS w (id, cap, tz)
+), edge AS (
 	-- a step of a ring: a referral with a finder's fee, taken or in work
 	-- (referrals_ring_step_idx: only those)
-	SELECT r.code, r.referrer_id AS a, r.receiver_id AS b, r.created_at AS at
+	SELECT r.workspace_id AS ws, r.code, r.referrer_id AS a, r.receiver_id AS b, r.created_at AS at
 	FROM referrals r
-	WHERE r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
+	WHERE r.workspace_id = ANY($1::bigint[]) AND r.created_at >= $2 AND r.created_at < $3
 		AND r.receiver_id IS NOT NULL AND r.receiver_id <> r.referrer_id
 		AND r.fee_kind IN ('percent', 'fixed') AND r.status NOT IN ('declined', 'expired')
 ), pair AS MATERIALIZED (
 	-- rings are found over pairs of members, not referrals
-	SELECT DISTINCT a, b FROM edge
-), ring (path) AS (
+	SELECT DISTINCT ws, a, b FROM edge
+), ring (ws, path) AS (
 	-- A→B→A and A→B→C→A from A, the ring's smallest member (RingMaxMembers
 	-- is 3: see ringsUpTo3), each found once per direction
-	SELECT ARRAY[p.a, p.b, p.a] FROM pair p JOIN pair q ON q.a = p.b AND q.b = p.a WHERE p.b > p.a AND $5::int >= 2
+	SELECT p.ws, ARRAY[p.a, p.b, p.a] FROM pair p JOIN pair q ON q.ws = p.ws AND q.a = p.b AND q.b = p.a
+	WHERE p.b > p.a AND $5::int >= 2
 	UNION ALL
-	SELECT ARRAY[p.a, p.b, q.b, p.a]
-	FROM pair p JOIN pair q ON q.a = p.b JOIN pair r ON r.a = q.b AND r.b = p.a
+	SELECT p.ws, ARRAY[p.a, p.b, q.b, p.a]
+	FROM pair p JOIN pair q ON q.ws = p.ws AND q.a = p.b JOIN pair r ON r.ws = p.ws AND r.a = q.b AND r.b = p.a
 	WHERE p.b > p.a AND q.b > p.a AND q.b <> p.b AND $5::int >= 3
 ), ring_ref AS (
 	-- each step i of each ring, with its referrals
-	SELECT g.path, g.steps, g.i, e.code, e.at
-	FROM (SELECT path, cardinality(path) - 1 AS steps, generate_series(1, cardinality(path) - 1) AS i
+	SELECT g.ws, g.path, g.steps, g.i, e.code, e.at
+	FROM (SELECT ws, path, cardinality(path) - 1 AS steps, generate_series(1, cardinality(path) - 1) AS i
 		FROM ring) g
-	JOIN edge e ON e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
+	JOIN edge e ON e.ws = g.ws AND e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
 ), next_ref AS (
 	-- from each referral of a ring on, the first referral of each step
-	SELECT path, steps, at,
+	SELECT ws, path, steps, at,
 		min(at) FILTER (WHERE i = 1) OVER later AS n1, min(at) FILTER (WHERE i = 2) OVER later AS n2,
 		min(at) FILTER (WHERE i = 3) OVER later AS n3, min(at) FILTER (WHERE i = 4) OVER later AS n4
 	FROM ring_ref
-	WINDOW later AS (PARTITION BY path ORDER BY at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+	WINDOW later AS (PARTITION BY ws, path ORDER BY at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ), window_start AS (
 	-- a window of RingWindow from one of the ring's referrals that holds
 	-- a referral of every step
-	SELECT DISTINCT path, at
+	SELECT DISTINCT ws, path, at
 	FROM next_ref
 	WHERE n1 IS NOT NULL AND n2 IS NOT NULL AND (steps < 3 OR n3 IS NOT NULL) AND (steps < 4 OR n4 IS NOT NULL)
 		AND greatest(n1, n2, n3, n4) <= at + $6::bigint * interval '1 second'
-), rings AS (
-	-- the evidence: every referral in such a window; the rings with most
-	-- evidence first, at most maxRings
-	SELECT 'ring' AS kind, 'ring:' || array_to_string(r.path[1:r.steps], '-') AS key,
-		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes, '' AS day,
-		count(DISTINCT r.code) AS n, min(r.code) AS first
-	FROM ring_ref r JOIN window_start w ON w.path = r.path
+), ring_evidence AS (
+	-- the evidence: every referral in such a window, ranked in its
+	-- workspace by most evidence first
+	SELECT r.ws, 'ring:' || array_to_string(r.path[1:r.steps], '-') AS key,
+		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes,
+		count(DISTINCT r.code) AS n, min(r.code) AS first,
+		row_number() OVER (PARTITION BY r.ws ORDER BY count(DISTINCT r.code) DESC, r.path) AS rank
+	FROM ring_ref r JOIN window_start w ON w.ws = r.ws AND w.path = r.path
 		AND r.at >= w.at AND r.at <= w.at + $6::bigint * interval '1 second'
-	GROUP BY r.path, r.steps
-	ORDER BY count(DISTINCT r.code) DESC, r.path
-	LIMIT $10
+	GROUP BY r.ws, r.path, r.steps
+), rings AS (
+	-- at most maxRings a workspace
+	SELECT ws, 'ring' AS kind, key, members, codes, '' AS day, n, first
+	FROM ring_evidence WHERE rank <= $10
 ), same_client AS (
 	-- a client's key (migration 023) that three or more referrals of the
-	-- period share, from the keys the workspace has three times or more
-	-- (client_key_counts_flagged_idx, migration 029: see sameClientMin3)
-	SELECT 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '', count(*), min(r.code)
+	-- period share, among the keys the workspace has three times or more
+	-- (client_key_counts_flagged_idx, migration 029: see sameClientMin3).
+	-- A short period ($18) is read from its referrals, each probing its
+	-- keys; a long one from the flagged keys, each reading its referrals:
+	-- whichever reads fewer (the health job's 90 days read from the
+	-- flagged keys took 2.8 times as long)
+	SELECT r.workspace_id, 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '',
+		count(*), min(r.code)
+	FROM ws w
+	-- each workspace its own index range (OFFSET 0: joined flat, the
+	-- planner read every referral)
+	CROSS JOIN LATERAL (SELECT r.workspace_id, r.id, r.code FROM referrals r
+		WHERE $18::boolean AND r.workspace_id = w.id AND r.created_at >= $2 AND r.created_at < $3 OFFSET 0) r
+	JOIN referral_client_keys k ON k.workspace_id = r.workspace_id AND k.referral_id = r.id
+	WHERE EXISTS (SELECT 1 FROM client_key_counts c WHERE c.workspace_id = k.workspace_id AND c.key = k.key AND c.n >= 3)
+	GROUP BY r.workspace_id, k.key
+	HAVING count(*) >= $4
+	UNION ALL
+	SELECT c.workspace_id, 'same-client', 'same-client:' || md5(k.key), NULL::bigint[], array_agg(r.code ORDER BY r.code), '',
+		count(*), min(r.code)
 	FROM client_key_counts c
 	JOIN referral_client_keys k ON k.workspace_id = c.workspace_id AND k.key = c.key
 	JOIN referrals r ON r.workspace_id = k.workspace_id AND r.id = k.referral_id
-	WHERE c.workspace_id = $1 AND c.n >= 3 AND r.created_at >= $2 AND r.created_at < $3
-	GROUP BY k.key
+	WHERE NOT $18::boolean AND c.workspace_id = ANY($1::bigint[]) AND c.n >= 3 AND r.created_at >= $2 AND r.created_at < $3
+	GROUP BY c.workspace_id, k.key
 	HAVING count(*) >= $4
 ), capped AS (
-	SELECT 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day, cardinality(codes)::bigint, codes[1]
-	FROM (SELECT r.referrer_id, to_char(r.created_at AT TIME ZONE $8, 'YYYY-MM-DD') AS day,
+	SELECT ws, 'daily-cap', 'daily-cap:' || referrer_id || ':' || day, ARRAY[referrer_id], codes, day, cardinality(codes)::bigint, codes[1]
+	FROM (SELECT w.id AS ws, r.referrer_id, to_char(r.created_at AT TIME ZONE w.tz, 'YYYY-MM-DD') AS day,
 			array_agg(r.code ORDER BY r.code) AS codes
-		FROM referrals r
-		WHERE $7::int > 0 AND r.workspace_id = $1 AND r.created_at >= $2 AND r.created_at < $3
-		GROUP BY 1, 2
-		HAVING count(*) >= $7::int) x
+		FROM ws w JOIN referrals r ON r.workspace_id = w.id
+		WHERE w.cap > 0 AND r.created_at >= $2 AND r.created_at < $3
+		GROUP BY w.id, w.cap, 2, 3
+		HAVING count(*) >= w.cap) x
 ), never_who AS (
 	-- counted from board_rollups (migration 029: per referrer and month,
 	-- the referrals a partner has and how many of those are won) and the
 	-- referrals at the period's edges ($12 all time, $13 and $14 the
 	-- buckets read, $15 to $17 the edges: see coverage), not from every
 	-- referral of the period
-	SELECT f.member_id AS referrer_id, sum(f.to_partner) AS n
+	SELECT f.ws, f.member_id AS referrer_id, sum(f.to_partner) AS n
 	FROM (
-		SELECT b.member_id, b.to_partner, b.to_partner_won
+		SELECT b.workspace_id AS ws, b.member_id, b.to_partner, b.to_partner_won
 		FROM board_rollups b
-		WHERE b.workspace_id = $1 AND b.bucket >= $13 AND b.bucket < $14 AND $12::boolean = (b.bucket = '-infinity')
-			AND b.measure = 1
+		WHERE b.workspace_id = ANY($1::bigint[]) AND b.bucket >= $13 AND b.bucket < $14
+			AND $12::boolean = (b.bucket = '-infinity') AND b.measure = 1
 		UNION ALL
-		SELECT f.member_id, f.to_partner, f.to_partner_won
-		FROM unnest($15::timestamptz[], $16::timestamptz[], $17::int[]) AS x (lo, hi, sign)
+		SELECT w.id, f.member_id, f.to_partner, f.to_partner_won
+		FROM ws w CROSS JOIN unnest($15::timestamptz[], $16::timestamptz[], $17::int[]) AS x (lo, hi, sign)
 		-- each edge its own index range (OFFSET 0: joined flat, the
 		-- planner read every referral of the workspace)
 		CROSS JOIN LATERAL (SELECT * FROM referrals r
-			WHERE r.workspace_id = $1 AND r.created_at >= x.lo AND r.created_at < x.hi OFFSET 0) r
+			WHERE r.workspace_id = w.id AND r.created_at >= x.lo AND r.created_at < x.hi OFFSET 0) r
 		CROSS JOIN LATERAL board_rollup_facts(r::referrals, x.sign) f
 		WHERE f.measure = 1 AND f.bucket > '-infinity'
 	) f
-	GROUP BY 1
+	GROUP BY 1, 2
 	HAVING sum(f.to_partner) >= $9 AND sum(f.to_partner_won) = 0
 ), never AS (
-	SELECT 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
+	SELECT w.ws, 'never-converts', 'never-converts:' || w.referrer_id, ARRAY[w.referrer_id],
 		ARRAY(SELECT c.code FROM (
 				SELECT r.code FROM referrals r
-				WHERE r.workspace_id = $1 AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
+				WHERE r.workspace_id = w.ws AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
 					AND r.receiver_id IS NOT NULL
 				ORDER BY r.created_at DESC, r.code DESC
 				LIMIT NULLIF($11::int, 0)) c
 			ORDER BY c.code), '', w.n,
 		(SELECT min(r.code) FROM referrals r
-			WHERE r.workspace_id = $1 AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
+			WHERE r.workspace_id = w.ws AND r.referrer_id = w.referrer_id AND r.created_at >= $2 AND r.created_at < $3
 				AND r.receiver_id IS NOT NULL)
 	FROM never_who w
 ), flags AS (
 	SELECT * FROM rings UNION ALL SELECT * FROM same_client UNION ALL SELECT * FROM capped UNION ALL SELECT * FROM never
 )
-SELECT f.kind, f.key, COALESCE(f.members, '{}'),
+SELECT f.ws, f.kind, f.key, COALESCE(f.members, '{}'),
 	-- each name by its key (a join reads every member once per flag)
 	ARRAY(SELECT n.name FROM (
-			SELECT (SELECT m.display_name FROM members m WHERE m.workspace_id = $1 AND m.id = u.id) AS name, u.i
+			SELECT (SELECT m.display_name FROM members m WHERE m.workspace_id = f.ws AND m.id = u.id) AS name, u.i
 			FROM unnest(f.members) WITH ORDINALITY AS u (id, i)) n
 		WHERE n.name IS NOT NULL ORDER BY n.i),
 	f.codes, f.day, f.n
 FROM flags f
-ORDER BY CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.first, f.key`
+ORDER BY f.ws, CASE f.kind WHEN 'ring' THEN 0 WHEN 'same-client' THEN 1 WHEN 'daily-cap' THEN 2 ELSE 3 END, f.first, f.key`
+
+// sameClientByPeriod is the longest period whose same-client flags are
+// read from the period's referrals rather than from the flagged keys:
+// the health job's 90 days are, all time is not.
+const sameClientByPeriod = 180 * 24 * time.Hour
+
+// shortPeriod reports whether p is no longer than sameClientByPeriod.
+func shortPeriod(p core.Period) bool {
+	return !p.From.IsZero() && !p.To.IsZero() && p.To.Sub(p.From) <= sameClientByPeriod
+}
 
 // ringsUpTo3 fails to compile unless core.RingMaxMembers is 3: flagsSQL
 // joins pairs of members into rings of two and three members (as a
@@ -157,7 +194,17 @@ const sameClientMin3 = uint(3-core.SameClientMin) + uint(core.SameClientMin-3)
 
 // Flags computes the abuse flags of a period in one statement.
 func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ []core.Flag, err error) {
-	defer wrap(&err, "flags(%d)", workspaceID)
+	fs, err := t.FlagsAcross(ctx, q, []core.FlagScope{{WorkspaceID: workspaceID, DailyCap: q.DailyCap, TimeZone: q.TimeZone}})
+	return fs[workspaceID], err
+}
+
+// FlagsAcross computes the abuse flags of a period for many workspaces in
+// one statement; q's DailyCap and TimeZone are the scopes' own.
+func (t *tx) FlagsAcross(ctx context.Context, q core.FlagQuery, scopes []core.FlagScope) (_ map[int64][]core.Flag, err error) {
+	defer wrap(&err, "flags(%d workspaces)", len(scopes))
+	if len(scopes) == 0 {
+		return nil, nil
+	}
 	from, to := bounds(q.Period)
 	keep := core.FlagCodesKept
 	if q.AllCodes {
@@ -167,33 +214,45 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 	if now.IsZero() {
 		now = time.Now()
 	}
+	ids := make([]int64, len(scopes))
+	caps := make([]int32, len(scopes))
+	zones := make([]string, len(scopes))
+	capOf := make(map[int64]int, len(scopes))
+	for i, sc := range scopes {
+		ids[i], caps[i], zones[i] = sc.WorkspaceID, int32(sc.DailyCap), sc.TimeZone
+		capOf[sc.WorkspaceID] = sc.DailyCap
+	}
 	cov := coverPeriod(q.Period.From, q.Period.To, now)
-	rows, err := t.q.Query(ctx, flagsSQL, workspaceID, from, to, core.SameClientMin, core.RingMaxMembers,
-		int64(core.RingWindow/time.Second), q.DailyCap, q.TimeZone, core.NeverConvertsMin, core.MaxRings, keep,
-		cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign)
-	fs, err := collect(rows, err, func(row pgx.Row) (*core.Flag, error) {
-		var f core.Flag
+	rows, err := t.q.Query(ctx, flagsSQL, ids, from, to, core.SameClientMin, core.RingMaxMembers,
+		int64(core.RingWindow/time.Second), caps, zones, core.NeverConvertsMin, core.MaxRings, keep,
+		cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign, shortPeriod(q.Period))
+	type wsFlag struct {
+		ws int64
+		core.Flag
+	}
+	fs, err := collect(rows, err, func(row pgx.Row) (*wsFlag, error) {
+		var f wsFlag
 		var codes []int64
-		if err := row.Scan(&f.Kind, &f.Key, &f.MemberIDs, &f.Members, &codes, &f.Day, &f.Count); err != nil {
+		if err := row.Scan(&f.ws, &f.Kind, &f.Key, &f.MemberIDs, &f.Members, &codes, &f.Day, &f.Count); err != nil {
 			return nil, err
 		}
 		for _, c := range codes {
 			f.Codes = append(f.Codes, core.Code(c))
 		}
 		if f.Kind == core.FlagDailyCap {
-			f.Cap = q.DailyCap
+			f.Cap = capOf[f.ws]
 		}
 		return &f, nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	out := make(map[int64][]core.Flag, len(scopes))
 	// A client found by name and by contact is one flag.
-	out := fs[:0]
 	seen := map[string]bool{}
 	for _, f := range fs {
 		if f.Kind == core.FlagSameClient {
-			k := codesKey(f.Codes)
+			k := fmt.Sprint(f.ws, ":", codesKey(f.Codes))
 			if seen[k] {
 				continue
 			}
@@ -202,7 +261,7 @@ func (t *tx) Flags(ctx context.Context, workspaceID int64, q core.FlagQuery) (_ 
 		if keep > 0 && len(f.Codes) > keep {
 			f.Codes = f.Codes[len(f.Codes)-keep:]
 		}
-		out = append(out, f)
+		out[f.ws] = append(out[f.ws], f.Flag)
 	}
 	return out, nil
 }
@@ -217,15 +276,26 @@ func codesKey(cs []core.Code) string {
 }
 
 func (t *tx) FlagDismissals(ctx context.Context, workspaceID int64) (_ map[string]core.Dismissal, err error) {
-	defer wrap(&err, "flag dismissals(%d)", workspaceID)
+	ds, err := t.FlagDismissalsAcross(ctx, []int64{workspaceID})
+	return ds[workspaceID], err
+}
+
+// FlagDismissalsAcross reads the dismissals of many workspaces in one
+// statement, by workspace and flag key.
+func (t *tx) FlagDismissalsAcross(ctx context.Context, workspaceIDs []int64) (_ map[int64]map[string]core.Dismissal, err error) {
+	defer wrap(&err, "flag dismissals(%d workspaces)", len(workspaceIDs))
 	rows, err := t.q.Query(ctx, `
-		SELECT d.flag_key, d.codes, d.reason, COALESCE(d.member_id, 0), COALESCE(m.display_name, ''), d.at
+		SELECT d.workspace_id, d.flag_key, d.codes, d.reason, COALESCE(d.member_id, 0), COALESCE(m.display_name, ''), d.at
 		FROM flag_dismissals d LEFT JOIN members m ON m.workspace_id = d.workspace_id AND m.id = d.member_id
-		WHERE d.workspace_id = $1`, workspaceID)
-	ds, err := collect(rows, err, func(row pgx.Row) (*core.Dismissal, error) {
-		var d core.Dismissal
+		WHERE d.workspace_id = ANY($1::bigint[])`, workspaceIDs)
+	type wsDismissal struct {
+		ws int64
+		core.Dismissal
+	}
+	ds, err := collect(rows, err, func(row pgx.Row) (*wsDismissal, error) {
+		var d wsDismissal
 		var codes []int64
-		if err := row.Scan(&d.Key, &codes, &d.Reason, &d.MemberID, &d.By, &d.At); err != nil {
+		if err := row.Scan(&d.ws, &d.Key, &codes, &d.Reason, &d.MemberID, &d.By, &d.At); err != nil {
 			return nil, err
 		}
 		for _, c := range codes {
@@ -236,9 +306,12 @@ func (t *tx) FlagDismissals(ctx context.Context, workspaceID int64) (_ map[strin
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]core.Dismissal, len(ds))
+	out := make(map[int64]map[string]core.Dismissal, len(workspaceIDs))
+	for _, id := range workspaceIDs {
+		out[id] = map[string]core.Dismissal{}
+	}
 	for _, d := range ds {
-		out[d.Key] = d
+		out[d.ws][d.Key] = d.Dismissal
 	}
 	return out, nil
 }

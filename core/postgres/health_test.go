@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -13,11 +12,13 @@ import (
 // TestHealthCounts_MatchTheNetworksFigures drives the random histories of
 // the rollup test and compares HealthCounts with what the network-health
 // report read before it had a statement of its own: four network Stats
-// (30 days, the 30 before, a year, 90 days) and their breakdowns.
+// (30 days, the 30 before, a year, 90 days) and their breakdowns; gone
+// quiet are the members of long standing the last 90 days' breakdown
+// leaves out.
 func TestHealthCounts_MatchTheNetworksFigures(t *testing.T) {
 	t.Parallel()
 	forHistories(t, func(h *history, round int) {
-		for _, at := range []time.Time{time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC), h.at(), h.at()} {
+		for _, at := range []time.Time{time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC), h.at(), h.at(), h.at().AddDate(0, 0, 60)} {
 			h.checkHealth(round, at)
 		}
 	})
@@ -47,7 +48,8 @@ func forHistories(t *testing.T, check func(h *history, round int), extra ...func
 func (h *history) checkHealth(round int, at time.Time) {
 	ctx := context.Background()
 	q := core.HealthQuery{At: at, Last30: at.AddDate(0, 0, -30), Previous30: at.AddDate(0, 0, -60),
-		Year: at.AddDate(-1, 0, 0), Recent: at.AddDate(0, 0, -90)}
+		Year: at.AddDate(-1, 0, 0), Recent: at.AddDate(0, 0, -90),
+		Joined: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)} // the members join when the test runs, after at
 	var got, want core.HealthCounts
 	h.b.tx(h.t, func(tx core.Tx) (err error) {
 		if got, err = tx.HealthCounts(ctx, h.b.ws.ID, q); err != nil {
@@ -71,15 +73,18 @@ func (h *history) checkHealth(round int, at time.Time) {
 				want.OnlyTake = append(want.OnlyTake, p.Name)
 			}
 		}
+		active := map[int64]bool{}
 		for _, p := range recent.ByPartner {
-			want.Active = append(want.Active, p.MemberID)
+			active[p.MemberID] = true
 		}
-		return nil
+		members, err := tx.Members(ctx, h.b.ws.ID)
+		for _, m := range members {
+			if m.Status == core.MemberActive && !active[m.ID] && m.JoinedAt.Before(q.Joined) {
+				want.GoneQuiet = append(want.GoneQuiet, m.DisplayName)
+			}
+		}
+		return err
 	})
-	for _, c := range []*core.HealthCounts{&got, &want} {
-		slices.Sort(c.Active)
-		c.Active = slices.Clip(append([]int64{}, c.Active...)) // none is none, nil or empty
-	}
 	if g, w := asJSON(h.t, got), asJSON(h.t, want); g != w {
 		h.t.Fatalf("round %d, at %s:\n health counts %s\n network stats %s", round, at, g, w)
 	}

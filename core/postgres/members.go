@@ -195,12 +195,18 @@ func (t *tx) Members(ctx context.Context, workspaceID int64) (_ []core.Member, e
 // Admins reads the active admins through members_admins_idx (migration
 // 025): /refer config lists them, and read every member to find them
 // (12,190 in make bench-scale's biggest chapter).
-func (t *tx) Admins(ctx context.Context, workspaceID int64) (_ []core.Member, err error) {
-	defer wrap(&err, "admins(%d)", workspaceID)
+func (t *tx) Admins(ctx context.Context, workspaceID int64) ([]core.Member, error) {
+	return t.AdminsAcross(ctx, []int64{workspaceID})
+}
+
+// AdminsAcross reads the active admins of many workspaces, through
+// members_admins_idx: the network-health job tells only them.
+func (t *tx) AdminsAcross(ctx context.Context, workspaceIDs []int64) (_ []core.Member, err error) {
+	defer wrap(&err, "admins(%d workspaces)", len(workspaceIDs))
 	return collectMembers(t.q.Query(ctx, `
 		SELECT `+memberCols+` FROM members m
-		WHERE m.workspace_id = $1 AND m.role = 'admin' AND m.status = 'active'
-		ORDER BY lower(m.display_name), m.id`, workspaceID))
+		WHERE m.workspace_id = ANY($1::bigint[]) AND m.role = 'admin' AND m.status = 'active'
+		ORDER BY m.workspace_id, lower(m.display_name), m.id`, workspaceIDs))
 }
 
 func (t *tx) SaveMember(ctx context.Context, m *core.Member) (err error) {
