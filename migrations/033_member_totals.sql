@@ -23,8 +23,8 @@ CREATE TABLE member_totals (
     workspace_id   bigint NOT NULL REFERENCES workspaces ON DELETE CASCADE,
     member_id      bigint NOT NULL,
     bucket         timestamptz NOT NULL, -- UTC quarter start, or '-infinity' (all time)
-    currency       text NOT NULL,        -- as in the rollups ('' = DefaultCurrency)
-    private        boolean NOT NULL,
+    currency       text NOT NULL,        -- the deals' as in the rollups ('' = DefaultCurrency)
+    private        boolean NOT NULL,     -- the deals' (counts are kept under '' and false)
     shard          smallint NOT NULL,
     given          bigint NOT NULL,      -- referrals created, the member the referrer
     received       bigint NOT NULL,      -- referrals created, the member receiver or co-owner
@@ -42,8 +42,10 @@ CREATE FUNCTION member_total_facts(s stats_rollups, sign int)
 RETURNS TABLE (workspace_id bigint, member_id bigint, bucket timestamptz, currency text, private boolean,
                shard smallint, given bigint, received bigint, given_deals bigint, given_cents bigint,
                received_deals bigint, received_cents bigint)
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT s.workspace_id, s.subject, date_trunc('quarter', s.bucket, 'UTC'), s.currency, s.private, s.shard,
+LANGUAGE sql STABLE AS $$
+    SELECT s.workspace_id, s.subject, date_trunc('quarter', s.bucket, 'UTC'),
+        -- counts are read whatever their currency and privacy: one key
+        CASE WHEN s.measure = 1 THEN '' ELSE s.currency END, s.measure = 2 AND s.private, s.shard,
         CASE WHEN s.measure = 1 AND s.role & 1 <> 0 THEN s.n * sign ELSE 0 END,
         CASE WHEN s.measure = 1 AND s.role & 6 <> 0 THEN s.n * sign ELSE 0 END,
         CASE WHEN s.measure = 2 AND s.role & 1 <> 0 THEN s.n * sign ELSE 0 END,
