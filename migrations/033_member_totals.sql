@@ -61,8 +61,11 @@ $$;
 -- same order), leaving out keys whose changes cancel (a status change
 -- moves a referral between rollup rows of one member total). The rows come
 -- as arrays: a transition table is visible only to its trigger's function.
+-- PL/pgSQL, not SQL: its statement's plan is kept for the session, where a
+-- SQL function's would be planned again on every call (on every write).
 CREATE FUNCTION member_totals_add(added stats_rollups[], removed stats_rollups[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO member_totals AS t (workspace_id, member_id, bucket, currency, private, shard,
         given, received, given_deals, given_cents, received_deals, received_cents)
     SELECT f.workspace_id, f.member_id, f.bucket, f.currency, f.private, f.shard,
@@ -80,7 +83,8 @@ LANGUAGE sql AS $$
     SET given = t.given + EXCLUDED.given, received = t.received + EXCLUDED.received,
         given_deals = t.given_deals + EXCLUDED.given_deals, given_cents = t.given_cents + EXCLUDED.given_cents,
         received_deals = t.received_deals + EXCLUDED.received_deals,
-        received_cents = t.received_cents + EXCLUDED.received_cents
+        received_cents = t.received_cents + EXCLUDED.received_cents;
+END;
 $$;
 
 -- One trigger function per event: a trigger with transition tables has
