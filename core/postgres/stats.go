@@ -42,8 +42,7 @@ import (
 // as the rollups keep them, for the subjects {subject} selects (over
 // alias s), hidden when {hide} and the viewer is no party.
 const statsFactsSQL = `
-WITH edges AS (
-	SELECT * FROM unnest($10::timestamptz[], $11::timestamptz[], $12::int[]) AS e (lo, hi, sign)
+WITH edges AS (` + statsEdgesSQL + `
 ), facts AS (
 	-- whole months (or all time) from the rollups
 	SELECT s.subject, s.measure, s.role, s.status, s.currency, s.private AND {hide} AS hidden,
@@ -51,7 +50,15 @@ WITH edges AS (
 	FROM stats_rollups s
 	WHERE s.workspace_id = $1 AND {subject} AND s.measure < 3
 		AND s.bucket >= $8 AND s.bucket < $9 AND $7::boolean = (s.bucket = '-infinity')
-	UNION ALL
+	UNION ALL` + statsEdgeFactsSQL + `
+)`
+
+const statsEdgesSQL = `
+	SELECT * FROM unnest($10::timestamptz[], $11::timestamptz[], $12::int[]) AS e (lo, hi, sign)`
+
+// statsEdgeFactsSQL is the facts not read from the rollups' rows: the
+// referrals at the period's edges and the viewer's corrections.
+const statsEdgeFactsSQL = `
 	-- referrals created in an edge, one by one
 	SELECT s.subject, s.measure, s.role, s.status, s.currency,
 		s.private AND {hide} AND NOT COALESCE($6 IN (r.referrer_id, r.receiver_id, r.co_owner_id), false),
@@ -80,8 +87,7 @@ WITH edges AS (
 		AND $6 IN (r.referrer_id, r.receiver_id, r.co_owner_id)
 		AND s.bucket > '-infinity' AND s.measure < 3 AND {subject}
 		AND CASE s.measure WHEN 1 THEN r.created_at >= $13 AND r.created_at < $14
-			ELSE r.closed_at >= $13 AND r.closed_at < $14 END
-)`
+			ELSE r.closed_at >= $13 AND r.closed_at < $14 END`
 
 // amountsOf aggregates the facts of one measure and role into the JSON
 // of core.Amounts, one entry per currency; count names the column that
@@ -157,7 +163,44 @@ var networkBreakdownSQL = statsFactsSQL + `, per_currency AS (
 		COALESCE(sum(cents) FILTER (WHERE measure = 2 AND role & 6 <> 0 AND NOT hidden), 0)::bigint AS received_won
 	FROM facts
 	GROUP BY 1, 2
-), rows AS (` + breakdownRowsSQL + `
+)` + networkRowsTailSQL
+
+// networkTotalsBreakdownSQL is networkBreakdownSQL for a period of whole
+// UTC quarters (or all time) at most an edge away: the members' sums read
+// from member_totals (migration 033), about a row per member, instead of
+// every rollup row of every member; the edges and the viewer's corrections
+// as there. (Its {subject} is the network's breakdown's: s.subject <> $2.)
+var networkTotalsBreakdownSQL = `
+WITH edges AS (` + statsEdgesSQL + `
+), facts (subject, measure, role, status, currency, hidden, n, n_amount, cents) AS (` + statsEdgeFactsSQL + `
+), per_currency AS (
+	SELECT id, cur, sum(given) AS given, sum(received) AS received, sum(given_deals) AS given_deals,
+		COALESCE(sum(given_deals) FILTER (WHERE NOT hidden), 0) AS given_shown,
+		COALESCE(sum(given_cents) FILTER (WHERE NOT hidden), 0)::bigint AS given_won,
+		sum(received_deals) AS received_deals,
+		COALESCE(sum(received_deals) FILTER (WHERE NOT hidden), 0) AS received_shown,
+		COALESCE(sum(received_cents) FILTER (WHERE NOT hidden), 0)::bigint AS received_won
+	FROM (
+		SELECT t.member_id AS id, COALESCE(NULLIF(t.currency, ''), $5) AS cur, t.private AS hidden,
+			t.given, t.received, t.given_deals, t.given_cents, t.received_deals, t.received_cents
+		FROM member_totals t
+		WHERE t.workspace_id = $1 AND t.bucket >= $8 AND t.bucket < $9 AND $7::boolean = (t.bucket = '-infinity')
+		UNION ALL
+		SELECT subject, COALESCE(NULLIF(currency, ''), $5), hidden,
+			CASE WHEN measure = 1 AND role & 1 <> 0 THEN n ELSE 0 END,
+			CASE WHEN measure = 1 AND role & 6 <> 0 THEN n ELSE 0 END,
+			CASE WHEN measure = 2 AND role & 1 <> 0 THEN n ELSE 0 END,
+			CASE WHEN measure = 2 AND role & 1 <> 0 THEN cents ELSE 0 END,
+			CASE WHEN measure = 2 AND role & 6 <> 0 THEN n ELSE 0 END,
+			CASE WHEN measure = 2 AND role & 6 <> 0 THEN cents ELSE 0 END
+		FROM facts
+	) x
+	GROUP BY 1, 2
+)` + networkRowsTailSQL
+
+// networkRowsTailSQL ranks the network breakdown's per_currency into its
+// rows, with each member's thank-yous of the period.
+const networkRowsTailSQL = `, rows AS (` + breakdownRowsSQL + `
 ), thanked AS (
 	SELECT to_id, count(*) AS n FROM thanks
 	WHERE workspace_id = $1 AND retracted_at IS NULL AND at >= $3 AND at < $4
@@ -362,6 +405,8 @@ var (
 		"{satisfaction}", memberSatisfactionSQL))
 	networkRowsSQL = strings.NewReplacer("{hide}", "true",
 		"{subject}", "s.subject <> $2").Replace(networkBreakdownSQL) // $2 = 0
+	networkTotalsRowsSQL = strings.NewReplacer("{hide}", "true",
+		"{subject}", "s.subject <> $2").Replace(networkTotalsBreakdownSQL)
 )
 
 // summaryOf is statsSummarySQL with its medians' statements, then the
@@ -404,6 +449,8 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	var rows pgx.Rows
 	if q.MemberID != 0 {
 		rows, err = t.q.Query(ctx, partnerBreakdownSQL, args[:6]...)
+	} else if wholeQuarters(args[7].(pgtype.Timestamptz), args[8].(pgtype.Timestamptz)) {
+		rows, err = t.q.Query(ctx, networkTotalsRowsSQL, args[:14]...)
 	} else {
 		rows, err = t.q.Query(ctx, networkRowsSQL, args[:14]...)
 	}
@@ -449,6 +496,18 @@ func scanPartnerStats(row pgx.Row) (*core.PartnerStats, error) {
 	p.GivenWonValue.Sort()
 	p.ReceivedWonValue.Sort()
 	return &p, nil
+}
+
+// wholeQuarters tells whether the rollup buckets read, [lo, hi), are
+// whole UTC quarters (or all time), as member_totals keeps them.
+func wholeQuarters(lo, hi pgtype.Timestamptz) bool {
+	quarterStart := func(t time.Time) bool {
+		t = t.UTC()
+		return t.Equal(monthStart(t)) && (t.Month()-1)%3 == 0
+	}
+	loOK := lo.InfinityModifier == pgtype.NegativeInfinity || (lo.InfinityModifier == pgtype.Finite && quarterStart(lo.Time))
+	hiOK := hi.InfinityModifier == pgtype.Infinity || (hi.InfinityModifier == pgtype.Finite && quarterStart(hi.Time))
+	return loOK && hiOK
 }
 
 // statsArgs are the statements' parameters (see the top of the file).

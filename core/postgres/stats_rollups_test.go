@@ -244,6 +244,7 @@ func (h *history) periods(now time.Time) []core.Period {
 
 func (h *history) check(round int) {
 	ctx := context.Background()
+	h.checkMemberTotals(round)
 	now := time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC)
 	subjects := []int64{0}
 	for _, m := range h.members {
@@ -271,6 +272,39 @@ func (h *history) check(round int) {
 				}
 			}
 		}
+	}
+}
+
+// checkMemberTotals compares member_totals (migration 033, kept by the
+// rollups' statement triggers) with the same sums computed afresh from
+// the rollups, each key summed over its shards: no key differs.
+func (h *history) checkMemberTotals(round int) {
+	const differing = `
+		WITH kept AS (
+			SELECT member_id, bucket, currency, private, sum(given) AS given, sum(received) AS received,
+				sum(given_deals) AS given_deals, sum(given_cents) AS given_cents,
+				sum(received_deals) AS received_deals, sum(received_cents) AS received_cents
+			FROM member_totals WHERE workspace_id = $1
+			GROUP BY 1, 2, 3, 4
+		), fresh AS (
+			SELECT f.member_id, f.bucket, f.currency, f.private, sum(f.given) AS given, sum(f.received) AS received,
+				sum(f.given_deals) AS given_deals, sum(f.given_cents) AS given_cents,
+				sum(f.received_deals) AS received_deals, sum(f.received_cents) AS received_cents
+			FROM stats_rollups s CROSS JOIN LATERAL member_total_facts(s, 1) f
+			WHERE s.workspace_id = $1
+			GROUP BY 1, 2, 3, 4
+		)
+		-- a key kept at zero and one never written are alike
+		SELECT count(*) FROM kept k FULL JOIN fresh f USING (member_id, bucket, currency, private)
+		WHERE (COALESCE(k.given, 0), COALESCE(k.received, 0), COALESCE(k.given_deals, 0), COALESCE(k.given_cents, 0),
+				COALESCE(k.received_deals, 0), COALESCE(k.received_cents, 0))
+			<> (COALESCE(f.given, 0), COALESCE(f.received, 0), COALESCE(f.given_deals, 0), COALESCE(f.given_cents, 0),
+				COALESCE(f.received_deals, 0), COALESCE(f.received_cents, 0))`
+	if n := h.b.count(h.t, differing, h.b.ws.ID); n != 0 {
+		h.t.Fatalf("round %d: %d member_totals keys differ from the rollups' sums", round, n)
+	}
+	if n := h.b.count(h.t, `SELECT count(*) FROM member_totals WHERE workspace_id = $1`, h.b.ws.ID); n == 0 {
+		h.t.Fatalf("round %d: member_totals holds nothing", round)
 	}
 }
 
