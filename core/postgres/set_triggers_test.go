@@ -240,7 +240,8 @@ func (h *twinHistory) compare(round int) {
 
 // setBasedTriggers are the triggers 032 makes statement triggers, in name
 // order.
-var setBasedTriggers = []string{"referrals_board_rollups_insert", "referrals_client_keys_insert"}
+var setBasedTriggers = []string{"referrals_board_rollups_insert", "referrals_board_rollups_update", "referrals_client_keys_insert",
+	"referrals_stats_rollup_update"}
 
 // TestMigrate032_GoesDownToTheRowTriggersAndUpAgain: 032's down section
 // puts back the row triggers it replaced, and up makes them statement
