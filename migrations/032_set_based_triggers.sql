@@ -12,7 +12,9 @@
 -- once, summed, in key order — transactions that share rows lock them in
 -- the same order, so one waits for the other rather than deadlock. The
 -- facts are the same functions' (board_rollup_facts, client_keys), so one
--- referral or many, the rows left are those the row triggers left.
+-- referral or many, the rows left are those the row triggers left. The
+-- client keys' trigger also counts them per pair, which 029's own insert
+-- trigger did from client_keys() again.
 -- The rollups' and tallies' update triggers follow (below); deletes, and
 -- the updates of a client's keys, keep their row triggers.
 
@@ -38,16 +40,28 @@ CREATE TRIGGER referrals_board_rollups_insert
     REFERENCING NEW TABLE AS inserted
     FOR EACH STATEMENT EXECUTE FUNCTION referrals_board_rollups_inserted();
 
--- Each new referral's keys (once each) stored, and counted per key.
+-- Each new referral's keys (once each) stored, counted per key, and
+-- counted per referrer and receiver (pair_client_key_counts, which 029's
+-- own statement trigger counted from client_keys() a second time): one
+-- statement, each client's keys computed once. PostgreSQL runs a WITH's
+-- inserts that nothing reads after the statement's own, so the counts
+-- per key come first and then per pair, in the order the update and
+-- delete row triggers (023's, then 029's) take them.
 CREATE FUNCTION referrals_client_keys_added() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     WITH fresh AS (
-        SELECT DISTINCT r.workspace_id, r.id, u.k
+        SELECT DISTINCT r.workspace_id, r.id, r.referrer_id, COALESCE(r.receiver_id, 0) AS receiver_id, u.k
         FROM added r CROSS JOIN LATERAL unnest(client_keys(r.client_name, r.client_contact)) AS u (k)
     ), stored AS (
         INSERT INTO referral_client_keys (workspace_id, referral_id, key)
         SELECT fresh.workspace_id, fresh.id, fresh.k FROM fresh
+    ), paired AS (
+        INSERT INTO pair_client_key_counts AS p (workspace_id, referrer_id, receiver_id, key, n)
+        SELECT fresh.workspace_id, fresh.referrer_id, fresh.receiver_id, fresh.k, count(*) FROM fresh
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (workspace_id, referrer_id, receiver_id, key) DO UPDATE SET n = p.n + EXCLUDED.n
     )
     INSERT INTO client_key_counts AS c (workspace_id, key, n)
     SELECT fresh.workspace_id, fresh.k, count(*) FROM fresh
@@ -62,6 +76,8 @@ CREATE TRIGGER referrals_client_keys_insert
     AFTER INSERT ON referrals
     REFERENCING NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION referrals_client_keys_added();
+-- (its function, referrals_pair_client_keys_added, stays for the down)
+DROP TRIGGER referrals_pair_client_keys_insert ON referrals;
 
 -- Updates the same way, over the rows before and after (OLD TABLE, NEW
 -- TABLE): the scheduled stale release updates hundreds of referrals in
@@ -174,6 +190,10 @@ CREATE TRIGGER referrals_stats_rollup_update
     EXECUTE FUNCTION referrals_stats_rollup();
 DROP FUNCTION referrals_stats_rollup_updated();
 
+CREATE TRIGGER referrals_pair_client_keys_insert
+    AFTER INSERT ON referrals
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION referrals_pair_client_keys_added();
 DROP TRIGGER referrals_client_keys_insert ON referrals;
 CREATE TRIGGER referrals_client_keys_insert
     AFTER INSERT ON referrals

@@ -244,8 +244,8 @@ var setBasedTriggers = []string{"referrals_board_rollups_insert", "referrals_boa
 	"referrals_stats_rollup_update"}
 
 // TestMigrate032_GoesDownToTheRowTriggersAndUpAgain: 032's down section
-// puts back the row triggers it replaced, and up makes them statement
-// triggers again.
+// puts back the row triggers it replaced and 029's pair client keys
+// trigger, and up makes them statement triggers again.
 func TestMigrate032_GoesDownToTheRowTriggersAndUpAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -269,11 +269,25 @@ func TestMigrate032_GoesDownToTheRowTriggersAndUpAgain(t *testing.T) {
 	if got := kinds(); got != statements {
 		t.Fatalf("at 032: %s, want %s", got, statements)
 	}
+	pairKeys := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_trigger
+			WHERE tgrelid = 'referrals'::regclass AND tgname = 'referrals_pair_client_keys_insert'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := pairKeys(); n != 0 {
+		t.Fatalf("at 032: 029's pair client keys insert trigger still there (the client keys' counts them)")
+	}
 	if err := migrations.MigrateURLTo(ctx, url, 31); err != nil {
 		t.Fatal(err)
 	}
 	if got := kinds(); got != rows {
 		t.Fatalf("down to 031: %s, want %s", got, rows)
+	}
+	if n := pairKeys(); n != 1 {
+		t.Fatalf("down to 031: %d pair client keys insert triggers, want 029's", n)
 	}
 	if err := migrations.MigrateURLTo(ctx, url, 32); err != nil {
 		t.Fatal(err)
