@@ -15,10 +15,8 @@
 -- referral or many, the rows left are those the row triggers left. The
 -- client keys' trigger also counts them per pair, which 029's own insert
 -- trigger did from client_keys() again.
--- The update triggers of the rollups, the tallies and the keys counted
--- per pair follow (below); deletes, and 023's update of a referral's
--- stored keys (a client renamed, a contact forgotten), keep their row
--- triggers.
+-- The rollups' and tallies' update triggers follow (below); deletes, and
+-- the updates of a client's keys, keep their row triggers.
 
 CREATE FUNCTION referrals_board_rollups_inserted() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -168,69 +166,8 @@ CREATE TRIGGER referrals_board_rollups_update
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION referrals_board_rollups_updated();
 
--- The client keys counted per pair (029) move when a referral's client or
--- either party changes: every release and reassignment. Each moved
--- referral's keys (once each) go out of its old pair and into its new
--- one, summed per key over the statement, in key order; counts left at
--- zero go, as 029's row trigger deleted them.
-CREATE FUNCTION referrals_pair_client_keys_moved() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    gone_ws bigint[];
-    gone_from bigint[];
-    gone_to bigint[];
-    gone_key text[];
-BEGIN
-    WITH moved AS MATERIALIZED (
-        SELECT n.workspace_id AS ws, n.id, o.referrer_id AS old_from, COALESCE(o.receiver_id, 0) AS old_to,
-            o.client_name AS old_name, o.client_contact AS old_contact, n.referrer_id AS new_from,
-            COALESCE(n.receiver_id, 0) AS new_to, n.client_name AS new_name, n.client_contact AS new_contact
-        FROM old_rows o JOIN new_rows n ON n.workspace_id = o.workspace_id AND n.id = o.id
-        WHERE (o.client_name, o.client_contact, o.referrer_id, o.receiver_id)
-            IS DISTINCT FROM (n.client_name, n.client_contact, n.referrer_id, n.receiver_id)
-    ), counted AS (
-        INSERT INTO pair_client_key_counts AS c (workspace_id, referrer_id, receiver_id, key, n)
-        SELECT x.ws, x.referrer_id, x.receiver_id, x.k, sum(x.d)
-        FROM (
-            SELECT DISTINCT m.ws, m.id, m.old_from AS referrer_id, m.old_to AS receiver_id, u.k, -1 AS d
-            FROM moved m CROSS JOIN LATERAL unnest(client_keys(m.old_name, m.old_contact)) AS u (k)
-            UNION ALL
-            SELECT DISTINCT m.ws, m.id, m.new_from, m.new_to, u.k, 1
-            FROM moved m CROSS JOIN LATERAL unnest(client_keys(m.new_name, m.new_contact)) AS u (k)
-        ) x
-        GROUP BY 1, 2, 3, 4
-        HAVING sum(x.d) <> 0
-        ORDER BY 1, 2, 3, 4
-        ON CONFLICT (workspace_id, referrer_id, receiver_id, key) DO UPDATE SET n = c.n + EXCLUDED.n
-        RETURNING c.workspace_id, c.referrer_id, c.receiver_id, c.key, c.n
-    )
-    SELECT array_agg(workspace_id), array_agg(referrer_id), array_agg(receiver_id), array_agg(key)
-    INTO gone_ws, gone_from, gone_to, gone_key
-    FROM counted WHERE n <= 0;
-    IF gone_ws IS NOT NULL THEN
-        DELETE FROM pair_client_key_counts c
-        USING unnest(gone_ws, gone_from, gone_to, gone_key) AS g (ws, referrer_id, receiver_id, key)
-        WHERE c.workspace_id = g.ws AND c.referrer_id = g.referrer_id AND c.receiver_id = g.receiver_id
-            AND c.key = g.key AND c.n <= 0;
-    END IF;
-    RETURN NULL;
-END;
-$$;
-DROP TRIGGER referrals_pair_client_keys_update ON referrals;
-CREATE TRIGGER referrals_pair_client_keys_update
-    AFTER UPDATE ON referrals
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION referrals_pair_client_keys_moved();
-
 ---- create above / drop below ----
 
-DROP TRIGGER referrals_pair_client_keys_update ON referrals;
-CREATE TRIGGER referrals_pair_client_keys_update
-    AFTER UPDATE OF client_name, client_contact, referrer_id, receiver_id ON referrals
-    FOR EACH ROW WHEN (OLD.client_name IS DISTINCT FROM NEW.client_name OR OLD.client_contact IS DISTINCT FROM NEW.client_contact
-        OR OLD.referrer_id IS DISTINCT FROM NEW.referrer_id OR OLD.receiver_id IS DISTINCT FROM NEW.receiver_id)
-    EXECUTE FUNCTION referrals_pair_client_keys();
-DROP FUNCTION referrals_pair_client_keys_moved();
 DROP TRIGGER referrals_board_rollups_update ON referrals;
 CREATE TRIGGER referrals_board_rollups_update
     AFTER UPDATE OF referrer_id, receiver_id, created_at, status, won_confirmation, closed_at, won_currency, won_value_cents ON referrals

@@ -241,7 +241,6 @@ func (h *twinHistory) compare(round int) {
 // setBasedTriggers are the triggers 032 makes statement triggers, in name
 // order.
 var setBasedTriggers = []string{"referrals_board_rollups_insert", "referrals_board_rollups_update", "referrals_client_keys_insert",
-	"referrals_pair_client_keys_update",
 	"referrals_stats_rollup_update"}
 
 // TestMigrate032_GoesDownToTheRowTriggersAndUpAgain: 032's down section
