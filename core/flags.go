@@ -264,9 +264,13 @@ func (s *Service) DismissFlag(ctx context.Context, c Caller, id, reason string) 
 	})
 }
 
-// underDailyCap refuses a referral that takes its referrer past the
-// network's daily cap; it runs after the referral is inserted, so it
-// counts itself, and CountGiven orders one member's concurrent referrals.
+// underDailyCap refuses a referral that would take its referrer past the
+// network's daily cap: what they gave today plus this one. It runs before
+// the referral is inserted, as a batch's count does (capBatch), so that
+// the member's lock (CountGiven's, which orders one member's concurrent
+// referrals) is taken before the insert's triggers lock their rollup
+// rows: taken after, a batch holding the lock and writing the same rows
+// deadlocked with it.
 func (s *Service) underDailyCap(ctx context.Context, tx Tx, c Caller) error {
 	if c.Workspace.Settings.DailyCap <= 0 {
 		return nil
@@ -275,7 +279,7 @@ func (s *Service) underDailyCap(ctx context.Context, tx Tx, c Caller) error {
 	if err != nil {
 		return err
 	}
-	return s.capExceeded(c, n)
+	return s.capExceeded(c, n+1)
 }
 
 // capDay is the start of the caller's day, in the workspace's time zone:

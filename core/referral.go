@@ -138,11 +138,11 @@ func (s *Service) Refer(ctx context.Context, c Caller, in ReferInput) (*Referral
 		if err := offerTo(c, to, prof, in.Need); err != nil {
 			return nil, err
 		}
-		e := s.offer(c, r, to)
-		if err := tx.InsertReferral(ctx, r, e); err != nil {
+		if err := s.underDailyCap(ctx, tx, c); err != nil {
 			return nil, err
 		}
-		if err := s.underDailyCap(ctx, tx, c); err != nil {
+		e := s.offer(c, r, to)
+		if err := tx.InsertReferral(ctx, r, e); err != nil {
 			return nil, err
 		}
 		if err := s.recordTouch(ctx, tx, c, c.Member.ID, to.ID, TouchReferral, r.Code.String()); err != nil {
@@ -235,11 +235,11 @@ func (s *Service) PostLead(ctx context.Context, c Caller, in LeadInput) (*Referr
 		if err != nil {
 			return nil, err
 		}
-		e, err := s.create(ctx, tx, c, r)
-		if err != nil {
+		if err := s.underDailyCap(ctx, tx, c); err != nil {
 			return nil, err
 		}
-		if err := s.underDailyCap(ctx, tx, c); err != nil {
+		e, err := s.create(ctx, tx, c, r)
+		if err != nil {
 			return nil, err
 		}
 		return r, tx.Enqueue(ctx, notice(c, e, NoticeLeadPosted, channel(ws), r, ""))

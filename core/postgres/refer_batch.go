@@ -284,9 +284,6 @@ func (t *tx) InsertReferrals(ctx context.Context, rs []*core.Referral, firsts []
 				u.won_cur, u.lost, u.declined, u.expires, COALESCE(u.created, now()), COALESCE(u.updated, u.created, now()),
 				u.accepted, u.closed, u.fee_cur, u.won_confirm, u.fee_paid
 			FROM u
-			-- By client: the client-key trigger, row by row, then counts
-			-- keys in about their order, as other writers do (no deadlock).
-			ORDER BY lower(u.client), u.contact
 			RETURNING r.id, r.workspace_id, r.code, r.created_at, r.updated_at, r.amounts_private
 		), e AS (
 			INSERT INTO referral_events (workspace_id, referral_id, kind, from_status, to_status, actor_id, note, at,
