@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -186,7 +187,12 @@ type result struct {
 	// CPU time used per request, by PostgreSQL and by referbot (0 for the
 	// floor, which runs in this process beside the clients).
 	pgCPU, botCPU time.Duration
-	walBytes      int64 // WAL written per request (every writer's: referbot's sender and jobs too)
+	// CPU time per request of this process (the clients, the fake Slack
+	// API and the floor's handler) and of the whole machine; with cores,
+	// what the machine could serve if it did nothing else.
+	selfCPU, machineCPU time.Duration
+	cores               int
+	walBytes            int64 // WAL written per request (every writer's: referbot's sender and jobs too)
 }
 
 func (r result) rps() float64 { return float64(r.n) / r.elapsed.Seconds() }
@@ -204,6 +210,10 @@ func (r result) String() string {
 	s += fmt.Sprintf("  per request: WAL %d B, CPU PostgreSQL %.2f ms", r.walBytes, ms(r.pgCPU))
 	if r.botCPU > 0 {
 		s += fmt.Sprintf(", referbot %.2f ms", ms(r.botCPU))
+	}
+	if r.machineCPU > 0 {
+		s += fmt.Sprintf(", this process %.2f ms; whole machine %.2f ms (%d cores give at most %.0f rps at that cost)",
+			ms(r.selfCPU), ms(r.machineCPU), r.cores, float64(r.cores)*float64(time.Second)/float64(r.machineCPU))
 	}
 	if r.rssKB > 0 {
 		s += fmt.Sprintf("  peak RSS %d MB", r.rssKB/1024)
@@ -440,10 +450,13 @@ func compare(targets []target, clients int, duration time.Duration, rounds, team
 	for r := 0; r < rounds; r++ {
 		for _, t := range targets {
 			pg0, bot0, wal0 := serverCPU(procs.postgres), cpuOf(procs.bot), procs.wal()
+			self0, machine0 := cpuOf(os.Getpid()), machineBusy()
 			res := load(t, clients, duration, teams, responseURL)
 			n := time.Duration(max(res.n, 1))
 			res.pgCPU = (serverCPU(procs.postgres) - pg0) / n
 			res.walBytes = (procs.wal() - wal0) / int64(n)
+			res.selfCPU, res.machineCPU = (cpuOf(os.Getpid())-self0)/n, (machineBusy()-machine0)/n
+			res.cores = runtime.NumCPU()
 			if t.name == "referbot" {
 				res.rssKB = rss(procs.bot)
 				res.botCPU = (cpuOf(procs.bot) - bot0) / n
