@@ -47,6 +47,7 @@ type options struct {
 	holdForSQL  time.Duration
 	seedWorkers int
 	pgSettings  settingList
+	beforeJobs  string
 }
 
 // settingList collects repeated -pg-set flags.
@@ -76,6 +77,7 @@ func main() {
 	flag.StringVar(&o.sharedBufs, "shared-buffers", "1GB", "PostgreSQL shared_buffers")
 	flag.DurationVar(&o.holdForSQL, "hold", 0, "keep PostgreSQL running this long after the run and print its URL (for EXPLAIN)")
 	flag.IntVar(&o.seedWorkers, "seed-workers", 2, "workers loading the seed side by side")
+	flag.StringVar(&o.beforeJobs, "before-jobs", "", "a SQL file run before the jobs, the first day's instant in the setting scalebench.first (to give the jobs the same work on every run, say)")
 	flag.Var(&o.pgSettings, "pg-set", "one more PostgreSQL setting, name=value (repeatable; e.g. shared_preload_libraries=pg_stat_statements to profile)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
