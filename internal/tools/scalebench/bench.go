@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +14,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/proccpu"
 )
 
 // bench times the commands in the seeded workspaces and an empty one,
@@ -68,7 +70,7 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		if err := prepareJobs(ctx, conn, o.beforeJobs, first, out); err != nil {
 			return err
 		}
-		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, os.Stderr)
+		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, proccpu.PostmasterPID(filepath.Join(dataDir, "pg")), os.Stderr)
 		rep.jobs, rep.jobsAt = jobs, first
 		if err != nil {
 			rep.printJobs(out)
