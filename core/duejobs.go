@@ -13,27 +13,26 @@ import (
 // of every workspace's time window.
 
 // expireLeads closes every open lead past its expiry and tells each referrer.
+// Their events are appended in one statement, in workspace and referral
+// order (the order the leads come back in), as one append per workspace
+// numbered them.
 func (s *Service) expireLeads(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
 	expired, err := tx.ExpireLeads(ctx, workspaceIDs(runs), at)
 	if err != nil {
 		return nil, err
 	}
-	events := map[int64][]*Event{}
-	var ns []Notice
+	es := make([]WorkspaceEvent, len(expired))
+	ns := make([]Notice, len(expired))
 	for i := range expired {
 		r := &expired[i]
-		events[r.WorkspaceID] = append(events[r.WorkspaceID],
-			&Event{ReferralID: r.ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at})
-		ns = append(ns, Notice{WorkspaceID: r.WorkspaceID, Kind: NoticeLeadExpired, CreatedAt: at, Referral: r,
+		es[i] = WorkspaceEvent{WorkspaceID: r.WorkspaceID,
+			Event: &Event{ReferralID: r.ID, Kind: EvExpired, From: StatusOpen, To: StatusExpired, At: at}}
+		ns[i] = Notice{WorkspaceID: r.WorkspaceID, Kind: NoticeLeadExpired, CreatedAt: at, Referral: r,
 			To:        Recipient{MemberID: r.ReferrerID, Name: r.ReferrerName},
-			DedupeKey: fmt.Sprintf("expired:%d", r.ID)})
+			DedupeKey: fmt.Sprintf("expired:%d", r.ID)}
 	}
-	for _, r := range runs {
-		if es := events[r.Workspace.ID]; len(es) > 0 {
-			if err := tx.AppendEvents(ctx, r.Workspace.ID, es); err != nil {
-				return nil, err
-			}
-		}
+	if err := tx.AppendEventsAcross(ctx, es); err != nil {
+		return nil, err
 	}
 	return ns, nil
 }

@@ -25,9 +25,9 @@ const JobRelease = "stale-release"
 // is no longer working, so no later run touches it again (nor reads it:
 // the query reads only working referrals).
 //
-// The batch is set-based: the idle referrals are locked in one statement
-// and read again in one (what changed in between drops out, as it would
-// under a lock of its own), their parties read in one; then every
+// The batch is set-based: the idle referrals are locked and read in one
+// statement (what changed before the lock drops out, as it would under a
+// lock of its own), their parties read in one; then every
 // release's change is saved in one statement and every event appended in
 // one, with the same steps, events and notices as a release one by one
 // (release, giveBack).
@@ -36,21 +36,8 @@ func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time
 		days := ws.Settings.ReleaseAfterDays
 		return time.Time{}, at.AddDate(0, 0, -days), days > 0
 	})
-	idle, err := tx.IdleReferrals(ctx, due)
+	idle, err := tx.LockIdleReferrals(ctx, due)
 	if err != nil || len(idle) == 0 {
-		return nil, err
-	}
-	keys := make([]ReferralRef, len(idle))
-	read := make(map[ReferralRef]bool, len(idle))
-	for i, r := range idle {
-		keys[i] = ReferralRef{r.WorkspaceID, r.ID}
-		read[keys[i]] = true
-	}
-	if err := tx.LockReferrals(ctx, keys); err != nil {
-		return nil, err
-	}
-	// Read again now that they are locked: as they are now.
-	if idle, err = tx.IdleReferrals(ctx, due); err != nil {
 		return nil, err
 	}
 	wss := workspacesOf(runs)
@@ -59,10 +46,6 @@ func (s *Service) releaseIdle(ctx context.Context, tx Tx, runs []DueRun, at time
 	for i := range idle {
 		r := &idle[i]
 		ws := wss[r.WorkspaceID]
-		cutoff := at.AddDate(0, 0, -ws.Settings.ReleaseAfterDays)
-		if !read[ReferralRef{r.WorkspaceID, r.ID}] || !r.Status.Working() || r.UpdatedAt.After(cutoff) {
-			continue // idle only since the first read: next run's
-		}
 		x := &released{ws: ws, r: r, owners: []int64{r.ReceiverID, r.CoOwnerID},
 			why: fmt.Sprintf("it had no update for %d days", ws.Settings.ReleaseAfterDays)}
 		parties = append(parties, MemberKey{ws.ID, r.ReferrerID}, MemberKey{ws.ID, r.ReceiverID})

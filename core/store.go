@@ -176,12 +176,12 @@ type Tx interface {
 	// reminders coming). DueThankNudges and DuePartnerships leave out the
 	// same: read again each day, they would queue nothing.
 	StaleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
-	// IdleReferrals returns every working referral (accepted to proposal)
-	// whose last update falls in the window, nudged or not.
-	IdleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
-	// LockReferrals locks the given referrals (by workspace and id) until
-	// the transaction ends, in one statement, in workspace and id order.
-	LockReferrals(ctx context.Context, referrals []ReferralRef) error
+	// LockIdleReferrals locks, until the transaction ends, every working
+	// referral (accepted to proposal) whose last update falls in the
+	// window, nudged or not, and returns them as they are once locked
+	// (one changed meanwhile and no longer idle is left out), in one
+	// statement, locking in workspace and id order.
+	LockIdleReferrals(ctx context.Context, due []DueWindow) ([]Referral, error)
 	// OpenLeads returns the newest limit unclaimed open leads of each of
 	// the workspaces (as ListReferrals with OpenLeads and Limit reads one
 	// workspace's), by workspace, newest first, in one statement.

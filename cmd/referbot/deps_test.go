@@ -38,10 +38,11 @@ var rooms = map[string]struct{ code, tests []string }{
 	"internal/pgtrace":         {nil, nil},
 	"internal/pgtest":          {[]string{"internal/localpg"}, nil},
 	"internal/tools/withpg":    {[]string{"internal/localpg", "internal/pgtest"}, nil},
-	"internal/tools/loadbench": {[]string{"internal/localpg"}, nil},
+	"internal/proccpu":         {nil, nil},
+	"internal/tools/loadbench": {[]string{"internal/localpg", "internal/proccpu"}, nil},
 	// A tool: times every command through the bot's API and every job
 	// through core's service on a seeded database it starts itself.
-	"internal/tools/scalebench": {[]string{"bot", "core", "core/postgres", "internal/localpg"}, nil},
+	"internal/tools/scalebench": {[]string{"bot", "core", "core/postgres", "internal/localpg", "internal/proccpu"}, nil},
 	// Test-only: the visibility property test drives the real bot and
 	// renders on every platform, so its tests see every room but cmd.
 	"internal/privacycheck": {nil, []string{"adapters/", "bot", "bot/", "core", "core/", "internal/", "migrations"}},

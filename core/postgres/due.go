@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,13 +45,18 @@ const dueWindows = `unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) A
 // dueReferrals reads, with their parties' names, the referrals cond picks
 // in each workspace's window (cond reads r, d.since and d.until).
 func dueReferrals(cond, order string) string {
-	if !strings.Contains(referralFrom, "FROM referrals r\n") {
-		panic("postgres: referralFrom no longer reads FROM referrals r; dueReferrals needs it")
-	}
-	from := `FROM ` + dueWindows + `
-		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND ` + cond + ` OFFSET 0) r`
-	return strings.Replace(referralFrom, "FROM referrals r", from, 1) + `
+	return referralsFrom(dueWindows+`
+		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND `+cond+` OFFSET 0) r`) + `
 		ORDER BY ` + order
+}
+
+// referralsFrom is referralFrom reading its referrals r from the FROM
+// item from instead of the table.
+func referralsFrom(from string) string {
+	if !strings.Contains(referralFrom, "FROM referrals r\n") {
+		panic("postgres: referralFrom no longer reads FROM referrals r; referralsFrom needs it")
+	}
+	return strings.Replace(referralFrom, "FROM referrals r\n", "FROM "+from+"\n", 1)
 }
 
 // sent is true when the workspace's outbox holds the dedupe key: one index
@@ -88,23 +95,19 @@ const working = `r.status IN ('accepted', 'contacted', 'meeting', 'proposal')`
 // ExpireLeads expires, in one statement, every open lead of the given
 // workspaces due by at, and returns them with their referrer's name. Open
 // leads are few (the partial index holds only them), so even the worst
-// plan reads only open leads, never the history.
+// plan reads only open leads, never the history. The leads are read as
+// the UPDATE left them (its RETURNING), not probed again by key.
 func (t *tx) ExpireLeads(ctx context.Context, workspaceIDs []int64, at time.Time) (_ []core.Referral, err error) {
 	defer wrap(&err, "expire leads(%d workspaces)", len(workspaceIDs))
 	rows, err := t.q.Query(ctx, `
 		WITH expired AS (
 			UPDATE referrals SET status = 'expired', closed_at = $2, updated_at = $2
 			WHERE workspace_id = ANY($1) AND status = 'open' AND expires_at <= $2
-			RETURNING workspace_id, id
+			RETURNING *
 		)
-		`+referralFrom+` JOIN expired x ON x.workspace_id = r.workspace_id AND x.id = r.id
+		`+referralsFrom("expired r")+`
 		ORDER BY r.workspace_id, r.id`, workspaceIDs, at)
-	rs, err := collectReferrals(rows, err)
-	// The statement's read saw the rows as they were before its update.
-	for i := range rs {
-		rs[i].Status, rs[i].ClosedAt, rs[i].UpdatedAt = core.StatusExpired, at, at
-	}
-	return rs, err
+	return collectReferrals(rows, err)
 }
 
 // DueThankNudges finds, in one query, the referrals whose owner should be
@@ -139,13 +142,22 @@ func (t *tx) StaleReferrals(ctx context.Context, due []core.DueWindow) (_ []core
 	return collectReferrals(rows, err)
 }
 
-// IdleReferrals finds the working referrals whose last update falls in
-// the window, in one query.
-func (t *tx) IdleReferrals(ctx context.Context, due []core.DueWindow) (_ []core.Referral, err error) {
-	defer wrap(&err, "idle referrals(%d workspaces)", len(due))
+// LockIdleReferrals locks and reads, in one statement, the working
+// referrals whose last update falls in the window: each workspace's in id
+// order, the workspaces in id order (the order in which any pass locks
+// referrals, so two never deadlock). A referral changed by a transaction
+// that committed meanwhile is read as it is now, and left out if it is no
+// longer idle (READ COMMITTED checks the conditions again on the row it
+// locks).
+func (t *tx) LockIdleReferrals(ctx context.Context, due []core.DueWindow) (_ []core.Referral, err error) {
+	defer wrap(&err, "lock idle referrals(%d workspaces)", len(due))
+	due = slices.Clone(due)
+	slices.SortStableFunc(due, func(a, b core.DueWindow) int { return cmp.Compare(a.WorkspaceID, b.WorkspaceID) })
 	ids, from, to := dueArgs(due)
-	rows, err := t.q.Query(ctx, dueReferrals(working+` AND r.updated_at > d.since AND r.updated_at <= d.until`,
-		`r.workspace_id, r.updated_at, r.id`), ids, from, to)
+	rows, err := t.q.Query(ctx, referralsFrom(dueWindows+`
+		CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = d.ws AND `+working+`
+			AND r.updated_at > d.since AND r.updated_at <= d.until ORDER BY r.id FOR UPDATE) r`)+`
+		ORDER BY r.workspace_id, r.updated_at, r.id`, ids, from, to)
 	return collectReferrals(rows, err)
 }
 
@@ -248,23 +260,6 @@ func (t *tx) IgnoredReminders(ctx context.Context, keys []core.MemberKey, kinds 
 		out[k] = ig
 	}
 	return out, rows.Err()
-}
-
-// LockReferrals locks the given referrals in one statement, in workspace
-// and id order (as a scheduled pass reads them), each through the
-// (workspace_id, id) key.
-func (t *tx) LockReferrals(ctx context.Context, keys []core.ReferralRef) (err error) {
-	defer wrap(&err, "lock referrals(%d)", len(keys))
-	ws, ids := make([]int64, len(keys)), make([]int64, len(keys))
-	for i, k := range keys {
-		ws[i], ids[i] = k.WorkspaceID, k.ReferralID
-	}
-	_, err = t.q.Exec(ctx, `
-		SELECT r.id FROM referrals r
-		WHERE (r.workspace_id, r.id) IN (SELECT k.ws, k.id FROM unnest($1::bigint[], $2::bigint[]) AS k(ws, id))
-		ORDER BY r.workspace_id, r.id
-		FOR UPDATE OF r`, ws, ids)
-	return err
 }
 
 // OpenLeads reads each workspace's newest open leads down

@@ -24,15 +24,24 @@ WITH quiet_giver AS MATERIALIZED (
 	FROM members m
 	WHERE m.workspace_id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM referrals r
 		WHERE r.workspace_id = m.workspace_id AND r.referrer_id = m.id AND r.created_at >= $5 AND r.created_at < $2)
-), taker AS (
-	-- with what the breakdown ranks them by
+), taker AS MATERIALIZED (
+	-- with what the breakdown ranks them by (counted once a member, not
+	-- again for the filter below), each count one range of an index that
+	-- holds what it filters on: a receiver's (or co-owner's, when not the
+	-- receiver too) referrals by when they were made, never a bitmap of
+	-- their whole history read from the heap
 	SELECT m.ws, m.id, m.display_name,
-		(SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND (r.receiver_id = m.id OR r.co_owner_id = m.id)
-			AND r.created_at >= $5 AND r.created_at < $2) AS received,
+		(SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND r.receiver_id = m.id
+			AND r.created_at >= $5 AND r.created_at < $2)
+		+ (SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND r.co_owner_id = m.id
+			AND r.receiver_id IS DISTINCT FROM m.id AND r.created_at >= $5 AND r.created_at < $2) AS received,
 		(SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND r.referrer_id = m.id
 			AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2) AS given_deals,
-		(SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND (r.receiver_id = m.id OR r.co_owner_id = m.id)
-			AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2) AS received_deals
+		(SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND r.receiver_id = m.id
+			AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2)
+		+ (SELECT count(*) FROM referrals r WHERE r.workspace_id = m.ws AND r.co_owner_id = m.id
+			AND r.receiver_id IS DISTINCT FROM m.id AND r.status = 'won' AND r.closed_at >= $5 AND r.closed_at < $2)
+			AS received_deals
 	FROM quiet_giver m
 ), only_take AS (
 	SELECT ws, array_agg(display_name ORDER BY given_deals DESC, received DESC, received_deals DESC,

@@ -38,6 +38,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/referbot/referbot/internal/localpg"
+	"github.com/referbot/referbot/internal/proccpu"
 )
 
 const secret = "loadbench-signing-secret"
@@ -117,7 +118,7 @@ func run(clients int, duration time.Duration, rounds, workspaces int, durable bo
 			return err
 		}
 	}
-	procs := processes{postgres: postmasterPID(opts.DataDir), bot: bot.Process.Pid, wal: walPosition(floor.pool)}
+	procs := processes{postgres: proccpu.PostmasterPID(opts.DataDir), bot: bot.Process.Pid, wal: walPosition(floor.pool)}
 
 	targets := []target{
 		{name: "floor", url: floor.URL},
@@ -449,17 +450,17 @@ func compare(targets []target, clients int, duration time.Duration, rounds, team
 	results := map[string][]result{}
 	for r := 0; r < rounds; r++ {
 		for _, t := range targets {
-			pg0, bot0, wal0 := serverCPU(procs.postgres), cpuOf(procs.bot), procs.wal()
-			self0, machine0 := cpuOf(os.Getpid()), machineBusy()
+			pg0, bot0, wal0 := proccpu.ServerCPU(procs.postgres), proccpu.CPUOf(procs.bot), procs.wal()
+			self0, machine0 := proccpu.CPUOf(os.Getpid()), proccpu.MachineBusy()
 			res := load(t, clients, duration, teams, responseURL)
 			n := time.Duration(max(res.n, 1))
-			res.pgCPU = (serverCPU(procs.postgres) - pg0) / n
+			res.pgCPU = (proccpu.ServerCPU(procs.postgres) - pg0) / n
 			res.walBytes = (procs.wal() - wal0) / int64(n)
-			res.selfCPU, res.machineCPU = (cpuOf(os.Getpid())-self0)/n, (machineBusy()-machine0)/n
+			res.selfCPU, res.machineCPU = (proccpu.CPUOf(os.Getpid())-self0)/n, (proccpu.MachineBusy()-machine0)/n
 			res.cores = runtime.NumCPU()
 			if t.name == "referbot" {
 				res.rssKB = rss(procs.bot)
-				res.botCPU = (cpuOf(procs.bot) - bot0) / n
+				res.botCPU = (proccpu.CPUOf(procs.bot) - bot0) / n
 			}
 			results[t.name] = append(results[t.name], res)
 		}

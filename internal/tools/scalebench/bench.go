@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +14,7 @@ import (
 	"github.com/referbot/referbot/bot"
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/proccpu"
 )
 
 // bench times the commands in the seeded workspaces and an empty one,
@@ -65,7 +67,10 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		if err := st.save(dataDir); err != nil {
 			return err
 		}
-		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, os.Stderr)
+		if err := prepareJobs(ctx, conn, o.beforeJobs, first, out); err != nil {
+			return err
+		}
+		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, proccpu.PostmasterPID(filepath.Join(dataDir, "pg")), os.Stderr)
 		rep.jobs, rep.jobsAt = jobs, first
 		if err != nil {
 			rep.printJobs(out)
@@ -90,5 +95,27 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		case <-ctx.Done():
 		}
 	}
+	return nil
+}
+
+// prepareJobs runs the SQL file (if any) before the jobs, with the first
+// day's instant in the setting scalebench.first: a file that sets up the
+// same work for each run makes runs of two builds comparable.
+func prepareJobs(ctx context.Context, conn *pgx.Conn, file string, first time.Time, out io.Writer) error {
+	if file == "" {
+		return nil
+	}
+	sql, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, `SELECT set_config('scalebench.first', $1, false)`, first.Format(time.RFC3339)); err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := conn.Exec(ctx, string(sql)); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	fmt.Fprintf(out, "%s ran in %.1f s (jobs from %s)\n", file, time.Since(start).Seconds(), first.Format(time.RFC3339))
 	return nil
 }

@@ -46,7 +46,15 @@ type options struct {
 	sharedBufs  string
 	holdForSQL  time.Duration
 	seedWorkers int
+	pgSettings  settingList
+	beforeJobs  string
 }
+
+// settingList collects repeated -pg-set flags.
+type settingList []string
+
+func (l *settingList) String() string     { return fmt.Sprint(*l) }
+func (l *settingList) Set(v string) error { *l = append(*l, v); return nil }
 
 func main() {
 	var o options
@@ -69,6 +77,8 @@ func main() {
 	flag.StringVar(&o.sharedBufs, "shared-buffers", "1GB", "PostgreSQL shared_buffers")
 	flag.DurationVar(&o.holdForSQL, "hold", 0, "keep PostgreSQL running this long after the run and print its URL (for EXPLAIN)")
 	flag.IntVar(&o.seedWorkers, "seed-workers", 2, "workers loading the seed side by side")
+	flag.StringVar(&o.beforeJobs, "before-jobs", "", "a SQL file run before the jobs, the first day's instant in the setting scalebench.first (to give the jobs the same work on every run, say)")
+	flag.Var(&o.pgSettings, "pg-set", "one more PostgreSQL setting, name=value (repeatable; e.g. shared_preload_libraries=pg_stat_statements to profile)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
@@ -98,7 +108,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	pg, err := localpg.Start(ctx, localpg.Options{DataDir: filepath.Join(dataDir, "pg"),
-		Settings: []string{"shared_buffers=" + o.sharedBufs, "max_wal_size=2GB", "checkpoint_timeout=15min"}})
+		Settings: append([]string{"shared_buffers=" + o.sharedBufs, "max_wal_size=2GB", "checkpoint_timeout=15min"}, o.pgSettings...)})
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func firstLine(s string) string {
 }
 
 func (r *report) printJobs(out io.Writer) {
-	fmt.Fprintf(out, "\nScheduled jobs, each one pass over every workspace, first from %s, then the next days (steady state), s (notices, workspaces run):\n\n",
+	fmt.Fprintf(out, "\nScheduled jobs, each one pass over every workspace, first from %s, then the next days (steady state), s (notices, workspaces run; CPU s of PostgreSQL + core):\n\n",
 		r.jobsAt.Format(time.RFC3339))
 	fmt.Fprintln(out, "| job | first run | next day | day after |")
 	fmt.Fprintln(out, "|---|---|---|---|")
@@ -125,7 +125,8 @@ func (r *report) printJobs(out io.Writer) {
 		line := "| " + j.name + " |"
 		for i := range 3 {
 			if i < len(j.took) {
-				line += fmt.Sprintf(" %.2f (%d, %d) |", j.took[i].Seconds(), j.notices[i], j.ran[i])
+				line += fmt.Sprintf(" %.2f (%d, %d; CPU %.2f + %.2f) |", j.took[i].Seconds(), j.notices[i], j.ran[i],
+					j.pgCPU[i].Seconds(), j.ownCPU[i].Seconds())
 			} else {
 				line += " – |"
 			}

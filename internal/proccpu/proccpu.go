@@ -1,4 +1,4 @@
-package main
+package proccpu
 
 import (
 	"os"
@@ -32,22 +32,22 @@ func procStat(pid string) (ppid int, cpu time.Duration, ok bool) {
 	return ppid, time.Duration(utime+stime) * clockTick, true
 }
 
-// cpuOf is the CPU time process pid used so far, 0 if unknown.
-func cpuOf(pid int) time.Duration {
+// CPUOf is the CPU time process pid used so far, 0 if unknown.
+func CPUOf(pid int) time.Duration {
 	_, cpu, _ := procStat(strconv.Itoa(pid))
 	return cpu
 }
 
-// serverCPU is the CPU time a PostgreSQL server used so far: the
+// ServerCPU is the CPU time a PostgreSQL server used so far: the
 // postmaster's and its live children's (backends, WAL writer,
 // checkpointer). A backend that exited takes its time with it; the pools
 // keep theirs open through a run.
-func serverCPU(postmaster int) time.Duration {
+func ServerCPU(postmaster int) time.Duration {
 	dirs, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
 	}
-	total := cpuOf(postmaster)
+	total := CPUOf(postmaster)
 	for _, d := range dirs {
 		if d.Name()[0] < '0' || d.Name()[0] > '9' {
 			continue
@@ -59,8 +59,8 @@ func serverCPU(postmaster int) time.Duration {
 	return total
 }
 
-// postmasterPID reads the server's pid from its data directory, 0 if unknown.
-func postmasterPID(dataDir string) int {
+// PostmasterPID reads the server's pid from its data directory, 0 if unknown.
+func PostmasterPID(dataDir string) int {
 	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
 	if err != nil {
 		return 0
@@ -69,9 +69,9 @@ func postmasterPID(dataDir string) int {
 	return pid
 }
 
-// machineBusy is the CPU time every core of the machine spent busy so far
+// MachineBusy is the CPU time every core of the machine spent busy so far
 // (all of /proc/stat's first line but idle and iowait).
-func machineBusy() time.Duration {
+func MachineBusy() time.Duration {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
 		return 0
