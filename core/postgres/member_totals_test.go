@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"testing"
+
+	"github.com/referbot/referbot/migrations"
 )
 
 // The referrals' insert trigger writes member_totals itself (037) and
@@ -64,5 +66,42 @@ func TestMemberTotals_WrittenOnceByTheInsertAndMirroredAfterItInOneTransaction(t
 	if won := h.b.count(t, `SELECT count(*) FROM member_totals WHERE workspace_id = $1 AND member_id = $2
 		AND given_deals = 1 AND given_cents = 700000`, h.b.ws.ID, ann.ID); won == 0 {
 		t.Fatal("the deal won after the insert, in the same transaction, is not in ann's totals")
+	}
+}
+
+// TestMigrate037_GoesDownToTheMirrorAndUpAgain: 037's down section puts
+// back 028's insert trigger and 033's mirror (member_totals kept through
+// the rollups' triggers alone, plans chosen as before), and up again
+// writes them from the insert.
+func TestMigrate037_GoesDownToTheMirrorAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, url := connAtVersion(t, 37)
+	state := func() string {
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(proname
+				|| CASE WHEN prosrc LIKE '%totals_written%' THEN ' totals_written' ELSE '' END
+				|| CASE WHEN 'plan_cache_mode=force_generic_plan' = ANY (proconfig) THEN ' generic' ELSE '' END,
+				', ' ORDER BY proname)
+			FROM pg_proc WHERE proname IN ('referrals_stats_rollup_inserted', 'stats_rollups_totals_inserted')`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	const up = "referrals_stats_rollup_inserted totals_written generic, stats_rollups_totals_inserted totals_written generic"
+	if got := state(); got != up {
+		t.Fatalf("at 037: %s, want %s", got, up)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 36); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := state(), "referrals_stats_rollup_inserted, stats_rollups_totals_inserted"; got != want {
+		t.Fatalf("down to 036: %s, want %s", got, want)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 37); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(); got != up {
+		t.Fatalf("up again: %s, want %s", got, up)
 	}
 }
