@@ -69,13 +69,15 @@ const (
 // referral given or received) who is not paused and has room (see
 // mentorCap). MentorLoads serialises the workspace's assignments until the
 // join commits, so joins at the same instant see each other's pairings and
-// never take a mentor past the cap together.
+// never take a mentor past the cap together. The candidates (a read of the
+// whole workspace) are read before that lock, so that concurrent
+// newcomers queue only for the loads, the pick and the commit.
 func (s *Service) assignBuddy(ctx context.Context, tx Tx, ws *Workspace, newcomer *Member) error {
-	loads, err := tx.MentorLoads(ctx, ws.ID, s.now().Add(-mentorWindow))
+	cands, err := tx.Candidates(ctx, ws.ID, s.now().AddDate(0, -3, 0))
 	if err != nil {
 		return err
 	}
-	cands, err := tx.Candidates(ctx, ws.ID, s.now().AddDate(0, -3, 0))
+	loads, err := tx.MentorLoads(ctx, ws.ID, s.now().Add(-mentorWindow))
 	if err != nil {
 		return err
 	}
