@@ -446,15 +446,32 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	}
 	finishStats(st, q, medianDays, latency, satisfaction)
 
-	var rows pgx.Rows
-	if q.MemberID != 0 {
-		rows, err = t.q.Query(ctx, partnerBreakdownSQL, args[:6]...)
-	} else if wholeQuarters(args[7].(pgtype.Timestamptz), args[8].(pgtype.Timestamptz)) {
-		rows, err = t.q.Query(ctx, networkTotalsRowsSQL, args[:14]...)
-	} else {
-		rows, err = t.q.Query(ctx, networkRowsSQL, args[:14]...)
+	if q.Top == core.NoBreakdown {
+		return st, nil
 	}
-	if st.ByPartner, err = collect(rows, err, scanPartnerStats); err != nil {
+	// The breakdown: every row, or the top rows (stats_top.go), whose
+	// statements take the top as one parameter more.
+	member, network, whole := partnerBreakdownSQL, networkRowsSQL, networkTotalsRowsSQL
+	memberArgs, networkArgs := args[:6], args[:14]
+	if q.Top > 0 {
+		member, network, whole = partnerTopRowsSQL, networkTopRowsSQL, networkTotalsTopRowsSQL
+		memberArgs, networkArgs = append(args[:6:6], q.Top), append(args[:14:14], q.Top)
+	}
+	var rows pgx.Rows
+	switch {
+	case q.MemberID != 0:
+		rows, err = t.q.Query(ctx, member, memberArgs...)
+	case wholeQuarters(args[7].(pgtype.Timestamptz), args[8].(pgtype.Timestamptz)):
+		rows, err = t.q.Query(ctx, whole, networkArgs...)
+	default:
+		rows, err = t.q.Query(ctx, network, networkArgs...)
+	}
+	if q.Top > 0 {
+		st.ByPartner, st.MorePartners, err = topRows(rows, err, q.Top)
+	} else {
+		st.ByPartner, err = collect(rows, err, scanPartnerStats)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return st, nil

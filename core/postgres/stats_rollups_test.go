@@ -270,7 +270,33 @@ func (h *history) check(round int) {
 					h.t.Fatalf("round %d, member %d seen by %d over %s – %s:\n rollups %s\n  direct %s",
 						round, subject, viewer, p.From, p.To, g, w)
 				}
+				h.checkTop(q, want)
 			}
+		}
+	}
+}
+
+// checkTop compares the breakdown's top rows (StatsQuery.Top: 2, where
+// ties at the second row are common) and the figures without a breakdown
+// with the whole figures, want.
+func (h *history) checkTop(q core.StatsQuery, want *core.Stats) {
+	ctx := context.Background()
+	for _, top := range []int{2, core.NoBreakdown} {
+		q.Top = top
+		var got *core.Stats
+		h.b.tx(h.t, func(tx core.Tx) (err error) {
+			got, err = tx.Stats(ctx, h.b.ws.ID, q)
+			return err
+		})
+		cut := *want
+		cut.ByPartner = nil
+		if top > 0 && len(want.ByPartner) > 0 {
+			cut.ByPartner = want.ByPartner[:min(top, len(want.ByPartner))]
+			cut.MorePartners = len(want.ByPartner) - len(cut.ByPartner)
+		}
+		if g, w := asJSON(h.t, got), asJSON(h.t, &cut); g != w {
+			h.t.Fatalf("top %d, member %d seen by %d over %s – %s:\n read %s\n want %s",
+				top, q.MemberID, q.Viewer, q.Period.From, q.Period.To, g, w)
 		}
 	}
 }
