@@ -23,7 +23,9 @@ import (
 //	$5 the currency of amounts stored without one, $6 the viewer (0: no one,
 //	as for a channel post), $7 read the all-time rows, $8 and $9 the
 //	buckets read (coverage.lo, coverage.hi), $10–$12 the edges (from, to, sign), $13 and $14 the
-//	span the rows read stand for, $15 and $16 the 12-month activity window.
+//	span the rows read stand for, $15 and $16 the 12-month activity window,
+//	and for the network's summary $17 and $18 the window's last whole
+//	quarter (activeQuarter).
 //
 // A referral is the member's "received" one when they are its receiver or
 // co-owner; for the network, when it has a receiver. Amounts are summed per
@@ -306,12 +308,18 @@ const memberSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, coun
 			UNION ALL
 			SELECT r.id FROM referrals r WHERE r.workspace_id = $1 AND r.co_owner_id = $2)`
 
-// networkPartnersSQL counts the members active in the window: a probe of
-// each member's party indexes, so it costs the members, not the window's
-// referrals.
+// networkPartnersSQL counts the members active in the window. A member
+// counted as a party in the window's last whole UTC quarter ($17, $18:
+// member_totals, migration 033) is active: a positive count is a referral
+// of theirs created then. Each other member is a probe of their party
+// indexes. So it costs the quarter's totals rows and the members quiet
+// in it, not the window's referrals.
 const networkPartnersSQL = `SELECT count(*) AS partners FROM members m
 	WHERE m.workspace_id = $1 AND $2::bigint = 0 AND (
-		EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
+		m.id IN (SELECT t.member_id FROM member_totals t
+			WHERE t.workspace_id = $1 AND t.bucket >= $17 AND t.bucket < $18
+			GROUP BY t.member_id HAVING sum(t.given) + sum(t.received) > 0)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
 			AND r.created_at > $15 AND r.created_at <= $16)
 		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = m.id
 			AND r.created_at > $15 AND r.created_at <= $16)
@@ -379,14 +387,11 @@ var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
 	"(extract(epoch FROM th.at - th.accepted_at) / 3600)::float8",
 	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
 				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
-	FROM (SELECT
-		-- two index-only counts: thanks_at_idx (migration 030) and the
-		-- latency index, whose entries are the accepted ones
-		(SELECT count(*) FROM thanks th
-			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL) AS thanks,
-		(SELECT count(*) FROM thanks th
-			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL
-				AND th.accepted_at IS NOT NULL) AS accepted
+	FROM (
+		-- both counts in one pass over the period's thank-yous
+		SELECT count(*) AS thanks, count(*) FILTER (WHERE th.accepted_at IS NOT NULL) AS accepted
+		FROM thanks th
+		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL
 		OFFSET 0) n -- counted once, not again wherever the median names them`
 
 // The statements as run: the network's and a member's are planned apart
@@ -435,9 +440,14 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 		summary = networkAllSummarySQL
 	}
 
+	summaryArgs := args
+	if q.MemberID == 0 {
+		summaryArgs = append(args[:16:16], activeQuarter(args[14].(time.Time), args[15].(time.Time))...)
+	}
+
 	st := &core.Stats{Period: q.Period}
 	var medianDays, latency, satisfaction *float64
-	if err := t.q.QueryRow(ctx, summary, args...).Scan(
+	if err := t.q.QueryRow(ctx, summary, summaryArgs...).Scan(
 		&st.Given, &st.Received, &st.TakenOn, &st.Won, &st.Lost, &st.InProgress,
 		&st.GivenEstimate, &st.ReceivedEstimate, &st.Deals, &medianDays, &st.Revenue, &st.RevenueGenerated,
 		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN, &st.PrivateLeftOut,
@@ -525,6 +535,20 @@ func wholeQuarters(lo, hi pgtype.Timestamptz) bool {
 	loOK := lo.InfinityModifier == pgtype.NegativeInfinity || (lo.InfinityModifier == pgtype.Finite && quarterStart(lo.Time))
 	hiOK := hi.InfinityModifier == pgtype.Infinity || (hi.InfinityModifier == pgtype.Finite && quarterStart(hi.Time))
 	return loOK && hiOK
+}
+
+// activeQuarter is the last whole UTC quarter inside the 12-month window
+// (from, to] the network's active members are counted in: its totals
+// name most of them (networkPartnersSQL). It starts after from, as the
+// window does, and ends by to.
+func activeQuarter(from, to time.Time) []any {
+	to = to.UTC()
+	hi := time.Date(to.Year(), time.Month((int(to.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	lo := hi.AddDate(0, -3, 0)
+	if !lo.After(from) {
+		lo = hi // none: a window shorter than a quarter
+	}
+	return []any{lo, hi}
 }
 
 // statsArgs are the statements' parameters (see the top of the file).
