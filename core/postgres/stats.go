@@ -290,12 +290,21 @@ LEFT JOIN thanked th ON th.to_id = x.id
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
-// networkSatisfactionSQL is the period's feedback: every score is on a
-// referral of the workspace (a foreign key), so the network's reads the
-// scores alone, an index-only scan of feedback_at_idx (migration 030).
-const networkSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
-	FROM feedback f
-	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4`
+// networkSatisfactionSQL is the period's feedback, every score on a
+// referral of the workspace (a foreign key): the whole months' counts and
+// sums from network_counts (migration 035), the edges' scores read (as
+// the rollups' facts, statsFactsSQL). The average is avg(score)'s own
+// arithmetic: the numeric sum over the numeric count, then float8.
+const networkSatisfactionSQL = `SELECT (sum(x.scores)::bigint::numeric / NULLIF(sum(x.ratings), 0)::bigint::numeric)::float8
+		AS satisfaction, COALESCE(sum(x.ratings), 0)::bigint AS ratings
+	FROM (
+		SELECT c.ratings, c.scores FROM network_counts c
+		WHERE c.workspace_id = $1 AND c.bucket >= $8 AND c.bucket < $9 AND $7::boolean = (c.bucket = '-infinity')
+		UNION ALL
+		SELECT e.sign * count(*), e.sign * COALESCE(sum(f.score), 0)
+		FROM edges e JOIN feedback f ON f.workspace_id = $1 AND f.at >= e.lo AND f.at < e.hi
+		GROUP BY e.lo, e.hi, e.sign
+	) x`
 
 // memberSatisfactionSQL is the feedback of the period on the referrals
 // the member received or co-owns, found from their side (each feedback is
@@ -388,10 +397,18 @@ var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
 	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
 				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
 	FROM (
-		-- both counts in one pass over the period's thank-yous
-		SELECT count(*) AS thanks, count(*) FILTER (WHERE th.accepted_at IS NOT NULL) AS accepted
-		FROM thanks th
-		WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL
+		-- the whole months' counts from network_counts (migration 035), the
+		-- edges' thank-yous read, as statsFactsSQL reads the referrals
+		SELECT COALESCE(sum(x.thanks), 0)::bigint AS thanks, COALESCE(sum(x.accepted), 0)::bigint AS accepted
+		FROM (
+			SELECT c.thanks, c.accepted FROM network_counts c
+			WHERE c.workspace_id = $1 AND c.bucket >= $8 AND c.bucket < $9 AND $7::boolean = (c.bucket = '-infinity')
+			UNION ALL
+			SELECT e.sign * count(*), e.sign * count(*) FILTER (WHERE th.accepted_at IS NOT NULL)
+			FROM edges e JOIN thanks th ON th.workspace_id = $1 AND th.at >= e.lo AND th.at < e.hi
+				AND th.retracted_at IS NULL
+			GROUP BY e.lo, e.hi, e.sign
+		) x
 		OFFSET 0) n -- counted once, not again wherever the median names them`
 
 // The statements as run: the network's and a member's are planned apart
