@@ -172,33 +172,42 @@ var networkBreakdownSQL = statsFactsSQL + `, per_currency AS (
 // from member_totals (migration 033), about a row per member, instead of
 // every rollup row of every member; the edges and the viewer's corrections
 // as there. (Its {subject} is the network's breakdown's: s.subject <> $2.)
-var networkTotalsBreakdownSQL = `
+var networkTotalsBreakdownSQL = networkTotalsPartsSQL + `, per_currency AS (` + totalsPerCurrencySQL + `
+	GROUP BY 1, 2
+)` + networkRowsTailSQL
+
+// networkTotalsPartsSQL is the WITH list networkTotalsBreakdownSQL
+// starts from: parts, the members' totals rows read and the edges' facts,
+// in the totals' columns.
+var networkTotalsPartsSQL = `
 WITH edges AS (` + statsEdgesSQL + `
 ), facts (subject, measure, role, status, currency, hidden, n, n_amount, cents) AS (` + statsEdgeFactsSQL + `
-), per_currency AS (
+), parts AS (
+	SELECT t.member_id AS id, COALESCE(NULLIF(t.currency, ''), $5) AS cur, t.private AS hidden,
+		t.given, t.received, t.given_deals, t.given_cents, t.received_deals, t.received_cents
+	FROM member_totals t
+	WHERE t.workspace_id = $1 AND t.bucket >= $8 AND t.bucket < $9 AND $7::boolean = (t.bucket = '-infinity')
+	UNION ALL
+	SELECT subject, COALESCE(NULLIF(currency, ''), $5), hidden,
+		CASE WHEN measure = 1 AND role & 1 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 1 AND role & 6 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 1 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 1 <> 0 THEN cents ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 6 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 6 <> 0 THEN cents ELSE 0 END
+	FROM facts
+)`
+
+// totalsPerCurrencySQL sums parts per member and currency (its GROUP BY
+// follows).
+const totalsPerCurrencySQL = `
 	SELECT id, cur, sum(given) AS given, sum(received) AS received, sum(given_deals) AS given_deals,
 		COALESCE(sum(given_deals) FILTER (WHERE NOT hidden), 0) AS given_shown,
 		COALESCE(sum(given_cents) FILTER (WHERE NOT hidden), 0)::bigint AS given_won,
 		sum(received_deals) AS received_deals,
 		COALESCE(sum(received_deals) FILTER (WHERE NOT hidden), 0) AS received_shown,
 		COALESCE(sum(received_cents) FILTER (WHERE NOT hidden), 0)::bigint AS received_won
-	FROM (
-		SELECT t.member_id AS id, COALESCE(NULLIF(t.currency, ''), $5) AS cur, t.private AS hidden,
-			t.given, t.received, t.given_deals, t.given_cents, t.received_deals, t.received_cents
-		FROM member_totals t
-		WHERE t.workspace_id = $1 AND t.bucket >= $8 AND t.bucket < $9 AND $7::boolean = (t.bucket = '-infinity')
-		UNION ALL
-		SELECT subject, COALESCE(NULLIF(currency, ''), $5), hidden,
-			CASE WHEN measure = 1 AND role & 1 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 1 AND role & 6 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 1 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 1 <> 0 THEN cents ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 6 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 6 <> 0 THEN cents ELSE 0 END
-		FROM facts
-	) x
-	GROUP BY 1, 2
-)` + networkRowsTailSQL
+	FROM parts`
 
 // networkRowsTailSQL ranks the network breakdown's per_currency into its
 // rows, with each member's thank-yous of the period.

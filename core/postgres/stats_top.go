@@ -19,10 +19,14 @@ import (
 // Every id ranked is a member's: a rollup's or referral's party is one
 // (foreign keys), and members go only with their workspace. So the count
 // of ranked ids is the count of rows the whole breakdown would return.
-const topRowsSQL = `, ranked AS (
+//
+// rankedFrom is the ranking of source's rows (per member, or per member and
+// currency) into ranked, cut (the last row shown) and shown.
+func rankedFrom(source string) string {
+	return `, ranked AS (
 	-- every row's ranking keys (the final ORDER BY's, names aside)
 	SELECT id, sum(given_deals) AS gd, sum(given) + sum(received) AS gr, sum(received_deals) AS rd
-	FROM per_currency
+	FROM ` + source + `
 	GROUP BY id
 	HAVING sum(given) + sum(received) + sum(given_deals) + sum(received_deals) > 0
 ), cut AS (
@@ -32,14 +36,20 @@ const topRowsSQL = `, ranked AS (
 	-- the top rows and those tied with the last: the names decide there
 	SELECT id FROM ranked
 	WHERE NOT EXISTS (SELECT 1 FROM cut) OR (gd, gr, rd) >= (SELECT gd, gr, rd FROM cut)
-), rows AS (`
+)`
+}
 
 // topOf rewrites a breakdown statement into its top rows' form: the rows
-// built for the shown ids only, their thank-yous counted for them only,
-// and the count of every row as a last column.
+// built for the shown ids only (ranked from per_currency).
 func topOf(sql, top, thanksGroup, lastColumn string) string {
-	sql = mustReplace(sql, ", rows AS ("+breakdownRowsSQL,
-		topRowsSQL+strings.Replace(breakdownRowsSQL, "FROM per_currency", "FROM per_currency WHERE id IN (SELECT id FROM shown)", 1))
+	sql = mustReplace(sql, ", rows AS ("+breakdownRowsSQL, rankedFrom("per_currency")+", rows AS ("+
+		strings.Replace(breakdownRowsSQL, "FROM per_currency", "FROM per_currency WHERE id IN (SELECT id FROM shown)", 1))
+	return topTail(sql, top, thanksGroup, lastColumn)
+}
+
+// topTail finishes a top rows' statement: the thank-yous counted for the
+// shown ids only, and the count of every row as a last column.
+func topTail(sql, top, thanksGroup, lastColumn string) string {
 	sql = mustReplace(sql, thanksGroup, "AND to_id IN (SELECT id FROM shown)\n\t"+thanksGroup)
 	sql = mustReplace(sql, lastColumn+"\nFROM rows x", lastColumn+", (SELECT count(*) FROM ranked) AS total\nFROM rows x")
 	return strings.ReplaceAll(sql, "{top}", top)
@@ -58,9 +68,15 @@ func mustReplace(s, old, new string) string {
 // The top rows' statements: the network's takes the top as $15 (after the
 // edges' and corrections' parameters), a member's as $7.
 var (
-	networkTopRowsSQL       = topOf(networkRowsSQL, "$15", "GROUP BY to_id", "COALESCE(th.n, 0)")
-	networkTotalsTopRowsSQL = topOf(networkTotalsRowsSQL, "$15", "GROUP BY to_id", "COALESCE(th.n, 0)")
-	partnerTopRowsSQL       = topOf(partnerBreakdownSQL, "$7", "GROUP BY th.to_id", "COALESCE(th.n, 0) AS thanks")
+	networkTopRowsSQL = topOf(networkRowsSQL, "$15", "GROUP BY to_id", "COALESCE(th.n, 0)")
+	// the totals' rows ranked as read, their per-currency sums made for
+	// the shown members only
+	networkTotalsTopRowsSQL = topTail(strings.NewReplacer("{hide}", "true", "{subject}", "s.subject <> $2").Replace(
+		networkTotalsPartsSQL+rankedFrom("parts")+`, per_currency AS (`+totalsPerCurrencySQL+`
+	WHERE id IN (SELECT id FROM shown)
+	GROUP BY 1, 2
+)`+networkRowsTailSQL), "$15", "GROUP BY to_id", "COALESCE(th.n, 0)")
+	partnerTopRowsSQL = topOf(partnerBreakdownSQL, "$7", "GROUP BY th.to_id", "COALESCE(th.n, 0) AS thanks")
 )
 
 // topRows reads a top rows' statement: the first top rows, and how many
