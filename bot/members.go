@@ -75,7 +75,7 @@ func (b *Bot) buddy(ctx context.Context, c core.Caller, x grammar.Buddy) (Messag
 }
 
 func (b *Bot) stats(ctx context.Context, c core.Caller, x grammar.Stats) (Message, error) {
-	st, err := b.svc.Stats(ctx, c, core.StatsRequest(x))
+	st, err := b.svc.Stats(ctx, c, core.StatsRequest{Who: x.Who, Network: x.Network, Period: x.Period, Top: statsRows})
 	if err != nil {
 		return Message{}, err
 	}

@@ -88,6 +88,10 @@ func AmountLines(as core.Amounts, def string, one func(core.Amount) string) []st
 	return lines
 }
 
+// statsRows is how many rows of the breakdown a stats reply shows (the
+// others are counted): the rows it asks the store for.
+const statsRows = 10
+
 // StatsMessage renders the figures of a member or the network.
 func StatsMessage(st *core.Stats) Message {
 	who := "Network"
@@ -140,8 +144,7 @@ func StatsMessage(st *core.Stats) Message {
 	}
 	var rows []string
 	for i, p := range st.ByPartner {
-		if i == 10 {
-			rows = append(rows, fmt.Sprintf("… and %d more", len(st.ByPartner)-10))
+		if i == statsRows {
 			break
 		}
 		line := fmt.Sprintf("@%s: gave %d, received %d", p.Name, p.Given, p.Received)
@@ -152,6 +155,9 @@ func StatsMessage(st *core.Stats) Message {
 			line += " · " + p.Types
 		}
 		rows = append(rows, line)
+	}
+	if more := len(st.ByPartner) + st.MorePartners - statsRows; more > 0 {
+		rows = append(rows, fmt.Sprintf("… and %d more", more))
 	}
 	if len(rows) > 0 {
 		name := "By partner"

@@ -44,7 +44,7 @@ func (b *Bot) Home(ctx context.Context, id core.Identity) (*Home, error) {
 			return nil, err
 		}
 	}
-	st, err := b.svc.Stats(ctx, c, core.StatsRequest{Period: "quarter"})
+	st, err := b.svc.Stats(ctx, c, core.StatsRequest{Period: "quarter", Top: statsRows})
 	if err != nil {
 		return nil, err
 	}

@@ -118,10 +118,12 @@ func JobSchedule(ws Workspace, job JobInfo) string {
 	return job.Schedule
 }
 
-// periodStats computes the network's figures for a period.
-func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time) (*Stats, error) {
+// periodStats computes the network's figures for a period, for a
+// channel report, with the breakdown's top rows (StatsQuery.Top): the
+// reports show none or a few.
+func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time, top int) (*Stats, error) {
 	cur := cmp.Or(ws.Settings.Currency, DefaultCurrency)
-	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now})
+	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now, Top: top})
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +140,7 @@ const weeklyLeads = 10
 // quiet week with no leads waiting gets no post.
 func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time, open []Referral) ([]Notice, error) {
 	p := Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
-	st, err := s.periodStats(ctx, tx, ws, p, at)
+	st, err := s.periodStats(ctx, tx, ws, p, at, NoBreakdown) // it shows the totals alone
 	if err != nil {
 		return nil, err
 	}
@@ -158,14 +160,16 @@ func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, a
 func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
 	q := s.endedQuarter(ws, fire)
 	prev := QuarterOf(q.From.Add(-time.Hour))
-	cur, err := s.periodStats(ctx, tx, ws, q, at)
+	// Its top givers are the leaderboard's; the report keeps the
+	// breakdown's first rows as it named them before (bot's quarterlyTop).
+	cur, err := s.periodStats(ctx, tx, ws, q, at, quarterlyRows)
 	if err != nil {
 		return nil, err
 	}
 	if cur.Given == 0 && cur.Deals == 0 {
 		return nil, nil // nothing happened: no celebration to post
 	}
-	before, err := s.periodStats(ctx, tx, ws, prev, at)
+	before, err := s.periodStats(ctx, tx, ws, prev, at, NoBreakdown) // only its totals are compared
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +190,10 @@ func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at t
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
 		Report: rep, CreatedAt: at, DedupeKey: quarterlyKey(q)}}, nil
 }
+
+// quarterlyRows is how many rows of the quarter's breakdown its report
+// keeps.
+const quarterlyRows = 3
 
 // endedQuarter is the quarter a quarterly run scheduled at fire
 // celebrates: the one that ended before fire, in the workspace's zone.

@@ -230,7 +230,15 @@ type StatsQuery struct {
 	// post): amounts they may not see (core/visibility.go) are left out
 	// of a member's figures, and counted in each network total's Private.
 	Viewer int64
+	// Top bounds the breakdown (ByPartner): 0 reads every row, n > 0 its
+	// first n (MorePartners counts the others), NoBreakdown none. A reply
+	// that shows ten rows need not pay for every member's.
+	Top int
 }
+
+// NoBreakdown is StatsQuery.Top for figures without the breakdown (a
+// report that shows only the totals).
+const NoBreakdown = -1
 
 // Stats are the exchange's figures for a member or the whole network.
 //
@@ -269,6 +277,9 @@ type Stats struct {
 	Satisfaction             float64
 	SatisfactionN            int
 	ByPartner                []PartnerStats // member: per partner; network: per member
+	// MorePartners counts the breakdown's rows after ByPartner's, left out
+	// because the query asked for its top rows only (StatsQuery.Top).
+	MorePartners int `json:"more_partners,omitempty"`
 	// PrivateLeftOut counts the referrals (member) or the deals in the
 	// breakdown (network) whose amounts are private to their parties and
 	// so left out of the amounts above; their outcomes are counted.
@@ -438,6 +449,7 @@ type StatsRequest struct {
 	Who     *MemberRef // nil with Network false = the caller
 	Network bool
 	Period  string
+	Top     int // the breakdown's rows wanted (StatsQuery.Top); 0: every one
 }
 
 // Stats computes the figures for the caller, another member or the network.
@@ -448,7 +460,7 @@ func (s *Service) Stats(ctx context.Context, c Caller, req StatsRequest) (*Stats
 		return nil, err
 	}
 	return inTx(ctx, s, func(tx Tx) (*Stats, error) {
-		q := StatsQuery{Period: p, Now: now, Viewer: c.Member.ID}
+		q := StatsQuery{Period: p, Now: now, Viewer: c.Member.ID, Top: req.Top}
 		var m *Member
 		if !req.Network {
 			m = &c.Member

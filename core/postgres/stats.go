@@ -23,7 +23,9 @@ import (
 //	$5 the currency of amounts stored without one, $6 the viewer (0: no one,
 //	as for a channel post), $7 read the all-time rows, $8 and $9 the
 //	buckets read (coverage.lo, coverage.hi), $10–$12 the edges (from, to, sign), $13 and $14 the
-//	span the rows read stand for, $15 and $16 the 12-month activity window.
+//	span the rows read stand for, $15 and $16 the 12-month activity window,
+//	and for the network's summary $17 and $18 the window's last whole
+//	quarter (activeQuarter).
 //
 // A referral is the member's "received" one when they are its receiver or
 // co-owner; for the network, when it has a receiver. Amounts are summed per
@@ -170,33 +172,42 @@ var networkBreakdownSQL = statsFactsSQL + `, per_currency AS (
 // from member_totals (migration 033), about a row per member, instead of
 // every rollup row of every member; the edges and the viewer's corrections
 // as there. (Its {subject} is the network's breakdown's: s.subject <> $2.)
-var networkTotalsBreakdownSQL = `
+var networkTotalsBreakdownSQL = networkTotalsPartsSQL + `, per_currency AS (` + totalsPerCurrencySQL + `
+	GROUP BY 1, 2
+)` + networkRowsTailSQL
+
+// networkTotalsPartsSQL is the WITH list networkTotalsBreakdownSQL
+// starts from: parts, the members' totals rows read and the edges' facts,
+// in the totals' columns.
+var networkTotalsPartsSQL = `
 WITH edges AS (` + statsEdgesSQL + `
 ), facts (subject, measure, role, status, currency, hidden, n, n_amount, cents) AS (` + statsEdgeFactsSQL + `
-), per_currency AS (
+), parts AS (
+	SELECT t.member_id AS id, COALESCE(NULLIF(t.currency, ''), $5) AS cur, t.private AS hidden,
+		t.given, t.received, t.given_deals, t.given_cents, t.received_deals, t.received_cents
+	FROM member_totals t
+	WHERE t.workspace_id = $1 AND t.bucket >= $8 AND t.bucket < $9 AND $7::boolean = (t.bucket = '-infinity')
+	UNION ALL
+	SELECT subject, COALESCE(NULLIF(currency, ''), $5), hidden,
+		CASE WHEN measure = 1 AND role & 1 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 1 AND role & 6 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 1 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 1 <> 0 THEN cents ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 6 <> 0 THEN n ELSE 0 END,
+		CASE WHEN measure = 2 AND role & 6 <> 0 THEN cents ELSE 0 END
+	FROM facts
+)`
+
+// totalsPerCurrencySQL sums parts per member and currency (its GROUP BY
+// follows).
+const totalsPerCurrencySQL = `
 	SELECT id, cur, sum(given) AS given, sum(received) AS received, sum(given_deals) AS given_deals,
 		COALESCE(sum(given_deals) FILTER (WHERE NOT hidden), 0) AS given_shown,
 		COALESCE(sum(given_cents) FILTER (WHERE NOT hidden), 0)::bigint AS given_won,
 		sum(received_deals) AS received_deals,
 		COALESCE(sum(received_deals) FILTER (WHERE NOT hidden), 0) AS received_shown,
 		COALESCE(sum(received_cents) FILTER (WHERE NOT hidden), 0)::bigint AS received_won
-	FROM (
-		SELECT t.member_id AS id, COALESCE(NULLIF(t.currency, ''), $5) AS cur, t.private AS hidden,
-			t.given, t.received, t.given_deals, t.given_cents, t.received_deals, t.received_cents
-		FROM member_totals t
-		WHERE t.workspace_id = $1 AND t.bucket >= $8 AND t.bucket < $9 AND $7::boolean = (t.bucket = '-infinity')
-		UNION ALL
-		SELECT subject, COALESCE(NULLIF(currency, ''), $5), hidden,
-			CASE WHEN measure = 1 AND role & 1 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 1 AND role & 6 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 1 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 1 <> 0 THEN cents ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 6 <> 0 THEN n ELSE 0 END,
-			CASE WHEN measure = 2 AND role & 6 <> 0 THEN cents ELSE 0 END
-		FROM facts
-	) x
-	GROUP BY 1, 2
-)` + networkRowsTailSQL
+	FROM parts`
 
 // networkRowsTailSQL ranks the network breakdown's per_currency into its
 // rows, with each member's thank-yous of the period.
@@ -288,12 +299,21 @@ LEFT JOIN thanked th ON th.to_id = x.id
 WHERE x.given + x.received + x.given_deals + x.received_deals > 0
 ORDER BY x.given_deals DESC, x.given + x.received DESC, x.received_deals DESC, lower(m.display_name), m.id`
 
-// networkSatisfactionSQL is the period's feedback: every score is on a
-// referral of the workspace (a foreign key), so the network's reads the
-// scores alone, an index-only scan of feedback_at_idx (migration 030).
-const networkSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, count(*) AS ratings
-	FROM feedback f
-	WHERE f.workspace_id = $1 AND f.at >= $3 AND f.at < $4`
+// networkSatisfactionSQL is the period's feedback, every score on a
+// referral of the workspace (a foreign key): the whole months' counts and
+// sums from network_counts (migration 035), the edges' scores read (as
+// the rollups' facts, statsFactsSQL). The average is avg(score)'s own
+// arithmetic: the numeric sum over the numeric count, then float8.
+const networkSatisfactionSQL = `SELECT (sum(x.scores)::bigint::numeric / NULLIF(sum(x.ratings), 0)::bigint::numeric)::float8
+		AS satisfaction, COALESCE(sum(x.ratings), 0)::bigint AS ratings
+	FROM (
+		SELECT c.ratings, c.scores FROM network_counts c
+		WHERE c.workspace_id = $1 AND c.bucket >= $8 AND c.bucket < $9 AND $7::boolean = (c.bucket = '-infinity')
+		UNION ALL
+		SELECT e.sign * count(*), e.sign * COALESCE(sum(f.score), 0)
+		FROM edges e JOIN feedback f ON f.workspace_id = $1 AND f.at >= e.lo AND f.at < e.hi
+		GROUP BY e.lo, e.hi, e.sign
+	) x`
 
 // memberSatisfactionSQL is the feedback of the period on the referrals
 // the member received or co-owns, found from their side (each feedback is
@@ -306,12 +326,18 @@ const memberSatisfactionSQL = `SELECT avg(f.score)::float8 AS satisfaction, coun
 			UNION ALL
 			SELECT r.id FROM referrals r WHERE r.workspace_id = $1 AND r.co_owner_id = $2)`
 
-// networkPartnersSQL counts the members active in the window: a probe of
-// each member's party indexes, so it costs the members, not the window's
-// referrals.
+// networkPartnersSQL counts the members active in the window. A member
+// counted as a party in the window's last whole UTC quarter ($17, $18:
+// member_totals, migration 033) is active: a positive count is a referral
+// of theirs created then. Each other member is a probe of their party
+// indexes. So it costs the quarter's totals rows and the members quiet
+// in it, not the window's referrals.
 const networkPartnersSQL = `SELECT count(*) AS partners FROM members m
 	WHERE m.workspace_id = $1 AND $2::bigint = 0 AND (
-		EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
+		m.id IN (SELECT t.member_id FROM member_totals t
+			WHERE t.workspace_id = $1 AND t.bucket >= $17 AND t.bucket < $18
+			GROUP BY t.member_id HAVING sum(t.given) + sum(t.received) > 0)
+		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = m.id
 			AND r.created_at > $15 AND r.created_at <= $16)
 		OR EXISTS (SELECT 1 FROM referrals r WHERE r.workspace_id = $1 AND r.receiver_id = m.id
 			AND r.created_at > $15 AND r.created_at <= $16)
@@ -379,14 +405,19 @@ var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
 	"(extract(epoch FROM th.at - th.accepted_at) / 3600)::float8",
 	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
 				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
-	FROM (SELECT
-		-- two index-only counts: thanks_at_idx (migration 030) and the
-		-- latency index, whose entries are the accepted ones
-		(SELECT count(*) FROM thanks th
-			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL) AS thanks,
-		(SELECT count(*) FROM thanks th
-			WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND th.retracted_at IS NULL
-				AND th.accepted_at IS NOT NULL) AS accepted
+	FROM (
+		-- the whole months' counts from network_counts (migration 035), the
+		-- edges' thank-yous read, as statsFactsSQL reads the referrals
+		SELECT COALESCE(sum(x.thanks), 0)::bigint AS thanks, COALESCE(sum(x.accepted), 0)::bigint AS accepted
+		FROM (
+			SELECT c.thanks, c.accepted FROM network_counts c
+			WHERE c.workspace_id = $1 AND c.bucket >= $8 AND c.bucket < $9 AND $7::boolean = (c.bucket = '-infinity')
+			UNION ALL
+			SELECT e.sign * count(*), e.sign * count(*) FILTER (WHERE th.accepted_at IS NOT NULL)
+			FROM edges e JOIN thanks th ON th.workspace_id = $1 AND th.at >= e.lo AND th.at < e.hi
+				AND th.retracted_at IS NULL
+			GROUP BY e.lo, e.hi, e.sign
+		) x
 		OFFSET 0) n -- counted once, not again wherever the median names them`
 
 // The statements as run: the network's and a member's are planned apart
@@ -435,9 +466,14 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 		summary = networkAllSummarySQL
 	}
 
+	summaryArgs := args
+	if q.MemberID == 0 {
+		summaryArgs = append(args[:16:16], activeQuarter(args[14].(time.Time), args[15].(time.Time))...)
+	}
+
 	st := &core.Stats{Period: q.Period}
 	var medianDays, latency, satisfaction *float64
-	if err := t.q.QueryRow(ctx, summary, args...).Scan(
+	if err := t.q.QueryRow(ctx, summary, summaryArgs...).Scan(
 		&st.Given, &st.Received, &st.TakenOn, &st.Won, &st.Lost, &st.InProgress,
 		&st.GivenEstimate, &st.ReceivedEstimate, &st.Deals, &medianDays, &st.Revenue, &st.RevenueGenerated,
 		&st.ActivePartners, &st.Thanks, &latency, &satisfaction, &st.SatisfactionN, &st.PrivateLeftOut,
@@ -446,15 +482,32 @@ func (t *tx) Stats(ctx context.Context, workspaceID int64, q core.StatsQuery) (_
 	}
 	finishStats(st, q, medianDays, latency, satisfaction)
 
-	var rows pgx.Rows
-	if q.MemberID != 0 {
-		rows, err = t.q.Query(ctx, partnerBreakdownSQL, args[:6]...)
-	} else if wholeQuarters(args[7].(pgtype.Timestamptz), args[8].(pgtype.Timestamptz)) {
-		rows, err = t.q.Query(ctx, networkTotalsRowsSQL, args[:14]...)
-	} else {
-		rows, err = t.q.Query(ctx, networkRowsSQL, args[:14]...)
+	if q.Top == core.NoBreakdown {
+		return st, nil
 	}
-	if st.ByPartner, err = collect(rows, err, scanPartnerStats); err != nil {
+	// The breakdown: every row, or the top rows (stats_top.go), whose
+	// statements take the top as one parameter more.
+	member, network, whole := partnerBreakdownSQL, networkRowsSQL, networkTotalsRowsSQL
+	memberArgs, networkArgs := args[:6], args[:14]
+	if q.Top > 0 {
+		member, network, whole = partnerTopRowsSQL, networkTopRowsSQL, networkTotalsTopRowsSQL
+		memberArgs, networkArgs = append(args[:6:6], q.Top), append(args[:14:14], q.Top)
+	}
+	var rows pgx.Rows
+	switch {
+	case q.MemberID != 0:
+		rows, err = t.q.Query(ctx, member, memberArgs...)
+	case wholeQuarters(args[7].(pgtype.Timestamptz), args[8].(pgtype.Timestamptz)):
+		rows, err = t.q.Query(ctx, whole, networkArgs...)
+	default:
+		rows, err = t.q.Query(ctx, network, networkArgs...)
+	}
+	if q.Top > 0 {
+		st.ByPartner, st.MorePartners, err = topRows(rows, err, q.Top)
+	} else {
+		st.ByPartner, err = collect(rows, err, scanPartnerStats)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -508,6 +561,20 @@ func wholeQuarters(lo, hi pgtype.Timestamptz) bool {
 	loOK := lo.InfinityModifier == pgtype.NegativeInfinity || (lo.InfinityModifier == pgtype.Finite && quarterStart(lo.Time))
 	hiOK := hi.InfinityModifier == pgtype.Infinity || (hi.InfinityModifier == pgtype.Finite && quarterStart(hi.Time))
 	return loOK && hiOK
+}
+
+// activeQuarter is the last whole UTC quarter inside the 12-month window
+// (from, to] the network's active members are counted in: its totals
+// name most of them (networkPartnersSQL). It starts after from, as the
+// window does, and ends by to.
+func activeQuarter(from, to time.Time) []any {
+	to = to.UTC()
+	hi := time.Date(to.Year(), time.Month((int(to.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	lo := hi.AddDate(0, -3, 0)
+	if !lo.After(from) {
+		lo = hi // none: a window shorter than a quarter
+	}
+	return []any{lo, hi}
 }
 
 // statsArgs are the statements' parameters (see the top of the file).

@@ -245,6 +245,7 @@ func (h *history) periods(now time.Time) []core.Period {
 func (h *history) check(round int) {
 	ctx := context.Background()
 	h.checkMemberTotals(round)
+	h.checkCounts(round)
 	now := time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC)
 	subjects := []int64{0}
 	for _, m := range h.members {
@@ -270,7 +271,33 @@ func (h *history) check(round int) {
 					h.t.Fatalf("round %d, member %d seen by %d over %s – %s:\n rollups %s\n  direct %s",
 						round, subject, viewer, p.From, p.To, g, w)
 				}
+				h.checkTop(q, want)
 			}
+		}
+	}
+}
+
+// checkTop compares the breakdown's top rows (StatsQuery.Top: 2, where
+// ties at the second row are common) and the figures without a breakdown
+// with the whole figures, want.
+func (h *history) checkTop(q core.StatsQuery, want *core.Stats) {
+	ctx := context.Background()
+	for _, top := range []int{2, core.NoBreakdown} {
+		q.Top = top
+		var got *core.Stats
+		h.b.tx(h.t, func(tx core.Tx) (err error) {
+			got, err = tx.Stats(ctx, h.b.ws.ID, q)
+			return err
+		})
+		cut := *want
+		cut.ByPartner = nil
+		if top > 0 && len(want.ByPartner) > 0 {
+			cut.ByPartner = want.ByPartner[:min(top, len(want.ByPartner))]
+			cut.MorePartners = len(want.ByPartner) - len(cut.ByPartner)
+		}
+		if g, w := asJSON(h.t, got), asJSON(h.t, &cut); g != w {
+			h.t.Fatalf("top %d, member %d seen by %d over %s – %s:\n read %s\n want %s",
+				top, q.MemberID, q.Viewer, q.Period.From, q.Period.To, g, w)
 		}
 	}
 }
@@ -305,6 +332,28 @@ func (h *history) checkMemberTotals(round int) {
 	}
 	if n := h.b.count(h.t, `SELECT count(*) FROM member_totals WHERE workspace_id = $1`, h.b.ws.ID); n == 0 {
 		h.t.Fatalf("round %d: member_totals holds nothing", round)
+	}
+}
+
+// checkCounts compares network_counts (migration 035, kept by statement
+// triggers on thanks and feedback) with the same counts made afresh from
+// the rows, every month and all time: none differs.
+func (h *history) checkCounts(round int) {
+	const differing = `
+		WITH fresh AS (
+			SELECT k.bucket, count(*) FILTER (WHERE x.tbl = 't' AND x.retracted_at IS NULL) AS thanks,
+				count(*) FILTER (WHERE x.tbl = 't' AND x.retracted_at IS NULL AND x.accepted_at IS NOT NULL) AS accepted,
+				count(*) FILTER (WHERE x.tbl = 'f') AS ratings, COALESCE(sum(x.score), 0) AS scores
+			FROM (SELECT 't' AS tbl, at, retracted_at, accepted_at, NULL::int AS score FROM thanks WHERE workspace_id = $1
+				UNION ALL SELECT 'f', at, NULL, NULL, score FROM feedback WHERE workspace_id = $1) x
+			CROSS JOIN LATERAL (VALUES (date_trunc('month', x.at, 'UTC')), ('-infinity'::timestamptz)) AS k (bucket)
+			GROUP BY 1
+		)
+		SELECT count(*) FROM (SELECT * FROM network_counts WHERE workspace_id = $1) k FULL JOIN fresh f USING (bucket)
+		WHERE (COALESCE(k.thanks, 0), COALESCE(k.accepted, 0), COALESCE(k.ratings, 0), COALESCE(k.scores, 0))
+			<> (COALESCE(f.thanks, 0), COALESCE(f.accepted, 0), COALESCE(f.ratings, 0), COALESCE(f.scores, 0))`
+	if n := h.b.count(h.t, differing, h.b.ws.ID); n != 0 {
+		h.t.Fatalf("round %d: %d kept thank-you and rating counts differ from the rows'", round, n)
 	}
 }
 
