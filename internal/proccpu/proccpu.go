@@ -15,21 +15,30 @@ const clockTick = 10 * time.Millisecond
 // procStat returns a process's parent and the CPU time it used so far
 // (user + system), from /proc/<pid>/stat; ok is false when it is gone.
 func procStat(pid string) (ppid int, cpu time.Duration, ok bool) {
+	ppid, cpu, _, ok = procTimes(pid)
+	return ppid, cpu, ok
+}
+
+// procTimes is procStat with the CPU time of the process's children that
+// exited and were waited for (cutime + cstime).
+func procTimes(pid string) (ppid int, cpu, reaped time.Duration, ok bool) {
 	b, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	// The command name (field 2) may hold spaces: fields are counted
 	// from after its closing parenthesis.
 	s := string(b)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, 0, false
+	if len(f) < 15 {
+		return 0, 0, 0, false
 	}
 	ppid, _ = strconv.Atoi(f[1])
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return ppid, time.Duration(utime+stime) * clockTick, true
+	var t [4]int64 // utime, stime, cutime, cstime
+	for i := range t {
+		t[i], _ = strconv.ParseInt(f[11+i], 10, 64)
+	}
+	return ppid, time.Duration(t[0]+t[1]) * clockTick, time.Duration(t[2]+t[3]) * clockTick, true
 }
 
 // CPUOf is the CPU time process pid used so far, 0 if unknown.
@@ -39,15 +48,16 @@ func CPUOf(pid int) time.Duration {
 }
 
 // ServerCPU is the CPU time a PostgreSQL server used so far: the
-// postmaster's and its live children's (backends, WAL writer,
-// checkpointer). A backend that exited takes its time with it; the pools
-// keep theirs open through a run.
+// postmaster's, its live children's (backends, WAL writer, checkpointer)
+// and that of the children it reaped (a backend that exited between two
+// readings would otherwise take its time with it).
 func ServerCPU(postmaster int) time.Duration {
 	dirs, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
 	}
-	total := CPUOf(postmaster)
+	_, total, reaped, _ := procTimes(strconv.Itoa(postmaster))
+	total += reaped
 	for _, d := range dirs {
 		if d.Name()[0] < '0' || d.Name()[0] > '9' {
 			continue
