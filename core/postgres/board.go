@@ -60,31 +60,55 @@ GROUP BY 1, 2, 3
 HAVING sum(n) <> 0`)
 }
 
-// boardRepeatsSQL lists the keys a referral shares with another of its
-// set (given in the period; won in it, value confirmed) of the same
-// referrer and receiver. It starts from the pairs whose referrer gave the
-// receiver a client more than once, ever (pair_client_key_counts_repeated_idx,
-// migration 029), and reads those pairs' referrals with their keys by
-// primary key: never every referral of a key, which for a common client
-// name is thousands (20 s at a 691k-referral chapter whose clients share
-// 180 names; 1 s this way). A key leaves as its rank among the keys read:
-// never as text.
-const boardRepeatsSQL = `
-WITH pairs AS (
-	SELECT referrer_id, receiver_id, array_agg(key) AS keys
-	FROM pair_client_key_counts
-	WHERE workspace_id = $1 AND n > 1 AND ($4::bigint[] IS NULL OR referrer_id = ANY ($4::bigint[]))
-	GROUP BY 1, 2
+// boardKeyedCTE ($1 the workspace, $4 the referrers, null: all) reads,
+// as keyed, the referrals of each referrer and receiver that share a
+// client key, ever (pair_client_key_counts_repeated_idx, migration 029),
+// with those keys: each pair's key either through the key's referrals
+// (referral_client_keys_key_idx) or through the referrer's, whichever
+// are fewer by the kept counts (client_key_counts, board_rollups' all
+// time). Through the referrer alone, a busy referrer's 13,000 referrals
+// were read for one repeat (0.7 s for the top 16 givers of a
+// 691k-referral chapter; 70 ms through the keys, cold); through the key
+// alone, a client name 180 referrers share was read whole for each
+// (20 s at a chapter whose clients share 180 names).
+const boardKeyedCTE = `
+pk AS (
+	SELECT p.referrer_id, p.receiver_id, p.key,
+		(SELECT c.n FROM client_key_counts c WHERE c.workspace_id = $1 AND c.key = p.key)
+			<= COALESCE((SELECT b.n FROM board_rollups b WHERE b.workspace_id = $1 AND b.bucket = '-infinity'
+				AND b.member_id = p.referrer_id AND b.measure = 1 AND b.currency = ''), 0) AS by_key
+	FROM pair_client_key_counts p
+	WHERE p.workspace_id = $1 AND p.n > 1 AND ($4::bigint[] IS NULL OR p.referrer_id = ANY ($4::bigint[]))
+), pairs AS (
+	SELECT referrer_id, receiver_id, array_agg(key) AS keys FROM pk WHERE NOT by_key GROUP BY 1, 2
 ), keyed AS (
+	SELECT k.key, r.id, r.referrer_id, pk.receiver_id, r.created_at, r.closed_at,
+		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
+		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
+	FROM pk
+	JOIN referral_client_keys k ON k.workspace_id = $1 AND k.key = pk.key
+	JOIN referrals r ON r.workspace_id = $1 AND r.id = k.referral_id AND r.referrer_id = pk.referrer_id
+		AND COALESCE(r.receiver_id, 0) = pk.receiver_id
+	WHERE pk.by_key
+	UNION ALL
 	SELECT k.key, r.id, r.referrer_id, p.receiver_id, r.created_at, r.closed_at,
 		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
 		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
 	FROM pairs p
-	JOIN referrals r ON r.workspace_id = $1 AND r.referrer_id = p.referrer_id
-		AND COALESCE(r.receiver_id, 0) = p.receiver_id
+	-- the referrer's referrals first (OFFSET 0: else the planner may
+	-- read the keys' referrals, the other way round)
+	CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = p.referrer_id
+		AND COALESCE(r.receiver_id, 0) = p.receiver_id OFFSET 0) r
 	JOIN referral_client_keys k ON k.workspace_id = r.workspace_id AND k.referral_id = r.id
 		AND k.key = ANY (p.keys)
-), sets AS (
+)`
+
+// boardRepeatsSQL lists the keys a referral shares with another of its
+// set (given in the period [$2, $3); won in it, value confirmed) of the
+// same referrer and receiver (see boardKeyedCTE). A key leaves as its
+// rank among the keys read: never as text.
+const boardRepeatsSQL = `
+WITH ` + boardKeyedCTE + `, sets AS (
 	SELECT false AS won, * FROM keyed WHERE created_at >= $2 AND created_at < $3
 	UNION ALL
 	SELECT true, * FROM keyed WHERE confirmed AND closed_at >= $2 AND closed_at < $3

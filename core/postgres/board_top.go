@@ -87,24 +87,14 @@ LIMIT $3`
 
 // boardWonRepeatersSQL lists the referrers with deals won in [$2, $3)
 // that repeat a client with the same receiver: boardRepeatsSQL's won set,
-// its referrers only.
+// its referrers only ($4 null: of every referrer).
 const boardWonRepeatersSQL = `
-WITH pairs AS (
-	SELECT referrer_id, receiver_id, array_agg(key) AS keys
-	FROM pair_client_key_counts
-	WHERE workspace_id = $1 AND n > 1
-	GROUP BY 1, 2
-)
+WITH ` + boardKeyedCTE + `
 SELECT DISTINCT s.referrer_id
-FROM (SELECT p.referrer_id, p.receiver_id, k.key
-	FROM pairs p
-	JOIN referrals r ON r.workspace_id = $1 AND r.referrer_id = p.referrer_id
-		AND COALESCE(r.receiver_id, 0) = p.receiver_id
-	JOIN referral_client_keys k ON k.workspace_id = r.workspace_id AND k.referral_id = r.id
-		AND k.key = ANY (p.keys)
-	WHERE r.status = 'won' AND r.won_confirmation = 'confirmed' AND r.closed_at >= $2 AND r.closed_at < $3) s
-GROUP BY s.referrer_id, s.receiver_id, s.key
-HAVING count(*) > 1`
+FROM (SELECT referrer_id, receiver_id, key FROM keyed
+	WHERE confirmed AND closed_at >= $2 AND closed_at < $3
+	GROUP BY 1, 2, 3
+	HAVING count(*) > 1) s`
 
 // BoardRanked reads a page of members best first by what a leaderboard
 // ranks first (see core.BoardScan).
@@ -146,7 +136,7 @@ func (t *tx) BoardRanked(ctx context.Context, workspaceID int64, q core.BoardSca
 		}
 		if q.Gain {
 			from, to := bounds(before)
-			b.Queue(boardWonRepeatersSQL, workspaceID, from, to).Query(func(rows pgx.Rows) error {
+			b.Queue(boardWonRepeatersSQL, workspaceID, from, to, []int64(nil)).Query(func(rows pgx.Rows) error {
 				ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 				page.Edge = append(page.Edge, ids...)
 				return err
