@@ -44,7 +44,7 @@ func (s *Service) leaderboardTop(ctx context.Context, tx Tx, ws Workspace, p Per
 			return nil, false, err
 		}
 	}
-	firsts, err := tx.NewcomersFirstWins(ctx, ws.ID, p, NewcomerDays*24*time.Hour)
+	firsts, err := tx.NewcomersFirstWins(ctx, ws.ID, p)
 	if err != nil {
 		return nil, false, err
 	}

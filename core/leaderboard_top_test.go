@@ -17,7 +17,7 @@ import (
 // (so the quarters in New York and in UTC differ by hours of deals), in
 // three currencies, confirmed or not, repeats of a client to the same
 // partner, values corrected, wins undone, a member who leaves — and at
-// several moments compares each period's leaderboard read best first
+// several moments (one member's joining date set again by hand) compares each period's leaderboard read best first
 // (leaderboard_top.go, migration 036) with the one read from every
 // member's figures: top givers, most improved, newcomers' first wins,
 // all of it. The best-first read must have answered on its own (not
@@ -75,6 +75,18 @@ func TestLeaderboard_BestFirstEqualsTheWholeRead(t *testing.T) {
 						t.Fatal(err)
 					}
 					gone[p.Member.ID] = true
+				}
+				if round == 2 {
+					// a member's joining date set again: their first win
+					// is a newcomer's no more
+					if err := testenv.Exec(t, b.url, `UPDATE members SET joined_at = joined_at - interval '200 days'
+						WHERE workspace_id = $1 AND id = $2`, org.Workspace.ID, people[1+rng.IntN(len(people)-1)].Member.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if n := testenv.Count(t, b.url, `SELECT count(*) FROM member_first_wins f JOIN members m
+					ON m.workspace_id = f.workspace_id AND m.id = f.member_id WHERE f.joined_at IS DISTINCT FROM m.joined_at`); n != 0 {
+					t.Fatalf("round %d: %d first wins keep another joining date than their member's", round, n)
 				}
 				if n := boardDealsDrift(t, b.url); n != 0 {
 					t.Fatalf("round %d: %d kept deals differ from the tallies'", round, n)

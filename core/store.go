@@ -241,8 +241,8 @@ type Tx interface {
 	// deal, the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) ([]FirstWin, error)
 	// NewcomersFirstWins lists, named, the first confirmed won deals in p
-	// of active members who joined at most within before them.
-	NewcomersFirstWins(ctx context.Context, workspaceID int64, p Period, within time.Duration) ([]FirstWin, error)
+	// of active members who joined at most NewcomerDays before them.
+	NewcomersFirstWins(ctx context.Context, workspaceID int64, p Period) ([]FirstWin, error)
 	// CountGiven counts the referrals a member gave (direct or leads)
 	// since the given time. Concurrent transactions counting for the same
 	// member are ordered: each counts what the one before committed.

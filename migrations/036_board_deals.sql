@@ -27,9 +27,40 @@ CREATE TABLE board_deals (
 CREATE INDEX board_deals_rank_idx ON board_deals (workspace_id, bucket, deals DESC, member_id);
 CREATE INDEX board_deals_gain_idx ON board_deals (workspace_id, bucket, (deals - prev_deals) DESC, member_id);
 
--- Newcomers' first wins are those of the period (core/leaderboard_top.go),
--- read by when they were won, not member by member.
-CREATE INDEX member_first_wins_closed_idx ON member_first_wins (workspace_id, closed_at);
+-- Newcomers' first wins are those of the period won at most 90 days
+-- (core.NewcomerDays) after the member joined (core/leaderboard_top.go):
+-- read by when they were won through an index of those alone, not member
+-- by member (all time at 12,190 members: 47 ms for 637 of 11,606 first
+-- wins). The member's joined_at is kept beside their first win for it,
+-- set whenever the first win is written and when the member's changes.
+ALTER TABLE member_first_wins ADD COLUMN joined_at timestamptz;
+UPDATE member_first_wins f SET joined_at = m.joined_at
+FROM members m WHERE m.workspace_id = f.workspace_id AND m.id = f.member_id;
+CREATE INDEX member_first_wins_newcomer_idx ON member_first_wins (workspace_id, closed_at)
+    WHERE closed_at - joined_at <= interval '2160 hours';
+
+CREATE FUNCTION member_first_wins_joined() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.joined_at := (SELECT m.joined_at FROM members m WHERE m.workspace_id = NEW.workspace_id AND m.id = NEW.member_id);
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER member_first_wins_joined
+    BEFORE INSERT OR UPDATE ON member_first_wins
+    FOR EACH ROW EXECUTE FUNCTION member_first_wins_joined();
+
+CREATE FUNCTION members_first_win_joined() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE member_first_wins SET joined_at = NEW.joined_at WHERE workspace_id = NEW.workspace_id AND member_id = NEW.id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_first_win_joined
+    AFTER UPDATE OF joined_at ON members
+    FOR EACH ROW WHEN (OLD.joined_at IS DISTINCT FROM NEW.joined_at)
+    EXECUTE FUNCTION members_first_win_joined();
 
 -- The quarter a tally bucket (a UTC month, or '-infinity') is in, and the
 -- next one, in UTC whatever the session's time zone.
@@ -97,4 +128,7 @@ DROP FUNCTION board_rollups_deals() CASCADE;
 DROP FUNCTION board_deals_rebuild(bigint);
 DROP FUNCTION board_quarter(timestamptz, int);
 DROP TABLE board_deals;
-DROP INDEX member_first_wins_closed_idx;
+DROP FUNCTION members_first_win_joined() CASCADE;
+DROP FUNCTION member_first_wins_joined() CASCADE;
+DROP INDEX member_first_wins_newcomer_idx;
+ALTER TABLE member_first_wins DROP COLUMN joined_at;

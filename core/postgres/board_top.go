@@ -158,21 +158,29 @@ func (t *tx) BoardRanked(ctx context.Context, workspaceID int64, q core.BoardSca
 }
 
 // boardFirstWinsSQL lists the first wins in [$2, $3) of active members
-// who joined at most $4 before them: the newcomers' first wins
-// (member_first_wins_closed_idx, migration 036), whatever the members.
+// who joined at most 90 days before them: the newcomers' first wins
+// (member_first_wins_newcomer_idx, migration 036, whose 90 days are the
+// literal below), whatever the members.
 const boardFirstWinsSQL = `
 SELECT f.member_id, m.display_name, f.code, f.closed_at, f.gave
 FROM member_first_wins f
 JOIN members m ON m.workspace_id = f.workspace_id AND m.id = f.member_id
 WHERE f.workspace_id = $1 AND f.closed_at >= $2 AND f.closed_at < $3
-	AND m.status = 'active' AND f.closed_at - m.joined_at <= $4::interval`
+	AND f.closed_at - f.joined_at <= interval '2160 hours'
+	AND m.status = 'active' AND f.closed_at - m.joined_at <= interval '2160 hours'`
+
+// newcomerDays90 fails to compile unless core.NewcomerDays is 90: the
+// newcomers' first wins are read through an index of those won within
+// 90 days of joining (migration 036); other days need an index of their
+// own.
+const newcomerDays90 = uint(90-core.NewcomerDays) + uint(core.NewcomerDays-90)
 
 // NewcomersFirstWins lists the first wins in p of active members who
-// joined at most within before them, named.
-func (t *tx) NewcomersFirstWins(ctx context.Context, workspaceID int64, p core.Period, within time.Duration) (_ []core.FirstWin, err error) {
+// joined at most core.NewcomerDays before them, named.
+func (t *tx) NewcomersFirstWins(ctx context.Context, workspaceID int64, p core.Period) (_ []core.FirstWin, err error) {
 	defer wrap(&err, "newcomers' first wins(%d)", workspaceID)
 	from, to := bounds(p)
-	rows, err := t.q.Query(ctx, boardFirstWinsSQL, workspaceID, from, to, within)
+	rows, err := t.q.Query(ctx, boardFirstWinsSQL, workspaceID, from, to)
 	return collect(rows, err, func(row pgx.Row) (*core.FirstWin, error) {
 		var f core.FirstWin
 		return &f, row.Scan(&f.MemberID, &f.Name, &f.Code, &f.At, &f.Gave)
