@@ -39,7 +39,8 @@
 //   - fees.go: won values their referrer confirms or disputes, fees owed,
 //     paid and received (ConfirmWon, DisputeWon, MarkFee, Fees).
 //   - stats.go: periods, figures and Stats; leaderboard.go: top givers by
-//     confirmed value, repeats damped, most improved, first wins;
+//     confirmed value, repeats damped, most improved, first wins
+//     (leaderboard_top.go: read best first through kept deal counts);
 //     jobs.go: the scheduled jobs and their reports; jobpass.go: a job
 //     as one pass over every workspace it is due in (RunJobs), batched;
 //     duejobs.go: the jobs that act on what fell due in a time window.

@@ -93,20 +93,29 @@ func (s *Service) Leaderboard(ctx context.Context, c Caller, period string) (*Le
 	return inTx(ctx, s, func(tx Tx) (*Leaderboard, error) { return s.leaderboard(ctx, tx, c.Workspace, p) })
 }
 
-// leaderboard computes the leaderboard of ws over p (see the rules above).
+// leaderboard computes the leaderboard of ws over p (see the rules
+// above): best first when it can (leaderboard_top.go), else from every
+// member's figures.
 func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period) (*Leaderboard, error) {
+	if !s.boardWhole {
+		lb, ok, err := s.leaderboardTop(ctx, tx, ws, p)
+		if ok || err != nil {
+			return lb, err
+		}
+	}
+	return s.leaderboardWhole(ctx, tx, ws, p)
+}
+
+// leaderboardWhole computes the leaderboard of ws over p from every
+// member's figures.
+func (s *Service) leaderboardWhole(ctx context.Context, tx Tx, ws Workspace, p Period) (*Leaderboard, error) {
 	lb := &Leaderboard{Period: p, Currency: cmp.Or(ws.Settings.Currency, DefaultCurrency)}
 	ms, err := tx.Members(ctx, ws.ID)
 	if err != nil {
 		return nil, err
 	}
-	active := map[int64]Member{}
-	for _, m := range ms {
-		if m.Status == MemberActive {
-			active[m.ID] = m
-		}
-	}
-	now, err := boardEntries(ctx, tx, ws.ID, p, s.now(), active)
+	active := activeByID(ms)
+	now, err := boardEntries(ctx, tx, ws.ID, p, s.now(), active, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +129,7 @@ func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period
 
 	if prev, ok := p.Before(); ok {
 		lb.Previous = &prev
-		before, err := boardEntries(ctx, tx, ws.ID, prev, s.now(), active)
+		before, err := boardEntries(ctx, tx, ws.ID, prev, s.now(), active, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -229,10 +238,11 @@ type BoardRepeat struct {
 	Value                  Money
 }
 
-// boardEntries are the figures of each active member over p, read at
-// now.
-func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, now time.Time, active map[int64]Member) (map[int64]BoardEntry, error) {
-	tally, err := tx.BoardTally(ctx, workspaceID, p, now)
+// boardEntries are the figures of each active member over p (of the
+// members given, unless nil), read at now.
+func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, now time.Time, active map[int64]Member,
+	members []int64) (map[int64]BoardEntry, error) {
+	tally, err := tx.BoardTally(ctx, workspaceID, p, now, members)
 	if err != nil {
 		return nil, err
 	}

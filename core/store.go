@@ -232,10 +232,17 @@ type Tx interface {
 	// member gave in it, the deals won in it whose value the referrer
 	// confirmed, and those of either that may repeat a client (see
 	// BoardTally).
-	BoardTally(ctx context.Context, workspaceID int64, p Period, now time.Time) (*BoardTally, error)
+	// Of the members given only, when members is not nil.
+	BoardTally(ctx context.Context, workspaceID int64, p Period, now time.Time, members []int64) (*BoardTally, error)
+	// BoardRanked reads a page of members best first by what a
+	// leaderboard ranks first (see BoardScan).
+	BoardRanked(ctx context.Context, workspaceID int64, q BoardScan) (*BoardPage, error)
 	// FirstWins returns, for each of the members party to a confirmed won
 	// deal, the first such deal.
 	FirstWins(ctx context.Context, workspaceID int64, memberIDs []int64) ([]FirstWin, error)
+	// NewcomersFirstWins lists, named, the first confirmed won deals in p
+	// of active members who joined at most NewcomerDays before them.
+	NewcomersFirstWins(ctx context.Context, workspaceID int64, p Period) ([]FirstWin, error)
 	// CountGiven counts the referrals a member gave (direct or leads)
 	// since the given time. Concurrent transactions counting for the same
 	// member are ordered: each counts what the one before committed.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,13 +17,25 @@ import (
 // period's edges, one by one ($2 all time, $3 and $4 the buckets read, $5
 // to $7 the edges: see coverage). Its cost follows the members and months
 // read, not the referrals.
-const boardTallySQL = `
+var boardTallySQL = boardTallyOf(`b.bucket >= $3 AND b.bucket < $4 AND $2::boolean = (b.bucket = '-infinity')`, ``,
+	`$5::timestamptz[], $6::timestamptz[], $7::int[]`)
+
+// boardTallyMembersSQL is boardTallySQL for the members $3 alone, in the
+// buckets $2 (the months the period reads, or the all-time one), the
+// edges $4 to $6: each member's rows by primary key, not every member's.
+var boardTallyMembersSQL = boardTallyOf(`b.bucket = ANY ($2::timestamptz[]) AND b.member_id = ANY ($3::bigint[])`,
+	`AND f.member_id = ANY ($3::bigint[])`, `$4::timestamptz[], $5::timestamptz[], $6::int[]`)
+
+// boardTallyOf is the tally's statement reading the rollup rows that
+// rows selects, the edges given and the edges' facts that facts keeps.
+func boardTallyOf(rows, facts, edges string) string {
+	return strings.NewReplacer("{rows}", rows, "{facts}", facts, "{edges}", edges).Replace(`
 WITH edges AS (
-	SELECT * FROM unnest($5::timestamptz[], $6::timestamptz[], $7::int[]) AS e (lo, hi, sign)
+	SELECT * FROM unnest({edges}) AS e (lo, hi, sign)
 ), facts AS (
 	SELECT b.member_id, b.measure, b.currency, b.n, b.cents
 	FROM board_rollups b
-	WHERE b.workspace_id = $1 AND b.bucket >= $3 AND b.bucket < $4 AND $2::boolean = (b.bucket = '-infinity')
+	WHERE b.workspace_id = $1 AND {rows}
 	UNION ALL
 	-- each edge its own index range (OFFSET 0: joined flat, the planner
 	-- read every referral of the workspace)
@@ -31,7 +44,7 @@ WITH edges AS (
 	CROSS JOIN LATERAL (SELECT * FROM referrals r
 		WHERE r.workspace_id = $1 AND r.created_at >= e.lo AND r.created_at < e.hi OFFSET 0) r
 	CROSS JOIN LATERAL board_rollup_facts(r::referrals, e.sign) f
-	WHERE f.measure = 1 AND f.bucket > '-infinity'
+	WHERE f.measure = 1 AND f.bucket > '-infinity' {facts}
 	UNION ALL
 	SELECT f.member_id, f.measure, f.currency, f.n, f.cents
 	FROM edges e
@@ -39,38 +52,63 @@ WITH edges AS (
 		WHERE r.workspace_id = $1 AND r.status = 'won' AND r.won_confirmation = 'confirmed'
 			AND r.closed_at >= e.lo AND r.closed_at < e.hi OFFSET 0) r
 	CROSS JOIN LATERAL board_rollup_facts(r::referrals, e.sign) f
-	WHERE f.measure = 2 AND f.bucket > '-infinity'
+	WHERE f.measure = 2 AND f.bucket > '-infinity' {facts}
 )
 SELECT member_id, measure, currency, sum(n)::bigint, sum(cents)::bigint
 FROM facts
 GROUP BY 1, 2, 3
-HAVING sum(n) <> 0`
+HAVING sum(n) <> 0`)
+}
 
-// boardRepeatsSQL lists the keys a referral shares with another of its
-// set (given in the period; won in it, value confirmed) of the same
-// referrer and receiver. It starts from the pairs whose referrer gave the
-// receiver a client more than once, ever (pair_client_key_counts_repeated_idx,
-// migration 029), and reads those pairs' referrals with their keys by
-// primary key: never every referral of a key, which for a common client
-// name is thousands (20 s at a 691k-referral chapter whose clients share
-// 180 names; 1 s this way). A key leaves as its rank among the keys read:
-// never as text.
-const boardRepeatsSQL = `
-WITH pairs AS (
-	SELECT referrer_id, receiver_id, array_agg(key) AS keys
-	FROM pair_client_key_counts
-	WHERE workspace_id = $1 AND n > 1
-	GROUP BY 1, 2
+// boardKeyedCTE ($1 the workspace, $4 the referrers, null: all) reads,
+// as keyed, the referrals of each referrer and receiver that share a
+// client key, ever (pair_client_key_counts_repeated_idx, migration 029),
+// with those keys: each pair's key either through the key's referrals
+// (referral_client_keys_key_idx) or through the referrer's, whichever
+// are fewer by the kept counts (client_key_counts, board_rollups' all
+// time). Through the referrer alone, a busy referrer's 13,000 referrals
+// were read for one repeat (0.7 s for the top 16 givers of a
+// 691k-referral chapter; 70 ms through the keys, cold); through the key
+// alone, a client name 180 referrers share was read whole for each
+// (20 s at a chapter whose clients share 180 names).
+const boardKeyedCTE = `
+pk AS (
+	SELECT p.referrer_id, p.receiver_id, p.key,
+		(SELECT c.n FROM client_key_counts c WHERE c.workspace_id = $1 AND c.key = p.key)
+			<= COALESCE((SELECT b.n FROM board_rollups b WHERE b.workspace_id = $1 AND b.bucket = '-infinity'
+				AND b.member_id = p.referrer_id AND b.measure = 1 AND b.currency = ''), 0) AS by_key
+	FROM pair_client_key_counts p
+	WHERE p.workspace_id = $1 AND p.n > 1 AND ($4::bigint[] IS NULL OR p.referrer_id = ANY ($4::bigint[]))
+), pairs AS (
+	SELECT referrer_id, receiver_id, array_agg(key) AS keys FROM pk WHERE NOT by_key GROUP BY 1, 2
 ), keyed AS (
+	SELECT k.key, r.id, r.referrer_id, pk.receiver_id, r.created_at, r.closed_at,
+		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
+		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
+	FROM pk
+	JOIN referral_client_keys k ON k.workspace_id = $1 AND k.key = pk.key
+	JOIN referrals r ON r.workspace_id = $1 AND r.id = k.referral_id AND r.referrer_id = pk.referrer_id
+		AND COALESCE(r.receiver_id, 0) = pk.receiver_id
+	WHERE pk.by_key
+	UNION ALL
 	SELECT k.key, r.id, r.referrer_id, p.receiver_id, r.created_at, r.closed_at,
 		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
 		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
 	FROM pairs p
-	JOIN referrals r ON r.workspace_id = $1 AND r.referrer_id = p.referrer_id
-		AND COALESCE(r.receiver_id, 0) = p.receiver_id
+	-- the referrer's referrals first (OFFSET 0: else the planner may
+	-- read the keys' referrals, the other way round)
+	CROSS JOIN LATERAL (SELECT * FROM referrals r WHERE r.workspace_id = $1 AND r.referrer_id = p.referrer_id
+		AND COALESCE(r.receiver_id, 0) = p.receiver_id OFFSET 0) r
 	JOIN referral_client_keys k ON k.workspace_id = r.workspace_id AND k.referral_id = r.id
 		AND k.key = ANY (p.keys)
-), sets AS (
+)`
+
+// boardRepeatsSQL lists the keys a referral shares with another of its
+// set (given in the period [$2, $3); won in it, value confirmed) of the
+// same referrer and receiver (see boardKeyedCTE). A key leaves as its
+// rank among the keys read: never as text.
+const boardRepeatsSQL = `
+WITH ` + boardKeyedCTE + `, sets AS (
 	SELECT false AS won, * FROM keyed WHERE created_at >= $2 AND created_at < $3
 	UNION ALL
 	SELECT true, * FROM keyed WHERE confirmed AND closed_at >= $2 AND closed_at < $3
@@ -82,21 +120,36 @@ FROM shared
 WHERE sharing > 1
 ORDER BY won, created_at, id`
 
-// BoardTally counts what a leaderboard reads of p in one round trip; now
-// is the clock p was read with (it guesses the edges' cost, never the
-// result).
-func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, now time.Time) (_ *core.BoardTally, err error) {
+// BoardTally counts what a leaderboard reads of p in one round trip, of
+// every member or of those given; now is the clock p was read with (it
+// guesses the edges' cost, never the result).
+func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, now time.Time, members []int64) (_ *core.BoardTally, err error) {
 	defer wrap(&err, "board tally(%d)", workspaceID)
 	from, to := bounds(p)
 	cov := coverPeriod(p.From, p.To, now)
 	var b pgx.Batch
 	var out core.BoardTally
-	b.Queue(boardTallySQL, workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign).Query(func(rows pgx.Rows) error {
+	sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+	keep := func(int64) bool { return true }
+	if members != nil {
+		only := make(map[int64]bool, len(members))
+		for _, id := range members {
+			only[id] = true
+		}
+		keep = func(id int64) bool { return only[id] }
+		if months, ok := cov.buckets(); ok {
+			sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+		}
+	}
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		var member int64
 		var measure int16
 		var currency string
 		var n, cents int64
 		_, err := pgx.ForEachRow(rows, []any{&member, &measure, &currency, &n, &cents}, func() error {
+			if !keep(member) {
+				return nil
+			}
 			if measure == 1 {
 				out.Given = append(out.Given, core.BoardGiven{ReferrerID: member, Referrals: int(n)})
 			} else {
@@ -106,7 +159,7 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 		})
 		return err
 	})
-	b.Queue(boardRepeatsSQL, workspaceID, from, to).Query(func(rows pgx.Rows) error {
+	b.Queue(boardRepeatsSQL, workspaceID, from, to, members).Query(func(rows pgx.Rows) error {
 		var r core.BoardRepeat
 		_, err := pgx.ForEachRow(rows, []any{&r.Won, &r.ReferralID, &r.ReferrerID, &r.ReceiverID, &r.Key,
 			&r.Value.Cents, &r.Value.Currency}, func() error {

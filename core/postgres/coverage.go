@@ -118,3 +118,21 @@ func coverPeriod(from, to, wall time.Time) coverage {
 	}
 	return c
 }
+
+// buckets lists the rollup buckets c reads: the all-time one, or each
+// month from lo to hi; ok false when they are not a few (no end, or
+// more than ten years of months).
+func (c coverage) buckets() (_ []pgtype.Timestamptz, ok bool) {
+	if c.all {
+		return []pgtype.Timestamptz{c.lo}, true
+	}
+	if c.lo.InfinityModifier != pgtype.Finite || c.hi.InfinityModifier != pgtype.Finite ||
+		c.hi.Time.After(c.lo.Time.AddDate(10, 0, 0)) {
+		return nil, false
+	}
+	var out []pgtype.Timestamptz
+	for m := c.lo.Time; m.Before(c.hi.Time); m = m.AddDate(0, 1, 0) {
+		out = append(out, ts(m, 0))
+	}
+	return out, true
+}

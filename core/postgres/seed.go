@@ -294,8 +294,9 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 // (--trusted), what the triggers keep on every other write: each
 // referral's amounts_private, its client keys and their counts
 // (migrations 023 and 029), the stats and board rollups (migrations
-// 016 and 029), each member's first win (029), the members' totals (033)
-// and the thank-yous and ratings counted per month (035).
+// 016 and 029), each member's first win (029), the members' totals (033),
+// the thank-yous and ratings counted per month (035) and the members'
+// deals per quarter (036).
 func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 	for _, ws := range workspaceIDs {
 		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -310,8 +311,11 @@ func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 			if _, err := tx.Exec(ctx, seedClientKeysSQL, ws); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1), member_first_wins_rebuild($1),
-				member_totals_rebuild($1), network_counts_rebuild($1)`, ws)
+			if _, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1), member_first_wins_rebuild($1),
+				member_totals_rebuild($1), network_counts_rebuild($1)`, ws); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `SELECT board_deals_rebuild($1)`, ws)
 			return err
 		})
 		if err != nil {

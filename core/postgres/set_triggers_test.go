@@ -21,7 +21,8 @@ var triggerKept = []struct{ name, query string }{
 	{"referral_client_keys", `SELECT * FROM referral_client_keys`},
 	{"client_key_counts", `SELECT * FROM client_key_counts`},
 	{"pair_client_key_counts", `SELECT * FROM pair_client_key_counts`},
-	{"member_first_wins", `SELECT * FROM member_first_wins`},
+	// the columns of 031 (036 keeps the member's joined_at beside it)
+	{"member_first_wins", `SELECT workspace_id, member_id, referral_id, code, closed_at, gave FROM member_first_wins`},
 	{"referrals", `SELECT id, status, funnel_reached, amounts_private FROM referrals`},
 }
 

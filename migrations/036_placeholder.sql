@@ -1,6 +1,0 @@
--- 036: a placeholder for another branch's migration.
-SELECT 1;
-
----- create above / drop below ----
-
-SELECT 1;
