@@ -129,6 +129,31 @@ func TestFlags_RingsWithFeesWithin90DaysNamedByTheirCodes(t *testing.T) {
 	}
 }
 
+// A ring's evidence is every referral of a window of 90 days that holds
+// a referral of each step; one outside every such window is not.
+func TestFlags_RingEvidenceIsWhatLiesInAWindowOfEveryStep(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := b.network(t, "T1", "10%", "amy", "ben")
+	admin, amy, ben := n[0], n[1], n[2]
+	day0 := b.refer(t, amy, ben, "Client One", 0)
+	b.clock.Add(10 * 24 * time.Hour)
+	day10 := b.refer(t, ben, amy, "Client Two", 0)
+	b.clock.Add(40 * 24 * time.Hour)
+	day50 := b.refer(t, amy, ben, "Client Three", 0)
+	b.clock.Add(45 * 24 * time.Hour)
+	day95 := b.refer(t, amy, ben, "Client Four", 0) // in the window from day 10 (ben→amy, then amy→ben on day 50)
+	b.clock.Add(105 * 24 * time.Hour)
+	b.refer(t, amy, ben, "Client Five", 0) // day 200: no ben→amy within 90 days of it, nor before it within a window
+	rings := only(t, b.flags(t, admin, "all"), core.FlagRing)
+	if len(rings) != 1 {
+		t.Fatalf("rings: %+v; want one", rings)
+	}
+	if want := codes(day0, day10, day50, day95); !slices.Equal(rings[0].Codes, want) || rings[0].Count != len(want) {
+		t.Errorf("ring evidence %v (count %d); want %v", rings[0].Codes, rings[0].Count, want)
+	}
+}
+
 func TestFlags_SameClientByNameOrContactThreeTimes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -61,18 +61,23 @@ WITH ws AS (
 	JOIN edge e ON e.ws = g.ws AND e.a = g.path[g.i] AND e.b = g.path[g.i + 1]
 ), next_ref AS (
 	-- from each referral of a ring on, the first referral of each step
-	SELECT ws, path, steps, at,
+	SELECT ws, path, steps, code, at,
 		min(at) FILTER (WHERE i = 1) OVER later AS n1, min(at) FILTER (WHERE i = 2) OVER later AS n2,
 		min(at) FILTER (WHERE i = 3) OVER later AS n3, min(at) FILTER (WHERE i = 4) OVER later AS n4
 	FROM ring_ref
 	WINDOW later AS (PARTITION BY ws, path ORDER BY at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ), window_start AS (
-	-- a window of RingWindow from one of the ring's referrals that holds
-	-- a referral of every step
-	SELECT DISTINCT ws, path, at
+	-- each referral of a ring, and the last referral at or before it that
+	-- starts a window of RingWindow holding a referral of every step: the
+	-- referral is evidence when it lies in that window (a window that
+	-- starts earlier ends earlier). Computed along each ring's referrals,
+	-- never joined back to them (a join of the ring's referrals to their
+	-- windows, misestimated at a row, ran a nested loop per referral)
+	SELECT ws, path, steps, code, at,
+		max(at) FILTER (WHERE n1 IS NOT NULL AND n2 IS NOT NULL AND (steps < 3 OR n3 IS NOT NULL)
+			AND (steps < 4 OR n4 IS NOT NULL) AND greatest(n1, n2, n3, n4) <= at + $6::bigint * interval '1 second')
+			OVER (PARTITION BY ws, path ORDER BY at RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS started
 	FROM next_ref
-	WHERE n1 IS NOT NULL AND n2 IS NOT NULL AND (steps < 3 OR n3 IS NOT NULL) AND (steps < 4 OR n4 IS NOT NULL)
-		AND greatest(n1, n2, n3, n4) <= at + $6::bigint * interval '1 second'
 ), ring_evidence AS (
 	-- the evidence: every referral in such a window, ranked in its
 	-- workspace by most evidence first
@@ -80,8 +85,8 @@ WITH ws AS (
 		r.path[1:r.steps] AS members, array_agg(DISTINCT r.code ORDER BY r.code) AS codes,
 		count(DISTINCT r.code) AS n, min(r.code) AS first,
 		row_number() OVER (PARTITION BY r.ws ORDER BY count(DISTINCT r.code) DESC, r.path) AS rank
-	FROM ring_ref r JOIN window_start w ON w.ws = r.ws AND w.path = r.path
-		AND r.at >= w.at AND r.at <= w.at + $6::bigint * interval '1 second'
+	FROM window_start r
+	WHERE r.at <= r.started + $6::bigint * interval '1 second'
 	GROUP BY r.ws, r.path, r.steps
 ), rings AS (
 	-- at most maxRings a workspace
