@@ -165,7 +165,7 @@ func (s *Service) leaderboardWhole(ctx context.Context, tx Tx, ws Workspace, p P
 			lb.FirstWins = append(lb.FirstWins, f)
 		}
 	}
-	slices.SortFunc(lb.FirstWins, func(a, b FirstWin) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Code, b.Code)) })
+	slices.SortFunc(lb.FirstWins, FirstWin.compare)
 	return lb, nil
 }
 
@@ -371,4 +371,18 @@ func repeatGroups(rs []BoardRepeat) [][]*BoardRepeat {
 		out[i] = append(out[i], r)
 	}
 	return out
+}
+
+// compare orders first wins by when they were won, then by referral, and
+// the two parties of one referral giver first: a total order, so that
+// every read of the board lists them alike whatever order the store gave.
+func (a FirstWin) compare(b FirstWin) int {
+	gaveFirst := func(f FirstWin) int {
+		if f.Gave {
+			return 0
+		}
+		return 1
+	}
+	return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Code, b.Code), cmp.Compare(gaveFirst(a), gaveFirst(b)),
+		cmp.Compare(a.MemberID, b.MemberID))
 }

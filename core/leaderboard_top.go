@@ -49,7 +49,7 @@ func (s *Service) leaderboardTop(ctx context.Context, tx Tx, ws Workspace, p Per
 		return nil, false, err
 	}
 	lb.FirstWins = firsts
-	slices.SortFunc(lb.FirstWins, func(a, b FirstWin) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Code, b.Code)) })
+	slices.SortFunc(lb.FirstWins, FirstWin.compare)
 	return lb, true, nil
 }
 
