@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -24,6 +25,13 @@ type DueRun struct {
 // installation's pass is a series of bounded transactions, never one
 // giant one. A crash midway leaves the rest unclaimed, for the next run.
 const jobBatch = 250
+
+// jobWorkers is how many batches of a pass run at once: a pass is mostly
+// PostgreSQL's work on one core per transaction, and batches never share
+// a workspace (nor the rows they lock), so two use two cores. Each still
+// claims its workspaces in id order: two replicas running the same pass
+// wait for each other batch by batch, never deadlock.
+const jobWorkers = 2
 
 // dueWindow is how far back the thank-you nudge and the stale follow-up
 // look for what fell due: a referral taken on or gone quiet longer ago
@@ -58,9 +66,9 @@ func (s *Service) RunJob(ctx context.Context, job string, ws Workspace, fire, at
 // writes no notices, claims each workspace's run first and then deletes
 // in batches (see purge).
 //
-// The results match runs one to one. On an error, the batches before the
-// failing one are committed and their results filled in; the rest are
-// left unclaimed (Ran false) for the next run.
+// The results match runs one to one. On an error, the batches that
+// committed have their results filled in; the failing one and those not
+// started yet are left unclaimed (Ran false) for the next run.
 func (s *Service) RunJobs(ctx context.Context, job string, runs []DueRun, at time.Time) ([]JobResult, error) {
 	if _, err := JobByName(job); err != nil {
 		return nil, err
@@ -73,27 +81,51 @@ func (s *Service) RunJobs(ctx context.Context, job string, runs []DueRun, at tim
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(runs[a].Workspace.ID, runs[b].Workspace.ID) })
 	results := make([]JobResult, len(runs))
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, jobWorkers)
+		mu    sync.Mutex
+		first error // the first failure; batches not started by then are not
+	)
 	for start := 0; start < len(order); start += jobBatch {
+		slots <- struct{}{}
+		mu.Lock()
+		failed := first != nil
+		mu.Unlock()
+		if failed {
+			<-slots
+			break
+		}
 		idx := order[start:min(start+jobBatch, len(order))]
-		batch := make([]DueRun, len(idx))
-		for i, k := range idx {
-			batch[i] = runs[k]
-		}
-		var res []JobResult
-		var err error
-		if job == JobRetention { // deletes in batches, each committed: see purge
-			res, err = s.purgeAll(ctx, batch, at)
-		} else {
-			res, err = s.runBatch(ctx, job, batch, at)
-		}
-		if err != nil {
-			return results, err
-		}
-		for i, k := range idx {
-			results[k] = res[i]
-		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			batch := make([]DueRun, len(idx))
+			for i, k := range idx {
+				batch[i] = runs[k]
+			}
+			var res []JobResult
+			var err error
+			if job == JobRetention { // deletes in batches, each committed: see purge
+				res, err = s.purgeAll(ctx, batch, at)
+			} else {
+				res, err = s.runBatch(ctx, job, batch, at)
+			}
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				return
+			}
+			for i, k := range idx {
+				results[k] = res[i]
+			}
+		}()
 	}
-	return results, nil
+	wg.Wait()
+	return results, first
 }
 
 // purgeAll runs the retention job for each workspace of a batch: the

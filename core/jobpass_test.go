@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -165,5 +166,54 @@ func TestRunJobs_RerunForTheSamePeriodPostsNothingNewAndResumesWhatWasNotClaimed
 	}
 	if n := b.count(t, "outbox WHERE kind = 'nudge.thanks'"); n != 3 {
 		t.Errorf("%d nudges in the outbox, want 3", n)
+	}
+}
+
+// A pass over more workspaces than a batch holds runs its batches side
+// by side: every workspace is claimed once, its results land on its own
+// run, and a rerun finds every period claimed.
+func TestRunJobs_PassOfManyBatchesRunsEachWorkspaceOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	at := b.clock.Now().Add(30 * time.Hour)
+	const workspaces = 2*250 + 40 // three batches (jobBatch is 250)
+	due := make([]core.DueRun, workspaces)
+	nudged := map[int]bool{0: true, 260: true, workspaces - 1: true} // one in each batch
+	for i := range due {
+		team := fmt.Sprintf("T%03d", i)
+		org := b.join(t, team, "organiser")
+		if nudged[i] {
+			b.accepted(t, org, b.join(t, team, "alice"), "Client of "+team)
+		}
+		due[workspaces-1-i] = core.DueRun{Workspace: b.workspace(t, org), Fire: at} // given out of order
+	}
+	res, err := b.svc.RunJobs(ctx, core.JobThankNudge, due, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		want := 0
+		if nudged[workspaces-1-i] {
+			want = 1
+		}
+		if !r.Ran || r.Notices != want {
+			t.Errorf("run %d (%s): %+v; want a run with %d notice(s)", i, due[i].Workspace.ExternalID, r, want)
+		}
+	}
+	if n := b.count(t, "outbox WHERE kind = 'nudge.thanks'"); n != len(nudged) {
+		t.Errorf("%d nudges in the outbox, want %d", n, len(nudged))
+	}
+	if n := b.count(t, fmt.Sprintf("job_runs WHERE job = '%s'", core.JobThankNudge)); n != workspaces {
+		t.Errorf("%d runs claimed, want %d", n, workspaces)
+	}
+	res, err = b.svc.RunJobs(ctx, core.JobThankNudge, due, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Ran || r.Notices != 0 {
+			t.Fatalf("rerun %d: %+v; want nothing", i, r)
+		}
 	}
 }
