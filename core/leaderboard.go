@@ -97,11 +97,9 @@ func (s *Service) Leaderboard(ctx context.Context, c Caller, period string) (*Le
 // above): best first when it can (leaderboard_top.go), else from every
 // member's figures.
 func (s *Service) leaderboard(ctx context.Context, tx Tx, ws Workspace, p Period) (*Leaderboard, error) {
-	if !s.boardWhole {
-		lb, ok, err := s.leaderboardTop(ctx, tx, ws, p)
-		if ok || err != nil {
-			return lb, err
-		}
+	lb, ok, err := s.leaderboardTop(ctx, tx, ws, p)
+	if ok || err != nil {
+		return lb, err
 	}
 	return s.leaderboardWhole(ctx, tx, ws, p)
 }

@@ -17,9 +17,6 @@ type Service struct {
 	secret    []byte // signs dashboard links and sessions (signin_token.go)
 	keys      *keys  // shared by copies of the Service
 	batch     *referBatcher
-	// boardWhole reads every leaderboard from every member's figures
-	// (the tests' oracle of the best-first read, leaderboard_top.go).
-	boardWhole bool
 }
 
 // Options configure a Service.
