@@ -55,11 +55,6 @@ func quarterCover(from, to, wall time.Time) (bucket pgtype.Timestamptz, c covera
 	return ts(lo, 0), c, true
 }
 
-func quarterStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
-}
-
 // boardEdgeDealsSQL lists the referrers whose confirmed won deals the
 // edges of a period change ($2 to $4 the edges, as in boardTallySQL):
 // the kept counts of the bucket miss them, so core reads them whatever

@@ -49,6 +49,13 @@ func ts(t time.Time, inf pgtype.InfinityModifier) pgtype.Timestamptz {
 // the beginning start here, and the all-time rows ('-infinity') end here.
 var firstMonth = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// quarterStart is the start of t's UTC quarter, as member_totals and
+// board_deals bucket them.
+func quarterStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+}
+
 func monthStart(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)

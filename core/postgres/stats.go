@@ -554,12 +554,9 @@ func scanPartnerStats(row pgx.Row) (*core.PartnerStats, error) {
 // wholeQuarters tells whether the rollup buckets read, [lo, hi), are
 // whole UTC quarters (or all time), as member_totals keeps them.
 func wholeQuarters(lo, hi pgtype.Timestamptz) bool {
-	quarterStart := func(t time.Time) bool {
-		t = t.UTC()
-		return t.Equal(monthStart(t)) && (t.Month()-1)%3 == 0
-	}
-	loOK := lo.InfinityModifier == pgtype.NegativeInfinity || (lo.InfinityModifier == pgtype.Finite && quarterStart(lo.Time))
-	hiOK := hi.InfinityModifier == pgtype.Infinity || (hi.InfinityModifier == pgtype.Finite && quarterStart(hi.Time))
+	whole := func(t time.Time) bool { return t.Equal(quarterStart(t)) }
+	loOK := lo.InfinityModifier == pgtype.NegativeInfinity || (lo.InfinityModifier == pgtype.Finite && whole(lo.Time))
+	hiOK := hi.InfinityModifier == pgtype.Infinity || (hi.InfinityModifier == pgtype.Finite && whole(hi.Time))
 	return loOK && hiOK
 }
 
@@ -568,8 +565,7 @@ func wholeQuarters(lo, hi pgtype.Timestamptz) bool {
 // name most of them (networkPartnersSQL). It starts after from, as the
 // window does, and ends by to.
 func activeQuarter(from, to time.Time) []any {
-	to = to.UTC()
-	hi := time.Date(to.Year(), time.Month((int(to.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	hi := quarterStart(to)
 	lo := hi.AddDate(0, -3, 0)
 	if !lo.After(from) {
 		lo = hi // none: a window shorter than a quarter
