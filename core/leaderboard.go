@@ -90,7 +90,14 @@ func (s *Service) Leaderboard(ctx context.Context, c Caller, period string) (*Le
 	if err != nil {
 		return nil, err
 	}
-	return inTx(ctx, s, func(tx Tx) (*Leaderboard, error) { return s.leaderboard(ctx, tx, c.Workspace, p) })
+	return inTx(ctx, s, func(tx Tx) (*Leaderboard, error) {
+		// Its pages are statements of their own: one snapshot, so a win
+		// committed meanwhile is in all of them or in none.
+		if o, ok := tx.(OneSnapshot); ok {
+			o.ReadOneSnapshot()
+		}
+		return s.leaderboard(ctx, tx, c.Workspace, p)
+	})
 }
 
 // leaderboard computes the leaderboard of ws over p (see the rules

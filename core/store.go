@@ -14,6 +14,15 @@ type Store interface {
 	Purger
 }
 
+// OneSnapshot is a Tx that can read everything from one snapshot: a read
+// made of several statements (the leaderboard's pages, say) then sees one
+// state of the database, never a change committed between two of them.
+// ReadOneSnapshot must come before the transaction's first statement; it
+// makes the transaction read only and reports whether it took effect.
+type OneSnapshot interface {
+	ReadOneSnapshot() bool
+}
+
 // Tx is what an operation may do inside its transaction. Every method is
 // scoped to one workspace: ids from another workspace are ENOTFOUND.
 type Tx interface {

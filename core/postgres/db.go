@@ -170,6 +170,12 @@ type tx struct {
 	undo []func()
 }
 
+var _ core.OneSnapshot = (*tx)(nil)
+
+// ReadOneSnapshot makes the transaction a read-only one at repeatable
+// read, if no statement has been sent or queued yet.
+func (t *tx) ReadOneSnapshot() bool { return t.pipe.readOnlySnapshot() }
+
 // rolledBack runs the undo functions of a transaction that rolled back.
 func (t *tx) rolledBack() {
 	for _, f := range t.undo {

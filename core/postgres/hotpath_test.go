@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -151,5 +152,53 @@ func TestClaimHeads_EachDestinationsOldestAcrossWorkspacesAndChannels(t *testing
 	slices.Sort(got)
 	if want := []string{"alice0", "bob0", "carol0", "post0"}; !slices.Equal(got, want) {
 		t.Fatalf("heads %v, want %v (each Slack destination's oldest)", got, want)
+	}
+}
+
+func TestReadOneSnapshot_EveryStatementSeesTheDatabaseAsTheFirstDid(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.member(t, b.ws, "alice")
+	ctx := context.Background()
+	counts := func(snapshot bool) (first, second int, took bool) {
+		b.tx(t, func(tx core.Tx) error {
+			if snapshot {
+				took = tx.(core.OneSnapshot).ReadOneSnapshot()
+			}
+			ms, err := tx.Members(ctx, b.ws.ID)
+			if err != nil {
+				return err
+			}
+			first = len(ms)
+			b.member(t, b.ws, fmt.Sprintf("joined-%t", snapshot)) // another transaction, committed meanwhile
+			ms, err = tx.Members(ctx, b.ws.ID)
+			second = len(ms)
+			return err
+		})
+		return first, second, took
+	}
+	if first, second, took := counts(true); !took || second != first {
+		t.Fatalf("one snapshot (took %t): %d members, then %d after another transaction added one; want the same", took, first, second)
+	}
+	if first, second, _ := counts(false); second != first+1 {
+		t.Fatalf("read committed: %d members, then %d after another transaction added one; want one more", first, second)
+	}
+	// Too late once a statement went, and read only when it took.
+	b.tx(t, func(tx core.Tx) error {
+		if _, err := tx.Members(ctx, b.ws.ID); err != nil {
+			return err
+		}
+		if tx.(core.OneSnapshot).ReadOneSnapshot() {
+			t.Error("ReadOneSnapshot after a statement took effect; want false")
+		}
+		return nil
+	})
+	err := b.try(func(tx core.Tx) error {
+		tx.(core.OneSnapshot).ReadOneSnapshot()
+		_, err := tx.EnsureWorkspace(ctx, core.Slack, "T-SNAPSHOT", "snapshot", core.Settings{})
+		return err
+	})
+	if err == nil {
+		t.Fatal("a write in a one-snapshot transaction succeeded; want it refused (read only)")
 	}
 }

@@ -46,6 +46,19 @@ func beginPipe(ctx context.Context, pool *pgxpool.Pool) (*pipe, error) {
 	return p, nil
 }
 
+// readOnlySnapshot makes the transaction, before anything reached the
+// server, a read-only one at repeatable read: each of its statements then
+// reads the same snapshot. It reports whether it could (false once a
+// statement has gone, or was queued, after BEGIN).
+func (p *pipe) readOnlySnapshot() bool {
+	if p.begun || p.pending.Len() != 1 {
+		return false
+	}
+	p.pending = pgx.Batch{}
+	p.pending.Queue("begin isolation level repeatable read read only")
+	return true
+}
+
 // later queues a write whose answer nobody needs.
 func (p *pipe) later(sql string, args ...any) {
 	p.read = nil
