@@ -264,6 +264,7 @@ func (s *Service) unposted(ctx context.Context, tx Tx, runs []DueRun, key func(D
 // from its own workspace's figures.
 func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
 	open := map[int64][]Referral{}
+	var weeks []Stats // the weekly digests' figures, per run
 	if job == JobWeeklyDigest && len(runs) > 0 {
 		leads, err := tx.OpenLeads(ctx, workspaceIDs(runs), weeklyLeads)
 		if err != nil {
@@ -272,17 +273,20 @@ func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun,
 		for _, l := range leads {
 			open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
 		}
+		if weeks, err = s.weeksOf(ctx, tx, runs, at); err != nil {
+			return nil, err
+		}
 	}
 	if job == JobHealth {
 		return s.networkHealth(ctx, tx, runs, at)
 	}
 	var ns []Notice
-	for _, r := range runs {
+	for i, r := range runs {
 		var more []Notice
 		var err error
 		switch job {
 		case JobWeeklyDigest:
-			more, err = s.weeklyDigest(ctx, tx, r.Workspace, r.Fire, at, open[r.Workspace.ID])
+			more = weeklyDigest(r.Workspace, r.Fire, at, &weeks[i], open[r.Workspace.ID])
 		case JobQuarterly:
 			more, err = s.quarterly(ctx, tx, r.Workspace, r.Fire, at)
 		}

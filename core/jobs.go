@@ -135,24 +135,44 @@ func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period
 // weeklyLeads is how many open leads the weekly digest lists.
 const weeklyLeads = 10
 
-// weeklyDigest posts the last seven days to the channel, with open, the
-// workspace's newest open leads (read for the whole batch at once). A
-// quiet week with no leads waiting gets no post.
-func (s *Service) weeklyDigest(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time, open []Referral) ([]Notice, error) {
-	p := Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
-	st, err := s.periodStats(ctx, tx, ws, p, at, NoBreakdown) // it shows the totals alone
+// weekOf is the week a weekly digest fired at fire reports on.
+func (s *Service) weekOf(ws Workspace, fire time.Time) Period {
+	return Period{From: fire.AddDate(0, 0, -7), To: fire, Label: "the week to " + fire.In(s.Location(ws)).Format("Mon 2 Jan")}
+}
+
+// weeksOf reads the figures of the weekly digests of runs, in one
+// statement for them all (NetworkTotals: the digest shows the totals
+// alone), as the channel may see them.
+func (s *Service) weeksOf(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Stats, error) {
+	qs := make([]TotalsQuery, len(runs))
+	for i, r := range runs {
+		qs[i] = TotalsQuery{WorkspaceID: r.Workspace.ID, Period: s.weekOf(r.Workspace, r.Fire), Now: at}
+	}
+	weeks, err := tx.NetworkTotals(ctx, qs)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Period: p, Current: st}
+	for i, r := range runs {
+		st := &weeks[i]
+		st.Currency = cmp.Or(r.Workspace.Settings.Currency, DefaultCurrency)
+		st.Visible() // for the channel: as no party sees it
+	}
+	return weeks, nil
+}
+
+// weeklyDigest posts the last seven days, st, to the channel, with open,
+// the workspace's newest open leads (both read for the whole batch at
+// once). A quiet week with no leads waiting gets no post.
+func weeklyDigest(ws Workspace, fire, at time.Time, st *Stats, open []Referral) []Notice {
+	rep := &Report{Period: st.Period, Current: st}
 	for _, r := range open {
 		rep.OpenLeads = append(rep.OpenLeads, r.Public())
 	}
 	if st.Given == 0 && st.Deals == 0 && len(open) == 0 {
-		return nil, nil
+		return nil
 	}
 	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeWeeklyDigest, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: weeklyKey(fire)}}, nil
+		Report: rep, CreatedAt: at, DedupeKey: weeklyKey(fire)}}
 }
 
 // quarterly celebrates the quarter that ended before the scheduled run,

@@ -236,6 +236,14 @@ type StatsQuery struct {
 	Top int
 }
 
+// TotalsQuery asks NetworkTotals for one workspace's network totals over
+// a period; Now is the clock the period was read with (StatsQuery's).
+type TotalsQuery struct {
+	WorkspaceID int64
+	Period      Period
+	Now         time.Time
+}
+
 // NoBreakdown is StatsQuery.Top for figures without the breakdown (a
 // report that shows only the totals).
 const NoBreakdown = -1

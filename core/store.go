@@ -195,6 +195,13 @@ type Tx interface {
 	// the workspaces (as ListReferrals with OpenLeads and Limit reads one
 	// workspace's), by workspace, newest first, in one statement.
 	OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) ([]Referral, error)
+	// NetworkTotals returns, for each query in order, its workspace's
+	// referrals given (Given), deals won (Deals) and revenue (Revenue) over
+	// its period, as Stats counts them for the network and no viewer (a
+	// channel post; Visible not applied), in one statement for them all:
+	// the weekly digest's figures, without a planned statement per
+	// workspace. The other figures are left zero.
+	NetworkTotals(ctx context.Context, qs []TotalsQuery) ([]Stats, error)
 	// Posted returns those of the given notice keys the outbox holds a
 	// notice under (pending, claimed, delivered or failed): an Enqueue of
 	// a notice with that key would add nothing.

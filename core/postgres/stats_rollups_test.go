@@ -47,7 +47,8 @@ type history struct {
 	conn    *pgx.Conn
 	rnd     *rand.Rand
 	members []*core.Member
-	ids     []int64 // referrals, deleted ones included
+	ids     []int64         // referrals, deleted ones included
+	other   *core.Workspace // a workspace of nothing
 }
 
 func newHistory(t *testing.T, seed uint64) *history {
@@ -58,7 +59,7 @@ func newHistory(t *testing.T, seed uint64) *history {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
-	h := &history{t: t, b: b, conn: conn, rnd: rand.New(rand.NewPCG(seed, 16))}
+	h := &history{t: t, b: b, conn: conn, rnd: rand.New(rand.NewPCG(seed, 16)), other: b.workspace(t, core.Slack, "T-OTHER")}
 	for _, name := range []string{"ann", "ben", "cat", "dan", "eve", "fay"} {
 		h.members = append(h.members, b.member(t, b.ws, name))
 	}
@@ -247,6 +248,7 @@ func (h *history) check(round int) {
 	h.checkMemberTotals(round)
 	h.checkCounts(round)
 	now := time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC)
+	h.checkNetworkTotals(round, now)
 	subjects := []int64{0}
 	for _, m := range h.members {
 		subjects = append(subjects, m.ID)
@@ -273,6 +275,43 @@ func (h *history) check(round int) {
 				}
 				h.checkTop(q, want)
 			}
+		}
+	}
+}
+
+// checkNetworkTotals compares NetworkTotals, every period asked at once
+// (weeks across month ends among them) and a workspace with nothing
+// between them, with the direct queries' network figures seen by no one.
+func (h *history) checkNetworkTotals(round int, now time.Time) {
+	ctx := context.Background()
+	ps := h.periods(now)
+	for _, end := range []time.Time{time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2025, 12, 29, 9, 0, 0, 0, time.UTC), h.at()} {
+		ps = append(ps, core.Period{From: end.AddDate(0, 0, -7), To: end})
+	}
+	var qs []core.TotalsQuery
+	for _, p := range ps {
+		qs = append(qs, core.TotalsQuery{WorkspaceID: h.b.ws.ID, Period: p, Now: now},
+			core.TotalsQuery{WorkspaceID: h.other.ID, Period: p, Now: now})
+	}
+	var got []core.Stats
+	h.b.tx(h.t, func(tx core.Tx) (err error) {
+		got, err = tx.NetworkTotals(ctx, qs)
+		return err
+	})
+	if len(got) != len(qs) {
+		h.t.Fatalf("round %d: %d network totals for %d queries", round, len(got), len(qs))
+	}
+	for i, q := range qs {
+		var want *core.Stats
+		h.b.tx(h.t, func(tx core.Tx) (err error) {
+			want, err = postgres.OracleStats(ctx, tx, q.WorkspaceID, core.StatsQuery{Period: q.Period, Now: now})
+			return err
+		})
+		g := asJSON(h.t, []any{got[i].Given, got[i].Deals, got[i].Revenue, got[i].Period})
+		w := asJSON(h.t, []any{want.Given, want.Deals, want.Revenue, want.Period})
+		if g != w {
+			h.t.Fatalf("round %d, network totals of workspace %d over %s – %s:\n read %s\n want %s",
+				round, q.WorkspaceID, q.Period.From, q.Period.To, g, w)
 		}
 	}
 }
