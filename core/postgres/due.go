@@ -163,6 +163,14 @@ func (t *tx) LockIdleReferrals(ctx context.Context, due []core.DueWindow) (_ []c
 
 // DuePartnerships finds partnerships whose touchpoint fell due in the
 // window and whose members haven't both been reminded of it, in one query.
+// The window is long (core's touchWindow: two months) and most of what is
+// due in it waits for members who can't be reminded today (held back,
+// paused): each member is asked once (remindable, per distinct member),
+// not once per partnership of theirs, and only the partnerships with a
+// remindable member are looked up in the outbox. At a tenth of BNI's
+// scale a day's window holds 246,211 partnerships of 45,386 members, 2,967
+// of them remindable: 2.3–2.8 s instead of 7.0 (EXPLAIN ANALYZE, a busy
+// machine), 4,533 partnerships either way.
 func (t *tx) DuePartnerships(ctx context.Context, due []core.DueWindow) (_ []core.Partnership, err error) {
 	defer wrap(&err, "due partnerships(%d workspaces)", len(due))
 	ids, from, to := dueArgs(due)
@@ -170,14 +178,29 @@ func (t *tx) DuePartnerships(ctx context.Context, due []core.DueWindow) (_ []cor
 		return sent(`'touch:' || r.id || ':' || r.` + member + ` || ':' || floor(extract(epoch FROM r.next_due))::bigint`)
 	}
 	rows, err := t.q.Query(ctx, `
+		WITH due AS MATERIALIZED (
+			SELECT r.id, r.workspace_id, r.member_a, r.member_b, r.type, r.trust, r.cadence_days, r.last_touch,
+				r.next_due, r.created_at
+			FROM `+dueWindows+`
+			CROSS JOIN LATERAL (SELECT * FROM partnerships r WHERE r.workspace_id = d.ws
+				AND r.next_due > d.since AND r.next_due <= d.until OFFSET 0) r
+		), people AS MATERIALIZED (
+			SELECT workspace_id, member_a AS id FROM due UNION SELECT workspace_id, member_b FROM due
+		), ok AS MATERIALIZED (
+			SELECT x.workspace_id, x.id FROM people x
+			WHERE COALESCE((SELECT `+mayRemind+` AND NOT `+heldBack+`
+				FROM members m WHERE m.workspace_id = x.workspace_id AND m.id = x.id), false)
+		)
 		SELECT r.id, r.workspace_id, r.member_a, r.member_b, r.type, r.trust, r.cadence_days, r.last_touch, r.next_due,
 			r.created_at
-		FROM `+dueWindows+`
-		CROSS JOIN LATERAL (SELECT * FROM partnerships r WHERE r.workspace_id = d.ws
-			AND r.next_due > d.since AND r.next_due <= d.until
-			AND NOT (`+reminded("member_a")+` AND `+reminded("member_b")+`)
-			AND (`+remindable("r.member_a")+` OR `+remindable("r.member_b")+`)
+		FROM (
+			-- joined, not probed row by row; the outbox is probed after
+			SELECT r.* FROM due r
+			LEFT JOIN ok a ON a.workspace_id = r.workspace_id AND a.id = r.member_a
+			LEFT JOIN ok b ON b.workspace_id = r.workspace_id AND b.id = r.member_b
+			WHERE a.id IS NOT NULL OR b.id IS NOT NULL
 			OFFSET 0) r
+		WHERE NOT (`+reminded("member_a")+` AND `+reminded("member_b")+`)
 		ORDER BY r.workspace_id, r.next_due, r.id`, ids, from, to)
 	return collectPartnerships(rows, err)
 }
