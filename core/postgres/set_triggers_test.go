@@ -347,3 +347,41 @@ func TestMigrate032_GoesDownToTheRowTriggersAndUpAgain(t *testing.T) {
 		t.Fatalf("up again: %s, want %s", got, statements)
 	}
 }
+
+// TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain: 039's down
+// section puts back the four update triggers it folded into one and the
+// amounts_private trigger it split, and up folds them again.
+func TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, url := connAtVersion(t, 39)
+	names := func() string {
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(tgname, ', ' ORDER BY tgname) FROM pg_trigger
+			WHERE tgrelid = 'referrals'::regclass AND NOT tgisinternal AND tgname = ANY ($1)`,
+			[]string{"referrals_amounts_private", "referrals_amounts_private_insert", "referrals_amounts_private_update",
+				"referrals_board_rollups_update", "referrals_derived_update", "referrals_pair_client_keys_update",
+				"referrals_stats_rollup_update", "referrals_thanks_accepted_at"}).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	const folded = "referrals_amounts_private_insert, referrals_amounts_private_update, referrals_derived_update"
+	const before = "referrals_amounts_private, referrals_board_rollups_update, referrals_pair_client_keys_update, " +
+		"referrals_stats_rollup_update, referrals_thanks_accepted_at"
+	if got := names(); got != folded {
+		t.Fatalf("at 039: %s, want %s", got, folded)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 37); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != before {
+		t.Fatalf("down to 037: %s, want %s", got, before)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 39); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != folded {
+		t.Fatalf("up again: %s, want %s", got, folded)
+	}
+}
