@@ -34,6 +34,9 @@
 -- amounts_private is worked out again only when a party (or the flag,
 -- which a member's change flips to have it worked out) changes, not on
 -- every UPDATE that names a party's column: a release names them all.
+--
+-- The /refer insert trigger writes its members' totals in the same
+-- statement as the rollups (below).
 
 CREATE FUNCTION referrals_derived_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -213,7 +216,102 @@ CREATE TRIGGER referrals_amounts_private_update
         IS DISTINCT FROM (NEW.referrer_id, NEW.receiver_id, NEW.co_owner_id, NEW.amounts_private))
     EXECUTE FUNCTION referrals_amounts_private();
 
+-- A new referral (every /refer) writes its members' totals in the rollups'
+-- statement: its facts computed once, no array of rollup rows built for
+-- member_totals_add to unnest (037 wrote them in a statement of their own).
+-- The workspace exists (the referral's key refers to it): no probe of it.
+CREATE OR REPLACE FUNCTION referrals_stats_rollup_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    writer_shard smallint := COALESCE(NULLIF(current_setting('referbot.rollup_shard', true), '')::smallint,
+        pg_backend_pid() % 8);
+BEGIN
+    PERFORM set_config('referbot.totals_written', 'on', true);
+    WITH facts AS MATERIALIZED (
+        SELECT r.workspace_id AS ws, f.* FROM inserted r CROSS JOIN LATERAL stats_rollup_facts(r::referrals, 1) f
+    ), totals AS (
+        INSERT INTO member_totals AS t (workspace_id, member_id, bucket, currency, private, shard,
+            given, received, given_deals, given_cents, received_deals, received_cents)
+        SELECT x.workspace_id, x.member_id, x.bucket, x.currency, x.private, x.shard,
+            sum(x.given), sum(x.received), sum(x.given_deals), sum(x.given_cents), sum(x.received_deals),
+            sum(x.received_cents)
+        FROM facts f
+        CROSS JOIN LATERAL member_total_facts(ROW(f.ws, f.subject, f.measure, f.bucket, f.role, f.status, f.currency,
+            f.private, writer_shard, f.n, f.n_amount, f.cents)::stats_rollups, 1) x
+        GROUP BY 1, 2, 3, 4, 5, 6
+        HAVING sum(x.given) <> 0 OR sum(x.received) <> 0 OR sum(x.given_deals) <> 0 OR sum(x.given_cents) <> 0
+            OR sum(x.received_deals) <> 0 OR sum(x.received_cents) <> 0
+        ORDER BY 1, 3, 2, 4, 5, 6
+        ON CONFLICT (workspace_id, bucket, member_id, currency, private, shard) DO UPDATE
+        SET given = t.given + EXCLUDED.given, received = t.received + EXCLUDED.received,
+            given_deals = t.given_deals + EXCLUDED.given_deals, given_cents = t.given_cents + EXCLUDED.given_cents,
+            received_deals = t.received_deals + EXCLUDED.received_deals,
+            received_cents = t.received_cents + EXCLUDED.received_cents
+    ), pairs AS (
+        INSERT INTO pair_rollups AS p (workspace_id, bucket, referrer_id, receiver_id, shard, n, won)
+        SELECT r.workspace_id, f.bucket, f.referrer_id, f.receiver_id, writer_shard, sum(f.n), sum(f.won)
+        FROM inserted r CROSS JOIN LATERAL pair_rollup_facts(r::referrals, 1) f
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (workspace_id, bucket, referrer_id, receiver_id, shard) DO UPDATE
+        SET n = p.n + EXCLUDED.n, won = p.won + EXCLUDED.won
+    )
+    INSERT INTO stats_rollups AS s (workspace_id, subject, measure, bucket, role, status, currency, private,
+        shard, n, n_amount, cents)
+    SELECT f.ws, f.subject, f.measure, f.bucket, f.role, f.status, f.currency, f.private,
+        writer_shard, sum(f.n), sum(f.n_amount), sum(f.cents)
+    FROM facts f
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT (workspace_id, subject, measure, bucket, role, status, currency, private, shard) DO UPDATE
+    SET n = s.n + EXCLUDED.n, n_amount = s.n_amount + EXCLUDED.n_amount, cents = s.cents + EXCLUDED.cents;
+    PERFORM set_config('referbot.totals_written', '', true);
+    RETURN NULL;
+END;
+$$;
+-- set last, as CREATE OR REPLACE drops a function's SET (037)
+ALTER FUNCTION referrals_stats_rollup_inserted() SET plan_cache_mode = force_generic_plan;
+
 ---- create above / drop below ----
+
+-- 037's body again
+CREATE OR REPLACE FUNCTION referrals_stats_rollup_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    writer_shard smallint := COALESCE(NULLIF(current_setting('referbot.rollup_shard', true), '')::smallint,
+        pg_backend_pid() % 8);
+BEGIN
+    PERFORM set_config('referbot.totals_written', 'on', true);
+    WITH pairs AS (
+        INSERT INTO pair_rollups AS p (workspace_id, bucket, referrer_id, receiver_id, shard, n, won)
+        SELECT r.workspace_id, f.bucket, f.referrer_id, f.receiver_id, writer_shard, sum(f.n), sum(f.won)
+        FROM inserted r CROSS JOIN LATERAL pair_rollup_facts(r::referrals, 1) f
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        ON CONFLICT (workspace_id, bucket, referrer_id, receiver_id, shard) DO UPDATE
+        SET n = p.n + EXCLUDED.n, won = p.won + EXCLUDED.won
+    )
+    INSERT INTO stats_rollups AS s (workspace_id, subject, measure, bucket, role, status, currency, private,
+        shard, n, n_amount, cents)
+    SELECT r.workspace_id, f.subject, f.measure, f.bucket, f.role, f.status, f.currency, f.private,
+        writer_shard, sum(f.n), sum(f.n_amount), sum(f.cents)
+    FROM inserted r CROSS JOIN LATERAL stats_rollup_facts(r::referrals, 1) f
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT (workspace_id, subject, measure, bucket, role, status, currency, private, shard) DO UPDATE
+    SET n = s.n + EXCLUDED.n, n_amount = s.n_amount + EXCLUDED.n_amount, cents = s.cents + EXCLUDED.cents;
+    PERFORM set_config('referbot.totals_written', '', true);
+    -- the rollup rows just added, as the mirror would be given them
+    PERFORM member_totals_add(ARRAY(
+        SELECT ROW(r.workspace_id, s.subject, s.measure, s.bucket, s.role, s.status, s.currency, s.private,
+            writer_shard, s.n, s.n_amount, s.cents)::stats_rollups
+        FROM inserted r CROSS JOIN LATERAL stats_rollup_facts(r::referrals, 1) s
+        WHERE s.subject <> 0 AND s.measure < 3), '{}');
+    RETURN NULL;
+END;
+$$;
+ALTER FUNCTION referrals_stats_rollup_inserted() SET plan_cache_mode = force_generic_plan;
+
 
 DROP TRIGGER referrals_amounts_private_update ON referrals;
 DROP TRIGGER referrals_amounts_private_insert ON referrals;
