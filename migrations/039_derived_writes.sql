@@ -272,7 +272,17 @@ $$;
 -- set last, as CREATE OR REPLACE drops a function's SET (037)
 ALTER FUNCTION referrals_stats_rollup_inserted() SET plan_cache_mode = force_generic_plan;
 
+-- 001's index of open leads by expiry alone, across workspaces: 018's
+-- (workspace_id, expires_at) serves the lead expiry (ExpireLeads, the
+-- only statement that reads referrals by expires_at; its plan on the
+-- seeded tenth of BNI reads 018's), and no scan used it in a whole
+-- scalebench run (every command and job). Each lead created or reopened
+-- wrote an entry in it.
+DROP INDEX referrals_open_expiry_idx;
+
 ---- create above / drop below ----
+
+CREATE INDEX referrals_open_expiry_idx ON referrals (expires_at) WHERE status = 'open';
 
 -- 037's body again
 CREATE OR REPLACE FUNCTION referrals_stats_rollup_inserted() RETURNS trigger

@@ -355,8 +355,9 @@ func TestMigrate032_GoesDownToTheRowTriggersAndUpAgain(t *testing.T) {
 }
 
 // TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain: 039's down
-// section puts back the four update triggers it folded into one and the
-// amounts_private trigger it split, and up folds them again.
+// section puts back the four update triggers it folded into one, the
+// amounts_private trigger it split and 001's expiry index, and up folds
+// them again.
 func TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -372,17 +373,25 @@ func TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain(t *testing.T) {
 		}
 		return s
 	}
+	expiryIndexes := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'referrals'
+			AND indexname = 'referrals_open_expiry_idx'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	const folded = "referrals_amounts_private_insert, referrals_amounts_private_update, referrals_derived_update"
 	const before = "referrals_amounts_private, referrals_board_rollups_update, referrals_pair_client_keys_update, " +
 		"referrals_stats_rollup_update, referrals_thanks_accepted_at"
-	if got := names(); got != folded {
-		t.Fatalf("at 039: %s, want %s", got, folded)
+	if got := names(); got != folded || expiryIndexes() != 0 {
+		t.Fatalf("at 039: %s (and %d of 001's expiry index), want %s", got, expiryIndexes(), folded)
 	}
 	if err := migrations.MigrateURLTo(ctx, url, 37); err != nil {
 		t.Fatal(err)
 	}
-	if got := names(); got != before {
-		t.Fatalf("down to 037: %s, want %s", got, before)
+	if got := names(); got != before || expiryIndexes() != 1 {
+		t.Fatalf("down to 037: %s (and %d of 001's expiry index), want %s and it", got, expiryIndexes(), before)
 	}
 	if err := migrations.MigrateURLTo(ctx, url, 39); err != nil {
 		t.Fatal(err)
