@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,8 @@ var triggerKept = []struct{ name, query string }{
 	// the columns of 031 (036 keeps the member's joined_at beside it)
 	{"member_first_wins", `SELECT workspace_id, member_id, referral_id, code, closed_at, gave FROM member_first_wins`},
 	{"referrals", `SELECT id, status, funnel_reached, amounts_private FROM referrals`},
+	// the taken-on date each thank-you keeps of its referral (022)
+	{"thanks", `SELECT referral_id, from_id, accepted_at FROM thanks`},
 }
 
 // TestSetBasedTriggers_LeaveWhatTheRowTriggersLeft plays one random
@@ -117,11 +120,12 @@ func (h *twinHistory) step() {
 	}
 	ids := h.ids()
 	var n int64
-	switch h.rnd.IntN(12) {
-	case 0: // stage moves
+	switch h.rnd.IntN(13) {
+	case 0: // stage moves (taken on when accepted)
 		st := []string{"accepted", "contacted", "meeting", "proposal", "lost", "declined"}
-		n = h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END
-			WHERE id = ANY ($1) AND receiver_id IS NOT NULL`, ids, st[h.rnd.IntN(len(st))])
+		n = h.exec(`UPDATE referrals SET status = $2, closed_at = CASE WHEN $2 IN ('lost', 'declined') THEN created_at + interval '3 days' END,
+			accepted_at = CASE WHEN $2 = 'accepted' THEN created_at + make_interval(days => $3) ELSE accepted_at END
+			WHERE id = ANY ($1) AND receiver_id IS NOT NULL`, ids, st[h.rnd.IntN(len(st))], h.rnd.IntN(5))
 	case 1: // won, the value confirmed or not
 		conf := []string{"none", "awaiting", "confirmed", "confirmed"}
 		n = h.exec(`UPDATE referrals SET status = 'won', won_value_cents = 10000 * (id % 7), won_currency = NULLIF($2, ''),
@@ -162,6 +166,10 @@ func (h *twinHistory) step() {
 			SELECT workspace_id, id, 'stage', $2, now() FROM referrals WHERE id = $1`, ids[0], st[h.rnd.IntN(len(st))])
 	case 11: // an update that changes nothing the triggers read
 		n = h.exec(`UPDATE referrals SET need = need || '.', updated_at = updated_at + interval '1 minute' WHERE id = ANY ($1)`, ids)
+	case 12: // thanked (the thank-you keeps the referral's taken-on date)
+		h.exec(`INSERT INTO thanks (workspace_id, referral_id, from_id, to_id, at)
+			SELECT workspace_id, id, referrer_id, COALESCE(receiver_id, referrer_id), created_at FROM referrals
+			WHERE id = ANY ($1) ORDER BY id ON CONFLICT DO NOTHING`, ids)
 	}
 	if n > 1 {
 		h.multi++
@@ -237,6 +245,54 @@ func (h *twinHistory) compare(round int) {
 			h.t.Fatalf("round %d: %s empty: the history wrote nothing to compare", round, k.name)
 		}
 	}
+	// Tables 031 has not: each against its rebuild from what it is kept
+	// from (as the seed rebuilds them), in a transaction rolled back.
+	tx, err := h.conns[1].Begin(ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	for _, k := range keptSince031 {
+		var differing int
+		for _, sql := range []string{`CREATE TEMP TABLE kept AS SELECT * FROM ` + k.name,
+			`SELECT ` + k.name + `_rebuild(id) FROM workspaces`} {
+			if _, err := tx.Exec(ctx, sql); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM kept k FULL JOIN `+k.name+` f USING (`+k.key+`)
+			WHERE (`+zeroed("k", k.columns)+`) IS DISTINCT FROM (`+zeroed("f", k.columns)+`)`).Scan(&differing); err != nil {
+			h.t.Fatal(err)
+		}
+		if differing != 0 {
+			h.t.Fatalf("round %d: %d %s rows differ from a rebuild", round, differing, k.name)
+		}
+		if _, err := tx.Exec(ctx, `DROP TABLE kept`); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+// zeroed lists the columns of the row alias, a missing row's as zeros.
+func zeroed(alias string, columns []string) string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		out[i] = "COALESCE(" + alias + "." + c + ", 0)"
+	}
+	return strings.Join(out, ", ")
+}
+
+// keptSince031 are the kept tables the statement-trigger database alone
+// has: the members' totals per shard, from the stats rollups (033), and
+// the leaderboard's deals per quarter, from its tallies (036). A row
+// whose sums are all zero is as good as none.
+var keptSince031 = []struct {
+	name, key string
+	columns   []string
+}{
+	{"member_totals", "workspace_id, member_id, bucket, currency, private, shard",
+		[]string{"given", "received", "given_deals", "given_cents", "received_deals", "received_cents"}},
+	{"board_deals", "workspace_id, bucket, member_id", []string{"deals", "prev_deals"}},
 }
 
 // setBasedTriggers are the triggers 032 makes statement triggers, in name
@@ -295,5 +351,52 @@ func TestMigrate032_GoesDownToTheRowTriggersAndUpAgain(t *testing.T) {
 	}
 	if got := kinds(); got != statements {
 		t.Fatalf("up again: %s, want %s", got, statements)
+	}
+}
+
+// TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain: 039's down
+// section puts back the four update triggers it folded into one, the
+// amounts_private trigger it split and 001's expiry index, and up folds
+// them again.
+func TestMigrate039_GoesDownToTheTriggersItFoldedAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, url := connAtVersion(t, 39)
+	names := func() string {
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(tgname, ', ' ORDER BY tgname) FROM pg_trigger
+			WHERE tgrelid = 'referrals'::regclass AND NOT tgisinternal AND tgname = ANY ($1)`,
+			[]string{"referrals_amounts_private", "referrals_amounts_private_insert", "referrals_amounts_private_update",
+				"referrals_board_rollups_update", "referrals_derived_update", "referrals_pair_client_keys_update",
+				"referrals_stats_rollup_update", "referrals_thanks_accepted_at"}).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	expiryIndexes := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'referrals'
+			AND indexname = 'referrals_open_expiry_idx'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const folded = "referrals_amounts_private_insert, referrals_amounts_private_update, referrals_derived_update"
+	const before = "referrals_amounts_private, referrals_board_rollups_update, referrals_pair_client_keys_update, " +
+		"referrals_stats_rollup_update, referrals_thanks_accepted_at"
+	if got := names(); got != folded || expiryIndexes() != 0 {
+		t.Fatalf("at 039: %s (and %d of 001's expiry index), want %s", got, expiryIndexes(), folded)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 37); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != before || expiryIndexes() != 1 {
+		t.Fatalf("down to 037: %s (and %d of 001's expiry index), want %s and it", got, expiryIndexes(), before)
+	}
+	if err := migrations.MigrateURLTo(ctx, url, 39); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != folded {
+		t.Fatalf("up again: %s, want %s", got, folded)
 	}
 }
