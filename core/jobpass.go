@@ -3,6 +3,7 @@ package core
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -260,40 +261,41 @@ func (s *Service) unposted(ctx context.Context, tx Tx, runs []DueRun, key func(D
 	return out, nil
 }
 
-// reports works out the per-workspace reports of a job's runs: each
-// from its own workspace's figures.
+// reports works out the reports of a job's runs (health, weekly,
+// quarterly), each set-based over the batch.
 func (s *Service) reports(ctx context.Context, tx Tx, job string, runs []DueRun, at time.Time) ([]Notice, error) {
-	open := map[int64][]Referral{}
-	var weeks []Stats // the weekly digests' figures, per run
-	if job == JobWeeklyDigest && len(runs) > 0 {
-		leads, err := tx.OpenLeads(ctx, workspaceIDs(runs), weeklyLeads)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range leads {
-			open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
-		}
-		if weeks, err = s.weeksOf(ctx, tx, runs, at); err != nil {
-			return nil, err
-		}
+	if len(runs) == 0 {
+		return nil, nil
 	}
-	if job == JobHealth {
+	switch job {
+	case JobHealth:
 		return s.networkHealth(ctx, tx, runs, at)
+	case JobQuarterly:
+		return s.quarterlies(ctx, tx, runs, at)
+	case JobWeeklyDigest:
+		return s.weeklies(ctx, tx, runs, at)
+	}
+	return nil, fmt.Errorf("no report for job %q", job)
+}
+
+// weeklies works out the weekly digests of runs: their figures and open
+// leads read for the whole batch at once.
+func (s *Service) weeklies(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
+	leads, err := tx.OpenLeads(ctx, workspaceIDs(runs), weeklyLeads)
+	if err != nil {
+		return nil, err
+	}
+	open := map[int64][]Referral{}
+	for _, l := range leads {
+		open[l.WorkspaceID] = append(open[l.WorkspaceID], l)
+	}
+	weeks, err := s.weeksOf(ctx, tx, runs, at)
+	if err != nil {
+		return nil, err
 	}
 	var ns []Notice
 	for i, r := range runs {
-		var more []Notice
-		var err error
-		switch job {
-		case JobWeeklyDigest:
-			more = weeklyDigest(r.Workspace, r.Fire, at, &weeks[i], open[r.Workspace.ID])
-		case JobQuarterly:
-			more, err = s.quarterly(ctx, tx, r.Workspace, r.Fire, at)
-		}
-		if err != nil {
-			return nil, err
-		}
-		ns = append(ns, more...)
+		ns = append(ns, weeklyDigest(r.Workspace, r.Fire, at, &weeks[i], open[r.Workspace.ID])...)
 	}
 	return ns, nil
 }

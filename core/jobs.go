@@ -118,20 +118,6 @@ func JobSchedule(ws Workspace, job JobInfo) string {
 	return job.Schedule
 }
 
-// periodStats computes the network's figures for a period, for a
-// channel report, with the breakdown's top rows (StatsQuery.Top): the
-// reports show none or a few.
-func (s *Service) periodStats(ctx context.Context, tx Tx, ws Workspace, p Period, now time.Time, top int) (*Stats, error) {
-	cur := cmp.Or(ws.Settings.Currency, DefaultCurrency)
-	st, err := tx.Stats(ctx, ws.ID, StatsQuery{Period: p, Now: now, Top: top})
-	if err != nil {
-		return nil, err
-	}
-	st.Period, st.Currency = p, cur
-	st.Visible() // for the channel: as no party sees it
-	return st, nil
-}
-
 // weeklyLeads is how many open leads the weekly digest lists.
 const weeklyLeads = 10
 
@@ -153,9 +139,7 @@ func (s *Service) weeksOf(ctx context.Context, tx Tx, runs []DueRun, at time.Tim
 		return nil, err
 	}
 	for i, r := range runs {
-		st := &weeks[i]
-		st.Currency = cmp.Or(r.Workspace.Settings.Currency, DefaultCurrency)
-		st.Visible() // for the channel: as no party sees it
+		forChannel(&weeks[i], r.Workspace)
 	}
 	return weeks, nil
 }
@@ -175,45 +159,73 @@ func weeklyDigest(ws Workspace, fire, at time.Time, st *Stats, open []Referral) 
 		Report: rep, CreatedAt: at, DedupeKey: weeklyKey(fire)}}
 }
 
-// quarterly celebrates the quarter that ended before the scheduled run,
-// in the workspace's time zone, against the quarter before it.
-func (s *Service) quarterly(ctx context.Context, tx Tx, ws Workspace, fire, at time.Time) ([]Notice, error) {
-	q := s.endedQuarter(ws, fire)
-	prev := QuarterOf(q.From.Add(-time.Hour))
-	// Its top givers are the leaderboard's; the report keeps the
-	// breakdown's first rows as it named them before (bot's quarterlyTop).
-	cur, err := s.periodStats(ctx, tx, ws, q, at, quarterlyRows)
+// quarterlies celebrates, for each run, the quarter that ended before
+// it was scheduled, in its workspace's time zone, against the quarter
+// before it. The figures of every run's two quarters are read in one
+// statement (NetworkTotals) and the newcomers in another; only the top
+// givers (the leaderboard's) are read per workspace, for those with a
+// quarter to celebrate.
+func (s *Service) quarterlies(ctx context.Context, tx Tx, runs []DueRun, at time.Time) ([]Notice, error) {
+	qs := make([]TotalsQuery, 0, 2*len(runs))
+	for _, r := range runs {
+		q := s.endedQuarter(r.Workspace, r.Fire)
+		qs = append(qs, TotalsQuery{WorkspaceID: r.Workspace.ID, Period: q, Now: at, Closing: true},
+			TotalsQuery{WorkspaceID: r.Workspace.ID, Period: QuarterOf(q.From.Add(-time.Hour)), Now: at})
+	}
+	figures, err := tx.NetworkTotals(ctx, qs)
 	if err != nil {
 		return nil, err
 	}
-	if cur.Given == 0 && cur.Deals == 0 {
-		return nil, nil // nothing happened: no celebration to post
-	}
-	before, err := s.periodStats(ctx, tx, ws, prev, at, NoBreakdown) // only its totals are compared
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Period: q, Current: cur, Previous: before}
-	// Top givers by the leaderboard's rules: confirmed value, repeats damped.
-	if rep.Leaderboard, err = s.leaderboard(ctx, tx, ws, q); err != nil {
-		return nil, err
-	}
-	members, err := tx.Members(ctx, ws.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		if m.Status == MemberActive && q.Contains(m.JoinedAt) {
-			rep.Newcomers = append(rep.Newcomers, m.DisplayName)
+	var (
+		reps []*Report
+		due  []DueWindow
+	)
+	for i, r := range runs {
+		cur, before := &figures[2*i], &figures[2*i+1]
+		if cur.Given == 0 && cur.Deals == 0 {
+			reps = append(reps, nil) // nothing happened: no celebration to post
+			continue
 		}
+		forChannel(cur, r.Workspace)
+		forChannel(before, r.Workspace)
+		reps = append(reps, &Report{Period: cur.Period, Current: cur, Previous: before})
+		due = append(due, DueWindow{WorkspaceID: r.Workspace.ID, From: cur.Period.From, To: cur.Period.To})
 	}
-	return []Notice{{WorkspaceID: ws.ID, Kind: NoticeQuarterly, To: Recipient{Channel: ws.Settings.Channel},
-		Report: rep, CreatedAt: at, DedupeKey: quarterlyKey(q)}}, nil
+	if len(due) == 0 {
+		return nil, nil
+	}
+	joined, err := tx.Joined(ctx, due)
+	if err != nil {
+		return nil, err
+	}
+	newcomers := map[int64][]string{}
+	for _, m := range joined {
+		newcomers[m.WorkspaceID] = append(newcomers[m.WorkspaceID], m.DisplayName)
+	}
+	var ns []Notice
+	for i, r := range runs {
+		rep := reps[i]
+		if rep == nil {
+			continue
+		}
+		// Top givers by the leaderboard's rules: confirmed value, repeats damped.
+		if rep.Leaderboard, err = s.leaderboard(ctx, tx, r.Workspace, rep.Period); err != nil {
+			return nil, err
+		}
+		rep.Newcomers = newcomers[r.Workspace.ID]
+		ns = append(ns, Notice{WorkspaceID: r.Workspace.ID, Kind: NoticeQuarterly,
+			To:     Recipient{Channel: r.Workspace.Settings.Channel},
+			Report: rep, CreatedAt: at, DedupeKey: quarterlyKey(rep.Period)})
+	}
+	return ns, nil
 }
 
-// quarterlyRows is how many rows of the quarter's breakdown its report
-// keeps.
-const quarterlyRows = 3
+// forChannel finishes figures read for a channel post: in the
+// workspace's currency, as no party sees them.
+func forChannel(st *Stats, ws Workspace) {
+	st.Currency = cmp.Or(ws.Settings.Currency, DefaultCurrency)
+	st.Visible()
+}
 
 // endedQuarter is the quarter a quarterly run scheduled at fire
 // celebrates: the one that ended before fire, in the workspace's zone.

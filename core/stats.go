@@ -238,10 +238,14 @@ type StatsQuery struct {
 
 // TotalsQuery asks NetworkTotals for one workspace's network totals over
 // a period; Now is the clock the period was read with (StatsQuery's).
+// Closing asks for the quarterly report's figures too: the median days
+// to close of the period's deals and its thank-yous, which read the
+// period's rows (the totals read only the rollups and the edges).
 type TotalsQuery struct {
 	WorkspaceID int64
 	Period      Period
 	Now         time.Time
+	Closing     bool
 }
 
 // NoBreakdown is StatsQuery.Top for figures without the breakdown (a

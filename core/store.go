@@ -196,11 +196,13 @@ type Tx interface {
 	// workspace's), by workspace, newest first, in one statement.
 	OpenLeads(ctx context.Context, workspaceIDs []int64, limit int) ([]Referral, error)
 	// NetworkTotals returns, for each query in order, its workspace's
-	// referrals given (Given), deals won (Deals) and revenue (Revenue) over
-	// its period, as Stats counts them for the network and no viewer (a
+	// referrals given, received, taken on, won and lost, deals won and
+	// revenue over its period (with the conversion rate and average deal),
+	// and for a Closing query the median days to close and the
+	// thank-yous, as Stats counts them for the network and no viewer (a
 	// channel post; Visible not applied), in one statement for them all:
-	// the weekly digest's figures, without a planned statement per
-	// workspace. The other figures are left zero.
+	// the weekly digest's and the quarterly report's figures, without a
+	// planned statement per workspace. The other figures are left zero.
 	NetworkTotals(ctx context.Context, qs []TotalsQuery) ([]Stats, error)
 	// Posted returns those of the given notice keys the outbox holds a
 	// notice under (pending, claimed, delivered or failed): an Enqueue of
@@ -215,6 +217,9 @@ type Tx interface {
 	// Newcomers returns the members with a mentoring buddy who joined in
 	// the window.
 	Newcomers(ctx context.Context, due []DueWindow) ([]Member, error)
+	// Joined returns the active members who joined in each window
+	// [From, To), by workspace and then by name.
+	Joined(ctx context.Context, due []DueWindow) ([]Member, error)
 
 	// Enqueue writes notices to the outbox; a notice whose DedupeKey exists is skipped.
 	Enqueue(ctx context.Context, ns ...Notice) error

@@ -217,6 +217,18 @@ func (t *tx) Newcomers(ctx context.Context, due []core.DueWindow) (_ []core.Memb
 		ORDER BY m.workspace_id, m.id`, ids, from, to))
 }
 
+// Joined finds the active members who joined in each window [From, To),
+// in one query: a workspace's members are one range of its key.
+func (t *tx) Joined(ctx context.Context, due []core.DueWindow) (_ []core.Member, err error) {
+	defer wrap(&err, "joined(%d workspaces)", len(due))
+	ids, from, to := dueArgs(due)
+	return collectMembers(t.q.Query(ctx, `
+		SELECT `+memberCols+` FROM `+dueWindows+`
+		CROSS JOIN LATERAL (SELECT * FROM members m WHERE m.workspace_id = d.ws AND m.status = 'active'
+			AND m.joined_at >= d.since AND m.joined_at < d.until OFFSET 0) m
+		ORDER BY m.workspace_id, lower(m.display_name), m.id`, ids, from, to))
+}
+
 // memberArgs are the parameters $1 and $2 of a look-up of members by key.
 func memberArgs(keys []core.MemberKey) (ws, ids []int64) {
 	ws, ids = make([]int64, len(keys)), make([]int64, len(keys))
