@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,12 +18,15 @@ import (
 // editor is a messenger that can edit: each message is posted where it was
 // addressed, and it records which message each update edits.
 type editor struct {
+	mu      sync.Mutex        // the sender's workers call it concurrently
 	posted  map[string]string // ref → addressee
 	closed  map[string]bool   // addressees whose DMs fail for good
 	updates []string          // "ref → addressee of the update"
 }
 
 func (e *editor) Send(_ context.Context, m bot.Message) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.closed[m.To] {
 		return "", &sender.PermanentError{Err: errors.New("cannot_dm_user")}
 	}
@@ -32,6 +36,8 @@ func (e *editor) Send(_ context.Context, m bot.Message) (string, error) {
 }
 
 func (e *editor) Update(_ context.Context, ref string, m bot.Message) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.updates = append(e.updates, e.posted[ref]+" ← "+m.To)
 	return nil
 }
