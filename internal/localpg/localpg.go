@@ -111,8 +111,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	args := []string{"-D", dataDir, "-p", strconv.Itoa(port), "-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories=" + sockDir, "-c", "max_connections=200"}
 	if o.Ephemeral {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "autovacuum=off", "-c", "wal_level=minimal", "-c", "max_wal_senders=0")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	for _, kv := range o.Settings {
 		args = append(args, "-c", kv)

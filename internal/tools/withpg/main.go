@@ -42,7 +42,8 @@ func run(args []string) int {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		srv, err := localpg.Start(context.Background(), localpg.Options{DataDir: filepath.Join(dir, "data"), Ephemeral: true})
+		srv, err := localpg.Start(context.Background(), localpg.Options{DataDir: filepath.Join(dir, "data"), Ephemeral: true,
+			Settings: pgtest.ServerSettings})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "withpg:", err)
 			return 1
