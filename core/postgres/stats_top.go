@@ -24,11 +24,15 @@ import (
 // currency) into ranked, cut (the last row shown) and shown.
 func rankedFrom(source string) string {
 	return `, ranked AS (
-	-- every row's ranking keys (the final ORDER BY's, names aside)
-	SELECT id, sum(given_deals) AS gd, sum(given) + sum(received) AS gr, sum(received_deals) AS rd
+	-- every row's ranking keys (the final ORDER BY's, names aside), summed
+	-- as int4 into bigint: sum(bigint) is numeric, and adding and ordering
+	-- numerics was most of the ranking's time (12,190 members, 52,000
+	-- rows); a row's count never nears 2^31 (the cast would fail, not wrap)
+	SELECT id, sum(given_deals::int4) AS gd, sum(given::int4) + sum(received::int4) AS gr,
+		sum(received_deals::int4) AS rd
 	FROM ` + source + `
 	GROUP BY id
-	HAVING sum(given) + sum(received) + sum(given_deals) + sum(received_deals) > 0
+	HAVING sum(given::int4) + sum(received::int4) + sum(given_deals::int4) + sum(received_deals::int4) > 0
 ), cut AS (
 	-- the keys of the last row shown (none: fewer rows than that)
 	SELECT gd, gr, rd FROM ranked ORDER BY gd DESC, gr DESC, rd DESC OFFSET {top}::bigint - 1 LIMIT 1
