@@ -162,7 +162,17 @@ func (b *browserEnv) shot(ctx context.Context, name string) {
 
 func (b *browserEnv) text(ctx context.Context, sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	// Read again while a page just navigated to replaces its document: a
+	// node found in the old one is gone by the time its text is asked
+	// ("No node with given id found").
+	var s string
+	var err error
+	for range 50 {
+		if s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel))); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		b.t.Fatalf("read %s: %v", sel, err)
 	}
