@@ -120,6 +120,31 @@ FROM shared
 WHERE sharing > 1
 ORDER BY won, created_at, id`
 
+// boardPlanModeSQL plans the board's statements that follow it, in this
+// transaction, by the size of the workspace $1 (the referral codes it has
+// handed out, about its referrals): generic plans below $2, custom ones
+// from there on. A custom plan of the tally or the repeats costs 2–4 ms
+// to make and is most of what a small workspace's leaderboard costs
+// (measured on the tenth of BNI: the repeats of a 2,000-referral
+// workspace 0.4–0.7 ms generic, 3.9–4.5 ms custom, in one 250-workspace
+// transaction of the quarterly celebration each). A big workspace needs
+// plans for its values: a generic plan of the repeats can't tell some
+// referrers ($4) from all of them, 8 ms became 1.24 s at a
+// 691,000-referral chapter (and 2.5 ms 10 ms at 63,000); the two costs
+// cross near 17,000 referrals.
+const boardPlanModeSQL = `
+SELECT set_config('plan_cache_mode', CASE
+	WHEN COALESCE((SELECT c.next_code FROM referral_codes c WHERE c.workspace_id = $1), 0) < $2
+	THEN 'force_generic_plan' ELSE 'force_custom_plan' END, true)`
+
+// boardGenericPlanSQL plans the statements that follow it, in this
+// transaction, generically.
+const boardGenericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`
+
+// boardGenericPlansBelow is boardPlanModeSQL's threshold, in codes (the
+// first code is 1001).
+const boardGenericPlansBelow = 16000
+
 // BoardTally counts what a leaderboard reads of p in one round trip, of
 // every member or of those given; now is the clock p was read with (it
 // guesses the edges' cost, never the result).
@@ -129,6 +154,11 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 	cov := coverPeriod(p.From, p.To, now)
 	var b pgx.Batch
 	var out core.BoardTally
+	// The whole tally and the repeats planned by the workspace's size, the
+	// members' tally generically whatever the size (0.6–2 ms a run, where
+	// planning it took 2–4 ms more): see boardPlanModeSQL.
+	bySize := func() { b.Queue(boardPlanModeSQL, workspaceID, boardGenericPlansBelow) }
+	tallyPlan := bySize
 	sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
 	keep := func(int64) bool { return true }
 	if members != nil {
@@ -139,8 +169,10 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 		keep = func(id int64) bool { return only[id] }
 		if months, ok := cov.buckets(); ok {
 			sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+			tallyPlan = func() { b.Queue(boardGenericPlanSQL) }
 		}
 	}
+	tallyPlan()
 	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 		var member int64
 		var measure int16
@@ -159,12 +191,7 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 		})
 		return err
 	})
-	// Planned for its values each time: after five runs on a connection
-	// PostgreSQL may keep a generic plan, which can't tell some referrers
-	// ($4) from all of them — 50 ms became 0.9 s for a leaderboard of a
-	// 691,000-referral chapter from its second call on. Sent with the
-	// batch (see pipe).
-	t.pipe.later(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`)
+	bySize()
 	b.Queue(boardRepeatsSQL, workspaceID, from, to, members).Query(func(rows pgx.Rows) error {
 		var r core.BoardRepeat
 		_, err := pgx.ForEachRow(rows, []any{&r.Won, &r.ReferralID, &r.ReferrerID, &r.ReceiverID, &r.Key,
