@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -70,7 +71,12 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 		if err := prepareJobs(ctx, conn, o.beforeJobs, first, out); err != nil {
 			return err
 		}
+		stopProfile, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
 		jobs, err := runJobs(ctx, svc, first, 3, o.jobs, proccpu.PostmasterPID(filepath.Join(dataDir, "pg")), os.Stderr)
+		stopProfile()
 		rep.jobs, rep.jobsAt = jobs, first
 		if err != nil {
 			rep.printJobs(out)
@@ -118,4 +124,21 @@ func prepareJobs(ctx context.Context, conn *pgx.Conn, file string, first time.Ti
 	}
 	fmt.Fprintf(out, "%s ran in %.1f s (jobs from %s)\n", file, time.Since(start).Seconds(), first.Format(time.RFC3339))
 	return nil
+}
+
+// startCPUProfile profiles this process's CPU into the file named (none:
+// nothing); the function returned stops it.
+func startCPUProfile(name string) (stop func(), err error) {
+	if name == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -48,6 +48,7 @@ type options struct {
 	seedWorkers int
 	pgSettings  settingList
 	beforeJobs  string
+	cpuProfile  string
 }
 
 // settingList collects repeated -pg-set flags.
@@ -79,6 +80,7 @@ func main() {
 	flag.IntVar(&o.seedWorkers, "seed-workers", 2, "workers loading the seed side by side")
 	flag.StringVar(&o.beforeJobs, "before-jobs", "", "a SQL file run before the jobs, the first day's instant in the setting scalebench.first (to give the jobs the same work on every run, say)")
 	flag.Var(&o.pgSettings, "pg-set", "one more PostgreSQL setting, name=value (repeatable; e.g. shared_preload_libraries=pg_stat_statements to profile)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scheduled jobs' passes (this process: core, pgx) to this file")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
