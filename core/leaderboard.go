@@ -120,10 +120,17 @@ func (s *Service) leaderboardWhole(ctx context.Context, tx Tx, ws Workspace, p P
 		return nil, err
 	}
 	active := activeByID(ms)
-	now, err := boardEntries(ctx, tx, ws.ID, p, s.now(), active, nil)
+	// the period and the one before (if any) in one read
+	ps := []Period{p}
+	prev, hasPrev := p.Before()
+	if hasPrev {
+		ps = append(ps, prev)
+	}
+	both, err := boardEntries(ctx, tx, ws.ID, ps, s.now(), active, nil)
 	if err != nil {
 		return nil, err
 	}
+	now := both[0]
 	for _, e := range now {
 		if e.Deals > 0 || e.Given > 0 {
 			lb.Givers = append(lb.Givers, e)
@@ -132,12 +139,9 @@ func (s *Service) leaderboardWhole(ctx context.Context, tx Tx, ws Workspace, p P
 	slices.SortFunc(lb.Givers, lb.rank)
 	lb.Givers = lb.Givers[:min(len(lb.Givers), BoardSize)]
 
-	if prev, ok := p.Before(); ok {
+	if hasPrev {
 		lb.Previous = &prev
-		before, err := boardEntries(ctx, tx, ws.ID, prev, s.now(), active, nil)
-		if err != nil {
-			return nil, err
-		}
+		before := both[1]
 		for id, e := range now {
 			b := before[id]
 			b.MemberID, b.Name = e.MemberID, e.Name
@@ -243,14 +247,23 @@ type BoardRepeat struct {
 	Value                  Money
 }
 
-// boardEntries are the figures of each active member over p (of the
-// members given, unless nil), read at now.
-func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, now time.Time, active map[int64]Member,
-	members []int64) (map[int64]BoardEntry, error) {
-	tally, err := tx.BoardTally(ctx, workspaceID, p, now, members)
+// boardEntries are the figures of each active member over each period of
+// ps (of the members given, unless nil), read at now in one round trip.
+func boardEntries(ctx context.Context, tx Tx, workspaceID int64, ps []Period, now time.Time, active map[int64]Member,
+	members []int64) ([]map[int64]BoardEntry, error) {
+	tallies, err := tx.BoardTally(ctx, workspaceID, ps, now, members)
 	if err != nil {
 		return nil, err
 	}
+	out := make([]map[int64]BoardEntry, len(tallies))
+	for i, t := range tallies {
+		out[i] = tallyEntries(t, active)
+	}
+	return out, nil
+}
+
+// tallyEntries are the figures of each active member in a tally.
+func tallyEntries(tally *BoardTally, active map[int64]Member) map[int64]BoardEntry {
 	out := map[int64]BoardEntry{}
 	entry := func(id int64) BoardEntry {
 		e, ok := out[id]
@@ -330,7 +343,7 @@ func boardEntries(ctx context.Context, tx Tx, workspaceID int64, p Period, now t
 		e.Value = e.Value.Sort()
 		out[id] = e
 	}
-	return out, nil
+	return out
 }
 
 // repeatGroups splits the repeats of one set into groups of referrals of

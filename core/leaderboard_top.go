@@ -163,11 +163,11 @@ func (r *boardReader) entries(ctx context.Context, p Period, ids []int64) (map[i
 		return nil, err
 	}
 	active := activeByID(ms)
-	got, err := boardEntries(ctx, r.tx, r.workspaceID, p, r.now, active, freshIDs)
+	got, err := boardEntries(ctx, r.tx, r.workspaceID, []Period{p}, r.now, active, freshIDs)
 	if err != nil {
 		return nil, err
 	}
-	for id, e := range got {
+	for id, e := range got[0] {
 		r.figures[id] = e
 	}
 	return r.figures, nil

@@ -249,12 +249,12 @@ type Tx interface {
 	// offered before cutoff and not answered yet, most recently offered
 	// first.
 	UnansweredAcross(ctx context.Context, workspaceIDs []int64, cutoff time.Time) (map[int64][]string, error)
-	// BoardTally counts what a leaderboard reads of p: the referrals each
-	// member gave in it, the deals won in it whose value the referrer
-	// confirmed, and those of either that may repeat a client (see
-	// BoardTally).
-	// Of the members given only, when members is not nil.
-	BoardTally(ctx context.Context, workspaceID int64, p Period, now time.Time, members []int64) (*BoardTally, error)
+	// BoardTally counts what a leaderboard reads of each period of ps:
+	// the referrals each member gave in it, the deals won in it whose
+	// value the referrer confirmed, and those of either that may repeat a
+	// client (see BoardTally); a tally a period, in order. Of the members
+	// given only, when members is not nil.
+	BoardTally(ctx context.Context, workspaceID int64, ps []Period, now time.Time, members []int64) ([]*BoardTally, error)
 	// BoardRanked reads a page of members best first by what a
 	// leaderboard ranks first (see BoardScan).
 	BoardRanked(ctx context.Context, workspaceID int64, q BoardScan) (*BoardPage, error)

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/referbot/referbot/core"
 )
@@ -104,21 +106,24 @@ pk AS (
 )`
 
 // boardRepeatsSQL lists the keys a referral shares with another of its
-// set (given in the period [$2, $3); won in it, value confirmed) of the
-// same referrer and receiver (see boardKeyedCTE). A key leaves as its
-// rank among the keys read: never as text.
+// set (given in a period [$2[i], $3[i]); won in it, value confirmed) of
+// the same referrer and receiver (see boardKeyedCTE), with the period's
+// number i (from 1): the referrals keyed are read once for every period.
+// A key leaves as its rank among the keys read: never as text.
 const boardRepeatsSQL = `
-WITH ` + boardKeyedCTE + `, sets AS (
-	SELECT false AS won, * FROM keyed WHERE created_at >= $2 AND created_at < $3
+WITH ` + boardKeyedCTE + `, periods AS (
+	SELECT * FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p (lo, hi, i)
+), sets AS (
+	SELECT p.i, false AS won, k.* FROM periods p JOIN keyed k ON k.created_at >= p.lo AND k.created_at < p.hi
 	UNION ALL
-	SELECT true, * FROM keyed WHERE confirmed AND closed_at >= $2 AND closed_at < $3
+	SELECT p.i, true, k.* FROM periods p JOIN keyed k ON k.confirmed AND k.closed_at >= p.lo AND k.closed_at < p.hi
 ), shared AS (
-	SELECT *, count(*) OVER (PARTITION BY won, referrer_id, receiver_id, key) AS sharing FROM sets
+	SELECT *, count(*) OVER (PARTITION BY i, won, referrer_id, receiver_id, key) AS sharing FROM sets
 )
-SELECT won, id, referrer_id, receiver_id, dense_rank() OVER (ORDER BY key), cents, currency
+SELECT i, won, id, referrer_id, receiver_id, dense_rank() OVER (ORDER BY key), cents, currency
 FROM shared
 WHERE sharing > 1
-ORDER BY won, created_at, id`
+ORDER BY i, won, created_at, id`
 
 // boardPlanModeSQL plans the board's statements that follow it, in this
 // transaction, by the size of the workspace $1 (the referral codes it has
@@ -145,21 +150,16 @@ const boardGenericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic
 // first code is 1001).
 const boardGenericPlansBelow = 16000
 
-// BoardTally counts what a leaderboard reads of p in one round trip, of
-// every member or of those given; now is the clock p was read with (it
-// guesses the edges' cost, never the result).
-func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, now time.Time, members []int64) (_ *core.BoardTally, err error) {
+// BoardTally counts what a leaderboard reads of each period of ps in one
+// round trip, of every member or of those given; now is the clock ps were
+// read with (it guesses the edges' cost, never the result).
+func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period, now time.Time, members []int64) (_ []*core.BoardTally, err error) {
 	defer wrap(&err, "board tally(%d)", workspaceID)
-	from, to := bounds(p)
-	cov := coverPeriod(p.From, p.To, now)
 	var b pgx.Batch
-	var out core.BoardTally
 	// The whole tally and the repeats planned by the workspace's size, the
 	// members' tally generically whatever the size (0.6–2 ms a run, where
 	// planning it took 2–4 ms more): see boardPlanModeSQL.
 	bySize := func() { b.Queue(boardPlanModeSQL, workspaceID, boardGenericPlansBelow) }
-	tallyPlan := bySize
-	sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
 	keep := func(int64) bool { return true }
 	if members != nil {
 		only := make(map[int64]bool, len(members))
@@ -167,36 +167,55 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 			only[id] = true
 		}
 		keep = func(id int64) bool { return only[id] }
-		if months, ok := cov.buckets(); ok {
-			sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
-			tallyPlan = func() { b.Queue(boardGenericPlanSQL) }
-		}
 	}
-	tallyPlan()
-	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
-		var member int64
-		var measure int16
-		var currency string
-		var n, cents int64
-		_, err := pgx.ForEachRow(rows, []any{&member, &measure, &currency, &n, &cents}, func() error {
-			if !keep(member) {
+	out := make([]*core.BoardTally, len(ps))
+	froms, tos := make([]pgtype.Timestamptz, len(ps)), make([]pgtype.Timestamptz, len(ps))
+	for i, p := range ps {
+		froms[i], tos[i] = bounds(p)
+		cov := coverPeriod(p.From, p.To, now)
+		sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+		plan := bySize
+		if members != nil {
+			if months, ok := cov.buckets(); ok {
+				sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+				plan = func() { b.Queue(boardGenericPlanSQL) }
+			}
+		}
+		tally := &core.BoardTally{}
+		out[i] = tally
+		plan()
+		b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+			var member int64
+			var measure int16
+			var currency string
+			var n, cents int64
+			_, err := pgx.ForEachRow(rows, []any{&member, &measure, &currency, &n, &cents}, func() error {
+				if !keep(member) {
+					return nil
+				}
+				if measure == 1 {
+					tally.Given = append(tally.Given, core.BoardGiven{ReferrerID: member, Referrals: int(n)})
+				} else {
+					tally.Won = append(tally.Won, core.BoardWon{ReferrerID: member, Currency: currency, Deals: int(n), Cents: cents})
+				}
 				return nil
-			}
-			if measure == 1 {
-				out.Given = append(out.Given, core.BoardGiven{ReferrerID: member, Referrals: int(n)})
-			} else {
-				out.Won = append(out.Won, core.BoardWon{ReferrerID: member, Currency: currency, Deals: int(n), Cents: cents})
-			}
-			return nil
+			})
+			return err
 		})
-		return err
-	})
+	}
+	if len(ps) == 0 {
+		return out, nil
+	}
 	bySize()
-	b.Queue(boardRepeatsSQL, workspaceID, from, to, members).Query(func(rows pgx.Rows) error {
+	b.Queue(boardRepeatsSQL, workspaceID, froms, tos, members).Query(func(rows pgx.Rows) error {
+		var i int64
 		var r core.BoardRepeat
-		_, err := pgx.ForEachRow(rows, []any{&r.Won, &r.ReferralID, &r.ReferrerID, &r.ReceiverID, &r.Key,
+		_, err := pgx.ForEachRow(rows, []any{&i, &r.Won, &r.ReferralID, &r.ReferrerID, &r.ReceiverID, &r.Key,
 			&r.Value.Cents, &r.Value.Currency}, func() error {
-			out.Repeats = append(out.Repeats, r)
+			if i < 1 || int(i) > len(out) {
+				return fmt.Errorf("a repeat of period %d of %d", i, len(out))
+			}
+			out[i-1].Repeats = append(out[i-1].Repeats, r)
 			return nil
 		})
 		return err
@@ -204,5 +223,5 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, p core.Period, n
 	if err := t.q.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
