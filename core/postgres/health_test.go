@@ -24,15 +24,18 @@ func TestHealthCounts_MatchTheNetworksFigures(t *testing.T) {
 	})
 }
 
+// historyRounds is how many rounds of steps forHistories plays.
+const historyRounds = 3
+
 // forHistories drives three random histories (seeds 0 to 2) of the
 // rollup test, 80 changes a round (each followed by the extra steps, if
-// any), and checks each after each of three rounds.
+// any), and checks each after each of historyRounds rounds.
 func forHistories(t *testing.T, check func(h *history, round int), extra ...func(h *history)) {
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			h := newHistory(t, seed)
-			for round := range 3 {
+			for round := range historyRounds {
 				for range 80 {
 					h.step()
 					for _, step := range extra {

@@ -11,10 +11,12 @@ import (
 // histories (written through the pool's connections, each with its shard,
 // and the history's own connection) and folds the rollups after each
 // round through the retention job's entry point: no row is left in a
-// writer's shard, none is added, none that sums to nothing is kept, and
+// writer's shard, none is added, none that sums to nothing is kept; and
+// after the last round, whose writes go over rows folded twice already,
 // the stats, the trend, the funnel and the graph still equal the direct
-// queries — also in the next rounds, which write over the folded rows
-// again.
+// queries. (A figure a fold lost would stay lost: the direct queries are
+// checked once, not after every round, which took two thirds of this
+// test's time, the longest of the package's, for nothing more.)
 func TestRollupsCompact_FoldsEveryShardAndKeepsEveryFigure(t *testing.T) {
 	t.Parallel()
 	forHistories(t, func(h *history, round int) {
@@ -36,8 +38,10 @@ func TestRollupsCompact_FoldsEveryShardAndKeepsEveryFigure(t *testing.T) {
 		if after := count("stats_rollups", "") + count("pair_rollups", ""); after > before {
 			h.t.Errorf("round %d: %d rollup rows after folding, %d before", round, after, before)
 		}
-		h.check(round)
-		h.checkTrend(round)
-		h.checkOverview(round)
+		if round == historyRounds-1 {
+			h.check(round)
+			h.checkTrend(round)
+			h.checkOverview(round)
+		}
 	}, (*history).funnelStep)
 }

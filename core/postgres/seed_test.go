@@ -10,22 +10,38 @@ import (
 
 	"github.com/referbot/referbot/core"
 	"github.com/referbot/referbot/core/postgres"
+	"github.com/referbot/referbot/internal/pgtest"
 	"github.com/referbot/referbot/internal/testenv"
+	"github.com/referbot/referbot/migrations"
 )
 
 // seedNow is where the seeded history ends in these tests.
 var seedNow = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 
-// seeded is a small seeded database, with a direct connection for checks.
+// seededStats is what seeding the "seeded" template loaded.
+var seededStats postgres.SeedStats
+
+// seeded is a small seeded database of the test's own, with a direct
+// connection for checks: a clone of a template seeded once per test
+// binary (the seed runs every trigger, seconds under the race detector).
 func seeded(t *testing.T) (*postgres.DB, *pgx.Conn, postgres.SeedStats) {
 	t.Helper()
 	ctx := context.Background()
-	db, url := testenv.DB(t)
-	st, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 3, Members: 60, Referrals: 1500, Years: 2, Seed: 7, Now: seedNow,
-		ChunkRows: 2000}) // small: every workspace is split, its header loaded first
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	url := pgtest.NewDB(t, "seeded", func(ctx context.Context, url string) error {
+		if err := migrations.MigrateURL(ctx, url); err != nil {
+			return err
+		}
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer db.Close() // nobody may be connected to a template
+		seededStats, err = db.Seed(ctx, postgres.SeedSpec{Workspaces: 3, Members: 60, Referrals: 1500, Years: 2,
+			Seed: 7, Now: seedNow, ChunkRows: 2000}) // small: every workspace is split, its header loaded first
+		return err
+	})
+	db := testenv.OpenDB(t, url)
+	st := seededStats
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)

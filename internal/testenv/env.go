@@ -46,6 +46,14 @@ func URL(t testing.TB) string {
 func DB(t testing.TB) (*postgres.DB, string) {
 	t.Helper()
 	url := URL(t)
+	return OpenDB(t, url), url
+}
+
+// OpenDB opens the test's own database at url (a clone of a template of
+// the test's making, say) through core/postgres, its statements checked
+// as DB's are; it is closed when the test ends.
+func OpenDB(t testing.TB, url string) *postgres.DB {
+	t.Helper()
 	tr := &sqlcheck.Tracer{Tables: workspaceTables(t, url)}
 	db, err := postgres.OpenOptions(context.Background(), url, postgres.Options{Tracer: tr})
 	if err != nil {
@@ -57,7 +65,7 @@ func DB(t testing.TB) (*postgres.DB, string) {
 		}
 	})
 	t.Cleanup(db.Close) // runs first: every statement has been sent
-	return db, url
+	return db
 }
 
 var (
