@@ -42,10 +42,20 @@ func (db *DB) Purge(ctx context.Context, p core.Purge) (out core.Purged, err err
 	// A workspace with nothing written since the last fold has nothing to
 	// fold: the probe finds that out in the partial indexes of unfolded
 	// rows (migration 031), as the fold finds what to fold.
-	_, err = db.pool.Exec(ctx, `
+	if _, err = db.pool.Exec(ctx, `
 		SELECT rollups_compact($1)
 		WHERE EXISTS (SELECT 1 FROM stats_rollups s WHERE s.workspace_id = $1 AND s.shard <> -1)
-			OR EXISTS (SELECT 1 FROM pair_rollups p WHERE p.workspace_id = $1 AND p.shard <> -1)`, p.WorkspaceID)
+			OR EXISTS (SELECT 1 FROM pair_rollups p WHERE p.workspace_id = $1 AND p.shard <> -1)`, p.WorkspaceID); err != nil {
+		return out, err
+	}
+	// member_totals mirrors the fold (migration 033), which leaves its
+	// writers' rows at zero: they go too (migration 041), or every reader
+	// of the totals sums them forever. A row a writer fills meanwhile is
+	// not zero when the delete gets to it, and stays.
+	_, err = db.pool.Exec(ctx, `
+		DELETE FROM member_totals
+		WHERE workspace_id = $1 AND shard <> -1 AND given = 0 AND received = 0 AND given_deals = 0
+			AND given_cents = 0 AND received_deals = 0 AND received_cents = 0`, p.WorkspaceID)
 	return out, err
 }
 
