@@ -155,11 +155,10 @@ const boardGenericPlansBelow = 16000
 // read with (it guesses the edges' cost, never the result).
 func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period, now time.Time, members []int64) (_ []*core.BoardTally, err error) {
 	defer wrap(&err, "board tally(%d)", workspaceID)
+	if len(ps) == 0 {
+		return nil, nil
+	}
 	var b pgx.Batch
-	// The whole tally and the repeats planned by the workspace's size, the
-	// members' tally generically whatever the size (0.6–2 ms a run, where
-	// planning it took 2–4 ms more): see boardPlanModeSQL.
-	bySize := func() { b.Queue(boardPlanModeSQL, workspaceID, boardGenericPlansBelow) }
 	keep := func(int64) bool { return true }
 	if members != nil {
 		only := make(map[int64]bool, len(members))
@@ -173,17 +172,18 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period
 	for i, p := range ps {
 		froms[i], tos[i] = bounds(p)
 		cov := coverPeriod(p.From, p.To, now)
+		// The whole tally planned by the workspace's size, the members'
+		// one generically whatever the size (0.6–2 ms a run, where planning
+		// it took 2–4 ms more): see boardPlanModeSQL.
 		sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
-		plan := bySize
-		if members != nil {
-			if months, ok := cov.buckets(); ok {
-				sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
-				plan = func() { b.Queue(boardGenericPlanSQL) }
-			}
+		plan, planArgs := boardPlanModeSQL, []any{workspaceID, boardGenericPlansBelow}
+		if months, ok := cov.buckets(); ok && members != nil {
+			sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
+			plan, planArgs = boardGenericPlanSQL, nil
 		}
 		tally := &core.BoardTally{}
 		out[i] = tally
-		plan()
+		b.Queue(plan, planArgs...)
 		b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 			var member int64
 			var measure int16
@@ -203,10 +203,7 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period
 			return err
 		})
 	}
-	if len(ps) == 0 {
-		return out, nil
-	}
-	bySize()
+	b.Queue(boardPlanModeSQL, workspaceID, boardGenericPlansBelow) // the repeats by size too
 	b.Queue(boardRepeatsSQL, workspaceID, froms, tos, members).Query(func(rows pgx.Rows) error {
 		var i int64
 		var r core.BoardRepeat

@@ -11,10 +11,10 @@ import (
 // histories (written through the pool's connections, each with its shard,
 // and the history's own connection) and folds the rollups after each
 // round through the retention job's entry point: no row is left in a
-// writer's shard (of the rollups, nor of member_totals), none is added, none that sums to nothing is kept; and
-// after the last round, whose writes go over rows folded twice already,
-// the stats, the trend, the funnel and the graph still equal the direct
-// queries. (A figure a fold lost would stay lost: the direct queries are
+// writer's shard (of the rollups, nor of member_totals), none is added,
+// none that sums to nothing is kept; and after the last round, whose
+// writes go over rows folded twice already, the stats, the trend, the
+// funnel and the graph still equal the direct queries. (A figure a fold lost would stay lost: the direct queries are
 // checked once, not after every round, which took two thirds of this
 // test's time, the longest of the package's, for nothing more.)
 func TestRollupsCompact_FoldsEveryShardAndKeepsEveryFigure(t *testing.T) {
