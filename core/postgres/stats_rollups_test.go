@@ -31,11 +31,11 @@ func TestStats_RollupsMatchDirectQueries(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			h := newHistory(t, seed)
-			for round := range 4 {
+			for round := range statsRounds {
 				for range 60 {
 					h.step()
 				}
-				h.check(round)
+				h.check(round, round == statsRounds-1)
 			}
 		})
 	}
@@ -243,15 +243,25 @@ func (h *history) periods(now time.Time) []core.Period {
 	}
 }
 
-func (h *history) check(round int) {
+// statsRounds are the rounds of 60 steps of TestStats_RollupsMatchDirectQueries.
+const statsRounds = 4
+
+// check compares every kept figure with the direct queries. A full check
+// reads every member's stats; others read the network's and a third of
+// the members' (a different third each round): the members' reads are
+// most of the test's time, and a rollup gone wrong stays wrong until a
+// later change happens to cancel it.
+func (h *history) check(round int, full bool) {
 	ctx := context.Background()
 	h.checkMemberTotals(round)
 	h.checkCounts(round)
 	now := time.Date(2026, 6, 10, 15, 30, 0, 0, time.UTC)
 	h.checkNetworkTotals(round, now)
 	subjects := []int64{0}
-	for _, m := range h.members {
-		subjects = append(subjects, m.ID)
+	for i, m := range h.members {
+		if full || (i+round)%3 == 0 {
+			subjects = append(subjects, m.ID)
+		}
 	}
 	for _, p := range h.periods(now) {
 		for _, subject := range subjects {
