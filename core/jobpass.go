@@ -137,7 +137,15 @@ func (s *Service) purgeAll(ctx context.Context, batch []DueRun, at time.Time) ([
 	for i, r := range batch {
 		claims[i] = JobClaim{WorkspaceID: r.Workspace.ID, Period: JobPeriod(r.Fire)}
 	}
-	claimed, err := inTx(ctx, s, func(tx Tx) ([]int64, error) {
+	ids := make([]int64, len(batch))
+	for i, r := range batch {
+		ids[i] = r.Workspace.ID
+	}
+	var previous map[int64]time.Time
+	claimed, err := inTx(ctx, s, func(tx Tx) (claimed []int64, err error) {
+		if previous, err = tx.PreviousJobRuns(ctx, JobRetention, ids, at); err != nil {
+			return nil, err
+		}
 		return tx.ClaimJobRuns(ctx, JobRetention, claims, at)
 	})
 	if err != nil {
@@ -148,7 +156,7 @@ func (s *Service) purgeAll(ctx context.Context, batch []DueRun, at time.Time) ([
 		if !slices.Contains(claimed, r.Workspace.ID) {
 			continue // this period ran already (here or on another replica)
 		}
-		res, err := s.purge(ctx, r.Workspace, at)
+		res, err := s.purge(ctx, r.Workspace, at, previous[r.Workspace.ID])
 		if err != nil {
 			return nil, err
 		}

@@ -79,9 +79,14 @@ func (r Retention) withDefaults() Retention {
 //
 // Every statement deletes at most Batch rows and commits on its own, so a
 // large backlog never holds locks for long.
+//
+// SentSince, if set, narrows the delivered messages read to those sent
+// since then: a daily pass reads what aged past the cutoff since the
+// previous one, not again every message it kept (see Service.purge).
 type Purge struct {
 	WorkspaceID   int64
 	SentBefore    time.Time
+	SentSince     time.Time
 	RunsBefore    time.Time
 	InboundBefore time.Time
 	SignInsBefore time.Time
@@ -103,14 +108,27 @@ const purgeBatch = 10000
 // purge runs the retention job for a workspace whose run is claimed
 // already (purgeAll claims a batch's runs in a transaction of their own,
 // so one replica purges each period); the purge deletes in batches, each
-// committed. A pass that fails midway leaves the rest to the next
-// period's (it is claimed already): purging is by age, so nothing is lost
-// by doing it a day later.
-func (s *Service) purge(ctx context.Context, ws Workspace, at time.Time) (JobResult, error) {
+// committed. A pass that fails midway leaves the rest to a later period's
+// (it is claimed already): purging is by age, so nothing is lost by doing
+// it a few days later.
+//
+// The delivered messages kept because something still read them (an open
+// referral's offer, say: tens of thousands at a tenth of BNI's scale) are
+// read again only on the workspace's recheck day, once a week
+// (RetentionRecheckDay), or when no earlier pass is on record (previous
+// is zero): on other days a pass reads only the messages that aged past
+// the cutoff since the previous pass. A message nothing reads any more
+// goes within a week of that, and a day's pass costs what the day added.
+func (s *Service) purge(ctx context.Context, ws Workspace, at, previous time.Time) (JobResult, error) {
 	r := s.retention
+	var since time.Time
+	if !previous.IsZero() && previous.Before(at) && !RetentionRecheckDay(ws.ID, at) {
+		since = previous.Add(-r.Delivered)
+	}
 	p, err := s.store.Purge(ctx, Purge{
 		WorkspaceID:   ws.ID,
 		SentBefore:    at.Add(-r.Delivered),
+		SentSince:     since,
 		RunsBefore:    at.Add(-r.JobRuns),
 		InboundBefore: at.Add(-r.Inbound),
 		SignInsBefore: at.Add(-r.SignIns),
@@ -118,4 +136,13 @@ func (s *Service) purge(ctx context.Context, ws Workspace, at time.Time) (JobRes
 		Batch:         purgeBatch,
 	})
 	return JobResult{Ran: true, Purged: p}, err
+}
+
+// RetentionRecheckDay tells whether at falls on the workspace's day of
+// the week (in UTC) for the retention pass to read again every delivered
+// message it kept: each workspace has its own, so a week's rechecks are
+// spread over its days.
+func RetentionRecheckDay(workspaceID int64, at time.Time) bool {
+	day := at.UTC().Unix() / (24 * 60 * 60)
+	return (day+workspaceID%7)%7 == 0
 }

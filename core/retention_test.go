@@ -167,9 +167,112 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 	if after := b.sentRows(t); !slices.Equal(after, before) {
 		t.Fatalf("the same period again deleted %v → %v", before, after)
 	}
-	next := at.Add(24 * time.Hour)
-	if res, err := b.svc.RunJob(ctx, core.JobRetention, ws, next, next); err != nil || !res.Ran || res.Purged.Delivered != 1 {
-		t.Fatalf("the next period: %+v, %v; want the old message purged", res, err)
+	// The next periods do, on the workspace's recheck day: a daily pass
+	// reads the messages that aged past the cutoff since the previous
+	// pass, and this one is older than that.
+	for d := 1; d <= 7; d++ {
+		next := at.Add(time.Duration(d) * 24 * time.Hour)
+		res, err := b.svc.RunJob(ctx, core.JobRetention, ws, next, next)
+		if err != nil || !res.Ran {
+			t.Fatalf("day %d: %+v, %v", d, res, err)
+		}
+		recheck := core.RetentionRecheckDay(ws.ID, next)
+		if want := map[bool]int{true: 1}[recheck]; res.Purged.Delivered != want {
+			t.Fatalf("day %d (recheck day: %v): %d messages purged, want %d", d, recheck, res.Purged.Delivered, want)
+		}
+		if recheck {
+			if old := b.kinds(t, `status = 'sent' AND sent_at < $1`, at); len(old) != len(want) {
+				t.Errorf("after the recheck: old delivered rows left %v, want %v", old, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no recheck day in a week")
+}
+
+// A daily retention pass reads only the delivered messages that aged
+// past the cutoff since the previous pass: a message kept (an open
+// referral's offer) is read again on the workspace's recheck day, and goes
+// then once nothing reads it; one that ages past the cutoff goes the day
+// it does. Every workspace has a recheck day each week, on different days.
+func TestRetention_KeptMessagesReadAgainOnTheRecheckDay(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	org := b.join(t, "T1", "organiser")
+	bob, alice := b.join(t, "T1", "bob"), b.join(t, "T1", "alice")
+	ws := b.workspace(t, org)
+	t0 := b.clock.Now()
+	offered := b.refer(t, bob, alice, "Open", 0) // its offer is kept while it is open
+	b.deliverAll(t)
+	offer := `kind = 'referral.offered' AND (payload->'referral'->>'id')::bigint = $1`
+	if got := b.kinds(t, offer, offered.ID); len(got) != 1 {
+		t.Fatalf("the offer: %v", got)
+	}
+
+	// the first pass, 91 days on, keeps the offer
+	at := t0.Add(91 * 24 * time.Hour)
+	for core.RetentionRecheckDay(ws.ID, at) || core.RetentionRecheckDay(ws.ID, at.Add(24*time.Hour)) {
+		at = at.Add(24 * time.Hour)
+	}
+	b.clock.t = at
+	if res, err := b.svc.RunJob(ctx, core.JobRetention, ws, at, at); err != nil || res.Purged.Delivered != 0 {
+		t.Fatalf("first pass: %+v, %v", res, err)
+	}
+	// the referral turns out to have closed back then (as a stale release
+	// that ran late records it): nothing reads the offer any more; and a
+	// message sent an hour after the first pass's cutoff ages past the
+	// next one's
+	b.exec(t, `UPDATE referrals SET status = 'declined', closed_at = $2 WHERE id = $1`, offered.ID, t0.Add(time.Hour))
+	b.exec(t, `INSERT INTO outbox (workspace_id, recipient_member_id, kind, payload, status, created_at, sent_at)
+		VALUES ($1, $2, 'referral.accepted', '{"kind": "referral.accepted"}', 'sent', $3, $3)`,
+		ws.ID, bob.Member.ID, at.Add(-90*24*time.Hour+time.Hour))
+	day := at
+	for d := 1; d <= 7; d++ {
+		day = day.Add(24 * time.Hour)
+		res, err := b.svc.RunJob(ctx, core.JobRetention, ws, day, day)
+		if err != nil || !res.Ran {
+			t.Fatalf("day %d: %+v, %v", d, res, err)
+		}
+		left := len(b.kinds(t, offer, offered.ID))
+		switch {
+		case d == 1 && (res.Purged.Delivered != 1 || left != 1):
+			t.Fatalf("the next day: %d purged, the offer left %d times; want the aged message purged, the offer kept", res.Purged.Delivered, left)
+		case d > 1 && !core.RetentionRecheckDay(ws.ID, day) && (res.Purged.Delivered != 0 || left != 1):
+			t.Fatalf("day %d: %d purged, the offer left %d times; want nothing read before the recheck day", d, res.Purged.Delivered, left)
+		case core.RetentionRecheckDay(ws.ID, day):
+			if res.Purged.Delivered != 1 || left != 0 {
+				t.Fatalf("the recheck day: %d purged, the offer left %d times; want the offer purged", res.Purged.Delivered, left)
+			}
+			return
+		}
+	}
+	t.Fatal("no recheck day in a week")
+}
+
+func TestRetentionRecheckDay_OnceAWeekADayOfItsOwn(t *testing.T) {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for ws := int64(1); ws <= 7; ws++ {
+		var days []int
+		for d := range 14 {
+			if core.RetentionRecheckDay(ws, start.Add(time.Duration(d)*24*time.Hour+13*time.Hour)) {
+				days = append(days, d)
+			}
+		}
+		if len(days) != 2 || days[1]-days[0] != 7 {
+			t.Errorf("workspace %d: recheck days %v of two weeks, want one a week", ws, days)
+		}
+	}
+	seen := map[int]bool{}
+	for ws := int64(1); ws <= 7; ws++ {
+		for d := range 7 {
+			if core.RetentionRecheckDay(ws, start.Add(time.Duration(d)*24*time.Hour)) {
+				seen[d] = true
+			}
+		}
+	}
+	if len(seen) != 7 {
+		t.Errorf("seven workspaces recheck on %d days of the week, want all seven", len(seen))
 	}
 }
 

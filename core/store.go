@@ -167,6 +167,10 @@ type Tx interface {
 	// LastJobRuns returns, per job, when it last ran for the workspace (the
 	// instant recorded with its claim); jobs that never ran are absent.
 	LastJobRuns(ctx context.Context, workspaceID int64) (map[string]time.Time, error)
+	// PreviousJobRuns returns, for each given workspace, when a job last
+	// ran for it before at (the instant recorded with its claim);
+	// workspaces with no such run on record are absent.
+	PreviousJobRuns(ctx context.Context, job string, workspaceIDs []int64, at time.Time) (map[int64]time.Time, error)
 	// The scheduled passes below each read what fell due in every given
 	// workspace's window (after From, at or before To) in one statement,
 	// ordered by workspace.

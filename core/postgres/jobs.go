@@ -61,6 +61,33 @@ func (t *tx) LastJobRuns(ctx context.Context, workspaceID int64) (_ map[string]t
 	return out, rows.Err()
 }
 
+// PreviousJobRuns reads, per workspace, the job's latest run before at,
+// backwards through job_runs_workspace_idx.
+func (t *tx) PreviousJobRuns(ctx context.Context, job string, workspaceIDs []int64, at time.Time) (_ map[int64]time.Time, err error) {
+	defer wrap(&err, "previous job runs(%s, %d workspaces)", job, len(workspaceIDs))
+	rows, err := t.q.Query(ctx, `
+		SELECT w.ws, j.started_at FROM unnest($2::bigint[]) AS w (ws)
+		CROSS JOIN LATERAL (
+			SELECT j.started_at FROM job_runs j
+			WHERE j.workspace_id = w.ws AND j.job = $1 AND j.started_at < $3
+			ORDER BY j.started_at DESC LIMIT 1
+		) j`, job, workspaceIDs, at)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]time.Time, len(workspaceIDs))
+	for rows.Next() {
+		var ws int64
+		var started time.Time
+		if err := rows.Scan(&ws, &started); err != nil {
+			return nil, err
+		}
+		out[ws] = started
+	}
+	return out, rows.Err()
+}
+
 // Tags counts the tags of profiles and referrals in one pass.
 func (t *tx) Tags(ctx context.Context, workspaceID int64, prefix string, limit int) (_ []string, err error) {
 	defer wrap(&err, "tags(%d)", workspaceID)

@@ -85,15 +85,16 @@ const stillRead = `(
 )`
 
 // purgeDelivered deletes the workspace's delivered notices sent before the
-// cutoff that nothing reads any more, in batches taken in (sent_at, id)
-// order through outbox_sent_idx. Each batch picks up where the last one
+// cutoff (and since p.SentSince) that nothing reads any more, in batches
+// taken in (sent_at, id) order through outbox_sent_idx. Each batch picks up where the last one
 // stopped, so the rows kept are read once per pass, not once per batch.
 func (db *DB) purgeDelivered(ctx context.Context, p core.Purge) (deleted int, err error) {
 	kinds := make([]string, len(p.Reminders))
 	for i, k := range p.Reminders {
 		kinds[i] = string(k)
 	}
-	afterAt, afterID := time.Time{}, int64(0) // the zero time sorts before any sent_at
+	// the zero time sorts before any sent_at; SentSince starts the walk there
+	afterAt, afterID := p.SentSince, int64(0)
 	for {
 		var scanned, gone int
 		var lastAt *time.Time

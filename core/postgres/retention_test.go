@@ -232,3 +232,36 @@ func TestPurge_SignInLinksAndSessionsOverBeforeTheCutoff(t *testing.T) {
 		t.Errorf("purged %+v, %d rows gone; want 4 sign-ins and nothing else", got, gone)
 	}
 }
+
+// PreviousJobRuns reads each workspace's latest run of a job before an
+// instant: another job's runs, other workspaces' and later ones are not
+// it, and a workspace with none is absent.
+func TestPreviousJobRuns_TheLatestBeforeTheInstantPerWorkspace(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	other, none := b.workspace(t, core.Slack, "T2"), b.workspace(t, core.Slack, "T3")
+	run := func(job string, ws *core.Workspace, at time.Time) {
+		t.Helper()
+		if err := b.exec(t, `INSERT INTO job_runs (job, workspace_id, period, started_at) VALUES ($1, $2, $3, $4)`,
+			job, ws.ID, at.Format(time.RFC3339), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := t0.AddDate(0, 0, 10)
+	for d := range 12 {
+		run(core.JobRetention, b.ws, t0.AddDate(0, 0, d)) // days 0–11: day 9 is the latest before day 10
+	}
+	run(core.JobRetention, other, t0.AddDate(0, 0, 2))
+	run(core.JobLeadExpiry, other, t0.AddDate(0, 0, 5))
+	run(core.JobLeadExpiry, none, t0.AddDate(0, 0, 5))
+	var got map[int64]time.Time
+	b.tx(t, func(tx core.Tx) (err error) {
+		got, err = tx.PreviousJobRuns(ctx, core.JobRetention, []int64{b.ws.ID, other.ID, none.ID}, at)
+		return err
+	})
+	want := map[int64]time.Time{b.ws.ID: t0.AddDate(0, 0, 9), other.ID: t0.AddDate(0, 0, 2)}
+	if len(got) != len(want) || !got[b.ws.ID].Equal(want[b.ws.ID]) || !got[other.ID].Equal(want[other.ID]) {
+		t.Errorf("previous runs %v, want %v", got, want)
+	}
+}
