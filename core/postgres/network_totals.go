@@ -33,9 +33,15 @@ WITH q AS MATERIALIZED (
 	SELECT * FROM unnest($6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::int[])
 		AS e (i, ws, lo, hi, sign)
 ), facts AS (
-	-- whole months (or all time) from the rollups
+	-- whole months (or all time) from the rollups: the folded rows as
+	-- network_rollups keeps them together (migration 042), the writers'
+	-- rows since the last fold through stats_rollups_unfolded_idx
 	SELECT q.i, s.measure, s.role, s.status, s.currency, s.private AS hidden, s.n, s.cents
-	FROM q JOIN stats_rollups s ON s.workspace_id = q.ws AND s.subject = 0 AND s.measure IN (1, 2)
+	FROM q JOIN network_rollups s ON s.workspace_id = q.ws AND s.measure IN (1, 2)
+		AND s.bucket >= q.lo AND s.bucket < q.hi AND q.all_rows = (s.bucket = '-infinity')
+	UNION ALL
+	SELECT q.i, s.measure, s.role, s.status, s.currency, s.private AS hidden, s.n, s.cents
+	FROM q JOIN stats_rollups s ON s.workspace_id = q.ws AND s.shard <> -1 AND s.subject = 0 AND s.measure IN (1, 2)
 		AND s.bucket >= q.lo AND s.bucket < q.hi AND q.all_rows = (s.bucket = '-infinity')
 	UNION ALL
 	-- referrals created in an edge, one by one

@@ -325,4 +325,33 @@ func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
 	if n := testenv.Count(t, url, `SELECT count(*) FROM (`+sums+`) x`); n != before {
 		t.Errorf("rollups changed on a rebuild: %d groups, then %d", before, n)
 	}
+	// network_rollups (migration 042) holds the folded network rows again,
+	// through a fold (inserts and updates) and a rebuild (deletes)
+	const networkDiffering = `
+		SELECT count(*) FROM network_rollups k
+		FULL JOIN (SELECT * FROM stats_rollups WHERE subject = 0 AND shard = -1) s
+			USING (workspace_id, measure, bucket, role, status, currency, private)
+		WHERE (COALESCE(k.n, 0), COALESCE(k.n_amount, 0), COALESCE(k.cents, 0))
+			<> (COALESCE(s.n, 0), COALESCE(s.n_amount, 0), COALESCE(s.cents, 0))`
+	for range 2 { // the second fold updates rows the first inserted
+		if err := testenv.Exec(t, url, `SELECT rollups_compact(id) FROM workspaces`); err != nil { // the retention job's fold
+			t.Fatal(err)
+		}
+		if err := testenv.Exec(t, url, `UPDATE referrals SET estimate_cents = estimate_cents + 100
+			WHERE id IN (SELECT id FROM referrals ORDER BY id LIMIT 50)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := testenv.Count(t, url, `SELECT count(*) FROM network_rollups WHERE n <> 0`); n == 0 {
+		t.Error("no network rollups after folding")
+	}
+	if n := testenv.Count(t, url, networkDiffering); n != 0 {
+		t.Errorf("%d network_rollups keys differ from the folded network rows after folding", n)
+	}
+	if err := testenv.Exec(t, url, `SELECT stats_rollups_rebuild(id) FROM workspaces`); err != nil {
+		t.Fatal(err)
+	}
+	if n := testenv.Count(t, url, networkDiffering); n != 0 {
+		t.Errorf("%d network_rollups keys differ from the folded network rows after a rebuild", n)
+	}
 }

@@ -389,6 +389,16 @@ func (h *history) checkMemberTotals(round int) {
 	if n := h.b.count(h.t, `SELECT count(*) FROM member_totals WHERE workspace_id = $1`, h.b.ws.ID); n == 0 {
 		h.t.Fatalf("round %d: member_totals holds nothing", round)
 	}
+	// network_rollups (migration 042) holds the folded network rows again
+	const networkDiffering = `
+		SELECT count(*) FROM (SELECT * FROM network_rollups WHERE workspace_id = $1) k
+		FULL JOIN (SELECT * FROM stats_rollups WHERE workspace_id = $1 AND subject = 0 AND shard = -1) s
+			USING (workspace_id, measure, bucket, role, status, currency, private)
+		WHERE (COALESCE(k.n, 0), COALESCE(k.n_amount, 0), COALESCE(k.cents, 0))
+			<> (COALESCE(s.n, 0), COALESCE(s.n_amount, 0), COALESCE(s.cents, 0))`
+	if n := h.b.count(h.t, networkDiffering, h.b.ws.ID); n != 0 {
+		h.t.Fatalf("round %d: %d network_rollups keys differ from the folded network rows", round, n)
+	}
 }
 
 // checkCounts compares network_counts (migration 035, kept by statement
