@@ -177,8 +177,12 @@ func TestRetention_PurgesOldRowsButNotWhatIsStillRead(t *testing.T) {
 			t.Fatalf("day %d: %+v, %v", d, res, err)
 		}
 		recheck := core.RetentionRecheckDay(ws.ID, next)
-		if want := map[bool]int{true: 1}[recheck]; res.Purged.Delivered != want {
-			t.Fatalf("day %d (recheck day: %v): %d messages purged, want %d", d, recheck, res.Purged.Delivered, want)
+		purged := 0 // the old message goes on the recheck day only
+		if recheck {
+			purged = 1
+		}
+		if res.Purged.Delivered != purged {
+			t.Fatalf("day %d (recheck day: %v): %d messages purged, want %d", d, recheck, res.Purged.Delivered, purged)
 		}
 		if recheck {
 			if old := b.kinds(t, `status = 'sent' AND sent_at < $1`, at); len(old) != len(want) {

@@ -75,17 +75,11 @@ func (t *tx) PreviousJobRuns(ctx context.Context, job string, workspaceIDs []int
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := make(map[int64]time.Time, len(workspaceIDs))
-	for rows.Next() {
-		var ws int64
-		var started time.Time
-		if err := rows.Scan(&ws, &started); err != nil {
-			return nil, err
-		}
-		out[ws] = started
-	}
-	return out, rows.Err()
+	var ws int64
+	var started time.Time
+	_, err = pgx.ForEachRow(rows, []any{&ws, &started}, func() error { out[ws] = started; return nil })
+	return out, err
 }
 
 // Tags counts the tags of profiles and referrals in one pass.
