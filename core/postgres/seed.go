@@ -296,7 +296,8 @@ func (db *DB) nextIDs(ctx context.Context) (map[string]int64, error) {
 // (migrations 023 and 029), the stats and board rollups (migrations
 // 016 and 029), each member's first win (029), the members' totals (033),
 // the thank-yous and ratings counted per month (035), the members'
-// deals per quarter (036) and the folded network rows (042: none).
+// deals per quarter (036), the folded network rows (042: none) and the
+// medians' counts (043).
 func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 	for _, ws := range workspaceIDs {
 		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -312,7 +313,7 @@ func (db *DB) rebuildDerived(ctx context.Context, workspaceIDs []int64) error {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `SELECT stats_rollups_rebuild($1), board_rollups_rebuild($1), member_first_wins_rebuild($1),
-				member_totals_rebuild($1), network_counts_rebuild($1)`, ws); err != nil {
+				member_totals_rebuild($1), network_counts_rebuild($1), duration_counts_rebuild($1)`, ws); err != nil {
 				return err
 			}
 			// the rebuilt rollups are unfolded (shard 0): no network row of

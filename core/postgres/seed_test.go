@@ -277,8 +277,9 @@ func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, url := testenv.DB(t)
-	if _, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 2, Members: 40, Referrals: 800, Years: 2, Seed: 3, Now: seedNow,
-		Trusted: true}); err != nil {
+	loaded, err := db.Seed(ctx, postgres.SeedSpec{Workspaces: 2, Members: 40, Referrals: 800, Years: 2, Seed: 3, Now: seedNow,
+		Trusted: true})
+	if err != nil {
 		t.Fatalf("seed --trusted: %v", err)
 	}
 	// What the triggers keep, against a fresh computation from the rows.
@@ -315,6 +316,15 @@ func TestSeed_ATrustedLoadRebuildsWhatTriggersKeep(t *testing.T) {
 	if n := testenv.Count(t, url, `SELECT count(*) FROM client_key_counts WHERE n > 1`); n == 0 ||
 		n*10 > testenv.Count(t, url, `SELECT count(*) FROM client_key_counts`) {
 		t.Errorf("%d of the seed's client keys repeat: want a few", n)
+	}
+	// the medians' counts (migration 043), rebuilt as the row triggers keep them
+	for _, ws := range loaded.WorkspaceIDs {
+		if n := testenv.Count(t, url, durationsDiffering, ws); n != 0 {
+			t.Errorf("workspace %d: %d duration counts differ from the rows'", ws, n)
+		}
+	}
+	if n := testenv.Count(t, url, `SELECT count(*) FROM duration_counts`); n == 0 {
+		t.Error("no duration counts after a trusted load")
 	}
 	const sums = `SELECT subject, measure, bucket, role, status, currency, private, sum(n) AS n, sum(cents) AS cents
 		FROM stats_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7`

@@ -383,42 +383,70 @@ const periodThanksSQL = `SELECT count(*) AS thanks,
 	WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4 AND ({net} OR th.to_id = $2)
 		AND th.retracted_at IS NULL`
 
-// middleOf is percentile_cont(0.5) of the n values ordered by the
-// statement whose ORDER BY and FROM follow, read as its middle entry (n
-// odd) or two (n even) of an index scan: lo + 0.5 * (hi - lo), the very
-// float8 arithmetic percentile_cont does, so the result is bit for bit
-// its own. n = 0: NULL, as percentile_cont of no rows.
-func middleOf(n, value, from string) string {
-	return `(SELECT CASE WHEN ` + n + ` % 2 = 1 THEN min(v) ELSE min(v) + 0.5::float8 * (max(v) - min(v)) END
-		FROM (SELECT ` + value + ` AS v ` + from + `
-			ORDER BY 1 OFFSET (` + n + ` - 1) / 2 LIMIT 2 - ` + n + ` % 2) mid)`
+// middleByCounts is percentile_cont(0.5) of the values the statement
+// whose FROM follows reads from an index ordered by value, whose entries
+// duration_counts (migration 043) counts per whole unit of value (measure)
+// over all time. The period's counts are those, less the entries of the
+// coverage's edges (edges: a FROM joining the edges CTE, as statsFactsSQL
+// reads them; "all time" ends at the caller's now). From them come the
+// unit holding the middle entry (or two) and the entries below it; the
+// index is read from that unit's first entry (value >= unit) past the
+// entries to skip. The middle is lo + 0.5 * (hi - lo), the very float8
+// arithmetic percentile_cont does, so the result is bit for bit its own.
+// No entry: NULL, as percentile_cont of no rows. (The sums are cast to
+// bigint: sum(bigint) is numeric, whose (total - 1) / 2 is not whole.)
+func middleByCounts(measure, value, from, edges string) string {
+	return `(SELECT CASE WHEN h.total % 2 = 1 THEN min(mid.v) ELSE min(mid.v) + 0.5::float8 * (max(mid.v) - min(mid.v)) END
+		FROM (
+			SELECT x.unit, x.total, (x.total - 1) / 2 - x.below AS skip
+			FROM (
+				SELECT c.unit, c.n, (sum(c.n) OVER (ORDER BY c.unit))::bigint - c.n AS below, (sum(c.n) OVER ())::bigint AS total
+				FROM (
+					SELECT u.unit, sum(u.n)::bigint AS n
+					FROM (
+						SELECT d.unit, d.n FROM duration_counts d WHERE d.workspace_id = $1 AND d.measure = ` + measure + `
+						UNION ALL
+						SELECT floor(` + value + `)::integer, e.sign ` + edges + `
+					) u
+					GROUP BY u.unit HAVING sum(u.n) <> 0
+				) c
+			) x
+			WHERE (x.total - 1) / 2 >= x.below AND (x.total - 1) / 2 < x.below + x.n
+		) h
+		CROSS JOIN LATERAL (SELECT ` + value + ` AS v ` + from + ` AND ` + value + ` >= h.unit::float8
+			ORDER BY 1 OFFSET h.skip LIMIT 2 - h.total % 2) mid
+		GROUP BY h.total)`
 }
 
 // networkAllMedianDaysSQL is the network's all-time median time to close
-// without a sort of the history: the deals' count from the rollups (c),
-// then the middle of referrals_won_days_idx (migration 027), which holds
-// the very value ordered by.
-var networkAllMedianDaysSQL = `LATERAL (SELECT ` + middleOf("c.deals::bigint",
+// without a sort of the history: the middle of referrals_won_days_idx
+// (migration 027), which holds the very value ordered by, found by its
+// counts per day (043).
+var networkAllMedianDaysSQL = `LATERAL (SELECT ` + middleByCounts("1",
 	"(extract(epoch FROM r.closed_at - r.created_at) / 86400)::float8",
-	"FROM referrals r WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4") +
+	"FROM referrals r WHERE r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= $3 AND r.closed_at < $4",
+	"FROM edges e JOIN referrals r ON r.workspace_id = $1 AND r.status = 'won' AND r.closed_at >= e.lo AND r.closed_at < e.hi") +
 	` AS median_days)`
 
 // networkAllThanksSQL is periodThanksSQL for the network over all time:
 // a count of the thank-yous, then the middle of thanks_latency_idx
-// (migration 027) instead of a sort of every latency.
-var networkAllThanksSQL = `SELECT n.thanks, ` + middleOf("n.accepted",
+// (migration 027), found by its counts per hour (043), instead of a sort
+// of every latency.
+var networkAllThanksSQL = `SELECT n.thanks, ` + middleByCounts("2",
 	"(extract(epoch FROM th.at - th.accepted_at) / 3600)::float8",
 	`FROM thanks th WHERE th.workspace_id = $1 AND th.at >= $3 AND th.at < $4
+				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`,
+	`FROM edges e JOIN thanks th ON th.workspace_id = $1 AND th.at >= e.lo AND th.at < e.hi
 				AND th.retracted_at IS NULL AND th.accepted_at IS NOT NULL`) + ` AS median_latency
 	FROM (
 		-- the whole months' counts from network_counts (migration 035), the
 		-- edges' thank-yous read, as statsFactsSQL reads the referrals
-		SELECT COALESCE(sum(x.thanks), 0)::bigint AS thanks, COALESCE(sum(x.accepted), 0)::bigint AS accepted
+		SELECT COALESCE(sum(x.thanks), 0)::bigint AS thanks
 		FROM (
-			SELECT c.thanks, c.accepted FROM network_counts c
+			SELECT c.thanks FROM network_counts c
 			WHERE c.workspace_id = $1 AND c.bucket >= $8 AND c.bucket < $9 AND $7::boolean = (c.bucket = '-infinity')
 			UNION ALL
-			SELECT e.sign * count(*), e.sign * count(*) FILTER (WHERE th.accepted_at IS NOT NULL)
+			SELECT e.sign * count(*)
 			FROM edges e JOIN thanks th ON th.workspace_id = $1 AND th.at >= e.lo AND th.at < e.hi
 				AND th.retracted_at IS NULL
 			GROUP BY e.lo, e.hi, e.sign

@@ -401,9 +401,26 @@ func (h *history) checkMemberTotals(round int) {
 	}
 }
 
+// durationsDiffering counts the keys of workspace $1's duration_counts
+// (migration 043, kept by row triggers on referrals and thanks) that
+// differ from the won deals per whole day to close and the thank-yous per
+// whole hour after acceptance counted afresh.
+const durationsDiffering = `
+	WITH fresh AS (
+		SELECT 1::smallint AS measure, floor((extract(epoch FROM closed_at - created_at) / 86400)::float8)::int AS unit,
+			count(*) AS n
+		FROM referrals WHERE workspace_id = $1 AND status = 'won' AND closed_at IS NOT NULL GROUP BY 1, 2
+		UNION ALL
+		SELECT 2::smallint, floor((extract(epoch FROM at - accepted_at) / 3600)::float8)::int, count(*)
+		FROM thanks WHERE workspace_id = $1 AND retracted_at IS NULL AND accepted_at IS NOT NULL GROUP BY 1, 2
+	)
+	SELECT count(*) FROM (SELECT * FROM duration_counts WHERE workspace_id = $1 AND n <> 0) k
+	FULL JOIN fresh f USING (measure, unit)
+	WHERE COALESCE(k.n, 0) <> COALESCE(f.n, 0)`
+
 // checkCounts compares network_counts (migration 035, kept by statement
-// triggers on thanks and feedback) with the same counts made afresh from
-// the rows, every month and all time: none differs.
+// triggers on thanks and feedback) and duration_counts (043) with the same
+// counts made afresh from the rows, every month and all time: none differs.
 func (h *history) checkCounts(round int) {
 	const differing = `
 		WITH fresh AS (
@@ -420,6 +437,9 @@ func (h *history) checkCounts(round int) {
 			<> (COALESCE(f.thanks, 0), COALESCE(f.accepted, 0), COALESCE(f.ratings, 0), COALESCE(f.scores, 0))`
 	if n := h.b.count(h.t, differing, h.b.ws.ID); n != 0 {
 		h.t.Fatalf("round %d: %d kept thank-you and rating counts differ from the rows'", round, n)
+	}
+	if n := h.b.count(h.t, durationsDiffering, h.b.ws.ID); n != 0 {
+		h.t.Fatalf("round %d: %d kept duration counts differ from the rows'", round, n)
 	}
 }
 
