@@ -107,7 +107,7 @@ pk AS (
 
 // boardKeyedByPlanCTE is boardKeyedCTE with the pairs read by key in
 // the form their plan reads best, chosen when the statement runs by the
-// plan_cache_mode boardPlanModeSQL set before it (a branch whose
+// plan_cache_mode planModeBySizeSQL set before it (a branch whose
 // condition fails is never run). Planned for its values (a big
 // workspace), the flat join as before: the planner picks its order well.
 // Planned generic (a small workspace), the flat join read the
@@ -152,8 +152,8 @@ FROM shared
 WHERE sharing > 1
 ORDER BY i, won, created_at, id`
 
-// boardPlanModeSQL plans the board's statements that follow it, in this
-// transaction, by the size of the workspace $1 (the referral codes it has
+// planModeBySizeSQL plans the statements that follow it (a board's, a
+// summary's: Stats), in this transaction, by the size of the workspace $1 (the referral codes it has
 // handed out, about its referrals): generic plans below $2, custom ones
 // from there on. A custom plan of the tally or the repeats costs 2–4 ms
 // to make and is most of what a small workspace's leaderboard costs
@@ -164,7 +164,7 @@ ORDER BY i, won, created_at, id`
 // referrers ($4) from all of them, 8 ms became 1.24 s at a
 // 691,000-referral chapter (and 2.5 ms 10 ms at 63,000); the two costs
 // cross near 17,000 referrals.
-const boardPlanModeSQL = `
+const planModeBySizeSQL = `
 SELECT set_config('plan_cache_mode', CASE
 	WHEN COALESCE((SELECT c.next_code FROM referral_codes c WHERE c.workspace_id = $1), 0) < $2
 	THEN 'force_generic_plan' ELSE 'force_custom_plan' END, true)`
@@ -173,9 +173,10 @@ SELECT set_config('plan_cache_mode', CASE
 // transaction, generically.
 const boardGenericPlanSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`
 
-// boardGenericPlansBelow is boardPlanModeSQL's threshold, in codes (the
-// first code is 1001).
-const boardGenericPlansBelow = 16000
+// GenericPlansBelow is planModeBySizeSQL's threshold, in codes (the
+// first code is 1001): a workspace below it has its board and stats
+// statements planned generically.
+const GenericPlansBelow = 16000
 
 // BoardTally counts what a leaderboard reads of each period of ps in one
 // round trip, of every member or of those given; now is the clock ps were
@@ -201,9 +202,9 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period
 		cov := coverPeriod(p.From, p.To, now)
 		// The whole tally planned by the workspace's size, the members'
 		// one generically whatever the size (0.6–2 ms a run, where planning
-		// it took 2–4 ms more): see boardPlanModeSQL.
+		// it took 2–4 ms more): see planModeBySizeSQL.
 		sql, args := boardTallySQL, []any{workspaceID, cov.all, cov.lo, cov.hi, cov.edgeLo, cov.edgeHi, cov.edgeSign}
-		plan, planArgs := boardPlanModeSQL, []any{workspaceID, boardGenericPlansBelow}
+		plan, planArgs := planModeBySizeSQL, []any{workspaceID, GenericPlansBelow}
 		if months, ok := cov.buckets(); ok && members != nil {
 			sql, args = boardTallyMembersSQL, []any{workspaceID, months, members, cov.edgeLo, cov.edgeHi, cov.edgeSign}
 			plan, planArgs = boardGenericPlanSQL, nil
@@ -230,7 +231,7 @@ func (t *tx) BoardTally(ctx context.Context, workspaceID int64, ps []core.Period
 			return err
 		})
 	}
-	b.Queue(boardPlanModeSQL, workspaceID, boardGenericPlansBelow) // the repeats by size too
+	b.Queue(planModeBySizeSQL, workspaceID, GenericPlansBelow) // the repeats by size too
 	b.Queue(boardRepeatsSQL, workspaceID, froms, tos, members).Query(func(rows pgx.Rows) error {
 		var i int64
 		var r core.BoardRepeat

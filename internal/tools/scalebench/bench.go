@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,19 @@ func bench(ctx context.Context, o options, url string, db *postgres.DB, dataDir 
 	}
 	defer conn.Close(ctx)
 	subjects := []subject{emptySubject()}
+	// The biggest workspace whose statements are still planned generically
+	// (postgres.GenericPlansBelow): the generic plans' worst case.
+	var generic int64
+	if err := conn.QueryRow(ctx, `SELECT workspace_id FROM referral_codes WHERE next_code < $1
+		ORDER BY next_code DESC LIMIT 1`, postgres.GenericPlansBelow).Scan(&generic); err == nil {
+		s, err := seededSubject(ctx, conn, "generic-biggest", generic)
+		if err != nil {
+			return err
+		}
+		subjects = append(subjects, s)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
 	for _, rec := range st.Seeds {
 		s, err := seededSubject(ctx, conn, rec.Name, rec.Workspace)
 		if err != nil {
