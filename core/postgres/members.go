@@ -346,29 +346,20 @@ func (t *tx) Candidates(ctx context.Context, workspaceID int64, since time.Time)
 // count: Who matches them in Go and counts only for those that match
 // (ReceivedSince), so its cost follows the profiles, not the history.
 // A need narrows the read to the profiles where one of its words stands
-// as a whole word (core.ProfileNeed says why no match is missed).
+// as a whole word (core.ProfileNeed says why no match is missed): the
+// profile's words kept with it (migration 044: its text split on anything
+// but an ASCII letter or digit) hold a part of the need's word, and a
+// profile they can't vouch for (read_anyway) is read whatever it says.
 func (t *tx) Profiled(ctx context.Context, workspaceID int64, need core.ProfileNeed) (_ []core.Candidate, err error) {
 	defer wrap(&err, "profiled(%d)", workspaceID)
-	var words *string
-	if len(need.Words) > 0 {
-		w := `(^|[^a-z0-9])(` + strings.Join(need.Words, "|") + `)($|[^a-z0-9])`
-		words = &w
-	}
+	words, narrow := wordParts(need.Words)
 	rows, err := t.q.Query(ctx, `
 		SELECT `+memberCols+`, `+profileCols+`
 		FROM members m
 		JOIN profiles p ON p.workspace_id = m.workspace_id AND p.member_id = m.id
-		CROSS JOIN LATERAL (SELECT array_to_string(p.tags, ' ') || ' ' || array_to_string(p.triggers, ' ') || ' '
-			|| p.services || ' ' || p.niche || ' ' || p.industry AS text) x
 		WHERE m.workspace_id = $1 AND m.status = 'active'
-			AND (NOT $2::boolean
-				OR p.tags && $3::text[]
-				OR x.text ~* $4::text
-				-- what the words can't vouch for: other scripts (and their
-				-- case rules), tags and triggers without a letter or digit
-				OR octet_length(x.text) <> char_length(x.text)
-				OR EXISTS (SELECT 1 FROM unnest(p.tags || p.triggers) e WHERE e !~ '[a-zA-Z0-9]'))
-		ORDER BY m.id`, workspaceID, need.Narrow, need.Tags, words)
+			AND (NOT $2::boolean OR p.tags && $3::text[] OR p.words && $4::text[] OR p.read_anyway)
+		ORDER BY m.id`, workspaceID, need.Narrow && narrow, need.Tags, words)
 	return collect(rows, err, func(row pgx.Row) (*core.Candidate, error) {
 		var (
 			c       core.Candidate
@@ -380,6 +371,23 @@ func (t *tx) Profiled(ctx context.Context, workspaceID int64, need core.ProfileN
 		c.Profile.UpdatedAt = timeOf(updated)
 		return &c, nil
 	})
+}
+
+// wordParts splits the need's words ([a-z0-9-]) where a profile's words
+// are split: "year-end" stands in a text as "year" and "end". A profile
+// holding the whole word holds each part, so a read by parts never leaves
+// it out. A word with no letter or digit has no part a profile could
+// hold: then nothing narrows the read (false).
+func wordParts(words []string) ([]string, bool) {
+	var parts []string
+	for _, w := range words {
+		ps := strings.FieldsFunc(w, func(r rune) bool { return r == '-' })
+		if len(ps) == 0 {
+			return nil, false
+		}
+		parts = append(parts, ps...)
+	}
+	return parts, true
 }
 
 // ReceivedSince counts what each member received since a time: per member
