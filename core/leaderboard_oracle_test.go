@@ -38,8 +38,8 @@ func TestLeaderboard_StoredKeysMatchTheGoRules(t *testing.T) {
 			}
 			if seed == 2 {
 				// codes past 16,000: the leaderboard is planned for its
-				// values, as a big workspace's is, and reads the repeats in
-				// that plan's form (core/postgres boardKeyedByPlanCTE)
+				// values, as a big workspace's is (core/postgres
+				// planModeBySizeSQL), and its statements checked so too
 				b.exec(t, `INSERT INTO referral_codes (workspace_id, next_code) VALUES ($1, 20000)
 					ON CONFLICT (workspace_id) DO UPDATE SET next_code = 20000`, h.people[0].Workspace.ID)
 			}

@@ -105,32 +105,23 @@ pk AS (
 		AND k.key = ANY (p.keys)
 )`
 
-// boardKeyedByPlanCTE is boardKeyedCTE with the pairs read by key in
-// the form their plan reads best, chosen when the statement runs by the
-// plan_cache_mode planModeBySizeSQL set before it (a branch whose
-// condition fails is never run). Planned for its values (a big
-// workspace), the flat join as before: the planner picks its order well.
-// Planned generic (a small workspace), the flat join read the
-// referrer's whole history and kept the pair's (a referrer's 120
-// referrals for a pair's 6), so the key's referrals are read first
-// (OFFSET 0): one repeats run of two quarters, 2,274 buffers → 384 at a
-// small workspace, 13,176 → 736 at 63,000 referrals. The fenced form
-// planned custom was up to 20 times worse (docs/scale.md).
-var boardKeyedByPlanCTE = mustReplace(boardKeyedCTE, `
-	WHERE pk.by_key
-	UNION ALL`, `
-	WHERE pk.by_key AND current_setting('plan_cache_mode') = 'force_custom_plan'
-	UNION ALL
-	SELECT k.key, r.id, r.referrer_id, pk.receiver_id, r.created_at, r.closed_at,
-		r.status = 'won' AND r.won_confirmation = 'confirmed' AS confirmed,
-		COALESCE(r.won_value_cents, 0) AS cents, COALESCE(r.won_currency, '') AS currency
-	FROM pk
-	CROSS JOIN LATERAL (SELECT k.key, k.referral_id FROM referral_client_keys k
-		WHERE k.workspace_id = $1 AND k.key = pk.key AND pk.by_key OFFSET 0) k
-	JOIN referrals r ON r.workspace_id = $1 AND r.id = k.referral_id AND r.referrer_id = pk.referrer_id
-		AND COALESCE(r.receiver_id, 0) = pk.receiver_id
-	WHERE current_setting('plan_cache_mode') <> 'force_custom_plan'
-	UNION ALL`)
+// boardRepeatsKeyedCTE is boardKeyedCTE with the pairs read by key
+// always read key first: the key's referrals, then each by its id, the
+// pair's kept. Joined by the referrer's id as well, the planner took the
+// referrer's whole history first and kept the pair's: it estimates a
+// referrer's referrals in a workspace as under one (it multiplies the
+// workspace's share by the referrer's, where the referrer names the
+// workspace), so 2,436 referrals were read for each of 65 pairs' 15 at a
+// 15,000-referral workspace planned custom (394,444 buffers, 330 ms;
+// 7,010 and 17 ms key first). "+ 0" leaves the referrer's id out of any
+// index, so the key's few referrals lead. Measured on five workspaces of
+// the tenth of BNI and the full-size chapter, custom and generic plans:
+// never more buffers, 2–56 times fewer where the planner guessed wrong
+// (docs/scale.md). The won repeaters (board_top.go) keep the plain join:
+// there the referrer's confirmed wins of the period are one range of
+// referrals_won_pair_idx (migration 045), fewer than the key's referrals.
+var boardRepeatsKeyedCTE = mustReplace(boardKeyedCTE,
+	"r.referrer_id = pk.referrer_id", "r.referrer_id + 0 = pk.referrer_id")
 
 // boardRepeatsSQL lists the keys a referral shares with another of its
 // set (given in a period [$2[i], $3[i]); won in it, value confirmed) of
@@ -138,7 +129,7 @@ var boardKeyedByPlanCTE = mustReplace(boardKeyedCTE, `
 // number i (from 1): the referrals keyed are read once for every period.
 // A key leaves as its rank among the keys read: never as text.
 var boardRepeatsSQL = `
-WITH ` + boardKeyedByPlanCTE + `, periods AS (
+WITH ` + boardRepeatsKeyedCTE + `, periods AS (
 	SELECT * FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p (lo, hi, i)
 ), sets AS (
 	SELECT p.i, false AS won, k.* FROM periods p JOIN keyed k ON k.created_at >= p.lo AND k.created_at < p.hi
