@@ -144,9 +144,9 @@ WHERE sharing > 1
 ORDER BY i, won, created_at, id`
 
 // planModeBySizeSQL plans the statements that follow it (a board's, a
-// summary's: Stats), in this transaction, by the size of the workspace $1 (the referral codes it has
-// handed out, about its referrals): generic plans below $2, custom ones
-// from there on. A custom plan of the tally or the repeats costs 2–4 ms
+// summary's: Stats), in this transaction, by the size of the workspace
+// $1 (the referral codes it has handed out, about its referrals): generic
+// plans below $2, custom ones from there on. A custom plan of the tally or the repeats costs 2–4 ms
 // to make and is most of what a small workspace's leaderboard costs
 // (measured on the tenth of BNI: the repeats of a 2,000-referral
 // workspace 0.4–0.7 ms generic, 3.9–4.5 ms custom, in one 250-workspace
